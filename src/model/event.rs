@@ -1,0 +1,40 @@
+//! One CloudTrail management event, with the detections that fired on it.
+
+use super::RawRecord;
+use chrono::{DateTime, Utc};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrailEvent {
+    pub event_id: String,
+    pub event_time: DateTime<Utc>,
+    pub event_name: String,
+    pub event_source: String,
+    /// `recipientAccountId`: the account the event was recorded in.
+    pub account_id: String,
+    pub region: String,
+    /// IAM user name; `role/session` for assumed roles; `root`; the service for services.
+    pub username: String,
+    /// The ARN of the caller, when there is one.
+    pub principal_arn: Option<String>,
+    pub access_key_id: Option<String>,
+    pub source_ip: Option<String>,
+    pub user_agent: Option<String>,
+    pub error_code: Option<String>,
+    pub read_only: Option<bool>,
+    /// Stable rule ids, e.g. `cloudtrail-stopped`. Filled by the detection rules.
+    pub detections: Vec<String>,
+    pub raw: RawRecord,
+}
+
+impl TrailEvent {
+    pub fn failed(&self) -> bool {
+        self.error_code.is_some()
+    }
+
+    /// `iam.amazonaws.com` -> `iam`.
+    pub fn service(&self) -> &str {
+        self.event_source
+            .strip_suffix(".amazonaws.com")
+            .unwrap_or(&self.event_source)
+    }
+}

@@ -1,0 +1,176 @@
+//! A security finding, whatever product raised it.
+
+use super::{RawRecord, Severity};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// A finding's identity: ASFF `Id` plus `ProductArn`. The latest `updated_at` wins.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FindingKey {
+    pub id: String,
+    pub product_arn: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum WorkflowStatus {
+    New,
+    Notified,
+    Resolved,
+    Suppressed,
+}
+
+impl WorkflowStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            WorkflowStatus::New => "NEW",
+            WorkflowStatus::Notified => "NOTIFIED",
+            WorkflowStatus::Resolved => "RESOLVED",
+            WorkflowStatus::Suppressed => "SUPPRESSED",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<WorkflowStatus> {
+        match s.trim().to_ascii_uppercase().as_str() {
+            "NEW" => Some(WorkflowStatus::New),
+            "NOTIFIED" => Some(WorkflowStatus::Notified),
+            "RESOLVED" => Some(WorkflowStatus::Resolved),
+            "SUPPRESSED" => Some(WorkflowStatus::Suppressed),
+            _ => None,
+        }
+    }
+
+    /// Open statuses are the ones somebody still has to act on.
+    pub fn is_open(self) -> bool {
+        matches!(self, WorkflowStatus::New | WorkflowStatus::Notified)
+    }
+}
+
+impl fmt::Display for WorkflowStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum RecordState {
+    Active,
+    Archived,
+}
+
+impl RecordState {
+    pub fn label(self) -> &'static str {
+        match self {
+            RecordState::Active => "ACTIVE",
+            RecordState::Archived => "ARCHIVED",
+        }
+    }
+}
+
+/// One resource a finding is about. Resource details stay in the raw record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Resource {
+    /// ASFF resource type, e.g. `AwsS3Bucket`, `AwsEc2Instance`.
+    pub kind: String,
+    /// Usually an ARN.
+    pub id: String,
+    pub region: Option<String>,
+    pub partition: Option<String>,
+    pub tags: Vec<(String, String)>,
+}
+
+impl Resource {
+    /// The last meaningful segment of the id: `i-0abc` from an instance ARN,
+    /// the bucket name from an S3 ARN. For narrow columns.
+    pub fn short_id(&self) -> &str {
+        short_resource_id(&self.id)
+    }
+}
+
+/// Shortens an ARN to its last meaningful segment.
+pub fn short_resource_id(id: &str) -> &str {
+    if !id.starts_with("arn:") {
+        return id;
+    }
+    // arn:partition:service:region:account:resource
+    let resource = id.splitn(6, ':').nth(5).unwrap_or(id);
+    match resource.rsplit_once('/') {
+        Some((_, last)) if !last.is_empty() => last,
+        _ => resource,
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding {
+    pub id: String,
+    pub product_arn: String,
+    /// Product display name: `GuardDuty`, `Security Hub`, `Inspector`, ...
+    pub product: String,
+    pub generator_id: String,
+    pub account_id: String,
+    pub region: String,
+    pub severity: Severity,
+    pub title: String,
+    pub description: String,
+    pub types: Vec<String>,
+    pub resources: Vec<Resource>,
+    pub workflow_status: WorkflowStatus,
+    pub record_state: RecordState,
+    pub compliance_status: Option<String>,
+    pub control_id: Option<String>,
+    pub remediation_text: Option<String>,
+    pub remediation_url: Option<String>,
+    pub first_observed_at: Option<DateTime<Utc>>,
+    pub last_observed_at: Option<DateTime<Utc>>,
+    pub created_at: Option<DateTime<Utc>>,
+    pub updated_at: DateTime<Utc>,
+    pub raw: RawRecord,
+}
+
+impl Finding {
+    pub fn key(&self) -> FindingKey {
+        FindingKey {
+            id: self.id.clone(),
+            product_arn: self.product_arn.clone(),
+        }
+    }
+
+    /// Active and still somebody's to handle.
+    pub fn is_open(&self) -> bool {
+        self.record_state == RecordState::Active && self.workflow_status.is_open()
+    }
+
+    /// The first resource's short id, which is what a table has room for.
+    pub fn primary_resource(&self) -> &str {
+        self.resources.first().map(|r| r.short_id()).unwrap_or("")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_ids() {
+        assert_eq!(
+            short_resource_id("arn:aws:ec2:us-east-1:111111111111:instance/i-0abc"),
+            "i-0abc"
+        );
+        assert_eq!(short_resource_id("arn:aws:s3:::my-bucket"), "my-bucket");
+        assert_eq!(
+            short_resource_id("arn:aws:iam::111111111111:role/path/Admin"),
+            "Admin"
+        );
+        assert_eq!(short_resource_id("AWS::::Account:111"), "AWS::::Account:111");
+    }
+
+    #[test]
+    fn workflow_open() {
+        assert!(WorkflowStatus::New.is_open());
+        assert!(WorkflowStatus::Notified.is_open());
+        assert!(!WorkflowStatus::Resolved.is_open());
+        assert_eq!(WorkflowStatus::parse("suppressed"), Some(WorkflowStatus::Suppressed));
+    }
+}

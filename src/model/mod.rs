@@ -1,0 +1,28 @@
+//! Plain domain types and the pure logic around them.
+//!
+//! Nothing here knows the AWS SDK or ratatui: sources convert into these types at their
+//! edge, the store keeps them, the UI renders borrowed views of them. The parsers for the
+//! wire formats AWS emits (ASFF, CloudTrail records, the IAM credential report) live here
+//! because live polling, replay and the demo all feed the same bytes through them.
+
+pub mod account;
+pub mod age;
+pub mod asff;
+pub mod clock;
+pub mod cloudtrail;
+pub mod credential;
+pub mod credential_report;
+pub mod event;
+pub mod exposure;
+pub mod finding;
+pub mod raw;
+pub mod severity;
+
+pub use account::Account;
+pub use clock::Clock;
+pub use credential::{AccessKey, CredentialRecord, CredentialRisk};
+pub use event::TrailEvent;
+pub use exposure::Exposure;
+pub use finding::{Finding, FindingKey, RecordState, Resource, WorkflowStatus};
+pub use raw::RawRecord;
+pub use severity::Severity;

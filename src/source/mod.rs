@@ -1,0 +1,129 @@
+//! Data sources and the typed updates they send.
+//!
+//! A source is a tokio task that owns its clients and pacing, and talks to the UI loop only
+//! through a bounded `mpsc<Update>`; it never touches the store. The demo, replay and live
+//! AWS sources all send the same updates, so the store and the screen cannot tell them apart.
+
+pub mod demo;
+
+use crate::model::{Account, CredentialRecord, Exposure, Finding, TrailEvent};
+use chrono::{DateTime, Utc};
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+/// Which feed a piece of data came from: a service (or demo/replay) in one account and
+/// region. The status line and export report health per key.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SourceKey {
+    /// `securityhub`, `accessanalyzer`, `config`, `cloudtrail`, `iam`, `demo`, `replay`.
+    pub service: String,
+    pub account_id: Option<String>,
+    pub region: Option<String>,
+    /// The file, for replay.
+    pub file: Option<String>,
+}
+
+impl SourceKey {
+    pub fn service(service: impl Into<String>) -> SourceKey {
+        SourceKey {
+            service: service.into(),
+            account_id: None,
+            region: None,
+            file: None,
+        }
+    }
+}
+
+impl fmt::Display for SourceKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.service)?;
+        if let Some(a) = &self.account_id {
+            write!(f, " {a}")?;
+        }
+        if let Some(r) = &self.region {
+            write!(f, " {r}")?;
+        }
+        if let Some(file) = &self.file {
+            write!(f, " {file}")?;
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Status {
+    /// Working on the first result.
+    Loading,
+    Ok,
+    /// The last poll failed; the data shown is the last good data.
+    Stale,
+    /// Never succeeded.
+    Failed,
+    /// The service is not enabled in that account and region.
+    NotEnabled,
+}
+
+impl Status {
+    /// The words the export contract uses.
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Loading => "loading",
+            Status::Ok => "ok",
+            Status::Stale => "stale",
+            Status::Failed => "failed",
+            Status::NotEnabled => "not_enabled",
+        }
+    }
+}
+
+/// The health of one source, as the status line and export show it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceHealth {
+    pub status: Status,
+    pub last_success: Option<DateTime<Utc>>,
+    /// Why it is stale or failed, in words ("throttled", "access denied").
+    pub error: Option<String>,
+    pub records: usize,
+}
+
+/// What a source tells the store. Findings, exposures and events are upserts by key;
+/// credential rows replace the account's previous report.
+#[derive(Debug, Clone)]
+pub enum Update {
+    Accounts(Vec<Account>),
+    Findings(Vec<Finding>),
+    Credentials {
+        account_id: String,
+        generated_at: DateTime<Utc>,
+        records: Vec<CredentialRecord>,
+    },
+    Exposures(Vec<Exposure>),
+    Events(Vec<TrailEvent>),
+    Health(SourceKey, SourceHealth),
+}
+
+/// What the UI asks of sources.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    /// Poll now instead of waiting for the next interval.
+    Refresh,
+}
+
+/// The channels and token a running source gets.
+pub struct SourceContext {
+    pub updates: mpsc::Sender<Update>,
+    pub commands: mpsc::Receiver<Command>,
+    pub cancel: CancellationToken,
+}
+
+pub type SourceFuture = Pin<Box<dyn Future<Output = ()> + Send>>;
+
+/// A feed of data. `run` returns a future the caller spawns; it ends when the token is
+/// cancelled or the update channel closes.
+pub trait Source: Send {
+    fn name(&self) -> String;
+    fn run(self: Box<Self>, ctx: SourceContext) -> SourceFuture;
+}

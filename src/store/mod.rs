@@ -1,0 +1,205 @@
+//! The in-memory store that the UI loop owns.
+//!
+//! Sources never touch it: the loop applies their [`Update`]s one by one. Each dataset is
+//! a [`Table`] that upserts by key and keeps a lowercase search text per row, so that a
+//! keystroke filter over 100k findings is a scan of prepared strings, not a re-format.
+//! A failed poll never removes data: health is tracked beside the data, per source.
+
+pub mod query;
+pub mod sort;
+pub mod table;
+
+use crate::model::{Account, CredentialRecord, Exposure, Finding, Severity, TrailEvent};
+use crate::source::{SourceHealth, SourceKey, Status, Update};
+use chrono::{DateTime, Utc};
+use std::collections::{BTreeMap, HashMap};
+pub use table::{Keyed, Table};
+
+/// Which datasets an update touched, so the loop re-sorts only what changed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Changed {
+    pub accounts: bool,
+    pub findings: bool,
+    pub credentials: bool,
+    pub exposures: bool,
+    pub events: bool,
+    pub sources: bool,
+}
+
+impl Changed {
+    pub fn any(self) -> bool {
+        self.accounts
+            || self.findings
+            || self.credentials
+            || self.exposures
+            || self.events
+            || self.sources
+    }
+
+    pub fn merge(&mut self, o: Changed) {
+        self.accounts |= o.accounts;
+        self.findings |= o.findings;
+        self.credentials |= o.credentials;
+        self.exposures |= o.exposures;
+        self.events |= o.events;
+        self.sources |= o.sources;
+    }
+}
+
+/// Account id -> display name and environment.
+#[derive(Debug, Default, Clone)]
+pub struct Accounts(HashMap<String, Account>);
+
+impl Accounts {
+    /// The display name, or the id itself when the account is unknown.
+    pub fn name<'a>(&'a self, id: &'a str) -> &'a str {
+        self.0.get(id).map(|a| a.name.as_str()).unwrap_or(id)
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Account> {
+        self.0.get(id)
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Account> {
+        self.0.values()
+    }
+}
+
+/// Open findings per severity, and per account the counts by severity.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Counts {
+    /// Indexed by `Severity as usize` (informational = 0 .. critical = 4).
+    pub by_severity: [usize; 5],
+    /// Account id -> counts by severity, open findings only.
+    pub by_account: BTreeMap<String, [usize; 5]>,
+    pub open: usize,
+}
+
+impl Counts {
+    pub fn severity(&self, s: Severity) -> usize {
+        self.by_severity[s as usize]
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct Store {
+    pub accounts: Accounts,
+    pub findings: Table<Finding>,
+    pub credentials: Table<CredentialRecord>,
+    /// When each account's credential report was generated.
+    pub credential_reports: BTreeMap<String, DateTime<Utc>>,
+    pub exposures: Table<Exposure>,
+    pub events: Table<TrailEvent>,
+    pub sources: BTreeMap<SourceKey, SourceHealth>,
+    counts: Counts,
+}
+
+impl Store {
+    pub fn new() -> Store {
+        Store::default()
+    }
+
+    pub fn counts(&self) -> &Counts {
+        &self.counts
+    }
+
+    /// Applies one update and says what changed.
+    pub fn apply(&mut self, update: Update) -> Changed {
+        let mut changed = Changed::default();
+        match update {
+            Update::Accounts(list) => {
+                for a in list {
+                    self.accounts.0.insert(a.id.clone(), a);
+                }
+                // Search text includes account names: rebuild it everywhere.
+                self.findings.reindex(&self.accounts);
+                self.credentials.reindex(&self.accounts);
+                self.exposures.reindex(&self.accounts);
+                self.events.reindex(&self.accounts);
+                changed = Changed {
+                    accounts: true,
+                    findings: true,
+                    credentials: true,
+                    exposures: true,
+                    events: true,
+                    sources: false,
+                };
+            }
+            Update::Findings(list) => {
+                changed.findings = self.findings.upsert_newer(list, &self.accounts, |old, new| {
+                    new.updated_at >= old.updated_at
+                });
+                if changed.findings {
+                    self.recount();
+                }
+            }
+            Update::Credentials {
+                account_id,
+                generated_at,
+                records,
+            } => {
+                self.credentials.replace_where(
+                    |r| r.account_id == account_id,
+                    records,
+                    &self.accounts,
+                );
+                self.credential_reports.insert(account_id, generated_at);
+                changed.credentials = true;
+            }
+            Update::Exposures(list) => {
+                changed.exposures = self
+                    .exposures
+                    .upsert_newer(list, &self.accounts, |_, _| true);
+            }
+            Update::Events(list) => {
+                changed.events = self.events.upsert_newer(list, &self.accounts, |_, _| true);
+            }
+            Update::Health(key, health) => {
+                let merged = merge_health(self.sources.get(&key), health);
+                changed.sources = self.sources.get(&key) != Some(&merged);
+                self.sources.insert(key, merged);
+            }
+        }
+        changed
+    }
+
+    fn recount(&mut self) {
+        let mut c = Counts::default();
+        for f in self.findings.items().iter().filter(|f| f.is_open()) {
+            c.by_severity[f.severity as usize] += 1;
+            c.by_account.entry(f.account_id.clone()).or_default()[f.severity as usize] += 1;
+            c.open += 1;
+        }
+        self.counts = c;
+    }
+
+    /// The oldest `last_success` among sources that are not OK, for "stale since".
+    pub fn worst_source(&self) -> Option<(&SourceKey, &SourceHealth)> {
+        self.sources
+            .iter()
+            .filter(|(_, h)| h.status != Status::Ok && h.status != Status::NotEnabled)
+            .max_by_key(|(_, h)| h.status)
+    }
+}
+
+/// A failure keeps the last success time, so the screen can say "stale since 12:03".
+fn merge_health(prev: Option<&SourceHealth>, mut next: SourceHealth) -> SourceHealth {
+    if next.last_success.is_none() {
+        next.last_success = prev.and_then(|p| p.last_success);
+    }
+    if matches!(next.status, Status::Failed) && next.last_success.is_some() {
+        next.status = Status::Stale;
+    }
+    next
+}
+
+#[cfg(test)]
+mod tests;

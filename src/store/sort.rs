@@ -1,0 +1,165 @@
+//! Sort orders for each dataset, as comparators over table positions.
+//!
+//! Each column sorts in its natural direction (worst severity, newest time and oldest risk
+//! first; names A-Z) and breaks ties by the pane's default order, so rows never jump
+//! around between refreshes.
+
+use super::Store;
+use crate::model::{CredentialRecord, Exposure, Finding, TrailEvent};
+use chrono::{DateTime, Utc};
+use std::cmp::Ordering;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FindingSort {
+    Severity,
+    Title,
+    Account,
+    Region,
+    Product,
+    Resource,
+    Status,
+    Updated,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CredentialSort {
+    Risk,
+    Account,
+    User,
+    PasswordUsed,
+    Mfa,
+    KeyAge,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExposureSort {
+    Resource,
+    Type,
+    Account,
+    Region,
+    Grantee,
+    Updated,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventSort {
+    Time,
+    Event,
+    User,
+    Account,
+    Region,
+    SourceIp,
+    Detections,
+}
+
+/// Newest critical first.
+fn finding_default(a: &Finding, b: &Finding) -> Ordering {
+    b.severity
+        .cmp(&a.severity)
+        .then_with(|| b.updated_at.cmp(&a.updated_at))
+        .then_with(|| a.id.cmp(&b.id))
+}
+
+pub fn findings<'a>(store: &'a Store, col: FindingSort) -> impl Fn(u32, u32) -> Ordering + 'a {
+    let items = store.findings.items();
+    let names = &store.accounts;
+    move |a, b| {
+        let (a, b) = (&items[a as usize], &items[b as usize]);
+        let primary = match col {
+            FindingSort::Severity => Ordering::Equal,
+            FindingSort::Title => a.title.cmp(&b.title),
+            FindingSort::Account => names.name(&a.account_id).cmp(names.name(&b.account_id)),
+            FindingSort::Region => a.region.cmp(&b.region),
+            FindingSort::Product => a.product.cmp(&b.product),
+            FindingSort::Resource => a.primary_resource().cmp(b.primary_resource()),
+            FindingSort::Status => a.workflow_status.cmp(&b.workflow_status),
+            FindingSort::Updated => b.updated_at.cmp(&a.updated_at),
+        };
+        primary.then_with(|| finding_default(a, b))
+    }
+}
+
+/// Oldest risk first; rows without risk last, oldest key first among them.
+fn credential_default(now: DateTime<Utc>, threshold: i64, a: &CredentialRecord, b: &CredentialRecord) -> Ordering {
+    let risk = |r: &CredentialRecord| r.oldest_risk_days(now, threshold);
+    // `Some` sorts after `None`, so compare b to a to put risky rows first.
+    risk(b)
+        .cmp(&risk(a))
+        .then_with(|| b.oldest_active_key_days(now).cmp(&a.oldest_active_key_days(now)))
+        .then_with(|| a.account_id.cmp(&b.account_id))
+        .then_with(|| a.user.cmp(&b.user))
+}
+
+pub fn credentials<'a>(
+    store: &'a Store,
+    col: CredentialSort,
+    now: DateTime<Utc>,
+    threshold_days: i64,
+) -> impl Fn(u32, u32) -> Ordering + 'a {
+    let items = store.credentials.items();
+    let names = &store.accounts;
+    move |a, b| {
+        let (a, b) = (&items[a as usize], &items[b as usize]);
+        let primary = match col {
+            CredentialSort::Risk => Ordering::Equal,
+            CredentialSort::Account => names.name(&a.account_id).cmp(names.name(&b.account_id)),
+            CredentialSort::User => a.user.cmp(&b.user),
+            // Longest unused first: `None` (never) before the oldest date.
+            CredentialSort::PasswordUsed => a.password_last_used.cmp(&b.password_last_used),
+            CredentialSort::Mfa => a.mfa_active.cmp(&b.mfa_active),
+            CredentialSort::KeyAge => b.oldest_active_key_days(now).cmp(&a.oldest_active_key_days(now)),
+        };
+        primary.then_with(|| credential_default(now, threshold_days, a, b))
+    }
+}
+
+/// Public before cross-account, newest first.
+fn exposure_default(a: &Exposure, b: &Exposure) -> Ordering {
+    b.is_public
+        .cmp(&a.is_public)
+        .then_with(|| b.updated_at.cmp(&a.updated_at))
+        .then_with(|| a.id.cmp(&b.id))
+}
+
+pub fn exposures<'a>(store: &'a Store, col: ExposureSort) -> impl Fn(u32, u32) -> Ordering + 'a {
+    let items = store.exposures.items();
+    let names = &store.accounts;
+    move |a, b| {
+        let (a, b) = (&items[a as usize], &items[b as usize]);
+        let primary = match col {
+            ExposureSort::Resource => a.resource.cmp(&b.resource),
+            ExposureSort::Type => a.resource_type.cmp(&b.resource_type),
+            ExposureSort::Account => names.name(&a.account_id).cmp(names.name(&b.account_id)),
+            ExposureSort::Region => a.region.cmp(&b.region),
+            ExposureSort::Grantee => Ordering::Equal,
+            ExposureSort::Updated => b.updated_at.cmp(&a.updated_at),
+        };
+        primary.then_with(|| exposure_default(a, b))
+    }
+}
+
+/// Newest first.
+fn event_default(a: &TrailEvent, b: &TrailEvent) -> Ordering {
+    b.event_time
+        .cmp(&a.event_time)
+        .then_with(|| a.event_id.cmp(&b.event_id))
+}
+
+pub fn events<'a>(store: &'a Store, col: EventSort) -> impl Fn(u32, u32) -> Ordering + 'a {
+    let items = store.events.items();
+    let names = &store.accounts;
+    move |a, b| {
+        let (a, b) = (&items[a as usize], &items[b as usize]);
+        let primary = match col {
+            EventSort::Time => Ordering::Equal,
+            EventSort::Event => a.event_name.cmp(&b.event_name),
+            EventSort::User => a.username.cmp(&b.username),
+            EventSort::Account => names.name(&a.account_id).cmp(names.name(&b.account_id)),
+            EventSort::Region => a.region.cmp(&b.region),
+            EventSort::SourceIp => a.source_ip.cmp(&b.source_ip),
+            // Events with detections first.
+            EventSort::Detections => b.detections.len().cmp(&a.detections.len()),
+        };
+        primary.then_with(|| event_default(a, b))
+    }
+}

@@ -1,0 +1,143 @@
+use super::*;
+use crate::model::asff;
+use crate::source::{SourceHealth, SourceKey, Status};
+use chrono::TimeZone;
+use serde_json::json;
+
+fn finding(id: &str, sev: &str, updated: &str, status: &str) -> Finding {
+    asff::parse_value(&json!({
+        "Id": id,
+        "ProductArn": "arn:aws:securityhub:us-east-1::product/aws/guardduty",
+        "AwsAccountId": "111111111111",
+        "Region": "us-east-1",
+        "UpdatedAt": updated,
+        "Severity": {"Label": sev},
+        "Title": format!("title {id}"),
+        "Workflow": {"Status": status},
+        "Resources": [{"Type": "AwsEc2Instance", "Id": format!("arn:aws:ec2:us-east-1:111111111111:instance/i-{id}")}]
+    }))
+    .unwrap()
+}
+
+#[test]
+fn upsert_keeps_latest_updated_at() {
+    let mut s = Store::new();
+    s.apply(Update::Findings(vec![finding("a", "LOW", "2026-01-02T00:00:00Z", "NEW")]));
+    // An older copy does not overwrite.
+    let c = s.apply(Update::Findings(vec![finding("a", "HIGH", "2026-01-01T00:00:00Z", "NEW")]));
+    assert!(!c.findings);
+    assert_eq!(s.findings.items()[0].severity, Severity::Low);
+    // A newer one does, in place.
+    let c = s.apply(Update::Findings(vec![finding("a", "CRITICAL", "2026-01-03T00:00:00Z", "NEW")]));
+    assert!(c.findings);
+    assert_eq!(s.findings.len(), 1);
+    assert_eq!(s.findings.items()[0].severity, Severity::Critical);
+    assert_eq!(s.counts().severity(Severity::Critical), 1);
+    assert_eq!(s.counts().severity(Severity::Low), 0);
+}
+
+#[test]
+fn counts_only_open_findings() {
+    let mut s = Store::new();
+    s.apply(Update::Findings(vec![
+        finding("a", "HIGH", "2026-01-01T00:00:00Z", "NEW"),
+        finding("b", "HIGH", "2026-01-01T00:00:00Z", "RESOLVED"),
+        finding("c", "LOW", "2026-01-01T00:00:00Z", "NOTIFIED"),
+    ]));
+    assert_eq!(s.counts().open, 2);
+    assert_eq!(s.counts().severity(Severity::High), 1);
+    assert_eq!(s.counts().by_account["111111111111"][Severity::Low as usize], 1);
+}
+
+#[test]
+fn account_names_enter_the_search_text() {
+    let mut s = Store::new();
+    s.apply(Update::Findings(vec![finding("a", "HIGH", "2026-01-01T00:00:00Z", "NEW")]));
+    assert!(!s.findings.search_text(0).contains("prod-payments"));
+    s.apply(Update::Accounts(vec![Account::new("111111111111", "Prod-Payments", "prod")]));
+    assert!(s.findings.search_text(0).contains("prod-payments"));
+    assert_eq!(s.accounts.name("111111111111"), "Prod-Payments");
+    assert_eq!(s.accounts.name("999"), "999");
+}
+
+#[test]
+fn failure_keeps_last_success_and_reads_stale() {
+    let mut s = Store::new();
+    let key = SourceKey::service("securityhub");
+    let t = Utc.with_ymd_and_hms(2026, 11, 22, 12, 3, 0).unwrap();
+    s.apply(Update::Health(
+        key.clone(),
+        SourceHealth { status: Status::Ok, last_success: Some(t), error: None, records: 5 },
+    ));
+    s.apply(Update::Health(
+        key.clone(),
+        SourceHealth { status: Status::Failed, last_success: None, error: Some("throttled".into()), records: 5 },
+    ));
+    let h = &s.sources[&key];
+    assert_eq!(h.status, Status::Stale);
+    assert_eq!(h.last_success, Some(t));
+    assert_eq!(s.worst_source().unwrap().1.error.as_deref(), Some("throttled"));
+}
+
+#[test]
+fn credential_report_replaces_the_accounts_rows() {
+    let rec = |acct: &str, user: &str| crate::model::CredentialRecord {
+        account_id: acct.into(),
+        user: user.into(),
+        arn: format!("arn:aws:iam::{acct}:user/{user}"),
+        is_root: false,
+        user_creation_time: None,
+        password_enabled: Some(false),
+        password_last_used: None,
+        password_last_changed: None,
+        mfa_active: true,
+        access_keys: vec![],
+    };
+    let now = Utc::now();
+    let mut s = Store::new();
+    s.apply(Update::Credentials { account_id: "1".into(), generated_at: now, records: vec![rec("1", "a"), rec("1", "b")] });
+    s.apply(Update::Credentials { account_id: "2".into(), generated_at: now, records: vec![rec("2", "c")] });
+    s.apply(Update::Credentials { account_id: "1".into(), generated_at: now, records: vec![rec("1", "d")] });
+    let mut users: Vec<_> = s.credentials.items().iter().map(|r| r.user.as_str()).collect();
+    users.sort();
+    assert_eq!(users, ["c", "d"]);
+    assert_eq!(s.credentials.position("1\u{1f}d"), Some(1));
+}
+
+#[test]
+fn view_sorts_filters_and_follows_the_selection() {
+    use super::query::View;
+    use super::sort::{self, FindingSort};
+    let mut s = Store::new();
+    s.apply(Update::Findings(vec![
+        finding("low", "LOW", "2026-01-05T00:00:00Z", "NEW"),
+        finding("crit-old", "CRITICAL", "2026-01-01T00:00:00Z", "NEW"),
+        finding("crit-new", "CRITICAL", "2026-01-04T00:00:00Z", "NEW"),
+        finding("med", "MEDIUM", "2026-01-03T00:00:00Z", "NEW"),
+    ]));
+    let mut v = View::new(0);
+    let cmp = sort::findings(&s, FindingSort::Severity);
+    v.refresh(&s.findings, &cmp);
+    let ids: Vec<_> = v.rows.iter().map(|&i| s.findings.items()[i as usize].id.as_str()).collect();
+    assert_eq!(ids, ["crit-new", "crit-old", "med", "low"], "newest critical first");
+
+    v.selected = 2; // "med"
+    v.set_filter("!crit-old");
+    v.refresh(&s.findings, &cmp);
+    assert_eq!(v.rows.len(), 3);
+    assert_eq!(s.findings.items()[v.selected_row().unwrap() as usize].id, "med");
+
+    v.reversed = true;
+    v.refresh(&s.findings, &cmp);
+    let first = &s.findings.items()[v.rows[0] as usize];
+    assert_eq!(first.id, "low");
+    assert_eq!(s.findings.items()[v.selected_row().unwrap() as usize].id, "med");
+
+    let by_title = sort::findings(&s, FindingSort::Title);
+    v.reversed = false;
+    v.sort_column = 1;
+    v.set_filter("");
+    v.refresh(&s.findings, &by_title);
+    let titles: Vec<_> = v.rows.iter().map(|&i| s.findings.items()[i as usize].title.as_str()).collect();
+    assert_eq!(titles, ["title crit-new", "title crit-old", "title low", "title med"]);
+}
