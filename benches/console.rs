@@ -1,0 +1,191 @@
+//! `cargo bench --bench console`: prints the console's figures at `--demo-scale 100000`
+//! and for the real binary. Figures, not assertions: the README quotes them.
+//!
+//! - building the store (generate the organization, apply every update)
+//! - re-filtering on one keystroke, and re-sorting
+//! - one full frame at 200x50
+//! - peak memory of this process (VmHWM)
+//! - the real binary: time to first frame and to the first frame with data, and CPU
+//!   and bytes written while idle
+
+use portable_pty::{native_pty_system, CommandBuilder, PtySize};
+use rampart::app::{Action, App, Settings};
+use rampart::fixture::{fixed_now, initial_updates};
+use rampart::model::Clock;
+use rampart::source::demo::{self, DemoOptions};
+use rampart::ui::{self, theme::Theme};
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+use std::io::Read;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1e3)
+}
+
+fn peak_rss_mb() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|kb| kb.parse::<f64>().ok())
+        .map(|kb| kb / 1024.0)
+        .unwrap_or(f64::NAN)
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn main() {
+    let scale = std::env::var("RAMPART_BENCH_SCALE").ok().and_then(|s| s.parse().ok()).unwrap_or(100_000);
+    println!("rampart console benchmark, --demo-scale {scale}");
+
+    let t = Instant::now();
+    let org = demo::generate(&DemoOptions::new(42, Some(scale), fixed_now()));
+    let generated = t.elapsed();
+    let counts = (org.findings.len(), org.credentials.iter().map(|c| c.records.len()).sum::<usize>(), org.exposures.len(), org.events.len());
+    let t = Instant::now();
+    let mut app = App::new(Clock::Fixed(fixed_now()), Settings::default(), Theme::default());
+    for u in initial_updates(org, fixed_now()) {
+        app.apply(u);
+    }
+    app.update(Action::Resize(200, 50));
+    let applied = t.elapsed();
+    let t = Instant::now();
+    app.refresh_view();
+    let first_sort = t.elapsed();
+    println!(
+        "store: {} findings, {} credential rows, {} exposures, {} events",
+        counts.0, counts.1, counts.2, counts.3
+    );
+    println!("build store: generate {} + apply {} = {}", ms(generated), ms(applied), ms(generated + applied));
+    println!("sort all findings (newest critical first): {}", ms(first_sort));
+
+    // One keystroke = the filter grows by one character; the view re-filters the sorted
+    // order (no re-sort).
+    let typed = "guardduty ssh";
+    let mut times = Vec::new();
+    for round in 0..5 {
+        app.update(Action::FilterStart);
+        for c in typed.chars() {
+            app.update(Action::FilterChar(c));
+            let t = Instant::now();
+            app.refresh_view();
+            if round > 0 {
+                times.push(t.elapsed());
+            }
+        }
+        app.update(Action::FilterCancel);
+        app.refresh_view();
+    }
+    let worst = *times.iter().max().unwrap();
+    println!("re-filter on one keystroke: median {}, worst {} ({} samples)", ms(median(times.clone())), ms(worst), times.len());
+
+    let mut times = Vec::new();
+    for _ in 0..5 {
+        app.update(Action::SortNext);
+        let t = Instant::now();
+        app.refresh_view();
+        times.push(t.elapsed());
+    }
+    println!("re-sort on `s`: median {}", ms(median(times)));
+
+    let mut terminal = Terminal::new(TestBackend::new(200, 50)).unwrap();
+    let mut times = Vec::new();
+    for i in 0..200 {
+        app.update(if i % 2 == 0 { Action::Down } else { Action::PageDown });
+        app.refresh_view();
+        let t = Instant::now();
+        terminal.draw(|f| ui::render(f, &app)).unwrap();
+        times.push(t.elapsed());
+    }
+    println!("full frame at 200x50: median {}, worst {}", ms(median(times.clone())), ms(*times.iter().max().unwrap()));
+    println!("peak memory (VmHWM) of this process: {:.0} MB", peak_rss_mb());
+
+    binary_figures();
+}
+
+/// Starts the release binary in a pseudo-terminal and reads its first frame and idle cost.
+fn binary_figures() {
+    let bin = env!("CARGO_BIN_EXE_rampart");
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join("config.toml");
+    // No live demo updates during the idle window: only the clock may redraw.
+    std::fs::write(&config, "[demo]\ntick_seconds = 3600\n").unwrap();
+    let pty = native_pty_system()
+        .openpty(PtySize { rows: 50, cols: 200, pixel_width: 0, pixel_height: 0 })
+        .unwrap();
+    let mut cmd = CommandBuilder::new(bin);
+    cmd.args(["--demo", "--config"]);
+    cmd.arg(&config);
+    cmd.env("HOME", home.path());
+    cmd.env("XDG_STATE_HOME", home.path());
+    cmd.env("TERM", "xterm-256color");
+    cmd.env("AWS_EC2_METADATA_DISABLED", "true");
+    let start = Instant::now();
+    let mut child = pty.slave.spawn_command(cmd).unwrap();
+    drop(pty.slave);
+    let mut reader = pty.master.try_clone_reader().unwrap();
+    let mut writer = pty.master.take_writer().unwrap();
+    let out = Arc::new(Mutex::new((Vec::<u8>::new(), None::<Duration>, None::<Duration>)));
+    let sink = out.clone();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 65536];
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            let mut s = sink.lock().unwrap();
+            s.0.extend_from_slice(&buf[..n]);
+            let text = String::from_utf8_lossy(&s.0).into_owned();
+            if s.1.is_none() && text.contains("rampart") {
+                s.1 = Some(start.elapsed());
+            }
+            if s.2.is_none() && text.contains("demo ok") {
+                s.2 = Some(start.elapsed());
+            }
+        }
+    });
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while out.lock().unwrap().2.is_none() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let (first, loaded) = {
+        let s = out.lock().unwrap();
+        (s.1, s.2)
+    };
+    println!(
+        "binary: first frame {} after start, first frame with the demo loaded {}",
+        first.map(ms).unwrap_or_else(|| "n/a".into()),
+        loaded.map(ms).unwrap_or_else(|| "n/a".into())
+    );
+    std::thread::sleep(Duration::from_secs(2));
+    let pid = child.process_id().unwrap_or(0);
+    let cpu = |pid: u32| -> f64 {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        let fields: Vec<&str> = stat.rsplit(')').next().unwrap_or("").split_whitespace().collect();
+        let ticks: f64 = fields.get(11).and_then(|u| u.parse::<f64>().ok()).unwrap_or(0.0)
+            + fields.get(12).and_then(|s| s.parse::<f64>().ok()).unwrap_or(0.0);
+        ticks / 100.0
+    };
+    let idle_secs = 10.0;
+    let (cpu0, bytes0) = (cpu(pid), out.lock().unwrap().0.len());
+    std::thread::sleep(Duration::from_secs_f64(idle_secs));
+    let (cpu1, bytes1) = (cpu(pid), out.lock().unwrap().0.len());
+    println!(
+        "binary idle for {idle_secs:.0} s: {:.2}% of a core, {} bytes written to the terminal",
+        (cpu1 - cpu0) / idle_secs * 100.0,
+        bytes1 - bytes0
+    );
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    if let Some(hwm) = status.lines().find(|l| l.starts_with("VmHWM:")) {
+        println!("binary peak memory with the default demo: {}", hwm.trim_start_matches("VmHWM:").trim());
+    }
+    use std::io::Write;
+    let _ = writer.write_all(b"q");
+    let _ = child.wait();
+}

@@ -1,0 +1,131 @@
+//! Key and mouse bindings: terminal events in, [`Action`]s out.
+//!
+//! Every binding is listed once in [`BINDINGS`], which the help overlay renders, so the
+//! help cannot drift from what the keys do.
+
+use super::{Action, Tab};
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEventKind};
+
+/// (keys, what they do), in the order the help overlay lists them.
+pub const BINDINGS: &[(&str, &str)] = &[
+    ("1 2 3 4", "Findings, Credentials, Public access, Drills"),
+    ("0", "Overview (reserved for a later version)"),
+    ("Tab / Shift-Tab", "next / previous pane"),
+    ("j k / ↓ ↑", "move down / up"),
+    ("PgDn PgUp / Ctrl-d Ctrl-u", "page down / up"),
+    ("g / G  Home / End", "first / last row"),
+    ("/", "filter as you type: words, \"quoted words\", !word or -word to exclude"),
+    ("Enter (in filter)", "keep the filter;  Esc: restore the previous one"),
+    ("Esc", "close the detail or help; clear the filter"),
+    ("s / S", "cycle the sort column / reverse the sort"),
+    ("Enter", "open the detail view (fields, resources, raw JSON)"),
+    ("r", "ask the sources to poll now"),
+    ("?", "this help"),
+    ("q / Ctrl-C", "quit"),
+    ("mouse", "wheel scrolls, a click on a tab opens it (nothing needs a mouse)"),
+];
+
+/// Maps one terminal event to an action. `editing` is true while typing a filter.
+pub fn action_for(event: &Event, editing: bool) -> Option<Action> {
+    match event {
+        Event::Key(key) if key.kind != KeyEventKind::Release => key_action(key, editing),
+        Event::Mouse(m) => match m.kind {
+            MouseEventKind::ScrollDown => Some(Action::Scroll(3)),
+            MouseEventKind::ScrollUp => Some(Action::Scroll(-3)),
+            MouseEventKind::Down(_) if m.row == 0 => Some(Action::ClickTabBar(m.column)),
+            _ => None,
+        },
+        Event::Resize(w, h) => Some(Action::Resize(*w, *h)),
+        _ => None,
+    }
+}
+
+fn key_action(key: &KeyEvent, editing: bool) -> Option<Action> {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    if ctrl && matches!(key.code, KeyCode::Char('c')) {
+        return Some(Action::Quit);
+    }
+    if editing {
+        return match key.code {
+            KeyCode::Enter => Some(Action::FilterAccept),
+            KeyCode::Esc => Some(Action::FilterCancel),
+            KeyCode::Backspace => Some(Action::FilterBackspace),
+            KeyCode::Char(c) if !ctrl => Some(Action::FilterChar(c)),
+            KeyCode::Down => Some(Action::Down),
+            KeyCode::Up => Some(Action::Up),
+            _ => None,
+        };
+    }
+    let action = match key.code {
+        KeyCode::Char('q') => Action::Quit,
+        KeyCode::Char('d') if ctrl => Action::PageDown,
+        KeyCode::Char('u') if ctrl => Action::PageUp,
+        KeyCode::Char('0') => Action::Overview,
+        KeyCode::Char('1') => Action::ShowTab(Tab::Findings),
+        KeyCode::Char('2') => Action::ShowTab(Tab::Credentials),
+        KeyCode::Char('3') => Action::ShowTab(Tab::Exposures),
+        KeyCode::Char('4') => Action::ShowTab(Tab::Activity),
+        KeyCode::Tab => Action::NextTab,
+        KeyCode::BackTab => Action::PrevTab,
+        KeyCode::Char('j') | KeyCode::Down => Action::Down,
+        KeyCode::Char('k') | KeyCode::Up => Action::Up,
+        KeyCode::PageDown | KeyCode::Char(' ') => Action::PageDown,
+        KeyCode::PageUp => Action::PageUp,
+        KeyCode::Char('g') | KeyCode::Home => Action::Top,
+        KeyCode::Char('G') | KeyCode::End => Action::Bottom,
+        KeyCode::Char('s') => Action::SortNext,
+        KeyCode::Char('S') => Action::SortReverse,
+        KeyCode::Char('/') => Action::FilterStart,
+        KeyCode::Enter => Action::Open,
+        KeyCode::Esc => Action::Back,
+        KeyCode::Char('?') => Action::ToggleHelp,
+        KeyCode::Char('r') => Action::Refresh,
+        _ => return None,
+    };
+    Some(action)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crossterm::event::{KeyEventState, MouseButton, MouseEvent};
+
+    fn key(code: KeyCode, modifiers: KeyModifiers) -> Event {
+        Event::Key(KeyEvent {
+            code,
+            modifiers,
+            kind: KeyEventKind::Press,
+            state: KeyEventState::NONE,
+        })
+    }
+
+    #[test]
+    fn typing_a_filter_does_not_trigger_bindings() {
+        let q = key(KeyCode::Char('q'), KeyModifiers::NONE);
+        assert_eq!(action_for(&q, false), Some(Action::Quit));
+        assert_eq!(action_for(&q, true), Some(Action::FilterChar('q')));
+        let ctrl_c = key(KeyCode::Char('c'), KeyModifiers::CONTROL);
+        assert_eq!(action_for(&ctrl_c, true), Some(Action::Quit));
+    }
+
+    #[test]
+    fn tabs_and_sort() {
+        let n = KeyModifiers::NONE;
+        assert_eq!(action_for(&key(KeyCode::Char('3'), n), false), Some(Action::ShowTab(Tab::Exposures)));
+        assert_eq!(action_for(&key(KeyCode::BackTab, KeyModifiers::SHIFT), false), Some(Action::PrevTab));
+        assert_eq!(action_for(&key(KeyCode::Char('S'), KeyModifiers::SHIFT), false), Some(Action::SortReverse));
+    }
+
+    #[test]
+    fn mouse_wheel_and_tab_click() {
+        let m = |kind, row| {
+            Event::Mouse(MouseEvent { kind, column: 12, row, modifiers: KeyModifiers::NONE })
+        };
+        assert_eq!(action_for(&m(MouseEventKind::ScrollDown, 5), false), Some(Action::Scroll(3)));
+        assert_eq!(
+            action_for(&m(MouseEventKind::Down(MouseButton::Left), 0), false),
+            Some(Action::ClickTabBar(12))
+        );
+        assert_eq!(action_for(&m(MouseEventKind::Down(MouseButton::Left), 4), false), None);
+    }
+}

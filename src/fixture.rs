@@ -1,0 +1,49 @@
+//! A populated console with a fixed seed and a fixed clock, shared by the snapshot tests,
+//! the benchmarks and the screenshot generator so they all show the same organization.
+
+use crate::app::{App, Settings};
+use crate::model::Clock;
+use crate::source::demo::{self, DemoOptions, DemoOrg};
+use crate::source::{SourceHealth, SourceKey, Status, Update};
+use crate::ui::theme::Theme;
+use chrono::{DateTime, TimeZone, Utc};
+
+/// The instant every fixture is built at: 2026-11-22T12:00:00Z.
+pub fn fixed_now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0).single().unwrap_or_default()
+}
+
+/// The updates the demo source sends for an organization, in the order it sends them.
+pub fn initial_updates(org: DemoOrg, at: DateTime<Utc>) -> Vec<Update> {
+    let records = org.findings.len() + org.exposures.len() + org.events.len();
+    let mut updates = vec![Update::Accounts(org.accounts)];
+    updates.push(Update::Findings(org.findings));
+    for batch in org.credentials {
+        updates.push(Update::Credentials {
+            account_id: batch.account_id,
+            generated_at: batch.generated_at,
+            records: batch.records,
+        });
+    }
+    updates.push(Update::Exposures(org.exposures));
+    updates.push(Update::Events(org.events));
+    updates.push(Update::Health(
+        SourceKey::service("demo"),
+        SourceHealth { status: Status::Ok, last_success: Some(at), error: None, records },
+    ));
+    updates
+}
+
+/// An app filled with the demo organization (seed, number of findings), frozen at
+/// [`fixed_now`], sized `width` x `height`.
+pub fn demo_app(seed: u64, findings: Option<usize>, theme: Theme, size: (u16, u16)) -> App {
+    let now = fixed_now();
+    let org = demo::generate(&DemoOptions::new(seed, findings, now));
+    let mut app = App::new(Clock::Fixed(now), Settings::default(), theme);
+    for u in initial_updates(org, now) {
+        app.apply(u);
+    }
+    app.update(crate::app::Action::Resize(size.0, size.1));
+    app.refresh_view();
+    app
+}

@@ -1,0 +1,60 @@
+//! Logging with `tracing` to a file in the platform state directory, never to the screen
+//! (the screen belongs to the console). The file is created 0600.
+
+use std::fs::OpenOptions;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// `~/.local/state/rampart` on Linux (the data directory where there is no state dir).
+pub fn state_dir() -> Option<PathBuf> {
+    let dirs = directories::ProjectDirs::from("", "", "rampart")?;
+    Some(
+        dirs.state_dir()
+            .unwrap_or_else(|| dirs.data_local_dir())
+            .to_path_buf(),
+    )
+}
+
+/// Starts logging to `<dir>/rampart.log`; returns the file, or `None` when it cannot be
+/// opened (the console then runs without a log rather than failing). Level from
+/// `RAMPART_LOG` (default `info`).
+pub fn init(dir: Option<&Path>) -> Option<PathBuf> {
+    let dir = dir.map(Path::to_path_buf).or_else(state_dir)?;
+    std::fs::create_dir_all(&dir).ok()?;
+    let path = dir.join("rampart.log");
+    let file = open_private(&path).ok()?;
+    let filter = tracing_subscriber::EnvFilter::try_from_env("RAMPART_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(false)
+        .with_writer(Mutex::new(file))
+        .try_init()
+        .ok()?;
+    Some(path)
+}
+
+/// Opens a file for appending, created with mode 0600.
+pub fn open_private(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut opts = OpenOptions::new();
+    opts.create(true).append(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    opts.open(path)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    #[cfg(unix)]
+    fn private_files_are_0600() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("x.log");
+        super::open_private(&p).unwrap();
+        assert_eq!(std::fs::metadata(&p).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+}

@@ -1,0 +1,206 @@
+//! From the command line to a running console (or an export), and back to an exit code.
+//!
+//! This is the edge where errors become the one user-facing message style:
+//! `rampart: <what went wrong>` on stderr, with what to do about it.
+
+use crate::app::event_loop::{self, Channels};
+use crate::app::{App, Settings};
+use crate::cli::{Cli, Command, DEFAULT_SEED};
+use crate::config::{self, Config};
+use crate::model::age::TimeDisplay;
+use crate::model::Clock;
+use crate::source::demo::{DemoOptions, DemoSource};
+use crate::source::{Source, SourceContext};
+use crate::ui::theme::{self, Theme};
+use std::process::ExitCode;
+use std::time::Duration;
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+/// Exit status for usage and configuration problems (and "nothing configured").
+pub const EXIT_USAGE: u8 = 2;
+
+/// What feeds the store this run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mode {
+    Demo,
+    Replay,
+    Live,
+}
+
+/// The first line of every error message the user sees.
+fn fail(message: impl std::fmt::Display, code: u8) -> ExitCode {
+    eprintln!("rampart: {message}");
+    ExitCode::from(code)
+}
+
+pub fn main(cli: Cli) -> ExitCode {
+    let loaded = match config::load(cli.options.config.as_deref()) {
+        Ok(l) => l,
+        Err(e) => return fail(e, EXIT_USAGE),
+    };
+    let mode = match decide_mode(&cli, &loaded.config) {
+        Ok(m) => m,
+        Err(code) => return code,
+    };
+    match mode {
+        Mode::Demo => {}
+        Mode::Replay => {
+            return fail(
+                "--replay is not available in this version yet (offline evidence is the next step on the roadmap); try --demo",
+                EXIT_USAGE,
+            )
+        }
+        Mode::Live => {
+            return fail(
+                "live AWS polling is not available in this version yet; the configured accounts were read but not contacted. Try --demo",
+                EXIT_USAGE,
+            )
+        }
+    }
+    let log = crate::logging::init(None);
+    tracing::info!(?mode, config = ?loaded.path, "starting");
+    let theme = match load_theme(&cli, &loaded.config) {
+        Ok(t) => t,
+        Err(e) => return fail(e, EXIT_USAGE),
+    };
+    let clock = match cli.options.now {
+        Some(now) => Clock::starting_at(now),
+        None => Clock::System,
+    };
+    let demo = demo_options(&cli, &loaded.config, clock.now());
+    match cli.command {
+        Some(Command::Export(args)) => {
+            // Export sees the store as of `--now` exactly, so output is reproducible.
+            let clock = cli.options.now.map(Clock::Fixed).unwrap_or(clock);
+            crate::export::run_demo(&args, &demo, &clock)
+        }
+        None => {
+            let settings = Settings {
+                time: match loaded.config.display.timezone {
+                    config::Timezone::Utc => TimeDisplay::Utc,
+                    config::Timezone::Local => TimeDisplay::Local,
+                },
+                credential_age_days: i64::from(loaded.config.thresholds.credential_age_days),
+                mode_label: "demo".into(),
+            };
+            let app = App::new(clock.clone(), settings, theme);
+            let source = DemoSource::new(demo, clock);
+            match console(app, vec![Box::new(source)], loaded.config.display.mouse) {
+                Ok(code) => code,
+                Err(e) => {
+                    let hint = log.map(|p| format!(" (log: {})", p.display())).unwrap_or_default();
+                    fail(format!("{e}{hint}"), 1)
+                }
+            }
+        }
+    }
+}
+
+/// Demo and replay never look for AWS credentials; without them, and without configured
+/// accounts, explain how to start instead of guessing (and touching the network).
+fn decide_mode(cli: &Cli, config: &Config) -> Result<Mode, ExitCode> {
+    let o = &cli.options;
+    if o.demo && !o.replay.is_empty() {
+        return Err(fail("--demo and --replay cannot be combined: pick one source", EXIT_USAGE));
+    }
+    if o.demo {
+        return Ok(Mode::Demo);
+    }
+    if !o.replay.is_empty() {
+        return Ok(Mode::Replay);
+    }
+    if !config.accounts.is_empty() || o.profile.is_some() {
+        return Ok(Mode::Live);
+    }
+    let where_ = config::config_dir()
+        .map(|d| d.join("config.toml").display().to_string())
+        .unwrap_or_else(|| "a file given with --config".into());
+    eprintln!(
+        "rampart: no AWS accounts are configured, so there is nothing to watch yet.\n\
+         \n\
+         \x20 See the console on a simulated organization:  rampart --demo\n\
+         \x20 Configure accounts: copy config.example.toml to {where_}\n\
+         \x20   (or pass --config PATH, or set RAMPART_CONFIG) and add [[accounts]] entries\n\
+         \x20   with an AWS profile or a role_arn.\n\
+         \x20 Look at one account: rampart --profile NAME --region us-east-1"
+    );
+    Err(ExitCode::from(EXIT_USAGE))
+}
+
+fn demo_options(cli: &Cli, config: &Config, now: chrono::DateTime<chrono::Utc>) -> DemoOptions {
+    let seed = cli.options.seed.unwrap_or(config.demo.seed);
+    let seed = if seed == 0 && cli.options.seed.is_none() { DEFAULT_SEED } else { seed };
+    let mut opts = DemoOptions::new(seed, cli.options.demo_scale.map(|n| n as usize), now);
+    opts.tick = Duration::from_secs(u64::from(config.demo.tick_seconds));
+    opts
+}
+
+fn load_theme(cli: &Cli, config: &Config) -> Result<Theme, theme::ThemeError> {
+    let name = cli
+        .options
+        .theme
+        .clone()
+        .or_else(|| config.display.theme.clone())
+        .unwrap_or_else(|| "dark".into());
+    let user_dirs: Vec<_> = config::config_dir().map(|d| d.join("themes")).into_iter().collect();
+    theme::load(&name, &user_dirs, theme::no_color_from_env())
+}
+
+/// Runs the console until the operator quits or a signal arrives.
+fn console(mut app: App, sources: Vec<Box<dyn Source>>, mouse: bool) -> std::io::Result<ExitCode> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    let code = runtime.block_on(async move {
+        let cancel = CancellationToken::new();
+        let (tx, rx) = mpsc::channel(1024);
+        let mut commands = Vec::new();
+        for source in sources {
+            let (ctx_tx, ctx_rx) = mpsc::channel(8);
+            commands.push(ctx_tx);
+            let ctx = SourceContext { updates: tx.clone(), commands: ctx_rx, cancel: cancel.clone() };
+            tracing::info!(source = %source.name(), "source started");
+            tokio::spawn(source.run(ctx));
+        }
+        drop(tx);
+        let signal = watch_signals(cancel.clone());
+        let (guard, mut terminal) = crate::tui::TerminalGuard::enter(mouse)?;
+        let input = crossterm::event::EventStream::new();
+        let result = event_loop::run(&mut terminal, &mut app, Channels { updates: rx, commands }, input, cancel.clone()).await;
+        drop(guard);
+        cancel.cancel();
+        let stats = result?;
+        tracing::info!(frames = stats.frames, updates = stats.updates, "console closed");
+        let code = match signal.await.ok().flatten() {
+            Some(sig) => 128 + sig as u8,
+            None => 0,
+        };
+        Ok::<_, std::io::Error>(ExitCode::from(code))
+    });
+    runtime.shutdown_timeout(Duration::from_secs(1));
+    code
+}
+
+/// Cancels the token on SIGTERM or SIGHUP (a dropped SSH session); resolves to the
+/// signal number, or `None` when the console ended first.
+fn watch_signals(cancel: CancellationToken) -> tokio::task::JoinHandle<Option<i32>> {
+    tokio::spawn(async move {
+        use tokio::signal::unix::{signal, SignalKind};
+        let (Ok(mut term), Ok(mut hup)) = (signal(SignalKind::terminate()), signal(SignalKind::hangup())) else {
+            cancel.cancelled().await;
+            return None;
+        };
+        let got = tokio::select! {
+            _ = term.recv() => Some(libc::SIGTERM),
+            _ = hup.recv() => Some(libc::SIGHUP),
+            _ = cancel.cancelled() => None,
+        };
+        if let Some(sig) = got {
+            tracing::info!(signal = sig, "signal received, restoring the terminal");
+            cancel.cancel();
+        }
+        got
+    })
+}

@@ -1,0 +1,197 @@
+//! The frame around the panes: tab bar, counts line, status line, filter line.
+
+use super::layout::{self, BRAND};
+use super::sanitize::{clean, truncate_to_width};
+use crate::app::{App, Tab};
+use crate::model::Severity;
+use crate::source::Status;
+use crate::store::query::View;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+pub fn tab_bar(frame: &mut Frame, area: Rect, app: &App) {
+    let t = &app.theme;
+    let mut spans = vec![Span::styled(BRAND, t.title_focused), Span::styled("│", t.border)];
+    for (i, (_, _, tab)) in layout::tab_ranges().into_iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::raw(" "));
+        }
+        let style = if tab == app.tab && app.detail.is_none() { t.tab_active } else { t.tab };
+        spans.push(Span::styled(layout::tab_label(tab), style));
+    }
+    let used: usize = spans.iter().map(|s| s.width()).sum();
+    let right = format!("{} · {} accounts ", app.settings.mode_label, app.store.accounts.len());
+    let room = (area.width as usize).saturating_sub(used);
+    if room > right.len() {
+        spans.push(Span::raw(" ".repeat(room - right.len())));
+        spans.push(Span::styled(right, t.muted));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// Open findings by severity, then the accounts with the most critical and high ones.
+pub fn counts_line(frame: &mut Frame, area: Rect, app: &App) {
+    let t = &app.theme;
+    let counts = app.store.counts();
+    let mut spans = vec![Span::raw(" ")];
+    for sev in Severity::ALL_DESC {
+        spans.push(Span::styled(format!("{} {}", sev.short(), group(counts.severity(sev))), t.severity(sev)));
+        spans.push(Span::raw("  "));
+    }
+    spans.push(Span::styled("│ ", t.border));
+    let mut ranked: Vec<(&String, &[usize; 5])> = counts.by_account.iter().collect();
+    ranked.sort_by(|a, b| {
+        let key = |c: &[usize; 5]| (c[Severity::Critical as usize], c[Severity::High as usize]);
+        key(b.1).cmp(&key(a.1)).then_with(|| a.0.cmp(b.0))
+    });
+    let mut width: usize = spans.iter().map(|s| s.width()).sum();
+    for (id, c) in ranked {
+        let name = clean(app.store.accounts.name(id)).into_owned();
+        let crit = c[Severity::Critical as usize];
+        let high = c[Severity::High as usize];
+        let text = format!("{name} {crit}C {high}H  ");
+        if width + text.chars().count() > area.width as usize {
+            break;
+        }
+        width += text.chars().count();
+        let style = if crit > 0 { t.critical } else { t.text };
+        spans.push(Span::styled(text, style));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// Source freshness on the left, a message or key hints on the right.
+pub fn status_line(frame: &mut Frame, area: Rect, app: &App) {
+    let t = &app.theme;
+    let (text, style) = freshness(app);
+    let mut spans = vec![Span::raw(" "), Span::styled(text, style)];
+    let left: usize = spans.iter().map(|s| s.width()).sum();
+    let right = match &app.flash {
+        Some(f) => Span::styled(clean(&f.text).into_owned(), t.accent),
+        None => Span::styled(hints(app), t.key_hint),
+    };
+    let room = (area.width as usize).saturating_sub(left + 1);
+    if room > 3 {
+        let right_text = truncate_to_width(&right.content, room).into_owned();
+        let pad = room.saturating_sub(right_text.chars().count());
+        spans.push(Span::raw(" ".repeat(pad)));
+        spans.push(Span::styled(right_text, right.style));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn hints(app: &App) -> String {
+    if app.editing_filter {
+        "Enter keep  Esc restore  ↑↓ move ".into()
+    } else if app.detail.is_some() {
+        "j/k scroll  g/G top/end  Esc back  ? help ".into()
+    } else {
+        "? help  / filter  s sort  Enter open  q quit ".into()
+    }
+}
+
+/// "● demo ok · 15:50Z", or the worst source: "▲ securityhub 1111 us-east-1 stale since
+/// 12:03Z (throttled)".
+fn freshness(app: &App) -> (String, Style) {
+    let t = &app.theme;
+    let store = &app.store;
+    if store.sources.is_empty() {
+        return ("◌ waiting for sources".into(), t.muted);
+    }
+    let fmt = |time| app.settings.time.format_clock(time);
+    if let Some((key, h)) = store.worst_source() {
+        let since = h.last_success.map(|s| format!(" since {}", fmt(s))).unwrap_or_default();
+        let why = h.error.as_deref().map(|e| format!(" ({})", clean(e))).unwrap_or_default();
+        let (mark, style) = match h.status {
+            Status::Loading => ("◌", t.muted),
+            Status::Stale => ("▲", t.stale),
+            _ => ("✖", t.failed),
+        };
+        let others = store.sources.len() - 1;
+        let more = if others > 0 { format!(" +{others} sources") } else { String::new() };
+        return (
+            format!("{mark} {} {}{since}{why}{more}", clean(&key.to_string()), h.status.label()),
+            style,
+        );
+    }
+    let latest = store.sources.values().filter_map(|h| h.last_success).max();
+    let at = latest.map(|l| format!(" · {}", fmt(l))).unwrap_or_default();
+    let what = if store.sources.len() == 1 {
+        store.sources.keys().next().map(|k| clean(&k.to_string()).into_owned()).unwrap_or_default()
+    } else {
+        format!("{} sources", store.sources.len())
+    };
+    (format!("● {what} ok{at}"), t.ok)
+}
+
+/// The filter line: what is typed, and a parse error in place with a caret.
+pub fn filter_line(frame: &mut Frame, area: Rect, app: &App, view: &View) {
+    let t = &app.theme;
+    let text = clean(&view.filter_text).into_owned();
+    let cursor = if app.editing_filter { "▏" } else { "" };
+    let mut spans = vec![Span::styled("/", t.accent), Span::styled(format!("{text}{cursor}"), t.filter)];
+    if let Some(err) = &view.filter_error {
+        spans.push(Span::styled(format!("  ✖ {err} (showing the last valid filter)"), t.failed));
+    } else {
+        spans.push(Span::styled(
+            format!("  {} of {} rows", group(view.rows.len()), group(view.total_sorted())),
+            t.muted,
+        ));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// A pane's title: name, row counts and sort order.
+pub fn pane_title(app: &App, tab: Tab, view: &View, extra: &str) -> Line<'static> {
+    let names = tab.sort_names();
+    let sort = names.get(view.sort_column).copied().unwrap_or("");
+    let arrow = if view.reversed { "↑" } else { "↓" };
+    let count = if view.rows.len() == view.total_sorted() {
+        group(view.rows.len())
+    } else {
+        format!("{} of {}", group(view.rows.len()), group(view.total_sorted()))
+    };
+    Line::from(vec![
+        Span::styled(format!(" {} ", tab.title()), app.theme.title_focused),
+        Span::styled(format!("{count} · sort {sort} {arrow}{extra} "), app.theme.muted),
+    ])
+}
+
+/// `12345` -> `12,345`.
+pub fn group(n: usize) -> String {
+    let s = n.to_string();
+    let mut out = String::with_capacity(s.len() + s.len() / 3);
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Splits a pane into the optional filter line and the table area.
+pub fn split_filter(area: Rect, shown: bool) -> (Option<Rect>, Rect) {
+    if shown && area.height > 1 {
+        (
+            Some(Rect::new(area.x, area.y + area.height - 1, area.width, 1)),
+            Rect::new(area.x, area.y, area.width, area.height - 1),
+        )
+    } else {
+        (None, area)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn grouping() {
+        assert_eq!(super::group(0), "0");
+        assert_eq!(super::group(999), "999");
+        assert_eq!(super::group(1000), "1,000");
+        assert_eq!(super::group(100000), "100,000");
+    }
+}

@@ -1,0 +1,108 @@
+//! Where things go on screen, as pure functions of the terminal size.
+//!
+//! The renderer and the input side both use these, so a mouse click hits exactly what
+//! was drawn and paging moves by exactly one screen of rows.
+
+use crate::app::Tab;
+use ratatui::layout::Rect;
+
+/// Rows above the pane: the tab bar and the counts line.
+pub const TOP_ROWS: u16 = 2;
+/// Rows below the pane: the status line.
+pub const BOTTOM_ROWS: u16 = 1;
+pub const BRAND: &str = " rampart ";
+
+/// The screen split into its areas.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Areas {
+    pub tabs: Rect,
+    pub counts: Rect,
+    pub pane: Rect,
+    pub status: Rect,
+}
+
+pub fn areas(area: Rect) -> Areas {
+    let row = |y: u16, h: u16| Rect::new(area.x, area.y + y, area.width, h);
+    let pane_h = area.height.saturating_sub(TOP_ROWS + BOTTOM_ROWS);
+    Areas {
+        tabs: row(0, 1.min(area.height)),
+        counts: row(1, 1.min(area.height.saturating_sub(1))),
+        pane: row(TOP_ROWS, pane_h),
+        status: row(area.height.saturating_sub(1), 1.min(area.height)),
+    }
+}
+
+/// Table body rows in a pane: the pane minus its title line, the column header, and the
+/// filter line when one is shown.
+pub fn table_rows(size: (u16, u16), filter_line: bool) -> usize {
+    let pane = size.1.saturating_sub(TOP_ROWS + BOTTOM_ROWS);
+    pane.saturating_sub(2 + u16::from(filter_line)) as usize
+}
+
+/// The label of a tab in the tab bar.
+pub fn tab_label(tab: Tab) -> String {
+    format!(" {} {} ", tab.key(), tab.title())
+}
+
+/// Each tab's column range in the tab bar, left to right.
+pub fn tab_ranges() -> Vec<(u16, u16, Tab)> {
+    let mut x = BRAND.len() as u16 + 1;
+    Tab::ALL
+        .iter()
+        .map(|&t| {
+            let w = tab_label(t).chars().count() as u16;
+            let r = (x, x + w, t);
+            x += w + 1;
+            r
+        })
+        .collect()
+}
+
+/// The tab under a column of the tab bar.
+pub fn tab_at(col: u16) -> Option<Tab> {
+    tab_ranges()
+        .into_iter()
+        .find(|(start, end, _)| (*start..*end).contains(&col))
+        .map(|(_, _, t)| t)
+}
+
+/// A rectangle of at most `w` x `h` centred in `area`.
+pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_at_80x24() {
+        assert_eq!(table_rows((80, 24), false), 19);
+        assert_eq!(table_rows((80, 24), true), 18);
+        assert_eq!(table_rows((10, 2), true), 0);
+    }
+
+    #[test]
+    fn clicks_hit_the_drawn_tabs() {
+        let ranges = tab_ranges();
+        assert_eq!(tab_at(ranges[0].0), Some(Tab::Findings));
+        assert_eq!(tab_at(ranges[2].1 - 1), Some(Tab::Exposures));
+        assert_eq!(tab_at(0), None);
+        assert!(ranges.last().unwrap().1 < 80, "the tab bar fits 80 columns");
+    }
+
+    #[test]
+    fn areas_do_not_overlap() {
+        let a = areas(Rect::new(0, 0, 80, 24));
+        assert_eq!(a.pane.y, 2);
+        assert_eq!(a.pane.height, 21);
+        assert_eq!(a.status.y, 23);
+    }
+}

@@ -1,0 +1,42 @@
+//! Rendering: borrowed application state in, a frame out.
+//!
+//! ratatui stops here. Every pane draws from `&App`; nothing in this module changes state
+//! or does I/O. All text that comes from data passes through [`sanitize`] on its way in.
+
+#[cfg(rampart_ui)]
+pub mod chrome;
+#[cfg(rampart_ui)]
+pub mod layout;
+#[cfg(rampart_ui)]
+pub mod panes;
+pub mod sanitize;
+pub mod svg;
+pub mod theme;
+#[cfg(rampart_ui)]
+pub mod widgets;
+
+#[cfg(rampart_ui)]
+use crate::app::{App, Tab};
+use ratatui::Frame;
+
+/// Draws the whole screen.
+#[cfg(rampart_ui)]
+pub fn render(frame: &mut Frame, app: &App) {
+    let areas = layout::areas(frame.area());
+    chrome::tab_bar(frame, areas.tabs, app);
+    chrome::counts_line(frame, areas.counts, app);
+    if let Some(detail) = &app.detail {
+        panes::detail::render(frame, areas.pane, app, detail);
+    } else {
+        match app.tab {
+            Tab::Findings => panes::findings::render(frame, areas.pane, app),
+            Tab::Credentials => panes::credentials::render(frame, areas.pane, app),
+            Tab::Exposures => panes::exposures::render(frame, areas.pane, app),
+            Tab::Activity => panes::activity::render(frame, areas.pane, app),
+        }
+    }
+    chrome::status_line(frame, areas.status, app);
+    if app.help {
+        panes::help::render(frame, frame.area(), app);
+    }
+}

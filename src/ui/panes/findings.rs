@@ -1,0 +1,52 @@
+//! The findings pane: newest critical first, every product in one table.
+
+use super::table_style;
+use crate::app::{App, Tab};
+use crate::model::age::format_age;
+use crate::ui::chrome;
+use crate::ui::widgets::table::{self, CellText, Column};
+use ratatui::layout::Rect;
+use ratatui::Frame;
+
+pub const COLUMNS: [Column; 8] = [
+    Column::new("Sev", 4, 4, 0),
+    Column::new("Title", 20, 0, 0),
+    Column::new("Account", 10, 18, 1),
+    Column::new("Region", 9, 14, 3),
+    Column::new("Product", 8, 14, 2),
+    Column::new("Resource", 10, 26, 4),
+    Column::new("Status", 8, 10, 5),
+    Column::new("Updated", 7, 7, 1),
+];
+
+pub fn render(frame: &mut Frame, area: Rect, app: &App) {
+    let view = &app.findings;
+    let (filter_area, table_area) = chrome::split_filter(area, app.filter_line_shown());
+    let now = app.clock.now();
+    let t = &app.theme;
+    let items = app.store.findings.items();
+    table::render(
+        frame,
+        table_area,
+        chrome::pane_title(app, Tab::Findings, view, ""),
+        &COLUMNS,
+        view,
+        &table_style(app),
+        |row, col| {
+            let f = &items[row as usize];
+            match col {
+                0 => CellText::new(f.severity.short(), t.severity(f.severity)),
+                1 => CellText::new(f.title.as_str(), t.text),
+                2 => CellText::new(app.store.accounts.name(&f.account_id), t.text),
+                3 => CellText::new(f.region.as_str(), t.muted),
+                4 => CellText::new(f.product.as_str(), t.text),
+                5 => CellText::new(f.primary_resource(), t.muted),
+                6 => CellText::new(f.workflow_status.label(), if f.is_open() { t.text } else { t.muted }),
+                _ => CellText::new(format_age(f.updated_at, now), t.muted),
+            }
+        },
+    );
+    if let Some(area) = filter_area {
+        chrome::filter_line(frame, area, app, view);
+    }
+}

@@ -1,0 +1,21 @@
+//! One module per pane, plus the detail view and the help overlay.
+
+pub mod activity;
+pub mod credentials;
+pub mod detail;
+pub mod exposures;
+pub mod findings;
+pub mod help;
+
+use crate::app::App;
+use crate::ui::widgets::table::TableStyle;
+
+pub(crate) fn table_style(app: &App) -> TableStyle {
+    let t = &app.theme;
+    TableStyle {
+        header: t.header,
+        selection: t.selection,
+        border: t.border_focused,
+        title: t.title_focused,
+    }
+}

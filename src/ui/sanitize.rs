@@ -1,0 +1,133 @@
+//! The one gate between external text and the terminal.
+//!
+//! Finding titles, resource tags, user names and CloudTrail fields are written by anyone
+//! who can call an AWS API. Before any of it is drawn, control characters (C0, DEL, C1,
+//! hence ESC/CSI/OSC/DCS introducers), bidi overrides and zero-width characters are made
+//! visible (`^[`, `<U+202E>`), and very long values are cut with a mark.
+
+use std::borrow::Cow;
+
+/// Longest value a cell or line shows; more is cut and marked.
+pub const MAX_CHARS: usize = 4096;
+
+/// One-line text: newlines and tabs become spaces.
+pub fn clean(s: &str) -> Cow<'_, str> {
+    clean_with(s, false, MAX_CHARS)
+}
+
+/// Multi-line text: newlines are kept (split the result on `\n`), tabs become spaces.
+pub fn clean_multiline(s: &str) -> Cow<'_, str> {
+    clean_with(s, true, usize::MAX / 2)
+}
+
+/// Whether a character must not reach the terminal as itself.
+pub fn is_unsafe(c: char) -> bool {
+    c.is_control() // C0, DEL, C1
+        || matches!(c,
+            '\u{061C}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}'
+            | '\u{FFF9}'..='\u{FFFB}')
+}
+
+fn clean_with(s: &str, keep_newlines: bool, max_chars: usize) -> Cow<'_, str> {
+    let within = s.len() <= max_chars;
+    if within && !s.chars().any(is_unsafe) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len().min(max_chars) + 16);
+    let mut taken = 0usize;
+    for (pos, c) in s.char_indices() {
+        if taken >= max_chars {
+            out.push_str(&format!("…[+{} bytes]", s.len() - pos));
+            break;
+        }
+        taken += 1;
+        match c {
+            '\n' if keep_newlines => out.push('\n'),
+            '\n' | '\r' | '\t' => out.push(' '),
+            '\u{1b}' => out.push_str("^["),
+            c if (c as u32) < 0x20 => {
+                out.push('^');
+                out.push(char::from(b'@' + c as u8));
+            }
+            '\u{7f}' => out.push_str("^?"),
+            c if is_unsafe(c) => out.push_str(&format!("<U+{:04X}>", c as u32)),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Cuts `s` to at most `width` display columns, ending with `…` when cut.
+pub fn truncate_to_width(s: &str, width: usize) -> Cow<'_, str> {
+    use unicode_width::UnicodeWidthChar;
+    let mut used = 0;
+    for (i, c) in s.char_indices() {
+        let w = c.width().unwrap_or(0);
+        if used + w > width {
+            let mut cut = String::with_capacity(i + 3);
+            // Leave room for the ellipsis.
+            let mut back = used;
+            let mut end = i;
+            for (j, pc) in s[..i].char_indices().rev() {
+                if back < width {
+                    break;
+                }
+                back -= pc.width().unwrap_or(0);
+                end = j;
+            }
+            cut.push_str(&s[..end]);
+            if width > 0 {
+                cut.push('…');
+            }
+            return Cow::Owned(cut);
+        }
+        used += w;
+    }
+    Cow::Borrowed(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_text_is_borrowed() {
+        assert!(matches!(clean("EC2.19 Security groups — ok"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn escape_sequences_are_made_visible() {
+        let hostile = "\u{1b}]0;pwned\u{7}\u{1b}[2J\u{9b}31m title";
+        let c = clean(hostile);
+        assert_eq!(c, "^[]0;pwned^G^[[2J<U+009B>31m title");
+        assert!(!c.chars().any(is_unsafe));
+    }
+
+    #[test]
+    fn bidi_and_zero_width_are_made_visible() {
+        let c = clean("admin\u{202E}gpj.exe\u{200B}");
+        assert_eq!(c, "admin<U+202E>gpj.exe<U+200B>");
+    }
+
+    #[test]
+    fn newlines_and_tabs() {
+        assert_eq!(clean("a\nb\tc\r"), "a b c ");
+        assert_eq!(clean_multiline("a\nb\tc"), "a\nb c");
+    }
+
+    #[test]
+    fn long_values_are_cut_with_a_mark() {
+        let long = "x".repeat(MAX_CHARS + 100);
+        let c = clean(&long);
+        assert!(c.ends_with("…[+100 bytes]"));
+        assert!(c.len() < MAX_CHARS + 20);
+    }
+
+    #[test]
+    fn truncation_respects_display_width() {
+        assert_eq!(truncate_to_width("abcdef", 4), "abc…");
+        assert_eq!(truncate_to_width("abc", 4), "abc");
+        assert_eq!(truncate_to_width("日本語テキスト", 5), "日本…");
+    }
+}

@@ -1,0 +1,181 @@
+//! A table that drops columns by priority when the terminal is narrow and builds rows
+//! only for what is on screen, so a frame costs the same with 100 rows or 100,000.
+
+use crate::store::query::View;
+use crate::ui::sanitize::{clean, truncate_to_width};
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Cell, Row, Table};
+use ratatui::Frame;
+
+#[derive(Debug, Clone, Copy)]
+pub struct Column {
+    pub title: &'static str,
+    pub min: u16,
+    /// 0: takes a share of whatever width is left.
+    pub max: u16,
+    /// Lower is more important; the highest numbers drop first.
+    pub priority: u8,
+}
+
+impl Column {
+    pub const fn new(title: &'static str, min: u16, max: u16, priority: u8) -> Column {
+        Column {
+            title,
+            min,
+            max,
+            priority,
+        }
+    }
+}
+
+/// The columns that fit in `width` (one space between columns), in their original order,
+/// with the width each gets.
+pub fn fit(columns: &[Column], width: u16) -> Vec<(usize, u16)> {
+    let mut by_priority: Vec<usize> = (0..columns.len()).collect();
+    by_priority.sort_by_key(|&i| (columns[i].priority, i));
+    let mut chosen = Vec::new();
+    let mut used = 0u16;
+    for i in by_priority {
+        let gap = u16::from(!chosen.is_empty());
+        if used + gap + columns[i].min <= width {
+            used += gap + columns[i].min;
+            chosen.push(i);
+        }
+    }
+    chosen.sort_unstable();
+    let mut widths: Vec<(usize, u16)> = chosen.iter().map(|&i| (i, columns[i].min)).collect();
+    let mut spare = width.saturating_sub(used);
+    // Bounded columns grow to their max first, then flexible ones share the rest.
+    for (i, w) in widths.iter_mut() {
+        let max = columns[*i].max;
+        if max > *w && spare > 0 {
+            let grow = (max - *w).min(spare);
+            *w += grow;
+            spare -= grow;
+        }
+    }
+    let flexible = widths.iter().filter(|(i, _)| columns[*i].max == 0).count() as u16;
+    if flexible > 0 {
+        let share = spare / flexible;
+        let mut extra = spare % flexible;
+        for (i, w) in widths.iter_mut() {
+            if columns[*i].max == 0 {
+                *w += share + u16::from(extra > 0);
+                extra = extra.saturating_sub(1);
+            }
+        }
+    }
+    widths
+}
+
+/// One cell's text and style, before fitting. Text is sanitized here, so panes can pass
+/// external strings straight in.
+pub struct CellText<'a> {
+    pub text: std::borrow::Cow<'a, str>,
+    pub style: Style,
+}
+
+impl<'a> CellText<'a> {
+    pub fn new(text: impl Into<std::borrow::Cow<'a, str>>, style: Style) -> CellText<'a> {
+        CellText {
+            text: text.into(),
+            style,
+        }
+    }
+}
+
+pub struct TableStyle {
+    pub header: Style,
+    pub selection: Style,
+    pub border: Style,
+    pub title: Style,
+}
+
+/// Draws `view`'s visible rows. `cell(row, column)` is called only for rows on screen.
+pub fn render<'a>(
+    frame: &mut Frame,
+    area: Rect,
+    title: Line<'a>,
+    columns: &[Column],
+    view: &View,
+    styles: &TableStyle,
+    cell: impl Fn(u32, usize) -> CellText<'a>,
+) {
+    let block = Block::default()
+        .borders(Borders::TOP)
+        .border_style(styles.border)
+        .title(title)
+        .title_style(styles.title);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if inner.height == 0 || inner.width == 0 {
+        return;
+    }
+    let fitted = fit(columns, inner.width);
+    let header = Row::new(fitted.iter().map(|&(i, w)| {
+        Cell::from(truncate_to_width(columns[i].title, w as usize).into_owned())
+    }))
+    .style(styles.header);
+    let body_rows = inner.height.saturating_sub(1) as usize;
+    let start = view.offset.min(view.rows.len());
+    let end = (start + body_rows).min(view.rows.len());
+    let rows = view.rows[start..end].iter().enumerate().map(|(n, &row)| {
+        let cells = fitted.iter().map(|&(i, w)| {
+            let c = cell(row, i);
+            let text = clean(&c.text);
+            Cell::from(Span::styled(
+                truncate_to_width(&text, w as usize).into_owned(),
+                c.style,
+            ))
+        });
+        let r = Row::new(cells);
+        if start + n == view.selected {
+            r.style(styles.selection)
+        } else {
+            r
+        }
+    });
+    let widths: Vec<Constraint> = fitted.iter().map(|&(_, w)| Constraint::Length(w)).collect();
+    let table = Table::new(rows, widths).header(header).column_spacing(1);
+    frame.render_widget(table, inner);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const COLS: [Column; 4] = [
+        Column::new("Sev", 4, 4, 0),
+        Column::new("Title", 10, 0, 0),
+        Column::new("Account", 8, 16, 1),
+        Column::new("Updated", 7, 7, 2),
+    ];
+
+    #[test]
+    fn everything_fits_when_wide() {
+        let f = fit(&COLS, 80);
+        assert_eq!(f.iter().map(|c| c.0).collect::<Vec<_>>(), [0, 1, 2, 3]);
+        let total: u16 = f.iter().map(|c| c.1).sum::<u16>() + 3;
+        assert_eq!(total, 80);
+        assert_eq!(f[2].1, 16, "bounded columns stop at their max");
+    }
+
+    #[test]
+    fn low_priority_columns_drop_first() {
+        let f = fit(&COLS, 24);
+        assert_eq!(f.iter().map(|c| c.0).collect::<Vec<_>>(), [0, 1, 2]);
+        let f = fit(&COLS, 15);
+        assert_eq!(f.iter().map(|c| c.0).collect::<Vec<_>>(), [0, 1]);
+    }
+
+    #[test]
+    fn never_wider_than_the_area() {
+        for w in 0..100 {
+            let f = fit(&COLS, w);
+            let total: u16 = f.iter().map(|c| c.1).sum::<u16>() + f.len().saturating_sub(1) as u16;
+            assert!(total <= w, "width {w}: {total}");
+        }
+    }
+}

@@ -1,0 +1,106 @@
+//! The real binary, driven in a pseudo-terminal: start, keys, quit, terminal restored;
+//! and the no-configuration path, which must explain and exit 2 without a network.
+
+mod support;
+
+use support::{isolated_env, left_alternate_screen, PtyRun, BIN};
+
+const NOW: &str = "2026-11-22T12:00:00Z";
+
+#[test]
+fn demo_session_switches_panes_filters_opens_a_detail_and_quits() {
+    let home = tempfile::tempdir().unwrap();
+    let mut run = PtyRun::start(&["--demo", "--now", NOW], home.path(), (100, 30));
+    let at = run.wait_for("demo ok", 0);
+    for (key, title) in [("2", "Credentials"), ("3", "Public access"), ("4", "Drills"), ("1", "Findings")] {
+        let from = run.len();
+        run.send(key);
+        run.wait_for(&format!(" {title} "), from.min(at));
+    }
+    let from = run.len();
+    run.send("/guardduty");
+    run.wait_for("of 3,000 rows", from);
+    run.send("\r");
+    let from = run.len();
+    run.send("\r");
+    run.wait_for("Raw record", from);
+    run.send("\u{1b}");
+    run.send("q");
+    let code = run.wait_exit();
+    assert_eq!(code, 0, "exit status");
+    assert!(left_alternate_screen(&run.output()), "terminal restored");
+}
+
+#[test]
+fn sigterm_and_sighup_restore_the_terminal() {
+    for sig in [libc::SIGTERM, libc::SIGHUP] {
+        let home = tempfile::tempdir().unwrap();
+        let mut run = PtyRun::start(&["--demo", "--now", NOW], home.path(), (80, 24));
+        run.wait_for("demo ok", 0);
+        let pid = run.child.process_id().expect("pid") as i32;
+        assert_eq!(unsafe { libc::kill(pid, sig) }, 0);
+        let code = run.wait_exit();
+        assert_eq!(code, 128 + sig as u32, "exit status after signal {sig}");
+        assert!(left_alternate_screen(&run.output()), "terminal restored after signal {sig}");
+    }
+}
+
+#[test]
+fn resizing_to_80x24_redraws_without_crashing() {
+    let home = tempfile::tempdir().unwrap();
+    let mut run = PtyRun::start(&["--demo", "--now", NOW], home.path(), (250, 70));
+    run.wait_for("demo ok", 0);
+    let from = run.len();
+    run.resize(80, 24);
+    run.send("2");
+    run.wait_for("Credentials", from);
+    run.send("q");
+    assert_eq!(run.wait_exit(), 0);
+}
+
+#[test]
+fn no_config_and_no_credentials_explains_and_exits_2() {
+    let home = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(BIN)
+        .env_clear()
+        .envs(isolated_env(home.path()))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("rampart --demo"), "{err}");
+    assert!(err.contains("[[accounts]]"), "{err}");
+    assert!(out.stdout.is_empty(), "nothing on stdout");
+}
+
+#[test]
+fn a_broken_config_file_is_named_with_line_and_column() {
+    let home = tempfile::tempdir().unwrap();
+    let cfg = home.path().join("bad.toml");
+    std::fs::write(&cfg, "[display]\nthme = \"dark\"\n").unwrap();
+    let out = std::process::Command::new(BIN)
+        .args(["--demo", "--config"])
+        .arg(&cfg)
+        .env_clear()
+        .envs(isolated_env(home.path()))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("bad.toml:2:"), "{err}");
+    assert!(err.contains("theme"), "suggests the nearest key: {err}");
+}
+
+#[test]
+fn an_unknown_theme_lists_the_available_ones() {
+    let home = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(BIN)
+        .args(["--demo", "--theme", "neon"])
+        .env_clear()
+        .envs(isolated_env(home.path()))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("monochrome"), "{err}");
+}

@@ -1,0 +1,84 @@
+//! Whole-screen snapshots of every pane, the detail views and the help overlay, at 80x24
+//! and 160x48, on the demo organization with a fixed seed and clock. Review a changed
+//! snapshot like code: `cargo insta review`.
+
+use rampart::app::{Action, App, Tab};
+use rampart::fixture::demo_app;
+use rampart::ui::{self, theme::Theme};
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
+
+fn draw(app: &mut App) -> String {
+    app.refresh_view();
+    let (w, h) = app.size;
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    terminal.draw(|f| ui::render(f, app)).unwrap();
+    terminal.backend().to_string()
+}
+
+fn app(size: (u16, u16)) -> App {
+    demo_app(42, None, Theme::default(), size)
+}
+
+#[test]
+fn panes() {
+    for size in SIZES {
+        for tab in Tab::ALL {
+            let mut app = app(size);
+            app.update(Action::ShowTab(tab));
+            let name = format!("{}_{}x{}", tab.title().replace(' ', "_").to_lowercase(), size.0, size.1);
+            insta::assert_snapshot!(name, draw(&mut app));
+        }
+    }
+}
+
+#[test]
+fn finding_detail() {
+    for size in SIZES {
+        let mut app = app(size);
+        app.update(Action::Open);
+        insta::assert_snapshot!(format!("finding_detail_{}x{}", size.0, size.1), draw(&mut app));
+    }
+}
+
+#[test]
+fn detail_views_of_other_panes() {
+    for tab in [Tab::Credentials, Tab::Exposures, Tab::Activity] {
+        let mut app = app((160, 48));
+        app.update(Action::ShowTab(tab));
+        app.refresh_view();
+        app.update(Action::Open);
+        let name = format!("{}_detail_160x48", tab.title().replace(' ', "_").to_lowercase());
+        insta::assert_snapshot!(name, draw(&mut app));
+    }
+}
+
+#[test]
+fn help_overlay() {
+    for size in SIZES {
+        let mut app = app(size);
+        app.update(Action::ToggleHelp);
+        insta::assert_snapshot!(format!("help_{}x{}", size.0, size.1), draw(&mut app));
+    }
+}
+
+#[test]
+fn filter_with_a_parse_error_keeps_the_last_good_filter() {
+    let mut app = app((80, 24));
+    app.update(Action::FilterStart);
+    for c in "guardduty \"ssh".chars() {
+        app.update(Action::FilterChar(c));
+    }
+    insta::assert_snapshot!("filter_error_80x24", draw(&mut app));
+}
+
+#[test]
+fn sorted_by_account_reversed() {
+    let mut app = app((80, 24));
+    app.update(Action::SortNext);
+    app.update(Action::SortNext);
+    app.update(Action::SortReverse);
+    insta::assert_snapshot!("findings_by_account_reversed_80x24", draw(&mut app));
+}

@@ -1,0 +1,132 @@
+//! Shared helpers for tests that run the real binary: an isolated environment (no AWS
+//! credentials, no metadata service, temporary home) and a pseudo-terminal driver.
+
+#![allow(dead_code)]
+
+use portable_pty::{native_pty_system, Child, CommandBuilder, MasterPty, PtySize};
+use std::io::{Read, Write};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_rampart");
+
+/// Environment for a run that must not find credentials or touch the network.
+pub fn isolated_env(home: &Path) -> Vec<(String, String)> {
+    let h = home.display().to_string();
+    vec![
+        ("HOME".into(), h.clone()),
+        ("XDG_CONFIG_HOME".into(), format!("{h}/.config")),
+        ("XDG_STATE_HOME".into(), format!("{h}/.local/state")),
+        ("XDG_DATA_HOME".into(), format!("{h}/.local/share")),
+        ("AWS_EC2_METADATA_DISABLED".into(), "true".into()),
+        ("AWS_CONFIG_FILE".into(), format!("{h}/aws-config")),
+        ("AWS_SHARED_CREDENTIALS_FILE".into(), format!("{h}/aws-credentials")),
+        ("TERM".into(), "xterm-256color".into()),
+        ("PATH".into(), std::env::var("PATH").unwrap_or_default()),
+    ]
+}
+
+/// The binary running in a pseudo-terminal, with everything it printed collected.
+pub struct PtyRun {
+    pub child: Box<dyn Child + Send + Sync>,
+    master: Box<dyn MasterPty + Send>,
+    writer: Box<dyn Write + Send>,
+    output: Arc<Mutex<Vec<u8>>>,
+}
+
+impl PtyRun {
+    pub fn start(args: &[&str], home: &Path, size: (u16, u16)) -> PtyRun {
+        let pty = native_pty_system()
+            .openpty(PtySize { rows: size.1, cols: size.0, pixel_width: 0, pixel_height: 0 })
+            .expect("open a pty");
+        let mut cmd = CommandBuilder::new(BIN);
+        cmd.args(args);
+        cmd.env_clear();
+        for (k, v) in isolated_env(home) {
+            cmd.env(k, v);
+        }
+        cmd.cwd(home);
+        let child = pty.slave.spawn_command(cmd).expect("spawn rampart");
+        drop(pty.slave);
+        let mut reader = pty.master.try_clone_reader().expect("reader");
+        let writer = pty.master.take_writer().expect("writer");
+        let output = Arc::new(Mutex::new(Vec::new()));
+        let sink = output.clone();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock().unwrap().extend_from_slice(&buf[..n]);
+            }
+        });
+        PtyRun { child, master: pty.master, writer, output }
+    }
+
+    pub fn output(&self) -> Vec<u8> {
+        self.output.lock().unwrap().clone()
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.output()).into_owned()
+    }
+
+    /// Waits until the output contains `needle` (after `from` bytes), or panics after 30 s.
+    pub fn wait_for(&self, needle: &str, from: usize) -> usize {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let out = self.output();
+            let hay = String::from_utf8_lossy(&out[from.min(out.len())..]).into_owned();
+            if hay.contains(needle) {
+                return out.len();
+            }
+            if Instant::now() > deadline {
+                panic!("timed out waiting for {needle:?}; got {} bytes:\n{}", out.len(), String::from_utf8_lossy(&out).chars().rev().take(3000).collect::<String>().chars().rev().collect::<String>());
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    pub fn send(&mut self, keys: &str) {
+        self.writer.write_all(keys.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+        // Give the console a moment to draw, as a person would.
+        std::thread::sleep(Duration::from_millis(150));
+    }
+
+    pub fn len(&self) -> usize {
+        self.output.lock().unwrap().len()
+    }
+
+    /// Waits for the process to exit (30 s at most) and returns its exit code.
+    pub fn wait_exit(&mut self) -> u32 {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                // Let the reader thread drain the last bytes.
+                std::thread::sleep(Duration::from_millis(200));
+                return status.exit_code();
+            }
+            if Instant::now() > deadline {
+                let _ = self.child.kill();
+                panic!("rampart did not exit; output tail: {}", self.text().chars().rev().take(2000).collect::<String>());
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    pub fn resize(&self, cols: u16, rows: u16) {
+        self.master.resize(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 }).unwrap();
+    }
+}
+
+/// Whether the output's last alternate-screen switch is the one that leaves it, and the
+/// cursor was shown again after it.
+pub fn left_alternate_screen(out: &[u8]) -> bool {
+    let s = String::from_utf8_lossy(out);
+    let entered = s.rfind("\u{1b}[?1049h");
+    let left = s.rfind("\u{1b}[?1049l");
+    matches!((entered, left), (Some(e), Some(l)) if l > e) && s[left.unwrap()..].contains("\u{1b}[?25h")
+}
