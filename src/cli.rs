@@ -6,8 +6,6 @@ use chrono::{DateTime, Utc};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
-pub const DEFAULT_SEED: u64 = 42;
-
 #[derive(Debug, Parser)]
 #[command(
     name = "rampart",

@@ -5,7 +5,7 @@
 
 use crate::app::event_loop::{self, Channels};
 use crate::app::{App, Settings};
-use crate::cli::{Cli, Command, DEFAULT_SEED};
+use crate::cli::{Cli, Command};
 use crate::config::{self, Config};
 use crate::model::age::TimeDisplay;
 use crate::model::Clock;
@@ -77,16 +77,19 @@ pub fn main(cli: Cli) -> ExitCode {
         }
         None => {
             let settings = Settings {
-                time: match loaded.config.display.timezone {
+                time: match loaded.config.timezone() {
                     config::Timezone::Utc => TimeDisplay::Utc,
                     config::Timezone::Local => TimeDisplay::Local,
                 },
-                credential_age_days: i64::from(loaded.config.thresholds.credential_age_days),
+                thresholds: crate::model::Thresholds {
+                    age_days: loaded.config.credential_age_days(),
+                    unused_days: loaded.config.unused_days(),
+                },
                 mode_label: "demo".into(),
             };
             let app = App::new(clock.clone(), settings, theme);
             let source = DemoSource::new(demo, clock);
-            match console(app, vec![Box::new(source)], loaded.config.display.mouse) {
+            match console(app, vec![Box::new(source)], loaded.config.mouse()) {
                 Ok(code) => code,
                 Err(e) => {
                     let hint = log.map(|p| format!(" (log: {})", p.display())).unwrap_or_default();
@@ -129,22 +132,15 @@ fn decide_mode(cli: &Cli, config: &Config) -> Result<Mode, ExitCode> {
 }
 
 fn demo_options(cli: &Cli, config: &Config, now: chrono::DateTime<chrono::Utc>) -> DemoOptions {
-    let seed = cli.options.seed.unwrap_or(config.demo.seed);
-    let seed = if seed == 0 && cli.options.seed.is_none() { DEFAULT_SEED } else { seed };
+    let seed = cli.options.seed.unwrap_or(config.demo_seed());
     let mut opts = DemoOptions::new(seed, cli.options.demo_scale.map(|n| n as usize), now);
-    opts.tick = Duration::from_secs(u64::from(config.demo.tick_seconds));
+    opts.tick = config.tick();
     opts
 }
 
 fn load_theme(cli: &Cli, config: &Config) -> Result<Theme, theme::ThemeError> {
-    let name = cli
-        .options
-        .theme
-        .clone()
-        .or_else(|| config.display.theme.clone())
-        .unwrap_or_else(|| "dark".into());
-    let user_dirs: Vec<_> = config::config_dir().map(|d| d.join("themes")).into_iter().collect();
-    theme::load(&name, &user_dirs, theme::no_color_from_env())
+    let name = cli.options.theme.as_deref().unwrap_or(config.theme_name());
+    theme::load(name, &config::user_theme_dirs(), theme::no_color_from_env())
 }
 
 /// Runs the console until the operator quits or a signal arrives.

@@ -9,7 +9,7 @@ pub mod event_loop;
 pub mod keys;
 
 use crate::model::age::TimeDisplay;
-use crate::model::Clock;
+use crate::model::{Clock, Thresholds};
 use crate::source::Update;
 use crate::store::query::View;
 use crate::store::sort::{self, CredentialSort, EventSort, ExposureSort, FindingSort};
@@ -159,7 +159,7 @@ pub struct Detail {
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub time: TimeDisplay,
-    pub credential_age_days: i64,
+    pub thresholds: Thresholds,
     /// Shown in the header: `demo`, `replay`, `live`.
     pub mode_label: String,
 }
@@ -168,7 +168,7 @@ impl Default for Settings {
     fn default() -> Self {
         Settings {
             time: TimeDisplay::Utc,
-            credential_age_days: 90,
+            thresholds: Thresholds::default(),
             mode_label: "demo".into(),
         }
     }
@@ -254,7 +254,7 @@ impl App {
     /// data or sort changed) and keeps the selection on screen. Called before each draw.
     pub fn refresh_view(&mut self) {
         let now = self.clock.now();
-        let threshold = self.settings.credential_age_days;
+        let limits = self.settings.thresholds;
         let store = &self.store;
         match self.tab {
             Tab::Findings => {
@@ -263,7 +263,7 @@ impl App {
             }
             Tab::Credentials => {
                 let col = CREDENTIAL_SORTS[self.credentials.sort_column];
-                let cmp = sort::credentials(store, col, now, threshold);
+                let cmp = sort::credentials(store, col, now, limits);
                 self.credentials.refresh(&store.credentials, &cmp);
             }
             Tab::Exposures => {

@@ -32,6 +32,23 @@ pub struct CredentialRecord {
     pub access_keys: Vec<AccessKey>,
 }
 
+/// Limits in days: a key older than `age_days` is old; a key or password unused for more
+/// than `unused_days` is unused. Both default to 90, as `access-keys-rotated`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Thresholds {
+    pub age_days: i64,
+    pub unused_days: i64,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Thresholds {
+            age_days: 90,
+            unused_days: 90,
+        }
+    }
+}
+
 /// Risk flags for one credential record, as a small bit set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct CredentialRisk(u16);
@@ -89,11 +106,11 @@ impl CredentialRecord {
         self.password_enabled == Some(true)
     }
 
-    /// The risks of this record at `now`, with `threshold_days` as the age limit for keys
-    /// and the idle limit for keys and passwords (90 by default, as `access-keys-rotated`).
-    pub fn risks(&self, now: DateTime<Utc>, threshold_days: i64) -> CredentialRisk {
+    /// The risks of this record at `now`.
+    pub fn risks(&self, now: DateTime<Utc>, limits: Thresholds) -> CredentialRisk {
         let mut r = CredentialRisk::default();
-        let older = |t: Option<DateTime<Utc>>| t.is_some_and(|t| days_between(t, now) > threshold_days);
+        let older = |t: Option<DateTime<Utc>>| t.is_some_and(|t| days_between(t, now) > limits.age_days);
+        let idle = |t: Option<DateTime<Utc>>| t.is_some_and(|t| days_between(t, now) > limits.unused_days);
         let mut active = 0;
         for key in self.active_keys() {
             active += 1;
@@ -102,7 +119,7 @@ impl CredentialRecord {
             }
             // A key never used counts as unused once it is older than the threshold.
             let idle_since = key.last_used.or(key.last_rotated);
-            if older(idle_since) {
+            if idle(idle_since) {
                 r.insert(CredentialRisk::UNUSED_KEY);
             }
         }
@@ -124,7 +141,7 @@ impl CredentialRecord {
                 .password_last_used
                 .or(self.password_last_changed)
                 .or(self.user_creation_time);
-            if older(idle_since) {
+            if idle(idle_since) {
                 r.insert(CredentialRisk::UNUSED_PASSWORD);
             }
         }
@@ -141,8 +158,8 @@ impl CredentialRecord {
 
     /// How long the riskiest thing about this record has been true, in days: the ordering
     /// key of the credentials pane ("oldest risk first"). `None` when nothing is at risk.
-    pub fn oldest_risk_days(&self, now: DateTime<Utc>, threshold_days: i64) -> Option<i64> {
-        let risks = self.risks(now, threshold_days);
+    pub fn oldest_risk_days(&self, now: DateTime<Utc>, limits: Thresholds) -> Option<i64> {
+        let risks = self.risks(now, limits);
         if risks.is_empty() {
             return None;
         }
@@ -174,6 +191,10 @@ mod tests {
         Utc.with_ymd_and_hms(2026, 11, 22, 0, 0, 0).unwrap()
     }
 
+    fn limit(days: i64) -> Thresholds {
+        Thresholds { age_days: days, unused_days: days }
+    }
+
     fn user(days_key: i64, used: Option<i64>, mfa: bool) -> CredentialRecord {
         CredentialRecord {
             account_id: "111111111111".into(),
@@ -198,25 +219,25 @@ mod tests {
 
     #[test]
     fn key_age_threshold_is_exclusive() {
-        assert!(!user(90, Some(1), true).risks(now(), 90).contains(CredentialRisk::OLD_KEY));
-        assert!(user(91, Some(1), true).risks(now(), 90).contains(CredentialRisk::OLD_KEY));
-        assert!(user(91, Some(1), true).risks(now(), 120).is_empty());
+        assert!(!user(90, Some(1), true).risks(now(), limit(90)).contains(CredentialRisk::OLD_KEY));
+        assert!(user(91, Some(1), true).risks(now(), limit(90)).contains(CredentialRisk::OLD_KEY));
+        assert!(user(91, Some(1), true).risks(now(), limit(120)).is_empty());
     }
 
     #[test]
     fn never_used_key_counts_as_unused_once_old() {
-        let r = user(200, None, true).risks(now(), 90);
+        let r = user(200, None, true).risks(now(), limit(90));
         assert!(r.contains(CredentialRisk::UNUSED_KEY));
-        assert!(!user(10, None, true).risks(now(), 90).contains(CredentialRisk::UNUSED_KEY));
+        assert!(!user(10, None, true).risks(now(), limit(90)).contains(CredentialRisk::UNUSED_KEY));
     }
 
     #[test]
     fn console_without_mfa_and_root_rules() {
-        assert!(user(1, Some(1), false).risks(now(), 90).contains(CredentialRisk::CONSOLE_NO_MFA));
+        assert!(user(1, Some(1), false).risks(now(), limit(90)).contains(CredentialRisk::CONSOLE_NO_MFA));
         let mut root = user(5, Some(1), false);
         root.is_root = true;
         root.password_enabled = None;
-        let r = root.risks(now(), 90);
+        let r = root.risks(now(), limit(90));
         assert!(r.contains(CredentialRisk::ROOT_KEYS));
         assert!(r.contains(CredentialRisk::ROOT_NO_MFA));
         assert!(!r.contains(CredentialRisk::CONSOLE_NO_MFA));
@@ -224,10 +245,17 @@ mod tests {
     }
 
     #[test]
+    fn age_and_idle_limits_are_separate() {
+        let r = user(100, Some(100), true).risks(now(), Thresholds { age_days: 120, unused_days: 30 });
+        assert!(!r.contains(CredentialRisk::OLD_KEY));
+        assert!(r.contains(CredentialRisk::UNUSED_KEY));
+    }
+
+    #[test]
     fn oldest_risk_orders_by_age() {
-        assert_eq!(user(10, Some(1), true).oldest_risk_days(now(), 90), None);
-        let old = user(400, Some(1), true).oldest_risk_days(now(), 90).unwrap();
-        let older = user(800, Some(1), true).oldest_risk_days(now(), 90).unwrap();
+        assert_eq!(user(10, Some(1), true).oldest_risk_days(now(), limit(90)), None);
+        let old = user(400, Some(1), true).oldest_risk_days(now(), limit(90)).unwrap();
+        let older = user(800, Some(1), true).oldest_risk_days(now(), limit(90)).unwrap();
         assert!(older >= old);
     }
 }

@@ -20,7 +20,7 @@ pub mod severity;
 
 pub use account::Account;
 pub use clock::Clock;
-pub use credential::{AccessKey, CredentialRecord, CredentialRisk};
+pub use credential::{AccessKey, CredentialRecord, CredentialRisk, Thresholds};
 pub use event::TrailEvent;
 pub use exposure::Exposure;
 pub use finding::{Finding, FindingKey, RecordState, Resource, WorkflowStatus};

@@ -5,7 +5,7 @@
 //! around between refreshes.
 
 use super::Store;
-use crate::model::{CredentialRecord, Exposure, Finding, TrailEvent};
+use crate::model::{CredentialRecord, Exposure, Finding, Thresholds, TrailEvent};
 use chrono::{DateTime, Utc};
 use std::cmp::Ordering;
 
@@ -80,8 +80,8 @@ pub fn findings<'a>(store: &'a Store, col: FindingSort) -> impl Fn(u32, u32) -> 
 }
 
 /// Oldest risk first; rows without risk last, oldest key first among them.
-fn credential_default(now: DateTime<Utc>, threshold: i64, a: &CredentialRecord, b: &CredentialRecord) -> Ordering {
-    let risk = |r: &CredentialRecord| r.oldest_risk_days(now, threshold);
+fn credential_default(now: DateTime<Utc>, limits: Thresholds, a: &CredentialRecord, b: &CredentialRecord) -> Ordering {
+    let risk = |r: &CredentialRecord| r.oldest_risk_days(now, limits);
     // `Some` sorts after `None`, so compare b to a to put risky rows first.
     risk(b)
         .cmp(&risk(a))
@@ -94,7 +94,7 @@ pub fn credentials<'a>(
     store: &'a Store,
     col: CredentialSort,
     now: DateTime<Utc>,
-    threshold_days: i64,
+    limits: Thresholds,
 ) -> impl Fn(u32, u32) -> Ordering + 'a {
     let items = store.credentials.items();
     let names = &store.accounts;
@@ -109,7 +109,7 @@ pub fn credentials<'a>(
             CredentialSort::Mfa => a.mfa_active.cmp(&b.mfa_active),
             CredentialSort::KeyAge => b.oldest_active_key_days(now).cmp(&a.oldest_active_key_days(now)),
         };
-        primary.then_with(|| credential_default(now, threshold_days, a, b))
+        primary.then_with(|| credential_default(now, limits, a, b))
     }
 }
 

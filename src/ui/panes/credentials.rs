@@ -39,15 +39,15 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let view = &app.credentials;
     let (filter_area, table_area) = chrome::split_filter(area, app.filter_line_shown());
     let now = app.clock.now();
-    let threshold = app.settings.credential_age_days;
+    let limits = app.settings.thresholds;
     let t = &app.theme;
     let items = app.store.credentials.items();
     let at_risk = view
         .rows
         .iter()
-        .filter(|&&i| !items[i as usize].risks(now, threshold).is_empty())
+        .filter(|&&i| !items[i as usize].risks(now, limits).is_empty())
         .count();
-    let extra = format!(" · {} at risk (threshold {threshold}d)", chrome::group(at_risk));
+    let extra = format!(" · {} at risk (key age > {}d)", chrome::group(at_risk), limits.age_days);
     table::render(
         frame,
         table_area,
@@ -57,13 +57,13 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         &table_style(app),
         |row, col| {
             let r = &items[row as usize];
-            let risks = r.risks(now, threshold);
+            let risks = r.risks(now, limits);
             let key = |slot: u8| r.access_keys.iter().find(|k| k.slot == slot);
             let key_style = |slot: u8| {
                 let old = key(slot).is_some_and(|k| {
                     k.active
                         && k.last_rotated
-                            .is_some_and(|t| crate::model::age::days_between(t, now) > threshold)
+                            .is_some_and(|t| crate::model::age::days_between(t, now) > limits.age_days)
                 });
                 if old { t.warning } else { t.text }
             };

@@ -139,7 +139,7 @@ fn field_lines(app: &App, target: DetailTarget) -> (String, Vec<Line<'static>>) 
                 );
                 field(&mut lines, "Last service", &svc, t.muted);
             }
-            let risks: Vec<&str> = r.risks(now, app.settings.credential_age_days).labels().collect();
+            let risks: Vec<&str> = r.risks(now, app.settings.thresholds).labels().collect();
             section(&mut lines, "Risks");
             field(&mut lines, "Flags", &if risks.is_empty() { "none".into() } else { risks.join(", ") }, t.high);
             if let Some(at) = app.store.credential_reports.get(&r.account_id) {
