@@ -1,0 +1,174 @@
+//! The config file end to end: fixture files on disk through `config::load`, with the exact
+//! `FILE:LINE:COL: message` a user would see.
+
+use rampart::config::{self, ConfigError, Timezone};
+use std::path::{Path, PathBuf};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/config")
+        .join(name)
+}
+
+/// Loads a fixture through `--config` and returns the error message.
+fn error_of(name: &str) -> String {
+    let path = fixture(name);
+    match config::load(Some(&path)) {
+        Ok(loaded) => panic!("{name} should not load: {:?}", loaded.config),
+        Err(e) => e.to_string(),
+    }
+}
+
+/// The message with the fixture's full path shortened to its file name.
+fn short(name: &str) -> String {
+    let full = fixture(name).display().to_string();
+    let message = error_of(name);
+    assert!(message.starts_with(&full), "{message}");
+    message.replacen(&full, name, 1)
+}
+
+#[test]
+fn full_file_sets_every_key() {
+    let loaded = config::load(Some(&fixture("full.toml"))).unwrap();
+    assert_eq!(loaded.path, Some(fixture("full.toml")));
+    let c = loaded.config;
+    assert_eq!(c.timezone(), Timezone::Local);
+    assert_eq!(c.theme_name(), "high-contrast");
+    assert!(!c.mouse());
+    assert_eq!(c.credential_age_days(), 30);
+    assert_eq!(c.unused_days(), 60);
+    assert_eq!(c.demo_seed(), 7);
+    assert_eq!(c.tick(), std::time::Duration::from_secs(10));
+    assert_eq!(c.regions, ["eu-central-1", "eu-west-1"]);
+    assert_eq!(c.accounts.len(), 2);
+    let (audit, prod) = (&c.accounts[0], &c.accounts[1]);
+    assert_eq!(audit.id, "012345678901");
+    assert_eq!(c.regions_for(audit), ["us-east-1"]);
+    assert_eq!(c.regions_for(prod), &c.regions[..]);
+    assert_eq!(
+        prod.role_arn.as_deref(),
+        Some("arn:aws:iam::123456789012:role/SecurityAudit")
+    );
+    assert_eq!(prod.external_id.as_deref(), Some("x-123"));
+    assert_eq!(prod.session_name.as_deref(), Some("rampart-test"));
+    assert_eq!(prod.environment, "prod");
+}
+
+#[test]
+fn empty_file_is_all_defaults() {
+    let loaded = config::load(Some(&fixture("empty.toml"))).unwrap();
+    assert_eq!(loaded.config, config::Config::default());
+    assert_eq!(loaded.path, Some(fixture("empty.toml")));
+}
+
+#[test]
+fn example_file_parses() {
+    let text = include_str!("../config.example.toml");
+    let c = config::parse_str(text, Path::new("config.example.toml")).unwrap();
+    // The example shows the defaults, so it must agree with them.
+    let defaults = config::Config::default();
+    assert_eq!(c.timezone(), defaults.timezone());
+    assert_eq!(c.theme_name(), defaults.theme_name());
+    assert_eq!(c.mouse(), defaults.mouse());
+    assert_eq!(c.thresholds, defaults.thresholds);
+    assert_eq!(c.demo, defaults.demo);
+    assert_eq!(c.accounts.len(), 2);
+}
+
+#[test]
+fn example_file_documents_every_key() {
+    // Every `key = value` line has a comment line directly above it.
+    let text = include_str!("../config.example.toml");
+    let lines: Vec<&str> = text.lines().collect();
+    for (i, line) in lines.iter().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') || line.starts_with('[') {
+            continue;
+        }
+        assert!(
+            i > 0 && lines[i - 1].trim_start().starts_with('#'),
+            "config.example.toml:{}: `{line}` has no comment above it",
+            i + 1
+        );
+    }
+}
+
+#[test]
+fn unknown_key_suggests_the_nearest() {
+    assert_eq!(
+        short("unknown_key.toml"),
+        "unknown_key.toml:2:1: unknown key `thme` in [display]; did you mean `theme`?"
+    );
+}
+
+#[test]
+fn bad_type_names_key_line_and_column() {
+    assert_eq!(
+        short("bad_type.toml"),
+        "bad_type.toml:3:23: invalid value for `credential_age_days`: expected a whole number, \
+         found string \"ninety\""
+    );
+}
+
+#[test]
+fn bad_timezone_lists_the_choices() {
+    assert_eq!(
+        short("bad_timezone.toml"),
+        "bad_timezone.toml:3:12: invalid value for `timezone`: expected \"utc\" or \"local\", \
+         found \"Europe/Paris\""
+    );
+}
+
+#[test]
+fn bad_account_id_names_the_field_path() {
+    assert_eq!(
+        short("bad_account_id.toml"),
+        "bad_account_id.toml:9:6: accounts[1].id: expected a 12-digit AWS account id, \
+         found \"12345678901\" (quote it to keep leading zeros)"
+    );
+}
+
+#[test]
+fn threshold_out_of_range_names_the_field_path() {
+    assert_eq!(
+        short("threshold_range.toml"),
+        "threshold_range.toml:2:23: thresholds.credential_age_days: must be 1 to 3650 days, \
+         found 5000"
+    );
+}
+
+#[test]
+fn syntax_error_has_line_and_column() {
+    // The string on line 3 is never closed: toml reports the end of that line.
+    assert_eq!(
+        short("syntax_error.toml"),
+        "syntax_error.toml:3:14: invalid basic string, expected `\"`"
+    );
+}
+
+#[test]
+fn missing_explicit_file_is_an_error_naming_it() {
+    let path = fixture("no_such_file.toml");
+    let err = config::load(Some(&path)).unwrap_err();
+    assert!(matches!(err, ConfigError::NotFound { .. }));
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "{}: config file not found (named by --config)",
+            path.display()
+        )
+    );
+}
+
+#[test]
+fn environment_variable_and_platform_directory() {
+    let full = fixture("full.toml");
+    let loaded = config::load_from(None, Some(&full), None).unwrap();
+    assert_eq!(loaded.config.demo_seed(), 7);
+
+    // The platform file is optional: a directory without one gives the defaults.
+    let dir = tempfile::tempdir().unwrap();
+    let loaded = config::load_from(None, None, Some(dir.path())).unwrap();
+    assert_eq!(loaded.path, None);
+    assert_eq!(loaded.config, config::Config::default());
+}
