@@ -278,6 +278,15 @@ impl App {
         let height = crate::ui::layout::table_rows(self.size, self.filter_line_shown());
         let tab = self.tab;
         self.view_mut(tab).scroll_into_view(height);
+        if let Some(detail) = &self.detail {
+            // `G` asks for "the end": pin the scroll there so `k` moves at once.
+            let pane = crate::ui::layout::areas(ratatui::layout::Rect::new(0, 0, self.size.0, self.size.1)).pane;
+            let visible = crate::ui::panes::detail::visible_rows(pane.height);
+            let max = crate::ui::panes::detail::content_len(self, detail).saturating_sub(visible);
+            if let Some(detail) = &mut self.detail {
+                detail.scroll = detail.scroll.min(max);
+            }
+        }
     }
 
     /// Whether the pane shows a filter line (while typing, or when a filter is set).

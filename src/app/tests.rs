@@ -114,6 +114,12 @@ fn detail_opens_on_the_selected_row_and_scrolls() {
     app.update(Action::Down);
     app.update(Action::Down);
     assert_eq!(app.detail.as_ref().unwrap().scroll, 2);
+    app.update(Action::Bottom);
+    app.refresh_view();
+    let end = app.detail.as_ref().unwrap().scroll;
+    assert!(end > 2 && end < 1000, "clamped to the content: {end}");
+    app.update(Action::Up);
+    assert_eq!(app.detail.as_ref().unwrap().scroll, end - 1);
     app.update(Action::Back);
     assert!(app.detail.is_none());
     assert_eq!(app.findings.selected_row(), Some(row));
