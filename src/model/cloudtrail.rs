@@ -88,7 +88,7 @@ pub fn username(identity: &Value) -> String {
         "AWSService" => s("invokedBy").unwrap_or("aws-service").to_string(),
         "AWSAccount" => s("accountId").map(|a| format!("account/{a}")).unwrap_or_default(),
         _ => s("userName")
-            .or_else(|| arn_tail())
+            .or_else(arn_tail)
             .or_else(|| s("principalId"))
             .or_else(|| s("invokedBy"))
             .unwrap_or("unknown")

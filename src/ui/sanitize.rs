@@ -35,13 +35,11 @@ fn clean_with(s: &str, keep_newlines: bool, max_chars: usize) -> Cow<'_, str> {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len().min(max_chars) + 16);
-    let mut taken = 0usize;
-    for (pos, c) in s.char_indices() {
+    for (taken, (pos, c)) in s.char_indices().enumerate() {
         if taken >= max_chars {
             out.push_str(&format!("…[+{} bytes]", s.len() - pos));
             break;
         }
-        taken += 1;
         match c {
             '\n' if keep_newlines => out.push('\n'),
             '\n' | '\r' | '\t' => out.push(' '),

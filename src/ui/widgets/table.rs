@@ -57,8 +57,7 @@ pub fn fit(columns: &[Column], width: u16) -> Vec<(usize, u16)> {
         }
     }
     let flexible = widths.iter().filter(|(i, _)| columns[*i].max == 0).count() as u16;
-    if flexible > 0 {
-        let share = spare / flexible;
+    if let Some(share) = spare.checked_div(flexible) {
         let mut extra = spare % flexible;
         for (i, w) in widths.iter_mut() {
             if columns[*i].max == 0 {
