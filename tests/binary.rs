@@ -104,3 +104,47 @@ fn an_unknown_theme_lists_the_available_ones() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("monochrome"), "{err}");
 }
+
+#[test]
+fn export_of_the_demo_is_deterministic_private_and_follows_the_contract() {
+    use std::os::unix::fs::PermissionsExt;
+    let home = tempfile::tempdir().unwrap();
+    let run = |name: &str| {
+        let path = home.path().join(name);
+        let out = std::process::Command::new(BIN)
+            .args(["export", "--demo", "--seed", "7", "--demo-scale", "500", "--now", NOW, "--output"])
+            .arg(&path)
+            .env_clear()
+            .envs(isolated_env(home.path()))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+        std::fs::read(&path).unwrap()
+    };
+    let (a, b) = (run("a.json"), run("b.json"));
+    assert_eq!(a, b, "same seed and --now give the same export");
+    let doc: serde_json::Value = serde_json::from_slice(&a).unwrap();
+    assert_eq!(doc["schema_version"], 1);
+    assert_eq!(doc["generated_at"], "2026-11-22T12:00:00Z");
+    assert_eq!(doc["findings"].as_array().unwrap().len(), 500);
+    for key in ["credentials", "exposures", "compliance", "events", "sources"] {
+        assert!(doc[key].is_array(), "{key}");
+    }
+    let f = &doc["findings"][0];
+    for key in ["id", "product_arn", "severity", "workflow_status", "updated_at", "raw"] {
+        assert!(!f[key].is_null(), "findings[0].{key}");
+    }
+    assert_eq!(doc["sources"][0]["status"], "ok");
+
+    let csv = std::process::Command::new(BIN)
+        .args(["export", "--demo", "--demo-scale", "50", "--now", NOW, "--format", "csv"])
+        .env_clear()
+        .envs(isolated_env(home.path()))
+        .output()
+        .unwrap();
+    assert_eq!(csv.status.code(), Some(0));
+    let text = String::from_utf8(csv.stdout).unwrap();
+    assert!(text.starts_with("id,product_arn,product,account_id"));
+    assert_eq!(text.lines().count(), 51);
+}

@@ -1,0 +1,104 @@
+//! `rampart export`: the store as JSON or CSV, the contract of `../shared/design.md`
+//! section 6 (schema version 1).
+//!
+//! JSON holds every dataset in a stable order with RFC 3339 UTC timestamps, `null` for
+//! absent values and each record's raw JSON; CSV writes the findings table with formula
+//! injection neutralised. The output file is created 0600 and replaced atomically.
+
+pub mod csv_out;
+pub mod json;
+
+use crate::cli::{ExportArgs, ExportFormat};
+use crate::model::Clock;
+use crate::source::demo::{self, DemoOptions};
+use crate::source::Status;
+use crate::store::Store;
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Exit statuses of the contract.
+pub const EXIT_OK: u8 = 0;
+pub const EXIT_NOTHING: u8 = 1;
+pub const EXIT_PARTIAL: u8 = 2;
+
+/// Builds the demo organization at the clock's time and exports it.
+pub fn run_demo(args: &ExportArgs, opts: &DemoOptions, clock: &Clock) -> ExitCode {
+    let now = clock.now();
+    let org = demo::generate(opts);
+    let mut store = Store::new();
+    for update in crate::fixture::initial_updates(org, now) {
+        store.apply(update);
+    }
+    write_store(&store, args, clock)
+}
+
+/// Writes the store where `args` says and returns the contract's exit status.
+pub fn write_store(store: &Store, args: &ExportArgs, clock: &Clock) -> ExitCode {
+    let bytes = match args.format {
+        ExportFormat::Json => json::to_bytes(store, clock.now()),
+        ExportFormat::Csv => csv_out::findings(store),
+    };
+    let written = match &args.output {
+        Some(path) => write_private_atomic(path, &bytes).map_err(|e| format!("cannot write {}: {e}", path.display())),
+        None => std::io::stdout().write_all(&bytes).map_err(|e| format!("cannot write to standard output: {e}")),
+    };
+    if let Err(e) = written {
+        eprintln!("rampart: {e}");
+        return ExitCode::from(EXIT_NOTHING);
+    }
+    let mut failed = false;
+    for (key, health) in &store.sources {
+        if matches!(health.status, Status::Failed | Status::Stale) {
+            failed = true;
+            let why = health.error.as_deref().unwrap_or("no detail");
+            eprintln!("rampart: source {key} {}: {why}", health.status.label());
+        }
+    }
+    ExitCode::from(if failed { EXIT_PARTIAL } else { EXIT_OK })
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same directory (0600, fsync,
+/// rename), so a reader sees the old file or the new one, never half of one.
+pub fn write_private_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "export".into());
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut opts = std::fs::OpenOptions::new();
+        opts.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            opts.mode(0o600);
+        }
+        let mut file = opts.open(&tmp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    #[cfg(unix)]
+    fn output_is_0600_and_replaces_the_old_file() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("out.json");
+        std::fs::write(&p, "old").unwrap();
+        write_private_atomic(&p, b"new").unwrap();
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), "new");
+        assert_eq!(std::fs::metadata(&p).unwrap().permissions().mode() & 0o777, 0o600);
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary file left");
+    }
+}
