@@ -164,6 +164,13 @@ fn console(mut app: App, sources: Vec<Box<dyn Source>>, mouse: bool) -> std::io:
         let signal = watch_signals(cancel.clone());
         let (guard, mut terminal) = crate::tui::TerminalGuard::enter(mouse)?;
         let input = crossterm::event::EventStream::new();
+        // Debug builds only: the test suite proves that a panic restores the terminal.
+        let panic_on_key = cfg!(debug_assertions) && std::env::var_os("RAMPART_TEST_PANIC_ON_KEY").is_some();
+        let input = futures_util::StreamExt::inspect(input, move |_| {
+            if panic_on_key {
+                panic!("RAMPART_TEST_PANIC_ON_KEY is set");
+            }
+        });
         let result = event_loop::run(&mut terminal, &mut app, Channels { updates: rx, commands }, input, cancel.clone()).await;
         drop(guard);
         cancel.cancel();

@@ -46,6 +46,18 @@ fn sigterm_and_sighup_restore_the_terminal() {
 }
 
 #[test]
+fn a_panic_restores_the_terminal() {
+    let home = tempfile::tempdir().unwrap();
+    let mut run = PtyRun::start_with_env(&["--demo", "--now", NOW], home.path(), (80, 24), &[("RAMPART_TEST_PANIC_ON_KEY", "1")]);
+    run.wait_for("demo ok", 0);
+    run.send("j");
+    let code = run.wait_exit();
+    assert_eq!(code, 101, "a panic exits with Rust's panic status");
+    assert!(left_alternate_screen(&run.output()), "terminal restored after a panic");
+    assert!(run.text().contains("RAMPART_TEST_PANIC_ON_KEY is set"), "the panic message is visible after restore");
+}
+
+#[test]
 fn resizing_to_80x24_redraws_without_crashing() {
     let home = tempfile::tempdir().unwrap();
     let mut run = PtyRun::start(&["--demo", "--now", NOW], home.path(), (250, 70));

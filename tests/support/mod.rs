@@ -37,6 +37,10 @@ pub struct PtyRun {
 
 impl PtyRun {
     pub fn start(args: &[&str], home: &Path, size: (u16, u16)) -> PtyRun {
+        PtyRun::start_with_env(args, home, size, &[])
+    }
+
+    pub fn start_with_env(args: &[&str], home: &Path, size: (u16, u16), extra: &[(&str, &str)]) -> PtyRun {
         let pty = native_pty_system()
             .openpty(PtySize { rows: size.1, cols: size.0, pixel_width: 0, pixel_height: 0 })
             .expect("open a pty");
@@ -44,6 +48,9 @@ impl PtyRun {
         cmd.args(args);
         cmd.env_clear();
         for (k, v) in isolated_env(home) {
+            cmd.env(k, v);
+        }
+        for (k, v) in extra {
             cmd.env(k, v);
         }
         cmd.cwd(home);
