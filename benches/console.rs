@@ -10,8 +10,9 @@
 
 use portable_pty::{native_pty_system, CommandBuilder, PtySize};
 use rampart::app::{Action, App, Settings};
-use rampart::fixture::{fixed_now, initial_updates};
+use rampart::fixture::fixed_now;
 use rampart::model::Clock;
+use rampart::source::demo::initial_updates;
 use rampart::source::demo::{self, DemoOptions};
 use rampart::ui::{self, theme::Theme};
 use ratatui::backend::TestBackend;
@@ -41,15 +42,30 @@ fn median(mut v: Vec<Duration>) -> Duration {
 }
 
 fn main() {
-    let scale = std::env::var("RAMPART_BENCH_SCALE").ok().and_then(|s| s.parse().ok()).unwrap_or(100_000);
+    let scale = std::env::var("RAMPART_BENCH_SCALE")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(100_000);
     println!("rampart console benchmark, --demo-scale {scale}");
 
     let t = Instant::now();
     let org = demo::generate(&DemoOptions::new(42, Some(scale), fixed_now()));
     let generated = t.elapsed();
-    let counts = (org.findings.len(), org.credentials.iter().map(|c| c.records.len()).sum::<usize>(), org.exposures.len(), org.events.len());
+    let counts = (
+        org.findings.len(),
+        org.credentials
+            .iter()
+            .map(|c| c.records.len())
+            .sum::<usize>(),
+        org.exposures.len(),
+        org.events.len(),
+    );
     let t = Instant::now();
-    let mut app = App::new(Clock::Fixed(fixed_now()), Settings::default(), Theme::default());
+    let mut app = App::new(
+        Clock::Fixed(fixed_now()),
+        Settings::default(),
+        Theme::default(),
+    );
     for u in initial_updates(org, fixed_now()) {
         app.apply(u);
     }
@@ -62,8 +78,16 @@ fn main() {
         "store: {} findings, {} credential rows, {} exposures, {} events",
         counts.0, counts.1, counts.2, counts.3
     );
-    println!("build store: generate {} + apply {} = {}", ms(generated), ms(applied), ms(generated + applied));
-    println!("sort all findings (newest critical first): {}", ms(first_sort));
+    println!(
+        "build store: generate {} + apply {} = {}",
+        ms(generated),
+        ms(applied),
+        ms(generated + applied)
+    );
+    println!(
+        "sort all findings (newest critical first): {}",
+        ms(first_sort)
+    );
 
     // One keystroke = the filter grows by one character; the view re-filters the sorted
     // order (no re-sort).
@@ -83,7 +107,12 @@ fn main() {
         app.refresh_view();
     }
     let worst = *times.iter().max().unwrap();
-    println!("re-filter on one keystroke: median {}, worst {} ({} samples)", ms(median(times.clone())), ms(worst), times.len());
+    println!(
+        "re-filter on one keystroke: median {}, worst {} ({} samples)",
+        ms(median(times.clone())),
+        ms(worst),
+        times.len()
+    );
 
     let mut times = Vec::new();
     for _ in 0..5 {
@@ -97,14 +126,25 @@ fn main() {
     let mut terminal = Terminal::new(TestBackend::new(200, 50)).unwrap();
     let mut times = Vec::new();
     for i in 0..200 {
-        app.update(if i % 2 == 0 { Action::Down } else { Action::PageDown });
+        app.update(if i % 2 == 0 {
+            Action::Down
+        } else {
+            Action::PageDown
+        });
         app.refresh_view();
         let t = Instant::now();
         terminal.draw(|f| ui::render(f, &app)).unwrap();
         times.push(t.elapsed());
     }
-    println!("full frame at 200x50: median {}, worst {}", ms(median(times.clone())), ms(*times.iter().max().unwrap()));
-    println!("peak memory (VmHWM) of this process: {:.0} MB", peak_rss_mb());
+    println!(
+        "full frame at 200x50: median {}, worst {}",
+        ms(median(times.clone())),
+        ms(*times.iter().max().unwrap())
+    );
+    println!(
+        "peak memory (VmHWM) of this process: {:.0} MB",
+        peak_rss_mb()
+    );
 
     binary_figures();
 }
@@ -117,7 +157,12 @@ fn binary_figures() {
     // No live demo updates during the idle window: only the clock may redraw.
     std::fs::write(&config, "[demo]\ntick_seconds = 3600\n").unwrap();
     let pty = native_pty_system()
-        .openpty(PtySize { rows: 50, cols: 200, pixel_width: 0, pixel_height: 0 })
+        .openpty(PtySize {
+            rows: 50,
+            cols: 200,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
         .unwrap();
     let mut cmd = CommandBuilder::new(bin);
     cmd.args(["--demo", "--config"]);
@@ -131,7 +176,11 @@ fn binary_figures() {
     drop(pty.slave);
     let mut reader = pty.master.try_clone_reader().unwrap();
     let mut writer = pty.master.take_writer().unwrap();
-    let out = Arc::new(Mutex::new((Vec::<u8>::new(), None::<Duration>, None::<Duration>)));
+    let out = Arc::new(Mutex::new((
+        Vec::<u8>::new(),
+        None::<Duration>,
+        None::<Duration>,
+    )));
     let sink = out.clone();
     std::thread::spawn(move || {
         let mut buf = [0u8; 65536];
@@ -167,9 +216,20 @@ fn binary_figures() {
     let pid = child.process_id().unwrap_or(0);
     let cpu = |pid: u32| -> f64 {
         let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-        let fields: Vec<&str> = stat.rsplit(')').next().unwrap_or("").split_whitespace().collect();
-        let ticks: f64 = fields.get(11).and_then(|u| u.parse::<f64>().ok()).unwrap_or(0.0)
-            + fields.get(12).and_then(|s| s.parse::<f64>().ok()).unwrap_or(0.0);
+        let fields: Vec<&str> = stat
+            .rsplit(')')
+            .next()
+            .unwrap_or("")
+            .split_whitespace()
+            .collect();
+        let ticks: f64 = fields
+            .get(11)
+            .and_then(|u| u.parse::<f64>().ok())
+            .unwrap_or(0.0)
+            + fields
+                .get(12)
+                .and_then(|s| s.parse::<f64>().ok())
+                .unwrap_or(0.0);
         ticks / 100.0
     };
     let idle_secs = 10.0;
@@ -183,7 +243,10 @@ fn binary_figures() {
     );
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
     if let Some(hwm) = status.lines().find(|l| l.starts_with("VmHWM:")) {
-        println!("binary peak memory with the default demo: {}", hwm.trim_start_matches("VmHWM:").trim());
+        println!(
+            "binary peak memory with the default demo: {}",
+            hwm.trim_start_matches("VmHWM:").trim()
+        );
     }
     use std::io::Write;
     let _ = writer.write_all(b"q");

@@ -15,8 +15,16 @@ fn main() -> std::io::Result<()> {
     let size = (160, 48);
     let shots: Vec<(&str, Vec<Action>, &str)> = vec![
         ("findings", vec![Action::ShowTab(Tab::Findings)], "dark"),
-        ("credentials", vec![Action::ShowTab(Tab::Credentials)], "dark"),
-        ("public-access", vec![Action::ShowTab(Tab::Exposures)], "dark"),
+        (
+            "credentials",
+            vec![Action::ShowTab(Tab::Credentials)],
+            "dark",
+        ),
+        (
+            "public-access",
+            vec![Action::ShowTab(Tab::Exposures)],
+            "dark",
+        ),
         ("drills", vec![Action::ShowTab(Tab::Activity)], "dark"),
         ("finding-detail", vec![Action::Open], "dark"),
         ("help", vec![Action::ToggleHelp], "dark"),
@@ -30,8 +38,11 @@ fn main() -> std::io::Result<()> {
             app.update(a);
             app.refresh_view();
         }
-        let mut terminal = Terminal::new(TestBackend::new(size.0, size.1)).map_err(|e| -> std::io::Error { match e {} })?;
-        terminal.draw(|f| ui::render(f, &app)).map_err(|e| -> std::io::Error { match e {} })?;
+        let mut terminal = Terminal::new(TestBackend::new(size.0, size.1))
+            .map_err(|e| -> std::io::Error { match e {} })?;
+        terminal
+            .draw(|f| ui::render(f, &app))
+            .map_err(|e| -> std::io::Error { match e {} })?;
         let path = out.join(format!("{name}.svg"));
         std::fs::write(&path, buffer_to_svg(terminal.backend().buffer()))?;
         println!("wrote {}", path.display());

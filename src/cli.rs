@@ -83,8 +83,9 @@ pub struct Options {
 }
 
 fn parse_now(s: &str) -> Result<DateTime<Utc>, String> {
-    crate::model::clock::parse_rfc3339(s)
-        .ok_or_else(|| format!("expected an RFC 3339 timestamp such as 2026-11-22T12:00:00Z, found `{s}`"))
+    crate::model::clock::parse_rfc3339(s).ok_or_else(|| {
+        format!("expected an RFC 3339 timestamp such as 2026-11-22T12:00:00Z, found `{s}`")
+    })
 }
 
 #[cfg(test)]
@@ -100,13 +101,30 @@ mod tests {
     #[test]
     fn options_work_after_the_subcommand() {
         let cli = Cli::try_parse_from([
-            "rampart", "export", "--demo", "--seed", "7", "--format", "csv", "--now", "2026-11-22T12:00:00Z",
+            "rampart",
+            "export",
+            "--demo",
+            "--seed",
+            "7",
+            "--format",
+            "csv",
+            "--now",
+            "2026-11-22T12:00:00Z",
         ])
         .unwrap();
         assert!(cli.options.demo);
         assert_eq!(cli.options.seed, Some(7));
-        assert!(matches!(cli.command, Some(Command::Export(ExportArgs { format: ExportFormat::Csv, .. }))));
-        assert_eq!(cli.options.now.unwrap().to_rfc3339(), "2026-11-22T12:00:00+00:00");
+        assert!(matches!(
+            cli.command,
+            Some(Command::Export(ExportArgs {
+                format: ExportFormat::Csv,
+                ..
+            }))
+        ));
+        assert_eq!(
+            cli.options.now.unwrap().to_rfc3339(),
+            "2026-11-22T12:00:00+00:00"
+        );
     }
 
     #[test]
@@ -117,7 +135,9 @@ mod tests {
 
     #[test]
     fn bad_now_names_the_expected_format() {
-        let err = Cli::try_parse_from(["rampart", "--now", "yesterday"]).unwrap_err().to_string();
+        let err = Cli::try_parse_from(["rampart", "--now", "yesterday"])
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("RFC 3339"), "{err}");
     }
 }

@@ -3,35 +3,15 @@
 
 use crate::app::{App, Settings};
 use crate::model::Clock;
-use crate::source::demo::{self, DemoOptions, DemoOrg};
-use crate::source::{SourceHealth, SourceKey, Status, Update};
+use crate::source::demo::{self, initial_updates, DemoOptions};
 use crate::ui::theme::Theme;
 use chrono::{DateTime, TimeZone, Utc};
 
 /// The instant every fixture is built at: 2026-11-22T12:00:00Z.
 pub fn fixed_now() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0).single().unwrap_or_default()
-}
-
-/// The updates the demo source sends for an organization, in the order it sends them.
-pub fn initial_updates(org: DemoOrg, at: DateTime<Utc>) -> Vec<Update> {
-    let records = org.findings.len() + org.exposures.len() + org.events.len();
-    let mut updates = vec![Update::Accounts(org.accounts)];
-    updates.push(Update::Findings(org.findings));
-    for batch in org.credentials {
-        updates.push(Update::Credentials {
-            account_id: batch.account_id,
-            generated_at: batch.generated_at,
-            records: batch.records,
-        });
-    }
-    updates.push(Update::Exposures(org.exposures));
-    updates.push(Update::Events(org.events));
-    updates.push(Update::Health(
-        SourceKey::service("demo"),
-        SourceHealth { status: Status::Ok, last_success: Some(at), error: None, records },
-    ));
-    updates
+    Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0)
+        .single()
+        .unwrap_or_default()
 }
 
 /// An app filled with the demo organization (seed, number of findings), frozen at

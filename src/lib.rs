@@ -10,18 +10,14 @@
 //! - [`drill`]: detections over CloudTrail activity (runbooks and game days come later).
 //! - [`cli`], [`config`], [`tui`] (terminal guard), [`logging`]: the edges.
 
-#[cfg(rampart_ui)]
 pub mod app;
 pub mod cli;
 pub mod config;
 pub mod drill;
-#[cfg(rampart_ui)]
 pub mod export;
-#[cfg(rampart_ui)]
 pub mod fixture;
 pub mod logging;
 pub mod model;
-#[cfg(rampart_ui)]
 pub mod run;
 pub mod source;
 pub mod store;

@@ -92,7 +92,9 @@ pub fn main(cli: Cli) -> ExitCode {
             match console(app, vec![Box::new(source)], loaded.config.mouse()) {
                 Ok(code) => code,
                 Err(e) => {
-                    let hint = log.map(|p| format!(" (log: {})", p.display())).unwrap_or_default();
+                    let hint = log
+                        .map(|p| format!(" (log: {})", p.display()))
+                        .unwrap_or_default();
                     fail(format!("{e}{hint}"), 1)
                 }
             }
@@ -105,7 +107,10 @@ pub fn main(cli: Cli) -> ExitCode {
 fn decide_mode(cli: &Cli, config: &Config) -> Result<Mode, ExitCode> {
     let o = &cli.options;
     if o.demo && !o.replay.is_empty() {
-        return Err(fail("--demo and --replay cannot be combined: pick one source", EXIT_USAGE));
+        return Err(fail(
+            "--demo and --replay cannot be combined: pick one source",
+            EXIT_USAGE,
+        ));
     }
     if o.demo {
         return Ok(Mode::Demo);
@@ -156,7 +161,11 @@ fn console(mut app: App, sources: Vec<Box<dyn Source>>, mouse: bool) -> std::io:
         for source in sources {
             let (ctx_tx, ctx_rx) = mpsc::channel(8);
             commands.push(ctx_tx);
-            let ctx = SourceContext { updates: tx.clone(), commands: ctx_rx, cancel: cancel.clone() };
+            let ctx = SourceContext {
+                updates: tx.clone(),
+                commands: ctx_rx,
+                cancel: cancel.clone(),
+            };
             tracing::info!(source = %source.name(), "source started");
             tokio::spawn(source.run(ctx));
         }
@@ -165,17 +174,32 @@ fn console(mut app: App, sources: Vec<Box<dyn Source>>, mouse: bool) -> std::io:
         let (guard, mut terminal) = crate::tui::TerminalGuard::enter(mouse)?;
         let input = crossterm::event::EventStream::new();
         // Debug builds only: the test suite proves that a panic restores the terminal.
-        let panic_on_key = cfg!(debug_assertions) && std::env::var_os("RAMPART_TEST_PANIC_ON_KEY").is_some();
+        let panic_on_key =
+            cfg!(debug_assertions) && std::env::var_os("RAMPART_TEST_PANIC_ON_KEY").is_some();
         let input = futures_util::StreamExt::inspect(input, move |_| {
             if panic_on_key {
                 panic!("RAMPART_TEST_PANIC_ON_KEY is set");
             }
         });
-        let result = event_loop::run(&mut terminal, &mut app, Channels { updates: rx, commands }, input, cancel.clone()).await;
+        let result = event_loop::run(
+            &mut terminal,
+            &mut app,
+            Channels {
+                updates: rx,
+                commands,
+            },
+            input,
+            cancel.clone(),
+        )
+        .await;
         drop(guard);
         cancel.cancel();
         let stats = result?;
-        tracing::info!(frames = stats.frames, updates = stats.updates, "console closed");
+        tracing::info!(
+            frames = stats.frames,
+            updates = stats.updates,
+            "console closed"
+        );
         let code = match signal.await.ok().flatten() {
             Some(sig) => 128 + sig as u8,
             None => 0,
@@ -191,7 +215,10 @@ fn console(mut app: App, sources: Vec<Box<dyn Source>>, mouse: bool) -> std::io:
 fn watch_signals(cancel: CancellationToken) -> tokio::task::JoinHandle<Option<i32>> {
     tokio::spawn(async move {
         use tokio::signal::unix::{signal, SignalKind};
-        let (Ok(mut term), Ok(mut hup)) = (signal(SignalKind::terminate()), signal(SignalKind::hangup())) else {
+        let (Ok(mut term), Ok(mut hup)) = (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::hangup()),
+        ) else {
             cancel.cancelled().await;
             return None;
         };

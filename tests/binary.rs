@@ -12,7 +12,12 @@ fn demo_session_switches_panes_filters_opens_a_detail_and_quits() {
     let home = tempfile::tempdir().unwrap();
     let mut run = PtyRun::start(&["--demo", "--now", NOW], home.path(), (100, 30));
     let at = run.wait_for("demo ok", 0);
-    for (key, title) in [("2", "Credentials"), ("3", "Public access"), ("4", "Drills"), ("1", "Findings")] {
+    for (key, title) in [
+        ("2", "Credentials"),
+        ("3", "Public access"),
+        ("4", "Drills"),
+        ("1", "Findings"),
+    ] {
         let from = run.len();
         run.send(key);
         run.wait_for(&format!(" {title} "), from.min(at));
@@ -41,20 +46,34 @@ fn sigterm_and_sighup_restore_the_terminal() {
         assert_eq!(unsafe { libc::kill(pid, sig) }, 0);
         let code = run.wait_exit();
         assert_eq!(code, 128 + sig as u32, "exit status after signal {sig}");
-        assert!(left_alternate_screen(&run.output()), "terminal restored after signal {sig}");
+        assert!(
+            left_alternate_screen(&run.output()),
+            "terminal restored after signal {sig}"
+        );
     }
 }
 
 #[test]
 fn a_panic_restores_the_terminal() {
     let home = tempfile::tempdir().unwrap();
-    let mut run = PtyRun::start_with_env(&["--demo", "--now", NOW], home.path(), (80, 24), &[("RAMPART_TEST_PANIC_ON_KEY", "1")]);
+    let mut run = PtyRun::start_with_env(
+        &["--demo", "--now", NOW],
+        home.path(),
+        (80, 24),
+        &[("RAMPART_TEST_PANIC_ON_KEY", "1")],
+    );
     run.wait_for("demo ok", 0);
     run.send("j");
     let code = run.wait_exit();
     assert_eq!(code, 101, "a panic exits with Rust's panic status");
-    assert!(left_alternate_screen(&run.output()), "terminal restored after a panic");
-    assert!(run.text().contains("RAMPART_TEST_PANIC_ON_KEY is set"), "the panic message is visible after restore");
+    assert!(
+        left_alternate_screen(&run.output()),
+        "terminal restored after a panic"
+    );
+    assert!(
+        run.text().contains("RAMPART_TEST_PANIC_ON_KEY is set"),
+        "the panic message is visible after restore"
+    );
 }
 
 #[test]
@@ -124,14 +143,32 @@ fn export_of_the_demo_is_deterministic_private_and_follows_the_contract() {
     let run = |name: &str| {
         let path = home.path().join(name);
         let out = std::process::Command::new(BIN)
-            .args(["export", "--demo", "--seed", "7", "--demo-scale", "500", "--now", NOW, "--output"])
+            .args([
+                "export",
+                "--demo",
+                "--seed",
+                "7",
+                "--demo-scale",
+                "500",
+                "--now",
+                NOW,
+                "--output",
+            ])
             .arg(&path)
             .env_clear()
             .envs(isolated_env(home.path()))
             .output()
             .unwrap();
-        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
-        assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(
+            std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
         std::fs::read(&path).unwrap()
     };
     let (a, b) = (run("a.json"), run("b.json"));
@@ -140,17 +177,39 @@ fn export_of_the_demo_is_deterministic_private_and_follows_the_contract() {
     assert_eq!(doc["schema_version"], 1);
     assert_eq!(doc["generated_at"], "2026-11-22T12:00:00Z");
     assert_eq!(doc["findings"].as_array().unwrap().len(), 500);
-    for key in ["credentials", "exposures", "compliance", "events", "sources"] {
+    for key in [
+        "credentials",
+        "exposures",
+        "compliance",
+        "events",
+        "sources",
+    ] {
         assert!(doc[key].is_array(), "{key}");
     }
     let f = &doc["findings"][0];
-    for key in ["id", "product_arn", "severity", "workflow_status", "updated_at", "raw"] {
+    for key in [
+        "id",
+        "product_arn",
+        "severity",
+        "workflow_status",
+        "updated_at",
+        "raw",
+    ] {
         assert!(!f[key].is_null(), "findings[0].{key}");
     }
     assert_eq!(doc["sources"][0]["status"], "ok");
 
     let csv = std::process::Command::new(BIN)
-        .args(["export", "--demo", "--demo-scale", "50", "--now", NOW, "--format", "csv"])
+        .args([
+            "export",
+            "--demo",
+            "--demo-scale",
+            "50",
+            "--now",
+            NOW,
+            "--format",
+            "csv",
+        ])
         .env_clear()
         .envs(isolated_env(home.path()))
         .output()

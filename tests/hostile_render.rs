@@ -9,13 +9,18 @@ use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use serde_json::json;
 
-const NASTY: &str = "\u{1b}]0;owned\u{7}\u{1b}[2J\u{1b}P+q\u{1b}\\\u{9b}1m\u{202e}evil\u{200b}\r\n\ttab\u{7f}";
+const NASTY: &str =
+    "\u{1b}]0;owned\u{7}\u{1b}[2J\u{1b}P+q\u{1b}\\\u{9b}1m\u{202e}evil\u{200b}\r\n\ttab\u{7f}";
 
 #[test]
 fn no_raw_control_character_reaches_the_backend() {
     let now = rampart::fixture::fixed_now();
     let mut app = App::new(Clock::Fixed(now), Settings::default(), Theme::default());
-    app.apply(Update::Accounts(vec![rampart::model::Account::new("111111111111", NASTY, NASTY)]));
+    app.apply(Update::Accounts(vec![rampart::model::Account::new(
+        "111111111111",
+        NASTY,
+        NASTY,
+    )]));
     let finding = asff::parse_value(&json!({
         "Id": NASTY, "ProductArn": "arn:aws:securityhub:us-east-1::product/aws/guardduty",
         "AwsAccountId": "111111111111", "UpdatedAt": "2026-11-20T00:00:00Z",
@@ -50,5 +55,8 @@ fn no_raw_control_character_reaches_the_backend() {
         }
     }
     let text: String = screens[0].content().iter().map(|c| c.symbol()).collect();
-    assert!(text.contains("^[]0;owned^G"), "escapes are shown, not hidden");
+    assert!(
+        text.contains("^[]0;owned^G"),
+        "escapes are shown, not hidden"
+    );
 }

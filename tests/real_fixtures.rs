@@ -6,7 +6,9 @@ use rampart::model::{asff, cloudtrail, credential_report};
 use std::path::{Path, PathBuf};
 
 fn real(sub: &str) -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/real").join(sub);
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/fixtures/real")
+        .join(sub);
     if p.exists() {
         Some(p)
     } else {
@@ -27,7 +29,9 @@ fn json_files(dir: &Path) -> Vec<PathBuf> {
 
 #[test]
 fn every_asff_sample_parses() {
-    let Some(dir) = real("asff/aws-solutions-asr-simdata") else { return };
+    let Some(dir) = real("asff/aws-solutions-asr-simdata") else {
+        return;
+    };
     let mut parsed = 0;
     let mut enveloped = 0;
     for file in json_files(&dir) {
@@ -41,9 +45,19 @@ fn every_asff_sample_parses() {
             None => vec![v],
         };
         for f in findings {
-            let finding = asff::parse_value(&f).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
-            assert!(!finding.id.is_empty() && !finding.account_id.is_empty(), "{}", file.display());
-            assert_eq!(finding.raw.to_value(), f, "{}: the raw record is kept whole", file.display());
+            let finding =
+                asff::parse_value(&f).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+            assert!(
+                !finding.id.is_empty() && !finding.account_id.is_empty(),
+                "{}",
+                file.display()
+            );
+            assert_eq!(
+                finding.raw.to_value(),
+                f,
+                "{}: the raw record is kept whole",
+                file.display()
+            );
             parsed += 1;
         }
     }
@@ -53,13 +67,16 @@ fn every_asff_sample_parses() {
 
 #[test]
 fn every_cloudtrail_record_parses() {
-    let Some(dir) = real("cloudtrail/invictus-aws_dataset") else { return };
+    let Some(dir) = real("cloudtrail/invictus-aws_dataset") else {
+        return;
+    };
     let mut n = 0;
     let mut failed_calls = 0;
     for file in json_files(&dir) {
         let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
         for record in v["Records"].as_array().unwrap() {
-            let e = cloudtrail::parse_record(record).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+            let e = cloudtrail::parse_record(record)
+                .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
             assert!(!e.username.is_empty());
             failed_calls += usize::from(e.failed());
             n += 1;
@@ -71,7 +88,9 @@ fn every_cloudtrail_record_parses() {
 
 #[test]
 fn the_real_credential_report_parses() {
-    let Some(dir) = real("credential_report") else { return };
+    let Some(dir) = real("credential_report") else {
+        return;
+    };
     let csv = std::fs::read(dir.join("test_iam_user_unused_keys_2.EXTRACTED.csv")).unwrap();
     let rows = credential_report::parse(&csv).unwrap();
     assert!(rows.len() > 3);
@@ -79,7 +98,8 @@ fn the_real_credential_report_parses() {
     assert!(rows.iter().all(|r| r.account_id == "619193117841"));
     // The API's response carries the same CSV base64-encoded in `Content`.
     let response: serde_json::Value = serde_json::from_slice(
-        &std::fs::read(dir.join("test_iam_user_unused_keys__iam.GetCredentialReport_2.json")).unwrap(),
+        &std::fs::read(dir.join("test_iam_user_unused_keys__iam.GetCredentialReport_2.json"))
+            .unwrap(),
     )
     .unwrap();
     assert!(response.pointer("/data/Content").is_some());

@@ -28,7 +28,12 @@ fn panes() {
         for tab in Tab::ALL {
             let mut app = app(size);
             app.update(Action::ShowTab(tab));
-            let name = format!("{}_{}x{}", tab.title().replace(' ', "_").to_lowercase(), size.0, size.1);
+            let name = format!(
+                "{}_{}x{}",
+                tab.title().replace(' ', "_").to_lowercase(),
+                size.0,
+                size.1
+            );
             insta::assert_snapshot!(name, draw(&mut app));
         }
     }
@@ -39,7 +44,10 @@ fn finding_detail() {
     for size in SIZES {
         let mut app = app(size);
         app.update(Action::Open);
-        insta::assert_snapshot!(format!("finding_detail_{}x{}", size.0, size.1), draw(&mut app));
+        insta::assert_snapshot!(
+            format!("finding_detail_{}x{}", size.0, size.1),
+            draw(&mut app)
+        );
     }
 }
 
@@ -50,7 +58,10 @@ fn detail_views_of_other_panes() {
         app.update(Action::ShowTab(tab));
         app.refresh_view();
         app.update(Action::Open);
-        let name = format!("{}_detail_160x48", tab.title().replace(' ', "_").to_lowercase());
+        let name = format!(
+            "{}_detail_160x48",
+            tab.title().replace(' ', "_").to_lowercase()
+        );
         insta::assert_snapshot!(name, draw(&mut app));
     }
 }

@@ -14,15 +14,18 @@ pub const BINDINGS: &[(&str, &str)] = &[
     ("j k / ↓ ↑", "move down / up"),
     ("PgDn PgUp / Ctrl-d Ctrl-u", "page down / up"),
     ("g / G  Home / End", "first / last row"),
-    ("/", "filter as you type: words, \"quoted words\", !word or -word to exclude"),
-    ("Enter (in filter)", "keep the filter;  Esc: restore the previous one"),
+    ("/", "filter as you type: words, \"quoted words\", !word"),
+    (
+        "Enter / Esc (filter)",
+        "keep the filter / restore the previous one",
+    ),
     ("Esc", "close the detail or help; clear the filter"),
     ("s / S", "cycle the sort column / reverse the sort"),
-    ("Enter", "open the detail view (fields, resources, raw JSON)"),
+    ("Enter", "detail view: fields, resources, raw JSON"),
     ("r", "ask the sources to poll now"),
     ("?", "this help"),
     ("q / Ctrl-C", "quit"),
-    ("mouse", "wheel scrolls, a click on a tab opens it (nothing needs a mouse)"),
+    ("mouse", "wheel scrolls, click a tab (never required)"),
 ];
 
 /// Maps one terminal event to an action. `editing` is true while typing a filter.
@@ -111,21 +114,41 @@ mod tests {
     #[test]
     fn tabs_and_sort() {
         let n = KeyModifiers::NONE;
-        assert_eq!(action_for(&key(KeyCode::Char('3'), n), false), Some(Action::ShowTab(Tab::Exposures)));
-        assert_eq!(action_for(&key(KeyCode::BackTab, KeyModifiers::SHIFT), false), Some(Action::PrevTab));
-        assert_eq!(action_for(&key(KeyCode::Char('S'), KeyModifiers::SHIFT), false), Some(Action::SortReverse));
+        assert_eq!(
+            action_for(&key(KeyCode::Char('3'), n), false),
+            Some(Action::ShowTab(Tab::Exposures))
+        );
+        assert_eq!(
+            action_for(&key(KeyCode::BackTab, KeyModifiers::SHIFT), false),
+            Some(Action::PrevTab)
+        );
+        assert_eq!(
+            action_for(&key(KeyCode::Char('S'), KeyModifiers::SHIFT), false),
+            Some(Action::SortReverse)
+        );
     }
 
     #[test]
     fn mouse_wheel_and_tab_click() {
         let m = |kind, row| {
-            Event::Mouse(MouseEvent { kind, column: 12, row, modifiers: KeyModifiers::NONE })
+            Event::Mouse(MouseEvent {
+                kind,
+                column: 12,
+                row,
+                modifiers: KeyModifiers::NONE,
+            })
         };
-        assert_eq!(action_for(&m(MouseEventKind::ScrollDown, 5), false), Some(Action::Scroll(3)));
+        assert_eq!(
+            action_for(&m(MouseEventKind::ScrollDown, 5), false),
+            Some(Action::Scroll(3))
+        );
         assert_eq!(
             action_for(&m(MouseEventKind::Down(MouseButton::Left), 0), false),
             Some(Action::ClickTabBar(12))
         );
-        assert_eq!(action_for(&m(MouseEventKind::Down(MouseButton::Left), 4), false), None);
+        assert_eq!(
+            action_for(&m(MouseEventKind::Down(MouseButton::Left), 4), false),
+            None
+        );
     }
 }

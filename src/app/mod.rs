@@ -27,7 +27,12 @@ pub enum Tab {
 }
 
 impl Tab {
-    pub const ALL: [Tab; 4] = [Tab::Findings, Tab::Credentials, Tab::Exposures, Tab::Activity];
+    pub const ALL: [Tab; 4] = [
+        Tab::Findings,
+        Tab::Credentials,
+        Tab::Exposures,
+        Tab::Activity,
+    ];
 
     pub fn key(self) -> char {
         match self {
@@ -62,10 +67,21 @@ impl Tab {
     /// The sort columns a pane offers, in the order `s` cycles them.
     pub fn sort_names(self) -> &'static [&'static str] {
         match self {
-            Tab::Findings => &["severity", "title", "account", "region", "product", "resource", "status", "updated"],
+            Tab::Findings => &[
+                "severity", "title", "account", "region", "product", "resource", "status",
+                "updated",
+            ],
             Tab::Credentials => &["risk", "account", "user", "password use", "mfa", "key age"],
-            Tab::Exposures => &["resource", "type", "account", "region", "access", "updated"],
-            Tab::Activity => &["time", "event", "user", "account", "region", "source ip", "detections"],
+            Tab::Exposures => &["access", "resource", "type", "account", "region", "updated"],
+            Tab::Activity => &[
+                "time",
+                "event",
+                "user",
+                "account",
+                "region",
+                "source ip",
+                "detections",
+            ],
         }
     }
 }
@@ -89,11 +105,11 @@ pub const CREDENTIAL_SORTS: [CredentialSort; 6] = [
     CredentialSort::KeyAge,
 ];
 pub const EXPOSURE_SORTS: [ExposureSort; 6] = [
+    ExposureSort::Grantee,
     ExposureSort::Resource,
     ExposureSort::Type,
     ExposureSort::Account,
     ExposureSort::Region,
-    ExposureSort::Grantee,
     ExposureSort::Updated,
 ];
 pub const EVENT_SORTS: [EventSort; 7] = [
@@ -280,7 +296,13 @@ impl App {
         self.view_mut(tab).scroll_into_view(height);
         if let Some(detail) = &self.detail {
             // `G` asks for "the end": pin the scroll there so `k` moves at once.
-            let pane = crate::ui::layout::areas(ratatui::layout::Rect::new(0, 0, self.size.0, self.size.1)).pane;
+            let pane = crate::ui::layout::areas(ratatui::layout::Rect::new(
+                0,
+                0,
+                self.size.0,
+                self.size.1,
+            ))
+            .pane;
             let visible = crate::ui::panes::detail::visible_rows(pane.height);
             let max = crate::ui::panes::detail::content_len(self, detail).saturating_sub(visible);
             if let Some(detail) = &mut self.detail {
@@ -321,8 +343,12 @@ impl App {
             match action {
                 Action::Up => detail.scroll = detail.scroll.saturating_sub(1),
                 Action::Down => detail.scroll += 1,
-                Action::Scroll(n) => detail.scroll = (detail.scroll as i64 + n as i64).max(0) as usize,
-                Action::PageUp => detail.scroll = detail.scroll.saturating_sub(self.size.1 as usize / 2),
+                Action::Scroll(n) => {
+                    detail.scroll = (detail.scroll as i64 + n as i64).max(0) as usize
+                }
+                Action::PageUp => {
+                    detail.scroll = detail.scroll.saturating_sub(self.size.1 as usize / 2)
+                }
                 Action::PageDown => detail.scroll += self.size.1 as usize / 2,
                 Action::Top => detail.scroll = 0,
                 Action::Bottom => detail.scroll = usize::MAX / 4,
@@ -365,7 +391,11 @@ impl App {
                 let v = self.view_mut(tab);
                 v.reversed = !v.reversed;
                 let name = tab.sort_names()[v.sort_column];
-                let dir = if v.reversed { "reversed" } else { "natural order" };
+                let dir = if v.reversed {
+                    "reversed"
+                } else {
+                    "natural order"
+                };
                 self.say(format!("sorted by {name}, {dir}"));
             }
             Action::FilterStart => {
@@ -414,8 +444,14 @@ impl App {
             return;
         };
         let (target, raw) = match self.tab {
-            Tab::Findings => (DetailTarget::Finding(row), self.store.findings.get(row).map(|f| f.raw.pretty())),
-            Tab::Activity => (DetailTarget::Event(row), self.store.events.get(row).map(|e| e.raw.pretty())),
+            Tab::Findings => (
+                DetailTarget::Finding(row),
+                self.store.findings.get(row).map(|f| f.raw.pretty()),
+            ),
+            Tab::Activity => (
+                DetailTarget::Event(row),
+                self.store.events.get(row).map(|e| e.raw.pretty()),
+            ),
             Tab::Credentials => (DetailTarget::Credential(row), None),
             Tab::Exposures => (DetailTarget::Exposure(row), None),
         };

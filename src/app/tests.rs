@@ -4,7 +4,9 @@ use chrono::TimeZone;
 use serde_json::json;
 
 fn app_with(n: usize) -> App {
-    let now = chrono::Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0).unwrap();
+    let now = chrono::Utc
+        .with_ymd_and_hms(2026, 11, 22, 12, 0, 0)
+        .unwrap();
     let mut app = App::new(Clock::Fixed(now), Settings::default(), Theme::default());
     let findings = (0..n)
         .map(|i| {

@@ -42,7 +42,11 @@ fn row(f: &Finding) -> [String; 15] {
         f.severity.label().to_string(),
         f.title.clone(),
         f.types.join(";"),
-        f.resources.iter().map(|r| r.id.as_str()).collect::<Vec<_>>().join(";"),
+        f.resources
+            .iter()
+            .map(|r| r.id.as_str())
+            .collect::<Vec<_>>()
+            .join(";"),
         f.workflow_status.label().to_string(),
         f.record_state.label().to_string(),
         f.compliance_status.clone().unwrap_or_default(),

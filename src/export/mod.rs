@@ -29,7 +29,7 @@ pub fn run_demo(args: &ExportArgs, opts: &DemoOptions, clock: &Clock) -> ExitCod
     let now = clock.now();
     let org = demo::generate(opts);
     let mut store = Store::new();
-    for update in crate::fixture::initial_updates(org, now) {
+    for update in demo::initial_updates(org, now) {
         store.apply(update);
     }
     write_store(&store, args, clock)
@@ -42,8 +42,11 @@ pub fn write_store(store: &Store, args: &ExportArgs, clock: &Clock) -> ExitCode 
         ExportFormat::Csv => csv_out::findings(store),
     };
     let written = match &args.output {
-        Some(path) => write_private_atomic(path, &bytes).map_err(|e| format!("cannot write {}: {e}", path.display())),
-        None => std::io::stdout().write_all(&bytes).map_err(|e| format!("cannot write to standard output: {e}")),
+        Some(path) => write_private_atomic(path, &bytes)
+            .map_err(|e| format!("cannot write {}: {e}", path.display())),
+        None => std::io::stdout()
+            .write_all(&bytes)
+            .map_err(|e| format!("cannot write to standard output: {e}")),
     };
     if let Err(e) = written {
         eprintln!("rampart: {e}");
@@ -63,8 +66,14 @@ pub fn write_store(store: &Store, args: &ExportArgs, clock: &Clock) -> ExitCode 
 /// Writes `bytes` to `path` through a temporary file in the same directory (0600, fsync,
 /// rename), so a reader sees the old file or the new one, never half of one.
 pub fn write_private_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "export".into());
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "export".into());
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = (|| {
         let mut opts = std::fs::OpenOptions::new();
@@ -98,7 +107,14 @@ mod tests {
         std::fs::write(&p, "old").unwrap();
         write_private_atomic(&p, b"new").unwrap();
         assert_eq!(std::fs::read_to_string(&p).unwrap(), "new");
-        assert_eq!(std::fs::metadata(&p).unwrap().permissions().mode() & 0o777, 0o600);
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary file left");
+        assert_eq!(
+            std::fs::metadata(&p).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no temporary file left"
+        );
     }
 }

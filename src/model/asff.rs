@@ -45,7 +45,11 @@ fn parse_value_with_raw(v: &Value, raw: RawRecord) -> Result<Finding, AsffError>
     let product_arn = req_str(v, "ProductArn")?;
     let account_id = req_str(v, "AwsAccountId")?;
     let product_fields = v.get("ProductFields");
-    let pf = |k: &str| product_fields.and_then(|p| p.get(k)).and_then(Value::as_str);
+    let pf = |k: &str| {
+        product_fields
+            .and_then(|p| p.get(k))
+            .and_then(Value::as_str)
+    };
 
     let region = opt_str(v, "Region")
         .or_else(|| arn_region(&product_arn))
@@ -213,7 +217,8 @@ fn string_array(v: Option<&Value>) -> Vec<String> {
 }
 
 fn number(v: &Value) -> Option<f64> {
-    v.as_f64().or_else(|| v.as_str().and_then(|s| s.parse().ok()))
+    v.as_f64()
+        .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
 }
 
 fn time_field(v: &Value, field: &'static str) -> Result<Option<DateTime<Utc>>, AsffError> {
@@ -310,7 +315,10 @@ mod tests {
     fn bad_label_is_reported() {
         let mut v = minimal();
         v["Severity"] = json!({"Label": "SEVERE"});
-        assert!(parse_value(&v).unwrap_err().to_string().contains("Severity.Label"));
+        assert!(parse_value(&v)
+            .unwrap_err()
+            .to_string()
+            .contains("Severity.Label"));
     }
 
     #[test]

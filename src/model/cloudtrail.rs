@@ -35,7 +35,12 @@ fn parse_record_with_raw(v: &Value, raw: RawRecord) -> Result<TrailEvent, TrailE
         .ok_or(TrailError::MissingField("eventTime"))?;
     let identity = v.get("userIdentity").unwrap_or(&Value::Null);
     let account_id = s("recipientAccountId")
-        .or_else(|| identity.get("accountId").and_then(Value::as_str).map(str::to_string))
+        .or_else(|| {
+            identity
+                .get("accountId")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        })
         .unwrap_or_default();
     Ok(TrailEvent {
         event_id: s("eventID").ok_or(TrailError::MissingField("eventID"))?,
@@ -45,7 +50,10 @@ fn parse_record_with_raw(v: &Value, raw: RawRecord) -> Result<TrailEvent, TrailE
         account_id,
         region: s("awsRegion").unwrap_or_default(),
         username: username(identity),
-        principal_arn: identity.get("arn").and_then(Value::as_str).map(str::to_string),
+        principal_arn: identity
+            .get("arn")
+            .and_then(Value::as_str)
+            .map(str::to_string),
         access_key_id: identity
             .get("accessKeyId")
             .and_then(Value::as_str)
@@ -83,10 +91,17 @@ pub fn username(identity: &Value) -> String {
                 .pointer("/sessionContext/sessionIssuer/userName")
                 .and_then(Value::as_str)
                 .unwrap_or("unknown-role");
-            format!("{role}/{}", s("principalId").and_then(|p| p.split(':').nth(1)).unwrap_or("?"))
+            format!(
+                "{role}/{}",
+                s("principalId")
+                    .and_then(|p| p.split(':').nth(1))
+                    .unwrap_or("?")
+            )
         }
         "AWSService" => s("invokedBy").unwrap_or("aws-service").to_string(),
-        "AWSAccount" => s("accountId").map(|a| format!("account/{a}")).unwrap_or_default(),
+        "AWSAccount" => s("accountId")
+            .map(|a| format!("account/{a}"))
+            .unwrap_or_default(),
         _ => s("userName")
             .or_else(arn_tail)
             .or_else(|| s("principalId"))
@@ -103,10 +118,15 @@ mod tests {
 
     #[test]
     fn usernames() {
-        assert_eq!(username(&json!({"type":"Root","arn":"arn:aws:iam::1:root"})), "root");
+        assert_eq!(
+            username(&json!({"type":"Root","arn":"arn:aws:iam::1:root"})),
+            "root"
+        );
         assert_eq!(username(&json!({"type":"IAMUser","userName":"bob"})), "bob");
         assert_eq!(
-            username(&json!({"type":"AssumedRole","arn":"arn:aws:sts::1:assumed-role/Admin/alice"})),
+            username(
+                &json!({"type":"AssumedRole","arn":"arn:aws:sts::1:assumed-role/Admin/alice"})
+            ),
             "Admin/alice"
         );
         assert_eq!(

@@ -109,8 +109,10 @@ impl CredentialRecord {
     /// The risks of this record at `now`.
     pub fn risks(&self, now: DateTime<Utc>, limits: Thresholds) -> CredentialRisk {
         let mut r = CredentialRisk::default();
-        let older = |t: Option<DateTime<Utc>>| t.is_some_and(|t| days_between(t, now) > limits.age_days);
-        let idle = |t: Option<DateTime<Utc>>| t.is_some_and(|t| days_between(t, now) > limits.unused_days);
+        let older =
+            |t: Option<DateTime<Utc>>| t.is_some_and(|t| days_between(t, now) > limits.age_days);
+        let idle =
+            |t: Option<DateTime<Utc>>| t.is_some_and(|t| days_between(t, now) > limits.unused_days);
         let mut active = 0;
         for key in self.active_keys() {
             active += 1;
@@ -192,7 +194,10 @@ mod tests {
     }
 
     fn limit(days: i64) -> Thresholds {
-        Thresholds { age_days: days, unused_days: days }
+        Thresholds {
+            age_days: days,
+            unused_days: days,
+        }
     }
 
     fn user(days_key: i64, used: Option<i64>, mfa: bool) -> CredentialRecord {
@@ -219,8 +224,12 @@ mod tests {
 
     #[test]
     fn key_age_threshold_is_exclusive() {
-        assert!(!user(90, Some(1), true).risks(now(), limit(90)).contains(CredentialRisk::OLD_KEY));
-        assert!(user(91, Some(1), true).risks(now(), limit(90)).contains(CredentialRisk::OLD_KEY));
+        assert!(!user(90, Some(1), true)
+            .risks(now(), limit(90))
+            .contains(CredentialRisk::OLD_KEY));
+        assert!(user(91, Some(1), true)
+            .risks(now(), limit(90))
+            .contains(CredentialRisk::OLD_KEY));
         assert!(user(91, Some(1), true).risks(now(), limit(120)).is_empty());
     }
 
@@ -228,12 +237,16 @@ mod tests {
     fn never_used_key_counts_as_unused_once_old() {
         let r = user(200, None, true).risks(now(), limit(90));
         assert!(r.contains(CredentialRisk::UNUSED_KEY));
-        assert!(!user(10, None, true).risks(now(), limit(90)).contains(CredentialRisk::UNUSED_KEY));
+        assert!(!user(10, None, true)
+            .risks(now(), limit(90))
+            .contains(CredentialRisk::UNUSED_KEY));
     }
 
     #[test]
     fn console_without_mfa_and_root_rules() {
-        assert!(user(1, Some(1), false).risks(now(), limit(90)).contains(CredentialRisk::CONSOLE_NO_MFA));
+        assert!(user(1, Some(1), false)
+            .risks(now(), limit(90))
+            .contains(CredentialRisk::CONSOLE_NO_MFA));
         let mut root = user(5, Some(1), false);
         root.is_root = true;
         root.password_enabled = None;
@@ -246,16 +259,29 @@ mod tests {
 
     #[test]
     fn age_and_idle_limits_are_separate() {
-        let r = user(100, Some(100), true).risks(now(), Thresholds { age_days: 120, unused_days: 30 });
+        let r = user(100, Some(100), true).risks(
+            now(),
+            Thresholds {
+                age_days: 120,
+                unused_days: 30,
+            },
+        );
         assert!(!r.contains(CredentialRisk::OLD_KEY));
         assert!(r.contains(CredentialRisk::UNUSED_KEY));
     }
 
     #[test]
     fn oldest_risk_orders_by_age() {
-        assert_eq!(user(10, Some(1), true).oldest_risk_days(now(), limit(90)), None);
-        let old = user(400, Some(1), true).oldest_risk_days(now(), limit(90)).unwrap();
-        let older = user(800, Some(1), true).oldest_risk_days(now(), limit(90)).unwrap();
+        assert_eq!(
+            user(10, Some(1), true).oldest_risk_days(now(), limit(90)),
+            None
+        );
+        let old = user(400, Some(1), true)
+            .oldest_risk_days(now(), limit(90))
+            .unwrap();
+        let older = user(800, Some(1), true)
+            .oldest_risk_days(now(), limit(90))
+            .unwrap();
         assert!(older >= old);
     }
 }

@@ -39,7 +39,11 @@ pub fn parse(csv_text: &[u8]) -> Result<Vec<CredentialRecord>, ReportError> {
             message: e.to_string(),
         })?
         .clone();
-    let cols: HashMap<&str, usize> = headers.iter().enumerate().map(|(i, h)| (h.trim(), i)).collect();
+    let cols: HashMap<&str, usize> = headers
+        .iter()
+        .enumerate()
+        .map(|(i, h)| (h.trim(), i))
+        .collect();
     for required in ["user", "arn", "mfa_active"] {
         if !cols.contains_key(required) {
             return Err(ReportError::MissingColumn(required));
@@ -61,12 +65,14 @@ pub fn parse(csv_text: &[u8]) -> Result<Vec<CredentialRecord>, ReportError> {
         let time = |name: &'static str| -> Result<Option<DateTime<Utc>>, ReportError> {
             match get(name) {
                 None => Ok(None),
-                Some(v) => parse_rfc3339(v).map(Some).ok_or_else(|| ReportError::BadValue {
-                    line,
-                    column: name,
-                    expected: "an ISO 8601 timestamp, N/A, no_information or not_supported",
-                    found: v.to_string(),
-                }),
+                Some(v) => parse_rfc3339(v)
+                    .map(Some)
+                    .ok_or_else(|| ReportError::BadValue {
+                        line,
+                        column: name,
+                        expected: "an ISO 8601 timestamp, N/A, no_information or not_supported",
+                        found: v.to_string(),
+                    }),
             }
         };
         let boolean = |name: &'static str| -> Result<Option<bool>, ReportError> {
@@ -156,7 +162,11 @@ kaleb,arn:aws:iam::619193117841:user/kaleb,2016-07-05T23:57:09+00:00,TRUE,no_inf
         assert_eq!(root.user, ROOT_USER);
         assert_eq!(root.account_id, "619193117841");
         assert_eq!(root.password_enabled, None);
-        assert_eq!(root.access_keys.len(), 2, "slot 2 was rotated once, so it holds a key");
+        assert_eq!(
+            root.access_keys.len(),
+            2,
+            "slot 2 was rotated once, so it holds a key"
+        );
         assert_eq!(root.access_keys[0].last_used_service.as_deref(), Some("s3"));
         let kaleb = &rows[1];
         assert_eq!(kaleb.password_enabled, Some(true));
@@ -169,7 +179,10 @@ kaleb,arn:aws:iam::619193117841:user/kaleb,2016-07-05T23:57:09+00:00,TRUE,no_inf
     fn bad_values_name_line_and_column() {
         let text = REPORT.replace("FALSE,true,2016", "maybe,true,2016");
         let err = parse(text.as_bytes()).unwrap_err().to_string();
-        assert!(err.starts_with("line 3, column `mfa_active`: expected true or false"), "{err}");
+        assert!(
+            err.starts_with("line 3, column `mfa_active`: expected true or false"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -89,17 +89,29 @@ impl Resource {
     }
 }
 
-/// Shortens an ARN to its last meaningful segment.
+/// Shortens an ARN to its last meaningful segment: `i-0abc` from an instance ARN,
+/// `image-resize` from `...:function:image-resize`, `api` from an ECR image digest,
+/// the account id from `AWS::::Account:1234`.
 pub fn short_resource_id(id: &str) -> &str {
+    if let Some(acct) = id.strip_prefix("AWS::::Account:") {
+        return acct;
+    }
     if !id.starts_with("arn:") {
         return id;
     }
     // arn:partition:service:region:account:resource
     let resource = id.splitn(6, ':').nth(5).unwrap_or(id);
-    match resource.rsplit_once('/') {
-        Some((_, last)) if !last.is_empty() => last,
-        _ => resource,
-    }
+    let mut segments = resource.rsplit('/').filter(|s| !s.is_empty());
+    let last = segments.next().unwrap_or(resource);
+    // An image digest says less than the repository it belongs to.
+    let last = if last.starts_with("sha256:") {
+        segments.next().unwrap_or(last)
+    } else {
+        last
+    };
+    // `function:name`, `db:name`, `secret:name`: the type prefix is in the type column.
+    last.rsplit_once(':')
+        .map_or(last, |(_, name)| if name.is_empty() { last } else { name })
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -163,7 +175,24 @@ mod tests {
             short_resource_id("arn:aws:iam::111111111111:role/path/Admin"),
             "Admin"
         );
-        assert_eq!(short_resource_id("AWS::::Account:111"), "AWS::::Account:111");
+        assert_eq!(short_resource_id("AWS::::Account:111"), "111");
+        assert_eq!(
+            short_resource_id("arn:aws:lambda:us-east-1:1:function:image-resize"),
+            "image-resize"
+        );
+        assert_eq!(
+            short_resource_id("arn:aws:rds:us-east-1:1:db:orders-db"),
+            "orders-db"
+        );
+        assert_eq!(
+            short_resource_id("arn:aws:ecr:us-east-1:1:repository/api/sha256:abc"),
+            "api"
+        );
+        assert_eq!(
+            short_resource_id("arn:aws:sqs:us-east-1:1:orders"),
+            "orders"
+        );
+        assert_eq!(short_resource_id("i-plain"), "i-plain");
     }
 
     #[test]
@@ -171,6 +200,9 @@ mod tests {
         assert!(WorkflowStatus::New.is_open());
         assert!(WorkflowStatus::Notified.is_open());
         assert!(!WorkflowStatus::Resolved.is_open());
-        assert_eq!(WorkflowStatus::parse("suppressed"), Some(WorkflowStatus::Suppressed));
+        assert_eq!(
+            WorkflowStatus::parse("suppressed"),
+            Some(WorkflowStatus::Suppressed)
+        );
     }
 }

@@ -4,7 +4,9 @@
 //! through a bounded `mpsc<Update>`; it never touches the store. The demo, replay and live
 //! AWS sources all send the same updates, so the store and the screen cannot tell them apart.
 
-pub mod demo;
+pub mod simulated;
+/// The simulated organization, under the name the command line uses.
+pub use simulated as demo;
 
 use crate::model::{Account, CredentialRecord, Exposure, Finding, TrailEvent};
 use chrono::{DateTime, Utc};

@@ -134,9 +134,11 @@ impl Store {
                 };
             }
             Update::Findings(list) => {
-                changed.findings = self.findings.upsert_newer(list, &self.accounts, |old, new| {
-                    new.updated_at >= old.updated_at
-                });
+                changed.findings = self
+                    .findings
+                    .upsert_newer(list, &self.accounts, |old, new| {
+                        new.updated_at >= old.updated_at
+                    });
                 if changed.findings {
                     self.recount();
                 }

@@ -80,12 +80,20 @@ pub fn findings<'a>(store: &'a Store, col: FindingSort) -> impl Fn(u32, u32) -> 
 }
 
 /// Oldest risk first; rows without risk last, oldest key first among them.
-fn credential_default(now: DateTime<Utc>, limits: Thresholds, a: &CredentialRecord, b: &CredentialRecord) -> Ordering {
+fn credential_default(
+    now: DateTime<Utc>,
+    limits: Thresholds,
+    a: &CredentialRecord,
+    b: &CredentialRecord,
+) -> Ordering {
     let risk = |r: &CredentialRecord| r.oldest_risk_days(now, limits);
     // `Some` sorts after `None`, so compare b to a to put risky rows first.
     risk(b)
         .cmp(&risk(a))
-        .then_with(|| b.oldest_active_key_days(now).cmp(&a.oldest_active_key_days(now)))
+        .then_with(|| {
+            b.oldest_active_key_days(now)
+                .cmp(&a.oldest_active_key_days(now))
+        })
         .then_with(|| a.account_id.cmp(&b.account_id))
         .then_with(|| a.user.cmp(&b.user))
 }
@@ -107,7 +115,9 @@ pub fn credentials<'a>(
             // Longest unused first: `None` (never) before the oldest date.
             CredentialSort::PasswordUsed => a.password_last_used.cmp(&b.password_last_used),
             CredentialSort::Mfa => a.mfa_active.cmp(&b.mfa_active),
-            CredentialSort::KeyAge => b.oldest_active_key_days(now).cmp(&a.oldest_active_key_days(now)),
+            CredentialSort::KeyAge => b
+                .oldest_active_key_days(now)
+                .cmp(&a.oldest_active_key_days(now)),
         };
         primary.then_with(|| credential_default(now, limits, a, b))
     }

@@ -98,7 +98,12 @@ impl<T: Keyed> Table<T> {
 
     /// Removes the rows matching `remove` and adds `rows` (a credential report replaces
     /// the account's previous one).
-    pub fn replace_where(&mut self, remove: impl Fn(&T) -> bool, rows: Vec<T>, accounts: &Accounts) {
+    pub fn replace_where(
+        &mut self,
+        remove: impl Fn(&T) -> bool,
+        rows: Vec<T>,
+        accounts: &Accounts,
+    ) {
         let mut kept_items = Vec::with_capacity(self.items.len() + rows.len());
         let mut kept_search = Vec::with_capacity(kept_items.capacity());
         for (item, search) in self.items.drain(..).zip(self.search.drain(..)) {
@@ -194,7 +199,11 @@ impl Keyed for Exposure {
             accounts.name(&self.account_id),
             &self.region,
             &self.principal,
-            if self.is_public { "public" } else { "cross-account" },
+            if self.is_public {
+                "public"
+            } else {
+                "cross-account"
+            },
         ];
         parts.extend(self.actions.iter().map(String::as_str));
         join_lower(&parts)

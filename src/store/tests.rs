@@ -22,13 +22,28 @@ fn finding(id: &str, sev: &str, updated: &str, status: &str) -> Finding {
 #[test]
 fn upsert_keeps_latest_updated_at() {
     let mut s = Store::new();
-    s.apply(Update::Findings(vec![finding("a", "LOW", "2026-01-02T00:00:00Z", "NEW")]));
+    s.apply(Update::Findings(vec![finding(
+        "a",
+        "LOW",
+        "2026-01-02T00:00:00Z",
+        "NEW",
+    )]));
     // An older copy does not overwrite.
-    let c = s.apply(Update::Findings(vec![finding("a", "HIGH", "2026-01-01T00:00:00Z", "NEW")]));
+    let c = s.apply(Update::Findings(vec![finding(
+        "a",
+        "HIGH",
+        "2026-01-01T00:00:00Z",
+        "NEW",
+    )]));
     assert!(!c.findings);
     assert_eq!(s.findings.items()[0].severity, Severity::Low);
     // A newer one does, in place.
-    let c = s.apply(Update::Findings(vec![finding("a", "CRITICAL", "2026-01-03T00:00:00Z", "NEW")]));
+    let c = s.apply(Update::Findings(vec![finding(
+        "a",
+        "CRITICAL",
+        "2026-01-03T00:00:00Z",
+        "NEW",
+    )]));
     assert!(c.findings);
     assert_eq!(s.findings.len(), 1);
     assert_eq!(s.findings.items()[0].severity, Severity::Critical);
@@ -46,15 +61,27 @@ fn counts_only_open_findings() {
     ]));
     assert_eq!(s.counts().open, 2);
     assert_eq!(s.counts().severity(Severity::High), 1);
-    assert_eq!(s.counts().by_account["111111111111"][Severity::Low as usize], 1);
+    assert_eq!(
+        s.counts().by_account["111111111111"][Severity::Low as usize],
+        1
+    );
 }
 
 #[test]
 fn account_names_enter_the_search_text() {
     let mut s = Store::new();
-    s.apply(Update::Findings(vec![finding("a", "HIGH", "2026-01-01T00:00:00Z", "NEW")]));
+    s.apply(Update::Findings(vec![finding(
+        "a",
+        "HIGH",
+        "2026-01-01T00:00:00Z",
+        "NEW",
+    )]));
     assert!(!s.findings.search_text(0).contains("prod-payments"));
-    s.apply(Update::Accounts(vec![Account::new("111111111111", "Prod-Payments", "prod")]));
+    s.apply(Update::Accounts(vec![Account::new(
+        "111111111111",
+        "Prod-Payments",
+        "prod",
+    )]));
     assert!(s.findings.search_text(0).contains("prod-payments"));
     assert_eq!(s.accounts.name("111111111111"), "Prod-Payments");
     assert_eq!(s.accounts.name("999"), "999");
@@ -67,16 +94,29 @@ fn failure_keeps_last_success_and_reads_stale() {
     let t = Utc.with_ymd_and_hms(2026, 11, 22, 12, 3, 0).unwrap();
     s.apply(Update::Health(
         key.clone(),
-        SourceHealth { status: Status::Ok, last_success: Some(t), error: None, records: 5 },
+        SourceHealth {
+            status: Status::Ok,
+            last_success: Some(t),
+            error: None,
+            records: 5,
+        },
     ));
     s.apply(Update::Health(
         key.clone(),
-        SourceHealth { status: Status::Failed, last_success: None, error: Some("throttled".into()), records: 5 },
+        SourceHealth {
+            status: Status::Failed,
+            last_success: None,
+            error: Some("throttled".into()),
+            records: 5,
+        },
     ));
     let h = &s.sources[&key];
     assert_eq!(h.status, Status::Stale);
     assert_eq!(h.last_success, Some(t));
-    assert_eq!(s.worst_source().unwrap().1.error.as_deref(), Some("throttled"));
+    assert_eq!(
+        s.worst_source().unwrap().1.error.as_deref(),
+        Some("throttled")
+    );
 }
 
 #[test]
@@ -95,10 +135,27 @@ fn credential_report_replaces_the_accounts_rows() {
     };
     let now = Utc::now();
     let mut s = Store::new();
-    s.apply(Update::Credentials { account_id: "1".into(), generated_at: now, records: vec![rec("1", "a"), rec("1", "b")] });
-    s.apply(Update::Credentials { account_id: "2".into(), generated_at: now, records: vec![rec("2", "c")] });
-    s.apply(Update::Credentials { account_id: "1".into(), generated_at: now, records: vec![rec("1", "d")] });
-    let mut users: Vec<_> = s.credentials.items().iter().map(|r| r.user.as_str()).collect();
+    s.apply(Update::Credentials {
+        account_id: "1".into(),
+        generated_at: now,
+        records: vec![rec("1", "a"), rec("1", "b")],
+    });
+    s.apply(Update::Credentials {
+        account_id: "2".into(),
+        generated_at: now,
+        records: vec![rec("2", "c")],
+    });
+    s.apply(Update::Credentials {
+        account_id: "1".into(),
+        generated_at: now,
+        records: vec![rec("1", "d")],
+    });
+    let mut users: Vec<_> = s
+        .credentials
+        .items()
+        .iter()
+        .map(|r| r.user.as_str())
+        .collect();
     users.sort();
     assert_eq!(users, ["c", "d"]);
     assert_eq!(s.credentials.position("1\u{1f}d"), Some(1));
@@ -118,26 +175,47 @@ fn view_sorts_filters_and_follows_the_selection() {
     let mut v = View::new(0);
     let cmp = sort::findings(&s, FindingSort::Severity);
     v.refresh(&s.findings, &cmp);
-    let ids: Vec<_> = v.rows.iter().map(|&i| s.findings.items()[i as usize].id.as_str()).collect();
-    assert_eq!(ids, ["crit-new", "crit-old", "med", "low"], "newest critical first");
+    let ids: Vec<_> = v
+        .rows
+        .iter()
+        .map(|&i| s.findings.items()[i as usize].id.as_str())
+        .collect();
+    assert_eq!(
+        ids,
+        ["crit-new", "crit-old", "med", "low"],
+        "newest critical first"
+    );
 
     v.selected = 2; // "med"
     v.set_filter("!crit-old");
     v.refresh(&s.findings, &cmp);
     assert_eq!(v.rows.len(), 3);
-    assert_eq!(s.findings.items()[v.selected_row().unwrap() as usize].id, "med");
+    assert_eq!(
+        s.findings.items()[v.selected_row().unwrap() as usize].id,
+        "med"
+    );
 
     v.reversed = true;
     v.refresh(&s.findings, &cmp);
     let first = &s.findings.items()[v.rows[0] as usize];
     assert_eq!(first.id, "low");
-    assert_eq!(s.findings.items()[v.selected_row().unwrap() as usize].id, "med");
+    assert_eq!(
+        s.findings.items()[v.selected_row().unwrap() as usize].id,
+        "med"
+    );
 
     let by_title = sort::findings(&s, FindingSort::Title);
     v.reversed = false;
     v.sort_column = 1;
     v.set_filter("");
     v.refresh(&s.findings, &by_title);
-    let titles: Vec<_> = v.rows.iter().map(|&i| s.findings.items()[i as usize].title.as_str()).collect();
-    assert_eq!(titles, ["title crit-new", "title crit-old", "title low", "title med"]);
+    let titles: Vec<_> = v
+        .rows
+        .iter()
+        .map(|&i| s.findings.items()[i as usize].title.as_str())
+        .collect();
+    assert_eq!(
+        titles,
+        ["title crit-new", "title crit-old", "title low", "title med"]
+    );
 }

@@ -14,16 +14,27 @@ use ratatui::Frame;
 
 pub fn tab_bar(frame: &mut Frame, area: Rect, app: &App) {
     let t = &app.theme;
-    let mut spans = vec![Span::styled(BRAND, t.title_focused), Span::styled("│", t.border)];
+    let mut spans = vec![
+        Span::styled(BRAND, t.title_focused),
+        Span::styled("│", t.border),
+    ];
     for (i, (_, _, tab)) in layout::tab_ranges().into_iter().enumerate() {
         if i > 0 {
             spans.push(Span::raw(" "));
         }
-        let style = if tab == app.tab && app.detail.is_none() { t.tab_active } else { t.tab };
+        let style = if tab == app.tab && app.detail.is_none() {
+            t.tab_active
+        } else {
+            t.tab
+        };
         spans.push(Span::styled(layout::tab_label(tab), style));
     }
     let used: usize = spans.iter().map(|s| s.width()).sum();
-    let right = format!("{} · {} accounts ", app.settings.mode_label, app.store.accounts.len());
+    let right = format!(
+        "{} · {} accounts ",
+        app.settings.mode_label,
+        app.store.accounts.len()
+    );
     let room = (area.width as usize).saturating_sub(used);
     if room > right.len() {
         spans.push(Span::raw(" ".repeat(room - right.len())));
@@ -38,7 +49,10 @@ pub fn counts_line(frame: &mut Frame, area: Rect, app: &App) {
     let counts = app.store.counts();
     let mut spans = vec![Span::raw(" ")];
     for sev in Severity::ALL_DESC {
-        spans.push(Span::styled(format!("{} {}", sev.short(), group(counts.severity(sev))), t.severity(sev)));
+        spans.push(Span::styled(
+            format!("{} {}", sev.short(), group(counts.severity(sev))),
+            t.severity(sev),
+        ));
         spans.push(Span::raw("  "));
     }
     spans.push(Span::styled("│ ", t.border));
@@ -103,24 +117,44 @@ fn freshness(app: &App) -> (String, Style) {
     }
     let fmt = |time| app.settings.time.format_clock(time);
     if let Some((key, h)) = store.worst_source() {
-        let since = h.last_success.map(|s| format!(" since {}", fmt(s))).unwrap_or_default();
-        let why = h.error.as_deref().map(|e| format!(" ({})", clean(e))).unwrap_or_default();
+        let since = h
+            .last_success
+            .map(|s| format!(" since {}", fmt(s)))
+            .unwrap_or_default();
+        let why = h
+            .error
+            .as_deref()
+            .map(|e| format!(" ({})", clean(e)))
+            .unwrap_or_default();
         let (mark, style) = match h.status {
             Status::Loading => ("◌", t.muted),
             Status::Stale => ("▲", t.stale),
             _ => ("✖", t.failed),
         };
         let others = store.sources.len() - 1;
-        let more = if others > 0 { format!(" +{others} sources") } else { String::new() };
+        let more = if others > 0 {
+            format!(" +{others} sources")
+        } else {
+            String::new()
+        };
         return (
-            format!("{mark} {} {}{since}{why}{more}", clean(&key.to_string()), h.status.label()),
+            format!(
+                "{mark} {} {}{since}{why}{more}",
+                clean(&key.to_string()),
+                h.status.label()
+            ),
             style,
         );
     }
     let latest = store.sources.values().filter_map(|h| h.last_success).max();
     let at = latest.map(|l| format!(" · {}", fmt(l))).unwrap_or_default();
     let what = if store.sources.len() == 1 {
-        store.sources.keys().next().map(|k| clean(&k.to_string()).into_owned()).unwrap_or_default()
+        store
+            .sources
+            .keys()
+            .next()
+            .map(|k| clean(&k.to_string()).into_owned())
+            .unwrap_or_default()
     } else {
         format!("{} sources", store.sources.len())
     };
@@ -132,12 +166,22 @@ pub fn filter_line(frame: &mut Frame, area: Rect, app: &App, view: &View) {
     let t = &app.theme;
     let text = clean(&view.filter_text).into_owned();
     let cursor = if app.editing_filter { "▏" } else { "" };
-    let mut spans = vec![Span::styled("/", t.accent), Span::styled(format!("{text}{cursor}"), t.filter)];
+    let mut spans = vec![
+        Span::styled("/", t.accent),
+        Span::styled(format!("{text}{cursor}"), t.filter),
+    ];
     if let Some(err) = &view.filter_error {
-        spans.push(Span::styled(format!("  ✖ {err} (showing the last valid filter)"), t.failed));
+        spans.push(Span::styled(
+            format!("  ✖ {err} (showing the last valid filter)"),
+            t.failed,
+        ));
     } else {
         spans.push(Span::styled(
-            format!("  {} of {} rows", group(view.rows.len()), group(view.total_sorted())),
+            format!(
+                "  {} of {} rows",
+                group(view.rows.len()),
+                group(view.total_sorted())
+            ),
             t.muted,
         ));
     }
@@ -152,11 +196,18 @@ pub fn pane_title(app: &App, tab: Tab, view: &View, extra: &str) -> Line<'static
     let count = if view.rows.len() == view.total_sorted() {
         group(view.rows.len())
     } else {
-        format!("{} of {}", group(view.rows.len()), group(view.total_sorted()))
+        format!(
+            "{} of {}",
+            group(view.rows.len()),
+            group(view.total_sorted())
+        )
     };
     Line::from(vec![
         Span::styled(format!(" {} ", tab.title()), app.theme.title_focused),
-        Span::styled(format!("{count} · sort {sort} {arrow}{extra} "), app.theme.muted),
+        Span::styled(
+            format!("{count} · sort {sort} {arrow}{extra} "),
+            app.theme.muted,
+        ),
     ])
 }
 

@@ -3,24 +3,18 @@
 //! ratatui stops here. Every pane draws from `&App`; nothing in this module changes state
 //! or does I/O. All text that comes from data passes through [`sanitize`] on its way in.
 
-#[cfg(rampart_ui)]
 pub mod chrome;
-#[cfg(rampart_ui)]
 pub mod layout;
-#[cfg(rampart_ui)]
 pub mod panes;
 pub mod sanitize;
 pub mod svg;
 pub mod theme;
-#[cfg(rampart_ui)]
 pub mod widgets;
 
-#[cfg(rampart_ui)]
 use crate::app::{App, Tab};
 use ratatui::Frame;
 
 /// Draws the whole screen.
-#[cfg(rampart_ui)]
 pub fn render(frame: &mut Frame, app: &App) {
     let areas = layout::areas(frame.area());
     chrome::tab_bar(frame, areas.tabs, app);

@@ -91,7 +91,10 @@ mod tests {
 
     #[test]
     fn plain_text_is_borrowed() {
-        assert!(matches!(clean("EC2.19 Security groups — ok"), Cow::Borrowed(_)));
+        assert!(matches!(
+            clean("EC2.19 Security groups — ok"),
+            Cow::Borrowed(_)
+        ));
     }
 
     #[test]

@@ -48,7 +48,12 @@ fn indexed(i: u8) -> String {
         16..=231 => {
             let n = i - 16;
             let level = |v: u8| if v == 0 { 0 } else { 55 + v * 40 };
-            format!("#{:02x}{:02x}{:02x}", level(n / 36), level((n / 6) % 6), level(n % 6))
+            format!(
+                "#{:02x}{:02x}{:02x}",
+                level(n / 36),
+                level((n / 6) % 6),
+                level(n % 6)
+            )
         }
         _ => {
             let g = 8 + (i - 232) * 10;
@@ -58,7 +63,9 @@ fn indexed(i: u8) -> String {
 }
 
 fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 /// Renders a buffer as a standalone SVG document.
@@ -70,7 +77,10 @@ pub fn buffer_to_svg(buf: &Buffer) -> String {
         out,
         r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w:.0}" height="{h:.0}" viewBox="0 0 {w:.1} {h:.1}" font-family="DejaVu Sans Mono, Menlo, Consolas, monospace" font-size="14">"#
     );
-    let _ = write!(out, r#"<rect width="100%" height="100%" fill="{DEFAULT_BG}"/>"#);
+    let _ = write!(
+        out,
+        r#"<rect width="100%" height="100%" fill="{DEFAULT_BG}"/>"#
+    );
     for y in 0..area.height {
         let mut x = 0;
         while x < area.width {
@@ -95,14 +105,29 @@ pub fn buffer_to_svg(buf: &Buffer) -> String {
             let py = y as f32 * CELL_H;
             let run_w = (x - start) as f32 * CELL_W;
             if bg != DEFAULT_BG {
-                let _ = write!(out, r#"<rect x="{px:.1}" y="{py:.1}" width="{run_w:.1}" height="{CELL_H}" fill="{bg}"/>"#);
+                let _ = write!(
+                    out,
+                    r#"<rect x="{px:.1}" y="{py:.1}" width="{run_w:.1}" height="{CELL_H}" fill="{bg}"/>"#
+                );
             }
             if text.trim().is_empty() {
                 continue;
             }
-            let weight = if cell.modifier.contains(Modifier::BOLD) { r#" font-weight="bold""# } else { "" };
-            let deco = if cell.modifier.contains(Modifier::UNDERLINED) { r#" text-decoration="underline""# } else { "" };
-            let opacity = if cell.modifier.contains(Modifier::DIM) { r#" opacity="0.6""# } else { "" };
+            let weight = if cell.modifier.contains(Modifier::BOLD) {
+                r#" font-weight="bold""#
+            } else {
+                ""
+            };
+            let deco = if cell.modifier.contains(Modifier::UNDERLINED) {
+                r#" text-decoration="underline""#
+            } else {
+                ""
+            };
+            let opacity = if cell.modifier.contains(Modifier::DIM) {
+                r#" opacity="0.6""#
+            } else {
+                ""
+            };
             let _ = write!(
                 out,
                 r#"<text x="{px:.1}" y="{:.1}" fill="{fg}" xml:space="preserve" textLength="{run_w:.1}" lengthAdjust="spacingAndGlyphs"{weight}{deco}{opacity}>{}</text>"#,
@@ -124,7 +149,12 @@ mod tests {
     #[test]
     fn cells_become_text_and_rects() {
         let mut buf = Buffer::empty(Rect::new(0, 0, 10, 1));
-        buf.set_string(0, 0, "a<b", Style::default().fg(Color::Red).bg(Color::Rgb(1, 2, 3)));
+        buf.set_string(
+            0,
+            0,
+            "a<b",
+            Style::default().fg(Color::Red).bg(Color::Rgb(1, 2, 3)),
+        );
         let svg = buffer_to_svg(&buf);
         assert!(svg.starts_with("<svg"));
         assert!(svg.contains("a&lt;b"));

@@ -21,7 +21,10 @@ pub fn isolated_env(home: &Path) -> Vec<(String, String)> {
         ("XDG_DATA_HOME".into(), format!("{h}/.local/share")),
         ("AWS_EC2_METADATA_DISABLED".into(), "true".into()),
         ("AWS_CONFIG_FILE".into(), format!("{h}/aws-config")),
-        ("AWS_SHARED_CREDENTIALS_FILE".into(), format!("{h}/aws-credentials")),
+        (
+            "AWS_SHARED_CREDENTIALS_FILE".into(),
+            format!("{h}/aws-credentials"),
+        ),
         ("TERM".into(), "xterm-256color".into()),
         ("PATH".into(), std::env::var("PATH").unwrap_or_default()),
     ]
@@ -40,9 +43,19 @@ impl PtyRun {
         PtyRun::start_with_env(args, home, size, &[])
     }
 
-    pub fn start_with_env(args: &[&str], home: &Path, size: (u16, u16), extra: &[(&str, &str)]) -> PtyRun {
+    pub fn start_with_env(
+        args: &[&str],
+        home: &Path,
+        size: (u16, u16),
+        extra: &[(&str, &str)],
+    ) -> PtyRun {
         let pty = native_pty_system()
-            .openpty(PtySize { rows: size.1, cols: size.0, pixel_width: 0, pixel_height: 0 })
+            .openpty(PtySize {
+                rows: size.1,
+                cols: size.0,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
             .expect("open a pty");
         let mut cmd = CommandBuilder::new(BIN);
         cmd.args(args);
@@ -69,7 +82,12 @@ impl PtyRun {
                 sink.lock().unwrap().extend_from_slice(&buf[..n]);
             }
         });
-        PtyRun { child, master: pty.master, writer, output }
+        PtyRun {
+            child,
+            master: pty.master,
+            writer,
+            output,
+        }
     }
 
     pub fn output(&self) -> Vec<u8> {
@@ -90,7 +108,18 @@ impl PtyRun {
                 return out.len();
             }
             if Instant::now() > deadline {
-                panic!("timed out waiting for {needle:?}; got {} bytes:\n{}", out.len(), String::from_utf8_lossy(&out).chars().rev().take(3000).collect::<String>().chars().rev().collect::<String>());
+                panic!(
+                    "timed out waiting for {needle:?}; got {} bytes:\n{}",
+                    out.len(),
+                    String::from_utf8_lossy(&out)
+                        .chars()
+                        .rev()
+                        .take(3000)
+                        .collect::<String>()
+                        .chars()
+                        .rev()
+                        .collect::<String>()
+                );
             }
             std::thread::sleep(Duration::from_millis(50));
         }
@@ -118,14 +147,24 @@ impl PtyRun {
             }
             if Instant::now() > deadline {
                 let _ = self.child.kill();
-                panic!("rampart did not exit; output tail: {}", self.text().chars().rev().take(2000).collect::<String>());
+                panic!(
+                    "rampart did not exit; output tail: {}",
+                    self.text().chars().rev().take(2000).collect::<String>()
+                );
             }
             std::thread::sleep(Duration::from_millis(50));
         }
     }
 
     pub fn resize(&self, cols: u16, rows: u16) {
-        self.master.resize(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 }).unwrap();
+        self.master
+            .resize(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
     }
 }
 
@@ -135,5 +174,6 @@ pub fn left_alternate_screen(out: &[u8]) -> bool {
     let s = String::from_utf8_lossy(out);
     let entered = s.rfind("\u{1b}[?1049h");
     let left = s.rfind("\u{1b}[?1049l");
-    matches!((entered, left), (Some(e), Some(l)) if l > e) && s[left.unwrap()..].contains("\u{1b}[?25h")
+    matches!((entered, left), (Some(e), Some(l)) if l > e)
+        && s[left.unwrap()..].contains("\u{1b}[?25h")
 }

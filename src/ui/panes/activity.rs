@@ -23,7 +23,11 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let (filter_area, table_area) = chrome::split_filter(area, app.filter_line_shown());
     let t = &app.theme;
     let items = app.store.events.items();
-    let suspicious = view.rows.iter().filter(|&&i| !items[i as usize].detections.is_empty()).count();
+    let suspicious = view
+        .rows
+        .iter()
+        .filter(|&&i| !items[i as usize].detections.is_empty())
+        .count();
     let extra = format!(" · {} suspicious", chrome::group(suspicious));
     let time_fmt = app.settings.time;
     table::render(
@@ -38,7 +42,14 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
             let flagged = !e.detections.is_empty();
             let base = if flagged { t.detection } else { t.text };
             match col {
-                0 => CellText::new(time_fmt.format(e.event_time).get(5..).unwrap_or("").to_string(), t.muted),
+                0 => CellText::new(
+                    time_fmt
+                        .format(e.event_time)
+                        .get(5..)
+                        .unwrap_or("")
+                        .to_string(),
+                    t.muted,
+                ),
                 1 => CellText::new(e.event_name.as_str(), base),
                 2 => CellText::new(e.username.as_str(), base),
                 3 => CellText::new(app.store.accounts.name(&e.account_id), t.text),

@@ -17,7 +17,7 @@ pub const COLUMNS: [Column; 7] = [
     Column::new("MFA", 3, 3, 0),
     Column::new("Key 1 age/use", 13, 16, 1),
     Column::new("Key 2 age/use", 13, 16, 3),
-    Column::new("Risks", 10, 0, 0),
+    Column::new("Risks", 16, 0, 0),
 ];
 
 /// `412d, used 2d`, `30d, never used`, `inactive`.
@@ -26,7 +26,10 @@ pub fn key_text(key: Option<&AccessKey>, now: DateTime<Utc>) -> String {
         None => "—".into(),
         Some(k) if !k.active => "inactive".into(),
         Some(k) => {
-            let age = k.last_rotated.map(|t| format_age(t, now)).unwrap_or_else(|| "?".into());
+            let age = k
+                .last_rotated
+                .map(|t| format_age(t, now))
+                .unwrap_or_else(|| "?".into());
             match k.last_used {
                 Some(u) => format!("{age}, used {}", format_age(u, now)),
                 None => format!("{age}, never used"),
@@ -47,7 +50,11 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         .iter()
         .filter(|&&i| !items[i as usize].risks(now, limits).is_empty())
         .count();
-    let extra = format!(" · {} at risk (key age > {}d)", chrome::group(at_risk), limits.age_days);
+    let extra = format!(
+        " · {} at risk (key age > {}d)",
+        chrome::group(at_risk),
+        limits.age_days
+    );
     table::render(
         frame,
         table_area,
@@ -62,10 +69,15 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
             let key_style = |slot: u8| {
                 let old = key(slot).is_some_and(|k| {
                     k.active
-                        && k.last_rotated
-                            .is_some_and(|t| crate::model::age::days_between(t, now) > limits.age_days)
+                        && k.last_rotated.is_some_and(|t| {
+                            crate::model::age::days_between(t, now) > limits.age_days
+                        })
                 });
-                if old { t.warning } else { t.text }
+                if old {
+                    t.warning
+                } else {
+                    t.text
+                }
             };
             match col {
                 0 => CellText::new(app.store.accounts.name(&r.account_id), t.text),
@@ -77,7 +89,11 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
                         (Some(true), None) => "never used".to_string(),
                         (None, None) => "—".to_string(),
                     },
-                    if risks.contains(CredentialRisk::UNUSED_PASSWORD) { t.warning } else { t.muted },
+                    if risks.contains(CredentialRisk::UNUSED_PASSWORD) {
+                        t.warning
+                    } else {
+                        t.muted
+                    },
                 ),
                 3 => {
                     let needs_mfa = r.is_root || r.has_console_password();
@@ -102,7 +118,14 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
                     } else {
                         t.high
                     };
-                    CellText::new(if labels.is_empty() { "—".to_string() } else { labels.join(" ") }, style)
+                    CellText::new(
+                        if labels.is_empty() {
+                            "—".to_string()
+                        } else {
+                            labels.join(" ")
+                        },
+                        style,
+                    )
                 }
             }
         },

@@ -15,8 +15,14 @@ fn field_lines(app: &App, target: DetailTarget) -> (String, Vec<Line<'static>>) 
     let t = &app.theme;
     let now = app.clock.now();
     let time = |v: Option<chrono::DateTime<chrono::Utc>>| {
-        v.map(|v| format!("{}  ({} ago)", app.settings.time.format(v), format_age(v, now)))
-            .unwrap_or_else(|| "—".into())
+        v.map(|v| {
+            format!(
+                "{}  ({} ago)",
+                app.settings.time.format(v),
+                format_age(v, now)
+            )
+        })
+        .unwrap_or_else(|| "—".into())
     };
     let mut lines: Vec<Line<'static>> = Vec::new();
     let field = |lines: &mut Vec<Line<'static>>, name: &str, value: &str, style: Style| {
@@ -37,7 +43,12 @@ fn field_lines(app: &App, target: DetailTarget) -> (String, Vec<Line<'static>>) 
                 return ("gone".into(), lines);
             };
             title = f.title.clone();
-            field(&mut lines, "Severity", f.severity.label(), t.severity(f.severity));
+            field(
+                &mut lines,
+                "Severity",
+                f.severity.label(),
+                t.severity(f.severity),
+            );
             field(&mut lines, "Product", &f.product, t.text);
             field(&mut lines, "Account", &account(&f.account_id), t.text);
             field(&mut lines, "Region", &f.region, t.text);
@@ -45,11 +56,26 @@ fn field_lines(app: &App, target: DetailTarget) -> (String, Vec<Line<'static>>) 
             field(&mut lines, "Status", &status, t.text);
             if let Some(c) = &f.control_id {
                 let compliance = f.compliance_status.as_deref().unwrap_or("—");
-                field(&mut lines, "Control", &format!("{c} · compliance {compliance}"), t.accent);
+                field(
+                    &mut lines,
+                    "Control",
+                    &format!("{c} · compliance {compliance}"),
+                    t.accent,
+                );
             }
             field(&mut lines, "Types", &f.types.join(", "), t.text);
-            field(&mut lines, "First observed", &time(f.first_observed_at), t.text);
-            field(&mut lines, "Last observed", &time(f.last_observed_at), t.text);
+            field(
+                &mut lines,
+                "First observed",
+                &time(f.first_observed_at),
+                t.text,
+            );
+            field(
+                &mut lines,
+                "Last observed",
+                &time(f.last_observed_at),
+                t.text,
+            );
             field(&mut lines, "Updated", &time(Some(f.updated_at)), t.text);
             field(&mut lines, "Id", &f.id, t.muted);
             field(&mut lines, "Product ARN", &f.product_arn, t.muted);
@@ -88,14 +114,39 @@ fn field_lines(app: &App, target: DetailTarget) -> (String, Vec<Line<'static>>) 
             };
             title = format!("{} by {}", e.event_name, e.username);
             field(&mut lines, "Time", &time(Some(e.event_time)), t.text);
-            field(&mut lines, "Event", &format!("{} ({})", e.event_name, e.event_source), t.text);
+            field(
+                &mut lines,
+                "Event",
+                &format!("{} ({})", e.event_name, e.event_source),
+                t.text,
+            );
             field(&mut lines, "Caller", &e.username, t.text);
-            field(&mut lines, "Principal", e.principal_arn.as_deref().unwrap_or("—"), t.muted);
-            field(&mut lines, "Access key", e.access_key_id.as_deref().unwrap_or("—"), t.muted);
+            field(
+                &mut lines,
+                "Principal",
+                e.principal_arn.as_deref().unwrap_or("—"),
+                t.muted,
+            );
+            field(
+                &mut lines,
+                "Access key",
+                e.access_key_id.as_deref().unwrap_or("—"),
+                t.muted,
+            );
             field(&mut lines, "Account", &account(&e.account_id), t.text);
             field(&mut lines, "Region", &e.region, t.text);
-            field(&mut lines, "Source IP", e.source_ip.as_deref().unwrap_or("—"), t.text);
-            field(&mut lines, "User agent", e.user_agent.as_deref().unwrap_or("—"), t.muted);
+            field(
+                &mut lines,
+                "Source IP",
+                e.source_ip.as_deref().unwrap_or("—"),
+                t.text,
+            );
+            field(
+                &mut lines,
+                "User agent",
+                e.user_agent.as_deref().unwrap_or("—"),
+                t.muted,
+            );
             match &e.error_code {
                 Some(code) => field(&mut lines, "Result", &format!("failed: {code}"), t.failed),
                 None => field(&mut lines, "Result", "succeeded", t.ok),
@@ -124,9 +175,24 @@ fn field_lines(app: &App, target: DetailTarget) -> (String, Vec<Line<'static>>) 
                 None => "not supported",
             };
             field(&mut lines, "Password", pw, t.text);
-            field(&mut lines, "Password used", &time(r.password_last_used), t.text);
-            field(&mut lines, "Password set", &time(r.password_last_changed), t.text);
-            field(&mut lines, "MFA", if r.mfa_active { "active" } else { "none" }, t.text);
+            field(
+                &mut lines,
+                "Password used",
+                &time(r.password_last_used),
+                t.text,
+            );
+            field(
+                &mut lines,
+                "Password set",
+                &time(r.password_last_changed),
+                t.text,
+            );
+            field(
+                &mut lines,
+                "MFA",
+                if r.mfa_active { "active" } else { "none" },
+                t.text,
+            );
             for k in &r.access_keys {
                 section(&mut lines, &format!("Access key {}", k.slot));
                 field(&mut lines, "Summary", &key_text(Some(k), now), t.text);
@@ -141,7 +207,16 @@ fn field_lines(app: &App, target: DetailTarget) -> (String, Vec<Line<'static>>) 
             }
             let risks: Vec<&str> = r.risks(now, app.settings.thresholds).labels().collect();
             section(&mut lines, "Risks");
-            field(&mut lines, "Flags", &if risks.is_empty() { "none".into() } else { risks.join(", ") }, t.high);
+            field(
+                &mut lines,
+                "Flags",
+                &if risks.is_empty() {
+                    "none".into()
+                } else {
+                    risks.join(", ")
+                },
+                t.high,
+            );
             if let Some(at) = app.store.credential_reports.get(&r.account_id) {
                 field(&mut lines, "Report", &time(Some(*at)), t.muted);
             }
@@ -150,15 +225,28 @@ fn field_lines(app: &App, target: DetailTarget) -> (String, Vec<Line<'static>>) 
             let Some(e) = app.store.exposures.get(i) else {
                 return ("gone".into(), lines);
             };
-            title = format!("{} ({})", crate::model::finding::short_resource_id(&e.resource), e.short_type());
+            title = format!(
+                "{} ({})",
+                crate::model::finding::short_resource_id(&e.resource),
+                e.short_type()
+            );
             field(&mut lines, "Resource", &e.resource, t.text);
             field(&mut lines, "Type", &e.resource_type, t.text);
             field(&mut lines, "Account", &account(&e.account_id), t.text);
             field(&mut lines, "Region", &e.region, t.text);
-            field(&mut lines, "Access", &e.grantee(), if e.is_public { t.critical } else { t.high });
+            field(
+                &mut lines,
+                "Access",
+                &e.grantee(),
+                if e.is_public { t.critical } else { t.high },
+            );
             field(&mut lines, "Principal", &e.principal, t.text);
             field(&mut lines, "Actions", &e.actions.join(", "), t.text);
-            let conditions = if e.conditions.is_empty() { "none".into() } else { e.conditions.join(", ") };
+            let conditions = if e.conditions.is_empty() {
+                "none".into()
+            } else {
+                e.conditions.join(", ")
+            };
             field(&mut lines, "Conditions", &conditions, t.text);
             field(&mut lines, "Status", &e.status, t.text);
             field(&mut lines, "Updated", &time(Some(e.updated_at)), t.text);
@@ -176,7 +264,11 @@ pub fn content_len(app: &App, detail: &Detail) -> usize {
 }
 
 fn raw_header_len(detail: &Detail) -> usize {
-    if detail.raw_lines.is_empty() { 0 } else { 2 }
+    if detail.raw_lines.is_empty() {
+        0
+    } else {
+        2
+    }
 }
 
 /// Rows of text the detail view has on screen.
@@ -200,9 +292,23 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, detail: &Detail) {
     let raw_start = scroll.saturating_sub(fields_len);
     let raw_take = height - visible.len();
     visible.extend(
-        detail.raw_lines.iter().skip(raw_start).take(raw_take).map(|l| Line::styled(l.as_str(), t.muted)),
+        detail
+            .raw_lines
+            .iter()
+            .skip(raw_start)
+            .take(raw_take)
+            .map(|l| Line::styled(l.as_str(), t.muted)),
     );
-    let pos = if total > height { format!(" {}-{} of {} ", scroll + 1, (scroll + height).min(total), total) } else { String::new() };
+    let pos = if total > height {
+        format!(
+            " {}-{} of {} ",
+            scroll + 1,
+            (scroll + height).min(total),
+            total
+        )
+    } else {
+        String::new()
+    };
     let block = Block::default()
         .borders(Borders::TOP)
         .border_style(t.border_focused)
@@ -210,5 +316,10 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, detail: &Detail) {
             Span::styled(format!(" {} ", clean(&title)), t.title_focused),
             Span::styled(pos, t.muted),
         ]));
-    frame.render_widget(Paragraph::new(visible).block(block).wrap(Wrap { trim: false }), area);
+    frame.render_widget(
+        Paragraph::new(visible)
+            .block(block)
+            .wrap(Wrap { trim: false }),
+        area,
+    );
 }

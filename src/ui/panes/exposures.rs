@@ -23,7 +23,11 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let (filter_area, table_area) = chrome::split_filter(area, app.filter_line_shown());
     let t = &app.theme;
     let items = app.store.exposures.items();
-    let public = view.rows.iter().filter(|&&i| items[i as usize].is_public).count();
+    let public = view
+        .rows
+        .iter()
+        .filter(|&&i| items[i as usize].is_public)
+        .count();
     let extra = format!(" · {} public", chrome::group(public));
     table::render(
         frame,
@@ -55,7 +59,11 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
                 }
                 5 => CellText::new(e.actions.join(" "), t.text),
                 _ => CellText::new(
-                    if e.conditions.is_empty() { "none".to_string() } else { e.conditions.join(" ") },
+                    if e.conditions.is_empty() {
+                        "none".to_string()
+                    } else {
+                        e.conditions.join(" ")
+                    },
                     t.muted,
                 ),
             }

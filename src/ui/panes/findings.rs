@@ -11,10 +11,10 @@ use ratatui::Frame;
 pub const COLUMNS: [Column; 8] = [
     Column::new("Sev", 4, 4, 0),
     Column::new("Title", 20, 0, 0),
-    Column::new("Account", 10, 18, 1),
-    Column::new("Region", 9, 14, 3),
-    Column::new("Product", 8, 14, 2),
-    Column::new("Resource", 10, 26, 4),
+    Column::new("Account", 10, 15, 1),
+    Column::new("Region", 9, 12, 3),
+    Column::new("Product", 8, 12, 2),
+    Column::new("Resource", 10, 22, 4),
     Column::new("Status", 8, 10, 5),
     Column::new("Updated", 7, 7, 1),
 ];
@@ -41,7 +41,10 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
                 3 => CellText::new(f.region.as_str(), t.muted),
                 4 => CellText::new(f.product.as_str(), t.text),
                 5 => CellText::new(f.primary_resource(), t.muted),
-                6 => CellText::new(f.workflow_status.label(), if f.is_open() { t.text } else { t.muted }),
+                6 => CellText::new(
+                    f.workflow_status.label(),
+                    if f.is_open() { t.text } else { t.muted },
+                ),
                 _ => CellText::new(format_age(f.updated_at, now), t.muted),
             }
         },

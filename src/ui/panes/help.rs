@@ -10,7 +10,11 @@ use ratatui::Frame;
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let t = &app.theme;
-    let key_width = BINDINGS.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0);
+    let key_width = BINDINGS
+        .iter()
+        .map(|(k, _)| k.chars().count())
+        .max()
+        .unwrap_or(0);
     let mut lines: Vec<Line> = BINDINGS
         .iter()
         .map(|(keys, what)| {
@@ -22,10 +26,14 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         .collect();
     lines.push(Line::raw(""));
     lines.push(Line::styled(
-        format!(" theme {} · times in {} · any key closes this", app.theme.name, match app.settings.time {
-            crate::model::age::TimeDisplay::Utc => "UTC",
-            crate::model::age::TimeDisplay::Local => "local time",
-        }),
+        format!(
+            " theme {} · times in {} · any key closes this",
+            app.theme.name,
+            match app.settings.time {
+                crate::model::age::TimeDisplay::Utc => "UTC",
+                crate::model::age::TimeDisplay::Local => "local time",
+            }
+        ),
         t.muted,
     ));
     let width = 96.min(area.width);
@@ -36,5 +44,10 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         .borders(Borders::ALL)
         .border_style(t.border_focused)
         .title(Span::styled(" Keys ", t.title_focused));
-    frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }), popup);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false }),
+        popup,
+    );
 }

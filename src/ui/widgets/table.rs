@@ -47,8 +47,12 @@ pub fn fit(columns: &[Column], width: u16) -> Vec<(usize, u16)> {
     chosen.sort_unstable();
     let mut widths: Vec<(usize, u16)> = chosen.iter().map(|&i| (i, columns[i].min)).collect();
     let mut spare = width.saturating_sub(used);
-    // Bounded columns grow to their max first, then flexible ones share the rest.
-    for (i, w) in widths.iter_mut() {
+    // Bounded columns grow to their max first, most important first; then flexible
+    // ones share the rest.
+    let mut growth_order: Vec<usize> = (0..widths.len()).collect();
+    growth_order.sort_by_key(|&k| (columns[widths[k].0].priority, k));
+    for k in growth_order {
+        let (i, w) = &mut widths[k];
         let max = columns[*i].max;
         if max > *w && spare > 0 {
             let grow = (max - *w).min(spare);
@@ -113,10 +117,11 @@ pub fn render<'a>(
         return;
     }
     let fitted = fit(columns, inner.width);
-    let header = Row::new(fitted.iter().map(|&(i, w)| {
-        Cell::from(truncate_to_width(columns[i].title, w as usize).into_owned())
-    }))
-    .style(styles.header);
+    let header =
+        Row::new(fitted.iter().map(|&(i, w)| {
+            Cell::from(truncate_to_width(columns[i].title, w as usize).into_owned())
+        }))
+        .style(styles.header);
     let body_rows = inner.height.saturating_sub(1) as usize;
     let start = view.offset.min(view.rows.len());
     let end = (start + body_rows).min(view.rows.len());
@@ -167,6 +172,12 @@ mod tests {
         assert_eq!(f.iter().map(|c| c.0).collect::<Vec<_>>(), [0, 1, 2]);
         let f = fit(&COLS, 15);
         assert_eq!(f.iter().map(|c| c.0).collect::<Vec<_>>(), [0, 1]);
+    }
+
+    #[test]
+    fn important_columns_grow_first() {
+        let cols = [Column::new("a", 4, 20, 2), Column::new("b", 4, 20, 0)];
+        assert_eq!(fit(&cols, 20), vec![(0, 4), (1, 15)]);
     }
 
     #[test]

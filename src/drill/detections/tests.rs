@@ -1,0 +1,293 @@
+use super::*;
+use crate::model::cloudtrail::parse_record;
+use serde_json::json;
+
+fn event(name: &str, identity: Value, extra: Value) -> TrailEvent {
+    let mut v = json!({
+        "eventID": format!("{name}-{}", extra.to_string().len()), "eventTime": "2026-11-22T10:00:00Z",
+        "eventSource": "iam.amazonaws.com", "eventName": name, "awsRegion": "us-east-1",
+        "recipientAccountId": "111111111111", "sourceIPAddress": "203.0.113.9", "userIdentity": identity,
+    });
+    if let Value::Object(more) = extra {
+        v.as_object_mut().unwrap().extend(more);
+    }
+    parse_record(&v).unwrap()
+}
+
+fn user(name: &str) -> Value {
+    json!({"type": "IAMUser", "userName": name, "arn": format!("arn:aws:iam::111111111111:user/{name}"), "accessKeyId": "AKIAEXAMPLE"})
+}
+
+fn detect_one(e: TrailEvent) -> Vec<String> {
+    let mut v = vec![e];
+    detect_all(&mut v);
+    v.remove(0).detections
+}
+
+#[test]
+fn per_event_rules_fire_on_successes() {
+    let cases = [
+        (
+            event("StopLogging", user("a"), json!({})),
+            "cloudtrail-stopped",
+        ),
+        (
+            event("DeleteTrail", user("a"), json!({})),
+            "cloudtrail-stopped",
+        ),
+        (
+            event(
+                "PutEventSelectors",
+                user("a"),
+                json!({"requestParameters": {"eventSelectors": [{"includeManagementEvents": false}]}}),
+            ),
+            "cloudtrail-stopped",
+        ),
+        (
+            event(
+                "DescribeInstances",
+                json!({"type": "Root", "arn": "arn:aws:iam::1:root"}),
+                json!({}),
+            ),
+            "root-activity",
+        ),
+        (
+            event(
+                "ConsoleLogin",
+                user("a"),
+                json!({"additionalEventData": {"MFAUsed": "No"}, "responseElements": {"ConsoleLogin": "Success"}}),
+            ),
+            "console-login-without-mfa",
+        ),
+        (
+            event(
+                "CreateAccessKey",
+                user("a"),
+                json!({"requestParameters": {"userName": "b"}}),
+            ),
+            "access-key-created-for-other-user",
+        ),
+        (
+            event(
+                "AttachUserPolicy",
+                user("a"),
+                json!({"requestParameters": {"userName": "a", "policyArn": "arn:aws:iam::aws:policy/AdministratorAccess"}}),
+            ),
+            "admin-policy-attached",
+        ),
+        (
+            event(
+                "PutRolePolicy",
+                user("a"),
+                json!({"requestParameters": {"policyDocument": "{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\"}}"}}),
+            ),
+            "admin-policy-attached",
+        ),
+        (
+            event(
+                "ModifySnapshotAttribute",
+                user("a"),
+                json!({"requestParameters": {"createVolumePermission": {"add": {"items": [{"group": "all"}]}}}}),
+            ),
+            "snapshot-shared-publicly",
+        ),
+        (
+            event(
+                "ModifyDBSnapshotAttribute",
+                user("a"),
+                json!({"requestParameters": {"attributeName": "restore", "valuesToAdd": ["222222222222"]}}),
+            ),
+            "snapshot-shared-with-account",
+        ),
+        (
+            event(
+                "PutBucketPolicy",
+                user("a"),
+                json!({"requestParameters": {"bucketPolicy": {"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject"}]}}}),
+            ),
+            "bucket-made-public",
+        ),
+        (
+            event("UpdateAssumeRolePolicy", user("a"), json!({})),
+            "role-trust-modified",
+        ),
+    ];
+    for (e, rule) in cases {
+        let name = e.event_name.clone();
+        assert!(
+            detect_one(e).iter().any(|d| d == rule),
+            "{name} should fire {rule}"
+        );
+    }
+}
+
+#[test]
+fn quiet_on_benign_variants() {
+    assert!(
+        detect_one(event(
+            "CreateAccessKey",
+            user("a"),
+            json!({"requestParameters": {"userName": "a"}})
+        ))
+        .is_empty(),
+        "own key"
+    );
+    assert!(
+        detect_one(event("CreateAccessKey", user("a"), json!({}))).is_empty(),
+        "own key, no userName"
+    );
+    assert!(detect_one(event(
+        "AttachRolePolicy",
+        user("a"),
+        json!({"requestParameters": {"policyArn": "arn:aws:iam::aws:policy/ReadOnlyAccess"}})
+    ))
+    .is_empty());
+    assert!(detect_one(event("PutBucketPolicy", user("a"), json!({"requestParameters": {"bucketPolicy": {"Statement": [{"Effect": "Allow", "Principal": "*", "Condition": {"StringEquals": {"aws:SourceVpc": "vpc-1"}}}]}}}))).is_empty());
+    assert!(detect_one(event(
+        "ConsoleLogin",
+        user("a"),
+        json!({"additionalEventData": {"MFAUsed": "Yes"}})
+    ))
+    .is_empty());
+    assert!(detect_one(event(
+        "DescribeInstances",
+        json!({"type": "Root", "invokedBy": "config.amazonaws.com"}),
+        json!({})
+    ))
+    .is_empty());
+}
+
+#[test]
+fn a_failed_call_fires_only_failure_rules() {
+    let failed = event(
+        "StopLogging",
+        user("mallory"),
+        json!({"errorCode": "AccessDenied"}),
+    );
+    assert!(
+        detect_one(failed).is_empty(),
+        "a failed StopLogging did not stop logging"
+    );
+    let failed_root = event(
+        "DeleteTrail",
+        json!({"type": "Root"}),
+        json!({"errorCode": "TrailNotFoundException"}),
+    );
+    assert!(detect_one(failed_root).is_empty());
+    for r in RULES {
+        let _ = rule(r.id).unwrap();
+    }
+}
+
+fn failed_login(i: i64, ip: &str) -> TrailEvent {
+    let mut e = event(
+        "ConsoleLogin",
+        user(&format!("u{i}")),
+        json!({"errorCode": "Failed authentication", "sourceIPAddress": ip}),
+    );
+    e.event_id = format!("login-{ip}-{i}");
+    e.event_time += Duration::seconds(i * 60);
+    e
+}
+
+#[test]
+fn failed_login_burst_within_ten_minutes() {
+    let mut burst_events: Vec<TrailEvent> =
+        (0..5).map(|i| failed_login(i, "198.51.100.77")).collect();
+    detect_all(&mut burst_events);
+    assert!(burst_events
+        .iter()
+        .all(|e| e.detections == ["console-login-failures"]));
+
+    let mut four: Vec<TrailEvent> = (0..4).map(|i| failed_login(i, "198.51.100.78")).collect();
+    detect_all(&mut four);
+    assert!(four.iter().all(|e| e.detections.is_empty()));
+
+    // Five failures spread over 40 minutes are not a burst.
+    let mut spread: Vec<TrailEvent> = (0..5)
+        .map(|i| failed_login(i * 10, "198.51.100.79"))
+        .collect();
+    detect_all(&mut spread);
+    assert!(spread.iter().all(|e| e.detections.is_empty()));
+}
+
+#[test]
+fn access_denied_spree() {
+    let mut events: Vec<TrailEvent> = (0..10)
+        .map(|i| {
+            let mut e = event(
+                "ListSecrets",
+                user("recon"),
+                json!({"errorCode": "AccessDenied"}),
+            );
+            e.event_id = format!("d{i}");
+            e.event_time += Duration::seconds(i * 30);
+            e
+        })
+        .collect();
+    detect_all(&mut events);
+    assert!(events
+        .iter()
+        .all(|e| e.detections == ["access-denied-spree"]));
+    events.truncate(9);
+    detect_all(&mut events);
+    assert!(events.iter().all(|e| e.detections.is_empty()));
+}
+
+#[test]
+fn the_real_attack_dataset_is_detected() {
+    let dir = std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/fixtures/real/cloudtrail/invictus-aws_dataset"
+    ));
+    if !dir.exists() {
+        eprintln!("skipped: {} is not present", dir.display());
+        return;
+    }
+    let mut events = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let v: Value =
+            serde_json::from_slice(&std::fs::read(entry.unwrap().path()).unwrap()).unwrap();
+        events.extend(
+            v["Records"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| parse_record(r).unwrap()),
+        );
+    }
+    detect_all(&mut events);
+    let fired = |name: &str, rule: &str| {
+        events
+            .iter()
+            .filter(|e| e.event_name == name && e.detections.iter().any(|d| d == rule))
+            .count()
+    };
+    assert_eq!(
+        fired("DeleteTrail", "cloudtrail-stopped"),
+        2,
+        "the two successful DeleteTrail calls"
+    );
+    assert_eq!(
+        fired("StopLogging", "cloudtrail-stopped"),
+        0,
+        "every StopLogging there failed"
+    );
+    assert_eq!(
+        fired("CreateAccessKey", "access-key-created-for-other-user"),
+        2
+    );
+    assert_eq!(fired("AttachUserPolicy", "admin-policy-attached"), 1);
+    assert_eq!(fired("AttachRolePolicy", "admin-policy-attached"), 1);
+    assert_eq!(fired("UpdateAssumeRolePolicy", "role-trust-modified"), 2);
+    assert!(fired("ModifySnapshotAttribute", "snapshot-shared-with-account") >= 1);
+    assert!(fired("ModifyDBSnapshotAttribute", "snapshot-shared-with-account") >= 1);
+    assert!(fired("ConsoleLogin", "console-login-without-mfa") >= 1);
+    let failed_flagged = events
+        .iter()
+        .filter(|e| e.failed())
+        .flat_map(|e| &e.detections)
+        .filter(|d| !rule(d).unwrap().on_failure)
+        .count();
+    assert_eq!(failed_flagged, 0, "no failed call fires a success rule");
+}

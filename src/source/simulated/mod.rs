@@ -1,0 +1,313 @@
+//! The simulated organization behind `rampart --demo`: a source like any other.
+//!
+//! It builds real wire formats (ASFF findings, credential-report CSV, CloudTrail records)
+//! and feeds them through the same parsers as live AWS and replay, then sends the same
+//! typed updates. Everything is a pure function of (seed, scale, now): the same seed and
+//! `--now` give the same organization. Then it lives: every tick new findings arrive and
+//! some are resolved, archived or change severity, and new CloudTrail events come in.
+
+pub mod activity;
+pub mod credentials;
+pub mod exposures;
+pub mod findings;
+pub mod org;
+pub mod rng;
+
+use crate::model::{Account, Clock, CredentialRecord, Exposure, Finding, TrailEvent};
+use crate::source::{
+    Command, Source, SourceContext, SourceFuture, SourceHealth, SourceKey, Status, Update,
+};
+use chrono::{DateTime, Duration, Utc};
+use rng::Rng;
+use serde_json::{json, Value};
+
+pub const DEFAULT_SEED: u64 = 42;
+pub const DEFAULT_FINDINGS: usize = 3_000;
+/// At the default scale: IAM users besides the roots, exposures, routine events.
+const BASE_USERS: usize = 210;
+const BASE_EXPOSURES: usize = 64;
+const BASE_EVENTS: usize = 2_000;
+/// Findings per `Update::Findings`, so the console draws while a big demo loads.
+const BATCH: usize = 2_000;
+
+#[derive(Debug, Clone)]
+pub struct DemoOptions {
+    pub seed: u64,
+    /// `--demo-scale N`: the number of findings; users, exposures and events follow.
+    pub findings: usize,
+    /// Timestamps are relative to this instant.
+    pub now: DateTime<Utc>,
+    /// Interval of the live updates.
+    pub tick: std::time::Duration,
+}
+
+impl DemoOptions {
+    pub fn new(seed: u64, findings: Option<usize>, now: DateTime<Utc>) -> DemoOptions {
+        DemoOptions {
+            seed,
+            findings: findings.unwrap_or(DEFAULT_FINDINGS).max(1),
+            now,
+            tick: std::time::Duration::from_secs(4),
+        }
+    }
+
+    fn scaled(&self, base: usize) -> usize {
+        ((base as f64) * self.findings as f64 / DEFAULT_FINDINGS as f64).round() as usize
+    }
+
+    pub fn users(&self) -> usize {
+        self.scaled(BASE_USERS).max(org::ACCOUNTS.len())
+    }
+
+    pub fn exposures(&self) -> usize {
+        self.scaled(BASE_EXPOSURES).max(1)
+    }
+
+    pub fn events(&self) -> usize {
+        self.scaled(BASE_EVENTS).max(1)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CredentialBatch {
+    pub account_id: String,
+    pub generated_at: DateTime<Utc>,
+    pub records: Vec<CredentialRecord>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DemoOrg {
+    pub accounts: Vec<Account>,
+    pub regions: Vec<String>,
+    pub findings: Vec<Finding>,
+    pub credentials: Vec<CredentialBatch>,
+    pub exposures: Vec<Exposure>,
+    pub events: Vec<TrailEvent>,
+}
+
+/// Maps `0..n` through `f` on every core; the result is in index order whatever the
+/// number of threads, so output does not depend on the machine.
+fn par_map<T: Send>(n: usize, f: impl Fn(u64) -> Option<T> + Sync) -> Vec<T> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |p| p.get())
+        .min(8);
+    if n < 2_000 || threads == 1 {
+        return (0..n as u64).filter_map(f).collect();
+    }
+    let chunk = n.div_ceil(threads);
+    std::thread::scope(|s| {
+        let f = &f;
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                let (lo, hi) = (t * chunk, ((t + 1) * chunk).min(n));
+                s.spawn(move || (lo as u64..hi as u64).filter_map(f).collect::<Vec<T>>())
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    })
+}
+
+/// Builds the whole organization. Pure: same options, same organization.
+pub fn generate(opts: &DemoOptions) -> DemoOrg {
+    let (seed, now) = (opts.seed, opts.now);
+    let findings = par_map(opts.findings, |i| findings::finding(seed, i, now));
+    let users = opts.users();
+    let n_accounts = org::ACCOUNTS.len();
+    let credentials = (0..n_accounts)
+        .map(|a| {
+            let per = users / n_accounts + usize::from(a < users % n_accounts);
+            let mut r = Rng::for_item(seed, 0xC3, a as u64);
+            CredentialBatch {
+                account_id: org::ACCOUNTS[a].0.to_string(),
+                generated_at: now - Duration::minutes(r.range(5, 240)),
+                records: credentials::records(&credentials::report_csv(seed, a, per, now)),
+            }
+        })
+        .collect();
+    let exposures = (0..opts.exposures() as u64)
+        .map(|i| exposures::exposure(seed, i, now))
+        .collect();
+    let mut events: Vec<TrailEvent> = par_map(opts.events(), |i| {
+        activity::parse(&activity::routine(seed, i, now))
+    });
+    events.extend(
+        activity::suspicious(seed, now)
+            .iter()
+            .filter_map(activity::parse),
+    );
+    crate::drill::detect::detect_all(&mut events);
+    DemoOrg {
+        accounts: org::accounts(),
+        regions: org::REGIONS.iter().map(|r| r.to_string()).collect(),
+        findings,
+        credentials,
+        exposures,
+        events,
+    }
+}
+
+fn key() -> SourceKey {
+    SourceKey::service("demo")
+}
+
+fn health(status: Status, at: Option<DateTime<Utc>>, records: usize) -> Update {
+    Update::Health(
+        key(),
+        SourceHealth {
+            status,
+            last_success: at,
+            error: None,
+            records,
+        },
+    )
+}
+
+/// The updates that deliver an organization, in the order the source sends them.
+pub fn initial_updates(org: DemoOrg, at: DateTime<Utc>) -> Vec<Update> {
+    let records = org.findings.len() + org.exposures.len() + org.events.len();
+    let mut updates = vec![Update::Accounts(org.accounts)];
+    let mut findings = org.findings;
+    while !findings.is_empty() {
+        let rest = findings.split_off(findings.len().min(BATCH));
+        updates.push(Update::Findings(findings));
+        findings = rest;
+    }
+    for batch in org.credentials {
+        updates.push(Update::Credentials {
+            account_id: batch.account_id,
+            generated_at: batch.generated_at,
+            records: batch.records,
+        });
+    }
+    updates.push(Update::Exposures(org.exposures));
+    updates.push(Update::Events(org.events));
+    updates.push(health(Status::Ok, Some(at), records));
+    updates
+}
+
+fn set_times(v: &mut Value, first: DateTime<Utc>, updated: DateTime<Utc>) {
+    v["FirstObservedAt"] = json!(findings::time(first));
+    v["CreatedAt"] = json!(findings::time(first));
+    v["LastObservedAt"] = json!(findings::time(updated));
+    v["UpdatedAt"] = json!(findings::time(updated));
+}
+
+/// One step of the living organization: pure, so tests can check it. `opts.now` is when
+/// the organization was built; `now` is the time of this step.
+pub fn live_step(opts: &DemoOptions, tick: u64, now: DateTime<Utc>) -> Vec<Update> {
+    let mut r = Rng::for_item(opts.seed, 0x11FE, tick);
+    let mut changed = Vec::new();
+    for j in 0..r.range(1, 4) as u64 {
+        let mut v = findings::asff_value(opts.seed, opts.findings as u64 + tick * 4 + j, now);
+        set_times(&mut v, now - Duration::seconds(r.range(5, 120)), now);
+        v["Workflow"] = json!({"Status": "NEW"});
+        changed.extend(findings::parse(&v));
+    }
+    for _ in 0..r.range(1, 3) {
+        let i = r.below(opts.findings as u64);
+        let mut v = findings::asff_value(opts.seed, i, opts.now);
+        match r.below(10) {
+            0..=4 => v["Workflow"] = json!({"Status": "RESOLVED"}),
+            5..=6 => v["RecordState"] = json!("ARCHIVED"),
+            _ => {
+                let label = *r.pick(&["CRITICAL", "HIGH", "MEDIUM", "LOW"]);
+                v["Severity"]["Label"] = json!(label);
+                v["Severity"]["Original"] = json!(label);
+            }
+        }
+        v["UpdatedAt"] = json!(findings::time(now));
+        v["LastObservedAt"] = json!(findings::time(now));
+        changed.extend(findings::parse(&v));
+    }
+    let mut events: Vec<TrailEvent> = (0..r.range(0, 4) as u64)
+        .filter_map(|j| {
+            let mut v = activity::routine(opts.seed, (opts.events() as u64) + tick * 4 + j, now);
+            v["eventTime"] = json!((now - Duration::seconds(r.range(1, 60)))
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+            activity::parse(&v)
+        })
+        .collect();
+    crate::drill::detect::detect_all(&mut events);
+    let mut updates = vec![Update::Findings(changed)];
+    if !events.is_empty() {
+        updates.push(Update::Events(events));
+    }
+    updates.push(health(Status::Ok, Some(now), 0));
+    updates
+}
+
+pub struct DemoSource {
+    opts: DemoOptions,
+    clock: Clock,
+}
+
+impl DemoSource {
+    pub fn new(opts: DemoOptions, clock: Clock) -> DemoSource {
+        DemoSource { opts, clock }
+    }
+}
+
+impl Source for DemoSource {
+    fn name(&self) -> String {
+        format!(
+            "demo (seed {}, {} findings)",
+            self.opts.seed, self.opts.findings
+        )
+    }
+
+    fn run(self: Box<Self>, mut ctx: SourceContext) -> SourceFuture {
+        Box::pin(async move {
+            let DemoSource { opts, clock } = *self;
+            if ctx
+                .updates
+                .send(health(Status::Loading, None, 0))
+                .await
+                .is_err()
+            {
+                return;
+            }
+            let build = opts.clone();
+            let org = tokio::select! {
+                _ = ctx.cancel.cancelled() => return,
+                org = tokio::task::spawn_blocking(move || generate(&build)) => match org {
+                    Ok(org) => org,
+                    Err(e) => {
+                        tracing::error!("demo generation failed: {e}");
+                        return;
+                    }
+                },
+            };
+            for update in initial_updates(org, clock.now()) {
+                if ctx.updates.send(update).await.is_err() {
+                    return;
+                }
+            }
+            let mut interval = tokio::time::interval(opts.tick);
+            interval.tick().await;
+            let mut tick = 0u64;
+            loop {
+                tokio::select! {
+                    _ = ctx.cancel.cancelled() => return,
+                    _ = interval.tick() => {}
+                    cmd = ctx.commands.recv() => match cmd {
+                        Some(Command::Refresh) => {}
+                        None => return,
+                    },
+                }
+                tick += 1;
+                // Health last means the status line turns ok only after the data is in.
+                for update in live_step(&opts, tick, clock.now()) {
+                    if ctx.updates.send(update).await.is_err() {
+                        return;
+                    }
+                }
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,263 @@
+use super::*;
+use crate::model::{RecordState, Severity, WorkflowStatus};
+use std::collections::HashSet;
+
+fn now() -> DateTime<Utc> {
+    crate::model::clock::parse_rfc3339("2026-11-22T12:00:00Z").unwrap()
+}
+
+fn default_org() -> DemoOrg {
+    generate(&DemoOptions::new(DEFAULT_SEED, None, now()))
+}
+
+#[test]
+fn same_seed_same_organization_other_seed_other_one() {
+    let opts = DemoOptions::new(7, Some(400), now());
+    assert_eq!(generate(&opts), generate(&opts));
+    let other = generate(&DemoOptions::new(8, Some(400), now()));
+    assert_ne!(generate(&opts).findings, other.findings);
+}
+
+#[test]
+fn default_scale_meets_the_brief() {
+    let org = default_org();
+    assert!(org.accounts.len() >= 12);
+    let names: HashSet<&str> = org.accounts.iter().map(|a| a.name.as_str()).collect();
+    for n in [
+        "management",
+        "security-audit",
+        "log-archive",
+        "prod-payments",
+        "dev-web",
+    ] {
+        assert!(names.contains(n), "{n}");
+    }
+    assert!(org.regions.len() >= 4);
+    assert_eq!(org.findings.len(), DEFAULT_FINDINGS);
+    let keys: HashSet<_> = org.findings.iter().map(|f| f.key()).collect();
+    assert_eq!(keys.len(), org.findings.len(), "finding keys are unique");
+    let products: HashSet<&str> = org.findings.iter().map(|f| f.product.as_str()).collect();
+    for p in [
+        "GuardDuty",
+        "Inspector",
+        "Macie",
+        "Security Hub",
+        "Config",
+        "IAM Access Analyzer",
+    ] {
+        assert!(products.contains(p), "{p}");
+    }
+    let controls: HashSet<&str> = org
+        .findings
+        .iter()
+        .filter_map(|f| f.control_id.as_deref())
+        .collect();
+    for c in ["IAM.3", "S3.8", "EC2.19"] {
+        assert!(controls.contains(c), "{c}");
+    }
+    let crit = org
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Critical)
+        .count();
+    let med_low = org
+        .findings
+        .iter()
+        .filter(|f| matches!(f.severity, Severity::Medium | Severity::Low))
+        .count();
+    assert!(
+        crit > 0 && crit < med_low,
+        "few criticals, many medium and low: {crit} vs {med_low}"
+    );
+    assert!(org
+        .findings
+        .iter()
+        .all(|f| f.updated_at <= now() && f.first_observed_at.unwrap() <= f.updated_at));
+
+    let users: Vec<_> = org.credentials.iter().flat_map(|b| &b.records).collect();
+    assert!(users.iter().filter(|r| !r.is_root).count() >= 200);
+    assert_eq!(
+        users.iter().filter(|r| r.is_root).count(),
+        org.accounts.len()
+    );
+    assert!(
+        users
+            .iter()
+            .any(|r| r.has_console_password() && !r.mfa_active),
+        "console users without MFA"
+    );
+    assert!(
+        users
+            .iter()
+            .flat_map(|r| &r.access_keys)
+            .any(|k| k.active && k.last_used.is_none()),
+        "keys never used"
+    );
+    assert!(
+        users.iter().any(|r| r.active_keys().count() == 2),
+        "users with two active keys"
+    );
+    assert!(
+        users
+            .iter()
+            .any(|r| r.is_root && r.active_keys().count() > 0),
+        "a root with keys"
+    );
+    let ages: Vec<i64> = users
+        .iter()
+        .filter_map(|r| r.oldest_active_key_days(now()))
+        .collect();
+    assert!(
+        ages.iter().any(|&d| d < 30) && ages.iter().any(|&d| d > 365),
+        "key ages from days to years"
+    );
+
+    assert!(org.exposures.len() >= 60);
+    let kinds: HashSet<&str> = org
+        .exposures
+        .iter()
+        .map(|e| e.resource_type.as_str())
+        .collect();
+    for k in [
+        "AWS::S3::Bucket",
+        "AWS::KMS::Key",
+        "AWS::IAM::Role",
+        "AWS::Lambda::Function",
+        "AWS::SQS::Queue",
+        "AWS::EC2::Snapshot",
+    ] {
+        assert!(kinds.contains(k), "{k}");
+    }
+    assert!(
+        org.exposures.iter().any(|e| e.is_public) && org.exposures.iter().any(|e| !e.is_public)
+    );
+
+    let flagged: HashSet<&str> = org
+        .events
+        .iter()
+        .flat_map(|e| e.detections.iter().map(String::as_str))
+        .collect();
+    for rule in [
+        "cloudtrail-stopped",
+        "root-activity",
+        "console-login-without-mfa",
+        "access-key-created-for-other-user",
+        "admin-policy-attached",
+        "console-login-failures",
+        "access-denied-spree",
+        "snapshot-shared-publicly",
+        "bucket-made-public",
+    ] {
+        assert!(flagged.contains(rule), "{rule} among the suspicious events");
+    }
+    let failed_stop = org
+        .events
+        .iter()
+        .find(|e| e.event_name == "StopLogging" && e.failed())
+        .unwrap();
+    assert!(failed_stop.detections.is_empty());
+}
+
+#[test]
+fn scale_grows_everything_in_proportion() {
+    let small = DemoOptions::new(1, Some(3_000), now());
+    let big = DemoOptions::new(1, Some(30_000), now());
+    assert_eq!(big.users(), small.users() * 10);
+    assert_eq!(big.exposures(), small.exposures() * 10);
+    assert_eq!(big.events(), small.events() * 10);
+    let org = generate(&DemoOptions::new(1, Some(6_000), now()));
+    assert_eq!(org.findings.len(), 6_000);
+    assert_eq!(
+        org.credentials
+            .iter()
+            .map(|b| b.records.len())
+            .sum::<usize>(),
+        420 + 14
+    );
+    let tiny = generate(&DemoOptions::new(1, Some(10), now()));
+    assert_eq!(tiny.findings.len(), 10);
+    assert!(
+        tiny.credentials.iter().all(|b| b.records.len() >= 2),
+        "every account keeps a user and root"
+    );
+}
+
+#[test]
+fn the_organization_lives() {
+    let opts = DemoOptions::new(DEFAULT_SEED, Some(500), now());
+    let later = now() + Duration::seconds(4);
+    let step = live_step(&opts, 1, later);
+    assert_eq!(step.len(), live_step(&opts, 1, later).len(), "pure");
+    let Update::Findings(changed) = &step[0] else {
+        panic!("findings first")
+    };
+    let base: HashSet<_> = generate(&opts).findings.iter().map(|f| f.key()).collect();
+    let (new, existing): (Vec<_>, Vec<_>) = changed.iter().partition(|f| !base.contains(&f.key()));
+    assert!(!new.is_empty(), "new findings arrive");
+    assert!(new
+        .iter()
+        .all(|f| f.updated_at == later && f.workflow_status == WorkflowStatus::New));
+    assert!(!existing.is_empty(), "existing findings change");
+    for f in existing {
+        assert_eq!(
+            f.updated_at, later,
+            "a change moves UpdatedAt, so the store takes it"
+        );
+        let _ = matches!(f.record_state, RecordState::Archived)
+            || f.workflow_status == WorkflowStatus::Resolved;
+    }
+    assert!(matches!(step.last(), Some(Update::Health(_, h)) if h.status == Status::Ok));
+    // Over many ticks, findings are resolved, archived and re-rated.
+    let all: Vec<Finding> = (1..40)
+        .flat_map(|t| live_step(&opts, t, later))
+        .filter_map(|u| {
+            if let Update::Findings(f) = u {
+                Some(f)
+            } else {
+                None
+            }
+        })
+        .flatten()
+        .collect();
+    assert!(all
+        .iter()
+        .any(|f| f.workflow_status == WorkflowStatus::Resolved));
+    assert!(all.iter().any(|f| f.record_state == RecordState::Archived));
+}
+
+#[tokio::test]
+async fn the_source_sends_data_then_ok_and_stops_when_cancelled() {
+    use tokio::sync::mpsc;
+    let (tx, mut rx) = mpsc::channel(64);
+    let (_cmd_tx, cmd_rx) = mpsc::channel(1);
+    let cancel = tokio_util::sync::CancellationToken::new();
+    let mut opts = DemoOptions::new(3, Some(50), now());
+    opts.tick = std::time::Duration::from_millis(20);
+    let source = Box::new(DemoSource::new(opts, Clock::Fixed(now())));
+    let task = tokio::spawn(source.run(SourceContext {
+        updates: tx,
+        commands: cmd_rx,
+        cancel: cancel.clone(),
+    }));
+    let mut saw = (false, false, 0);
+    while let Some(u) = rx.recv().await {
+        match u {
+            Update::Health(_, h) if h.status == Status::Loading => saw.0 = true,
+            Update::Findings(f) => saw.2 += f.len(),
+            Update::Health(_, h) if h.status == Status::Ok => {
+                saw.1 = true;
+                break;
+            }
+            _ => {}
+        }
+    }
+    assert!(saw.0 && saw.1);
+    assert_eq!(saw.2, 50);
+    // A live step arrives without asking.
+    assert!(rx.recv().await.is_some());
+    cancel.cancel();
+    tokio::time::timeout(std::time::Duration::from_secs(5), task)
+        .await
+        .unwrap()
+        .unwrap();
+}
