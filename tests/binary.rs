@@ -11,24 +11,33 @@ const NOW: &str = "2026-11-22T12:00:00Z";
 fn demo_session_switches_panes_filters_opens_a_detail_and_quits() {
     let home = tempfile::tempdir().unwrap();
     let mut run = PtyRun::start(&["--demo", "--now", NOW], home.path(), (100, 30));
-    let at = run.wait_for("demo ok", 0);
-    for (key, title) in [
-        ("2", "Credentials"),
-        ("3", "Public access"),
-        ("4", "Drills"),
-        ("1", "Findings"),
+    run.wait_for_screen("demo ok");
+    // Each pane's own column header shows that the pane, not just the tab bar, switched.
+    for (key, header) in [
+        ("2", "MFA"),
+        ("3", "Access"),
+        ("4", "Detections"),
+        ("1", "Title"),
     ] {
-        let from = run.len();
         run.send(key);
-        run.wait_for(&format!(" {title} "), from.min(at));
+        run.wait_for_screen(header);
     }
-    let from = run.len();
     run.send("/guardduty");
-    run.wait_for("of 3,000 rows", from);
+    run.wait_for_screen("of 3,000 rows");
     run.send("\r");
-    let from = run.len();
     run.send("\r");
-    run.wait_for("Raw record", from);
+    run.wait_for_screen("Product ARN");
+    // The raw record sits below the fields; page down until it shows.
+    let mut pages = 0;
+    while !run.shows_within("Raw record", std::time::Duration::from_millis(500)) {
+        pages += 1;
+        assert!(
+            pages < 10,
+            "no raw record after {pages} pages:\n{}",
+            run.screen()
+        );
+        run.send("\u{1b}[6~");
+    }
     run.send("\u{1b}");
     run.send("q");
     let code = run.wait_exit();
@@ -80,11 +89,16 @@ fn a_panic_restores_the_terminal() {
 fn resizing_to_80x24_redraws_without_crashing() {
     let home = tempfile::tempdir().unwrap();
     let mut run = PtyRun::start(&["--demo", "--now", NOW], home.path(), (250, 70));
-    run.wait_for("demo ok", 0);
-    let from = run.len();
+    run.wait_for_screen("demo ok");
     run.resize(80, 24);
     run.send("2");
-    run.wait_for("Credentials", from);
+    // A key in the same instant as a resize must not be lost.
+    run.wait_for_screen("MFA");
+    // The status line moved to the new last row: the frame was laid out for 80x24.
+    let screen = run.screen();
+    let rows: Vec<&str> = screen.lines().collect();
+    assert_eq!(rows.len(), 24, "screen:\n{screen}");
+    assert!(rows[23].contains("demo ok"), "last row:\n{screen}");
     run.send("q");
     assert_eq!(run.wait_exit(), 0);
 }

@@ -36,6 +36,9 @@ pub struct PtyRun {
     master: Box<dyn MasterPty + Send>,
     writer: Box<dyn Write + Send>,
     output: Arc<Mutex<Vec<u8>>>,
+    /// The screen as a terminal would show it: ratatui writes only changed cells, so a
+    /// word on screen is often not a contiguous string in the byte stream.
+    screen: Arc<Mutex<vt100::Parser>>,
 }
 
 impl PtyRun {
@@ -72,7 +75,12 @@ impl PtyRun {
         let mut reader = pty.master.try_clone_reader().expect("reader");
         let writer = pty.master.take_writer().expect("writer");
         let output = Arc::new(Mutex::new(Vec::new()));
-        let sink = output.clone();
+        let screen = Arc::new(Mutex::new(vt100::Parser::new(
+            nonzero(size.1),
+            nonzero(size.0),
+            0,
+        )));
+        let (sink, term) = (output.clone(), screen.clone());
         std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
             while let Ok(n) = reader.read(&mut buf) {
@@ -80,6 +88,7 @@ impl PtyRun {
                     break;
                 }
                 sink.lock().unwrap().extend_from_slice(&buf[..n]);
+                term.lock().unwrap().process(&buf[..n]);
             }
         });
         PtyRun {
@@ -87,6 +96,7 @@ impl PtyRun {
             master: pty.master,
             writer,
             output,
+            screen,
         }
     }
 
@@ -125,6 +135,40 @@ impl PtyRun {
         }
     }
 
+    /// The visible screen's text, one line per row.
+    pub fn screen(&self) -> String {
+        self.screen.lock().unwrap().screen().contents()
+    }
+
+    /// Waits until the visible screen shows `needle`, or panics after 30 s with the screen.
+    pub fn wait_for_screen(&self, needle: &str) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if self.screen().contains(needle) {
+                return;
+            }
+            if Instant::now() > deadline {
+                panic!(
+                    "timed out waiting for {needle:?} on screen; it shows:\n{}",
+                    self.screen()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// True if the screen shows `needle` now or within `wait`.
+    pub fn shows_within(&self, needle: &str, wait: Duration) -> bool {
+        let deadline = Instant::now() + wait;
+        while Instant::now() < deadline {
+            if self.screen().contains(needle) {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        self.screen().contains(needle)
+    }
+
     pub fn send(&mut self, keys: &str) {
         self.writer.write_all(keys.as_bytes()).unwrap();
         self.writer.flush().unwrap();
@@ -157,6 +201,11 @@ impl PtyRun {
     }
 
     pub fn resize(&self, cols: u16, rows: u16) {
+        self.screen
+            .lock()
+            .unwrap()
+            .screen_mut()
+            .set_size(nonzero(rows), nonzero(cols));
         self.master
             .resize(PtySize {
                 rows,
@@ -176,4 +225,8 @@ pub fn left_alternate_screen(out: &[u8]) -> bool {
     let left = s.rfind("\u{1b}[?1049l");
     matches!((entered, left), (Some(e), Some(l)) if l > e)
         && s[left.unwrap()..].contains("\u{1b}[?25h")
+}
+
+fn nonzero(n: u16) -> std::num::NonZeroU16 {
+    std::num::NonZeroU16::new(n).expect("a terminal dimension is never zero")
 }

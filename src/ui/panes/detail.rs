@@ -27,13 +27,14 @@ fn field_lines(app: &App, target: DetailTarget) -> (String, Vec<Line<'static>>) 
     let mut lines: Vec<Line<'static>> = Vec::new();
     let field = |lines: &mut Vec<Line<'static>>, name: &str, value: &str, style: Style| {
         lines.push(Line::from(vec![
-            Span::styled(format!("{name:>14}  "), t.muted),
+            // Labels can be external too (a resource's type).
+            Span::styled(format!("{:>14}  ", clean(name)), t.muted),
             Span::styled(clean(value).into_owned(), style),
         ]));
     };
     let section = |lines: &mut Vec<Line<'static>>, name: &str| {
         lines.push(Line::raw(""));
-        lines.push(Line::styled(name.to_string(), t.title));
+        lines.push(Line::styled(clean(name).into_owned(), t.title));
     };
     let account = |id: &str| format!("{} ({id})", app.store.accounts.name(id));
     let title;
