@@ -42,6 +42,7 @@ fn median(mut v: Vec<Duration>) -> Duration {
 }
 
 fn main() {
+    rampart::allocator::tune();
     let scale = std::env::var("RAMPART_BENCH_SCALE")
         .ok()
         .and_then(|s| s.parse().ok())
@@ -146,11 +147,23 @@ fn main() {
         peak_rss_mb()
     );
 
-    binary_figures();
+    binary_figures(None, true);
+    binary_figures(Some(scale), false);
 }
 
-/// Starts the release binary in a pseudo-terminal and reads its first frame and idle cost.
-fn binary_figures() {
+/// What the release binary showed, and when, in a pseudo-terminal.
+struct Screen {
+    parser: vt100::Parser,
+    bytes: usize,
+    first_frame: Option<Duration>,
+    first_findings: Option<Duration>,
+    loaded: Option<Duration>,
+}
+
+/// Starts the release binary on the demo in a pseudo-terminal and reports the times to
+/// its first frame, to findings on screen and to the whole demo loaded; with `idle`, also
+/// the CPU and bytes it uses while nothing changes.
+fn binary_figures(scale: Option<usize>, idle: bool) {
     let bin = env!("CARGO_BIN_EXE_rampart");
     let home = tempfile::tempdir().unwrap();
     let config = home.path().join("config.toml");
@@ -167,6 +180,9 @@ fn binary_figures() {
     let mut cmd = CommandBuilder::new(bin);
     cmd.args(["--demo", "--config"]);
     cmd.arg(&config);
+    if let Some(n) = scale {
+        cmd.args(["--demo-scale", &n.to_string()]);
+    }
     cmd.env("HOME", home.path());
     cmd.env("XDG_STATE_HOME", home.path());
     cmd.env("TERM", "xterm-256color");
@@ -176,11 +192,14 @@ fn binary_figures() {
     drop(pty.slave);
     let mut reader = pty.master.try_clone_reader().unwrap();
     let mut writer = pty.master.take_writer().unwrap();
-    let out = Arc::new(Mutex::new((
-        Vec::<u8>::new(),
-        None::<Duration>,
-        None::<Duration>,
-    )));
+    let size = std::num::NonZeroU16::new;
+    let out = Arc::new(Mutex::new(Screen {
+        parser: vt100::Parser::new(size(50).unwrap(), size(200).unwrap(), 0),
+        bytes: 0,
+        first_frame: None,
+        first_findings: None,
+        loaded: None,
+    }));
     let sink = out.clone();
     std::thread::spawn(move || {
         let mut buf = [0u8; 65536];
@@ -189,64 +208,81 @@ fn binary_figures() {
                 break;
             }
             let mut s = sink.lock().unwrap();
-            s.0.extend_from_slice(&buf[..n]);
-            let text = String::from_utf8_lossy(&s.0).into_owned();
-            if s.1.is_none() && text.contains("rampart") {
-                s.1 = Some(start.elapsed());
+            s.bytes += n;
+            s.parser.process(&buf[..n]);
+            let text = s.parser.screen().contents();
+            let at = start.elapsed();
+            if s.first_frame.is_none() && text.contains("rampart") {
+                s.first_frame = Some(at);
             }
-            if s.2.is_none() && text.contains("demo ok") {
-                s.2 = Some(start.elapsed());
+            // A table row starts with its severity.
+            if s.first_findings.is_none() && text.lines().any(|l| l.starts_with("CRIT ")) {
+                s.first_findings = Some(at);
+            }
+            if s.loaded.is_none() && text.contains("demo ok") {
+                s.loaded = Some(at);
             }
         }
     });
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while out.lock().unwrap().2.is_none() && Instant::now() < deadline {
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while out.lock().unwrap().loaded.is_none() && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(5));
     }
-    let (first, loaded) = {
+    let label = match scale {
+        Some(n) => format!("binary --demo-scale {n}"),
+        None => "binary, default demo".to_string(),
+    };
+    {
         let s = out.lock().unwrap();
-        (s.1, s.2)
-    };
-    println!(
-        "binary: first frame {} after start, first frame with the demo loaded {}",
-        first.map(ms).unwrap_or_else(|| "n/a".into()),
-        loaded.map(ms).unwrap_or_else(|| "n/a".into())
-    );
-    std::thread::sleep(Duration::from_secs(2));
+        let show = |d: Option<Duration>| d.map(ms).unwrap_or_else(|| "n/a".into());
+        println!(
+            "{label}: first frame {}, findings on screen {}, everything loaded {} (after start)",
+            show(s.first_frame),
+            show(s.first_findings),
+            show(s.loaded)
+        );
+    }
     let pid = child.process_id().unwrap_or(0);
-    let cpu = |pid: u32| -> f64 {
-        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-        let fields: Vec<&str> = stat
-            .rsplit(')')
-            .next()
-            .unwrap_or("")
-            .split_whitespace()
-            .collect();
-        let ticks: f64 = fields
-            .get(11)
-            .and_then(|u| u.parse::<f64>().ok())
-            .unwrap_or(0.0)
-            + fields
-                .get(12)
-                .and_then(|s| s.parse::<f64>().ok())
-                .unwrap_or(0.0);
-        ticks / 100.0
-    };
-    let idle_secs = 10.0;
-    let (cpu0, bytes0) = (cpu(pid), out.lock().unwrap().0.len());
-    std::thread::sleep(Duration::from_secs_f64(idle_secs));
-    let (cpu1, bytes1) = (cpu(pid), out.lock().unwrap().0.len());
-    println!(
-        "binary idle for {idle_secs:.0} s: {:.2}% of a core, {} bytes written to the terminal",
-        (cpu1 - cpu0) / idle_secs * 100.0,
-        bytes1 - bytes0
-    );
+    if idle {
+        std::thread::sleep(Duration::from_secs(2));
+        let cpu = |pid: u32| -> f64 {
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+            let fields: Vec<&str> = stat
+                .rsplit(')')
+                .next()
+                .unwrap_or("")
+                .split_whitespace()
+                .collect();
+            let ticks: f64 = fields
+                .get(11)
+                .and_then(|u| u.parse::<f64>().ok())
+                .unwrap_or(0.0)
+                + fields
+                    .get(12)
+                    .and_then(|s| s.parse::<f64>().ok())
+                    .unwrap_or(0.0);
+            ticks / 100.0
+        };
+        let idle_secs = 10.0;
+        let (cpu0, bytes0) = (cpu(pid), out.lock().unwrap().bytes);
+        std::thread::sleep(Duration::from_secs_f64(idle_secs));
+        let (cpu1, bytes1) = (cpu(pid), out.lock().unwrap().bytes);
+        println!(
+            "{label} idle for {idle_secs:.0} s: {:.2}% of a core, {} bytes written to the terminal",
+            (cpu1 - cpu0) / idle_secs * 100.0,
+            bytes1 - bytes0
+        );
+    }
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
     if let Some(hwm) = status.lines().find(|l| l.starts_with("VmHWM:")) {
-        println!(
-            "binary peak memory with the default demo: {}",
-            hwm.trim_start_matches("VmHWM:").trim()
-        );
+        let kb: f64 = hwm
+            .trim_start_matches("VmHWM:")
+            .trim()
+            .trim_end_matches("kB")
+            .trim()
+            .parse()
+            .unwrap_or(f64::NAN);
+        println!("{label}: peak memory {:.0} MB", kb / 1024.0);
     }
     use std::io::Write;
     let _ = writer.write_all(b"q");

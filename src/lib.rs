@@ -10,6 +10,7 @@
 //! - [`drill`]: detections over CloudTrail activity (runbooks and game days come later).
 //! - [`cli`], [`config`], [`tui`] (terminal guard), [`logging`]: the edges.
 
+pub mod allocator;
 pub mod app;
 pub mod cli;
 pub mod config;

@@ -46,7 +46,7 @@ pub fn detect_all(events: &mut [TrailEvent]) {
         }
         let raw = e.raw.to_value();
         let ids = single_event_rules(e, &raw);
-        e.detections.extend(ids.into_iter().map(str::to_string));
+        e.detections.extend(ids.into_iter().map(Into::into));
     }
     burst(events, "console-login-failures", 5, |e| {
         (e.event_name == "ConsoleLogin" && e.failed()).then(|| {
@@ -65,8 +65,9 @@ pub fn detect_all(events: &mut [TrailEvent]) {
         (denied && e.event_name != "ConsoleLogin").then(|| {
             vec![e
                 .principal_arn
-                .clone()
-                .unwrap_or_else(|| e.username.clone())]
+                .as_deref()
+                .unwrap_or(&e.username)
+                .to_string()]
         })
     });
 }
@@ -269,7 +270,7 @@ fn burst(
     }
     for (e, hit) in events.iter_mut().zip(hits) {
         if hit && !e.detections.iter().any(|d| d == id) {
-            e.detections.push(id.to_string());
+            e.detections.push(id.into());
         }
     }
 }

@@ -35,22 +35,25 @@ pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
 fn row(f: &Finding) -> [String; 15] {
     [
         f.id.clone(),
-        f.product_arn.clone(),
-        f.product.clone(),
-        f.account_id.clone(),
-        f.region.clone(),
+        f.product_arn.to_string(),
+        f.product.to_string(),
+        f.account_id.to_string(),
+        f.region.to_string(),
         f.severity.label().to_string(),
-        f.title.clone(),
+        f.title.to_string(),
         f.types.join(";"),
         f.resources
             .iter()
-            .map(|r| r.id.as_str())
+            .map(|r| &*r.id)
             .collect::<Vec<_>>()
             .join(";"),
         f.workflow_status.label().to_string(),
         f.record_state.label().to_string(),
-        f.compliance_status.clone().unwrap_or_default(),
-        f.control_id.clone().unwrap_or_default(),
+        f.compliance_status
+            .as_deref()
+            .unwrap_or_default()
+            .to_string(),
+        f.control_id.as_deref().unwrap_or_default().to_string(),
         f.first_observed_at.map(time).unwrap_or_default(),
         time(f.updated_at),
     ]

@@ -20,7 +20,7 @@ pub fn finding(f: &Finding) -> Value {
         .resources
         .iter()
         .map(|r| {
-            let tags: Map<String, Value> = r.tags.iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect();
+            let tags: Map<String, Value> = r.tags.iter().map(|(k, v)| (k.to_string(), Value::String(v.to_string()))).collect();
             json!({"type": r.kind, "id": r.id, "region": r.region, "partition": r.partition, "tags": tags})
         })
         .collect();

@@ -7,7 +7,7 @@
 //! only about the fields that identify a finding.
 
 use super::finding::{Finding, RecordState, Resource, WorkflowStatus};
-use super::{RawRecord, Severity};
+use super::{intern, RawRecord, Severity};
 use chrono::{DateTime, TimeZone, Utc};
 use serde_json::Value;
 
@@ -79,35 +79,38 @@ fn parse_value_with_raw(v: &Value, raw: RawRecord) -> Result<Finding, AsffError>
         .and_then(Value::as_str)
         .or_else(|| pf("ControlId"))
         .or_else(|| pf("RuleId"))
-        .map(str::to_string);
+        .map(Into::into);
 
     Ok(Finding {
         id,
-        product_arn,
-        product,
-        generator_id: opt_str(v, "GeneratorId").unwrap_or_default(),
-        account_id,
-        region,
+        product_arn: intern(&product_arn),
+        product: product.into(),
+        generator_id: opt_str(v, "GeneratorId").unwrap_or_default().into(),
+        account_id: account_id.into(),
+        region: region.into(),
         severity: severity(v.get("Severity"))?,
-        title: opt_str(v, "Title").unwrap_or_default(),
-        description: opt_str(v, "Description").unwrap_or_default(),
-        types: string_array(v.get("Types")),
+        title: intern(&opt_str(v, "Title").unwrap_or_default()),
+        description: intern(&opt_str(v, "Description").unwrap_or_default()),
+        types: string_array(v.get("Types"))
+            .iter()
+            .map(|t| intern(t))
+            .collect(),
         resources: resources(v.get("Resources")),
         workflow_status,
         record_state,
         compliance_status: compliance
             .and_then(|c| c.get("Status"))
             .and_then(Value::as_str)
-            .map(str::to_string),
+            .map(Into::into),
         control_id,
         remediation_text: v
             .pointer("/Remediation/Recommendation/Text")
             .and_then(Value::as_str)
-            .map(str::to_string),
+            .map(intern),
         remediation_url: v
             .pointer("/Remediation/Recommendation/Url")
             .and_then(Value::as_str)
-            .map(str::to_string),
+            .map(intern),
         first_observed_at: time_field(v, "FirstObservedAt")?,
         last_observed_at: time_field(v, "LastObservedAt")?,
         created_at: time_field(v, "CreatedAt")?,
@@ -152,16 +155,16 @@ fn resources(v: Option<&Value>) -> Vec<Resource> {
     };
     list.iter()
         .map(|r| Resource {
-            kind: opt_str(r, "Type").unwrap_or_default(),
-            id: opt_str(r, "Id").unwrap_or_default(),
-            region: opt_str(r, "Region"),
-            partition: opt_str(r, "Partition"),
+            kind: opt_str(r, "Type").unwrap_or_default().into(),
+            id: intern(&opt_str(r, "Id").unwrap_or_default()),
+            region: opt_str(r, "Region").map(Into::into),
+            partition: opt_str(r, "Partition").map(Into::into),
             tags: r
                 .get("Tags")
                 .and_then(Value::as_object)
                 .map(|m| {
                     m.iter()
-                        .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
+                        .map(|(k, v)| (k.into(), v.as_str().unwrap_or_default().into()))
                         .collect()
                 })
                 .unwrap_or_default(),

@@ -2,7 +2,7 @@
 //! LookupEvents result.
 
 use super::asff::parse_time;
-use super::{RawRecord, TrailEvent};
+use super::{intern, RawRecord, TrailEvent};
 use serde_json::Value;
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -45,23 +45,22 @@ fn parse_record_with_raw(v: &Value, raw: RawRecord) -> Result<TrailEvent, TrailE
     Ok(TrailEvent {
         event_id: s("eventID").ok_or(TrailError::MissingField("eventID"))?,
         event_time,
-        event_name: s("eventName").ok_or(TrailError::MissingField("eventName"))?,
-        event_source: s("eventSource").unwrap_or_default(),
-        account_id,
-        region: s("awsRegion").unwrap_or_default(),
-        username: username(identity),
-        principal_arn: identity
-            .get("arn")
-            .and_then(Value::as_str)
-            .map(str::to_string),
+        event_name: s("eventName")
+            .ok_or(TrailError::MissingField("eventName"))?
+            .into(),
+        event_source: s("eventSource").unwrap_or_default().into(),
+        account_id: account_id.into(),
+        region: s("awsRegion").unwrap_or_default().into(),
+        username: username(identity).into(),
+        principal_arn: identity.get("arn").and_then(Value::as_str).map(intern),
         access_key_id: identity
             .get("accessKeyId")
             .and_then(Value::as_str)
             .filter(|k| !k.is_empty())
-            .map(str::to_string),
-        source_ip: s("sourceIPAddress"),
-        user_agent: s("userAgent"),
-        error_code: s("errorCode"),
+            .map(Into::into),
+        source_ip: s("sourceIPAddress").map(Into::into),
+        user_agent: s("userAgent").as_deref().map(intern),
+        error_code: s("errorCode").map(Into::into),
         read_only: v.get("readOnly").and_then(|r| {
             r.as_bool()
                 .or_else(|| r.as_str().map(|s| s.eq_ignore_ascii_case("true")))

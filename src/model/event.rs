@@ -1,28 +1,28 @@
 //! One CloudTrail management event, with the detections that fired on it.
 
-use super::RawRecord;
+use super::{CompactString, RawRecord, Shared};
 use chrono::{DateTime, Utc};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct TrailEvent {
     pub event_id: String,
     pub event_time: DateTime<Utc>,
-    pub event_name: String,
-    pub event_source: String,
+    pub event_name: CompactString,
+    pub event_source: CompactString,
     /// `recipientAccountId`: the account the event was recorded in.
-    pub account_id: String,
-    pub region: String,
+    pub account_id: CompactString,
+    pub region: CompactString,
     /// IAM user name; `role/session` for assumed roles; `root`; the service for services.
-    pub username: String,
+    pub username: CompactString,
     /// The ARN of the caller, when there is one.
-    pub principal_arn: Option<String>,
-    pub access_key_id: Option<String>,
-    pub source_ip: Option<String>,
-    pub user_agent: Option<String>,
-    pub error_code: Option<String>,
+    pub principal_arn: Option<Shared>,
+    pub access_key_id: Option<CompactString>,
+    pub source_ip: Option<CompactString>,
+    pub user_agent: Option<Shared>,
+    pub error_code: Option<CompactString>,
     pub read_only: Option<bool>,
     /// Stable rule ids, e.g. `cloudtrail-stopped`. Filled by the detection rules.
-    pub detections: Vec<String>,
+    pub detections: Vec<CompactString>,
     pub raw: RawRecord,
 }
 

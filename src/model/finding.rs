@@ -1,6 +1,6 @@
 //! A security finding, whatever product raised it.
 
-use super::{RawRecord, Severity};
+use super::{CompactString, RawRecord, Severity, Shared};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -73,12 +73,12 @@ impl RecordState {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Resource {
     /// ASFF resource type, e.g. `AwsS3Bucket`, `AwsEc2Instance`.
-    pub kind: String,
-    /// Usually an ARN.
-    pub id: String,
-    pub region: Option<String>,
-    pub partition: Option<String>,
-    pub tags: Vec<(String, String)>,
+    pub kind: CompactString,
+    /// Usually an ARN; findings about one resource share it.
+    pub id: Shared,
+    pub region: Option<CompactString>,
+    pub partition: Option<CompactString>,
+    pub tags: Vec<(CompactString, CompactString)>,
 }
 
 impl Resource {
@@ -117,23 +117,23 @@ pub fn short_resource_id(id: &str) -> &str {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Finding {
     pub id: String,
-    pub product_arn: String,
+    pub product_arn: Shared,
     /// Product display name: `GuardDuty`, `Security Hub`, `Inspector`, ...
-    pub product: String,
-    pub generator_id: String,
-    pub account_id: String,
-    pub region: String,
+    pub product: CompactString,
+    pub generator_id: CompactString,
+    pub account_id: CompactString,
+    pub region: CompactString,
     pub severity: Severity,
-    pub title: String,
-    pub description: String,
-    pub types: Vec<String>,
+    pub title: Shared,
+    pub description: Shared,
+    pub types: Vec<Shared>,
     pub resources: Vec<Resource>,
     pub workflow_status: WorkflowStatus,
     pub record_state: RecordState,
-    pub compliance_status: Option<String>,
-    pub control_id: Option<String>,
-    pub remediation_text: Option<String>,
-    pub remediation_url: Option<String>,
+    pub compliance_status: Option<CompactString>,
+    pub control_id: Option<CompactString>,
+    pub remediation_text: Option<Shared>,
+    pub remediation_url: Option<Shared>,
     pub first_observed_at: Option<DateTime<Utc>>,
     pub last_observed_at: Option<DateTime<Utc>>,
     pub created_at: Option<DateTime<Utc>>,
@@ -145,7 +145,7 @@ impl Finding {
     pub fn key(&self) -> FindingKey {
         FindingKey {
             id: self.id.clone(),
-            product_arn: self.product_arn.clone(),
+            product_arn: self.product_arn.to_string(),
         }
     }
 

@@ -100,6 +100,7 @@ pub struct Store {
     pub events: Table<TrailEvent>,
     pub sources: BTreeMap<SourceKey, SourceHealth>,
     counts: Counts,
+    applied: u64,
 }
 
 impl Store {
@@ -113,6 +114,11 @@ impl Store {
 
     /// Applies one update and says what changed.
     pub fn apply(&mut self, update: Update) -> Changed {
+        self.applied += 1;
+        // Shared text of replaced records lingers in the pool; sweep it now and then.
+        if self.applied % 1024 == 0 {
+            crate::model::intern::purge_unused();
+        }
         let mut changed = Changed::default();
         match update {
             Update::Accounts(list) => {
@@ -177,7 +183,7 @@ impl Store {
         let mut c = Counts::default();
         for f in self.findings.items().iter().filter(|f| f.is_open()) {
             c.by_severity[f.severity as usize] += 1;
-            c.by_account.entry(f.account_id.clone()).or_default()[f.severity as usize] += 1;
+            c.by_account.entry(f.account_id.to_string()).or_default()[f.severity as usize] += 1;
             c.open += 1;
         }
         self.counts = c;

@@ -72,7 +72,16 @@ impl TextQuery {
                 }
                 continue;
             }
-            let lower = term.to_lowercase();
+            // Control characters never occur in the prepared text (and the row terminator
+            // must never be searched for).
+            let lower: String = term
+                .to_lowercase()
+                .chars()
+                .filter(|c| !c.is_control())
+                .collect();
+            if lower.is_empty() {
+                continue;
+            }
             terms.push((negated, Finder::new(lower.as_bytes()).into_owned()));
         }
         Ok(TextQuery { terms })
@@ -80,6 +89,11 @@ impl TextQuery {
 
     pub fn is_empty(&self) -> bool {
         self.terms.is_empty()
+    }
+
+    /// Each term, lowercase, with whether it is negated.
+    pub fn terms(&self) -> impl Iterator<Item = (bool, &Finder<'static>)> {
+        self.terms.iter().map(|(n, f)| (*n, f))
     }
 
     /// `haystack` must already be lowercase (the store prepares it so).
@@ -171,13 +185,9 @@ impl View {
             if self.query.is_empty() {
                 self.rows.extend_from_slice(&self.sorted);
             } else {
-                let q = &self.query;
-                self.rows.extend(
-                    self.sorted
-                        .iter()
-                        .copied()
-                        .filter(|&i| q.matches(table.search_text(i))),
-                );
+                let keep = table.matching(&self.query);
+                self.rows
+                    .extend(self.sorted.iter().copied().filter(|&i| keep[i as usize]));
             }
             self.filtered_for = Some(filter_key);
             changed = true;

@@ -1,23 +1,46 @@
 //! A keyed, append-mostly table with a prepared search text per row.
+//!
+//! The search texts live back to back in one buffer, so that a filter is a few linear
+//! `memmem` scans over contiguous memory rather than 100k small searches scattered over the
+//! heap; rows are found by a 64-bit hash of their key, so the table does not keep a second
+//! copy of every key.
 
+use super::query::TextQuery;
 use super::Accounts;
-use crate::model::{CredentialRecord, Exposure, Finding, TrailEvent};
+use crate::model::{CompactString, CredentialRecord, Exposure, Finding, TrailEvent};
+use memchr::memmem::Finder;
 use std::collections::HashMap;
+use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
 
 /// A row type the store can index: a unique key and the text a free-text filter searches.
 pub trait Keyed {
     fn key(&self) -> String;
-    /// Lowercase text that a `/` filter matches against.
+    /// Lowercase text that a `/` filter matches against. Never contains `\x1e`.
     fn search_text(&self, accounts: &Accounts) -> String;
 }
+
+/// Ends each row's text in the buffer; filter terms never contain it, so a match never
+/// spans two rows.
+const ROW_END: char = '\u{1e}';
 
 /// Rows keep their position once inserted (upserts replace in place), so indices held by
 /// views stay valid until the next revision; only `replace_where` compacts.
 #[derive(Debug)]
 pub struct Table<T> {
     items: Vec<T>,
-    search: Vec<Box<str>>,
-    index: HashMap<String, u32>,
+    /// Every row's search text followed by [`ROW_END`], in the order they were written.
+    text: String,
+    /// Per row: where its current text starts in `text` and its length.
+    spans: Vec<(u32, u32)>,
+    /// (start, row) for every text in `text`, in buffer order. Entries of replaced texts
+    /// stay until compaction and are recognised because the row's span moved on.
+    order: Vec<(u32, u32)>,
+    /// Bytes of `text` that belong to replaced texts.
+    garbage: usize,
+    /// Key hash -> row.
+    index: HashMap<u64, u32>,
+    /// Keys whose hash collided with another key's: found by the full key.
+    collided: HashMap<String, u32>,
     revision: u64,
 }
 
@@ -25,11 +48,28 @@ impl<T> Default for Table<T> {
     fn default() -> Self {
         Table {
             items: Vec::new(),
-            search: Vec::new(),
+            text: String::new(),
+            spans: Vec::new(),
+            order: Vec::new(),
+            garbage: 0,
             index: HashMap::new(),
+            collided: HashMap::new(),
             revision: 0,
         }
     }
+}
+
+/// Grows by an eighth rather than doubling: at 100k rows, doubling leaves tens of
+/// megabytes of capacity that is never used.
+fn reserve_modestly<T>(v: &mut Vec<T>, additional: usize) {
+    if v.capacity() - v.len() < additional {
+        v.reserve_exact(additional.max(v.len() / 8));
+    }
+}
+
+/// A fixed hasher: the same key always lands in the same slot, run after run.
+fn hash_key(key: &str) -> u64 {
+    BuildHasherDefault::<DefaultHasher>::default().hash_one(key)
 }
 
 impl<T: Keyed> Table<T> {
@@ -42,11 +82,18 @@ impl<T: Keyed> Table<T> {
     }
 
     pub fn search_text(&self, i: u32) -> &str {
-        self.search.get(i as usize).map(|s| &**s).unwrap_or("")
+        match self.spans.get(i as usize) {
+            Some(&(start, len)) => &self.text[start as usize..(start + len) as usize],
+            None => "",
+        }
     }
 
     pub fn position(&self, key: &str) -> Option<u32> {
-        self.index.get(key).copied()
+        if let Some(&i) = self.collided.get(key) {
+            return Some(i);
+        }
+        let i = *self.index.get(&hash_key(key))?;
+        (self.items[i as usize].key() == key).then_some(i)
     }
 
     pub fn len(&self) -> usize {
@@ -62,6 +109,102 @@ impl<T: Keyed> Table<T> {
         self.revision
     }
 
+    /// Which rows the query matches, by position: one pass over the text buffer per term.
+    pub fn matching(&self, query: &TextQuery) -> Vec<bool> {
+        let mut keep = vec![true; self.items.len()];
+        let mut hit = vec![false; self.items.len()];
+        for (negated, finder) in query.terms() {
+            hit.iter_mut().for_each(|h| *h = false);
+            self.mark_containing(finder, &mut hit);
+            for (k, h) in keep.iter_mut().zip(&hit) {
+                *k &= *h != negated;
+            }
+        }
+        keep
+    }
+
+    fn mark_containing(&self, finder: &Finder<'_>, hit: &mut [bool]) {
+        let hay = self.text.as_bytes();
+        let (mut pos, mut cursor) = (0usize, 0usize);
+        while let Some(found) = finder.find(&hay[pos..]) {
+            let at = pos + found;
+            while cursor + 1 < self.order.len() && self.order[cursor + 1].0 as usize <= at {
+                cursor += 1;
+            }
+            let (start, row) = self.order[cursor];
+            if self.spans[row as usize].0 == start {
+                hit[row as usize] = true;
+            }
+            // One match per row is enough: go on from the next row's text.
+            pos = match self.order.get(cursor + 1) {
+                Some(&(next, _)) => next as usize,
+                None => break,
+            };
+        }
+    }
+
+    fn write_text(&mut self, row: u32, text: &str) {
+        let start = self.text.len() as u32;
+        if self.text.capacity() - self.text.len() < text.len() + 1 {
+            self.text
+                .reserve_exact((text.len() + 1).max(self.text.len() / 8));
+        }
+        self.text.push_str(text);
+        self.text.push(ROW_END);
+        reserve_modestly(&mut self.order, 1);
+        self.order.push((start, row));
+        let span = (start, text.len() as u32);
+        match self.spans.get_mut(row as usize) {
+            Some(old) => {
+                self.garbage += old.1 as usize + 1;
+                *old = span;
+            }
+            None => {
+                reserve_modestly(&mut self.spans, 1);
+                self.spans.push(span)
+            }
+        }
+    }
+
+    /// Rewrites the text buffer in row order once replaced texts outweigh live ones.
+    fn compact_if_wasteful(&mut self) {
+        if self.garbage > self.text.len() / 2 {
+            self.rebuild_text(|t, i| t.search_text(i).to_string());
+        }
+    }
+
+    fn rebuild_text(&mut self, text_of: impl Fn(&Self, u32) -> String) {
+        let texts: Vec<String> = (0..self.items.len() as u32)
+            .map(|i| text_of(self, i))
+            .collect();
+        self.text = String::with_capacity(texts.iter().map(|t| t.len() + 1).sum());
+        self.spans.clear();
+        self.order.clear();
+        self.garbage = 0;
+        for (i, t) in texts.iter().enumerate() {
+            self.write_text(i as u32, t);
+        }
+    }
+
+    fn find_row(&self, key: &str, hash: u64) -> Option<u32> {
+        if let Some(&i) = self.collided.get(key) {
+            return Some(i);
+        }
+        let i = *self.index.get(&hash)?;
+        (self.items[i as usize].key() == key).then_some(i)
+    }
+
+    fn insert_key(&mut self, key: String, hash: u64, row: u32) {
+        match self.index.entry(hash) {
+            std::collections::hash_map::Entry::Occupied(_) => {
+                self.collided.insert(key, row);
+            }
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(row);
+            }
+        }
+    }
+
     /// Inserts new rows and replaces existing ones when `replace(old, new)` says so.
     /// Returns whether anything changed.
     pub fn upsert_newer(
@@ -71,26 +214,29 @@ impl<T: Keyed> Table<T> {
         replace: impl Fn(&T, &T) -> bool,
     ) -> bool {
         let mut changed = false;
-        self.items.reserve(rows.len());
+        reserve_modestly(&mut self.items, rows.len());
         for row in rows {
             let key = row.key();
-            match self.index.get(&key) {
-                Some(&i) => {
+            let hash = hash_key(&key);
+            match self.find_row(&key, hash) {
+                Some(i) => {
                     if replace(&self.items[i as usize], &row) {
-                        self.search[i as usize] = row.search_text(accounts).into_boxed_str();
+                        self.write_text(i, &row.search_text(accounts));
                         self.items[i as usize] = row;
                         changed = true;
                     }
                 }
                 None => {
-                    self.index.insert(key, self.items.len() as u32);
-                    self.search.push(row.search_text(accounts).into_boxed_str());
+                    let i = self.items.len() as u32;
+                    self.insert_key(key, hash, i);
+                    self.write_text(i, &row.search_text(accounts));
                     self.items.push(row);
                     changed = true;
                 }
             }
         }
         if changed {
+            self.compact_if_wasteful();
             self.revision += 1;
         }
         changed
@@ -104,32 +250,21 @@ impl<T: Keyed> Table<T> {
         rows: Vec<T>,
         accounts: &Accounts,
     ) {
-        let mut kept_items = Vec::with_capacity(self.items.len() + rows.len());
-        let mut kept_search = Vec::with_capacity(kept_items.capacity());
-        for (item, search) in self.items.drain(..).zip(self.search.drain(..)) {
-            if !remove(&item) {
-                kept_items.push(item);
-                kept_search.push(search);
-            }
+        let items = std::mem::take(&mut self.items);
+        self.items = items.into_iter().filter(|r| !remove(r)).collect();
+        self.index.clear();
+        self.collided.clear();
+        for i in 0..self.items.len() {
+            let key = self.items[i].key();
+            self.insert_key(key.clone(), hash_key(&key), i as u32);
         }
-        self.items = kept_items;
-        self.search = kept_search;
-        self.index = self
-            .items
-            .iter()
-            .enumerate()
-            .map(|(i, r)| (r.key(), i as u32))
-            .collect();
+        self.rebuild_text(|t, i| t.items[i as usize].search_text(accounts));
         self.upsert_newer(rows, accounts, |_, _| true);
         self.revision += 1;
     }
 
     pub fn reindex(&mut self, accounts: &Accounts) {
-        self.search = self
-            .items
-            .iter()
-            .map(|r| r.search_text(accounts).into_boxed_str())
-            .collect();
+        self.rebuild_text(|t, i| t.items[i as usize].search_text(accounts));
         self.revision += 1;
     }
 }
@@ -144,7 +279,13 @@ fn join_lower(parts: &[&str]) -> String {
         }
         s.push_str(p);
     }
-    s.to_lowercase()
+    let s = s.to_lowercase();
+    // Data could carry the row terminator; it must not end a row early.
+    if s.contains(ROW_END) {
+        s.replace(ROW_END, " ")
+    } else {
+        s
+    }
 }
 
 impl Keyed for Finding {
@@ -164,8 +305,8 @@ impl Keyed for Finding {
             self.workflow_status.label(),
             self.control_id.as_deref().unwrap_or(""),
         ];
-        parts.extend(self.types.iter().map(String::as_str));
-        parts.extend(self.resources.iter().map(|r| r.id.as_str()));
+        parts.extend(self.types.iter().map(|t| &**t));
+        parts.extend(self.resources.iter().map(|r| &*r.id));
         join_lower(&parts)
     }
 }
@@ -226,7 +367,97 @@ impl Keyed for TrailEvent {
             self.source_ip.as_deref().unwrap_or(""),
             self.error_code.as_deref().unwrap_or(""),
         ];
-        parts.extend(self.detections.iter().map(String::as_str));
+        parts.extend(self.detections.iter().map(CompactString::as_str));
         join_lower(&parts)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, Clone)]
+    struct Row(&'static str, &'static str);
+
+    impl Keyed for Row {
+        fn key(&self) -> String {
+            self.0.to_string()
+        }
+        fn search_text(&self, _: &Accounts) -> String {
+            join_lower(&[self.0, self.1])
+        }
+    }
+
+    fn rows_matching(t: &Table<Row>, q: &str) -> Vec<u32> {
+        let keep = t.matching(&TextQuery::parse(q).unwrap());
+        (0..t.len() as u32).filter(|&i| keep[i as usize]).collect()
+    }
+
+    #[test]
+    fn replaced_text_no_longer_matches_and_compaction_keeps_answers() {
+        let acc = Accounts::default();
+        let mut t = Table::default();
+        t.upsert_newer(vec![Row("a", "alpha"), Row("b", "beta")], &acc, |_, _| true);
+        t.upsert_newer(vec![Row("a", "gamma")], &acc, |_, _| true);
+        assert_eq!(rows_matching(&t, "alpha"), Vec::<u32>::new());
+        assert_eq!(rows_matching(&t, "gamma"), vec![0]);
+        assert_eq!(rows_matching(&t, "a"), vec![0, 1]);
+        assert_eq!(rows_matching(&t, "-gamma"), vec![1]);
+        // Many replacements force compaction; answers stay the same.
+        for _ in 0..50 {
+            t.upsert_newer(vec![Row("b", "delta"), Row("a", "gamma")], &acc, |_, _| {
+                true
+            });
+        }
+        assert!(t.text.len() < 64, "compacted: {} bytes", t.text.len());
+        assert_eq!(rows_matching(&t, "delta"), vec![1]);
+        assert_eq!(rows_matching(&t, "beta"), Vec::<u32>::new());
+        assert_eq!(t.search_text(1), "b\u{1f}delta");
+    }
+
+    #[test]
+    fn a_match_never_spans_two_rows() {
+        let acc = Accounts::default();
+        let mut t = Table::default();
+        t.upsert_newer(vec![Row("x", "ab"), Row("y", "cd")], &acc, |_, _| true);
+        assert_eq!(rows_matching(&t, "bc"), Vec::<u32>::new());
+        assert_eq!(rows_matching(&t, "\"ab\u{1e}y\""), Vec::<u32>::new());
+    }
+
+    #[test]
+    fn colliding_key_hashes_still_find_both_rows() {
+        let acc = Accounts::default();
+        let mut t = Table::default();
+        t.upsert_newer(vec![Row("first", "one")], &acc, |_, _| true);
+        // Pretend "second" hashed like "first".
+        t.insert_key("second".into(), hash_key("first"), 1);
+        t.write_text(1, "second\u{1f}two");
+        t.items.push(Row("second", "two"));
+        assert_eq!(t.position("first"), Some(0));
+        assert_eq!(t.position("second"), Some(1));
+        t.upsert_newer(vec![Row("second", "three")], &acc, |_, _| true);
+        assert_eq!(
+            t.len(),
+            2,
+            "an upsert of the collided key replaced in place"
+        );
+        assert_eq!(rows_matching(&t, "three"), vec![1]);
+    }
+
+    #[test]
+    fn replace_where_rebuilds_keys_and_text() {
+        let acc = Accounts::default();
+        let mut t = Table::default();
+        t.upsert_newer(
+            vec![Row("a", "x"), Row("b", "y"), Row("c", "x")],
+            &acc,
+            |_, _| true,
+        );
+        t.replace_where(|r| r.1 == "x", vec![Row("d", "z")], &acc);
+        assert_eq!(t.len(), 2);
+        assert_eq!(t.position("b"), Some(0));
+        assert_eq!(t.position("d"), Some(1));
+        assert_eq!(t.position("a"), None);
+        assert_eq!(rows_matching(&t, "z"), vec![1]);
     }
 }

@@ -212,7 +212,7 @@ fn view_sorts_filters_and_follows_the_selection() {
     let titles: Vec<_> = v
         .rows
         .iter()
-        .map(|&i| s.findings.items()[i as usize].title.as_str())
+        .map(|&i| s.findings.items()[i as usize].title.as_ref())
         .collect();
     assert_eq!(
         titles,

@@ -1,5 +1,6 @@
 use super::*;
 use crate::model::cloudtrail::parse_record;
+use crate::model::CompactString;
 use serde_json::json;
 
 fn event(name: &str, identity: Value, extra: Value) -> TrailEvent {
@@ -18,7 +19,7 @@ fn user(name: &str) -> Value {
     json!({"type": "IAMUser", "userName": name, "arn": format!("arn:aws:iam::111111111111:user/{name}"), "accessKeyId": "AKIAEXAMPLE"})
 }
 
-fn detect_one(e: TrailEvent) -> Vec<String> {
+fn detect_one(e: TrailEvent) -> Vec<CompactString> {
     let mut v = vec![e];
     detect_all(&mut v);
     v.remove(0).detections

@@ -29,6 +29,8 @@ const BASE_EXPOSURES: usize = 64;
 const BASE_EVENTS: usize = 2_000;
 /// Findings per `Update::Findings`, so the console draws while a big demo loads.
 const BATCH: usize = 2_000;
+/// The first batch is small so that findings are on screen within milliseconds.
+const FIRST_BATCH: usize = 300;
 
 #[derive(Debug, Clone)]
 pub struct DemoOptions {
@@ -110,10 +112,46 @@ fn par_map<T: Send>(n: usize, f: impl Fn(u64) -> Option<T> + Sync) -> Vec<T> {
     })
 }
 
+/// Hands the generators' freed scratch memory (JSON trees, per-thread arenas) back to the
+/// system, so the store that follows does not stack on top of it.
+fn release_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim has no preconditions; it only releases free heap pages.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
 /// Builds the whole organization. Pure: same options, same organization.
 pub fn generate(opts: &DemoOptions) -> DemoOrg {
+    let findings = findings_in(opts, 0..opts.findings);
+    let rest = generate_rest(opts);
+    DemoOrg {
+        accounts: org::accounts(),
+        regions: org::REGIONS.iter().map(|r| r.to_string()).collect(),
+        findings,
+        credentials: rest.credentials,
+        exposures: rest.exposures,
+        events: rest.events,
+    }
+}
+
+/// The findings with indices in `range`: each depends only on the seed, its index and
+/// the time, so building them in pieces gives the same organization.
+fn findings_in(opts: &DemoOptions, range: std::ops::Range<usize>) -> Vec<Finding> {
+    let (seed, now, start) = (opts.seed, opts.now, range.start as u64);
+    par_map(range.len(), |i| findings::finding(seed, start + i, now))
+}
+
+/// Everything but the findings.
+struct Rest {
+    credentials: Vec<CredentialBatch>,
+    exposures: Vec<Exposure>,
+    events: Vec<TrailEvent>,
+}
+
+fn generate_rest(opts: &DemoOptions) -> Rest {
     let (seed, now) = (opts.seed, opts.now);
-    let findings = par_map(opts.findings, |i| findings::finding(seed, i, now));
     let users = opts.users();
     let n_accounts = org::ACCOUNTS.len();
     let credentials = (0..n_accounts)
@@ -139,13 +177,47 @@ pub fn generate(opts: &DemoOptions) -> DemoOrg {
             .filter_map(activity::parse),
     );
     crate::drill::detect::detect_all(&mut events);
-    DemoOrg {
-        accounts: org::accounts(),
-        regions: org::REGIONS.iter().map(|r| r.to_string()).collect(),
-        findings,
+    release_freed_memory();
+    Rest {
         credentials,
         exposures,
         events,
+    }
+}
+
+/// Sends the organization while it is being built: the first findings reach the screen
+/// before the rest exists. The store ends up exactly as with [`initial_updates`] of
+/// [`generate`]. Stops early when `send` returns false.
+pub fn stream(opts: &DemoOptions, at: DateTime<Utc>, mut send: impl FnMut(Update) -> bool) {
+    if !send(Update::Accounts(org::accounts())) {
+        return;
+    }
+    let (mut start, mut size) = (0, FIRST_BATCH);
+    while start < opts.findings {
+        let end = opts.findings.min(start + size);
+        if !send(Update::Findings(findings_in(opts, start..end))) {
+            return;
+        }
+        (start, size) = (end, BATCH);
+    }
+    let rest = generate_rest(opts);
+    let records = opts.findings + rest.exposures.len() + rest.events.len();
+    let mut updates: Vec<Update> = rest
+        .credentials
+        .into_iter()
+        .map(|batch| Update::Credentials {
+            account_id: batch.account_id,
+            generated_at: batch.generated_at,
+            records: batch.records,
+        })
+        .collect();
+    updates.push(Update::Exposures(rest.exposures));
+    updates.extend(batches(rest.events).map(Update::Events));
+    updates.push(health(Status::Ok, Some(at), records));
+    for update in updates {
+        if !send(update) {
+            return;
+        }
     }
 }
 
@@ -169,12 +241,9 @@ fn health(status: Status, at: Option<DateTime<Utc>>, records: usize) -> Update {
 pub fn initial_updates(org: DemoOrg, at: DateTime<Utc>) -> Vec<Update> {
     let records = org.findings.len() + org.exposures.len() + org.events.len();
     let mut updates = vec![Update::Accounts(org.accounts)];
-    let mut findings = org.findings;
-    while !findings.is_empty() {
-        let rest = findings.split_off(findings.len().min(BATCH));
-        updates.push(Update::Findings(findings));
-        findings = rest;
-    }
+    // Exactly sized batches: `split_off` would leave each batch holding the capacity of
+    // everything after it, a quadratic peak at 100k findings.
+    updates.extend(batches(org.findings).map(Update::Findings));
     for batch in org.credentials {
         updates.push(Update::Credentials {
             account_id: batch.account_id,
@@ -183,9 +252,17 @@ pub fn initial_updates(org: DemoOrg, at: DateTime<Utc>) -> Vec<Update> {
         });
     }
     updates.push(Update::Exposures(org.exposures));
-    updates.push(Update::Events(org.events));
+    updates.extend(batches(org.events).map(Update::Events));
     updates.push(health(Status::Ok, Some(at), records));
     updates
+}
+
+fn batches<T>(rows: Vec<T>) -> impl Iterator<Item = Vec<T>> {
+    let mut rows = rows.into_iter();
+    std::iter::from_fn(move || {
+        let batch: Vec<T> = rows.by_ref().take(BATCH).collect();
+        (!batch.is_empty()).then_some(batch)
+    })
 }
 
 fn set_times(v: &mut Value, first: DateTime<Utc>, updated: DateTime<Utc>) {
@@ -269,21 +346,19 @@ impl Source for DemoSource {
             {
                 return;
             }
-            let build = opts.clone();
-            let org = tokio::select! {
+            let (build, tx, cancel) = (opts.clone(), ctx.updates.clone(), ctx.cancel.clone());
+            let at = clock.now();
+            let built = tokio::task::spawn_blocking(move || {
+                stream(&build, at, |u| {
+                    !cancel.is_cancelled() && tx.blocking_send(u).is_ok()
+                })
+            });
+            tokio::select! {
                 _ = ctx.cancel.cancelled() => return,
-                org = tokio::task::spawn_blocking(move || generate(&build)) => match org {
-                    Ok(org) => org,
-                    Err(e) => {
-                        tracing::error!("demo generation failed: {e}");
-                        return;
-                    }
-                },
-            };
-            for update in initial_updates(org, clock.now()) {
-                if ctx.updates.send(update).await.is_err() {
+                done = built => if let Err(e) = done {
+                    tracing::error!("demo generation failed: {e}");
                     return;
-                }
+                },
             }
             let mut interval = tokio::time::interval(opts.tick);
             interval.tick().await;

@@ -135,7 +135,7 @@ fn default_scale_meets_the_brief() {
     let flagged: HashSet<&str> = org
         .events
         .iter()
-        .flat_map(|e| e.detections.iter().map(String::as_str))
+        .flat_map(|e| e.detections.iter().map(|d| d.as_str()))
         .collect();
     for rule in [
         "cloudtrail-stopped",
@@ -260,4 +260,41 @@ async fn the_source_sends_data_then_ok_and_stops_when_cancelled() {
         .await
         .unwrap()
         .unwrap();
+}
+
+#[test]
+fn streaming_builds_the_same_store_and_sends_findings_first() {
+    let opts = DemoOptions::new(DEFAULT_SEED, Some(2_500), now());
+    let mut whole = crate::store::Store::new();
+    for u in initial_updates(generate(&opts), now()) {
+        whole.apply(u);
+    }
+    let mut streamed = crate::store::Store::new();
+    let mut kinds = Vec::new();
+    stream(&opts, now(), |u| {
+        kinds.push(match &u {
+            Update::Accounts(_) => "accounts",
+            Update::Findings(f) if f.len() == FIRST_BATCH => "first findings",
+            Update::Findings(_) => "findings",
+            Update::Health(..) => "health",
+            _ => "other",
+        });
+        streamed.apply(u);
+        true
+    });
+    assert_eq!(&kinds[..3], ["accounts", "first findings", "findings"]);
+    assert_eq!(
+        kinds.last(),
+        Some(&"health"),
+        "ok only once everything is in"
+    );
+    let doc = |s: &crate::store::Store| crate::export::json::to_bytes(s, now());
+    assert!(doc(&whole) == doc(&streamed), "same export from both paths");
+    // A receiver that goes away stops the stream at once.
+    let mut sent = 0;
+    stream(&opts, now(), |_| {
+        sent += 1;
+        sent < 2
+    });
+    assert_eq!(sent, 2);
 }

@@ -43,7 +43,7 @@ fn field_lines(app: &App, target: DetailTarget) -> (String, Vec<Line<'static>>) 
             let Some(f) = app.store.findings.get(i) else {
                 return ("gone".into(), lines);
             };
-            title = f.title.clone();
+            title = f.title.to_string();
             field(
                 &mut lines,
                 "Severity",

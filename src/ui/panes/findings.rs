@@ -36,7 +36,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
             let f = &items[row as usize];
             match col {
                 0 => CellText::new(f.severity.short(), t.severity(f.severity)),
-                1 => CellText::new(f.title.as_str(), t.text),
+                1 => CellText::new(&*f.title, t.text),
                 2 => CellText::new(app.store.accounts.name(&f.account_id), t.text),
                 3 => CellText::new(f.region.as_str(), t.muted),
                 4 => CellText::new(f.product.as_str(), t.text),
