@@ -202,19 +202,7 @@ pub fn stream(opts: &DemoOptions, at: DateTime<Utc>, mut send: impl FnMut(Update
     }
     let rest = generate_rest(opts);
     let records = opts.findings + rest.exposures.len() + rest.events.len();
-    let mut updates: Vec<Update> = rest
-        .credentials
-        .into_iter()
-        .map(|batch| Update::Credentials {
-            account_id: batch.account_id,
-            generated_at: batch.generated_at,
-            records: batch.records,
-        })
-        .collect();
-    updates.push(Update::Exposures(rest.exposures));
-    updates.extend(batches(rest.events).map(Update::Events));
-    updates.push(health(Status::Ok, Some(at), records));
-    for update in updates {
+    for update in rest.into_updates(records, at) {
         if !send(update) {
             return;
         }
@@ -244,17 +232,32 @@ pub fn initial_updates(org: DemoOrg, at: DateTime<Utc>) -> Vec<Update> {
     // Exactly sized batches: `split_off` would leave each batch holding the capacity of
     // everything after it, a quadratic peak at 100k findings.
     updates.extend(batches(org.findings).map(Update::Findings));
-    for batch in org.credentials {
-        updates.push(Update::Credentials {
-            account_id: batch.account_id,
-            generated_at: batch.generated_at,
-            records: batch.records,
-        });
-    }
-    updates.push(Update::Exposures(org.exposures));
-    updates.extend(batches(org.events).map(Update::Events));
-    updates.push(health(Status::Ok, Some(at), records));
+    let rest = Rest {
+        credentials: org.credentials,
+        exposures: org.exposures,
+        events: org.events,
+    };
+    updates.extend(rest.into_updates(records, at));
     updates
+}
+
+impl Rest {
+    /// Credentials, exposures, events, then the health that says everything is in.
+    fn into_updates(self, records: usize, at: DateTime<Utc>) -> Vec<Update> {
+        let mut updates: Vec<Update> = self
+            .credentials
+            .into_iter()
+            .map(|batch| Update::Credentials {
+                account_id: batch.account_id,
+                generated_at: batch.generated_at,
+                records: batch.records,
+            })
+            .collect();
+        updates.push(Update::Exposures(self.exposures));
+        updates.extend(batches(self.events).map(Update::Events));
+        updates.push(health(Status::Ok, Some(at), records));
+        updates
+    }
 }
 
 fn batches<T>(rows: Vec<T>) -> impl Iterator<Item = Vec<T>> {
