@@ -10,6 +10,7 @@ use crate::config::{self, Config};
 use crate::model::age::TimeDisplay;
 use crate::model::Clock;
 use crate::source::demo::{DemoOptions, DemoSource};
+use crate::source::replay::ReplaySource;
 use crate::source::{Source, SourceContext};
 use crate::ui::theme::{self, Theme};
 use std::process::ExitCode;
@@ -44,13 +45,7 @@ pub fn main(cli: Cli) -> ExitCode {
         Err(code) => return code,
     };
     match mode {
-        Mode::Demo => {}
-        Mode::Replay => {
-            return fail(
-                "--replay is not available in this version yet (offline evidence is the next step on the roadmap); try --demo",
-                EXIT_USAGE,
-            )
-        }
+        Mode::Demo | Mode::Replay => {}
         Mode::Live => {
             return fail(
                 "live AWS polling is not available in this version yet; the configured accounts were read but not contacted. Try --demo",
@@ -73,7 +68,11 @@ pub fn main(cli: Cli) -> ExitCode {
         Some(Command::Export(args)) => {
             // Export sees the store as of `--now` exactly, so output is reproducible.
             let clock = cli.options.now.map(Clock::Fixed).unwrap_or(clock);
-            crate::export::run_demo(&args, &demo, &clock)
+            if mode == Mode::Replay {
+                crate::export::run_replay(&args, &cli.options.replay, &clock)
+            } else {
+                crate::export::run_demo(&args, &demo, &clock)
+            }
         }
         None => {
             let settings = Settings {
@@ -85,11 +84,20 @@ pub fn main(cli: Cli) -> ExitCode {
                     age_days: loaded.config.credential_age_days(),
                     unused_days: loaded.config.unused_days(),
                 },
-                mode_label: "demo".into(),
+                mode_label: if mode == Mode::Replay {
+                    "replay"
+                } else {
+                    "demo"
+                }
+                .into(),
             };
             let app = App::new(clock.clone(), settings, theme);
-            let source = DemoSource::new(demo, clock);
-            match console(app, vec![Box::new(source)], loaded.config.mouse()) {
+            let source: Box<dyn Source> = if mode == Mode::Replay {
+                Box::new(ReplaySource::new(cli.options.replay.clone(), clock))
+            } else {
+                Box::new(DemoSource::new(demo, clock))
+            };
+            match console(app, vec![source], loaded.config.mouse()) {
                 Ok(code) => code,
                 Err(e) => {
                     let hint = log

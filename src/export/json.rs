@@ -1,7 +1,7 @@
 //! The JSON export, schema version 1.
 
 use super::SCHEMA_VERSION;
-use crate::model::{CredentialRecord, Exposure, Finding, TrailEvent};
+use crate::model::{ComplianceResult, CredentialRecord, Exposure, Finding, TrailEvent};
 use crate::store::Store;
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{json, Map, Value};
@@ -89,6 +89,18 @@ pub fn exposure(e: &Exposure) -> Value {
     })
 }
 
+pub fn compliance(c: &ComplianceResult) -> Value {
+    json!({
+        "account_id": c.account_id,
+        "region": c.region,
+        "rule": c.rule,
+        "compliance_type": c.compliance_type,
+        "resource_type": c.resource_type,
+        "resource_id": c.resource_id,
+        "annotation": c.annotation,
+    })
+}
+
 pub fn event(e: &TrailEvent) -> Value {
     json!({
         "event_id": e.event_id,
@@ -114,6 +126,8 @@ pub fn document(store: &Store, generated_at: DateTime<Utc>) -> Value {
     creds.sort_by(|a, b| (&a.account_id, &a.user).cmp(&(&b.account_id, &b.user)));
     let mut exposures: Vec<&Exposure> = store.exposures.items().iter().collect();
     exposures.sort_by(|a, b| a.id.cmp(&b.id));
+    let mut compliance: Vec<&ComplianceResult> = store.compliance.items().iter().collect();
+    compliance.sort_by_key(|c| c.key());
     let mut events: Vec<&TrailEvent> = store.events.items().iter().collect();
     events.sort_by(|a, b| (a.event_time, &a.event_id).cmp(&(b.event_time, &b.event_id)));
     let sources: Vec<Value> = store
@@ -138,7 +152,7 @@ pub fn document(store: &Store, generated_at: DateTime<Utc>) -> Value {
         "findings": findings.into_iter().map(finding).collect::<Vec<_>>(),
         "credentials": creds.into_iter().map(credential).collect::<Vec<_>>(),
         "exposures": exposures.into_iter().map(exposure).collect::<Vec<_>>(),
-        "compliance": [],
+        "compliance": compliance.into_iter().map(self::compliance).collect::<Vec<_>>(),
         "events": events.into_iter().map(event).collect::<Vec<_>>(),
         "sources": sources,
     })

@@ -35,6 +35,13 @@ pub fn run_demo(args: &ExportArgs, opts: &DemoOptions, clock: &Clock) -> ExitCod
     write_store(&store, args, clock)
 }
 
+/// Loads the evidence files and exports them; says on stderr what each file gave.
+pub fn run_replay(args: &ExportArgs, paths: &[std::path::PathBuf], clock: &Clock) -> ExitCode {
+    let (store, reports) = crate::source::replay::load_store(paths, clock.now());
+    eprint!("{}", crate::source::replay::summary(&reports));
+    write_store(&store, args, clock)
+}
+
 /// Writes the store where `args` says and returns the contract's exit status.
 pub fn write_store(store: &Store, args: &ExportArgs, clock: &Clock) -> ExitCode {
     let bytes = match args.format {

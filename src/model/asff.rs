@@ -234,9 +234,25 @@ fn time_field(v: &Value, field: &'static str) -> Result<Option<DateTime<Utc>>, A
     }
 }
 
-/// RFC 3339 strings, or epoch seconds as numbers (some AWS CLI outputs use floats).
+/// RFC 3339 strings, epoch seconds as numbers (some AWS CLI outputs use floats), or the
+/// `{"__class__": "datetime", "year": ...}` objects of botocore recordings (placebo).
 pub fn parse_time(v: &Value) -> Option<DateTime<Utc>> {
     match v {
+        Value::Object(m) if m.get("__class__").and_then(Value::as_str) == Some("datetime") => {
+            let part = |k: &str| m.get(k).and_then(Value::as_u64).map(|n| n as u32);
+            let date = chrono::NaiveDate::from_ymd_opt(
+                part("year")? as i32,
+                part("month")?,
+                part("day")?,
+            )?;
+            let t = date.and_hms_micro_opt(
+                part("hour").unwrap_or(0),
+                part("minute").unwrap_or(0),
+                part("second").unwrap_or(0),
+                part("microsecond").unwrap_or(0),
+            )?;
+            Some(Utc.from_utc_datetime(&t))
+        }
         Value::String(s) => super::clock::parse_rfc3339(s),
         Value::Number(n) => {
             let secs = n.as_f64()?;

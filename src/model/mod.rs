@@ -5,16 +5,20 @@
 //! wire formats AWS emits (ASFF, CloudTrail records, the IAM credential report) live here
 //! because live polling, replay and the demo all feed the same bytes through them.
 
+pub mod access_analyzer;
 pub mod account;
 pub mod age;
 pub mod asff;
 pub mod clock;
 pub mod cloudtrail;
+pub mod compliance;
+pub mod config_rules;
 pub mod credential;
 pub mod credential_report;
 pub mod event;
 pub mod exposure;
 pub mod finding;
+pub mod guardduty;
 pub mod intern;
 pub mod raw;
 pub mod severity;
@@ -25,6 +29,7 @@ pub use compact_str::CompactString;
 
 pub use account::Account;
 pub use clock::Clock;
+pub use compliance::ComplianceResult;
 pub use credential::{AccessKey, CredentialRecord, CredentialRisk, Thresholds};
 pub use event::TrailEvent;
 pub use exposure::Exposure;

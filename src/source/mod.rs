@@ -4,11 +4,12 @@
 //! through a bounded `mpsc<Update>`; it never touches the store. The demo, replay and live
 //! AWS sources all send the same updates, so the store and the screen cannot tell them apart.
 
+pub mod replay;
 pub mod simulated;
 /// The simulated organization, under the name the command line uses.
 pub use simulated as demo;
 
-use crate::model::{Account, CredentialRecord, Exposure, Finding, TrailEvent};
+use crate::model::{Account, ComplianceResult, CredentialRecord, Exposure, Finding, TrailEvent};
 use chrono::{DateTime, Utc};
 use std::fmt;
 use std::future::Future;
@@ -103,6 +104,7 @@ pub enum Update {
         records: Vec<CredentialRecord>,
     },
     Exposures(Vec<Exposure>),
+    Compliance(Vec<ComplianceResult>),
     Events(Vec<TrailEvent>),
     Health(SourceKey, SourceHealth),
 }

@@ -9,7 +9,9 @@ pub mod query;
 pub mod sort;
 pub mod table;
 
-use crate::model::{Account, CredentialRecord, Exposure, Finding, Severity, TrailEvent};
+use crate::model::{
+    Account, ComplianceResult, CredentialRecord, Exposure, Finding, Severity, TrailEvent,
+};
 use crate::source::{SourceHealth, SourceKey, Status, Update};
 use chrono::{DateTime, Utc};
 use std::collections::{BTreeMap, HashMap};
@@ -22,6 +24,7 @@ pub struct Changed {
     pub findings: bool,
     pub credentials: bool,
     pub exposures: bool,
+    pub compliance: bool,
     pub events: bool,
     pub sources: bool,
 }
@@ -32,6 +35,7 @@ impl Changed {
             || self.findings
             || self.credentials
             || self.exposures
+            || self.compliance
             || self.events
             || self.sources
     }
@@ -41,6 +45,7 @@ impl Changed {
         self.findings |= o.findings;
         self.credentials |= o.credentials;
         self.exposures |= o.exposures;
+        self.compliance |= o.compliance;
         self.events |= o.events;
         self.sources |= o.sources;
     }
@@ -97,6 +102,8 @@ pub struct Store {
     /// When each account's credential report was generated.
     pub credential_reports: BTreeMap<String, DateTime<Utc>>,
     pub exposures: Table<Exposure>,
+    /// AWS Config evaluations (shown by a later pane; exported and replayed now).
+    pub compliance: Table<ComplianceResult>,
     pub events: Table<TrailEvent>,
     pub sources: BTreeMap<SourceKey, SourceHealth>,
     counts: Counts,
@@ -129,12 +136,14 @@ impl Store {
                 self.findings.reindex(&self.accounts);
                 self.credentials.reindex(&self.accounts);
                 self.exposures.reindex(&self.accounts);
+                self.compliance.reindex(&self.accounts);
                 self.events.reindex(&self.accounts);
                 changed = Changed {
                     accounts: true,
                     findings: true,
                     credentials: true,
                     exposures: true,
+                    compliance: true,
                     events: true,
                     sources: false,
                 };
@@ -165,6 +174,11 @@ impl Store {
             Update::Exposures(list) => {
                 changed.exposures = self
                     .exposures
+                    .upsert_newer(list, &self.accounts, |_, _| true);
+            }
+            Update::Compliance(list) => {
+                changed.compliance = self
+                    .compliance
                     .upsert_newer(list, &self.accounts, |_, _| true);
             }
             Update::Events(list) => {

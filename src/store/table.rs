@@ -7,7 +7,9 @@
 
 use super::query::TextQuery;
 use super::Accounts;
-use crate::model::{CompactString, CredentialRecord, Exposure, Finding, TrailEvent};
+use crate::model::{
+    CompactString, ComplianceResult, CredentialRecord, Exposure, Finding, TrailEvent,
+};
 use memchr::memmem::Finder;
 use std::collections::HashMap;
 use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
@@ -348,6 +350,26 @@ impl Keyed for Exposure {
         ];
         parts.extend(self.actions.iter().map(String::as_str));
         join_lower(&parts)
+    }
+}
+
+impl Keyed for ComplianceResult {
+    fn key(&self) -> String {
+        ComplianceResult::key(self)
+    }
+
+    fn search_text(&self, accounts: &Accounts) -> String {
+        let account = self.account_id.as_deref().unwrap_or("");
+        join_lower(&[
+            &self.rule,
+            &self.compliance_type,
+            &self.resource_type,
+            &self.resource_id,
+            account,
+            accounts.name(account),
+            self.region.as_deref().unwrap_or(""),
+            self.annotation.as_deref().unwrap_or(""),
+        ])
     }
 }
 

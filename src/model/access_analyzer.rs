@@ -1,0 +1,165 @@
+//! IAM Access Analyzer findings (`list-findings`, `list-findings-v2`, `get-finding(-v2)`)
+//! as [`Exposure`]s: who outside the account can reach a resource.
+
+use super::asff::parse_time;
+use super::Exposure;
+use serde_json::{Map, Value};
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AnalyzerError {
+    #[error("field `{0}` is missing or not a string")]
+    MissingField(&'static str),
+}
+
+/// True for an analyzer finding: a `resourceType` and one of the analyzer's own fields.
+pub fn looks_like(v: &Value) -> bool {
+    v.get("resourceType").is_some()
+        && (v.get("isPublic").is_some()
+            || v.get("findingType").is_some()
+            || v.get("resourceOwnerAccount").is_some())
+}
+
+/// `region` comes from outside the record (an analyzer ARN), when anything says it.
+pub fn parse_value(v: &Value, region: Option<&str>) -> Result<Exposure, AnalyzerError> {
+    let s = |k: &'static str| v.get(k).and_then(Value::as_str);
+    let id = s("id").ok_or(AnalyzerError::MissingField("id"))?;
+    let resource = s("resource").unwrap_or_default();
+    let account = s("resourceOwnerAccount")
+        .map(str::to_string)
+        .or_else(|| resource.split(':').nth(4).map(str::to_string))
+        .unwrap_or_default();
+    // V1 has the access on the finding; V2 (get-finding-v2) in `findingDetails`.
+    let details = v
+        .pointer("/findingDetails/0/externalAccessDetails")
+        .unwrap_or(v);
+    let principal = details.get("principal").and_then(Value::as_object);
+    let principal_text = principal.map(principal_words).unwrap_or_default();
+    let is_public = details
+        .get("isPublic")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    let external_account = principal.and_then(|p| {
+        p.values()
+            .filter_map(Value::as_str)
+            .find_map(|who| account_of(who).filter(|a| *a != account))
+    });
+    let strings = |k: &str| -> Vec<String> {
+        details
+            .get(k)
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let conditions = details
+        .get("condition")
+        .and_then(Value::as_object)
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| {
+                    format!(
+                        "{k}={}",
+                        v.as_str().map_or_else(|| v.to_string(), str::to_string)
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok(Exposure {
+        id: id.to_string(),
+        account_id: account,
+        region: region.unwrap_or_default().to_string(),
+        resource_type: s("resourceType").unwrap_or_default().to_string(),
+        resource: resource.to_string(),
+        principal: if is_public && principal_text.is_empty() {
+            "*".into()
+        } else {
+            principal_text
+        },
+        is_public,
+        external_account: external_account.map(str::to_string),
+        actions: strings("action"),
+        conditions,
+        status: s("status").unwrap_or("ACTIVE").to_string(),
+        source: "access-analyzer".into(),
+        updated_at: v
+            .get("updatedAt")
+            .or(v.get("analyzedAt"))
+            .and_then(parse_time)
+            .unwrap_or_default(),
+    })
+}
+
+/// `{"AWS": "123"}` -> `AWS:123`; several entries joined by `, `.
+fn principal_words(p: &Map<String, Value>) -> String {
+    p.iter()
+        .map(|(k, v)| {
+            format!(
+                "{k}:{}",
+                v.as_str().map_or_else(|| v.to_string(), str::to_string)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The 12-digit account in `123456789012` or an ARN.
+fn account_of(who: &str) -> Option<&str> {
+    let candidate = if who.starts_with("arn:") {
+        who.split(':').nth(4)?
+    } else {
+        who
+    };
+    (candidate.len() == 12 && candidate.bytes().all(|b| b.is_ascii_digit())).then_some(candidate)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn v1_cross_account_and_public() {
+        let v = json!({"id": "a1", "principal": {"AWS": "arn:aws:iam::444455556666:root"},
+            "action": ["s3:GetObject"], "resource": "arn:aws:s3:::logs", "isPublic": false,
+            "resourceType": "AWS::S3::Bucket", "condition": {"aws:SourceIp": "10.0.0.0/8"},
+            "status": "ACTIVE", "resourceOwnerAccount": "111122223333",
+            "updatedAt": "2021-02-26T21:17:24.710000+00:00"});
+        assert!(looks_like(&v));
+        let e = parse_value(&v, Some("us-west-2")).unwrap();
+        assert_eq!(e.external_account.as_deref(), Some("444455556666"));
+        assert!(!e.is_public);
+        assert_eq!(e.conditions, vec!["aws:SourceIp=10.0.0.0/8"]);
+        assert_eq!(e.region, "us-west-2");
+        let public = json!({"id": "a2", "principal": {"AWS": "*"}, "isPublic": true,
+            "resourceType": "AWS::S3::Bucket", "resource": "arn:aws:s3:::site",
+            "resourceOwnerAccount": "111122223333"});
+        let e = parse_value(&public, None).unwrap();
+        assert!(e.is_public);
+        assert_eq!(e.grantee(), "public");
+    }
+
+    #[test]
+    fn v2_details_and_bare_list_items() {
+        let v = json!({"findingDetails": [{"externalAccessDetails": {"action": ["sts:AssumeRole"],
+            "isPublic": false, "principal": {"AWS": "999988887777"}}}],
+            "resource": "arn:aws:iam::111122223333:role/x", "status": "ACTIVE",
+            "resourceType": "AWS::IAM::Role", "findingType": "ExternalAccess",
+            "resourceOwnerAccount": "111122223333", "id": "b1"});
+        let e = parse_value(&v, None).unwrap();
+        assert_eq!(e.external_account.as_deref(), Some("999988887777"));
+        assert_eq!(e.actions, vec!["sts:AssumeRole"]);
+        let bare = json!({"id": "b2", "resource": "arn:aws:iam::111122223333:role/y",
+            "resourceType": "AWS::IAM::Role", "findingType": "ExternalAccess",
+            "resourceOwnerAccount": "111122223333", "status": "ACTIVE"});
+        assert_eq!(parse_value(&bare, None).unwrap().principal, "");
+        assert!(parse_value(&json!({"resourceType": "x"}), None)
+            .unwrap_err()
+            .to_string()
+            .contains("`id`"));
+    }
+}

@@ -1,0 +1,126 @@
+//! Reading rampart's own export (schema version 1) back: findings and events from their
+//! raw records through the same parsers as live data, the other datasets from their fields.
+
+use super::formats::{Batch, EvidenceError};
+use crate::model::asff::parse_time;
+use crate::model::{AccessKey, ComplianceResult, CredentialRecord, Exposure};
+use serde_json::Value;
+
+fn s(v: &Value, k: &str) -> Option<String> {
+    v.get(k).and_then(Value::as_str).map(str::to_string)
+}
+
+fn strings(v: &Value, k: &str) -> Vec<String> {
+    v.get(k)
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+pub fn read(doc: &Value) -> Result<Batch, EvidenceError> {
+    if doc.get("schema_version").and_then(Value::as_u64) != Some(1) {
+        return Err(EvidenceError::Json {
+            line: 1,
+            column: 1,
+            message: "`schema_version`: expected 1, the only version this rampart reads".into(),
+        });
+    }
+    let generated_at = doc.get("generated_at").and_then(parse_time);
+    let list = |k: &str| {
+        doc.get(k)
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default()
+    };
+    let mut b = Batch {
+        report_generated_at: generated_at,
+        ..Batch::default()
+    };
+    let findings: Vec<Value> = list("findings")
+        .into_iter()
+        .map(|f| f.get("raw").cloned().unwrap_or(Value::Null))
+        .collect();
+    let (_, from_raw) = super::formats::from_value(&Value::Array(findings))?;
+    b.findings = from_raw.findings;
+    b.rejected.extend(from_raw.rejected);
+    for (i, e) in list("events").iter().enumerate() {
+        b.add_trail_record(i, e.get("raw").unwrap_or(&Value::Null));
+    }
+    for c in list("credentials") {
+        b.credentials.push(credential(&c));
+    }
+    for e in list("exposures") {
+        b.exposures.push(exposure(&e, generated_at));
+    }
+    for c in list("compliance") {
+        b.compliance.push(ComplianceResult {
+            account_id: s(&c, "account_id"),
+            region: s(&c, "region"),
+            rule: s(&c, "rule").unwrap_or_default(),
+            compliance_type: s(&c, "compliance_type").unwrap_or_default(),
+            resource_type: s(&c, "resource_type").unwrap_or_default(),
+            resource_id: s(&c, "resource_id").unwrap_or_default(),
+            annotation: s(&c, "annotation"),
+            recorded_at: None,
+        });
+    }
+    Ok(b)
+}
+
+fn credential(c: &Value) -> CredentialRecord {
+    let time = |k: &str| c.get(k).and_then(parse_time);
+    let keys = c
+        .get("access_keys")
+        .and_then(Value::as_array)
+        .map(|keys| {
+            keys.iter()
+                .map(|k| AccessKey {
+                    slot: k.get("slot").and_then(Value::as_u64).unwrap_or(1) as u8,
+                    active: k.get("active").and_then(Value::as_bool).unwrap_or(false),
+                    last_rotated: k.get("last_rotated").and_then(parse_time),
+                    last_used: k.get("last_used").and_then(parse_time),
+                    last_used_service: s(k, "last_used_service"),
+                    last_used_region: s(k, "last_used_region"),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    CredentialRecord {
+        account_id: s(c, "account_id").unwrap_or_default(),
+        user: s(c, "user").unwrap_or_default(),
+        arn: s(c, "arn").unwrap_or_default(),
+        is_root: c.get("is_root").and_then(Value::as_bool).unwrap_or(false),
+        user_creation_time: None,
+        password_enabled: c.get("password_enabled").and_then(Value::as_bool),
+        password_last_used: time("password_last_used"),
+        password_last_changed: time("password_last_changed"),
+        mfa_active: c
+            .get("mfa_active")
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
+        access_keys: keys,
+    }
+}
+
+fn exposure(e: &Value, at: Option<chrono::DateTime<chrono::Utc>>) -> Exposure {
+    Exposure {
+        id: s(e, "id").unwrap_or_default(),
+        account_id: s(e, "account_id").unwrap_or_default(),
+        region: s(e, "region").unwrap_or_default(),
+        resource_type: s(e, "resource_type").unwrap_or_default(),
+        resource: s(e, "resource").unwrap_or_default(),
+        principal: s(e, "principal").unwrap_or_default(),
+        is_public: e.get("is_public").and_then(Value::as_bool).unwrap_or(false),
+        external_account: s(e, "external_account"),
+        actions: strings(e, "actions"),
+        conditions: strings(e, "conditions"),
+        status: s(e, "status").unwrap_or_default(),
+        source: s(e, "source").unwrap_or_default(),
+        updated_at: at.unwrap_or_default(),
+    }
+}

@@ -1,0 +1,297 @@
+//! Recognising an evidence file and turning it into store rows.
+//!
+//! Formats are told apart by their shape, not their file name: AWS CLI outputs, S3
+//! CloudTrail deliveries, EventBridge events, botocore recordings and rampart's own export
+//! all arrive under arbitrary names.
+
+use crate::model::{
+    access_analyzer, asff, cloudtrail, config_rules, credential_report, guardduty,
+    ComplianceResult, CredentialRecord, Exposure, Finding, TrailEvent,
+};
+use base64::Engine;
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+
+/// What a file turned out to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    SecurityHubFindings,
+    AsffArray,
+    AsffFinding,
+    EventBridgeFindings,
+    CloudTrailLog,
+    LookupEvents,
+    CredentialReport,
+    AccessAnalyzer,
+    ConfigEvaluations,
+    GuardDuty,
+    RampartExport,
+}
+
+impl Format {
+    pub fn label(self) -> &'static str {
+        match self {
+            Format::SecurityHubFindings => "Security Hub get-findings output",
+            Format::AsffArray => "ASFF findings array",
+            Format::AsffFinding => "ASFF finding",
+            Format::EventBridgeFindings => "EventBridge Security Hub Findings - Imported",
+            Format::CloudTrailLog => "CloudTrail log file",
+            Format::LookupEvents => "CloudTrail lookup-events output",
+            Format::CredentialReport => "IAM credential report",
+            Format::AccessAnalyzer => "Access Analyzer findings",
+            Format::ConfigEvaluations => "AWS Config evaluation results",
+            Format::GuardDuty => "GuardDuty get-findings output",
+            Format::RampartExport => "rampart export",
+        }
+    }
+}
+
+/// What the formats accept, for the message about a file that is none of them.
+pub const ACCEPTED: &str = "Security Hub get-findings output, an ASFF finding or array, \
+EventBridge Security Hub events, a CloudTrail log file ({\"Records\": [...]}, plain or .gz), \
+lookup-events output, an IAM credential report (CSV, base64, or get-credential-report output), \
+Access Analyzer list-findings (V1 or V2) or get-finding output, Config get-compliance-details \
+output, GuardDuty get-findings output, or a rampart export";
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EvidenceError {
+    #[error("line {line}, column {column}: {message}")]
+    Json {
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error("not a recognised evidence format; expected {ACCEPTED}")]
+    NotRecognised,
+    #[error("{0}")]
+    CredentialReport(String),
+    #[error("cannot read: {0}")]
+    Io(String),
+}
+
+impl EvidenceError {
+    pub fn json(e: &serde_json::Error) -> EvidenceError {
+        EvidenceError::Json {
+            line: e.line(),
+            column: e.column(),
+            message: e
+                .to_string()
+                .split(" at line ")
+                .next()
+                .unwrap_or("")
+                .to_string(),
+        }
+    }
+}
+
+/// The rows read from one file, and the records that were rejected (by position).
+#[derive(Debug, Default)]
+pub struct Batch {
+    pub findings: Vec<Finding>,
+    pub events: Vec<TrailEvent>,
+    pub credentials: Vec<CredentialRecord>,
+    /// When the credential report was generated, if the evidence says.
+    pub report_generated_at: Option<DateTime<Utc>>,
+    pub exposures: Vec<Exposure>,
+    pub compliance: Vec<ComplianceResult>,
+    pub rejected: Vec<String>,
+}
+
+impl Batch {
+    pub fn records(&self) -> usize {
+        self.findings.len()
+            + self.events.len()
+            + self.credentials.len()
+            + self.exposures.len()
+            + self.compliance.len()
+    }
+
+    fn reject(&mut self, what: &str, index: usize, why: impl std::fmt::Display) {
+        self.rejected.push(format!("{what} {}: {why}", index + 1));
+    }
+
+    /// Adds one CloudTrail record; used by the streaming reader too.
+    pub fn add_trail_record(&mut self, index: usize, v: &Value) {
+        match cloudtrail::parse_record(v) {
+            Ok(e) => self.events.push(e),
+            Err(e) => self.reject("record", index, e),
+        }
+    }
+
+    fn add_finding(&mut self, index: usize, v: &Value) {
+        let parsed = if guardduty::looks_native(v) {
+            guardduty::parse_value(v)
+        } else {
+            asff::parse_value(v)
+        };
+        match parsed {
+            Ok(f) => self.findings.push(f),
+            Err(e) => self.reject("finding", index, e),
+        }
+    }
+
+    fn add_findings(&mut self, list: &[Value]) {
+        for (i, v) in list.iter().enumerate() {
+            self.add_finding(i, v);
+        }
+    }
+}
+
+/// Reads a file's bytes that are not a streamed CloudTrail log.
+pub fn read(bytes: &[u8]) -> Result<(Format, Batch), EvidenceError> {
+    let text = trim_bom(bytes);
+    let first = text.iter().find(|b| !b.is_ascii_whitespace()).copied();
+    if !matches!(first, Some(b'{') | Some(b'[')) {
+        return credential_csv(text).map(|b| (Format::CredentialReport, b));
+    }
+    let value: Value = serde_json::from_slice(text).map_err(|e| EvidenceError::json(&e))?;
+    from_value(&value)
+}
+
+fn trim_bom(bytes: &[u8]) -> &[u8] {
+    bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes)
+}
+
+/// A credential report as CSV, or base64 of it (as the API's `Content` is).
+fn credential_csv(text: &[u8]) -> Result<Batch, EvidenceError> {
+    let trimmed = text.trim_ascii();
+    let csv = if trimmed.starts_with(b"user,") {
+        trimmed.to_vec()
+    } else {
+        let compact: Vec<u8> = trimmed
+            .iter()
+            .copied()
+            .filter(|b| !b.is_ascii_whitespace())
+            .collect();
+        match base64::engine::general_purpose::STANDARD.decode(&compact) {
+            Ok(decoded) if decoded.starts_with(b"user,") => decoded,
+            _ => return Err(EvidenceError::NotRecognised),
+        }
+    };
+    let credentials = credential_report::parse(&csv)
+        .map_err(|e| EvidenceError::CredentialReport(e.to_string()))?;
+    Ok(Batch {
+        credentials,
+        ..Batch::default()
+    })
+}
+
+fn array<'a>(v: &'a Value, key: &str) -> Option<&'a [Value]> {
+    v.get(key).and_then(Value::as_array).map(Vec::as_slice)
+}
+
+fn is_asff(v: &Value) -> bool {
+    v.get("ProductArn").is_some() && v.get("AwsAccountId").is_some()
+}
+
+fn is_eventbridge(v: &Value) -> bool {
+    v.get("detail-type").is_some() && v.pointer("/detail/findings").is_some()
+}
+
+/// Recognises a parsed JSON document.
+pub fn from_value(v: &Value) -> Result<(Format, Batch), EvidenceError> {
+    // botocore recordings (placebo) wrap the response: {"status_code": 200, "data": {...}}.
+    if let (Some(_), Some(data)) = (v.get("status_code"), v.get("data")) {
+        return from_value(data);
+    }
+    let mut b = Batch::default();
+    if v.get("schema_version").is_some() && v.get("findings").is_some() {
+        return super::export_in::read(v).map(|b| (Format::RampartExport, b));
+    }
+    if let Some(records) = array(v, "Records") {
+        for (i, r) in records.iter().enumerate() {
+            b.add_trail_record(i, r);
+        }
+        return Ok((Format::CloudTrailLog, b));
+    }
+    if let Some(events) = array(v, "Events") {
+        for (i, e) in events.iter().enumerate() {
+            match e.get("CloudTrailEvent").and_then(Value::as_str) {
+                Some(text) => match serde_json::from_str::<Value>(text) {
+                    Ok(record) => b.add_trail_record(i, &record),
+                    Err(err) => b.reject("event", i, format!("CloudTrailEvent is not JSON: {err}")),
+                },
+                None => b.reject("event", i, "no CloudTrailEvent string"),
+            }
+        }
+        return Ok((Format::LookupEvents, b));
+    }
+    if let Some(list) = array(v, "Findings") {
+        let format = if list.first().is_some_and(guardduty::looks_native) {
+            Format::GuardDuty
+        } else {
+            Format::SecurityHubFindings
+        };
+        b.add_findings(list);
+        return Ok((format, b));
+    }
+    if let Some(list) = array(v, "findings") {
+        for (i, f) in list.iter().enumerate() {
+            match access_analyzer::parse_value(f, None) {
+                Ok(e) => b.exposures.push(e),
+                Err(e) => b.reject("finding", i, e),
+            }
+        }
+        return Ok((Format::AccessAnalyzer, b));
+    }
+    if let Some(f) = v.get("finding").filter(|f| access_analyzer::looks_like(f)) {
+        return single_exposure(f);
+    }
+    if access_analyzer::looks_like(v) {
+        return single_exposure(v);
+    }
+    if let Some(list) = array(v, "EvaluationResults").or(array(v, "AggregateEvaluationResults")) {
+        for (i, r) in list.iter().enumerate() {
+            match config_rules::parse_evaluation(r) {
+                Ok(c) => b.compliance.push(c),
+                Err(e) => b.reject("evaluation", i, e),
+            }
+        }
+        return Ok((Format::ConfigEvaluations, b));
+    }
+    if let Some(content) = v.get("Content").and_then(Value::as_str) {
+        let mut b = credential_csv(content.as_bytes())?;
+        b.report_generated_at = v.get("GeneratedTime").and_then(asff::parse_time);
+        return Ok((Format::CredentialReport, b));
+    }
+    if is_eventbridge(v) {
+        b.add_findings(array(&v["detail"], "findings").unwrap_or_default());
+        return Ok((Format::EventBridgeFindings, b));
+    }
+    if let Some(list) = v.as_array() {
+        if list.iter().all(is_eventbridge) && !list.is_empty() {
+            for event in list {
+                b.add_findings(array(&event["detail"], "findings").unwrap_or_default());
+            }
+            return Ok((Format::EventBridgeFindings, b));
+        }
+        if list
+            .iter()
+            .any(|f| is_asff(f) || guardduty::looks_native(f))
+            || list.is_empty()
+        {
+            b.add_findings(list);
+            return Ok((Format::AsffArray, b));
+        }
+        return Err(EvidenceError::NotRecognised);
+    }
+    if is_asff(v) || guardduty::looks_native(v) {
+        b.add_finding(0, v);
+        let format = if is_asff(v) {
+            Format::AsffFinding
+        } else {
+            Format::GuardDuty
+        };
+        return Ok((format, b));
+    }
+    Err(EvidenceError::NotRecognised)
+}
+
+fn single_exposure(v: &Value) -> Result<(Format, Batch), EvidenceError> {
+    let mut b = Batch::default();
+    match access_analyzer::parse_value(v, None) {
+        Ok(e) => b.exposures.push(e),
+        Err(e) => b.reject("finding", 0, e),
+    }
+    Ok((Format::AccessAnalyzer, b))
+}

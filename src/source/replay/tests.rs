@@ -1,0 +1,265 @@
+use super::*;
+use crate::fixture::fixed_now;
+use base64::Engine;
+use serde_json::json;
+use std::io::Write;
+
+fn asff(id: &str) -> Value {
+    json!({
+        "SchemaVersion": "2018-10-08", "Id": id,
+        "ProductArn": "arn:aws:securityhub:us-east-1::product/aws/securityhub",
+        "GeneratorId": "security-control/S3.8", "AwsAccountId": "111122223333",
+        "Types": ["Software and Configuration Checks"], "CreatedAt": "2026-11-01T00:00:00Z",
+        "UpdatedAt": "2026-11-20T00:00:00Z", "Severity": {"Label": "HIGH"},
+        "Title": "S3 general purpose buckets should block public access", "Region": "us-east-1",
+        "Resources": [{"Type": "AwsS3Bucket", "Id": "arn:aws:s3:::logs"}],
+        "Workflow": {"Status": "NEW"}, "RecordState": "ACTIVE"
+    })
+}
+
+fn trail(id: &str, name: &str) -> Value {
+    json!({
+        "eventVersion": "1.08", "eventTime": "2026-11-20T10:00:00Z", "eventSource": "cloudtrail.amazonaws.com",
+        "eventName": name, "awsRegion": "us-east-1", "sourceIPAddress": "198.51.100.7",
+        "userIdentity": {"type": "IAMUser", "arn": "arn:aws:iam::111122223333:user/mallory",
+                         "accountId": "111122223333", "userName": "mallory"},
+        "eventID": id, "recipientAccountId": "111122223333", "eventType": "AwsApiCall"
+    })
+}
+
+const CSV: &str = "user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,password_next_rotation,mfa_active,access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,access_key_1_last_used_region,access_key_1_last_used_service,access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,access_key_2_last_used_region,access_key_2_last_used_service,cert_1_active,cert_1_last_rotated,cert_2_active,cert_2_last_rotated
+<root_account>,arn:aws:iam::111122223333:root,2020-01-01T00:00:00+00:00,not_supported,2026-11-01T00:00:00+00:00,not_supported,not_supported,true,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A
+alice,arn:aws:iam::111122223333:user/alice,2021-01-01T00:00:00+00:00,true,2026-11-01T00:00:00+00:00,2021-01-01T00:00:00+00:00,N/A,false,true,2021-01-01T00:00:00+00:00,2026-11-20T00:00:00+00:00,us-east-1,s3,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A
+";
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(&p, bytes).unwrap();
+    p
+}
+
+fn gz(bytes: &[u8]) -> Vec<u8> {
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    e.write_all(bytes).unwrap();
+    e.finish().unwrap()
+}
+
+fn read_one(dir: &Path, name: &str, bytes: &[u8]) -> Result<(Format, Batch), EvidenceError> {
+    read_file(&write(dir, name, bytes))
+}
+
+#[test]
+fn every_format_is_recognised_by_its_shape() {
+    let d = tempfile::tempdir().unwrap();
+    let d = d.path();
+    let b64 = base64::engine::general_purpose::STANDARD.encode(CSV);
+    let cases: Vec<(&str, Vec<u8>, Format, usize)> = vec![
+        ("a", json!({"Findings": [asff("f1"), asff("f2")]}).to_string().into_bytes(), Format::SecurityHubFindings, 2),
+        ("b", json!([asff("f1")]).to_string().into_bytes(), Format::AsffArray, 1),
+        ("c", asff("f1").to_string().into_bytes(), Format::AsffFinding, 1),
+        ("d", json!({"detail-type": "Security Hub Findings - Imported", "source": "aws.securityhub",
+                     "detail": {"findings": [asff("f1"), asff("f2")]}}).to_string().into_bytes(),
+            Format::EventBridgeFindings, 2),
+        ("e", json!([{"detail-type": "Security Hub Findings - Imported", "detail": {"findings": [asff("f3")]}}])
+            .to_string().into_bytes(), Format::EventBridgeFindings, 1),
+        ("f", json!({"Records": [trail("e1", "StopLogging"), trail("e2", "ListBuckets")]}).to_string().into_bytes(),
+            Format::CloudTrailLog, 2),
+        ("g.json.gz", gz(json!({"Records": [trail("e1", "StopLogging")]}).to_string().as_bytes()),
+            Format::CloudTrailLog, 1),
+        ("h", serde_json::to_vec_pretty(&json!({"Records": [trail("e1", "StopLogging")]})).unwrap(),
+            Format::CloudTrailLog, 1),
+        ("i", json!({"Events": [{"EventId": "e1", "CloudTrailEvent": trail("e1", "DeleteTrail").to_string()}]})
+            .to_string().into_bytes(), Format::LookupEvents, 1),
+        ("j.csv", CSV.as_bytes().to_vec(), Format::CredentialReport, 2),
+        ("k.txt", b64.clone().into_bytes(), Format::CredentialReport, 2),
+        ("l", json!({"Content": b64, "ReportFormat": "text/csv", "GeneratedTime": "2026-11-21T00:00:00Z"})
+            .to_string().into_bytes(), Format::CredentialReport, 2),
+        ("m", json!({"findings": [{"id": "x", "resourceType": "AWS::S3::Bucket", "isPublic": true,
+            "principal": {"AWS": "*"}, "resource": "arn:aws:s3:::site", "resourceOwnerAccount": "111122223333"}]})
+            .to_string().into_bytes(), Format::AccessAnalyzer, 1),
+        ("n", json!({"finding": {"id": "y", "resourceType": "AWS::KMS::Key", "isPublic": false,
+            "principal": {"AWS": "444455556666"}, "resource": "arn:aws:kms:us-east-1:111122223333:key/k",
+            "resourceOwnerAccount": "111122223333"}}).to_string().into_bytes(), Format::AccessAnalyzer, 1),
+        ("o", json!({"EvaluationResults": [{"EvaluationResultIdentifier": {"EvaluationResultQualifier":
+            {"ConfigRuleName": "s3-public", "ResourceType": "AWS::S3::Bucket", "ResourceId": "site"}},
+            "ComplianceType": "NON_COMPLIANT", "ResultRecordedTime": 1450314645.261}]}).to_string().into_bytes(),
+            Format::ConfigEvaluations, 1),
+        ("p", json!({"Findings": [{"Arn": "arn:aws:guardduty:us-east-1:111122223333:detector/d/finding/g",
+            "Id": "g", "AccountId": "111122223333", "Region": "us-east-1", "Severity": 8,
+            "Type": "CryptoCurrency:EC2/BitcoinTool.B!DNS", "UpdatedAt": "2026-11-20T00:00:00Z",
+            "Resource": {"ResourceType": "Instance", "InstanceDetails": {"InstanceId": "i-1"}}}]})
+            .to_string().into_bytes(), Format::GuardDuty, 1),
+        ("q", json!({"status_code": 200, "data": {"Content": CSV}}).to_string().into_bytes(),
+            Format::CredentialReport, 2),
+    ];
+    for (name, bytes, format, records) in cases {
+        let (f, b) = read_one(d, name, &bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(f, format, "{name}");
+        assert_eq!(b.records(), records, "{name}");
+        assert!(b.rejected.is_empty(), "{name}: {:?}", b.rejected);
+    }
+}
+
+#[test]
+fn broken_and_unknown_files_say_where_and_what_was_expected() {
+    let d = tempfile::tempdir().unwrap();
+    let d = d.path();
+    let e = read_one(d, "broken.json", b"{\n  \"Findings\": [\n    {\"Id\": }\n").unwrap_err();
+    assert!(e.to_string().starts_with("line 3, column 12"), "{e}");
+    let e = read_one(d, "other.json", br#"{"hello": "world"}"#).unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("not a recognised evidence format; expected Security Hub"),
+        "{e}"
+    );
+    let e = read_one(d, "notes.txt", b"just some notes").unwrap_err();
+    assert!(matches!(e, EvidenceError::NotRecognised));
+    // One bad record is named by its position; the others load.
+    let mut bad = asff("f9");
+    bad.as_object_mut().unwrap().remove("AwsAccountId");
+    let (_, b) = read_one(
+        d,
+        "mixed.json",
+        json!({"Findings": [asff("f1"), bad]})
+            .to_string()
+            .as_bytes(),
+    )
+    .unwrap();
+    assert_eq!(b.findings.len(), 1);
+    assert_eq!(b.rejected.len(), 1);
+    assert!(
+        b.rejected[0].starts_with("finding 2: field `AwsAccountId`"),
+        "{:?}",
+        b.rejected
+    );
+}
+
+#[test]
+fn a_truncated_gzip_log_keeps_the_records_before_the_cut() {
+    let d = tempfile::tempdir().unwrap();
+    let records: Vec<Value> = (0..200)
+        .map(|i| trail(&format!("e{i}"), "ListBuckets"))
+        .collect();
+    let full = gz(json!({"Records": records}).to_string().as_bytes());
+    let cut = &full[..full.len() * 2 / 3];
+    let (f, b) = read_one(d.path(), "cut.json.gz", cut).unwrap();
+    assert_eq!(f, Format::CloudTrailLog);
+    assert!(
+        b.events.len() > 50 && b.events.len() < 200,
+        "{}",
+        b.events.len()
+    );
+    assert_eq!(b.rejected.len(), 1);
+    assert!(
+        b.rejected[0].starts_with("the rest of the file:"),
+        "{:?}",
+        b.rejected
+    );
+}
+
+#[test]
+fn directories_load_in_name_order_with_a_report_per_file() {
+    let d = tempfile::tempdir().unwrap();
+    let root = d.path();
+    write(
+        root,
+        "b/2.json",
+        json!({"Records": [trail("e2", "ConsoleLogin")]})
+            .to_string()
+            .as_bytes(),
+    );
+    write(
+        root,
+        "a/1.json.gz",
+        &gz(json!({"Records": [trail("e1", "StopLogging")]})
+            .to_string()
+            .as_bytes()),
+    );
+    write(
+        root,
+        "a/x_CloudTrail-Digest_1.json.gz",
+        &gz(b"{\"awsAccountId\": \"1\"}"),
+    );
+    write(root, "c.txt", b"not evidence");
+    let (store, reports) = load_store(&[root.to_path_buf()], fixed_now());
+    let names: Vec<&str> = reports
+        .iter()
+        .map(|r| r.path.rsplit('/').next().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "1.json.gz",
+            "x_CloudTrail-Digest_1.json.gz",
+            "2.json",
+            "c.txt"
+        ]
+    );
+    assert_eq!(store.events.len(), 2);
+    assert!(reports[3].failed() && !reports[0].failed() && !reports[1].failed());
+    let e1 = store
+        .events
+        .items()
+        .iter()
+        .find(|e| e.event_id == "e1")
+        .unwrap();
+    assert_eq!(e1.detections, vec!["cloudtrail-stopped"]);
+    let failed = &store.sources[&file_key(&reports[3].path)];
+    assert_eq!(failed.status, Status::Failed);
+    assert_eq!(
+        store.sources[&SourceKey::service("replay")].status,
+        Status::Ok
+    );
+    let text = summary(&reports);
+    assert!(
+        text.contains("1.json.gz: 1 records (CloudTrail log file)"),
+        "{text}"
+    );
+    assert!(text.contains("skipped (CloudTrail digest file)"), "{text}");
+    // A path that does not exist is reported, not fatal.
+    let (_, reports) = load_store(&[root.join("missing")], fixed_now());
+    assert!(reports[0]
+        .error
+        .as_deref()
+        .unwrap()
+        .starts_with("cannot read:"));
+}
+
+#[test]
+fn export_replay_export_round_trips() {
+    use crate::source::demo::{generate, initial_updates, DemoOptions};
+    let opts = DemoOptions::new(42, Some(600), fixed_now());
+    let mut store = crate::store::Store::new();
+    for u in initial_updates(generate(&opts), fixed_now()) {
+        store.apply(u);
+    }
+    let first = crate::export::json::document(&store, fixed_now());
+    let d = tempfile::tempdir().unwrap();
+    let path = write(
+        d.path(),
+        "export.json",
+        &crate::export::json::to_bytes(&store, fixed_now()),
+    );
+    let (again, reports) = load_store(&[path], fixed_now());
+    assert_eq!(reports[0].format, Some(Format::RampartExport));
+    assert!(!reports[0].failed(), "{:?}", reports[0].error);
+    let second = crate::export::json::document(&again, fixed_now());
+    for part in [
+        "findings",
+        "credentials",
+        "exposures",
+        "compliance",
+        "events",
+    ] {
+        assert_eq!(
+            first[part].as_array().map(Vec::len),
+            second[part].as_array().map(Vec::len),
+            "{part}"
+        );
+        assert!(
+            first[part] == second[part],
+            "{part} differs after a round trip"
+        );
+    }
+}
