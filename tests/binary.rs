@@ -233,3 +233,111 @@ fn export_of_the_demo_is_deterministic_private_and_follows_the_contract() {
     assert!(text.starts_with("id,product_arn,product,account_id"));
     assert_eq!(text.lines().count(), 51);
 }
+
+/// Writes a small evidence folder: a CloudTrail log with a StopLogging, and a broken file.
+fn evidence(dir: &std::path::Path) {
+    let record = |id: &str, name: &str| {
+        serde_json::json!({
+            "eventVersion": "1.08", "eventTime": "2026-11-22T11:00:00Z",
+            "eventSource": "cloudtrail.amazonaws.com", "eventName": name,
+            "awsRegion": "eu-west-1", "sourceIPAddress": "203.0.113.9",
+            "userIdentity": {"type": "IAMUser", "arn": "arn:aws:iam::111122223333:user/mallory",
+                             "accountId": "111122223333", "userName": "mallory"},
+            "eventID": id, "recipientAccountId": "111122223333", "eventType": "AwsApiCall"
+        })
+    };
+    let logs = dir.join("logs/111122223333");
+    std::fs::create_dir_all(&logs).unwrap();
+    let log =
+        serde_json::json!({"Records": [record("e1", "StopLogging"), record("e2", "ListBuckets")]});
+    std::fs::write(logs.join("trail.json"), log.to_string()).unwrap();
+}
+
+#[test]
+fn replay_opens_evidence_in_the_console_and_names_a_broken_file() {
+    let home = tempfile::tempdir().unwrap();
+    evidence(home.path());
+    std::fs::write(
+        home.path().join("logs/broken.json"),
+        "{\"Records\": [\n  {\"eventID\": }",
+    )
+    .unwrap();
+    let dir = home.path().join("logs");
+    let mut run = PtyRun::start(
+        &["--replay", dir.to_str().unwrap(), "--now", NOW],
+        home.path(),
+        (120, 30),
+    );
+    run.send("4");
+    run.wait_for_screen("StopLogging");
+    run.wait_for_screen("cloudtrail-stopped");
+    // The broken file is the worst source, so the status line names it and its position.
+    run.wait_for_screen("broken.json failed");
+    run.send("q");
+    assert_eq!(run.wait_exit(), 0);
+}
+
+#[test]
+fn export_of_a_replay_reports_each_file_and_exits_2_for_a_bad_one() {
+    let home = tempfile::tempdir().unwrap();
+    evidence(home.path());
+    let export = |extra: Option<&str>| {
+        let mut cmd = std::process::Command::new(BIN);
+        cmd.args(["export", "--now", NOW, "--replay"])
+            .arg(home.path().join("logs"));
+        if let Some(p) = extra {
+            cmd.args(["--replay", p]);
+        }
+        cmd.env_clear()
+            .envs(isolated_env(home.path()))
+            .output()
+            .unwrap()
+    };
+    let ok = export(None);
+    assert_eq!(
+        ok.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&ok.stdout).unwrap();
+    assert_eq!(doc["events"].as_array().unwrap().len(), 2);
+    let stop = doc["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["event_name"] == "StopLogging")
+        .unwrap();
+    assert_eq!(
+        stop["detections"],
+        serde_json::json!(["cloudtrail-stopped"])
+    );
+    assert!(doc["sources"].as_array().unwrap().iter().any(|s| s["file"]
+        .as_str()
+        .is_some_and(|f| f.ends_with("trail.json"))));
+    let err = String::from_utf8_lossy(&ok.stderr);
+    assert!(
+        err.contains("trail.json: 2 records (CloudTrail log file)"),
+        "{err}"
+    );
+
+    let notes = home.path().join("notes.txt");
+    std::fs::write(&notes, "not evidence").unwrap();
+    let partial = export(Some(notes.to_str().unwrap()));
+    assert_eq!(
+        partial.status.code(),
+        Some(2),
+        "a file that is not recognised exits 2"
+    );
+    let err = String::from_utf8_lossy(&partial.stderr);
+    assert!(
+        err.contains("notes.txt: not a recognised evidence format"),
+        "{err}"
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&partial.stdout).unwrap();
+    assert_eq!(
+        doc["events"].as_array().unwrap().len(),
+        2,
+        "the good files are still exported"
+    );
+}

@@ -126,6 +126,12 @@ fn freshness(app: &App) -> (String, Style) {
             .as_deref()
             .map(|e| format!(" ({})", clean(e)))
             .unwrap_or_default();
+        // A long load (a big replay) shows that it is moving.
+        let since = if h.status == Status::Loading && h.records > 0 {
+            format!("{since} · {} records", group(h.records))
+        } else {
+            since
+        };
         let (mark, style) = match h.status {
             Status::Loading => ("◌", t.muted),
             Status::Stale => ("▲", t.stale),
@@ -244,5 +250,43 @@ mod tests {
         assert_eq!(super::group(999), "999");
         assert_eq!(super::group(1000), "1,000");
         assert_eq!(super::group(100000), "100,000");
+    }
+
+    #[test]
+    fn a_loading_source_shows_how_far_it_got_and_a_failed_file_is_named() {
+        use crate::app::{App, Settings};
+        use crate::source::{SourceHealth, SourceKey, Status, Update};
+        let mut app = App::new(
+            crate::model::Clock::Fixed(crate::fixture::fixed_now()),
+            Settings::default(),
+            crate::ui::theme::Theme::default(),
+        );
+        let health = |status, records, error: Option<&str>| SourceHealth {
+            status,
+            last_success: None,
+            error: error.map(str::to_string),
+            records,
+        };
+        app.apply(Update::Health(
+            SourceKey::service("replay"),
+            health(Status::Loading, 12_345, None),
+        ));
+        assert_eq!(
+            super::freshness(&app).0,
+            "◌ replay loading · 12,345 records"
+        );
+        let file = SourceKey {
+            file: Some("logs/broken.json".into()),
+            ..SourceKey::service("replay")
+        };
+        app.apply(Update::Health(
+            file,
+            health(Status::Failed, 0, Some("line 2, column 16: expected value")),
+        ));
+        let text = super::freshness(&app).0;
+        assert!(
+            text.starts_with("✖ replay logs/broken.json failed (line 2, column 16"),
+            "{text}"
+        );
     }
 }

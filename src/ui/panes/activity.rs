@@ -8,14 +8,15 @@ use ratatui::layout::Rect;
 use ratatui::Frame;
 
 pub const COLUMNS: [Column; 8] = [
-    Column::new("Time", 11, 12, 0),
+    Column::new("Time", 12, 12, 0),
     Column::new("Event", 14, 28, 0),
     Column::new("User", 10, 26, 1),
-    Column::new("Account", 10, 18, 2),
+    Column::new("Account", 10, 15, 2),
     Column::new("Region", 9, 14, 4),
     Column::new("Source IP", 11, 15, 3),
-    Column::new("Result", 6, 18, 2),
-    Column::new("Detections", 10, 0, 0),
+    Column::new("Result", 6, 14, 2),
+    // Bounded, so it grows with the other essentials before names and addresses do.
+    Column::new("Detections", 12, 26, 0),
 ];
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App) {
