@@ -37,6 +37,30 @@ pub fn rule(id: &str) -> Option<&'static Rule> {
     RULES.iter().find(|r| r.id == id)
 }
 
+/// The event names a single-event rule looks at. Any other event needs its raw record
+/// only when the caller may be root: decoding every record was most of the cost of
+/// judging a million events.
+const NAMES_WITH_RULES: &[&str] = &[
+    "StopLogging",
+    "DeleteTrail",
+    "UpdateTrail",
+    "PutEventSelectors",
+    "ConsoleLogin",
+    "CreateAccessKey",
+    "AttachUserPolicy",
+    "AttachRolePolicy",
+    "AttachGroupPolicy",
+    "PutUserPolicy",
+    "PutRolePolicy",
+    "PutGroupPolicy",
+    "ModifySnapshotAttribute",
+    "ModifyDBSnapshotAttribute",
+    "ModifyDBClusterSnapshotAttribute",
+    "PutBucketPolicy",
+    "PutBucketAcl",
+    "UpdateAssumeRolePolicy",
+];
+
 /// Fills every event's `detections` (replacing what was there).
 pub fn detect_all(events: &mut [TrailEvent]) {
     for e in events.iter_mut() {
@@ -44,7 +68,12 @@ pub fn detect_all(events: &mut [TrailEvent]) {
         if e.failed() {
             continue;
         }
-        let raw = e.raw.to_value();
+        let needs_raw = NAMES_WITH_RULES.contains(&e.event_name.as_str()) || e.username == "root";
+        let raw = if needs_raw {
+            e.raw.to_value()
+        } else {
+            Value::Null
+        };
         let ids = single_event_rules(e, &raw);
         e.detections.extend(ids.into_iter().map(Into::into));
     }

@@ -2,8 +2,11 @@
 //! LookupEvents result.
 
 use super::asff::parse_time;
-use super::{intern, RawRecord, TrailEvent};
+use super::{intern, CompactString, RawRecord, TrailEvent};
+use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer};
 use serde_json::Value;
+use std::borrow::Cow;
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum TrailError {
@@ -16,52 +19,189 @@ pub enum TrailError {
 }
 
 pub fn parse_bytes(bytes: &[u8]) -> Result<TrailEvent, TrailError> {
-    let v: Value = serde_json::from_slice(bytes).map_err(|e| TrailError::Json(e.to_string()))?;
-    parse_record_with_raw(&v, RawRecord::from_bytes(bytes))
+    let fields = match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'{') => serde_json::from_slice::<Fields>(bytes),
+        _ => return Err(TrailError::NotAnObject),
+    };
+    event(
+        fields.map_err(|e| TrailError::Json(e.to_string()))?,
+        RawRecord::from_bytes(bytes),
+    )
 }
 
 pub fn parse_record(v: &Value) -> Result<TrailEvent, TrailError> {
-    parse_record_with_raw(v, RawRecord::from_value(v))
-}
-
-fn parse_record_with_raw(v: &Value, raw: RawRecord) -> Result<TrailEvent, TrailError> {
     if !v.is_object() {
         return Err(TrailError::NotAnObject);
     }
-    let s = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
+    let fields = Fields::deserialize(v).map_err(|e| TrailError::Json(e.to_string()))?;
+    event(fields, RawRecord::from_value(v))
+}
+
+/// The fields of a record the console uses, read without building the whole tree: a
+/// CloudTrail log holds thousands of records and most of each is request detail that only
+/// the raw record (and the detections, on demand) need. A field of the wrong type counts as
+/// missing, as AWS's own tools treat it.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Fields<'a> {
+    #[serde(rename = "eventID", borrow, default)]
+    event_id: Text<'a>,
+    #[serde(default)]
+    event_time: Option<Value>,
+    #[serde(borrow, default)]
+    event_name: Text<'a>,
+    #[serde(borrow, default)]
+    event_source: Text<'a>,
+    #[serde(borrow, default)]
+    recipient_account_id: Text<'a>,
+    #[serde(borrow, default)]
+    aws_region: Text<'a>,
+    #[serde(borrow, default)]
+    user_identity: Option<Identity<'a>>,
+    #[serde(rename = "sourceIPAddress", borrow, default)]
+    source_ip_address: Text<'a>,
+    #[serde(borrow, default)]
+    user_agent: Text<'a>,
+    #[serde(borrow, default)]
+    error_code: Text<'a>,
+    #[serde(default)]
+    read_only: Option<Value>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct Identity<'a> {
+    #[serde(rename = "type", borrow, default)]
+    kind: Text<'a>,
+    #[serde(borrow, default)]
+    user_name: Text<'a>,
+    #[serde(borrow, default)]
+    arn: Text<'a>,
+    #[serde(borrow, default)]
+    principal_id: Text<'a>,
+    #[serde(borrow, default)]
+    invoked_by: Text<'a>,
+    #[serde(borrow, default)]
+    account_id: Text<'a>,
+    #[serde(borrow, default)]
+    access_key_id: Text<'a>,
+    #[serde(borrow, default)]
+    session_context: Option<SessionContext<'a>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct SessionContext<'a> {
+    #[serde(borrow, default)]
+    session_issuer: Option<Issuer<'a>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct Issuer<'a> {
+    #[serde(borrow, default)]
+    user_name: Text<'a>,
+}
+
+/// A string field, borrowed from the input when it has no escapes; any other JSON type
+/// reads as absent.
+#[derive(Default)]
+struct Text<'a>(Option<Cow<'a, str>>);
+
+impl Text<'_> {
+    fn get(&self) -> Option<&str> {
+        self.0.as_deref()
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(TextVisitor(std::marker::PhantomData))
+    }
+}
+
+struct TextVisitor<'a>(std::marker::PhantomData<&'a ()>);
+
+impl<'de: 'a, 'a> Visitor<'de> for TextVisitor<'a> {
+    type Value = Text<'a>;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Text<'a>, E> {
+        Ok(Text(Some(Cow::Borrowed(s))))
+    }
+    fn visit_str<E>(self, s: &str) -> Result<Text<'a>, E> {
+        Ok(Text(Some(Cow::Owned(s.to_string()))))
+    }
+    fn visit_string<E>(self, s: String) -> Result<Text<'a>, E> {
+        Ok(Text(Some(Cow::Owned(s))))
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Text<'a>, E> {
+        Ok(Text(None))
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Text<'a>, E> {
+        Ok(Text(None))
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Text<'a>, E> {
+        Ok(Text(None))
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Text<'a>, E> {
+        Ok(Text(None))
+    }
+    fn visit_unit<E>(self) -> Result<Text<'a>, E> {
+        Ok(Text(None))
+    }
+    fn visit_none<E>(self) -> Result<Text<'a>, E> {
+        Ok(Text(None))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Text<'a>, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Text(None))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Text<'a>, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(Text(None))
+    }
+}
+
+fn event(v: Fields, raw: RawRecord) -> Result<TrailEvent, TrailError> {
     let event_time = v
-        .get("eventTime")
+        .event_time
+        .as_ref()
         .and_then(parse_time)
         .ok_or(TrailError::MissingField("eventTime"))?;
-    let identity = v.get("userIdentity").unwrap_or(&Value::Null);
-    let account_id = s("recipientAccountId")
-        .or_else(|| {
-            identity
-                .get("accountId")
-                .and_then(Value::as_str)
-                .map(str::to_string)
-        })
+    let identity = v.user_identity.unwrap_or_default();
+    let account_id = v
+        .recipient_account_id
+        .get()
+        .or(identity.account_id.get())
         .unwrap_or_default();
+    let event_id = v
+        .event_id
+        .get()
+        .ok_or(TrailError::MissingField("eventID"))?;
+    let event_name = v
+        .event_name
+        .get()
+        .ok_or(TrailError::MissingField("eventName"))?;
     Ok(TrailEvent {
-        event_id: s("eventID").ok_or(TrailError::MissingField("eventID"))?,
+        event_id: event_id.to_string(),
         event_time,
-        event_name: s("eventName")
-            .ok_or(TrailError::MissingField("eventName"))?
-            .into(),
-        event_source: s("eventSource").unwrap_or_default().into(),
+        event_name: event_name.into(),
+        event_source: v.event_source.get().unwrap_or_default().into(),
         account_id: account_id.into(),
-        region: s("awsRegion").unwrap_or_default().into(),
-        username: username(identity).into(),
-        principal_arn: identity.get("arn").and_then(Value::as_str).map(intern),
+        region: v.aws_region.get().unwrap_or_default().into(),
+        username: identity.username(),
+        principal_arn: identity.arn.get().map(intern),
         access_key_id: identity
-            .get("accessKeyId")
-            .and_then(Value::as_str)
+            .access_key_id
+            .get()
             .filter(|k| !k.is_empty())
             .map(Into::into),
-        source_ip: s("sourceIPAddress").map(Into::into),
-        user_agent: s("userAgent").as_deref().map(intern),
-        error_code: s("errorCode").map(Into::into),
-        read_only: v.get("readOnly").and_then(|r| {
+        source_ip: v.source_ip_address.get().map(Into::into),
+        user_agent: v.user_agent.get().map(intern),
+        error_code: v.error_code.get().map(Into::into),
+        read_only: v.read_only.as_ref().and_then(|r| {
             r.as_bool()
                 .or_else(|| r.as_str().map(|s| s.eq_ignore_ascii_case("true")))
         }),
@@ -73,40 +213,61 @@ fn parse_record_with_raw(v: &Value, raw: RawRecord) -> Result<TrailEvent, TrailE
 /// The caller in a form people recognise: IAM user name; `role/session` for an assumed
 /// role; `root`; the invoking service for AWS services.
 pub fn username(identity: &Value) -> String {
-    let s = |k: &str| identity.get(k).and_then(Value::as_str);
-    let arn_tail = || s("arn").and_then(|a| a.rsplit_once(':')).map(|(_, t)| t);
-    match s("type").unwrap_or_default() {
-        "Root" => "root".to_string(),
-        "IAMUser" => s("userName")
-            .or_else(|| arn_tail().and_then(|t| t.rsplit('/').next()))
-            .unwrap_or("unknown")
-            .to_string(),
-        "AssumedRole" => {
-            // arn:aws:sts::123:assumed-role/RoleName/session
-            if let Some(tail) = arn_tail().and_then(|t| t.strip_prefix("assumed-role/")) {
-                return tail.to_string();
-            }
-            let role = identity
-                .pointer("/sessionContext/sessionIssuer/userName")
-                .and_then(Value::as_str)
-                .unwrap_or("unknown-role");
-            format!(
-                "{role}/{}",
-                s("principalId")
+    Identity::deserialize(identity)
+        .unwrap_or_default()
+        .username()
+        .to_string()
+}
+
+impl Identity<'_> {
+    fn username(&self) -> CompactString {
+        let arn_tail = || {
+            self.arn
+                .get()
+                .and_then(|a| a.rsplit_once(':'))
+                .map(|(_, t)| t)
+        };
+        match self.kind.get().unwrap_or_default() {
+            "Root" => "root".into(),
+            "IAMUser" => self
+                .user_name
+                .get()
+                .or_else(|| arn_tail().and_then(|t| t.rsplit('/').next()))
+                .unwrap_or("unknown")
+                .into(),
+            "AssumedRole" => {
+                // arn:aws:sts::123:assumed-role/RoleName/session
+                if let Some(tail) = arn_tail().and_then(|t| t.strip_prefix("assumed-role/")) {
+                    return tail.into();
+                }
+                let role = self
+                    .session_context
+                    .as_ref()
+                    .and_then(|c| c.session_issuer.as_ref())
+                    .and_then(|i| i.user_name.get())
+                    .unwrap_or("unknown-role");
+                let session = self
+                    .principal_id
+                    .get()
                     .and_then(|p| p.split(':').nth(1))
-                    .unwrap_or("?")
-            )
+                    .unwrap_or("?");
+                compact_str::format_compact!("{role}/{session}")
+            }
+            "AWSService" => self.invoked_by.get().unwrap_or("aws-service").into(),
+            "AWSAccount" => self
+                .account_id
+                .get()
+                .map(|a| compact_str::format_compact!("account/{a}"))
+                .unwrap_or_default(),
+            _ => self
+                .user_name
+                .get()
+                .or_else(arn_tail)
+                .or_else(|| self.principal_id.get())
+                .or_else(|| self.invoked_by.get())
+                .unwrap_or("unknown")
+                .into(),
         }
-        "AWSService" => s("invokedBy").unwrap_or("aws-service").to_string(),
-        "AWSAccount" => s("accountId")
-            .map(|a| format!("account/{a}"))
-            .unwrap_or_default(),
-        _ => s("userName")
-            .or_else(arn_tail)
-            .or_else(|| s("principalId"))
-            .or_else(|| s("invokedBy"))
-            .unwrap_or("unknown")
-            .to_string(),
     }
 }
 
@@ -148,6 +309,33 @@ mod tests {
         assert_eq!(e.service(), "cloudtrail");
         assert_eq!(e.username, "mallory");
         assert_eq!(e.access_key_id.as_deref(), Some("AKIA1"));
+    }
+
+    #[test]
+    fn bytes_and_tree_read_the_same_record() {
+        // `\u0031` is an escape: that field cannot borrow from the input.
+        let bytes = br#"{
+            "eventID":"e\u0031","eventTime":"2023-07-10T11:42:36Z","eventName":"ConsoleLogin",
+            "eventSource":"signin.amazonaws.com","awsRegion":"us-east-1",
+            "userIdentity":{"type":"AssumedRole","principalId":"AROA:alice",
+                "accountId":"222","sessionContext":{"sessionIssuer":{"userName":"Admin"}}},
+            "readOnly":"false","userAgent":7,"requestParameters":{"a":[1,{"b":null}]}
+        }"#;
+        let record: Value = serde_json::from_slice(bytes).unwrap();
+        let (a, b) = (parse_record(&record).unwrap(), parse_bytes(bytes).unwrap());
+        for e in [&a, &b] {
+            assert_eq!(e.event_id, "e1");
+            assert_eq!(e.username, "Admin/alice");
+            assert_eq!(e.account_id, "222");
+            assert_eq!(e.read_only, Some(false));
+            assert_eq!(e.user_agent, None, "a number is not a user agent");
+        }
+        assert_eq!(a.raw.to_value(), b.raw.to_value());
+        assert_eq!(parse_bytes(b"[1]").unwrap_err(), TrailError::NotAnObject);
+        assert!(matches!(
+            parse_bytes(b"{\"eventID\":"),
+            Err(TrailError::Json(_))
+        ));
     }
 
     #[test]

@@ -19,9 +19,26 @@ pub struct RawRecord(Box<[u8]>);
 
 impl RawRecord {
     pub fn from_bytes(json: &[u8]) -> RawRecord {
-        RawRecord(
-            lz4_flex::block::compress_prepend_size_with_dict(json, DICTIONARY).into_boxed_slice(),
-        )
+        thread_local! {
+            // Reused between records: the library's own Vec path zeroes a worst-case buffer
+            // per call and then shrinks it, which showed in profiles of a replay load.
+            static SCRATCH: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+        }
+        SCRATCH.with_borrow_mut(|out| {
+            let need = 4 + lz4_flex::block::get_maximum_output_size(json.len());
+            if out.len() < need {
+                out.resize(need, 0);
+            }
+            out[..4].copy_from_slice(&(json.len() as u32).to_le_bytes());
+            match lz4_flex::block::compress_into_with_dict(json, &mut out[4..], DICTIONARY) {
+                Ok(n) => RawRecord(out[..4 + n].into()),
+                // Cannot happen with a worst-case sized buffer; fall back to the Vec path.
+                Err(_) => RawRecord(
+                    lz4_flex::block::compress_prepend_size_with_dict(json, DICTIONARY)
+                        .into_boxed_slice(),
+                ),
+            }
+        })
     }
 
     pub fn from_value(value: &serde_json::Value) -> RawRecord {

@@ -106,7 +106,9 @@ pub struct Store {
     pub compliance: Table<ComplianceResult>,
     pub events: Table<TrailEvent>,
     pub sources: BTreeMap<SourceKey, SourceHealth>,
-    counts: Counts,
+    /// Computed when first asked after a change: a replay applies a thousand batches
+    /// before anyone looks, and recounting after each was quadratic.
+    counts: std::cell::OnceCell<Counts>,
     applied: u64,
 }
 
@@ -116,7 +118,7 @@ impl Store {
     }
 
     pub fn counts(&self) -> &Counts {
-        &self.counts
+        self.counts.get_or_init(|| count(self.findings.items()))
     }
 
     /// Applies one update and says what changed.
@@ -155,7 +157,7 @@ impl Store {
                         new.updated_at >= old.updated_at
                     });
                 if changed.findings {
-                    self.recount();
+                    self.counts.take();
                 }
             }
             Update::Credentials {
@@ -193,16 +195,6 @@ impl Store {
         changed
     }
 
-    fn recount(&mut self) {
-        let mut c = Counts::default();
-        for f in self.findings.items().iter().filter(|f| f.is_open()) {
-            c.by_severity[f.severity as usize] += 1;
-            c.by_account.entry(f.account_id.to_string()).or_default()[f.severity as usize] += 1;
-            c.open += 1;
-        }
-        self.counts = c;
-    }
-
     /// The oldest `last_success` among sources that are not OK, for "stale since".
     pub fn worst_source(&self) -> Option<(&SourceKey, &SourceHealth)> {
         self.sources
@@ -210,6 +202,23 @@ impl Store {
             .filter(|(_, h)| h.status != Status::Ok && h.status != Status::NotEnabled)
             .max_by_key(|(_, h)| h.status)
     }
+}
+
+fn count(findings: &[Finding]) -> Counts {
+    let mut c = Counts::default();
+    for f in findings.iter().filter(|f| f.is_open()) {
+        c.by_severity[f.severity as usize] += 1;
+        match c.by_account.get_mut(f.account_id.as_str()) {
+            Some(n) => n[f.severity as usize] += 1,
+            None => {
+                let mut n = [0; 5];
+                n[f.severity as usize] = 1;
+                c.by_account.insert(f.account_id.to_string(), n);
+            }
+        }
+        c.open += 1;
+    }
+    c
 }
 
 /// A failure keeps the last success time, so the screen can say "stale since 12:03".

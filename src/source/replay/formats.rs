@@ -118,6 +118,13 @@ impl Batch {
         }
     }
 
+    pub fn add_trail_bytes(&mut self, index: usize, bytes: &[u8]) {
+        match cloudtrail::parse_bytes(bytes) {
+            Ok(e) => self.events.push(e),
+            Err(e) => self.reject("record", index, e),
+        }
+    }
+
     fn add_finding(&mut self, index: usize, v: &Value) {
         let parsed = if guardduty::looks_native(v) {
             guardduty::parse_value(v)

@@ -16,7 +16,6 @@ use crate::model::Clock;
 use chrono::{DateTime, Utc};
 use formats::{Batch, EvidenceError, Format};
 use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use serde_json::Value;
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
@@ -99,27 +98,49 @@ fn starts_like_trail_log(r: &mut dyn BufRead) -> std::io::Result<bool> {
     Ok(compact.starts_with(b"{\"Records\""))
 }
 
+/// Files up to this size (decompressed) are parsed from memory, several times faster
+/// than from a reader; larger CloudTrail logs are streamed record by record.
+const IN_MEMORY: u64 = 256 << 20;
+
 /// Reads one file into a batch.
 pub fn read_file(path: &Path) -> Result<(Format, Batch), EvidenceError> {
     let io = |e: std::io::Error| EvidenceError::Io(e.to_string());
     let mut r = open(path).map_err(io)?;
-    if starts_like_trail_log(&mut r).map_err(io)? {
-        let mut batch = Batch::default();
-        let mut de = serde_json::Deserializer::from_reader(r);
-        if let Err(e) = de.deserialize_map_seed(&mut batch) {
-            // A truncated delivery still gives the records before the cut.
-            if batch.events.is_empty() {
-                return Err(EvidenceError::json(&e));
-            }
-            batch
-                .rejected
-                .push(format!("the rest of the file: {}", EvidenceError::json(&e)));
-        }
-        return Ok((Format::CloudTrailLog, batch));
-    }
+    let trail_log = starts_like_trail_log(&mut r).map_err(io)?;
     let mut bytes = Vec::new();
-    r.read_to_end(&mut bytes).map_err(io)?;
-    formats::read(&bytes)
+    // A truncated gzip fails mid-read; what came before the cut is still evidence.
+    let cut = (&mut r).take(IN_MEMORY + 1).read_to_end(&mut bytes).err();
+    let whole = bytes.len() as u64 <= IN_MEMORY;
+    if let Some(e) = cut.filter(|_| !trail_log || bytes.is_empty()) {
+        return Err(io(e));
+    }
+    if !trail_log {
+        if !whole {
+            return Err(EvidenceError::Io(format!(
+                "larger than {} MiB and not a CloudTrail log file, the one format read as a stream",
+                IN_MEMORY >> 20
+            )));
+        }
+        return formats::read(&bytes);
+    }
+    let mut batch = Batch::default();
+    let parsed = if whole {
+        serde_json::Deserializer::from_slice(&bytes).deserialize_map_seed(&mut batch)
+    } else {
+        drop(bytes);
+        let reader = open(path).map_err(io)?;
+        serde_json::Deserializer::from_reader(reader).deserialize_map_seed(&mut batch)
+    };
+    if let Err(e) = parsed {
+        // A truncated delivery still gives the records before the cut.
+        if batch.events.is_empty() {
+            return Err(EvidenceError::json(&e));
+        }
+        batch
+            .rejected
+            .push(format!("the rest of the file: {}", EvidenceError::json(&e)));
+    }
+    Ok((Format::CloudTrailLog, batch))
 }
 
 /// Streams `{"Records": [...]}` one record at a time into the batch.
@@ -129,7 +150,7 @@ trait DeserializeMapSeed {
     fn deserialize_map_seed(&mut self, batch: &mut Batch) -> Result<(), serde_json::Error>;
 }
 
-impl<R: serde_json::de::Read<'static>> DeserializeMapSeed for serde_json::Deserializer<R> {
+impl<'de, R: serde_json::de::Read<'de>> DeserializeMapSeed for serde_json::Deserializer<R> {
     fn deserialize_map_seed(&mut self, batch: &mut Batch) -> Result<(), serde_json::Error> {
         serde::Deserializer::deserialize_map(&mut *self, TrailLog(batch))?;
         self.end()
@@ -169,8 +190,10 @@ impl<'de> Visitor<'de> for Records<'_> {
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         let mut i = 0;
-        while let Some(record) = seq.next_element::<Value>()? {
-            self.0.add_trail_record(i, &record);
+        // Each record's own bytes: the typed parse reads only the fields the console
+        // uses, and the raw record keeps the bytes as delivered.
+        while let Some(record) = seq.next_element::<Box<serde_json::value::RawValue>>()? {
+            self.0.add_trail_bytes(i, record.get().as_bytes());
             i += 1;
         }
         Ok(())
@@ -182,8 +205,161 @@ fn is_digest(path: &Path) -> bool {
     path.to_string_lossy().contains("CloudTrail-Digest")
 }
 
-/// Loads every file under `paths`, calling `send` with the updates in order; returns a
-/// report per file. Stops early when `send` returns false.
+/// One file read, recognised and judged, ready to send.
+struct Processed {
+    report: FileReport,
+    batch: Option<(Batch, DateTime<Utc>)>,
+}
+
+/// Reads one file (in a worker thread): parse, and run the detections over its events.
+fn process(entry: Result<PathBuf, FileReport>, now: DateTime<Utc>) -> Processed {
+    let path = match entry {
+        Err(report) => {
+            return Processed {
+                report,
+                batch: None,
+            }
+        }
+        Ok(path) => path,
+    };
+    let name = path.display().to_string();
+    if is_digest(&path) {
+        let report = FileReport {
+            path: name,
+            format: None,
+            records: 0,
+            error: None,
+        };
+        return Processed {
+            report,
+            batch: None,
+        };
+    }
+    match read_file(&path) {
+        Ok((format, mut batch)) => {
+            crate::drill::detect::detect_all(&mut batch.events);
+            let records = batch.records();
+            let error = (!batch.rejected.is_empty()).then(|| {
+                let first: Vec<&str> = batch.rejected.iter().take(3).map(String::as_str).collect();
+                format!(
+                    "{} of {} records rejected: {}",
+                    batch.rejected.len(),
+                    records + batch.rejected.len(),
+                    first.join("; ")
+                )
+            });
+            let mtime = std::fs::metadata(&path)
+                .and_then(|m| m.modified())
+                .ok()
+                .map(DateTime::<Utc>::from);
+            Processed {
+                report: FileReport {
+                    path: name,
+                    format: Some(format),
+                    records,
+                    error,
+                },
+                batch: Some((batch, mtime.unwrap_or(now))),
+            }
+        }
+        Err(e) => Processed {
+            report: FileReport {
+                path: name,
+                format: None,
+                records: 0,
+                error: Some(e.to_string()),
+            },
+            batch: None,
+        },
+    }
+}
+
+/// Runs `work` over `items` on a few threads and hands the results to `each` in the
+/// items' order; stops when `each` returns false. Workers run at most a small window
+/// ahead of the consumer, so one slow (large) file does not let finished results pile up.
+fn in_order<T: Send, R: Send>(
+    items: Vec<T>,
+    work: impl Fn(T) -> R + Sync,
+    mut each: impl FnMut(R) -> bool,
+) {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+    let window = threads * 2;
+    let gate = Gate {
+        state: std::sync::Mutex::new(GateState {
+            items: items.into_iter().enumerate(),
+            taken: 0,
+            delivered: 0,
+            stopped: false,
+        }),
+        moved: std::sync::Condvar::new(),
+    };
+    let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, R)>(window);
+    std::thread::scope(|s| {
+        for _ in 0..threads {
+            let (tx, gate, work) = (tx.clone(), &gate, &work);
+            s.spawn(move || {
+                while let Some((i, item)) = gate.take(window) {
+                    if tx.send((i, work(item))).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        drop(tx);
+        // Owned here so that returning early drops it and unblocks any sender.
+        let rx = rx;
+        let mut waiting = BTreeMap::new();
+        let mut next = 0;
+        for (i, r) in rx.iter() {
+            waiting.insert(i, r);
+            while let Some(r) = waiting.remove(&next) {
+                next += 1;
+                let go_on = each(r);
+                gate.delivered(go_on);
+                if !go_on {
+                    return;
+                }
+            }
+        }
+    });
+}
+
+struct GateState<I> {
+    items: I,
+    taken: usize,
+    delivered: usize,
+    stopped: bool,
+}
+
+struct Gate<I> {
+    state: std::sync::Mutex<GateState<I>>,
+    moved: std::sync::Condvar,
+}
+
+impl<T, I: Iterator<Item = (usize, T)>> Gate<I> {
+    fn take(&self, window: usize) -> Option<(usize, T)> {
+        let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        while !st.stopped && st.taken >= st.delivered + window {
+            st = self.moved.wait(st).unwrap_or_else(|e| e.into_inner());
+        }
+        if st.stopped {
+            return None;
+        }
+        let next = st.items.next()?;
+        st.taken += 1;
+        Some(next)
+    }
+
+    fn delivered(&self, go_on: bool) {
+        let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        st.delivered += 1;
+        st.stopped |= !go_on;
+        self.moved.notify_all();
+    }
+}
+
+/// Loads every file under `paths`, calling `send` with the updates in file order;
+/// returns a report per file. Stops early when `send` returns false.
 pub fn load(
     paths: &[PathBuf],
     now: DateTime<Utc>,
@@ -193,70 +369,38 @@ pub fn load(
     let mut total = 0usize;
     let all = files(paths);
     let count = all.len();
-    for (n, entry) in all.into_iter().enumerate() {
-        let report = match entry {
-            Err(report) => report,
-            Ok(path) if is_digest(&path) => FileReport {
-                path: path.display().to_string(),
-                format: None,
-                records: 0,
-                error: None,
-            },
-            Ok(path) => {
-                let name = path.display().to_string();
-                match read_file(&path) {
-                    Ok((format, batch)) => {
-                        let records = batch.records();
-                        let error = (!batch.rejected.is_empty()).then(|| {
-                            let first: Vec<&str> =
-                                batch.rejected.iter().take(3).map(String::as_str).collect();
-                            format!(
-                                "{} of {} records rejected: {}",
-                                batch.rejected.len(),
-                                records + batch.rejected.len(),
-                                first.join("; ")
-                            )
-                        });
-                        let mtime = std::fs::metadata(&path)
-                            .and_then(|m| m.modified())
-                            .ok()
-                            .map(DateTime::<Utc>::from);
-                        if !send_batch(batch, mtime.unwrap_or(now), &mut send) {
-                            return reports;
-                        }
-                        total += records;
-                        FileReport {
-                            path: name,
-                            format: Some(format),
-                            records,
-                            error,
-                        }
-                    }
-                    Err(e) => FileReport {
-                        path: name,
-                        format: None,
-                        records: 0,
-                        error: Some(e.to_string()),
-                    },
+    if count == 0 {
+        let none = SourceHealth {
+            status: Status::Failed,
+            last_success: None,
+            error: Some("no files found under the given paths".into()),
+            records: 0,
+        };
+        send(Update::Health(SourceKey::service("replay"), none));
+        return reports;
+    }
+    in_order(
+        all,
+        |entry| process(entry, now),
+        |Processed { report, batch }| {
+            if let Some((batch, report_time)) = batch {
+                if !send_batch(batch, report_time, &mut send) {
+                    return false;
                 }
             }
-        };
-        let progress = SourceHealth {
-            status: if n + 1 == count {
-                Status::Ok
-            } else {
-                Status::Loading
-            },
-            last_success: (n + 1 == count).then_some(now),
-            error: None,
-            records: total,
-        };
-        let file_health = Update::Health(file_key(&report.path), health_of(&report, now));
-        if !send(file_health) || !send(Update::Health(SourceKey::service("replay"), progress)) {
-            return reports;
-        }
-        reports.push(report);
-    }
+            total += report.records;
+            let last = reports.len() + 1 == count;
+            let progress = SourceHealth {
+                status: if last { Status::Ok } else { Status::Loading },
+                last_success: last.then_some(now),
+                error: None,
+                records: total,
+            };
+            let file_health = Update::Health(file_key(&report.path), health_of(&report, now));
+            reports.push(report);
+            send(file_health) && send(Update::Health(SourceKey::service("replay"), progress))
+        },
+    );
     reports
 }
 
@@ -280,19 +424,18 @@ fn health_of(r: &FileReport, now: DateTime<Utc>) -> SourceHealth {
     }
 }
 
-/// Sends a file's rows in batches; detections run over the file's events first, so
-/// bursts are judged within one delivery.
+/// Sends a file's rows in batches. Detections were judged per file, so bursts are
+/// judged within one delivery.
 fn send_batch(b: Batch, report_time: DateTime<Utc>, send: &mut impl FnMut(Update) -> bool) -> bool {
     let Batch {
         findings,
-        mut events,
+        events,
         credentials,
         report_generated_at,
         exposures,
         compliance,
         ..
     } = b;
-    crate::drill::detect::detect_all(&mut events);
     let mut by_account: BTreeMap<String, Vec<_>> = BTreeMap::new();
     for c in credentials {
         by_account.entry(c.account_id.clone()).or_default().push(c);

@@ -1,7 +1,7 @@
 use super::*;
 use crate::fixture::fixed_now;
 use base64::Engine;
-use serde_json::json;
+use serde_json::{json, Value};
 use std::io::Write;
 
 fn asff(id: &str) -> Value {
@@ -262,4 +262,45 @@ fn export_replay_export_round_trips() {
             "{part} differs after a round trip"
         );
     }
+}
+
+#[test]
+fn parallel_work_comes_back_in_order_and_stops_when_asked() {
+    let mut seen = Vec::new();
+    in_order(
+        (0..50u64).collect(),
+        |i| {
+            // Later items finish first.
+            std::thread::sleep(std::time::Duration::from_micros(500 * (50 - i) % 7));
+            i * 2
+        },
+        |r| {
+            seen.push(r);
+            true
+        },
+    );
+    assert_eq!(seen, (0..50u64).map(|i| i * 2).collect::<Vec<_>>());
+    let mut taken = 0;
+    in_order(
+        (0..1000u64).collect(),
+        |i| i,
+        |_| {
+            taken += 1;
+            taken < 3
+        },
+    );
+    assert_eq!(taken, 3);
+}
+
+#[test]
+fn an_empty_folder_is_a_failed_replay_not_a_hang() {
+    let d = tempfile::tempdir().unwrap();
+    let (store, reports) = load_store(&[d.path().to_path_buf()], fixed_now());
+    assert!(reports.is_empty());
+    let h = &store.sources[&SourceKey::service("replay")];
+    assert_eq!(h.status, Status::Failed);
+    assert_eq!(
+        h.error.as_deref(),
+        Some("no files found under the given paths")
+    );
 }

@@ -1,0 +1,155 @@
+//! `cargo bench --bench replay`: loading evidence as `--replay` does. Prints the time and
+//! peak memory to load 1,000,000 CloudTrail events in gzip log files, and 100,000
+//! findings from `get-findings` output. Figures, not assertions: the README quotes them.
+//!
+//! The evidence is written once to `target/bench-evidence/` (generated from the demo's
+//! own record shapes); each load runs in a fresh child process so that its peak memory is
+//! the loader's alone.
+
+use rampart::fixture::fixed_now;
+use rampart::source::demo::{activity, findings};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+const EVENTS: u64 = 1_000_000;
+const EVENTS_PER_FILE: u64 = 5_000;
+const FINDINGS: u64 = 100_000;
+const FINDINGS_PER_FILE: u64 = 100;
+
+fn main() {
+    if let Ok(dir) = std::env::var("RAMPART_BENCH_LOAD") {
+        load(Path::new(&dir));
+        return;
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-evidence");
+    let trail = root.join("cloudtrail");
+    let hub = root.join("securityhub");
+    if !root.join("cloudtrail.done").exists() {
+        write_trail(&trail);
+    }
+    if !root.join("securityhub.done").exists() {
+        write_findings(&hub);
+    }
+    println!("rampart replay benchmark");
+    for (what, dir) in [
+        (
+            format!(
+                "{EVENTS} CloudTrail events in {} gzip log files",
+                EVENTS / EVENTS_PER_FILE
+            ),
+            &trail,
+        ),
+        (
+            format!(
+                "{FINDINGS} findings in {} get-findings pages",
+                FINDINGS / FINDINGS_PER_FILE
+            ),
+            &hub,
+        ),
+    ] {
+        let bytes: u64 = std::fs::read_dir(dir)
+            .unwrap()
+            .filter_map(|e| e.ok()?.metadata().ok())
+            .map(|m| m.len())
+            .sum();
+        let out = std::process::Command::new(std::env::current_exe().unwrap())
+            .env("RAMPART_BENCH_LOAD", dir)
+            .output()
+            .unwrap();
+        print!(
+            "{what} ({:.0} MB on disk): {}",
+            bytes as f64 / 1e6,
+            String::from_utf8_lossy(&out.stdout)
+        );
+    }
+}
+
+/// In the child: load, then print the time and this process's peak memory.
+fn load(dir: &Path) {
+    rampart::allocator::tune();
+    let t = Instant::now();
+    let (store, reports) = rampart::source::replay::load_store(&[dir.to_path_buf()], fixed_now());
+    let took = t.elapsed();
+    // Where the memory goes: the compressed raw records and the search text.
+    let raw: usize = store
+        .events
+        .items()
+        .iter()
+        .map(|e| e.raw.stored_len())
+        .sum::<usize>()
+        + store
+            .findings
+            .items()
+            .iter()
+            .map(|f| f.raw.stored_len())
+            .sum::<usize>();
+    let text: usize = (0..store.events.len() as u32)
+        .map(|i| store.events.search_text(i).len())
+        .chain((0..store.findings.len() as u32).map(|i| store.findings.search_text(i).len()))
+        .sum();
+    let failed = reports.iter().filter(|r| r.failed()).count();
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let kb = |key: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(key))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|kb| kb.parse::<f64>().ok())
+            .unwrap_or(f64::NAN)
+    };
+    let (hwm, rss) = (kb("VmHWM:"), kb("VmRSS:"));
+    println!(
+        "loaded {} events and {} findings in {:.2} s, peak memory {:.0} MB ({:.0} MB held after: raw records {} MB, search text {} MB), {failed} files failed",
+        store.events.len(),
+        store.findings.len(),
+        took.as_secs_f64(),
+        hwm / 1024.0,
+        rss / 1024.0,
+        raw / 1_000_000,
+        text / 1_000_000
+    );
+}
+
+fn gz_file(path: PathBuf, json: &[u8]) {
+    let mut e = flate2::write::GzEncoder::new(
+        std::fs::File::create(path).unwrap(),
+        flate2::Compression::fast(),
+    );
+    e.write_all(json).unwrap();
+    e.finish().unwrap();
+}
+
+fn write_trail(dir: &Path) {
+    std::fs::create_dir_all(dir).unwrap();
+    let now = fixed_now();
+    for f in 0..EVENTS / EVENTS_PER_FILE {
+        let records: Vec<serde_json::Value> = (0..EVENTS_PER_FILE)
+            .map(|i| {
+                let mut v = activity::routine(42, f * EVENTS_PER_FILE + i, now);
+                // Unique ids: the demo's generator repeats its pattern beyond its scale.
+                v["eventID"] = serde_json::json!(format!("bench-{f}-{i}"));
+                v
+            })
+            .collect();
+        let body = serde_json::to_vec(&serde_json::json!({ "Records": records })).unwrap();
+        gz_file(
+            dir.join(format!("111122223333_CloudTrail_us-east-1_{f:05}.json.gz")),
+            &body,
+        );
+    }
+    std::fs::write(dir.with_extension("done"), "").unwrap();
+}
+
+fn write_findings(dir: &Path) {
+    std::fs::create_dir_all(dir).unwrap();
+    let now = fixed_now();
+    for p in 0..FINDINGS / FINDINGS_PER_FILE {
+        let page: Vec<serde_json::Value> = (0..FINDINGS_PER_FILE)
+            .map(|i| findings::asff_value(42, p * FINDINGS_PER_FILE + i, now))
+            .collect();
+        let body = serde_json::to_vec_pretty(&serde_json::json!({ "Findings": page })).unwrap();
+        std::fs::write(dir.join(format!("page-{p:04}.json")), body).unwrap();
+    }
+    std::fs::write(dir.with_extension("done"), "").unwrap();
+}
