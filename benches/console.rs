@@ -147,6 +147,28 @@ fn main() {
         peak_rss_mb()
     );
 
+    // `w` in the console: the hand-off snapshot of everything, written record by record.
+    let dir = std::env::temp_dir().join(format!("rampart-bench-{}", std::process::id()));
+    let path = dir.join("snapshot.json");
+    let t = Instant::now();
+    let bytes = rampart::handoff::write(&path, &app.store, &app.handoff(), fixed_now()).unwrap();
+    let took = t.elapsed();
+    println!(
+        "hand-off snapshot (`w`): {} for {:.0} MB; peak memory after it {:.0} MB",
+        ms(took),
+        bytes as f64 / 1e6,
+        peak_rss_mb()
+    );
+    let t = Instant::now();
+    let (store, _) = rampart::source::replay::load_store(std::slice::from_ref(&path), fixed_now());
+    println!(
+        "replay of that snapshot: {} findings in {}",
+        store.findings.len(),
+        ms(t.elapsed())
+    );
+    drop(store);
+    let _ = std::fs::remove_dir_all(&dir);
+
     binary_figures(None, true);
     binary_figures(Some(scale), false);
 }

@@ -8,6 +8,7 @@
 //! - [`app`]: the event loop: updates, keys and timers in; actions; redraw when dirty.
 //! - [`ui`]: ratatui rendering of borrowed state; themes; the sanitizer for external text.
 //! - [`drill`]: detections over CloudTrail activity (runbooks and game days come later).
+//! - [`notes`] (the operator's notes) and [`handoff`] (snapshots another responder replays).
 //! - [`cli`], [`config`], [`tui`] (terminal guard), [`logging`]: the edges.
 
 pub mod allocator;
@@ -17,8 +18,10 @@ pub mod config;
 pub mod drill;
 pub mod export;
 pub mod fixture;
+pub mod handoff;
 pub mod logging;
 pub mod model;
+pub mod notes;
 pub mod run;
 pub mod source;
 pub mod store;

@@ -90,8 +90,11 @@ pub fn main(cli: Cli) -> ExitCode {
                     "demo"
                 }
                 .into(),
+                state_dir: crate::logging::state_dir(),
+                user: login_name(),
             };
-            let app = App::new(clock.clone(), settings, theme);
+            let mut app = App::new(clock.clone(), settings, theme);
+            load_notes(&mut app);
             let source: Box<dyn Source> = if mode == Mode::Replay {
                 Box::new(ReplaySource::new(cli.options.replay.clone(), clock))
             } else {
@@ -106,6 +109,30 @@ pub fn main(cli: Cli) -> ExitCode {
                     fail(format!("{e}{hint}"), 1)
                 }
             }
+        }
+    }
+}
+
+/// Who signs notes and snapshots: the login name, as `who` would say.
+fn login_name() -> String {
+    ["USER", "LOGNAME"]
+        .iter()
+        .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
+        .unwrap_or_else(|| "operator".into())
+}
+
+/// Reads the operator's notes; an unreadable file is reported and kept (set aside before
+/// the first save), and the console starts anyway.
+fn load_notes(app: &mut App) {
+    let Some(dir) = &app.settings.state_dir else {
+        return;
+    };
+    match crate::notes::Notes::load(&crate::notes::path_in(dir)) {
+        Ok(notes) => app.notes = notes,
+        Err(e) => {
+            tracing::warn!(error = %e, "notes not loaded");
+            app.notes_unreadable = true;
+            app.say(format!("notes not loaded: {e}"));
         }
     }
 }

@@ -341,3 +341,46 @@ fn export_of_a_replay_reports_each_file_and_exits_2_for_a_bad_one() {
         "the good files are still exported"
     );
 }
+
+#[test]
+fn a_note_and_a_snapshot_written_in_the_demo_reopen_elsewhere_with_replay() {
+    use std::os::unix::fs::PermissionsExt;
+    let home = tempfile::tempdir().unwrap();
+    let mut run = PtyRun::start(&["--demo", "--now", NOW], home.path(), (120, 30));
+    run.wait_for_screen("demo ok");
+    run.send("/xz-utils\r");
+    run.send("n");
+    run.send("isolated the host at 12:05");
+    run.send("\r");
+    run.wait_for_screen("note saved");
+    run.send("w");
+    run.wait_for_screen("snapshot written");
+    run.send("q");
+    assert_eq!(run.wait_exit(), 0);
+
+    let state = home.path().join(".local/state/rampart");
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let notes = std::fs::read_to_string(state.join("notes.json")).unwrap();
+    assert!(notes.contains("isolated the host at 12:05"), "{notes}");
+    assert_eq!(mode(&state.join("notes.json")), 0o600);
+    let snapshots: Vec<_> = std::fs::read_dir(state.join("snapshots"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(snapshots.len(), 1, "{snapshots:?}");
+    assert_eq!(mode(&snapshots[0]), 0o600);
+
+    // Another responder's machine: a fresh home, the snapshot file, --replay.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let mut again = PtyRun::start(
+        &["--replay", snapshots[0].to_str().unwrap(), "--now", NOW],
+        elsewhere.path(),
+        (120, 30),
+    );
+    again.wait_for_screen("snapshot by operator");
+    again.wait_for_screen("/xz-utils");
+    again.send("\r");
+    again.wait_for_screen("isolated the host at 12:05");
+    again.send("q");
+    assert_eq!(again.wait_exit(), 0);
+}

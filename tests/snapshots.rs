@@ -93,3 +93,20 @@ fn sorted_by_account_reversed() {
     app.update(Action::SortReverse);
     insta::assert_snapshot!("findings_by_account_reversed_80x24", draw(&mut app));
 }
+
+/// A note being typed (status line), then the saved note at the top of the detail view.
+#[test]
+fn a_note_in_the_prompt_and_on_the_detail() {
+    let mut app = app((80, 24));
+    app.settings.user = "alice".into();
+    app.update(Action::Open);
+    app.update(Action::NoteStart);
+    for c in "paged payments on-call; key AKIA… disabled 12:10Z".chars() {
+        app.update(Action::FilterChar(c));
+    }
+    insta::assert_snapshot!("note_prompt_80x24", draw(&mut app));
+    app.update(Action::FilterAccept);
+    app.requests.clear();
+    app.flash = None;
+    insta::assert_snapshot!("finding_detail_with_note_80x24", draw(&mut app));
+}

@@ -4,7 +4,7 @@
 //! marks the screen dirty when something visible changed (the minute, an expiring
 //! message), so an idle console neither burns CPU nor sends bytes over SSH.
 
-use super::{keys, App};
+use super::{keys, App, Request};
 use crate::source::{Command, Update};
 use crate::ui;
 use crossterm::event::Event;
@@ -93,8 +93,20 @@ where
             event = input.next() => match event {
                 Some(Ok(event)) => {
                     stats.events += 1;
-                    if let Some(action) = keys::action_for(&event, app.editing_filter) {
+                    let typing = app.editing_filter || app.prompt.is_some();
+                    if let Some(action) = keys::action_for(&event, typing) {
                         app.update(action);
+                        let requests = std::mem::take(&mut app.requests);
+                        if requests.iter().any(|r| matches!(r, Request::Snapshot(_))) {
+                            // Writing 100,000 findings takes a second or two: say so first.
+                            app.say("writing snapshot…");
+                            app.refresh_view();
+                            terminal.draw(|frame| ui::render(frame, app))?;
+                            stats.frames += 1;
+                        }
+                        for request in requests {
+                            super::effects::perform(app, request);
+                        }
                         dirty = true;
                     }
                 }

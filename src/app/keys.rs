@@ -22,13 +22,20 @@ pub const BINDINGS: &[(&str, &str)] = &[
     ("Esc", "close the detail or help; clear the filter"),
     ("s / S", "cycle the sort column / reverse the sort"),
     ("Enter", "detail view: fields, resources, raw JSON"),
+    ("n", "note on the row, saved at once"),
+    (
+        "w / :snapshot [PATH]",
+        "hand-off snapshot: data, view, notes",
+    ),
+    (":", "command: snapshot, note, a pane name, quit"),
     ("r", "ask the sources to poll now"),
     ("?", "this help"),
     ("q / Ctrl-C", "quit"),
     ("mouse", "wheel scrolls, click a tab (never required)"),
 ];
 
-/// Maps one terminal event to an action. `editing` is true while typing a filter.
+/// Maps one terminal event to an action. `editing` is true while typing a filter, a
+/// command or a note.
 pub fn action_for(event: &Event, editing: bool) -> Option<Action> {
     match event {
         Event::Key(key) if key.kind != KeyEventKind::Release => key_action(key, editing),
@@ -83,6 +90,9 @@ fn key_action(key: &KeyEvent, editing: bool) -> Option<Action> {
         KeyCode::Esc => Action::Back,
         KeyCode::Char('?') => Action::ToggleHelp,
         KeyCode::Char('r') => Action::Refresh,
+        KeyCode::Char('n') => Action::NoteStart,
+        KeyCode::Char('w') => Action::Snapshot,
+        KeyCode::Char(':') => Action::CommandStart,
         _ => return None,
     };
     Some(action)

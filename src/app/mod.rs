@@ -5,16 +5,22 @@
 //! and the renderer reads the state by shared reference. Nothing here draws or does I/O,
 //! so every behaviour is testable with plain values.
 
+pub mod effects;
 pub mod event_loop;
 pub mod keys;
 
+use crate::handoff::{DetailState, Handoff, PaneState, ViewState};
 use crate::model::age::TimeDisplay;
 use crate::model::{Clock, Thresholds};
+use crate::notes::Notes;
 use crate::source::Update;
 use crate::store::query::View;
 use crate::store::sort::{self, CredentialSort, EventSort, ExposureSort, FindingSort};
+use crate::store::table::Keyed;
 use crate::store::{Changed, Store};
 use crate::ui::theme::Theme;
+use std::collections::HashMap;
+use std::path::PathBuf;
 use std::time::Instant;
 
 /// The panes, in tab order. `0` is kept for the overview a later version adds.
@@ -50,6 +56,20 @@ impl Tab {
             Tab::Exposures => "Public access",
             Tab::Activity => "Drills",
         }
+    }
+
+    /// The pane's name in notes and snapshots (the export's dataset names).
+    pub fn id(self) -> &'static str {
+        match self {
+            Tab::Findings => "findings",
+            Tab::Credentials => "credentials",
+            Tab::Exposures => "exposures",
+            Tab::Activity => "events",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Tab> {
+        Tab::ALL.into_iter().find(|t| t.id() == id)
     }
 
     fn index(self) -> usize {
@@ -144,6 +164,12 @@ pub enum Action {
     FilterAccept,
     FilterCancel,
     ClearFilter,
+    /// `:` command line.
+    CommandStart,
+    /// `n`: write a note on the selected row.
+    NoteStart,
+    /// `w`: write a hand-off snapshot.
+    Snapshot,
     Open,
     Back,
     ToggleHelp,
@@ -164,6 +190,17 @@ pub enum DetailTarget {
     Event(u32),
 }
 
+impl DetailTarget {
+    pub fn pane_and_row(self) -> (Tab, u32) {
+        match self {
+            DetailTarget::Finding(r) => (Tab::Findings, r),
+            DetailTarget::Credential(r) => (Tab::Credentials, r),
+            DetailTarget::Exposure(r) => (Tab::Exposures, r),
+            DetailTarget::Event(r) => (Tab::Activity, r),
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Detail {
     pub target: DetailTarget,
@@ -178,6 +215,10 @@ pub struct Settings {
     pub thresholds: Thresholds,
     /// Shown in the header: `demo`, `replay`, `live`.
     pub mode_label: String,
+    /// Where notes and snapshots go; `None` keeps notes in memory only.
+    pub state_dir: Option<PathBuf>,
+    /// Signs notes and snapshots.
+    pub user: String,
 }
 
 impl Default for Settings {
@@ -186,6 +227,8 @@ impl Default for Settings {
             time: TimeDisplay::Utc,
             thresholds: Thresholds::default(),
             mode_label: "demo".into(),
+            state_dir: None,
+            user: "operator".into(),
         }
     }
 }
@@ -195,6 +238,33 @@ impl Default for Settings {
 pub struct Flash {
     pub text: String,
     pub at: Instant,
+}
+
+/// A line of input in the status line: a `:` command or a note.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prompt {
+    pub kind: PromptKind,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PromptKind {
+    Command,
+    Note { pane: Tab, key: String },
+}
+
+/// Work with files that an action asks for; the loop hands it to [`effects`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Request {
+    SaveNotes,
+    Snapshot(Option<PathBuf>),
+}
+
+/// What a replayed snapshot asked to show, applied as the rows become visible.
+#[derive(Debug, Default)]
+struct Restore {
+    select: HashMap<Tab, String>,
+    detail: Option<(Tab, String, usize)>,
 }
 
 pub struct App {
@@ -219,6 +289,12 @@ pub struct App {
     pub size: (u16, u16),
     /// Asked of the sources by `r`; the loop forwards it.
     pub refresh_requested: bool,
+    pub notes: Notes,
+    /// The notes file could not be read: it is set aside before the first save.
+    pub notes_unreadable: bool,
+    pub prompt: Option<Prompt>,
+    pub requests: Vec<Request>,
+    restore: Restore,
 }
 
 impl App {
@@ -241,11 +317,148 @@ impl App {
             should_quit: false,
             size: (80, 24),
             refresh_requested: false,
+            notes: Notes::default(),
+            notes_unreadable: false,
+            prompt: None,
+            requests: Vec::new(),
+            restore: Restore::default(),
         }
     }
 
     pub fn apply(&mut self, update: Update) -> Changed {
-        self.store.apply(update)
+        match update {
+            Update::Handoff(h) => {
+                self.restore_from(*h);
+                Changed {
+                    findings: true,
+                    ..Changed::default()
+                }
+            }
+            update => self.store.apply(update),
+        }
+    }
+
+    /// The key of a row of a pane's table.
+    pub fn row_key(&self, tab: Tab, row: u32) -> Option<String> {
+        match tab {
+            Tab::Findings => self.store.findings.get(row).map(Keyed::key),
+            Tab::Credentials => self.store.credentials.get(row).map(Keyed::key),
+            Tab::Exposures => self.store.exposures.get(row).map(Keyed::key),
+            Tab::Activity => self.store.events.get(row).map(Keyed::key),
+        }
+    }
+
+    fn row_of(&self, tab: Tab, key: &str) -> Option<u32> {
+        match tab {
+            Tab::Findings => self.store.findings.position(key),
+            Tab::Credentials => self.store.credentials.position(key),
+            Tab::Exposures => self.store.exposures.position(key),
+            Tab::Activity => self.store.events.position(key),
+        }
+    }
+
+    /// What the operator is looking at, with their notes: the snapshot's hand-off part.
+    pub fn handoff(&self) -> Handoff {
+        let panes = Tab::ALL
+            .iter()
+            .map(|&tab| {
+                let v = self.view(tab);
+                let state = PaneState {
+                    filter: v.filter_text.clone(),
+                    sort: tab
+                        .sort_names()
+                        .get(v.sort_column)
+                        .copied()
+                        .unwrap_or_default()
+                        .to_string(),
+                    reversed: v.reversed,
+                    selected: v.selected_row().and_then(|r| self.row_key(tab, r)),
+                };
+                (tab.id().to_string(), state)
+            })
+            .collect();
+        let detail = self.detail.as_ref().and_then(|d| {
+            let (tab, row) = d.target.pane_and_row();
+            Some(DetailState {
+                pane: tab.id().to_string(),
+                key: self.row_key(tab, row)?,
+                scroll: d.scroll,
+            })
+        });
+        Handoff {
+            written_at: self.clock.now(),
+            written_by: self.settings.user.clone(),
+            source: self.settings.mode_label.clone(),
+            view: ViewState {
+                pane: self.tab.id().to_string(),
+                panes,
+                detail,
+            },
+            notes: self.notes.iter().cloned().collect(),
+        }
+    }
+
+    /// Shows what a snapshot's author saw: pane, filters, sorts, selections, the open
+    /// detail, and their notes (merged with ours; the newer note of a row wins).
+    fn restore_from(&mut self, h: Handoff) {
+        for (id, state) in &h.view.panes {
+            let Some(tab) = Tab::from_id(id) else {
+                continue;
+            };
+            let v = self.view_mut(tab);
+            v.set_filter(&state.filter);
+            if let Some(col) = tab.sort_names().iter().position(|n| *n == state.sort) {
+                v.sort_column = col;
+            }
+            v.reversed = state.reversed;
+            if let Some(key) = &state.selected {
+                self.restore.select.insert(tab, key.clone());
+            }
+        }
+        if let Some(tab) = Tab::from_id(&h.view.pane) {
+            self.tab = tab;
+        }
+        self.detail = None;
+        self.restore.detail = h.view.detail.and_then(|d| {
+            let tab = Tab::from_id(&d.pane)?;
+            self.restore.select.insert(tab, d.key.clone());
+            Some((tab, d.key, d.scroll))
+        });
+        let notes = self.notes.merge(h.notes);
+        let when = self.settings.time.format(h.written_at);
+        self.say(format!(
+            "snapshot by {} at {when} ({}): view restored, {notes} notes",
+            h.written_by, h.source
+        ));
+    }
+
+    /// Selects the rows (and opens the detail) a snapshot asked for, once the current
+    /// pane's view has them.
+    fn apply_restore(&mut self) {
+        let tab = self.tab;
+        let Some(key) = self.restore.select.get(&tab).cloned() else {
+            return;
+        };
+        let Some(row) = self.row_of(tab, &key) else {
+            return;
+        };
+        let Some(at) = self.view(tab).rows.iter().position(|r| *r == row) else {
+            // Filtered out: nothing to select, and no reason to keep trying.
+            self.restore.select.remove(&tab);
+            return;
+        };
+        self.restore.select.remove(&tab);
+        self.view_mut(tab).selected = at;
+        if let Some((dtab, dkey, scroll)) = self.restore.detail.take() {
+            if dtab == tab && dkey == key && self.detail.is_none() {
+                self.open_detail();
+                if let Some(d) = &mut self.detail {
+                    d.scroll = scroll;
+                }
+            } else {
+                self.restore.detail = Some((dtab, dkey, scroll));
+            }
+        }
     }
 
     pub fn view(&self, tab: Tab) -> &View {
@@ -291,6 +504,7 @@ impl App {
                 self.events.refresh(&store.events, &cmp);
             }
         }
+        self.apply_restore();
         let height = crate::ui::layout::table_rows(self.size, self.filter_line_shown());
         let tab = self.tab;
         self.view_mut(tab).scroll_into_view(height);
@@ -329,6 +543,31 @@ impl App {
 
     /// Changes the state for one action.
     pub fn update(&mut self, action: Action) {
+        if self.prompt.is_some() {
+            self.update_prompt(action);
+            return;
+        }
+        match action {
+            Action::CommandStart => {
+                self.help = false;
+                self.prompt = Some(Prompt {
+                    kind: PromptKind::Command,
+                    text: String::new(),
+                });
+                return;
+            }
+            Action::NoteStart => {
+                self.help = false;
+                self.start_note();
+                return;
+            }
+            Action::Snapshot => {
+                self.help = false;
+                self.requests.push(Request::Snapshot(None));
+                return;
+            }
+            _ => {}
+        }
         if self.help && !matches!(action, Action::Quit | Action::Resize(..)) {
             // Any key closes the help overlay; `?` toggles it.
             self.help = false;
@@ -436,6 +675,102 @@ impl App {
                 }
             }
             Action::Resize(w, h) => self.size = (w, h),
+            // Handled before the pane sees the action.
+            Action::CommandStart | Action::NoteStart | Action::Snapshot => {}
+        }
+    }
+
+    /// The row a note would be about: the open detail's, else the selected one.
+    fn current_row(&self) -> Option<(Tab, u32)> {
+        match &self.detail {
+            Some(d) => Some(d.target.pane_and_row()),
+            None => Some((self.tab, self.view(self.tab).selected_row()?)),
+        }
+    }
+
+    fn start_note(&mut self) {
+        let Some((pane, key)) = self
+            .current_row()
+            .and_then(|(tab, row)| Some((tab, self.row_key(tab, row)?)))
+        else {
+            self.say("no row selected to write a note on");
+            return;
+        };
+        let text = self
+            .notes
+            .get(pane.id(), &key)
+            .map(|n| n.text.clone())
+            .unwrap_or_default();
+        self.prompt = Some(Prompt {
+            kind: PromptKind::Note { pane, key },
+            text,
+        });
+    }
+
+    /// The note of the row on screen, if any.
+    pub fn note_for(&self, tab: Tab, row: u32) -> Option<&crate::notes::Note> {
+        self.notes.get(tab.id(), &self.row_key(tab, row)?)
+    }
+
+    fn update_prompt(&mut self, action: Action) {
+        let Some(prompt) = &mut self.prompt else {
+            return;
+        };
+        match action {
+            Action::FilterChar(c) if prompt.text.chars().count() < crate::notes::MAX_CHARS => {
+                prompt.text.push(c);
+            }
+            Action::FilterBackspace => {
+                prompt.text.pop();
+            }
+            Action::FilterCancel => self.prompt = None,
+            Action::FilterAccept => {
+                if let Some(prompt) = self.prompt.take() {
+                    self.accept_prompt(prompt);
+                }
+            }
+            Action::Quit => self.should_quit = true,
+            Action::Resize(w, h) => self.size = (w, h),
+            _ => {}
+        }
+    }
+
+    fn accept_prompt(&mut self, prompt: Prompt) {
+        match prompt.kind {
+            PromptKind::Note { pane, key } => {
+                let now = self.clock.now();
+                let user = self.settings.user.clone();
+                self.notes.set(pane.id(), &key, &prompt.text, &user, now);
+                self.requests.push(Request::SaveNotes);
+            }
+            PromptKind::Command => self.run_command(prompt.text.trim()),
+        }
+    }
+
+    /// The `:` commands. The full command mode (completion, saved views) builds on this.
+    fn run_command(&mut self, line: &str) {
+        let (word, rest) = line.split_once(' ').unwrap_or((line, ""));
+        let rest = rest.trim();
+        let show = |app: &mut App, tab: Tab| {
+            app.detail = None;
+            app.tab = tab;
+        };
+        match word {
+            "" => {}
+            "snapshot" | "w" | "write" => self
+                .requests
+                .push(Request::Snapshot((!rest.is_empty()).then(|| PathBuf::from(rest)))),
+            "note" => self.start_note(),
+            "q" | "quit" => self.should_quit = true,
+            "help" => self.help = true,
+            "findings" => show(self, Tab::Findings),
+            "credentials" => show(self, Tab::Credentials),
+            "public" | "exposures" => show(self, Tab::Exposures),
+            "drills" | "events" => show(self, Tab::Activity),
+            other => self.say(format!(
+                "unknown command `{}`: try snapshot [PATH], note, findings, credentials, public, drills, help, quit",
+                crate::ui::sanitize::clean(other)
+            )),
         }
     }
 

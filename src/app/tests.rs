@@ -148,3 +148,194 @@ fn clicking_a_tab_label_opens_it() {
     app.update(Action::ClickTabBar(start + 1));
     assert_eq!(app.tab, tab);
 }
+
+fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        app.update(Action::FilterChar(c));
+    }
+}
+
+fn perform_requests(app: &mut App) {
+    for r in std::mem::take(&mut app.requests) {
+        effects::perform(app, r);
+    }
+}
+
+#[test]
+fn a_note_on_the_selected_row_is_saved_at_once_and_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app_with(10);
+    app.settings.state_dir = Some(dir.path().join("state"));
+    app.settings.user = "alice".into();
+    app.update(Action::Down);
+    let row = app.findings.selected_row().unwrap();
+    app.update(Action::NoteStart);
+    assert!(app.prompt.is_some());
+    type_text(&mut app, "q: called the owner");
+    assert!(!app.should_quit, "typing into a note is not a key binding");
+    app.update(Action::FilterAccept);
+    assert_eq!(app.prompt, None);
+    assert_eq!(app.requests, vec![Request::SaveNotes]);
+    perform_requests(&mut app);
+    let note = app.note_for(Tab::Findings, row).unwrap();
+    assert_eq!(
+        (note.text.as_str(), note.author.as_str()),
+        ("q: called the owner", "alice")
+    );
+    let saved = crate::notes::Notes::load(&dir.path().join("state/notes.json")).unwrap();
+    assert_eq!(saved, app.notes, "on disk as soon as Enter is pressed");
+    // Editing starts from the note; Esc leaves it as it was; empty text removes it.
+    app.update(Action::Open);
+    app.update(Action::NoteStart);
+    assert_eq!(app.prompt.as_ref().unwrap().text, "q: called the owner");
+    app.update(Action::FilterBackspace);
+    app.update(Action::FilterCancel);
+    assert_eq!(
+        app.note_for(Tab::Findings, row).unwrap().text,
+        "q: called the owner"
+    );
+    app.update(Action::NoteStart);
+    for _ in 0..40 {
+        app.update(Action::FilterBackspace);
+    }
+    app.update(Action::FilterAccept);
+    perform_requests(&mut app);
+    assert!(app.note_for(Tab::Findings, row).is_none());
+    assert!(
+        crate::notes::Notes::load(&dir.path().join("state/notes.json"))
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[test]
+fn an_unreadable_notes_file_is_set_aside_not_overwritten() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("notes.json");
+    std::fs::write(&path, "{ hand-edited, broken").unwrap();
+    let mut app = app_with(3);
+    app.settings.state_dir = Some(dir.path().to_path_buf());
+    app.notes_unreadable = true;
+    app.update(Action::NoteStart);
+    type_text(&mut app, "new");
+    app.update(Action::FilterAccept);
+    perform_requests(&mut app);
+    let flash = &app.flash.as_ref().unwrap().text;
+    assert!(flash.contains("unreadable old file is kept as"), "{flash}");
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    let aside = names.iter().find(|n| n.contains("unreadable")).unwrap();
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join(aside)).unwrap(),
+        "{ hand-edited, broken"
+    );
+    assert_eq!(crate::notes::Notes::load(&path).unwrap().len(), 1);
+}
+
+#[test]
+fn command_mode_runs_commands_and_names_an_unknown_one() {
+    let mut app = app_with(5);
+    app.update(Action::CommandStart);
+    type_text(&mut app, "drills");
+    app.update(Action::FilterAccept);
+    assert_eq!(app.tab, Tab::Activity);
+    app.update(Action::CommandStart);
+    type_text(&mut app, "snapshot /tmp/x y.json");
+    app.update(Action::FilterAccept);
+    assert_eq!(
+        app.requests,
+        vec![Request::Snapshot(Some("/tmp/x y.json".into()))]
+    );
+    app.requests.clear();
+    app.update(Action::Snapshot);
+    assert_eq!(app.requests, vec![Request::Snapshot(None)]);
+    app.requests.clear();
+    app.update(Action::CommandStart);
+    type_text(&mut app, "frobnicate now");
+    app.update(Action::FilterAccept);
+    let flash = &app.flash.as_ref().unwrap().text;
+    assert!(flash.contains("unknown command `frobnicate`"), "{flash}");
+    app.update(Action::CommandStart);
+    type_text(&mut app, "quit");
+    app.update(Action::FilterCancel);
+    assert!(!app.should_quit, "Esc cancels the command");
+    app.update(Action::CommandStart);
+    type_text(&mut app, "q");
+    app.update(Action::FilterAccept);
+    assert!(app.should_quit);
+}
+
+#[test]
+fn without_a_state_directory_a_snapshot_asks_for_a_path() {
+    let mut app = app_with(3);
+    app.update(Action::Snapshot);
+    perform_requests(&mut app);
+    assert!(app.flash.as_ref().unwrap().text.contains("give a path"));
+}
+
+#[test]
+fn a_replayed_snapshot_shows_what_its_author_saw() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut first = app_with(40);
+    first.settings.state_dir = Some(dir.path().to_path_buf());
+    first.settings.user = "alice".into();
+    // Filter, reverse the sort, select a row further down, note it, open it.
+    first.update(Action::FilterStart);
+    type_text(&mut first, "probe");
+    first.update(Action::FilterAccept);
+    first.update(Action::SortNext);
+    first.update(Action::SortReverse);
+    first.refresh_view();
+    for _ in 0..5 {
+        first.update(Action::Down);
+    }
+    let row = first.findings.selected_row().unwrap();
+    let key = first.row_key(Tab::Findings, row).unwrap();
+    first.update(Action::NoteStart);
+    type_text(&mut first, "escalated to payments on-call");
+    first.update(Action::FilterAccept);
+    first.update(Action::Open);
+    first.update(Action::Down);
+    first.update(Action::ShowTab(Tab::Credentials));
+    first.update(Action::ShowTab(Tab::Findings));
+    first.update(Action::Open);
+    first.update(Action::Down);
+    first.update(Action::Down);
+    first.update(Action::CommandStart);
+    let path = dir.path().join("handoff.json");
+    type_text(&mut first, &format!("snapshot {}", path.display()));
+    first.update(Action::FilterAccept);
+    perform_requests(&mut first);
+    assert!(path.exists(), "{:?}", first.flash);
+
+    // Another responder, another machine: replay the file into a fresh console.
+    let mut second = App::new(first.clock.clone(), Settings::default(), Theme::default());
+    second.update(Action::Resize(80, 24));
+    crate::source::replay::load(std::slice::from_ref(&path), first.clock.now(), |u| {
+        second.apply(u);
+        true
+    });
+    second.refresh_view();
+    assert_eq!(second.tab, Tab::Findings);
+    assert_eq!(second.findings.filter_text, "probe");
+    assert_eq!(
+        (second.findings.sort_column, second.findings.reversed),
+        (first.findings.sort_column, true)
+    );
+    let selected = second.findings.selected_row().unwrap();
+    assert_eq!(second.row_key(Tab::Findings, selected).unwrap(), key);
+    let detail = second
+        .detail
+        .as_ref()
+        .expect("the open detail is open again");
+    assert_eq!(detail.target, DetailTarget::Finding(selected));
+    assert_eq!(detail.scroll, 2);
+    let note = second.note_for(Tab::Findings, selected).unwrap();
+    assert_eq!(note.text, "escalated to payments on-call");
+    assert_eq!(note.author, "alice");
+    let flash = &second.flash.as_ref().unwrap().text;
+    assert!(flash.contains("snapshot by alice"), "{flash}");
+    assert_eq!(second.store.findings.len(), first.store.findings.len());
+}

@@ -1,7 +1,7 @@
 //! The JSON export, schema version 1.
 
 use super::SCHEMA_VERSION;
-use crate::model::{ComplianceResult, CredentialRecord, Exposure, Finding, TrailEvent};
+use crate::model::{ComplianceResult, CredentialRecord, Exposure, Finding, RawRecord, TrailEvent};
 use crate::store::Store;
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{json, Map, Value};
@@ -16,6 +16,15 @@ fn opt_time(t: Option<DateTime<Utc>>) -> Value {
 }
 
 pub fn finding(f: &Finding) -> Value {
+    with_raw_value(finding_fields(f), &f.raw)
+}
+
+fn with_raw_value(mut fields: Map<String, Value>, raw: &RawRecord) -> Value {
+    fields.insert("raw".into(), raw.to_value());
+    Value::Object(fields)
+}
+
+fn finding_fields(f: &Finding) -> Map<String, Value> {
     let resources: Vec<Value> = f
         .resources
         .iter()
@@ -24,7 +33,7 @@ pub fn finding(f: &Finding) -> Value {
             json!({"type": r.kind, "id": r.id, "region": r.region, "partition": r.partition, "tags": tags})
         })
         .collect();
-    json!({
+    let Value::Object(fields) = json!({
         "id": f.id,
         "product_arn": f.product_arn,
         "product": f.product,
@@ -40,8 +49,10 @@ pub fn finding(f: &Finding) -> Value {
         "control_id": f.control_id,
         "first_observed_at": opt_time(f.first_observed_at),
         "updated_at": time(f.updated_at),
-        "raw": f.raw.to_value(),
-    })
+    }) else {
+        unreachable!("json! of an object literal is an object")
+    };
+    fields
 }
 
 pub fn credential(r: &CredentialRecord) -> Value {
@@ -102,7 +113,11 @@ pub fn compliance(c: &ComplianceResult) -> Value {
 }
 
 pub fn event(e: &TrailEvent) -> Value {
-    json!({
+    with_raw_value(event_fields(e), &e.raw)
+}
+
+fn event_fields(e: &TrailEvent) -> Map<String, Value> {
+    let Value::Object(fields) = json!({
         "event_id": e.event_id,
         "event_time": time(e.event_time),
         "event_name": e.event_name,
@@ -113,24 +128,61 @@ pub fn event(e: &TrailEvent) -> Value {
         "source_ip": e.source_ip,
         "error_code": e.error_code,
         "detections": e.detections,
-        "raw": e.raw.to_value(),
-    })
+    }) else {
+        unreachable!("json! of an object literal is an object")
+    };
+    fields
+}
+
+/// Writes `fields` plus `"raw"`, the record's own bytes copied as they are kept: no tree
+/// is built for the largest part of each row.
+fn write_with_raw(
+    w: &mut (impl std::io::Write + ?Sized),
+    fields: Map<String, Value>,
+    raw: &RawRecord,
+) -> std::io::Result<()> {
+    let mut head = serde_json::to_vec(&Value::Object(fields))?;
+    head.pop(); // the closing brace
+    w.write_all(&head)?;
+    w.write_all(b",\"raw\":")?;
+    let bytes = raw.bytes();
+    w.write_all(if bytes.is_empty() { b"null" } else { &bytes })?;
+    w.write_all(b"}")
 }
 
 /// The whole store as the export document. Arrays are sorted by their keys so that two
 /// exports of the same data are byte-identical apart from `generated_at` and `sources`.
-pub fn document(store: &Store, generated_at: DateTime<Utc>) -> Value {
+/// Every dataset's records in the contract's stable order.
+struct Ordered<'a> {
+    findings: Vec<&'a Finding>,
+    credentials: Vec<&'a CredentialRecord>,
+    exposures: Vec<&'a Exposure>,
+    compliance: Vec<&'a ComplianceResult>,
+    events: Vec<&'a TrailEvent>,
+}
+
+fn ordered(store: &Store) -> Ordered<'_> {
     let mut findings: Vec<&Finding> = store.findings.items().iter().collect();
     findings.sort_by(|a, b| (&a.id, &a.product_arn).cmp(&(&b.id, &b.product_arn)));
-    let mut creds: Vec<&CredentialRecord> = store.credentials.items().iter().collect();
-    creds.sort_by(|a, b| (&a.account_id, &a.user).cmp(&(&b.account_id, &b.user)));
+    let mut credentials: Vec<&CredentialRecord> = store.credentials.items().iter().collect();
+    credentials.sort_by(|a, b| (&a.account_id, &a.user).cmp(&(&b.account_id, &b.user)));
     let mut exposures: Vec<&Exposure> = store.exposures.items().iter().collect();
     exposures.sort_by(|a, b| a.id.cmp(&b.id));
     let mut compliance: Vec<&ComplianceResult> = store.compliance.items().iter().collect();
     compliance.sort_by_key(|c| c.key());
     let mut events: Vec<&TrailEvent> = store.events.items().iter().collect();
     events.sort_by(|a, b| (a.event_time, &a.event_id).cmp(&(b.event_time, &b.event_id)));
-    let sources: Vec<Value> = store
+    Ordered {
+        findings,
+        credentials,
+        exposures,
+        compliance,
+        events,
+    }
+}
+
+fn sources(store: &Store) -> Vec<Value> {
+    store
         .sources
         .iter()
         .map(|(k, h)| {
@@ -145,17 +197,73 @@ pub fn document(store: &Store, generated_at: DateTime<Utc>) -> Value {
                 "records": h.records,
             })
         })
-        .collect();
+        .collect()
+}
+
+pub fn document(store: &Store, generated_at: DateTime<Utc>) -> Value {
+    let o = ordered(store);
     json!({
         "schema_version": SCHEMA_VERSION,
         "generated_at": time(generated_at),
-        "findings": findings.into_iter().map(finding).collect::<Vec<_>>(),
-        "credentials": creds.into_iter().map(credential).collect::<Vec<_>>(),
-        "exposures": exposures.into_iter().map(exposure).collect::<Vec<_>>(),
-        "compliance": compliance.into_iter().map(self::compliance).collect::<Vec<_>>(),
-        "events": events.into_iter().map(event).collect::<Vec<_>>(),
-        "sources": sources,
+        "findings": o.findings.into_iter().map(finding).collect::<Vec<_>>(),
+        "credentials": o.credentials.into_iter().map(credential).collect::<Vec<_>>(),
+        "exposures": o.exposures.into_iter().map(exposure).collect::<Vec<_>>(),
+        "compliance": o.compliance.into_iter().map(self::compliance).collect::<Vec<_>>(),
+        "events": o.events.into_iter().map(event).collect::<Vec<_>>(),
+        "sources": sources(store),
     })
+}
+
+/// The same document written record by record, one record per line, with `extra`
+/// top-level members after the datasets: the whole tree of 100,000 findings with their
+/// raw records never exists at once (a hand-off snapshot from a running console).
+pub fn write_document(
+    store: &Store,
+    generated_at: DateTime<Utc>,
+    extra: &[(&str, Value)],
+    w: &mut (impl std::io::Write + ?Sized),
+) -> std::io::Result<()> {
+    fn list<W: std::io::Write + ?Sized, T>(
+        w: &mut W,
+        name: &str,
+        rows: Vec<T>,
+        write_row: impl Fn(&mut W, T) -> std::io::Result<()>,
+    ) -> std::io::Result<()> {
+        write!(w, ",\n\"{name}\": [")?;
+        for (i, row) in rows.into_iter().enumerate() {
+            w.write_all(if i == 0 { b"\n" } else { b",\n" })?;
+            write_row(w, row)?;
+        }
+        w.write_all(b"\n]")
+    }
+    fn value<W: std::io::Write + ?Sized>(w: &mut W, v: Value) -> std::io::Result<()> {
+        Ok(serde_json::to_writer(w, &v)?)
+    }
+    let o = ordered(store);
+    write!(
+        w,
+        "{{\"schema_version\": {SCHEMA_VERSION},\n\"generated_at\": \"{}\"",
+        time(generated_at)
+    )?;
+    list(w, "findings", o.findings, |w, f| {
+        write_with_raw(w, finding_fields(f), &f.raw)
+    })?;
+    list(w, "credentials", o.credentials, |w, c| {
+        value(w, credential(c))
+    })?;
+    list(w, "exposures", o.exposures, |w, e| value(w, exposure(e)))?;
+    list(w, "compliance", o.compliance, |w, c| {
+        value(w, compliance(c))
+    })?;
+    list(w, "events", o.events, |w, e| {
+        write_with_raw(w, event_fields(e), &e.raw)
+    })?;
+    list(w, "sources", sources(store), value)?;
+    for (name, value) in extra {
+        write!(w, ",\n{}: ", Value::from(*name))?;
+        serde_json::to_writer_pretty(&mut *w, value)?;
+    }
+    w.write_all(b"\n}\n")
 }
 
 pub fn to_bytes(store: &Store, generated_at: DateTime<Utc>) -> Vec<u8> {

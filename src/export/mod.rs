@@ -44,16 +44,20 @@ pub fn run_replay(args: &ExportArgs, paths: &[std::path::PathBuf], clock: &Clock
 
 /// Writes the store where `args` says and returns the contract's exit status.
 pub fn write_store(store: &Store, args: &ExportArgs, clock: &Clock) -> ExitCode {
-    let bytes = match args.format {
-        ExportFormat::Json => json::to_bytes(store, clock.now()),
-        ExportFormat::Csv => csv_out::findings(store),
+    // Record by record: the document of 100,000 findings never exists whole in memory.
+    let write = |w: &mut dyn Write| match args.format {
+        ExportFormat::Json => json::write_document(store, clock.now(), &[], w),
+        ExportFormat::Csv => w.write_all(&csv_out::findings(store)),
     };
     let written = match &args.output {
-        Some(path) => write_private_atomic(path, &bytes)
+        Some(path) => write_private_atomic_with(path, write)
             .map_err(|e| format!("cannot write {}: {e}", path.display())),
-        None => std::io::stdout()
-            .write_all(&bytes)
-            .map_err(|e| format!("cannot write to standard output: {e}")),
+        None => {
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+            write(&mut out)
+                .and_then(|()| out.flush())
+                .map_err(|e| format!("cannot write to standard output: {e}"))
+        }
     };
     if let Err(e) = written {
         eprintln!("rampart: {e}");
@@ -73,6 +77,14 @@ pub fn write_store(store: &Store, args: &ExportArgs, clock: &Clock) -> ExitCode 
 /// Writes `bytes` to `path` through a temporary file in the same directory (0600, fsync,
 /// rename), so a reader sees the old file or the new one, never half of one.
 pub fn write_private_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_private_atomic_with(path, |w| w.write_all(bytes))
+}
+
+/// [`write_private_atomic`] with the content written by `fill` through a buffer.
+pub fn write_private_atomic_with(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -90,8 +102,9 @@ pub fn write_private_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
             use std::os::unix::fs::OpenOptionsExt;
             opts.mode(0o600);
         }
-        let mut file = opts.open(&tmp)?;
-        file.write_all(bytes)?;
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, opts.open(&tmp)?);
+        fill(&mut out)?;
+        let file = out.into_inner().map_err(|e| e.into_error())?;
         file.sync_all()?;
         std::fs::rename(&tmp, path)
     })();

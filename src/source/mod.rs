@@ -107,6 +107,8 @@ pub enum Update {
     Compliance(Vec<ComplianceResult>),
     Events(Vec<TrailEvent>),
     Health(SourceKey, SourceHealth),
+    /// A replayed hand-off snapshot: what its author was looking at, and their notes.
+    Handoff(Box<crate::handoff::Handoff>),
 }
 
 /// What the UI asks of sources.

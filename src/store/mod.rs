@@ -191,6 +191,8 @@ impl Store {
                 changed.sources = self.sources.get(&key) != Some(&merged);
                 self.sources.insert(key, merged);
             }
+            // The view and notes of a snapshot are the UI's, not data: the app takes them.
+            Update::Handoff(_) => {}
         }
         changed
     }

@@ -2,7 +2,7 @@
 
 use super::layout::{self, BRAND};
 use super::sanitize::{clean, truncate_to_width};
-use crate::app::{App, Tab};
+use crate::app::{App, Prompt, PromptKind, Tab};
 use crate::model::Severity;
 use crate::source::Status;
 use crate::store::query::View;
@@ -80,6 +80,10 @@ pub fn counts_line(frame: &mut Frame, area: Rect, app: &App) {
 /// Source freshness on the left, a message or key hints on the right.
 pub fn status_line(frame: &mut Frame, area: Rect, app: &App) {
     let t = &app.theme;
+    if let Some(prompt) = &app.prompt {
+        frame.render_widget(Paragraph::new(prompt_line(app, prompt, area.width)), area);
+        return;
+    }
     let (text, style) = freshness(app);
     let mut spans = vec![Span::raw(" "), Span::styled(text, style)];
     let left: usize = spans.iter().map(|s| s.width()).sum();
@@ -95,6 +99,45 @@ pub fn status_line(frame: &mut Frame, area: Rect, app: &App) {
         spans.push(Span::styled(right_text, right.style));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// A command or note being typed, with the end of the text in view as it grows.
+fn prompt_line(app: &App, prompt: &Prompt, width: u16) -> Line<'static> {
+    let t = &app.theme;
+    let (label, hint) = match &prompt.kind {
+        PromptKind::Command => (":".to_string(), "  Enter run  Esc cancel"),
+        PromptKind::Note { pane, .. } => (
+            format!(" note on this {}: ", pane_noun(*pane)),
+            "  Enter save (empty removes)  Esc cancel",
+        ),
+    };
+    let text = clean(&prompt.text).into_owned();
+    let len = text.chars().count();
+    let width = width as usize;
+    let label_len = label.chars().count();
+    // The hint goes once the text needs its room.
+    let hint = if label_len + len + 1 + hint.len() <= width {
+        hint
+    } else {
+        ""
+    };
+    let room = width.saturating_sub(label_len + hint.len() + 1);
+    let skip = len.saturating_sub(room);
+    let shown: String = text.chars().skip(skip).collect();
+    Line::from(vec![
+        Span::styled(label, t.accent),
+        Span::styled(format!("{shown}▏"), t.filter),
+        Span::styled(hint, t.key_hint),
+    ])
+}
+
+fn pane_noun(tab: Tab) -> &'static str {
+    match tab {
+        Tab::Findings => "finding",
+        Tab::Credentials => "user",
+        Tab::Exposures => "exposure",
+        Tab::Activity => "event",
+    }
 }
 
 fn hints(app: &App) -> String {

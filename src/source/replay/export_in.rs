@@ -22,52 +22,82 @@ fn strings(v: &Value, k: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// The parts of an export that are read after the whole document: they need its
+/// `generated_at`, which may come after them (an export written with sorted keys).
+#[derive(Default)]
+pub struct Rest {
+    pub schema_version: Option<Value>,
+    pub generated_at: Option<Value>,
+    pub credentials: Vec<Value>,
+    pub exposures: Vec<Value>,
+    pub compliance: Vec<Value>,
+    pub handoff: Option<Value>,
+}
+
+/// Reads an export already parsed into a tree.
 pub fn read(doc: &Value) -> Result<Batch, EvidenceError> {
-    if doc.get("schema_version").and_then(Value::as_u64) != Some(1) {
-        return Err(EvidenceError::Json {
-            line: 1,
-            column: 1,
-            message: "`schema_version`: expected 1, the only version this rampart reads".into(),
-        });
-    }
-    let generated_at = doc.get("generated_at").and_then(parse_time);
     let list = |k: &str| {
         doc.get(k)
             .and_then(Value::as_array)
             .cloned()
             .unwrap_or_default()
     };
-    let mut b = Batch {
-        report_generated_at: generated_at,
-        ..Batch::default()
-    };
-    let findings: Vec<Value> = list("findings")
-        .into_iter()
-        .map(|f| f.get("raw").cloned().unwrap_or(Value::Null))
-        .collect();
-    let (_, from_raw) = super::formats::from_value(&Value::Array(findings))?;
-    b.findings = from_raw.findings;
-    b.rejected.extend(from_raw.rejected);
+    let mut b = Batch::default();
+    for (i, f) in list("findings").iter().enumerate() {
+        b.add_finding(i, f.get("raw").unwrap_or(&Value::Null));
+    }
     for (i, e) in list("events").iter().enumerate() {
         b.add_trail_record(i, e.get("raw").unwrap_or(&Value::Null));
     }
-    for c in list("credentials") {
-        b.credentials.push(credential(&c));
+    let rest = Rest {
+        schema_version: doc.get("schema_version").cloned(),
+        generated_at: doc.get("generated_at").cloned(),
+        credentials: list("credentials"),
+        exposures: list("exposures"),
+        compliance: list("compliance"),
+        handoff: doc.get(crate::handoff::MEMBER).cloned(),
+    };
+    finish(b, rest)
+}
+
+/// Checks the version and adds the datasets read from their fields (findings and events
+/// are already in `b`, from their raw records through the same parsers as live data).
+pub fn finish(mut b: Batch, rest: Rest) -> Result<Batch, EvidenceError> {
+    if rest.schema_version.as_ref().and_then(Value::as_u64) != Some(1) {
+        return Err(EvidenceError::Json {
+            line: 1,
+            column: 1,
+            message: "`schema_version`: expected 1, the only version this rampart reads".into(),
+        });
     }
-    for e in list("exposures") {
-        b.exposures.push(exposure(&e, generated_at));
+    let generated_at = rest.generated_at.as_ref().and_then(parse_time);
+    b.report_generated_at = generated_at;
+    for c in &rest.credentials {
+        b.credentials.push(credential(c));
     }
-    for c in list("compliance") {
+    for e in &rest.exposures {
+        b.exposures.push(exposure(e, generated_at));
+    }
+    for c in &rest.compliance {
         b.compliance.push(ComplianceResult {
-            account_id: s(&c, "account_id"),
-            region: s(&c, "region"),
-            rule: s(&c, "rule").unwrap_or_default(),
-            compliance_type: s(&c, "compliance_type").unwrap_or_default(),
-            resource_type: s(&c, "resource_type").unwrap_or_default(),
-            resource_id: s(&c, "resource_id").unwrap_or_default(),
-            annotation: s(&c, "annotation"),
+            account_id: s(c, "account_id"),
+            region: s(c, "region"),
+            rule: s(c, "rule").unwrap_or_default(),
+            compliance_type: s(c, "compliance_type").unwrap_or_default(),
+            resource_type: s(c, "resource_type").unwrap_or_default(),
+            resource_id: s(c, "resource_id").unwrap_or_default(),
+            annotation: s(c, "annotation"),
             recorded_at: None,
         });
+    }
+    let doc = rest
+        .handoff
+        .map(|h| serde_json::json!({ crate::handoff::MEMBER: h }));
+    match doc.as_ref().and_then(crate::handoff::read) {
+        Some(Ok(h)) => b.handoff = Some(Box::new(h)),
+        // The data still loads; the report says why the view could not be restored.
+        Some(Err(e)) => b.rejected.push(e),
+        None => {}
     }
     Ok(b)
 }

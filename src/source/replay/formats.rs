@@ -95,6 +95,8 @@ pub struct Batch {
     pub exposures: Vec<Exposure>,
     pub compliance: Vec<ComplianceResult>,
     pub rejected: Vec<String>,
+    /// A hand-off snapshot's view and notes, sent after its data.
+    pub handoff: Option<Box<crate::handoff::Handoff>>,
 }
 
 impl Batch {
@@ -125,7 +127,7 @@ impl Batch {
         }
     }
 
-    fn add_finding(&mut self, index: usize, v: &Value) {
+    pub fn add_finding(&mut self, index: usize, v: &Value) {
         let parsed = if guardduty::looks_native(v) {
             guardduty::parse_value(v)
         } else {

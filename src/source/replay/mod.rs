@@ -86,88 +86,179 @@ fn open(path: &Path) -> std::io::Result<Box<dyn BufRead>> {
     })
 }
 
-/// True when the stream starts like a CloudTrail delivery: `{"Records":`.
-fn starts_like_trail_log(r: &mut dyn BufRead) -> std::io::Result<bool> {
+/// The documents read as a stream, record by record, whatever their size: a CloudTrail
+/// delivery and rampart's own export (or hand-off snapshot), the two that grow large.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Streamed {
+    TrailLog,
+    Export,
+}
+
+/// Looks at the first key of the document: `{"Records":` is a CloudTrail delivery;
+/// `{"schema_version":` (how rampart writes) or `{"compliance":` (an export written with
+/// sorted keys) is a rampart export.
+fn streamed_shape(r: &mut dyn BufRead) -> std::io::Result<Option<Streamed>> {
     let head = r.fill_buf()?;
     let compact: Vec<u8> = head
         .iter()
         .copied()
         .filter(|b| !b.is_ascii_whitespace())
-        .take(11)
+        .take(20)
         .collect();
-    Ok(compact.starts_with(b"{\"Records\""))
+    Ok(if compact.starts_with(b"{\"Records\":") {
+        Some(Streamed::TrailLog)
+    } else if compact.starts_with(b"{\"schema_version\":")
+        || compact.starts_with(b"{\"compliance\":")
+    {
+        Some(Streamed::Export)
+    } else {
+        None
+    })
 }
 
 /// Files up to this size (decompressed) are parsed from memory, several times faster
-/// than from a reader; larger CloudTrail logs are streamed record by record.
+/// than from a reader; larger CloudTrail logs and exports are streamed record by record.
 const IN_MEMORY: u64 = 256 << 20;
 
 /// Reads one file into a batch.
 pub fn read_file(path: &Path) -> Result<(Format, Batch), EvidenceError> {
     let io = |e: std::io::Error| EvidenceError::Io(e.to_string());
     let mut r = open(path).map_err(io)?;
-    let trail_log = starts_like_trail_log(&mut r).map_err(io)?;
+    let shape = streamed_shape(&mut r).map_err(io)?;
     let mut bytes = Vec::new();
     // A truncated gzip fails mid-read; what came before the cut is still evidence.
     let cut = (&mut r).take(IN_MEMORY + 1).read_to_end(&mut bytes).err();
     let whole = bytes.len() as u64 <= IN_MEMORY;
-    if let Some(e) = cut.filter(|_| !trail_log || bytes.is_empty()) {
+    if let Some(e) = cut.filter(|_| shape.is_none() || bytes.is_empty()) {
         return Err(io(e));
     }
-    if !trail_log {
+    let Some(shape) = shape else {
         if !whole {
             return Err(EvidenceError::Io(format!(
-                "larger than {} MiB and not a CloudTrail log file, the one format read as a stream",
+                "larger than {} MiB: expected a CloudTrail log file or a rampart export, the formats read as a stream",
                 IN_MEMORY >> 20
             )));
         }
         return formats::read(&bytes);
-    }
-    let mut batch = Batch::default();
+    };
+    let mut doc = Document::default();
     let parsed = if whole {
-        serde_json::Deserializer::from_slice(&bytes).deserialize_map_seed(&mut batch)
+        serde_json::Deserializer::from_slice(&bytes).deserialize_document(&mut doc)
     } else {
         drop(bytes);
         let reader = open(path).map_err(io)?;
-        serde_json::Deserializer::from_reader(reader).deserialize_map_seed(&mut batch)
+        serde_json::Deserializer::from_reader(reader).deserialize_document(&mut doc)
     };
+    let Document { mut batch, rest } = doc;
     if let Err(e) = parsed {
-        // A truncated delivery still gives the records before the cut.
-        if batch.events.is_empty() {
+        // A truncated file still gives the records before the cut.
+        if batch.records() == 0 {
             return Err(EvidenceError::json(&e));
         }
         batch
             .rejected
             .push(format!("the rest of the file: {}", EvidenceError::json(&e)));
     }
-    Ok((Format::CloudTrailLog, batch))
+    match shape {
+        Streamed::TrailLog => Ok((Format::CloudTrailLog, batch)),
+        Streamed::Export => export_in::finish(batch, rest).map(|b| (Format::RampartExport, b)),
+    }
 }
 
-/// Streams `{"Records": [...]}` one record at a time into the batch.
-struct TrailLog<'a>(&'a mut Batch);
-
-trait DeserializeMapSeed {
-    fn deserialize_map_seed(&mut self, batch: &mut Batch) -> Result<(), serde_json::Error>;
+/// What a streamed document gave: records as they were read, and an export's parts
+/// that wait for the end.
+#[derive(Default)]
+struct Document {
+    batch: Batch,
+    rest: export_in::Rest,
 }
 
-impl<'de, R: serde_json::de::Read<'de>> DeserializeMapSeed for serde_json::Deserializer<R> {
-    fn deserialize_map_seed(&mut self, batch: &mut Batch) -> Result<(), serde_json::Error> {
-        serde::Deserializer::deserialize_map(&mut *self, TrailLog(batch))?;
+trait DeserializeDocument {
+    fn deserialize_document(&mut self, doc: &mut Document) -> Result<(), serde_json::Error>;
+}
+
+impl<'de, R: serde_json::de::Read<'de>> DeserializeDocument for serde_json::Deserializer<R> {
+    fn deserialize_document(&mut self, doc: &mut Document) -> Result<(), serde_json::Error> {
+        serde::Deserializer::deserialize_map(&mut *self, doc)?;
         self.end()
     }
 }
 
-impl<'de> Visitor<'de> for TrailLog<'_> {
+impl<'de> Visitor<'de> for &mut Document {
     type Value = ();
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("a CloudTrail log file: {\"Records\": [...]}")
+        f.write_str("a CloudTrail log file {\"Records\": [...]} or a rampart export")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         while let Some(key) = map.next_key::<String>()? {
-            if key == "Records" {
-                map.next_value_seed(Records(&mut *self.0))?;
-            } else {
-                map.next_value::<IgnoredAny>()?;
+            let rest = &mut self.rest;
+            match key.as_str() {
+                "Records" => map.next_value_seed(Records(&mut self.batch))?,
+                "findings" => map.next_value_seed(ExportRows {
+                    batch: &mut self.batch,
+                    events: false,
+                })?,
+                "events" => map.next_value_seed(ExportRows {
+                    batch: &mut self.batch,
+                    events: true,
+                })?,
+                "schema_version" => rest.schema_version = Some(map.next_value()?),
+                "generated_at" => rest.generated_at = Some(map.next_value()?),
+                "credentials" => rest.credentials = map.next_value()?,
+                "exposures" => rest.exposures = map.next_value()?,
+                "compliance" => rest.compliance = map.next_value()?,
+                crate::handoff::MEMBER => rest.handoff = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// An export's `findings` or `events`, one row at a time: only its `raw` record is read,
+/// through the same parsers as live data.
+struct ExportRows<'a> {
+    batch: &'a mut Batch,
+    events: bool,
+}
+
+#[derive(serde::Deserialize)]
+struct FindingRow {
+    #[serde(default)]
+    raw: serde_json::Value,
+}
+
+#[derive(serde::Deserialize)]
+struct EventRow {
+    raw: Option<Box<serde_json::value::RawValue>>,
+}
+
+impl<'de> DeserializeSeed<'de> for ExportRows<'_> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ExportRows<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an array of rows with a `raw` record")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let mut i = 0;
+        if self.events {
+            while let Some(row) = seq.next_element::<EventRow>()? {
+                let raw = row.raw.as_ref().map_or("null", |r| r.get());
+                self.batch.add_trail_bytes(i, raw.as_bytes());
+                i += 1;
+            }
+        } else {
+            while let Some(row) = seq.next_element::<FindingRow>()? {
+                self.batch.add_finding(i, &row.raw);
+                i += 1;
             }
         }
         Ok(())
@@ -434,6 +525,7 @@ fn send_batch(b: Batch, report_time: DateTime<Utc>, send: &mut impl FnMut(Update
         report_generated_at,
         exposures,
         compliance,
+        handoff,
         ..
     } = b;
     let mut by_account: BTreeMap<String, Vec<_>> = BTreeMap::new();
@@ -454,6 +546,7 @@ fn send_batch(b: Batch, report_time: DateTime<Utc>, send: &mut impl FnMut(Update
         .chain(credential_updates)
         .chain((!exposures.is_empty()).then_some(Update::Exposures(exposures)))
         .chain((!compliance.is_empty()).then_some(Update::Compliance(compliance)))
+        .chain(handoff.map(Update::Handoff))
         .all(send)
 }
 

@@ -304,3 +304,40 @@ fn an_empty_folder_is_a_failed_replay_not_a_hang() {
         Some("no files found under the given paths")
     );
 }
+
+#[test]
+fn an_export_streams_row_by_row_and_a_cut_file_keeps_the_rows_before_the_cut() {
+    let now = fixed_now();
+    let mut store = crate::store::Store::new();
+    let org =
+        crate::source::demo::generate(&crate::source::demo::DemoOptions::new(3, Some(400), now));
+    for u in crate::source::demo::initial_updates(org, now) {
+        store.apply(u);
+    }
+    let mut bytes = Vec::new();
+    crate::export::json::write_document(&store, now, &[], &mut bytes).unwrap();
+    // From a reader, as files over the in-memory limit are read.
+    let mut doc = Document::default();
+    serde_json::Deserializer::from_reader(&bytes[..])
+        .deserialize_document(&mut doc)
+        .unwrap();
+    let b = export_in::finish(doc.batch, doc.rest).unwrap();
+    assert_eq!(b.findings.len(), store.findings.len());
+    assert_eq!(b.events.len(), store.events.len());
+    assert_eq!(b.credentials.len(), store.credentials.len());
+    assert_eq!(b.exposures.len(), store.exposures.len());
+
+    let d = tempfile::tempdir().unwrap();
+    let cut = d.path().join("cut.json");
+    std::fs::write(&cut, &bytes[..bytes.len() / 4]).unwrap();
+    let (format, b) = read_file(&cut).unwrap();
+    assert_eq!(format, Format::RampartExport);
+    assert!(b.findings.len() > 10 && b.findings.len() < store.findings.len());
+    assert!(
+        b.rejected
+            .iter()
+            .any(|r| r.starts_with("the rest of the file: line")),
+        "{:?}",
+        b.rejected
+    );
+}

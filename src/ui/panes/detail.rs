@@ -255,6 +255,26 @@ fn field_lines(app: &App, target: DetailTarget) -> (String, Vec<Line<'static>>) 
             field(&mut lines, "Source", &e.source, t.muted);
         }
     }
+    let (tab, row) = target.pane_and_row();
+    if let Some(note) = app.note_for(tab, row) {
+        // The operator's own words first: it is why they came back to this row.
+        let mut top = vec![Line::styled(
+            clean(&format!(
+                "Note by {}, {} (n edits)",
+                note.author,
+                app.settings.time.format(note.at)
+            ))
+            .into_owned(),
+            t.accent,
+        )];
+        top.extend(
+            clean_multiline(&note.text)
+                .lines()
+                .map(|l| Line::styled(l.to_string(), t.text)),
+        );
+        top.push(Line::raw(""));
+        lines.splice(0..0, top);
+    }
     (title, lines)
 }
 

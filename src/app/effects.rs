@@ -1,0 +1,76 @@
+//! The file work that actions ask for ([`Request`]): saving notes and writing hand-off
+//! snapshots. The only place in the app that touches files; results and errors become a
+//! status-line message, and the console keeps running either way.
+
+use super::{App, Request};
+use std::path::PathBuf;
+
+pub fn perform(app: &mut App, request: Request) {
+    match request {
+        Request::SaveNotes => save_notes(app),
+        Request::Snapshot(path) => snapshot(app, path),
+    }
+}
+
+fn save_notes(app: &mut App) {
+    let Some(dir) = app.settings.state_dir.clone() else {
+        app.say("note kept in memory only: there is no state directory to save it in");
+        return;
+    };
+    let path = crate::notes::path_in(&dir);
+    let mut aside = None;
+    if app.notes_unreadable && path.exists() {
+        match crate::notes::set_aside(&path, app.clock.now()) {
+            Ok(p) => aside = Some(p),
+            Err(e) => {
+                // Never overwrite notes we could not read.
+                app.say(format!(
+                    "note kept in memory only: cannot move the unreadable {} aside: {e}",
+                    path.display()
+                ));
+                return;
+            }
+        }
+    }
+    match app.notes.save(&path) {
+        Ok(()) => {
+            app.notes_unreadable = false;
+            let kept = aside
+                .map(|p| format!("; the unreadable old file is kept as {}", p.display()))
+                .unwrap_or_default();
+            app.say(format!("note saved ({} notes){kept}", app.notes.len()));
+        }
+        Err(e) => app.say(format!("note kept in memory only: {e}")),
+    }
+}
+
+fn snapshot(app: &mut App, path: Option<PathBuf>) {
+    let now = app.clock.now();
+    let Some(path) = path.or_else(|| {
+        let dir = app.settings.state_dir.as_ref()?;
+        Some(crate::handoff::default_path(dir, now))
+    }) else {
+        app.say("no state directory for snapshots: give a path, e.g. :snapshot /tmp/incident.json");
+        return;
+    };
+    let handoff = app.handoff();
+    let t = std::time::Instant::now();
+    match crate::handoff::write(&path, &app.store, &handoff, now) {
+        Ok(bytes) => {
+            tracing::info!(
+                path = %path.display(),
+                bytes,
+                ms = t.elapsed().as_millis() as u64,
+                "snapshot written"
+            );
+            app.say(format!(
+                "snapshot written ({} findings, {} events, {} notes): {} · open it with rampart --replay",
+                app.store.findings.len(),
+                app.store.events.len(),
+                handoff.notes.len(),
+                path.display()
+            ));
+        }
+        Err(e) => app.say(format!("snapshot not written: {}: {e}", path.display())),
+    }
+}
