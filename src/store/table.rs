@@ -215,6 +215,18 @@ impl<T: Keyed> Table<T> {
         accounts: &Accounts,
         replace: impl Fn(&T, &T) -> bool,
     ) -> bool {
+        self.upsert_newer_with(rows, accounts, replace, |_, _| {})
+    }
+
+    /// [`Table::upsert_newer`], telling `on_write` of each row written and the row it
+    /// replaced, if any.
+    pub fn upsert_newer_with(
+        &mut self,
+        rows: Vec<T>,
+        accounts: &Accounts,
+        replace: impl Fn(&T, &T) -> bool,
+        mut on_write: impl FnMut(Option<&T>, &T),
+    ) -> bool {
         let mut changed = false;
         reserve_modestly(&mut self.items, rows.len());
         for row in rows {
@@ -223,6 +235,7 @@ impl<T: Keyed> Table<T> {
             match self.find_row(&key, hash) {
                 Some(i) => {
                     if replace(&self.items[i as usize], &row) {
+                        on_write(Some(&self.items[i as usize]), &row);
                         self.write_text(i, &row.search_text(accounts));
                         self.items[i as usize] = row;
                         changed = true;
@@ -230,6 +243,7 @@ impl<T: Keyed> Table<T> {
                 }
                 None => {
                     let i = self.items.len() as u32;
+                    on_write(None, &row);
                     self.insert_key(key, hash, i);
                     self.write_text(i, &row.search_text(accounts));
                     self.items.push(row);

@@ -219,3 +219,26 @@ fn view_sorts_filters_and_follows_the_selection() {
         ["title crit-new", "title crit-old", "title low", "title med"]
     );
 }
+
+#[test]
+fn counts_kept_row_by_row_equal_a_recount() {
+    let mut s = Store::new();
+    let statuses = ["NEW", "RESOLVED", "NOTIFIED", "SUPPRESSED"];
+    let sevs = ["LOW", "HIGH", "CRITICAL", "MEDIUM", "INFORMATIONAL"];
+    for round in 0..6u32 {
+        let batch = (0..40u32)
+            .map(|i| {
+                let n = i * 7 + round * 3;
+                finding(
+                    &format!("f{}", n % 50),
+                    sevs[(n % 5) as usize],
+                    &format!("2026-01-{:02}T00:00:00Z", 1 + (round + i % 3)),
+                    statuses[(n % 4) as usize],
+                )
+            })
+            .collect();
+        s.apply(Update::Findings(batch));
+        assert_eq!(s.counts(), &count(s.findings.items()), "round {round}");
+    }
+    assert!(s.counts().open > 0);
+}
