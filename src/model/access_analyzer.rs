@@ -43,18 +43,7 @@ pub fn parse_value(v: &Value, region: Option<&str>) -> Result<Exposure, Analyzer
             .filter_map(Value::as_str)
             .find_map(|who| account_of(who).filter(|a| *a != account))
     });
-    let strings = |k: &str| -> Vec<String> {
-        details
-            .get(k)
-            .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_string)
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
+    let strings = |k: &str| super::asff::string_array(details.get(k));
     let conditions = details
         .get("condition")
         .and_then(Value::as_object)

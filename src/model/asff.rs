@@ -208,7 +208,8 @@ fn opt_str(v: &Value, field: &str) -> Option<String> {
     v.get(field).and_then(Value::as_str).map(str::to_string)
 }
 
-fn string_array(v: Option<&Value>) -> Vec<String> {
+/// The strings of a JSON array (other items skipped); nothing when it is not an array.
+pub fn string_array(v: Option<&Value>) -> Vec<String> {
     v.and_then(Value::as_array)
         .map(|a| {
             a.iter()

@@ -11,15 +11,7 @@ fn s(v: &Value, k: &str) -> Option<String> {
 }
 
 fn strings(v: &Value, k: &str) -> Vec<String> {
-    v.get(k)
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_string)
-                .collect()
-        })
-        .unwrap_or_default()
+    crate::model::asff::string_array(v.get(k))
 }
 
 /// The parts of an export that are read after the whole document: they need its

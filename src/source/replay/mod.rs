@@ -193,15 +193,17 @@ impl<'de> Visitor<'de> for &mut Document {
         while let Some(key) = map.next_key::<String>()? {
             let rest = &mut self.rest;
             match key.as_str() {
-                "Records" => map.next_value_seed(Records(&mut self.batch))?,
-                "findings" => map.next_value_seed(ExportRows {
-                    batch: &mut self.batch,
-                    events: false,
-                })?,
-                "events" => map.next_value_seed(ExportRows {
-                    batch: &mut self.batch,
-                    events: true,
-                })?,
+                "Records" | "findings" | "events" => {
+                    let kind = match key.as_str() {
+                        "Records" => RowKind::TrailRecord,
+                        "findings" => RowKind::ExportFinding,
+                        _ => RowKind::ExportEvent,
+                    };
+                    map.next_value_seed(Rows {
+                        batch: &mut self.batch,
+                        kind,
+                    })?
+                }
                 "schema_version" => rest.schema_version = Some(map.next_value()?),
                 "generated_at" => rest.generated_at = Some(map.next_value()?),
                 "credentials" => rest.credentials = map.next_value()?,
@@ -217,11 +219,21 @@ impl<'de> Visitor<'de> for &mut Document {
     }
 }
 
-/// An export's `findings` or `events`, one row at a time: only its `raw` record is read,
-/// through the same parsers as live data.
-struct ExportRows<'a> {
+/// What the rows of a streamed array are.
+#[derive(Clone, Copy)]
+enum RowKind {
+    /// A CloudTrail log's `Records`: each row is a record.
+    TrailRecord,
+    /// An export's `events` or `findings`: only the row's `raw` record is read, through
+    /// the same parsers as live data.
+    ExportEvent,
+    ExportFinding,
+}
+
+/// One array of a streamed document, read a row at a time.
+struct Rows<'a> {
     batch: &'a mut Batch,
-    events: bool,
+    kind: RowKind,
 }
 
 #[derive(serde::Deserialize)]
@@ -235,57 +247,45 @@ struct EventRow {
     raw: Option<Box<serde_json::value::RawValue>>,
 }
 
-impl<'de> DeserializeSeed<'de> for ExportRows<'_> {
+impl<'de> DeserializeSeed<'de> for Rows<'_> {
     type Value = ();
     fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
         d.deserialize_seq(self)
     }
 }
 
-impl<'de> Visitor<'de> for ExportRows<'_> {
+impl<'de> Visitor<'de> for Rows<'_> {
     type Value = ();
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("an array of rows with a `raw` record")
+        f.write_str(match self.kind {
+            RowKind::TrailRecord => "an array of CloudTrail records",
+            _ => "an array of rows with a `raw` record",
+        })
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         let mut i = 0;
-        if self.events {
-            while let Some(row) = seq.next_element::<EventRow>()? {
-                let raw = row.raw.as_ref().map_or("null", |r| r.get());
-                self.batch.add_trail_bytes(i, raw.as_bytes());
-                i += 1;
+        match self.kind {
+            // Each record's own bytes: the typed parse reads only the fields the console
+            // uses, and the raw record keeps the bytes as delivered.
+            RowKind::TrailRecord => {
+                while let Some(record) = seq.next_element::<Box<serde_json::value::RawValue>>()? {
+                    self.batch.add_trail_bytes(i, record.get().as_bytes());
+                    i += 1;
+                }
             }
-        } else {
-            while let Some(row) = seq.next_element::<FindingRow>()? {
-                self.batch.add_finding(i, &row.raw);
-                i += 1;
+            RowKind::ExportEvent => {
+                while let Some(row) = seq.next_element::<EventRow>()? {
+                    let raw = row.raw.as_ref().map_or("null", |r| r.get());
+                    self.batch.add_trail_bytes(i, raw.as_bytes());
+                    i += 1;
+                }
             }
-        }
-        Ok(())
-    }
-}
-
-struct Records<'a>(&'a mut Batch);
-
-impl<'de> DeserializeSeed<'de> for Records<'_> {
-    type Value = ();
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_seq(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Records<'_> {
-    type Value = ();
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("an array of CloudTrail records")
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        let mut i = 0;
-        // Each record's own bytes: the typed parse reads only the fields the console
-        // uses, and the raw record keeps the bytes as delivered.
-        while let Some(record) = seq.next_element::<Box<serde_json::value::RawValue>>()? {
-            self.0.add_trail_bytes(i, record.get().as_bytes());
-            i += 1;
+            RowKind::ExportFinding => {
+                while let Some(row) = seq.next_element::<FindingRow>()? {
+                    self.batch.add_finding(i, &row.raw);
+                    i += 1;
+                }
+            }
         }
         Ok(())
     }
