@@ -9,6 +9,8 @@ use crate::cli::{Cli, Command};
 use crate::config::{self, Config};
 use crate::model::age::TimeDisplay;
 use crate::model::Clock;
+use crate::source::aws::session::{AccountAccess, SessionOptions};
+use crate::source::aws::{AwsSource, PollSettings};
 use crate::source::demo::{DemoOptions, DemoSource};
 use crate::source::replay::ReplaySource;
 use crate::source::{Source, SourceContext};
@@ -44,15 +46,13 @@ pub fn main(cli: Cli) -> ExitCode {
         Ok(m) => m,
         Err(code) => return code,
     };
-    match mode {
-        Mode::Demo | Mode::Replay => {}
-        Mode::Live => {
-            return fail(
-                "live AWS polling is not available in this version yet; the configured accounts were read but not contacted. Try --demo",
-                EXIT_USAGE,
-            )
-        }
-    }
+    let live = match mode {
+        Mode::Live => match live_accounts(&cli, &loaded.config) {
+            Ok(accounts) => Some(accounts),
+            Err(e) => return fail(e, EXIT_USAGE),
+        },
+        _ => None,
+    };
     let log = crate::logging::init(None);
     tracing::info!(?mode, config = ?loaded.path, "starting");
     let theme = match load_theme(&cli, &loaded.config) {
@@ -64,14 +64,17 @@ pub fn main(cli: Cli) -> ExitCode {
         None => Clock::System,
     };
     let demo = demo_options(&cli, &loaded.config, clock.now());
+    let session = session_options(&cli);
     match cli.command {
         Some(Command::Export(args)) => {
             // Export sees the store as of `--now` exactly, so output is reproducible.
             let clock = cli.options.now.map(Clock::Fixed).unwrap_or(clock);
-            if mode == Mode::Replay {
-                crate::export::run_replay(&args, &cli.options.replay, &clock)
-            } else {
-                crate::export::run_demo(&args, &demo, &clock)
+            match (&mode, live) {
+                (Mode::Replay, _) => crate::export::run_replay(&args, &cli.options.replay, &clock),
+                (Mode::Live, Some(accounts)) => {
+                    crate::export::run_live(&args, &accounts, &session, &clock)
+                }
+                _ => crate::export::run_demo(&args, &demo, &clock),
             }
         }
         None => {
@@ -84,10 +87,10 @@ pub fn main(cli: Cli) -> ExitCode {
                     age_days: loaded.config.credential_age_days(),
                     unused_days: loaded.config.unused_days(),
                 },
-                mode_label: if mode == Mode::Replay {
-                    "replay"
-                } else {
-                    "demo"
+                mode_label: match mode {
+                    Mode::Replay => "replay",
+                    Mode::Live => "live",
+                    Mode::Demo => "demo",
                 }
                 .into(),
                 state_dir: crate::logging::state_dir(),
@@ -95,10 +98,15 @@ pub fn main(cli: Cli) -> ExitCode {
             };
             let mut app = App::new(clock.clone(), settings, theme);
             load_notes(&mut app);
-            let source: Box<dyn Source> = if mode == Mode::Replay {
-                Box::new(ReplaySource::new(cli.options.replay.clone(), clock))
-            } else {
-                Box::new(DemoSource::new(demo, clock))
+            let source: Box<dyn Source> = match (mode, live) {
+                (Mode::Replay, _) => Box::new(ReplaySource::new(cli.options.replay.clone(), clock)),
+                (Mode::Live, Some(accounts)) => Box::new(AwsSource {
+                    accounts,
+                    session,
+                    settings: PollSettings::default(),
+                    clock,
+                }),
+                _ => Box::new(DemoSource::new(demo, clock)),
             };
             match console(app, vec![source], loaded.config.mouse()) {
                 Ok(code) => code,
@@ -110,6 +118,57 @@ pub fn main(cli: Cli) -> ExitCode {
                 }
             }
         }
+    }
+}
+
+/// The accounts to poll: the configured ones, or with none configured, the one that
+/// `--profile` (or the default credential chain) reaches. `--region` replaces every
+/// account's regions for a quick look.
+fn live_accounts(cli: &Cli, config: &Config) -> Result<Vec<AccountAccess>, String> {
+    let o = &cli.options;
+    let regions_for = |own: &[String], what: &str| -> Result<Vec<String>, String> {
+        match &o.region {
+            Some(r) => Ok(vec![r.clone()]),
+            None if !own.is_empty() => Ok(own.to_vec()),
+            None => Err(format!(
+                "{what} has no region to poll: pass --region R, or set `regions` in the config (top level or in its [[accounts]] entry)"
+            )),
+        }
+    };
+    if config.accounts.is_empty() {
+        return Ok(vec![AccountAccess {
+            account_id: None,
+            name: String::new(),
+            environment: "unknown".into(),
+            profile: o.profile.clone(),
+            role_arn: None,
+            external_id: None,
+            session_name: None,
+            regions: regions_for(&config.regions, "the account")?,
+        }]);
+    }
+    config
+        .accounts
+        .iter()
+        .map(|a| {
+            Ok(AccountAccess {
+                account_id: Some(a.id.clone()),
+                name: a.name.clone(),
+                environment: a.environment.clone(),
+                profile: a.profile.clone().or_else(|| o.profile.clone()),
+                role_arn: a.role_arn.clone(),
+                external_id: a.external_id.clone(),
+                session_name: a.session_name.clone(),
+                regions: regions_for(config.regions_for(a), &format!("account {}", a.id))?,
+            })
+        })
+        .collect()
+}
+
+fn session_options(cli: &Cli) -> SessionOptions {
+    SessionOptions {
+        endpoint_url: cli.options.endpoint_url.clone(),
+        credentials: None,
     }
 }
 
@@ -153,7 +212,7 @@ fn decide_mode(cli: &Cli, config: &Config) -> Result<Mode, ExitCode> {
     if !o.replay.is_empty() {
         return Ok(Mode::Replay);
     }
-    if !config.accounts.is_empty() || o.profile.is_some() {
+    if !config.accounts.is_empty() || o.profile.is_some() || o.region.is_some() {
         return Ok(Mode::Live);
     }
     let where_ = config::config_dir()

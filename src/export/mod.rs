@@ -42,6 +42,36 @@ pub fn run_replay(args: &ExportArgs, paths: &[std::path::PathBuf], clock: &Clock
     write_store(&store, args, clock)
 }
 
+/// Runs one complete poll of every configured account and region, then exports it; each
+/// failed source is named on stderr.
+pub fn run_live(
+    args: &ExportArgs,
+    accounts: &[crate::source::aws::session::AccountAccess],
+    session: &crate::source::aws::session::SessionOptions,
+    clock: &Clock,
+) -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("rampart: cannot start the async runtime: {e}");
+            return ExitCode::from(EXIT_NOTHING);
+        }
+    };
+    let settings = crate::source::aws::PollSettings::default();
+    let updates = runtime.block_on(crate::source::aws::poll_once(
+        accounts, session, &settings, clock,
+    ));
+    let mut store = Store::new();
+    for u in updates {
+        store.apply(u);
+    }
+    write_store(&store, args, clock)
+}
+
 /// Writes the store where `args` says and returns the contract's exit status.
 pub fn write_store(store: &Store, args: &ExportArgs, clock: &Clock) -> ExitCode {
     // Record by record: the document of 100,000 findings never exists whole in memory.

@@ -4,6 +4,7 @@
 //! through a bounded `mpsc<Update>`; it never touches the store. The demo, replay and live
 //! AWS sources all send the same updates, so the store and the screen cannot tell them apart.
 
+pub mod aws;
 pub mod replay;
 pub mod simulated;
 /// The simulated organization, under the name the command line uses.

@@ -1,0 +1,156 @@
+//! What went wrong with a poll, in words an operator can act on: throttled, access denied
+//! (naming the missing action), credentials expired (naming the profile and the command
+//! that fixes it), the service not enabled in that region (not an error), or the network.
+
+use crate::source::Status;
+use aws_sdk_securityhub::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PollError {
+    #[error("throttled")]
+    Throttled,
+    #[error("access denied: the credentials lack {0}")]
+    AccessDenied(String),
+    #[error("credentials: {0}")]
+    Credentials(String),
+    #[error("not enabled in this account and region")]
+    NotEnabled,
+    #[error("network: {0}")]
+    Network(String),
+    #[error("unexpected response: {0}")]
+    Malformed(String),
+    #[error("{0}")]
+    Other(String),
+}
+
+impl PollError {
+    /// The status the source shows: a service that is off is not a failure.
+    pub fn status(&self) -> Status {
+        match self {
+            PollError::NotEnabled => Status::NotEnabled,
+            _ => Status::Failed,
+        }
+    }
+
+    /// Adds the fix for expired or missing credentials of a profile.
+    pub fn for_profile(self, profile: Option<&str>) -> PollError {
+        match (self, profile) {
+            (PollError::Credentials(why), Some(p)) if looks_like_sso(&why) => {
+                PollError::Credentials(format!(
+                    "profile {p}: {why}; run `aws sso login --profile {p}`"
+                ))
+            }
+            (PollError::Credentials(why), Some(p)) => {
+                PollError::Credentials(format!("profile {p}: {why}"))
+            }
+            (e, _) => e,
+        }
+    }
+}
+
+fn looks_like_sso(why: &str) -> bool {
+    let w = why.to_ascii_lowercase();
+    w.contains("sso") || (w.contains("token") && w.contains("expire"))
+}
+
+/// Sorts an SDK error into what the operator needs to know. `action` is the IAM action
+/// the call needs, named when access is denied.
+pub fn classify<E, R>(e: SdkError<E, R>, action: &str) -> PollError
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug,
+{
+    let code = e.code().map(str::to_string);
+    let full = DisplayErrorContext(&e).to_string();
+    tracing::debug!(action, error = %full, "AWS call failed");
+    let words = short(&full);
+    match &e {
+        SdkError::ServiceError(_) => match code.as_deref().unwrap_or_default() {
+            "ThrottlingException"
+            | "TooManyRequestsException"
+            | "Throttling"
+            | "RequestLimitExceeded"
+            | "LimitExceededException" => PollError::Throttled,
+            "AccessDeniedException" | "AccessDenied" | "UnauthorizedOperation" => {
+                PollError::AccessDenied(action.to_string())
+            }
+            // Security Hub's answer for an account that has not enabled it.
+            "InvalidAccessException" | "SubscriptionRequiredException" => PollError::NotEnabled,
+            "ExpiredTokenException"
+            | "ExpiredToken"
+            | "UnrecognizedClientException"
+            | "InvalidClientTokenId"
+            | "InvalidSignatureException" => PollError::Credentials(words),
+            _ => PollError::Other(words),
+        },
+        // Credential providers fail before anything is sent: the SDK reports a dispatch
+        // failure whose cause names the provider.
+        SdkError::DispatchFailure(d) if !d.is_io() && !d.is_timeout() => {
+            PollError::Credentials(words)
+        }
+        SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) => PollError::Network(words),
+        SdkError::ResponseError(_) => PollError::Malformed(words),
+        _ => PollError::Other(words),
+    }
+}
+
+/// The SDK's error text: a chain of causes joined by `: ` on the first line, then debug
+/// dumps. Keep the first line, without repeats or the SDK's category words, bounded.
+fn short(text: &str) -> String {
+    let first = text.lines().next().unwrap_or_default().trim();
+    let mut parts: Vec<&str> = first
+        .split(": ")
+        .map(str::trim)
+        .filter(|p| {
+            !matches!(
+                *p,
+                "dispatch failure" | "other" | "service error" | "unhandled error"
+            )
+        })
+        .collect();
+    parts.dedup();
+    let joined = parts.join(": ");
+    let end = |t: &str| {
+        t.trim_end_matches(|c: char| c == ':' || c == '.' || c.is_whitespace())
+            .to_string()
+    };
+    let joined = end(&joined);
+    let joined = end(joined.strip_suffix(" Attempted").unwrap_or(&joined));
+    if joined.chars().count() > 300 {
+        format!("{}…", joined.chars().take(300).collect::<String>())
+    } else {
+        joined.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sso_expiry_names_the_profile_and_the_fix() {
+        let e = PollError::Credentials("the SSO session token has expired".into())
+            .for_profile(Some("prod-audit"));
+        assert_eq!(
+            e.to_string(),
+            "credentials: profile prod-audit: the SSO session token has expired; run `aws sso login --profile prod-audit`"
+        );
+        let e = PollError::Credentials("no credentials in the chain".into()).for_profile(Some("x"));
+        assert_eq!(
+            e.to_string(),
+            "credentials: profile x: no credentials in the chain"
+        );
+        assert_eq!(PollError::NotEnabled.status(), Status::NotEnabled);
+        assert_eq!(PollError::Throttled.status(), Status::Failed);
+    }
+
+    #[test]
+    fn long_chains_are_cut_to_one_bounded_line() {
+        assert_eq!(
+            short("dispatch failure: other: the credential provider was not enabled: no credentials found in chain. Attempted:\n[ProviderAttempt { .. }]"),
+            "the credential provider was not enabled: no credentials found in chain"
+        );
+        let s = short(&format!("a: a: {}\n  c", "x".repeat(400)));
+        assert!(s.starts_with("a: xxx") && s.ends_with('…') && s.chars().count() == 301);
+    }
+}

@@ -1,0 +1,427 @@
+//! Live AWS: a task per account and region that polls Security Hub into the same updates
+//! the demo and replay send, paced under AWS's documented rates, with its health reported
+//! in words and its last good data kept when a poll fails.
+//!
+//! This version polls Security Hub (ASFF GetFindings) and checks each account's identity
+//! with STS at start; Access Analyzer, Config, CloudTrail and credential reports come next.
+
+pub mod errors;
+pub mod pace;
+pub mod securityhub;
+pub mod session;
+
+use super::{
+    Command, Source, SourceContext, SourceFuture, SourceHealth, SourceKey, Status, Update,
+};
+use crate::model::{Account, Clock, WorkflowStatus};
+use errors::{classify, PollError};
+use pace::Pacer;
+use session::{AccountAccess, SessionOptions};
+use std::time::Duration;
+use tokio::sync::{mpsc, watch};
+use tokio_util::sync::CancellationToken;
+
+/// How often, and what, to poll.
+#[derive(Debug, Clone)]
+pub struct PollSettings {
+    pub securityhub_every: Duration,
+    /// A full sync this often: workflow changes made elsewhere do not move `UpdatedAt`.
+    pub reconcile_every: Duration,
+    /// Incremental polls ask from the newest `UpdatedAt` seen minus this margin.
+    pub skew: Duration,
+    pub statuses: Vec<WorkflowStatus>,
+    /// Requests in flight at once, across every account, region and service.
+    pub max_in_flight: usize,
+}
+
+impl Default for PollSettings {
+    fn default() -> Self {
+        PollSettings {
+            securityhub_every: Duration::from_secs(60),
+            reconcile_every: Duration::from_secs(30 * 60),
+            skew: Duration::from_secs(5 * 60),
+            statuses: vec![WorkflowStatus::New, WorkflowStatus::Notified],
+            max_in_flight: 16,
+        }
+    }
+}
+
+/// Findings are sent in batches of this many, so a big first sync reaches the screen in
+/// steps and the UI loop stays responsive.
+const BATCH: usize = 500;
+
+pub struct AwsSource {
+    pub accounts: Vec<AccountAccess>,
+    pub session: SessionOptions,
+    pub settings: PollSettings,
+    pub clock: Clock,
+}
+
+impl Source for AwsSource {
+    fn name(&self) -> String {
+        format!("aws ({} accounts)", self.accounts.len())
+    }
+
+    fn run(self: Box<Self>, mut ctx: SourceContext) -> SourceFuture {
+        Box::pin(async move {
+            let AwsSource {
+                accounts,
+                session,
+                settings,
+                clock,
+            } = *self;
+            let pacer = Pacer::new(settings.max_in_flight);
+            let (refresh_tx, refresh_rx) = watch::channel(0u64);
+            let mut tasks = tokio::task::JoinSet::new();
+            for access in accounts {
+                let job = AccountJob {
+                    access,
+                    session: session.clone(),
+                    settings: settings.clone(),
+                    clock: clock.clone(),
+                    pacer: pacer.clone(),
+                    updates: ctx.updates.clone(),
+                    cancel: ctx.cancel.clone(),
+                    refresh: refresh_rx.clone(),
+                };
+                tasks.spawn(job.run());
+            }
+            let mut asked = 0u64;
+            loop {
+                tokio::select! {
+                    _ = ctx.cancel.cancelled() => break,
+                    cmd = ctx.commands.recv() => match cmd {
+                        Some(Command::Refresh) => {
+                            asked += 1;
+                            let _ = refresh_tx.send(asked);
+                        }
+                        None => break,
+                    },
+                }
+            }
+            tasks.shutdown().await;
+        })
+    }
+}
+
+/// One account: its identity, then a poller per region.
+struct AccountJob {
+    access: AccountAccess,
+    session: SessionOptions,
+    settings: PollSettings,
+    clock: Clock,
+    pacer: Pacer,
+    updates: mpsc::Sender<Update>,
+    cancel: CancellationToken,
+    refresh: watch::Receiver<u64>,
+}
+
+impl AccountJob {
+    async fn run(self) {
+        let Some(first_region) = self.access.regions.first().cloned() else {
+            return;
+        };
+        let sdk = session::sdk_config(&self.access, &first_region, &self.session).await;
+        let account_id = match identity(&sdk, &self.access, &self.pacer).await {
+            Ok(id) => id,
+            Err(e) => {
+                let key = SourceKey {
+                    service: "sts".into(),
+                    account_id: self.access.account_id.clone(),
+                    region: Some(first_region.clone()),
+                    file: None,
+                };
+                let _ = self.updates.send(Update::Health(key, failed(&e))).await;
+                // Without an identity the pollers would fail the same way; try again later.
+                match self.access.account_id.clone() {
+                    Some(id) => id,
+                    None => return,
+                }
+            }
+        };
+        let account = Account::new(
+            account_id.clone(),
+            if self.access.name.is_empty() {
+                account_id.clone()
+            } else {
+                self.access.name.clone()
+            },
+            self.access.environment.clone(),
+        );
+        if self
+            .updates
+            .send(Update::Accounts(vec![account]))
+            .await
+            .is_err()
+        {
+            return;
+        }
+        let mut regions = tokio::task::JoinSet::new();
+        for region in self.access.regions.clone() {
+            let poller = HubPoller {
+                account_id: account_id.clone(),
+                region: region.clone(),
+                profile: self.access.profile.clone(),
+                client: hub_client(
+                    &session::sdk_config(&self.access, &region, &self.session).await,
+                    &account_id,
+                ),
+                pacer: self.pacer.clone(),
+                settings: self.settings.clone(),
+                clock: self.clock.clone(),
+            };
+            let (tx, cancel, refresh) = (
+                self.updates.clone(),
+                self.cancel.clone(),
+                self.refresh.clone(),
+            );
+            regions.spawn(poller.run(tx, cancel, refresh));
+        }
+        while regions.join_next().await.is_some() {}
+    }
+}
+
+fn failed(e: &PollError) -> SourceHealth {
+    SourceHealth {
+        status: e.status(),
+        last_success: None,
+        error: (e.status() != Status::NotEnabled).then(|| e.to_string()),
+        records: 0,
+    }
+}
+
+/// Who the credentials are: GetCallerIdentity, which needs no permission.
+async fn identity(
+    sdk: &aws_config::SdkConfig,
+    access: &AccountAccess,
+    pacer: &Pacer,
+) -> Result<String, PollError> {
+    let region = sdk.region().map(|r| r.to_string()).unwrap_or_default();
+    let key = access.account_id.as_deref().unwrap_or("default");
+    let _turn = pacer
+        .turn(key, &region, "GetCallerIdentity", pace::ONCE_IN_A_WHILE)
+        .await;
+    let sts = aws_sdk_sts::Client::from_conf(
+        aws_sdk_sts::config::Builder::from(sdk)
+            .retry_partition(session::retry_partition(key))
+            .build(),
+    );
+    let out =
+        sts.get_caller_identity().send().await.map_err(|e| {
+            classify(e, "sts:GetCallerIdentity").for_profile(access.profile.as_deref())
+        })?;
+    out.account()
+        .map(str::to_string)
+        .ok_or_else(|| PollError::Malformed("GetCallerIdentity gave no account".into()))
+}
+
+fn hub_client(sdk: &aws_config::SdkConfig, account_id: &str) -> aws_sdk_securityhub::Client {
+    aws_sdk_securityhub::Client::from_conf(
+        aws_sdk_securityhub::config::Builder::from(sdk)
+            .retry_partition(session::retry_partition(account_id))
+            .build(),
+    )
+}
+
+/// Security Hub in one account and region.
+pub struct HubPoller {
+    pub account_id: String,
+    pub region: String,
+    pub profile: Option<String>,
+    pub client: aws_sdk_securityhub::Client,
+    pub pacer: Pacer,
+    pub settings: PollSettings,
+    pub clock: Clock,
+}
+
+impl HubPoller {
+    pub fn key(&self) -> SourceKey {
+        SourceKey {
+            service: "securityhub".into(),
+            account_id: Some(self.account_id.clone()),
+            region: Some(self.region.clone()),
+            file: None,
+        }
+    }
+
+    /// One sync: everything (`since` = None) or what changed since then.
+    pub async fn sync(
+        &self,
+        since: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> Result<securityhub::Fetched, PollError> {
+        let query = securityhub::Query {
+            statuses: self.settings.statuses.clone(),
+            since,
+        };
+        securityhub::fetch(
+            &self.client,
+            &self.pacer,
+            &self.account_id,
+            &self.region,
+            &query,
+        )
+        .await
+        .map_err(|e| e.for_profile(self.profile.as_deref()))
+    }
+
+    async fn run(
+        self,
+        tx: mpsc::Sender<Update>,
+        cancel: CancellationToken,
+        mut refresh: watch::Receiver<u64>,
+    ) {
+        let key = self.key();
+        let loading = SourceHealth {
+            status: Status::Loading,
+            last_success: None,
+            error: None,
+            records: 0,
+        };
+        if tx.send(Update::Health(key.clone(), loading)).await.is_err() {
+            return;
+        }
+        let skew = chrono::Duration::from_std(self.settings.skew).unwrap_or_default();
+        let mut newest: Option<chrono::DateTime<chrono::Utc>> = None;
+        let mut last_full: Option<tokio::time::Instant> = None;
+        let mut records = 0usize;
+        loop {
+            let full = last_full.is_none_or(|t| t.elapsed() >= self.settings.reconcile_every);
+            let since = if full { None } else { newest.map(|n| n - skew) };
+            let result = tokio::select! {
+                _ = cancel.cancelled() => return,
+                r = self.sync(since) => r,
+            };
+            let health = match result {
+                Ok(fetched) => {
+                    if full {
+                        last_full = Some(tokio::time::Instant::now());
+                        records = fetched.findings.len();
+                    }
+                    let latest = fetched.findings.iter().map(|f| f.updated_at).max();
+                    newest = newest.max(latest);
+                    if !full {
+                        records += fetched.findings.len();
+                    }
+                    if !fetched.rejected.is_empty() {
+                        tracing::warn!(source = %key, rejected = ?fetched.rejected, "findings not read");
+                    }
+                    let mut findings = fetched.findings;
+                    while !findings.is_empty() {
+                        let rest = findings.split_off(findings.len().min(BATCH));
+                        let batch = std::mem::replace(&mut findings, rest);
+                        if tx.send(Update::Findings(batch)).await.is_err() {
+                            return;
+                        }
+                    }
+                    SourceHealth {
+                        status: Status::Ok,
+                        last_success: Some(self.clock.now()),
+                        error: None,
+                        records,
+                    }
+                }
+                Err(e) => {
+                    tracing::warn!(source = %key, error = %e, "poll failed");
+                    SourceHealth {
+                        records,
+                        ..failed(&e)
+                    }
+                }
+            };
+            if tx.send(Update::Health(key.clone(), health)).await.is_err() {
+                return;
+            }
+            tokio::select! {
+                _ = cancel.cancelled() => return,
+                _ = tokio::time::sleep(self.settings.securityhub_every) => {}
+                changed = refresh.changed() => if changed.is_err() { return },
+            }
+        }
+    }
+}
+
+/// One complete poll of every account and region, for `rampart export`: the updates it
+/// gave, health included.
+pub async fn poll_once(
+    accounts: &[AccountAccess],
+    session_opts: &SessionOptions,
+    settings: &PollSettings,
+    clock: &Clock,
+) -> Vec<Update> {
+    let pacer = Pacer::new(settings.max_in_flight);
+    let mut jobs = tokio::task::JoinSet::new();
+    for access in accounts.iter().cloned() {
+        let (session_opts, settings, clock, pacer) = (
+            session_opts.clone(),
+            settings.clone(),
+            clock.clone(),
+            pacer.clone(),
+        );
+        jobs.spawn(async move {
+            let mut out = Vec::new();
+            let Some(first) = access.regions.first().cloned() else {
+                return out;
+            };
+            let sdk = session::sdk_config(&access, &first, &session_opts).await;
+            let account_id = match identity(&sdk, &access, &pacer).await {
+                Ok(id) => id,
+                Err(e) => {
+                    let key = SourceKey {
+                        service: "sts".into(),
+                        account_id: access.account_id.clone(),
+                        region: Some(first),
+                        file: None,
+                    };
+                    out.push(Update::Health(key, failed(&e)));
+                    return out;
+                }
+            };
+            let name = if access.name.is_empty() {
+                account_id.clone()
+            } else {
+                access.name.clone()
+            };
+            out.push(Update::Accounts(vec![Account::new(
+                account_id.clone(),
+                name,
+                access.environment.clone(),
+            )]));
+            for region in &access.regions {
+                let poller = HubPoller {
+                    account_id: account_id.clone(),
+                    region: region.clone(),
+                    profile: access.profile.clone(),
+                    client: hub_client(
+                        &session::sdk_config(&access, region, &session_opts).await,
+                        &account_id,
+                    ),
+                    pacer: pacer.clone(),
+                    settings: settings.clone(),
+                    clock: clock.clone(),
+                };
+                let health = match poller.sync(None).await {
+                    Ok(f) => {
+                        let n = f.findings.len();
+                        out.push(Update::Findings(f.findings));
+                        SourceHealth {
+                            status: Status::Ok,
+                            last_success: Some(clock.now()),
+                            error: None,
+                            records: n,
+                        }
+                    }
+                    Err(e) => failed(&e),
+                };
+                out.push(Update::Health(poller.key(), health));
+            }
+            out
+        });
+    }
+    let mut all = Vec::new();
+    while let Some(done) = jobs.join_next().await {
+        if let Ok(updates) = done {
+            all.extend(updates);
+        }
+    }
+    all
+}
