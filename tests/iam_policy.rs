@@ -21,7 +21,10 @@ fn source_files(dir: &Path, out: &mut Vec<String>) {
 /// Actions written as `classify(e, "service:Action")` in the AWS source code.
 fn actions_in_code() -> BTreeSet<String> {
     let mut texts = Vec::new();
-    source_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src/source/aws"), &mut texts);
+    source_files(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("src/source/aws"),
+        &mut texts,
+    );
     let mut found = BTreeSet::new();
     for text in texts {
         let mut rest = text.as_str();
@@ -36,8 +39,9 @@ fn actions_in_code() -> BTreeSet<String> {
 
 #[test]
 fn the_policy_grants_exactly_what_the_code_calls() {
-    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("iam-policy.json"))
-        .unwrap();
+    let text =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("iam-policy.json"))
+            .unwrap();
     let policy: serde_json::Value = serde_json::from_str(&text).unwrap();
     let mut granted = BTreeSet::new();
     for statement in policy["Statement"].as_array().unwrap() {
@@ -49,12 +53,20 @@ fn the_policy_grants_exactly_what_the_code_calls() {
         }
     }
     let mut needed = actions_in_code();
-    assert!(needed.remove("sts:GetCallerIdentity"), "the identity check is in the code");
+    assert!(
+        needed.remove("sts:GetCallerIdentity"),
+        "the identity check is in the code"
+    );
     assert!(!needed.is_empty());
     assert_eq!(granted, needed, "iam-policy.json and the code disagree");
-    let writes = ["Batch", "Update", "Create", "Delete", "Put", "Enable", "Disable"];
+    let writes = [
+        "Batch", "Update", "Create", "Delete", "Put", "Enable", "Disable",
+    ];
     for a in &granted {
         let verb = a.split(':').nth(1).unwrap_or_default();
-        assert!(!writes.iter().any(|w| verb.starts_with(w)), "read-only: {a}");
+        assert!(
+            !writes.iter().any(|w| verb.starts_with(w)),
+            "read-only: {a}"
+        );
     }
 }
