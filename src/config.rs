@@ -28,7 +28,34 @@ pub struct Config {
     pub demo: Demo,
     /// Regions polled for every account that does not list its own.
     pub regions: Vec<String>,
+    pub securityhub: SecurityHub,
     pub accounts: Vec<Account>,
+}
+
+/// `[securityhub]`: how the live Security Hub poller runs.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SecurityHub {
+    /// Seconds between incremental polls.
+    pub poll_seconds: u32,
+    /// Minutes between full reconciles (workflow changes elsewhere do not move UpdatedAt).
+    pub reconcile_minutes: u32,
+    /// Workflow statuses fetched.
+    pub statuses: Vec<String>,
+    /// Percent of AWS's documented GetFindings rate (3/s, burst 6) to pace at; 0 turns
+    /// pacing off (a local emulator only).
+    pub pace_percent: u32,
+}
+
+impl Default for SecurityHub {
+    fn default() -> Self {
+        SecurityHub {
+            poll_seconds: 60,
+            reconcile_minutes: 30,
+            statuses: vec!["NEW".into(), "NOTIFIED".into()],
+            pace_percent: 95,
+        }
+    }
 }
 
 /// `[display]`: how the console looks.
@@ -171,6 +198,27 @@ impl Config {
     /// The live-update interval of the demo source.
     pub fn tick(&self) -> Duration {
         Duration::from_secs(u64::from(self.demo.tick_seconds))
+    }
+
+    /// The Security Hub poller's settings, as the source uses them.
+    pub fn securityhub_polling(&self) -> crate::source::aws::PollSettings {
+        let hub = &self.securityhub;
+        let documented = crate::source::aws::pace::GET_FINDINGS;
+        let share = f64::from(hub.pace_percent) / 100.0;
+        crate::source::aws::PollSettings {
+            securityhub_every: Duration::from_secs(u64::from(hub.poll_seconds)),
+            reconcile_every: Duration::from_secs(u64::from(hub.reconcile_minutes) * 60),
+            statuses: hub
+                .statuses
+                .iter()
+                .filter_map(|s| crate::model::WorkflowStatus::parse(s))
+                .collect(),
+            get_findings_rate: crate::source::aws::pace::Rate {
+                per_second: documented.per_second * share,
+                burst: documented.burst,
+            },
+            ..Default::default()
+        }
     }
 
     /// The regions polled for `account`: its own list, else the top-level list.
@@ -322,6 +370,29 @@ fn validate(config: &mut Config, text: &str, file: &Path) -> Result<(), Diagnost
     }
     check_range(config.demo.tick_seconds, TICK_RANGE, "seconds")
         .map_err(|m| fail(&[Seg::Key("demo"), Seg::Key("tick_seconds")], m))?;
+    let hub = &config.securityhub;
+    let at = |key: &'static str| [Seg::Key("securityhub"), Seg::Key(key)];
+    check_range(hub.poll_seconds, (10, 86_400), "seconds")
+        .map_err(|m| fail(&at("poll_seconds"), m))?;
+    check_range(hub.reconcile_minutes, (1, 1440), "minutes")
+        .map_err(|m| fail(&at("reconcile_minutes"), m))?;
+    // 0 (off) and over 100 only make sense against a local emulator, which has no AWS limits.
+    check_range(hub.pace_percent, (0, 1000), "percent")
+        .map_err(|m| fail(&at("pace_percent"), m))?;
+    if hub.statuses.is_empty() {
+        return Err(fail(
+            &at("statuses"),
+            "must name at least one workflow status".into(),
+        ));
+    }
+    for (i, status) in hub.statuses.iter().enumerate() {
+        if crate::model::WorkflowStatus::parse(status).is_none() {
+            return Err(fail(
+                &[Seg::Key("securityhub"), Seg::Key("statuses"), Seg::Index(i)],
+                format!("expected NEW, NOTIFIED, RESOLVED or SUPPRESSED, found {status:?}"),
+            ));
+        }
+    }
     if let Some(theme) = &config.display.theme {
         check_theme_name(theme).map_err(|m| fail(&[Seg::Key("display"), Seg::Key("theme")], m))?;
     }

@@ -10,7 +10,7 @@ use crate::config::{self, Config};
 use crate::model::age::TimeDisplay;
 use crate::model::Clock;
 use crate::source::aws::session::{AccountAccess, SessionOptions};
-use crate::source::aws::{AwsSource, PollSettings};
+use crate::source::aws::AwsSource;
 use crate::source::demo::{DemoOptions, DemoSource};
 use crate::source::replay::ReplaySource;
 use crate::source::{Source, SourceContext};
@@ -71,9 +71,13 @@ pub fn main(cli: Cli) -> ExitCode {
             let clock = cli.options.now.map(Clock::Fixed).unwrap_or(clock);
             match (&mode, live) {
                 (Mode::Replay, _) => crate::export::run_replay(&args, &cli.options.replay, &clock),
-                (Mode::Live, Some(accounts)) => {
-                    crate::export::run_live(&args, &accounts, &session, &clock)
-                }
+                (Mode::Live, Some(accounts)) => crate::export::run_live(
+                    &args,
+                    &accounts,
+                    &session,
+                    &loaded.config.securityhub_polling(),
+                    &clock,
+                ),
                 _ => crate::export::run_demo(&args, &demo, &clock),
             }
         }
@@ -103,7 +107,7 @@ pub fn main(cli: Cli) -> ExitCode {
                 (Mode::Live, Some(accounts)) => Box::new(AwsSource {
                     accounts,
                     session,
-                    settings: PollSettings::default(),
+                    settings: loaded.config.securityhub_polling(),
                     clock,
                 }),
                 _ => Box::new(DemoSource::new(demo, clock)),

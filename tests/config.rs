@@ -172,3 +172,17 @@ fn environment_variable_and_platform_directory() {
     assert_eq!(loaded.path, None);
     assert_eq!(loaded.config, config::Config::default());
 }
+
+#[test]
+fn securityhub_settings_are_checked_and_named() {
+    assert_eq!(
+        short("bad_securityhub_status.toml"),
+        "bad_securityhub_status.toml:5:20: securityhub.statuses[1]: expected NEW, NOTIFIED, RESOLVED or SUPPRESSED, found \"OPEN\""
+    );
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("config.example.toml");
+    let c = config::load(Some(&example)).unwrap().config;
+    let polling = c.securityhub_polling();
+    assert_eq!(polling.securityhub_every.as_secs(), 60);
+    assert_eq!(polling.reconcile_every.as_secs(), 30 * 60);
+    assert!((polling.get_findings_rate.per_second - 2.85).abs() < 1e-9);
+}

@@ -48,6 +48,7 @@ pub fn run_live(
     args: &ExportArgs,
     accounts: &[crate::source::aws::session::AccountAccess],
     session: &crate::source::aws::session::SessionOptions,
+    settings: &crate::source::aws::PollSettings,
     clock: &Clock,
 ) -> ExitCode {
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -61,9 +62,8 @@ pub fn run_live(
             return ExitCode::from(EXIT_NOTHING);
         }
     };
-    let settings = crate::source::aws::PollSettings::default();
     let updates = runtime.block_on(crate::source::aws::poll_once(
-        accounts, session, &settings, clock,
+        accounts, session, settings, clock,
     ));
     let mut store = Store::new();
     for u in updates {

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod fake_hub;
+
 use portable_pty::{native_pty_system, Child, CommandBuilder, MasterPty, PtySize};
 use std::io::{Read, Write};
 use std::path::Path;

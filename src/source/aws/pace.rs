@@ -77,8 +77,22 @@ impl Pacer {
         }
     }
 
-    /// Waits until `api` may be called in `account` and `region`.
+    /// Waits until `api` may be called in `account` and `region`. A rate of 0 per second
+    /// means no pacing (only the in-flight cap).
     pub async fn turn(&self, account: &str, region: &str, api: &'static str, rate: Rate) -> Turn {
+        if rate.per_second > 0.0 {
+            self.wait_for_token(account, region, api, rate).await;
+        }
+        let slot = self
+            .in_flight
+            .clone()
+            .acquire_owned()
+            .await
+            .expect("the semaphore is never closed");
+        Turn { _slot: slot }
+    }
+
+    async fn wait_for_token(&self, account: &str, region: &str, api: &'static str, rate: Rate) {
         let bucket = {
             let mut all = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
             all.entry((account.to_string(), region.to_string(), api))
@@ -97,17 +111,10 @@ impl Pacer {
                 .unwrap_or_else(|e| e.into_inner())
                 .take(Instant::now());
             match wait {
-                None => break,
+                None => return,
                 Some(d) => tokio::time::sleep(d).await,
             }
         }
-        let slot = self
-            .in_flight
-            .clone()
-            .acquire_owned()
-            .await
-            .expect("the semaphore is never closed");
-        Turn { _slot: slot }
     }
 }
 

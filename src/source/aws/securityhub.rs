@@ -103,6 +103,7 @@ struct Page {
 pub async fn fetch(
     client: &aws_sdk_securityhub::Client,
     pacer: &Pacer,
+    rate: pace::Rate,
     account: &str,
     region: &str,
     query: &Query,
@@ -111,9 +112,7 @@ pub async fn fetch(
     let mut token: Option<String> = None;
     let filters = query.filters();
     loop {
-        let _turn = pacer
-            .turn(account, region, "GetFindings", pace::GET_FINDINGS)
-            .await;
+        let _turn = pacer.turn(account, region, "GetFindings", rate).await;
         let body = RawBody::default();
         client
             .get_findings()

@@ -1,0 +1,128 @@
+//! `cargo bench --bench live`: a full Security Hub sync of 10,000 findings from a local
+//! endpoint (127.0.0.1, `tests/support/fake_hub.rs`), by `rampart export` and, side by side
+//! in the same run, by `aws securityhub get-findings` (the AWS CLI, from PyPI) paging the
+//! same endpoint: wall time and peak memory of each process. Then rampart against an
+//! endpoint that enforces 3 requests/s: the rate it sustains and how often it was throttled.
+//!
+//! Pacing is off (`pace_percent = 0`) for the side-by-side run (a local endpoint has no
+//! AWS limits, and the CLI does not pace); the second run uses the default pacing.
+
+#[path = "../tests/support/fake_hub.rs"]
+mod fake_hub;
+
+use fake_hub::{findings, Behaviour, FakeHub};
+use std::process::{Command, Stdio};
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+/// Runs a command to its end; returns (wall time, peak resident memory in MB, success).
+// The child is reaped by wait4, which also reports its peak memory; std's wait cannot.
+#[allow(clippy::zombie_processes)]
+fn measure(cmd: &mut Command) -> (Duration, f64, bool) {
+    let start = Instant::now();
+    let child = cmd
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start the command");
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is a valid value for wait4 to fill in.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: waits for our own child, whose pid we hold; `usage` outlives the call.
+    unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
+    let took = start.elapsed();
+    let ok = libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0;
+    (took, usage.ru_maxrss as f64 / 1024.0, ok)
+}
+
+fn env<'a>(cmd: &'a mut Command, home: &std::path::Path) -> &'a mut Command {
+    cmd.env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", home)
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_CONFIG_FILE", home.join("aws-config"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", home.join("aws-credentials"))
+        .env("AWS_ACCESS_KEY_ID", "AKIABENCHBENCHBENCH0")
+        .env(
+            "AWS_SECRET_ACCESS_KEY",
+            "benchbenchbenchbenchbenchbenchbenchbench",
+        )
+        .env("AWS_DEFAULT_REGION", "us-east-1")
+}
+
+fn main() {
+    let home = tempfile::tempdir().unwrap();
+    let bin = env!("CARGO_BIN_EXE_rampart");
+    let fast = home.path().join("fast.toml");
+    std::fs::write(&fast, "[securityhub]\npace_percent = 0\n").unwrap();
+    println!("rampart live benchmark (local Security Hub endpoint on 127.0.0.1)");
+
+    let hub = FakeHub::start(findings(10_000, "111111111111"), Behaviour::default());
+    let (r_time, r_mem, r_ok) = measure(
+        env(&mut Command::new(bin), home.path())
+            .args(["export", "--region", "us-east-1", "--config"])
+            .arg(&fast)
+            .args(["--endpoint-url", &hub.url, "--output"])
+            .arg(home.path().join("out.json")),
+    );
+    let r_pages = hub.stats.served.swap(0, Ordering::SeqCst);
+    let (c_time, c_mem, c_ok) = measure(
+        env(&mut Command::new("aws"), home.path())
+            .args(["securityhub", "get-findings", "--endpoint-url", &hub.url])
+            .args(["--region", "us-east-1", "--output", "json"]),
+    );
+    let c_pages = hub.stats.served.load(Ordering::SeqCst);
+    println!(
+        "full sync of 10,000 findings: rampart export {:.2} s, peak {:.0} MB ({r_pages} pages{}); aws securityhub get-findings {:.2} s, peak {:.0} MB ({c_pages} pages{})",
+        r_time.as_secs_f64(),
+        r_mem,
+        if r_ok { "" } else { ", FAILED" },
+        c_time.as_secs_f64(),
+        c_mem,
+        if c_ok { "" } else { ", FAILED" },
+    );
+    println!(
+        "rampart is {:.1}x faster and uses {:.0}% of the CLI's memory (targets: 5x, under 33%)",
+        c_time.as_secs_f64() / r_time.as_secs_f64(),
+        100.0 * r_mem / c_mem
+    );
+
+    let limited = FakeHub::start(
+        findings(3_000, "111111111111"),
+        Behaviour {
+            rate: Some((3.0, 6.0)),
+            ..Behaviour::default()
+        },
+    );
+    let (time, _, ok) = measure(
+        env(&mut Command::new(bin), home.path())
+            .args([
+                "export",
+                "--region",
+                "us-east-1",
+                "--endpoint-url",
+                &limited.url,
+            ])
+            .arg("--output")
+            .arg(home.path().join("out2.json")),
+    );
+    let times = limited.stats.times.lock().unwrap().clone();
+    // The steady rate: after the burst of 6, pages per second.
+    let steady = if times.len() > 8 {
+        (times.len() - 7) as f64
+            / times[times.len() - 1]
+                .duration_since(times[6])
+                .as_secs_f64()
+    } else {
+        f64::NAN
+    };
+    println!(
+        "endpoint enforcing 3 requests/s: {} pages in {:.1} s, steady {:.2} requests/s ({:.0}% of the allowed rate), throttled {} times, export {}",
+        times.len(),
+        time.as_secs_f64(),
+        steady,
+        100.0 * steady / 3.0,
+        limited.stats.throttled.load(Ordering::SeqCst),
+        if ok { "ok" } else { "FAILED" }
+    );
+}

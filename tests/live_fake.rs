@@ -1,0 +1,124 @@
+//! Live Security Hub against the project's own local endpoint (`support::fake_hub`,
+//! 127.0.0.1): what moto cannot do. Pacing keeps under an endpoint that enforces 3
+//! requests/s (it never throttles us, and nothing is shown as an error); a denied account
+//! names the missing action; a throttled endpoint reads as "throttled", not as a crash.
+
+mod support;
+
+use rampart::model::Clock;
+use rampart::source::aws::pace::Pacer;
+use rampart::source::aws::session::{AccountAccess, SessionOptions};
+use rampart::source::aws::{HubPoller, PollSettings};
+use std::sync::atomic::Ordering;
+use support::fake_hub::{findings, Behaviour, FakeHub};
+
+const KEY: &str = "AKIAFAKEHUBTESTKEY00";
+
+fn isolate() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let home = tempfile::tempdir().unwrap().keep();
+        std::env::set_var("AWS_EC2_METADATA_DISABLED", "true");
+        std::env::set_var("HOME", &home);
+        std::env::set_var("AWS_CONFIG_FILE", home.join("config"));
+        std::env::set_var("AWS_SHARED_CREDENTIALS_FILE", home.join("credentials"));
+    });
+}
+
+async fn poller(url: &str, settings: PollSettings) -> HubPoller {
+    isolate();
+    let access = AccountAccess {
+        account_id: Some("111111111111".into()),
+        name: "one".into(),
+        environment: "prod".into(),
+        profile: None,
+        role_arn: None,
+        external_id: None,
+        session_name: None,
+        regions: vec!["us-east-1".into()],
+    };
+    let session = SessionOptions {
+        endpoint_url: Some(url.into()),
+        credentials: Some(aws_credential_types::Credentials::new(
+            KEY,
+            "testtesttesttesttesttesttesttesttesttest",
+            None,
+            None,
+            "rampart-test",
+        )),
+    };
+    let sdk = rampart::source::aws::session::sdk_config(&access, "us-east-1", &session).await;
+    HubPoller {
+        account_id: "111111111111".into(),
+        region: "us-east-1".into(),
+        profile: Some("audit".into()),
+        client: aws_sdk_securityhub::Client::new(&sdk),
+        pacer: Pacer::new(4),
+        settings,
+        clock: Clock::System,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pacing_stays_under_an_endpoint_that_enforces_three_requests_a_second() {
+    let hub = FakeHub::start(
+        findings(1500, "111111111111"),
+        Behaviour {
+            rate: Some((3.0, 6.0)),
+            ..Behaviour::default()
+        },
+    );
+    let p = poller(&hub.url, PollSettings::default()).await;
+    let fetched = p.sync(None).await.expect("no error reaches the operator");
+    assert_eq!((fetched.findings.len(), fetched.pages), (1500, 15));
+    assert!(fetched.rejected.is_empty(), "{:?}", fetched.rejected);
+    assert_eq!(
+        hub.stats.throttled.load(Ordering::SeqCst),
+        0,
+        "paced under the limit: the endpoint never had to throttle"
+    );
+    // The raw record is the endpoint's JSON: details the SDK would drop are kept.
+    let raw = fetched.findings[0].raw.to_value();
+    assert_eq!(
+        raw["Resources"][0]["Details"]["AwsEc2SecurityGroup"]["VpcId"],
+        "vpc-0123456789abcdef0"
+    );
+}
+
+#[tokio::test]
+async fn a_denied_account_names_the_missing_action() {
+    let hub = FakeHub::start(
+        findings(10, "111111111111"),
+        Behaviour {
+            deny_key: Some(KEY.into()),
+            ..Behaviour::default()
+        },
+    );
+    let p = poller(&hub.url, PollSettings::default()).await;
+    let e = p.sync(None).await.unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "access denied: the credentials lack securityhub:GetFindings"
+    );
+    assert_eq!(hub.stats.served.load(Ordering::SeqCst), 0);
+}
+
+#[tokio::test]
+async fn an_endpoint_that_keeps_throttling_reads_as_throttled() {
+    // One request allowed, then a token every 100 s: the SDK's retries run out.
+    let hub = FakeHub::start(
+        findings(300, "111111111111"),
+        Behaviour {
+            rate: Some((0.01, 1.0)),
+            ..Behaviour::default()
+        },
+    );
+    let p = poller(&hub.url, PollSettings::default()).await;
+    let e = p.sync(None).await.unwrap_err();
+    assert_eq!(e.to_string(), "throttled");
+    assert_eq!(hub.stats.served.load(Ordering::SeqCst), 1);
+    assert!(
+        hub.stats.throttled.load(Ordering::SeqCst) >= 2,
+        "retried before giving up"
+    );
+}
