@@ -110,3 +110,40 @@ fn a_note_in_the_prompt_and_on_the_detail() {
     app.flash = None;
     insta::assert_snapshot!("finding_detail_with_note_80x24", draw(&mut app));
 }
+
+/// The sources overlay (`i`): failed and stale feeds first, with their errors in words.
+#[test]
+fn sources_overlay() {
+    use rampart::source::{SourceHealth, SourceKey, Status, Update};
+    let at = rampart::fixture::fixed_now();
+    for size in SIZES {
+        let mut app = app(size);
+        let key = |service: &str, account: &str, region: &str| SourceKey {
+            service: service.into(),
+            account_id: Some(account.into()),
+            region: Some(region.into()),
+            file: None,
+        };
+        let health =
+            |status, minutes_ago: Option<i64>, error: Option<&str>, records| SourceHealth {
+                status,
+                last_success: minutes_ago.map(|m| at - chrono::Duration::minutes(m)),
+                error: error.map(str::to_string),
+                records,
+            };
+        let feeds = [
+            (key("securityhub", "111111111111", "us-east-1"), health(Status::Ok, Some(1), None, 1204)),
+            (key("securityhub", "222222222222", "eu-west-1"), health(Status::Failed, Some(17), Some("throttled"), 88)),
+            (key("securityhub", "333333333333", "us-east-1"), health(Status::Failed, None, Some("access denied: the credentials lack securityhub:GetFindings"), 0)),
+            (key("securityhub", "444444444444", "ap-south-1"), health(Status::NotEnabled, None, None, 0)),
+            (key("sts", "555555555555", "us-east-1"), health(Status::Failed, None, Some("credentials: profile prod-audit: the SSO session token has expired; run `aws sso login --profile prod-audit`"), 0)),
+        ];
+        for (k, h) in feeds {
+            app.apply(Update::Health(k, h));
+        }
+        app.update(Action::ToggleSources);
+        insta::assert_snapshot!(format!("sources_{}x{}", size.0, size.1), draw(&mut app));
+        app.update(Action::Down);
+        assert!(!app.sources_open, "any key closes it");
+    }
+}

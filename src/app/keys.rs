@@ -27,10 +27,10 @@ pub const BINDINGS: &[(&str, &str)] = &[
         "w / :snapshot [PATH]",
         "hand-off snapshot: data, view, notes",
     ),
-    (":", "command: snapshot, note, a pane name, quit"),
+    (":", "command: snapshot, note, sources, a pane, quit"),
+    ("i", "sources: each feed's health and errors"),
     ("r", "ask the sources to poll now"),
-    ("?", "this help"),
-    ("q / Ctrl-C", "quit"),
+    ("? / q Ctrl-C", "this help / quit"),
     ("mouse", "wheel scrolls, click a tab (never required)"),
 ];
 
@@ -91,6 +91,7 @@ fn key_action(key: &KeyEvent, editing: bool) -> Option<Action> {
         KeyCode::Char('?') => Action::ToggleHelp,
         KeyCode::Char('r') => Action::Refresh,
         KeyCode::Char('n') => Action::NoteStart,
+        KeyCode::Char('i') => Action::ToggleSources,
         KeyCode::Char('w') => Action::Snapshot,
         KeyCode::Char(':') => Action::CommandStart,
         _ => return None,

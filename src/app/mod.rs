@@ -173,6 +173,8 @@ pub enum Action {
     Open,
     Back,
     ToggleHelp,
+    /// `i`: the sources overlay.
+    ToggleSources,
     Refresh,
     /// Mouse wheel: lines to move (negative is up).
     Scroll(i32),
@@ -283,6 +285,8 @@ pub struct App {
     filter_before_edit: String,
     pub detail: Option<Detail>,
     pub help: bool,
+    /// The sources overlay is open.
+    pub sources_open: bool,
     pub flash: Option<Flash>,
     pub should_quit: bool,
     /// Terminal size, for paging and the tab bar's click targets.
@@ -313,6 +317,7 @@ impl App {
             filter_before_edit: String::new(),
             detail: None,
             help: false,
+            sources_open: false,
             flash: None,
             should_quit: false,
             size: (80, 24),
@@ -568,6 +573,16 @@ impl App {
             }
             _ => {}
         }
+        if self.sources_open && !matches!(action, Action::Quit | Action::Resize(..)) {
+            // Like help: any key closes the overlay; `i` toggles it.
+            self.sources_open = false;
+            return;
+        }
+        if action == Action::ToggleSources {
+            self.help = false;
+            self.sources_open = true;
+            return;
+        }
         if self.help && !matches!(action, Action::Quit | Action::Resize(..)) {
             // Any key closes the help overlay; `?` toggles it.
             self.help = false;
@@ -676,7 +691,8 @@ impl App {
             }
             Action::Resize(w, h) => self.size = (w, h),
             // Handled before the pane sees the action.
-            Action::CommandStart | Action::NoteStart | Action::Snapshot => {}
+            Action::CommandStart | Action::NoteStart | Action::Snapshot | Action::ToggleSources => {
+            }
         }
     }
 
@@ -763,12 +779,13 @@ impl App {
             "note" => self.start_note(),
             "q" | "quit" => self.should_quit = true,
             "help" => self.help = true,
+            "sources" => self.sources_open = true,
             "findings" => show(self, Tab::Findings),
             "credentials" => show(self, Tab::Credentials),
             "public" | "exposures" => show(self, Tab::Exposures),
             "drills" | "events" => show(self, Tab::Activity),
             other => self.say(format!(
-                "unknown command `{}`: try snapshot [PATH], note, findings, credentials, public, drills, help, quit",
+                "unknown command `{}`: try snapshot [PATH], note, sources, findings, credentials, public, drills, help, quit",
                 crate::ui::sanitize::clean(other)
             )),
         }

@@ -30,6 +30,9 @@ pub fn render(frame: &mut Frame, app: &App) {
         }
     }
     chrome::status_line(frame, areas.status, app);
+    if app.sources_open {
+        panes::sources::render(frame, frame.area(), app);
+    }
     if app.help {
         panes::help::render(frame, frame.area(), app);
     }

@@ -6,6 +6,7 @@ pub mod detail;
 pub mod exposures;
 pub mod findings;
 pub mod help;
+pub mod sources;
 
 use crate::app::App;
 use crate::ui::widgets::table::TableStyle;
