@@ -5,16 +5,18 @@
 //!
 //! Each page is parsed from the response body itself, by the same ASFF parser replay uses:
 //! the SDK's typed output drops fields it does not model, and the raw record keeps them.
+//! The SDK is handed an empty page, so it does not build the typed output at all.
 
 use super::errors::{classify, PollError};
 use super::pace::{self, Pacer};
 use crate::model::asff;
 use crate::model::{Finding, RecordState, WorkflowStatus};
-use aws_sdk_securityhub::config::interceptors::AfterDeserializationInterceptorContextRef;
+use aws_sdk_securityhub::config::interceptors::BeforeDeserializationInterceptorContextMut;
 use aws_sdk_securityhub::config::{ConfigBag, Intercept, RuntimeComponents};
 use aws_sdk_securityhub::types::{
     AwsSecurityFindingFilters, DateFilter, StringFilter, StringFilterComparison,
 };
+use aws_smithy_types::body::SdkBody;
 use chrono::{DateTime, Utc};
 use std::sync::{Arc, Mutex};
 
@@ -70,7 +72,9 @@ pub struct Fetched {
     pub rejected: Vec<String>,
 }
 
-/// Keeps the body of the last response so the page is parsed from the bytes AWS sent.
+/// Takes the body of a successful response for rampart's own parser and gives the SDK an
+/// empty page instead: the SDK's typed output (every resource detail of every finding,
+/// then dropped) was half of a sync's time. Error responses are left to the SDK.
 #[derive(Debug, Default, Clone)]
 struct RawBody(Arc<Mutex<Option<Vec<u8>>>>);
 
@@ -79,22 +83,73 @@ impl Intercept for RawBody {
         "rampart-raw-body"
     }
 
-    fn read_after_deserialization(
+    fn modify_before_deserialization(
         &self,
-        context: &AfterDeserializationInterceptorContextRef<'_>,
+        context: &mut BeforeDeserializationInterceptorContextMut<'_>,
         _: &RuntimeComponents,
         _: &mut ConfigBag,
     ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-        let bytes = context.response().body().bytes().map(<[u8]>::to_vec);
-        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = bytes;
+        let response = context.response_mut();
+        if !response.status().is_success() {
+            return Ok(());
+        }
+        let inner = response.take_body();
+        *response.body_mut() = SdkBody::from_body_1_x(Tee {
+            inner,
+            sink: self.0.clone(),
+            kept: Vec::new(),
+            done: false,
+        });
         Ok(())
+    }
+}
+
+/// A body that keeps what it reads and yields `{}` when the real body ends.
+struct Tee {
+    inner: SdkBody,
+    sink: Arc<Mutex<Option<Vec<u8>>>>,
+    kept: Vec<u8>,
+    done: bool,
+}
+
+impl http_body::Body for Tee {
+    type Data = bytes::Bytes;
+    type Error = Box<dyn std::error::Error + Send + Sync>;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<bytes::Bytes>, Self::Error>>> {
+        use std::task::Poll;
+        if self.done {
+            return Poll::Ready(None);
+        }
+        loop {
+            match std::pin::Pin::new(&mut self.inner).poll_frame(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(Some(Ok(frame))) => {
+                    if let Ok(data) = frame.into_data() {
+                        self.kept.extend_from_slice(&data);
+                    }
+                }
+                Poll::Ready(Some(Err(e))) => return Poll::Ready(Some(Err(e))),
+                Poll::Ready(None) => {
+                    let kept = std::mem::take(&mut self.kept);
+                    *self.sink.lock().unwrap_or_else(|e| e.into_inner()) = Some(kept);
+                    self.done = true;
+                    let empty = bytes::Bytes::from_static(b"{}");
+                    return Poll::Ready(Some(Ok(http_body::Frame::data(empty))));
+                }
+            }
+        }
     }
 }
 
 #[derive(serde::Deserialize)]
 struct Page {
+    /// Each finding's own bytes: parsed once, and kept as the raw record as sent.
     #[serde(rename = "Findings", default)]
-    findings: Vec<serde_json::Value>,
+    findings: Vec<Box<serde_json::value::RawValue>>,
     #[serde(rename = "NextToken", default)]
     next_token: Option<String>,
 }
@@ -111,6 +166,23 @@ pub async fn fetch(
     let mut out = Fetched::default();
     let mut token: Option<String> = None;
     let filters = query.filters();
+    // One worker parses pages while the next one is fetched: the network and the parse
+    // overlap, and a single thread keeps the allocator's per-thread arenas down.
+    // Two pages at most wait for it, so a slow parse holds the fetch back, not memory.
+    let (pages, mut inbox) =
+        tokio::sync::mpsc::channel::<(usize, Vec<Box<serde_json::value::RawValue>>)>(2);
+    let worker = {
+        let query = query.clone();
+        tokio::task::spawn_blocking(move || {
+            let (mut kept, mut rejected) = (Vec::new(), Vec::new());
+            while let Some((number, findings)) = inbox.blocking_recv() {
+                let (k, r) = parse_page(number, &findings, &query);
+                kept.extend(k);
+                rejected.extend(r);
+            }
+            (kept, rejected)
+        })
+    };
     loop {
         let _turn = pacer.turn(account, region, "GetFindings", rate).await;
         let body = RawBody::default();
@@ -128,20 +200,38 @@ pub async fn fetch(
         let page: Page = serde_json::from_slice(bytes.as_deref().unwrap_or_default())
             .map_err(|e| PollError::Malformed(format!("GetFindings response: {e}")))?;
         out.pages += 1;
-        for (i, v) in page.findings.iter().enumerate() {
-            match asff::parse_value(v) {
-                Ok(f) if query.keeps(&f) => out.findings.push(f),
-                Ok(_) => {}
-                Err(e) => out
-                    .rejected
-                    .push(format!("page {} finding {i}: {e}", out.pages)),
-            }
-        }
+        // The worker only stops when this sender is dropped.
+        let _ = pages.send((out.pages, page.findings)).await;
         match page.next_token.filter(|t| !t.is_empty()) {
             Some(t) => token = Some(t),
-            None => return Ok(out),
+            None => break,
         }
     }
+    drop(pages);
+    let (findings, rejected) = worker
+        .await
+        .map_err(|e| PollError::Other(format!("parsing the pages: {e}")))?;
+    out.findings = findings;
+    out.rejected = rejected;
+    Ok(out)
+}
+
+/// One page's findings through the ASFF parser, with what could not be read.
+fn parse_page(
+    number: usize,
+    findings: &[Box<serde_json::value::RawValue>],
+    query: &Query,
+) -> (Vec<Finding>, Vec<String>) {
+    let mut kept = Vec::with_capacity(findings.len());
+    let mut rejected = Vec::new();
+    for (i, v) in findings.iter().enumerate() {
+        match asff::parse_bytes(v.get().as_bytes()) {
+            Ok(f) if query.keeps(&f) => kept.push(f),
+            Ok(_) => {}
+            Err(e) => rejected.push(format!("page {number} finding {i}: {e}")),
+        }
+    }
+    (kept, rejected)
 }
 
 #[cfg(test)]
