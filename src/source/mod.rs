@@ -119,6 +119,16 @@ pub enum Command {
     Refresh,
 }
 
+/// Splits `rows` into batches of `size` (the last may be shorter) without copying the rest
+/// each time, as `split_off` from the front would.
+pub fn batches<T>(rows: Vec<T>, size: usize) -> impl Iterator<Item = Vec<T>> {
+    let mut rows = rows.into_iter().peekable();
+    std::iter::from_fn(move || {
+        rows.peek()?;
+        Some(rows.by_ref().take(size.max(1)).collect())
+    })
+}
+
 /// The channels and token a running source gets.
 pub struct SourceContext {
     pub updates: mpsc::Sender<Update>,

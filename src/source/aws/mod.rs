@@ -313,10 +313,7 @@ impl HubPoller {
                     if !fetched.rejected.is_empty() {
                         tracing::warn!(source = %key, rejected = ?fetched.rejected, "findings not read");
                     }
-                    let mut findings = fetched.findings;
-                    while !findings.is_empty() {
-                        let rest = findings.split_off(findings.len().min(BATCH));
-                        let batch = std::mem::replace(&mut findings, rest);
+                    for batch in super::batches(fetched.findings, BATCH) {
                         if tx.send(Update::Findings(batch)).await.is_err() {
                             return;
                         }
@@ -410,7 +407,9 @@ pub async fn poll_once(
                 let health = match poller.sync(None).await {
                     Ok(f) => {
                         let n = f.findings.len();
-                        out.push(Update::Findings(f.findings));
+                        // In batches, as the console gets them: the store grows step by
+                        // step instead of holding two copies of the whole sync at once.
+                        out.extend(super::batches(f.findings, BATCH).map(Update::Findings));
                         SourceHealth {
                             status: Status::Ok,
                             last_success: Some(clock.now()),

@@ -540,22 +540,14 @@ fn send_batch(b: Batch, report_time: DateTime<Utc>, send: &mut impl FnMut(Update
                 generated_at: report_generated_at.unwrap_or(report_time),
                 records,
             });
-    chunks(findings)
+    super::batches(findings, BATCH)
         .map(Update::Findings)
-        .chain(chunks(events).map(Update::Events))
+        .chain(super::batches(events, BATCH).map(Update::Events))
         .chain(credential_updates)
         .chain((!exposures.is_empty()).then_some(Update::Exposures(exposures)))
         .chain((!compliance.is_empty()).then_some(Update::Compliance(compliance)))
         .chain(handoff.map(Update::Handoff))
         .all(send)
-}
-
-fn chunks<T>(rows: Vec<T>) -> impl Iterator<Item = Vec<T>> {
-    let mut rows = rows.into_iter().peekable();
-    std::iter::from_fn(move || {
-        rows.peek()?;
-        Some(rows.by_ref().take(BATCH).collect())
-    })
 }
 
 /// Loads the evidence into a fresh store, for `rampart export --replay`.
