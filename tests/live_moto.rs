@@ -1,7 +1,7 @@
 //! Live AWS against `moto_server` on 127.0.0.1 (`.ci/run` installs `moto[server]`): three
 //! accounts reached by AssumeRole from one profile, more than 100 findings each so paging
-//! runs, an incremental poll that sees only what is new, and an account whose poll fails
-//! while the others load. Nothing leaves loopback: every client, STS included, is sent to
+//! runs, credential reports with users and keys, an incremental poll that sees only what is
+//! new, and an account whose poll fails while the others load. Nothing leaves loopback: every client, STS included, is sent to
 //! the emulator, the metadata service is off, and HOME and the AWS files are temporary.
 
 mod support;
@@ -51,16 +51,26 @@ impl Moto {
     }
 
     fn seed(&self, first: usize, count: usize, updated_at: &str, accounts: &[&str]) {
-        let script =
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/seed_securityhub.py");
+        let (first, count) = (first.to_string(), count.to_string());
+        self.python(
+            "seed_securityhub.py",
+            &[&first, &count, updated_at],
+            accounts,
+        );
+    }
+
+    fn seed_users(&self, users: usize, accounts: &[&str]) {
+        self.python("seed_iam.py", &[&users.to_string()], accounts);
+    }
+
+    fn python(&self, script: &str, args: &[&str], accounts: &[&str]) {
+        let script = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/support")
+            .join(script);
         let out = Command::new("python3")
             .arg(script)
-            .args([
-                &self.url,
-                &first.to_string(),
-                &count.to_string(),
-                updated_at,
-            ])
+            .arg(&self.url)
+            .args(args)
             .args(accounts)
             .env("AWS_EC2_METADATA_DISABLED", "true")
             .env("AWS_CONFIG_FILE", "/dev/null")
@@ -121,6 +131,7 @@ fn export(home: &Path, config: &Path, url: &str) -> (Option<i32>, serde_json::Va
 fn export_reaches_three_accounts_by_assume_role_and_pages_through_their_findings() {
     let moto = Moto::start();
     moto.seed(0, 120, "2026-11-21T00:00:00Z", &ACCOUNTS);
+    moto.seed_users(5, &ACCOUNTS[..1]);
     let (home, config) = home_with_config(None);
     let (code, doc, stderr) = export(home.path(), &config, &moto.url);
     assert_eq!(code, Some(0), "{stderr}");
@@ -132,10 +143,33 @@ fn export_reaches_three_accounts_by_assume_role_and_pages_through_their_findings
     // The raw record is the response's own JSON: fields the SDK does not model survive.
     assert_eq!(findings[0]["raw"]["GeneratorId"], "rampart-test");
     let sources = doc["sources"].as_array().unwrap();
-    assert_eq!(sources.len(), 3);
-    assert!(sources
+    let hub: Vec<_> = sources
+        .iter()
+        .filter(|s| s["source"] == "securityhub")
+        .collect();
+    assert_eq!(hub.len(), 3);
+    assert!(hub
         .iter()
         .all(|s| s["status"] == "ok" && s["records"] == 120));
+    // The credential report of each account, parsed by the replay parser.
+    let iam: Vec<_> = sources.iter().filter(|s| s["source"] == "iam").collect();
+    assert_eq!(iam.len(), 3);
+    assert!(iam.iter().all(|s| s["status"] == "ok"), "{iam:?}");
+    let users: Vec<_> = doc["credentials"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["account_id"] == ACCOUNTS[0])
+        .collect();
+    assert_eq!(users.len(), 5, "{users:?}");
+    assert!(users
+        .iter()
+        .all(|u| u["access_keys"].as_array().unwrap().len() == 1));
+    let with_password = users
+        .iter()
+        .filter(|u| u["password_enabled"] == true)
+        .count();
+    assert_eq!(with_password, 3);
 }
 
 #[test]
@@ -248,7 +282,8 @@ fn the_console_shows_live_findings_and_their_sources() {
         (120, 30),
     );
     run.wait_for_screen("live");
-    run.wait_for_screen("3 sources ok");
+    // Security Hub and the credential report of each of the three accounts.
+    run.wait_for_screen("6 sources ok");
     run.wait_for_screen("finding 4 in 333333333333");
     run.send("q");
     assert_eq!(run.wait_exit(), 0);

@@ -2,10 +2,12 @@
 //! the demo and replay send, paced under AWS's documented rates, with its health reported
 //! in words and its last good data kept when a poll fails.
 //!
-//! This version polls Security Hub (ASFF GetFindings) and checks each account's identity
-//! with STS at start; Access Analyzer, Config, CloudTrail and credential reports come next.
+//! This version polls Security Hub (ASFF GetFindings) and IAM credential reports, and checks
+//! each account's identity with STS at start; Access Analyzer, Config and CloudTrail come
+//! next.
 
 pub mod errors;
+pub mod iam;
 pub mod pace;
 pub mod securityhub;
 pub mod session;
@@ -164,6 +166,15 @@ impl AccountJob {
             return;
         }
         let mut regions = tokio::task::JoinSet::new();
+        regions.spawn(credential_reports(
+            iam_client(&sdk, &account_id),
+            account_id.clone(),
+            self.access.profile.clone(),
+            self.pacer.clone(),
+            self.clock.clone(),
+            self.updates.clone(),
+            self.cancel.clone(),
+        ));
         for region in self.access.regions.clone() {
             let poller = HubPoller {
                 account_id: account_id.clone(),
@@ -220,6 +231,83 @@ async fn identity(
     out.account()
         .map(str::to_string)
         .ok_or_else(|| PollError::Malformed("GetCallerIdentity gave no account".into()))
+}
+
+fn iam_client(sdk: &aws_config::SdkConfig, account_id: &str) -> aws_sdk_iam::Client {
+    aws_sdk_iam::Client::from_conf(
+        aws_sdk_iam::config::Builder::from(sdk)
+            .retry_partition(session::retry_partition(account_id))
+            .build(),
+    )
+}
+
+fn iam_key(account_id: &str) -> SourceKey {
+    SourceKey {
+        service: "iam".into(),
+        account_id: Some(account_id.to_string()),
+        region: None,
+        file: None,
+    }
+}
+
+/// One credential report: the rows as an update, and the health to show.
+async fn report_updates(
+    client: &aws_sdk_iam::Client,
+    account_id: &str,
+    profile: Option<&str>,
+    pacer: &Pacer,
+    clock: &Clock,
+) -> (Option<Update>, SourceHealth) {
+    match iam::credential_report(client, pacer, account_id).await {
+        Ok((generated, records)) => {
+            let n = records.len();
+            let update = Update::Credentials {
+                account_id: account_id.to_string(),
+                generated_at: generated.unwrap_or_else(|| clock.now()),
+                records,
+            };
+            let health = SourceHealth {
+                status: Status::Ok,
+                last_success: Some(clock.now()),
+                error: None,
+                records: n,
+            };
+            (Some(update), health)
+        }
+        Err(e) => (None, failed(&e.for_profile(profile))),
+    }
+}
+
+/// An account's credential report, every [`iam::EVERY`].
+async fn credential_reports(
+    client: aws_sdk_iam::Client,
+    account_id: String,
+    profile: Option<String>,
+    pacer: Pacer,
+    clock: Clock,
+    tx: mpsc::Sender<Update>,
+    cancel: CancellationToken,
+) {
+    let key = iam_key(&account_id);
+    loop {
+        let report = report_updates(&client, &account_id, profile.as_deref(), &pacer, &clock);
+        let (update, health) = tokio::select! {
+            _ = cancel.cancelled() => return,
+            r = report => r,
+        };
+        if let Some(u) = update {
+            if tx.send(u).await.is_err() {
+                return;
+            }
+        }
+        if tx.send(Update::Health(key.clone(), health)).await.is_err() {
+            return;
+        }
+        tokio::select! {
+            _ = cancel.cancelled() => return,
+            _ = tokio::time::sleep(iam::EVERY) => {}
+        }
+    }
 }
 
 fn hub_client(sdk: &aws_config::SdkConfig, account_id: &str) -> aws_sdk_securityhub::Client {
@@ -391,6 +479,16 @@ pub async fn poll_once(
                 name,
                 access.environment.clone(),
             )]));
+            let (update, health) = report_updates(
+                &iam_client(&sdk, &account_id),
+                &account_id,
+                access.profile.as_deref(),
+                &pacer,
+                &clock,
+            )
+            .await;
+            out.extend(update);
+            out.push(Update::Health(iam_key(&account_id), health));
             for region in &access.regions {
                 let poller = HubPoller {
                     account_id: account_id.clone(),
