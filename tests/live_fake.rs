@@ -14,19 +14,8 @@ use support::fake_hub::{findings, Behaviour, FakeHub};
 
 const KEY: &str = "AKIAFAKEHUBTESTKEY00";
 
-fn isolate() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        let home = tempfile::tempdir().unwrap().keep();
-        std::env::set_var("AWS_EC2_METADATA_DISABLED", "true");
-        std::env::set_var("HOME", &home);
-        std::env::set_var("AWS_CONFIG_FILE", home.join("config"));
-        std::env::set_var("AWS_SHARED_CREDENTIALS_FILE", home.join("credentials"));
-    });
-}
-
 async fn poller(url: &str, settings: PollSettings) -> HubPoller {
-    isolate();
+    support::isolate_aws_env();
     let access = AccountAccess {
         account_id: Some("111111111111".into()),
         name: "one".into(),

@@ -199,23 +199,9 @@ fn an_account_that_fails_is_named_and_the_others_still_export() {
     assert_eq!(failed[0]["account_id"], "444444444444");
 }
 
-/// Sets the process environment the SDK reads, once: no metadata service, temporary AWS
-/// files and HOME.
-fn isolate() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        let home = tempfile::tempdir().unwrap().keep();
-        // Single assignment before any client exists; the tests only read it afterwards.
-        std::env::set_var("AWS_EC2_METADATA_DISABLED", "true");
-        std::env::set_var("HOME", &home);
-        std::env::set_var("AWS_CONFIG_FILE", home.join("config"));
-        std::env::set_var("AWS_SHARED_CREDENTIALS_FILE", home.join("credentials"));
-    });
-}
-
 #[tokio::test]
 async fn an_incremental_poll_sees_only_the_new_findings() {
-    isolate();
+    support::isolate_aws_env();
     let moto = Moto::start();
     let account = ACCOUNTS[0];
     moto.seed(0, 150, "2026-11-21T00:00:00Z", &[account]);

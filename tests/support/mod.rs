@@ -32,6 +32,20 @@ pub fn isolated_env(home: &Path) -> Vec<(String, String)> {
     ]
 }
 
+/// For tests that build AWS clients in this process: sets, once, what the SDK reads from
+/// the environment: no metadata service, a temporary HOME and AWS files.
+pub fn isolate_aws_env() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let home = tempfile::tempdir().unwrap().keep();
+        // Set before any client exists; the tests only read it afterwards.
+        std::env::set_var("AWS_EC2_METADATA_DISABLED", "true");
+        std::env::set_var("HOME", &home);
+        std::env::set_var("AWS_CONFIG_FILE", home.join("config"));
+        std::env::set_var("AWS_SHARED_CREDENTIALS_FILE", home.join("credentials"));
+    });
+}
+
 /// The binary running in a pseudo-terminal, with everything it printed collected.
 pub struct PtyRun {
     pub child: Box<dyn Child + Send + Sync>,

@@ -6,25 +6,12 @@ Talks only to ENDPOINT (127.0.0.1). The findings are ACTIVE and NEW; ids are f-<
 """
 import sys
 
-import boto3
+from moto_accounts import session_in
 
 endpoint, first, count, updated_at, *accounts = sys.argv[1:]
 first, count = int(first), int(count)
-base = boto3.Session(
-    aws_access_key_id="AKIATESTTESTTESTTEST",
-    aws_secret_access_key="x" * 40,
-    region_name="us-east-1",
-)
 for account in accounts:
-    creds = base.client("sts", endpoint_url=endpoint).assume_role(
-        RoleArn=f"arn:aws:iam::{account}:role/audit", RoleSessionName="seed"
-    )["Credentials"]
-    hub = boto3.Session(
-        aws_access_key_id=creds["AccessKeyId"],
-        aws_secret_access_key=creds["SecretAccessKey"],
-        aws_session_token=creds["SessionToken"],
-        region_name="us-east-1",
-    ).client("securityhub", endpoint_url=endpoint)
+    hub = session_in(endpoint, account).client("securityhub", endpoint_url=endpoint)
     findings = [
         {
             "SchemaVersion": "2018-10-08",
