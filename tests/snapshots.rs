@@ -130,6 +130,7 @@ fn sources_overlay() {
                 last_success: minutes_ago.map(|m| at - chrono::Duration::minutes(m)),
                 error: error.map(str::to_string),
                 records,
+                next_poll: None,
             };
         let feeds = [
             (key("securityhub", "111111111111", "us-east-1"), health(Status::Ok, Some(1), None, 1204)),
@@ -138,7 +139,10 @@ fn sources_overlay() {
             (key("securityhub", "444444444444", "ap-south-1"), health(Status::NotEnabled, None, None, 0)),
             (key("sts", "555555555555", "us-east-1"), health(Status::Failed, None, Some("credentials: profile prod-audit: the SSO session token has expired; run `aws sso login --profile prod-audit`"), 0)),
         ];
-        for (k, h) in feeds {
+        for (k, mut h) in feeds {
+            if h.status != Status::NotEnabled {
+                h.next_poll = Some(at + chrono::Duration::minutes(1));
+            }
             app.apply(Update::Health(k, h));
         }
         app.update(Action::ToggleSources);

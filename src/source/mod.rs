@@ -91,6 +91,8 @@ pub struct SourceHealth {
     /// Why it is stale or failed, in words ("throttled", "access denied").
     pub error: Option<String>,
     pub records: usize,
+    /// When a live poller will next ask (not part of the export).
+    pub next_poll: Option<DateTime<Utc>>,
 }
 
 /// What a source tells the store. Findings, exposures and events are upserts by key;

@@ -99,6 +99,7 @@ fn failure_keeps_last_success_and_reads_stale() {
             last_success: Some(t),
             error: None,
             records: 5,
+            next_poll: None,
         },
     ));
     s.apply(Update::Health(
@@ -108,6 +109,7 @@ fn failure_keeps_last_success_and_reads_stale() {
             last_success: None,
             error: Some("throttled".into()),
             records: 5,
+            next_poll: None,
         },
     ));
     let h = &s.sources[&key];

@@ -309,6 +309,7 @@ mod tests {
             last_success: None,
             error: error.map(str::to_string),
             records,
+            next_poll: None,
         };
         app.apply(Update::Health(
             SourceKey::service("replay"),

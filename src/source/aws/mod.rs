@@ -205,6 +205,7 @@ fn failed(e: &PollError) -> SourceHealth {
         last_success: None,
         error: (e.status() != Status::NotEnabled).then(|| e.to_string()),
         records: 0,
+        next_poll: None,
     }
 }
 
@@ -271,6 +272,7 @@ async fn report_updates(
                 last_success: Some(clock.now()),
                 error: None,
                 records: n,
+                next_poll: None,
             };
             (Some(update), health)
         }
@@ -300,6 +302,12 @@ async fn credential_reports(
                 return;
             }
         }
+        let health = SourceHealth {
+            next_poll: Some(
+                clock.now() + chrono::Duration::from_std(iam::EVERY).unwrap_or_default(),
+            ),
+            ..health
+        };
         if tx.send(Update::Health(key.clone(), health)).await.is_err() {
             return;
         }
@@ -372,6 +380,7 @@ impl HubPoller {
             last_success: None,
             error: None,
             records: 0,
+            next_poll: None,
         };
         if tx.send(Update::Health(key.clone(), loading)).await.is_err() {
             return;
@@ -411,6 +420,7 @@ impl HubPoller {
                         last_success: Some(self.clock.now()),
                         error: None,
                         records,
+                        next_poll: None,
                     }
                 }
                 Err(e) => {
@@ -420,6 +430,12 @@ impl HubPoller {
                         ..failed(&e)
                     }
                 }
+            };
+            let next =
+                chrono::Duration::from_std(self.settings.securityhub_every).unwrap_or_default();
+            let health = SourceHealth {
+                next_poll: Some(self.clock.now() + next),
+                ..health
             };
             if tx.send(Update::Health(key.clone(), health)).await.is_err() {
                 return;
@@ -513,6 +529,7 @@ pub async fn poll_once(
                             last_success: Some(clock.now()),
                             error: None,
                             records: n,
+                            next_poll: None,
                         }
                     }
                     Err(e) => failed(&e),

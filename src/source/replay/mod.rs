@@ -466,6 +466,7 @@ pub fn load(
             last_success: None,
             error: Some("no files found under the given paths".into()),
             records: 0,
+            next_poll: None,
         };
         send(Update::Health(SourceKey::service("replay"), none));
         return reports;
@@ -486,6 +487,7 @@ pub fn load(
                 last_success: last.then_some(now),
                 error: None,
                 records: total,
+                next_poll: None,
             };
             let file_health = Update::Health(file_key(&report.path), health_of(&report, now));
             reports.push(report);
@@ -512,6 +514,7 @@ fn health_of(r: &FileReport, now: DateTime<Utc>) -> SourceHealth {
         last_success: (!r.failed()).then_some(now),
         error: r.error.clone(),
         records: r.records,
+        next_poll: None,
     }
 }
 
@@ -599,6 +602,7 @@ impl Source for ReplaySource {
                 last_success: None,
                 error: None,
                 records: 0,
+                next_poll: None,
             };
             if ctx
                 .updates

@@ -221,6 +221,7 @@ fn health(status: Status, at: Option<DateTime<Utc>>, records: usize) -> Update {
             last_success: at,
             error: None,
             records,
+            next_poll: None,
         },
     )
 }

@@ -1,6 +1,6 @@
 //! The sources overlay (`i`): every feed the store has heard from (a service in an account
 //! and region, the demo, each replayed file), worst first, with its status, when it last
-//! succeeded, how many records it gave and its last error in words.
+//! succeeded, when it polls next, how many records it gave and its last error in words.
 
 use crate::app::App;
 use crate::source::{SourceHealth, SourceKey, Status};
@@ -40,8 +40,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let room = height.saturating_sub(4) as usize;
     let mut lines = vec![Line::styled(
         format!(
-            " {:<44} {:<11} {:<9} {:>9}",
-            "source", "status", "last ok", "records"
+            " {:<38} {:<11} {:<8} {:<8} {:>8}",
+            "source", "status", "last ok", "next", "records"
         ),
         t.header,
     )];
@@ -66,13 +66,17 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
             Status::Ok => t.ok,
             _ => t.muted,
         };
-        let name = truncate_to_width(&clean(&key.to_string()), 44).into_owned();
+        let name = truncate_to_width(&clean(&key.to_string()), 38).into_owned();
         let last = h
             .last_success
             .map(|l| app.settings.time.format_clock(l))
             .unwrap_or_else(|| "never".into());
+        let next = h
+            .next_poll
+            .map(|n| app.settings.time.format_clock(n))
+            .unwrap_or_else(|| "—".into());
         let text = format!(
-            " {name:<44} {:<11} {last:<9} {:>9}",
+            " {name:<38} {:<11} {last:<8} {next:<8} {:>8}",
             h.status.label(),
             group(h.records)
         );
