@@ -29,7 +29,21 @@ pub struct Config {
     /// Regions polled for every account that does not list its own.
     pub regions: Vec<String>,
     pub securityhub: SecurityHub,
+    pub cache: Cache,
     pub accounts: Vec<Account>,
+}
+
+/// `[cache]`: the warm-start cache of the live console.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Cache {
+    pub enabled: bool,
+}
+
+impl Default for Cache {
+    fn default() -> Self {
+        Cache { enabled: true }
+    }
 }
 
 /// `[securityhub]`: how the live Security Hub poller runs.

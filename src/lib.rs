@@ -13,6 +13,7 @@
 
 pub mod allocator;
 pub mod app;
+pub mod cache;
 pub mod cli;
 pub mod config;
 pub mod drill;

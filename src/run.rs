@@ -102,6 +102,23 @@ pub fn main(cli: Cli) -> ExitCode {
             };
             let mut app = App::new(clock.clone(), settings, theme);
             load_notes(&mut app);
+            let cache = (mode == Mode::Live && loaded.config.cache.enabled)
+                .then(crate::cache::default_path)
+                .flatten();
+            if let Some(path) = &cache {
+                match crate::cache::read(path) {
+                    Some(Ok(updates)) => {
+                        for u in updates {
+                            app.apply(u);
+                        }
+                    }
+                    Some(Err(e)) => {
+                        tracing::warn!(error = %e, "cache not read");
+                        app.say(format!("cache not read: {e}"));
+                    }
+                    None => {}
+                }
+            }
             let source: Box<dyn Source> = match (mode, live) {
                 (Mode::Replay, _) => Box::new(ReplaySource::new(cli.options.replay.clone(), clock)),
                 (Mode::Live, Some(accounts)) => Box::new(AwsSource {
@@ -112,7 +129,14 @@ pub fn main(cli: Cli) -> ExitCode {
                 }),
                 _ => Box::new(DemoSource::new(demo, clock)),
             };
-            match console(app, vec![source], loaded.config.mouse()) {
+            let on_exit = move |app: &App| {
+                if let Some(path) = &cache {
+                    if let Err(e) = crate::cache::write(path, &app.store, app.clock.now()) {
+                        tracing::warn!(path = %path.display(), error = %e, "cache not written");
+                    }
+                }
+            };
+            match console(app, vec![source], loaded.config.mouse(), on_exit) {
                 Ok(code) => code,
                 Err(e) => {
                     let hint = log
@@ -247,7 +271,12 @@ fn load_theme(cli: &Cli, config: &Config) -> Result<Theme, theme::ThemeError> {
 }
 
 /// Runs the console until the operator quits or a signal arrives.
-fn console(mut app: App, sources: Vec<Box<dyn Source>>, mouse: bool) -> std::io::Result<ExitCode> {
+fn console(
+    mut app: App,
+    sources: Vec<Box<dyn Source>>,
+    mouse: bool,
+    on_exit: impl FnOnce(&App) + Send + 'static,
+) -> std::io::Result<ExitCode> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -292,6 +321,8 @@ fn console(mut app: App, sources: Vec<Box<dyn Source>>, mouse: bool) -> std::io:
         .await;
         drop(guard);
         cancel.cancel();
+        // After the terminal is restored: a slow write never holds a broken screen.
+        on_exit(&app);
         let stats = result?;
         tracing::info!(
             frames = stats.frames,

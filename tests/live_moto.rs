@@ -274,3 +274,50 @@ fn the_console_shows_live_findings_and_their_sources() {
     run.send("q");
     assert_eq!(run.wait_exit(), 0);
 }
+
+#[test]
+fn a_restart_shows_the_cached_store_at_once_even_with_aws_unreachable() {
+    let (home, config) = home_with_config(None);
+    {
+        let moto = Moto::start();
+        moto.seed(0, 5, "2026-11-21T00:00:00Z", &ACCOUNTS);
+        let args = [
+            "--config",
+            config.to_str().unwrap(),
+            "--endpoint-url",
+            &moto.url,
+        ];
+        let mut run = support::PtyRun::start(&args, home.path(), (120, 30));
+        run.wait_for_screen("6 sources ok");
+        run.send("q");
+        assert_eq!(run.wait_exit(), 0);
+    }
+    let cache = home.path().join(".cache/rampart/store.json");
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&cache).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+    // The emulator is gone: nothing answers on this port any more.
+    let dead = format!(
+        "http://127.0.0.1:{}",
+        std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port()
+    );
+    let args = [
+        "--config",
+        config.to_str().unwrap(),
+        "--endpoint-url",
+        &dead,
+    ];
+    let mut run = support::PtyRun::start(&args, home.path(), (120, 30));
+    run.wait_for_screen("finding 4 in 333333333333");
+    run.send("i");
+    run.wait_for_screen("the last session's data");
+    run.send("q");
+    run.send("q");
+    assert_eq!(run.wait_exit(), 0);
+}

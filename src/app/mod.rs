@@ -339,7 +339,37 @@ impl App {
                     ..Changed::default()
                 }
             }
-            update => self.store.apply(update),
+            update => {
+                let changed = self.store.apply(update);
+                if changed.sources {
+                    self.drop_cache_mark();
+                }
+                changed
+            }
+        }
+    }
+
+    /// Cached data is marked until every live source has synced once.
+    fn drop_cache_mark(&mut self) {
+        let cache = crate::source::SourceKey::service(crate::cache::SOURCE);
+        if !self.store.sources.contains_key(&cache) {
+            return;
+        }
+        let mut live = self
+            .store
+            .sources
+            .iter()
+            .filter(|(k, _)| **k != cache)
+            .peekable();
+        let synced = live.peek().is_some()
+            && live.all(|(_, h)| {
+                matches!(
+                    h.status,
+                    crate::source::Status::Ok | crate::source::Status::NotEnabled
+                )
+            });
+        if synced {
+            self.store.sources.remove(&cache);
         }
     }
 

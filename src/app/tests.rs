@@ -339,3 +339,35 @@ fn a_replayed_snapshot_shows_what_its_author_saw() {
     assert!(flash.contains("snapshot by alice"), "{flash}");
     assert_eq!(second.store.findings.len(), first.store.findings.len());
 }
+
+#[test]
+fn the_cache_mark_goes_once_every_live_source_has_synced() {
+    use crate::source::{SourceHealth, SourceKey, Status};
+    let mut app = app_with(3);
+    let health = |status| SourceHealth {
+        status,
+        last_success: None,
+        error: None,
+        records: 0,
+        next_poll: None,
+    };
+    let key = |account: &str| SourceKey {
+        service: "securityhub".into(),
+        account_id: Some(account.into()),
+        region: Some("us-east-1".into()),
+        file: None,
+    };
+    let cache = SourceKey::service(crate::cache::SOURCE);
+    app.apply(Update::Health(cache.clone(), health(Status::Stale)));
+    app.apply(Update::Health(key("1"), health(Status::Loading)));
+    app.apply(Update::Health(key("2"), health(Status::Ok)));
+    assert!(
+        app.store.sources.contains_key(&cache),
+        "one source still loading"
+    );
+    app.apply(Update::Health(key("1"), health(Status::Ok)));
+    assert!(
+        !app.store.sources.contains_key(&cache),
+        "every source synced"
+    );
+}

@@ -520,7 +520,11 @@ fn health_of(r: &FileReport, now: DateTime<Utc>) -> SourceHealth {
 
 /// Sends a file's rows in batches. Detections were judged per file, so bursts are
 /// judged within one delivery.
-fn send_batch(b: Batch, report_time: DateTime<Utc>, send: &mut impl FnMut(Update) -> bool) -> bool {
+pub(crate) fn send_batch(
+    b: Batch,
+    report_time: DateTime<Utc>,
+    send: &mut impl FnMut(Update) -> bool,
+) -> bool {
     let Batch {
         findings,
         events,
