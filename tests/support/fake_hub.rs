@@ -27,6 +27,8 @@ pub struct Stats {
     pub denied: AtomicUsize,
     /// When each page was served, for rate measurements.
     pub times: Mutex<Vec<Instant>>,
+    /// The GetFindings request bodies, in order.
+    pub requests: Mutex<Vec<serde_json::Value>>,
 }
 
 pub struct FakeHub {
@@ -197,6 +199,7 @@ fn answer(
         );
     }
     let request: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
+    shared.stats.requests.lock().unwrap().push(request.clone());
     let size = request["MaxResults"].as_u64().unwrap_or(100).clamp(1, 100) as usize;
     let from: usize = request["NextToken"]
         .as_str()

@@ -36,6 +36,9 @@ pub struct PollSettings {
     pub max_in_flight: usize,
     /// GetFindings pacing per account and region.
     pub get_findings_rate: pace::Rate,
+    /// From the warm-start cache, per (account, region): the newest `UpdatedAt` it holds
+    /// and how many findings. A poller with an entry starts incrementally from there.
+    pub resume: std::collections::HashMap<(String, String), (chrono::DateTime<chrono::Utc>, usize)>,
 }
 
 impl Default for PollSettings {
@@ -51,6 +54,7 @@ impl Default for PollSettings {
                 per_second: pace::GET_FINDINGS.per_second * 0.95,
                 burst: pace::GET_FINDINGS.burst,
             },
+            resume: Default::default(),
         }
     }
 }
@@ -386,9 +390,16 @@ impl HubPoller {
             return;
         }
         let skew = chrono::Duration::from_std(self.settings.skew).unwrap_or_default();
-        let mut newest: Option<chrono::DateTime<chrono::Utc>> = None;
-        let mut last_full: Option<tokio::time::Instant> = None;
-        let mut records = 0usize;
+        let resumed = self
+            .settings
+            .resume
+            .get(&(self.account_id.clone(), self.region.clone()))
+            .copied();
+        // Resuming from the cache: the first poll asks only for what changed since, and
+        // the full reconcile comes on its usual schedule.
+        let mut newest = resumed.map(|(t, _)| t);
+        let mut last_full = resumed.map(|_| tokio::time::Instant::now());
+        let mut records = resumed.map_or(0, |(_, n)| n);
         loop {
             let full = last_full.is_none_or(|t| t.elapsed() >= self.settings.reconcile_every);
             let since = if full { None } else { newest.map(|n| n - skew) };
