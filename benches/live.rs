@@ -89,10 +89,7 @@ fn main() {
 
     let limited = FakeHub::start(
         findings(3_000, "111111111111"),
-        Behaviour {
-            rate: Some((3.0, 6.0)),
-            ..Behaviour::default()
-        },
+        Behaviour::limited(3.0, 6.0),
     );
     let (time, _, ok) = measure(
         env(&mut Command::new(bin), home.path())

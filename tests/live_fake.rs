@@ -50,13 +50,7 @@ async fn poller(url: &str, settings: PollSettings) -> HubPoller {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pacing_stays_under_an_endpoint_that_enforces_three_requests_a_second() {
-    let hub = FakeHub::start(
-        findings(1500, "111111111111"),
-        Behaviour {
-            rate: Some((3.0, 6.0)),
-            ..Behaviour::default()
-        },
-    );
+    let hub = FakeHub::start(findings(1500, "111111111111"), Behaviour::limited(3.0, 6.0));
     let p = poller(&hub.url, PollSettings::default()).await;
     let fetched = p.sync(None).await.expect("no error reaches the operator");
     assert_eq!((fetched.findings.len(), fetched.pages), (1500, 15));
@@ -95,13 +89,7 @@ async fn a_denied_account_names_the_missing_action() {
 #[tokio::test]
 async fn an_endpoint_that_keeps_throttling_reads_as_throttled() {
     // One request allowed, then a token every 100 s: the SDK's retries run out.
-    let hub = FakeHub::start(
-        findings(300, "111111111111"),
-        Behaviour {
-            rate: Some((0.01, 1.0)),
-            ..Behaviour::default()
-        },
-    );
+    let hub = FakeHub::start(findings(300, "111111111111"), Behaviour::limited(0.01, 1.0));
     let p = poller(&hub.url, PollSettings::default()).await;
     let e = p.sync(None).await.unwrap_err();
     assert_eq!(e.to_string(), "throttled");

@@ -95,6 +95,19 @@ pub struct SourceHealth {
     pub next_poll: Option<DateTime<Utc>>,
 }
 
+impl SourceHealth {
+    /// Working on the first result: nothing yet, no error.
+    pub fn loading() -> SourceHealth {
+        SourceHealth {
+            status: Status::Loading,
+            last_success: None,
+            error: None,
+            records: 0,
+            next_poll: None,
+        }
+    }
+}
+
 /// What a source tells the store. Findings, exposures and events are upserts by key;
 /// credential rows replace the account's previous report.
 #[derive(Debug, Clone)]

@@ -20,6 +20,16 @@ pub struct Behaviour {
     pub deny_key: Option<String>,
 }
 
+impl Behaviour {
+    /// An endpoint that allows `per_second` requests with bursts of `burst`.
+    pub fn limited(per_second: f64, burst: f64) -> Behaviour {
+        Behaviour {
+            rate: Some((per_second, burst)),
+            ..Behaviour::default()
+        }
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct Stats {
     pub served: AtomicUsize,

@@ -379,13 +379,7 @@ impl HubPoller {
         mut refresh: watch::Receiver<u64>,
     ) {
         let key = self.key();
-        let loading = SourceHealth {
-            status: Status::Loading,
-            last_success: None,
-            error: None,
-            records: 0,
-            next_poll: None,
-        };
+        let loading = SourceHealth::loading();
         if tx.send(Update::Health(key.clone(), loading)).await.is_err() {
             return;
         }

@@ -601,13 +601,7 @@ impl Source for ReplaySource {
     fn run(self: Box<Self>, mut ctx: SourceContext) -> SourceFuture {
         Box::pin(async move {
             let ReplaySource { paths, clock } = *self;
-            let loading = SourceHealth {
-                status: Status::Loading,
-                last_success: None,
-                error: None,
-                records: 0,
-                next_poll: None,
-            };
+            let loading = SourceHealth::loading();
             if ctx
                 .updates
                 .send(Update::Health(SourceKey::service("replay"), loading))
