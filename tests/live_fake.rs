@@ -14,9 +14,9 @@ use support::fake_hub::{findings, Behaviour, FakeHub};
 
 const KEY: &str = "AKIAFAKEHUBTESTKEY00";
 
-async fn poller(url: &str, settings: PollSettings) -> HubPoller {
-    support::isolate_aws_env();
-    let access = AccountAccess {
+/// Account 111111111111 in us-east-1, reached with static test keys.
+fn access() -> AccountAccess {
+    AccountAccess {
         account_id: Some("111111111111".into()),
         name: "one".into(),
         environment: "prod".into(),
@@ -25,8 +25,12 @@ async fn poller(url: &str, settings: PollSettings) -> HubPoller {
         external_id: None,
         session_name: None,
         regions: vec!["us-east-1".into()],
-    };
-    let session = SessionOptions {
+    }
+}
+
+/// Every client to the local endpoint at `url`, with the test keys.
+fn session(url: &str) -> SessionOptions {
+    SessionOptions {
         endpoint_url: Some(url.into()),
         credentials: Some(aws_credential_types::Credentials::new(
             KEY,
@@ -35,7 +39,12 @@ async fn poller(url: &str, settings: PollSettings) -> HubPoller {
             None,
             "rampart-test",
         )),
-    };
+    }
+}
+
+async fn poller(url: &str, settings: PollSettings) -> HubPoller {
+    support::isolate_aws_env();
+    let (access, session) = (access(), session(url));
     let sdk = rampart::source::aws::session::sdk_config(&access, "us-east-1", &session).await;
     HubPoller {
         account_id: "111111111111".into(),
@@ -116,26 +125,8 @@ async fn a_poller_resumed_from_the_cache_starts_incrementally() {
         (newest, 10_000),
     );
     let source = Box::new(rampart::source::aws::AwsSource {
-        accounts: vec![AccountAccess {
-            account_id: Some("111111111111".into()),
-            name: "one".into(),
-            environment: "prod".into(),
-            profile: None,
-            role_arn: None,
-            external_id: None,
-            session_name: None,
-            regions: vec!["us-east-1".into()],
-        }],
-        session: SessionOptions {
-            endpoint_url: Some(hub.url.clone()),
-            credentials: Some(aws_credential_types::Credentials::new(
-                KEY,
-                "testtesttesttesttesttesttesttesttesttest",
-                None,
-                None,
-                "rampart-test",
-            )),
-        },
+        accounts: vec![access()],
+        session: session(&hub.url),
         settings,
         clock: Clock::System,
     });
