@@ -105,32 +105,16 @@ pub fn main(cli: Cli) -> ExitCode {
             let cache = (mode == Mode::Live && loaded.config.cache.enabled)
                 .then(crate::cache::default_path)
                 .flatten();
-            if let Some(path) = &cache {
-                match crate::cache::read(path) {
-                    Some(Ok(updates)) => {
-                        for u in updates {
-                            app.apply(u);
-                        }
-                    }
-                    Some(Err(e)) => {
-                        tracing::warn!(error = %e, "cache not read");
-                        app.say(format!("cache not read: {e}"));
-                    }
-                    None => {}
-                }
-            }
+
             let source: Box<dyn Source> = match (mode, live) {
                 (Mode::Replay, _) => Box::new(ReplaySource::new(cli.options.replay.clone(), clock)),
-                (Mode::Live, Some(accounts)) => {
-                    let mut settings = loaded.config.securityhub_polling();
-                    settings.resume = resume_points(&app.store);
-                    Box::new(AwsSource {
-                        accounts,
-                        session,
-                        settings,
-                        clock,
-                    })
-                }
+                (Mode::Live, Some(accounts)) => Box::new(AwsSource {
+                    accounts,
+                    session,
+                    settings: loaded.config.securityhub_polling(),
+                    clock,
+                    cache: cache.clone(),
+                }),
                 _ => Box::new(DemoSource::new(demo, clock)),
             };
             let on_exit = move |app: &App| {
@@ -202,22 +186,6 @@ fn session_options(cli: &Cli) -> SessionOptions {
         endpoint_url: cli.options.endpoint_url.clone(),
         credentials: None,
     }
-}
-
-/// Per account and region, the newest finding update the (cached) store holds and how many
-/// findings: where each Security Hub poller resumes.
-fn resume_points(
-    store: &crate::store::Store,
-) -> std::collections::HashMap<(String, String), (chrono::DateTime<chrono::Utc>, usize)> {
-    let mut points = std::collections::HashMap::new();
-    for f in store.findings.items() {
-        let entry = points
-            .entry((f.account_id.to_string(), f.region.to_string()))
-            .or_insert((f.updated_at, 0));
-        entry.0 = entry.0.max(f.updated_at);
-        entry.1 += 1;
-    }
-    points
 }
 
 /// Who signs notes and snapshots: the login name, as `who` would say.

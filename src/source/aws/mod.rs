@@ -68,6 +68,64 @@ pub struct AwsSource {
     pub session: SessionOptions,
     pub settings: PollSettings,
     pub clock: Clock,
+    /// The warm-start cache to show first (and resume the pollers from), if any.
+    pub cache: Option<std::path::PathBuf>,
+}
+
+/// Adds findings to the resume points: per account and region, the newest `UpdatedAt`
+/// and how many findings.
+fn add_resume_points(
+    points: &mut std::collections::HashMap<
+        (String, String),
+        (chrono::DateTime<chrono::Utc>, usize),
+    >,
+    findings: &[crate::model::Finding],
+) {
+    for f in findings {
+        let entry = points
+            .entry((f.account_id.to_string(), f.region.to_string()))
+            .or_insert((f.updated_at, 0));
+        entry.0 = entry.0.max(f.updated_at);
+        entry.1 += 1;
+    }
+}
+
+/// Sends the cached store (read off the UI thread: a big cache takes seconds) and fills in
+/// where the pollers resume; false when the console is gone.
+async fn send_cache(
+    path: std::path::PathBuf,
+    settings: &mut PollSettings,
+    ctx: &SourceContext,
+) -> bool {
+    let read = tokio::task::spawn_blocking(move || crate::cache::read(&path));
+    let loaded = tokio::select! {
+        _ = ctx.cancel.cancelled() => return false,
+        r = read => r.ok().flatten(),
+    };
+    match loaded {
+        Some(Ok(updates)) => {
+            for u in updates {
+                if let Update::Findings(list) = &u {
+                    add_resume_points(&mut settings.resume, list);
+                }
+                if ctx.updates.send(u).await.is_err() {
+                    return false;
+                }
+            }
+            true
+        }
+        Some(Err(e)) => {
+            tracing::warn!(error = %e, "cache not read");
+            let health = SourceHealth {
+                status: Status::Failed,
+                error: Some(format!("not read: {e}")),
+                ..SourceHealth::loading()
+            };
+            let key = SourceKey::service(crate::cache::SOURCE);
+            ctx.updates.send(Update::Health(key, health)).await.is_ok()
+        }
+        None => true,
+    }
 }
 
 impl Source for AwsSource {
@@ -80,9 +138,15 @@ impl Source for AwsSource {
             let AwsSource {
                 accounts,
                 session,
-                settings,
+                mut settings,
                 clock,
+                cache,
             } = *self;
+            if let Some(path) = cache {
+                if !send_cache(path, &mut settings, &ctx).await {
+                    return;
+                }
+            }
             let pacer = Pacer::new(settings.max_in_flight);
             let (refresh_tx, refresh_rx) = watch::channel(0u64);
             let mut tasks = tokio::task::JoinSet::new();
@@ -551,4 +615,48 @@ pub async fn poll_once(
         }
     }
     all
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::asff;
+
+    #[test]
+    fn resume_points_are_the_newest_update_and_count_per_account_and_region() {
+        let finding = |id: &str, account: &str, region: &str, updated: &str| {
+            asff::parse_value(&serde_json::json!({
+                "Id": id, "ProductArn": "arn:aws:securityhub:us-east-1::product/aws/guardduty",
+                "AwsAccountId": account, "Region": region, "UpdatedAt": updated,
+                "Severity": {"Label": "LOW"}, "Title": "t"
+            }))
+            .unwrap()
+        };
+        let mut points = std::collections::HashMap::new();
+        add_resume_points(
+            &mut points,
+            &[
+                finding("a", "1", "us-east-1", "2026-11-21T10:00:00Z"),
+                finding("b", "1", "us-east-1", "2026-11-21T12:00:00Z"),
+                finding("c", "1", "eu-west-1", "2026-11-20T00:00:00Z"),
+            ],
+        );
+        add_resume_points(
+            &mut points,
+            &[finding("d", "1", "us-east-1", "2026-11-21T11:00:00Z")],
+        );
+        let at = |t: &str| {
+            chrono::DateTime::parse_from_rfc3339(t)
+                .unwrap()
+                .with_timezone(&chrono::Utc)
+        };
+        assert_eq!(
+            points[&("1".into(), "us-east-1".into())],
+            (at("2026-11-21T12:00:00Z"), 3)
+        );
+        assert_eq!(
+            points[&("1".into(), "eu-west-1".into())],
+            (at("2026-11-20T00:00:00Z"), 1)
+        );
+    }
 }
