@@ -102,8 +102,12 @@ impl std::io::Write for Counted<'_> {
 
 /// The hand-off part of an export document, when it has one; an error names the field.
 pub fn read(doc: &Value) -> Option<Result<Handoff, String>> {
-    let member = doc.get(MEMBER)?;
-    Some(Handoff::deserialize(member).map_err(|e| format!("`{MEMBER}`: {e}")))
+    Some(from_member(doc.get(MEMBER)?))
+}
+
+/// The `handoff` member itself; an error names it.
+pub fn from_member(member: &Value) -> Result<Handoff, String> {
+    Handoff::deserialize(member).map_err(|e| format!("`{MEMBER}`: {e}"))
 }
 
 #[cfg(test)]

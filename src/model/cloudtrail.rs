@@ -57,7 +57,7 @@ struct Fields<'a> {
     #[serde(borrow, default)]
     aws_region: Text<'a>,
     #[serde(borrow, default)]
-    user_identity: Option<Identity<'a>>,
+    user_identity: Lenient<Identity<'a>>,
     #[serde(rename = "sourceIPAddress", borrow, default)]
     source_ip_address: Text<'a>,
     #[serde(borrow, default)]
@@ -101,6 +101,52 @@ struct SessionContext<'a> {
 struct Issuer<'a> {
     #[serde(borrow, default)]
     user_name: Text<'a>,
+}
+
+/// An object field read as `T`; any other JSON type reads as `T::default()`, as a
+/// missing one does.
+#[derive(Default)]
+struct Lenient<T>(T);
+
+impl<'de, T: Deserialize<'de> + Default> Deserialize<'de> for Lenient<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de> + Default> Visitor<'de> for V<T> {
+            type Value = Lenient<T>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Lenient<T>, A::Error> {
+                T::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(Lenient)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Lenient<T>, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(Lenient(T::default()))
+            }
+            fn visit_str<E>(self, _: &str) -> Result<Lenient<T>, E> {
+                Ok(Lenient(T::default()))
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Lenient<T>, E> {
+                Ok(Lenient(T::default()))
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Lenient<T>, E> {
+                Ok(Lenient(T::default()))
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Lenient<T>, E> {
+                Ok(Lenient(T::default()))
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Lenient<T>, E> {
+                Ok(Lenient(T::default()))
+            }
+            fn visit_unit<E>(self) -> Result<Lenient<T>, E> {
+                Ok(Lenient(T::default()))
+            }
+            fn visit_none<E>(self) -> Result<Lenient<T>, E> {
+                Ok(Lenient(T::default()))
+            }
+        }
+        d.deserialize_any(V(std::marker::PhantomData))
+    }
 }
 
 /// A string field, borrowed from the input when it has no escapes; any other JSON type
@@ -170,7 +216,7 @@ fn event(v: Fields, raw: RawRecord) -> Result<TrailEvent, TrailError> {
         .as_ref()
         .and_then(parse_time)
         .ok_or(TrailError::MissingField("eventTime"))?;
-    let identity = v.user_identity.unwrap_or_default();
+    let identity = v.user_identity.0;
     let account_id = v
         .recipient_account_id
         .get()
@@ -212,6 +258,7 @@ fn event(v: Fields, raw: RawRecord) -> Result<TrailEvent, TrailError> {
 
 /// The caller in a form people recognise: IAM user name; `role/session` for an assumed
 /// role; `root`; the invoking service for AWS services.
+#[cfg(test)]
 pub fn username(identity: &Value) -> String {
     Identity::deserialize(identity)
         .unwrap_or_default()
@@ -332,6 +379,12 @@ mod tests {
         }
         assert_eq!(a.raw.to_value(), b.raw.to_value());
         assert_eq!(parse_bytes(b"[1]").unwrap_err(), TrailError::NotAnObject);
+        let odd = br#"{"eventID":"x","eventTime":"2023-07-10T11:42:36Z","eventName":"E","userIdentity":"root?"}"#;
+        assert_eq!(
+            parse_bytes(odd).unwrap().username,
+            "unknown",
+            "a wrong type reads as missing"
+        );
         assert!(matches!(
             parse_bytes(b"{\"eventID\":"),
             Err(TrailError::Json(_))

@@ -457,7 +457,12 @@ impl HubPoller {
         // the full reconcile comes on its usual schedule.
         let mut newest = resumed.map(|(t, _)| t);
         let mut last_full = resumed.map(|_| tokio::time::Instant::now());
-        let mut records = resumed.map_or(0, |(_, n)| n);
+        // Findings seen since the last full sync, by key: the skew margin fetches some
+        // again every poll, and they must not count twice.
+        let mut seen = std::collections::HashSet::new();
+        let cached = resumed.map_or(0, |(_, n)| n);
+        let mut synced_fully = false;
+        let mut records = cached;
         loop {
             let full = last_full.is_none_or(|t| t.elapsed() >= self.settings.reconcile_every);
             let since = if full { None } else { newest.map(|n| n - skew) };
@@ -469,13 +474,23 @@ impl HubPoller {
                 Ok(fetched) => {
                     if full {
                         last_full = Some(tokio::time::Instant::now());
-                        records = fetched.findings.len();
+                        seen.clear();
+                        synced_fully = true;
                     }
                     let latest = fetched.findings.iter().map(|f| f.updated_at).max();
                     newest = newest.max(latest);
-                    if !full {
-                        records += fetched.findings.len();
-                    }
+                    seen.extend(
+                        fetched
+                            .findings
+                            .iter()
+                            .map(|f| (f.id.clone(), f.product_arn.clone())),
+                    );
+                    // Until the first full sync after a restart, the cached findings count too.
+                    records = if synced_fully {
+                        seen.len()
+                    } else {
+                        cached + seen.len()
+                    };
                     if !fetched.rejected.is_empty() {
                         tracing::warn!(source = %key, rejected = ?fetched.rejected, "findings not read");
                     }

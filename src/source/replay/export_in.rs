@@ -82,10 +82,7 @@ pub fn finish(mut b: Batch, rest: Rest) -> Result<Batch, EvidenceError> {
             recorded_at: None,
         });
     }
-    let doc = rest
-        .handoff
-        .map(|h| serde_json::json!({ crate::handoff::MEMBER: h }));
-    match doc.as_ref().and_then(crate::handoff::read) {
+    match rest.handoff.as_ref().map(crate::handoff::from_member) {
         Some(Ok(h)) => b.handoff = Some(Box::new(h)),
         // The data still loads; the report says why the view could not be restored.
         Some(Err(e)) => b.rejected.push(e),

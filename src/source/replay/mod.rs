@@ -384,13 +384,18 @@ fn in_order<T: Send, R: Send>(
         }),
         moved: std::sync::Condvar::new(),
     };
-    let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, R)>(window);
+    // A worker that panics sends `None` for its item, so the consumer stops instead of
+    // waiting forever for that item.
+    let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, Option<R>)>(window);
     std::thread::scope(|s| {
         for _ in 0..threads {
             let (tx, gate, work) = (tx.clone(), &gate, &work);
             s.spawn(move || {
                 while let Some((i, item)) = gate.take(window) {
-                    if tx.send((i, work(item))).is_err() {
+                    let done =
+                        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(item))).ok();
+                    let failed = done.is_none();
+                    if tx.send((i, done)).is_err() || failed {
                         return;
                     }
                 }
@@ -405,6 +410,10 @@ fn in_order<T: Send, R: Send>(
             waiting.insert(i, r);
             while let Some(r) = waiting.remove(&next) {
                 next += 1;
+                let Some(r) = r else {
+                    gate.delivered(false);
+                    return;
+                };
                 let go_on = each(r);
                 gate.delivered(go_on);
                 if !go_on {

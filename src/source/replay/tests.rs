@@ -290,6 +290,20 @@ fn parallel_work_comes_back_in_order_and_stops_when_asked() {
         },
     );
     assert_eq!(taken, 3);
+    // A panicking item stops the run instead of leaving the others waiting for it.
+    let mut seen = Vec::new();
+    in_order(
+        (0..40u64).collect(),
+        |i| {
+            assert!(i != 5, "item 5 breaks");
+            i
+        },
+        |r| {
+            seen.push(r);
+            true
+        },
+    );
+    assert_eq!(seen, (0..5).collect::<Vec<_>>());
 }
 
 #[test]

@@ -36,7 +36,11 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
             .map_or(Vec::new(), |e| wrap(&clean(e), inner.saturating_sub(5), 2))
     };
     let needed: usize = rows.iter().map(|(_, h)| 1 + error_lines(h).len()).sum();
-    let height = (needed as u16 + 4).clamp(5, area.height);
+    // Never a panic on a tiny terminal or an absurd number of sources.
+    let height = u16::try_from(needed + 4)
+        .unwrap_or(u16::MAX)
+        .max(5)
+        .min(area.height);
     let room = height.saturating_sub(4) as usize;
     let mut lines = vec![Line::styled(
         format!(
