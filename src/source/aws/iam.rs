@@ -12,6 +12,8 @@ use std::time::Duration;
 
 /// How often a report is asked for: AWS generates a new one at most this often.
 pub const EVERY: Duration = Duration::from_secs(4 * 60 * 60);
+/// How soon a report that failed (network, expired credentials) is asked for again.
+pub const RETRY: Duration = Duration::from_secs(5 * 60);
 /// How long to wait for a report that is still being generated.
 const WAIT_STEP: Duration = Duration::from_secs(2);
 const WAIT_STEPS: usize = 30;

@@ -240,8 +240,11 @@ impl AccountJob {
             self.access.profile.clone(),
             self.pacer.clone(),
             self.clock.clone(),
-            self.updates.clone(),
-            self.cancel.clone(),
+            Wires {
+                updates: self.updates.clone(),
+                cancel: self.cancel.clone(),
+                refresh: self.refresh.clone(),
+            },
         ));
         for region in self.access.regions.clone() {
             let poller = HubPoller {
@@ -348,6 +351,13 @@ async fn report_updates(
     }
 }
 
+/// What a polling task talks through: updates out, the stop token, refresh requests in.
+struct Wires {
+    updates: mpsc::Sender<Update>,
+    cancel: CancellationToken,
+    refresh: watch::Receiver<u64>,
+}
+
 /// An account's credential report, every [`iam::EVERY`].
 async fn credential_reports(
     client: aws_sdk_iam::Client,
@@ -355,9 +365,13 @@ async fn credential_reports(
     profile: Option<String>,
     pacer: Pacer,
     clock: Clock,
-    tx: mpsc::Sender<Update>,
-    cancel: CancellationToken,
+    wires: Wires,
 ) {
+    let Wires {
+        updates: tx,
+        cancel,
+        mut refresh,
+    } = wires;
     let key = iam_key(&account_id);
     loop {
         let report = report_updates(&client, &account_id, profile.as_deref(), &pacer, &clock);
@@ -370,10 +384,11 @@ async fn credential_reports(
                 return;
             }
         }
+        // A report that failed is tried again soon (and on `r`); a good one lasts 4 hours.
+        let ok = health.status == Status::Ok;
+        let wait = if ok { iam::EVERY } else { iam::RETRY };
         let health = SourceHealth {
-            next_poll: Some(
-                clock.now() + chrono::Duration::from_std(iam::EVERY).unwrap_or_default(),
-            ),
+            next_poll: Some(clock.now() + chrono::Duration::from_std(wait).unwrap_or_default()),
             ..health
         };
         if tx.send(Update::Health(key.clone(), health)).await.is_err() {
@@ -381,7 +396,8 @@ async fn credential_reports(
         }
         tokio::select! {
             _ = cancel.cancelled() => return,
-            _ = tokio::time::sleep(iam::EVERY) => {}
+            _ = tokio::time::sleep(wait) => {}
+            changed = refresh.changed(), if !ok => if changed.is_err() { return },
         }
     }
 }
