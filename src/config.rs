@@ -29,8 +29,76 @@ pub struct Config {
     /// Regions polled for every account that does not list its own.
     pub regions: Vec<String>,
     pub securityhub: SecurityHub,
+    pub access_analyzer: AccessAnalyzer,
+    pub aws_config: AwsConfig,
+    pub cloudtrail: CloudTrail,
     pub cache: Cache,
     pub accounts: Vec<Account>,
+}
+
+/// `[access_analyzer]`: the external-access findings poller.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AccessAnalyzer {
+    pub enabled: bool,
+    pub poll_minutes: u32,
+}
+
+impl Default for AccessAnalyzer {
+    fn default() -> Self {
+        AccessAnalyzer {
+            enabled: true,
+            poll_minutes: 10,
+        }
+    }
+}
+
+/// `[aws_config]`: the AWS Config compliance poller, per account or through an aggregator.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AwsConfig {
+    pub enabled: bool,
+    pub poll_minutes: u32,
+    /// An aggregator's name; empty: each account and region is asked itself.
+    pub aggregator: String,
+    /// The configured account (id or name) that holds the aggregator.
+    pub aggregator_account: String,
+    pub aggregator_region: String,
+}
+
+impl Default for AwsConfig {
+    fn default() -> Self {
+        AwsConfig {
+            enabled: true,
+            poll_minutes: 15,
+            aggregator: String::new(),
+            aggregator_account: String::new(),
+            aggregator_region: String::new(),
+        }
+    }
+}
+
+/// `[cloudtrail]`: the LookupEvents and trail status poller.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CloudTrail {
+    pub enabled: bool,
+    pub poll_seconds: u32,
+    /// How far back the first poll reads.
+    pub lookback_hours: u32,
+    /// At most this many pages of 50 events a poll.
+    pub max_pages: u32,
+}
+
+impl Default for CloudTrail {
+    fn default() -> Self {
+        CloudTrail {
+            enabled: true,
+            poll_seconds: 60,
+            lookback_hours: 24,
+            max_pages: 100,
+        }
+    }
 }
 
 /// `[cache]`: the warm-start cache of the live console.
@@ -214,22 +282,52 @@ impl Config {
         Duration::from_secs(u64::from(self.demo.tick_seconds))
     }
 
-    /// The Security Hub poller's settings, as the source uses them.
-    pub fn securityhub_polling(&self) -> crate::source::aws::PollSettings {
+    /// The live pollers' settings, as the source uses them.
+    pub fn polling(&self) -> crate::source::aws::PollSettings {
+        use crate::source::aws::{cloudtrail, config_rules, pace};
         let hub = &self.securityhub;
-        let documented = crate::source::aws::pace::GET_FINDINGS;
+        let documented = pace::GET_FINDINGS;
         let share = f64::from(hub.pace_percent) / 100.0;
+        let minutes = |m: u32| Duration::from_secs(u64::from(m) * 60);
+        let trail = &self.cloudtrail;
+        let aggregator =
+            (!self.aws_config.aggregator.is_empty()).then(|| config_rules::Aggregator {
+                name: self.aws_config.aggregator.clone(),
+                account: self.aws_config.aggregator_account.clone(),
+                region: self.aws_config.aggregator_region.clone(),
+            });
         crate::source::aws::PollSettings {
             securityhub_every: Duration::from_secs(u64::from(hub.poll_seconds)),
-            reconcile_every: Duration::from_secs(u64::from(hub.reconcile_minutes) * 60),
+            reconcile_every: minutes(hub.reconcile_minutes),
             statuses: hub
                 .statuses
                 .iter()
                 .filter_map(|s| crate::model::WorkflowStatus::parse(s))
                 .collect(),
-            get_findings_rate: crate::source::aws::pace::Rate {
+            get_findings_rate: pace::Rate {
                 per_second: documented.per_second * share,
                 burst: documented.burst,
+            },
+            lookup_events_rate: pace::Rate {
+                per_second: pace::LOOKUP_EVENTS.per_second * share,
+                burst: pace::LOOKUP_EVENTS.burst,
+            },
+            analyzer_every: self
+                .access_analyzer
+                .enabled
+                .then(|| minutes(self.access_analyzer.poll_minutes)),
+            config_every: self
+                .aws_config
+                .enabled
+                .then(|| minutes(self.aws_config.poll_minutes)),
+            config_aggregator: aggregator,
+            cloudtrail_every: trail
+                .enabled
+                .then(|| Duration::from_secs(u64::from(trail.poll_seconds))),
+            cloudtrail_window: cloudtrail::Window {
+                lookback: Duration::from_secs(u64::from(trail.lookback_hours) * 3600),
+                max_pages: trail.max_pages as usize,
+                ..cloudtrail::Window::default()
             },
             ..Default::default()
         }
@@ -404,6 +502,65 @@ fn validate(config: &mut Config, text: &str, file: &Path) -> Result<(), Diagnost
             return Err(fail(
                 &[Seg::Key("securityhub"), Seg::Key("statuses"), Seg::Index(i)],
                 format!("expected NEW, NOTIFIED, RESOLVED or SUPPRESSED, found {status:?}"),
+            ));
+        }
+    }
+    let ranges = [
+        (
+            "access_analyzer",
+            "poll_minutes",
+            config.access_analyzer.poll_minutes,
+            (1, 1440),
+            "minutes",
+        ),
+        (
+            "aws_config",
+            "poll_minutes",
+            config.aws_config.poll_minutes,
+            (1, 1440),
+            "minutes",
+        ),
+        (
+            "cloudtrail",
+            "poll_seconds",
+            config.cloudtrail.poll_seconds,
+            (10, 86_400),
+            "seconds",
+        ),
+        // LookupEvents keeps 90 days.
+        (
+            "cloudtrail",
+            "lookback_hours",
+            config.cloudtrail.lookback_hours,
+            (1, 90 * 24),
+            "hours",
+        ),
+        (
+            "cloudtrail",
+            "max_pages",
+            config.cloudtrail.max_pages,
+            (1, 10_000),
+            "pages",
+        ),
+    ];
+    for (table, key, value, range, unit) in ranges {
+        check_range(value, range, unit).map_err(|m| fail(&[Seg::Key(table), Seg::Key(key)], m))?;
+    }
+    let agg = &config.aws_config;
+    if !agg.aggregator.is_empty() {
+        let at = |key: &'static str| [Seg::Key("aws_config"), Seg::Key(key)];
+        check_region(&agg.aggregator_region).map_err(|m| fail(&at("aggregator_region"), m))?;
+        let known = config
+            .accounts
+            .iter()
+            .any(|a| a.id == agg.aggregator_account || a.name == agg.aggregator_account);
+        if !known {
+            return Err(fail(
+                &at("aggregator_account"),
+                format!(
+                    "expected the id or name of a configured account, found {:?}",
+                    agg.aggregator_account
+                ),
             ));
         }
     }

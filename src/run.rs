@@ -75,7 +75,7 @@ pub fn main(cli: Cli) -> ExitCode {
                     &args,
                     &accounts,
                     &session,
-                    &loaded.config.securityhub_polling(),
+                    &loaded.config.polling(),
                     &clock,
                 ),
                 _ => crate::export::run_demo(&args, &demo, &clock),
@@ -111,7 +111,7 @@ pub fn main(cli: Cli) -> ExitCode {
                 (Mode::Live, Some(accounts)) => Box::new(AwsSource {
                     accounts,
                     session,
-                    settings: loaded.config.securityhub_polling(),
+                    settings: loaded.config.polling(),
                     clock,
                     cache: cache.clone(),
                 }),

@@ -72,6 +72,10 @@ fn example_file_parses() {
     assert_eq!(c.mouse(), defaults.mouse());
     assert_eq!(c.thresholds, defaults.thresholds);
     assert_eq!(c.demo, defaults.demo);
+    assert_eq!(c.securityhub, defaults.securityhub);
+    assert_eq!(c.access_analyzer, defaults.access_analyzer);
+    assert_eq!(c.aws_config, defaults.aws_config);
+    assert_eq!(c.cloudtrail, defaults.cloudtrail);
     assert_eq!(c.accounts.len(), 2);
 }
 
@@ -181,8 +185,60 @@ fn securityhub_settings_are_checked_and_named() {
     );
     let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("config.example.toml");
     let c = config::load(Some(&example)).unwrap().config;
-    let polling = c.securityhub_polling();
+    let polling = c.polling();
     assert_eq!(polling.securityhub_every.as_secs(), 60);
     assert_eq!(polling.reconcile_every.as_secs(), 30 * 60);
     assert!((polling.get_findings_rate.per_second - 2.85).abs() < 1e-9);
+    assert!((polling.lookup_events_rate.per_second - 1.9).abs() < 1e-9);
+    assert_eq!(polling.analyzer_every.map(|d| d.as_secs()), Some(600));
+    assert_eq!(polling.config_every.map(|d| d.as_secs()), Some(900));
+    assert_eq!(polling.config_aggregator, None);
+    assert_eq!(polling.cloudtrail_every.map(|d| d.as_secs()), Some(60));
+    assert_eq!(polling.cloudtrail_window.lookback.as_secs(), 24 * 3600);
+    assert_eq!(polling.cloudtrail_window.max_pages, 100);
+}
+
+#[test]
+fn pollers_can_be_turned_off_and_config_read_through_an_aggregator() {
+    let file = Path::new("rampart.toml");
+    let text = r#"
+[[accounts]]
+id = "111111111111"
+name = "security"
+
+[access_analyzer]
+enabled = false
+
+[cloudtrail]
+enabled = false
+
+[aws_config]
+aggregator = "org"
+aggregator_account = "security"
+aggregator_region = "eu-west-1"
+"#;
+    let polling = config::parse_str(text, file).unwrap().polling();
+    assert_eq!(polling.analyzer_every, None);
+    assert_eq!(polling.cloudtrail_every, None);
+    let agg = polling.config_aggregator.unwrap();
+    assert_eq!(
+        (agg.name.as_str(), agg.account.as_str(), agg.region.as_str()),
+        ("org", "security", "eu-west-1")
+    );
+
+    let unknown = text.replace(
+        "aggregator_account = \"security\"",
+        "aggregator_account = \"audit\"",
+    );
+    let e = config::parse_str(&unknown, file).unwrap_err().to_string();
+    assert!(
+        e.contains("aws_config.aggregator_account: expected the id or name of a configured account, found \"audit\""),
+        "{e}"
+    );
+    let too_far = "[cloudtrail]\nlookback_hours = 3000\n";
+    let e = config::parse_str(too_far, file).unwrap_err().to_string();
+    assert!(
+        e.contains("rampart.toml:2:") && e.contains("cloudtrail.lookback_hours"),
+        "{e}"
+    );
 }

@@ -6,7 +6,6 @@
 
 mod support;
 
-use rampart::model::Clock;
 use rampart::source::aws::session::{AccountAccess, SessionOptions};
 use rampart::source::aws::{pace::Pacer, HubPoller, PollSettings};
 use std::net::TcpStream;
@@ -101,7 +100,11 @@ fn home_with_config(extra_account: Option<&str>) -> (tempfile::TempDir, PathBuf)
         "[profile base]\nregion = us-east-1\naws_access_key_id = AKIATESTTESTTESTTEST\naws_secret_access_key = testtesttesttesttesttesttesttesttesttest\n",
     )
     .unwrap();
-    let mut cfg = String::from("regions = [\"us-east-1\"]\n");
+    // moto has no Access Analyzer and no LookupEvents: those are proved against the
+    // project's own endpoint (tests/live_services.rs).
+    let mut cfg = String::from(
+        "regions = [\"us-east-1\"]\n[access_analyzer]\nenabled = false\n[cloudtrail]\nenabled = false\n",
+    );
     for (i, a) in ACCOUNTS.iter().chain(extra_account.iter()).enumerate() {
         cfg.push_str(&format!(
             "[[accounts]]\nid = \"{a}\"\nname = \"acct-{i}\"\nenvironment = \"prod\"\nprofile = \"base\"\nrole_arn = \"arn:aws:iam::{a}:role/audit\"\n"
@@ -217,24 +220,17 @@ async fn an_incremental_poll_sees_only_the_new_findings() {
     };
     let session = SessionOptions {
         endpoint_url: Some(moto.url.clone()),
-        credentials: Some(aws_credential_types::Credentials::new(
-            "AKIATESTTESTTESTTEST",
-            "testtesttesttesttesttesttesttesttesttest",
-            None,
-            None,
-            "rampart-test",
-        )),
+        credentials: Some(support::test_keys("AKIATESTTESTTESTTEST")),
     };
     let sdk = rampart::source::aws::session::sdk_config(&access, "us-east-1", &session).await;
-    let poller = HubPoller {
-        account_id: account.into(),
-        region: "us-east-1".into(),
-        profile: None,
-        client: aws_sdk_securityhub::Client::new(&sdk),
-        pacer: Pacer::new(4),
-        settings: PollSettings::default(),
-        clock: Clock::System,
-    };
+    let poller = HubPoller::new(
+        account.into(),
+        "us-east-1".into(),
+        None,
+        aws_sdk_securityhub::Client::new(&sdk),
+        Pacer::new(4),
+        PollSettings::default(),
+    );
     let full = poller.sync(None).await.unwrap();
     assert_eq!((full.findings.len(), full.pages), (150, 2));
     let newest = full.findings.iter().map(|f| f.updated_at).max().unwrap();
@@ -268,8 +264,8 @@ fn the_console_shows_live_findings_and_their_sources() {
         (120, 30),
     );
     run.wait_for_screen("live");
-    // Security Hub and the credential report of each of the three accounts.
-    run.wait_for_screen("6 sources ok");
+    // Security Hub, Config and the credential report of each of the three accounts.
+    run.wait_for_screen("9 sources ok");
     run.wait_for_screen("finding 4 in 333333333333");
     run.send("q");
     assert_eq!(run.wait_exit(), 0);
@@ -288,7 +284,7 @@ fn a_restart_shows_the_cached_store_at_once_even_with_aws_unreachable() {
             &moto.url,
         ];
         let mut run = support::PtyRun::start(&args, home.path(), (120, 30));
-        run.wait_for_screen("6 sources ok");
+        run.wait_for_screen("9 sources ok");
         run.send("q");
         assert_eq!(run.wait_exit(), 0);
     }

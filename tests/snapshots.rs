@@ -136,7 +136,9 @@ fn sources_overlay() {
             (key("securityhub", "111111111111", "us-east-1"), health(Status::Ok, Some(1), None, 1204)),
             (key("securityhub", "222222222222", "eu-west-1"), health(Status::Failed, Some(17), Some("throttled"), 88)),
             (key("securityhub", "333333333333", "us-east-1"), health(Status::Failed, None, Some("access denied: the credentials lack securityhub:GetFindings"), 0)),
-            (key("securityhub", "444444444444", "ap-south-1"), health(Status::NotEnabled, None, None, 0)),
+            (key("securityhub", "444444444444", "ap-south-1"), health(Status::NotEnabled, None, Some("not enabled: Account 444444444444 is not subscribed to AWS Security Hub"), 0)),
+            (key("cloudtrail", "111111111111", "us-east-1"), health(Status::Ok, Some(0), Some("trail not logging: old-trail"), 3120)),
+            (key("accessanalyzer", "111111111111", "eu-west-1"), health(Status::NotEnabled, None, Some("not enabled: no active external access analyzer in this region"), 0)),
             (key("sts", "555555555555", "us-east-1"), health(Status::Failed, None, Some("credentials: profile prod-audit: the SSO session token has expired; run `aws sso login --profile prod-audit`"), 0)),
         ];
         for (k, mut h) in feeds {

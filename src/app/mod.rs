@@ -193,6 +193,16 @@ pub enum DetailTarget {
 }
 
 impl DetailTarget {
+    /// The same kind of record, at another row.
+    pub fn at_row(self, row: u32) -> DetailTarget {
+        match self {
+            DetailTarget::Finding(_) => DetailTarget::Finding(row),
+            DetailTarget::Credential(_) => DetailTarget::Credential(row),
+            DetailTarget::Exposure(_) => DetailTarget::Exposure(row),
+            DetailTarget::Event(_) => DetailTarget::Event(row),
+        }
+    }
+
     pub fn pane_and_row(self) -> (Tab, u32) {
         match self {
             DetailTarget::Finding(r) => (Tab::Findings, r),
@@ -340,12 +350,62 @@ impl App {
                 }
             }
             update => {
+                // A removal or a replaced report moves rows: the selections and the open
+                // detail follow their record by key, not by position.
+                let moves = matches!(update, Update::Gone(_) | Update::Credentials { .. });
+                let held = if moves { self.held_keys() } else { Vec::new() };
                 let changed = self.store.apply(update);
+                if moves {
+                    self.follow(held);
+                }
                 if changed.sources {
                     self.drop_cache_mark();
                 }
                 changed
             }
+        }
+    }
+
+    /// The key of each pane's selected row, and of the record open in detail (last).
+    fn held_keys(&self) -> Vec<(Tab, String)> {
+        let mut held: Vec<(Tab, String)> = Tab::ALL
+            .iter()
+            .filter_map(|&tab| {
+                let row = self.view(tab).selected_row()?;
+                Some((tab, self.row_key(tab, row)?))
+            })
+            .collect();
+        if let Some(d) = &self.detail {
+            let (tab, row) = d.target.pane_and_row();
+            if let Some(key) = self.row_key(tab, row) {
+                held.push((tab, key));
+            }
+        }
+        held
+    }
+
+    /// Puts the selections and the open detail back on the records they were on.
+    fn follow(&mut self, mut held: Vec<(Tab, String)>) {
+        if let Some(d) = &self.detail {
+            let (tab, _) = d.target.pane_and_row();
+            let open = held.pop().filter(|(t, _)| *t == tab);
+            match open.and_then(|(t, key)| self.row_of(t, &key)) {
+                Some(row) => {
+                    if let Some(d) = &mut self.detail {
+                        d.target = d.target.at_row(row);
+                    }
+                }
+                None => {
+                    self.detail = None;
+                    self.say(
+                        "the record in detail left its source (resolved, archived or fixed elsewhere)"
+                            .to_string(),
+                    );
+                }
+            }
+        }
+        for (tab, key) in held {
+            self.restore.select.entry(tab).or_insert(key);
         }
     }
 

@@ -371,3 +371,38 @@ fn the_cache_mark_goes_once_every_live_source_has_synced() {
         "every source synced"
     );
 }
+
+#[test]
+fn selection_and_detail_follow_their_finding_when_others_leave() {
+    let mut app = app_with(10);
+    app.update(Action::Down);
+    app.update(Action::Down);
+    app.refresh_view();
+    let row = app.findings.selected_row().unwrap();
+    let key = app.row_key(Tab::Findings, row).unwrap();
+    app.update(Action::Open);
+    // Every other finding before it in the table leaves: its row number changes.
+    let earlier: Vec<String> = (0..row)
+        .filter_map(|r| app.row_key(Tab::Findings, r))
+        .collect();
+    assert!(
+        !earlier.is_empty(),
+        "the test needs rows before the selected one"
+    );
+    app.apply(Update::Gone(crate::source::Gone::Findings(earlier)));
+    app.refresh_view();
+    let detail = app.detail.as_ref().expect("the detail stays open");
+    let (_, now_row) = detail.target.pane_and_row();
+    assert_eq!(
+        app.row_key(Tab::Findings, now_row).as_deref(),
+        Some(key.as_str())
+    );
+    assert_eq!(
+        app.row_key(Tab::Findings, app.findings.selected_row().unwrap()),
+        Some(key.clone())
+    );
+    // Then it leaves itself: the detail closes and says why.
+    app.apply(Update::Gone(crate::source::Gone::Findings(vec![key])));
+    assert!(app.detail.is_none());
+    assert!(app.flash.as_ref().unwrap().text.contains("left its source"));
+}

@@ -123,8 +123,19 @@ pub enum Update {
     Compliance(Vec<ComplianceResult>),
     Events(Vec<TrailEvent>),
     Health(SourceKey, SourceHealth),
+    /// Records a live source no longer sees: resolved or suppressed elsewhere, archived,
+    /// made compliant. The store removes them.
+    Gone(Gone),
     /// A replayed hand-off snapshot: what its author was looking at, and their notes.
     Handoff(Box<crate::handoff::Handoff>),
+}
+
+/// Store keys ([`crate::store::Keyed::key`]) of records that left a source's set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Gone {
+    Findings(Vec<String>),
+    Exposures(Vec<String>),
+    Compliance(Vec<String>),
 }
 
 /// What the UI asks of sources.

@@ -12,7 +12,7 @@ pub mod table;
 use crate::model::{
     Account, ComplianceResult, CredentialRecord, Exposure, Finding, Severity, TrailEvent,
 };
-use crate::source::{SourceHealth, SourceKey, Status, Update};
+use crate::source::{Gone, SourceHealth, SourceKey, Status, Update};
 use chrono::{DateTime, Utc};
 use std::collections::{BTreeMap, HashMap};
 pub use table::{Keyed, Table};
@@ -226,6 +226,23 @@ impl Store {
                 let merged = merge_health(self.sources.get(&key), health);
                 changed.sources = self.sources.get(&key) != Some(&merged);
                 self.sources.insert(key, merged);
+            }
+            Update::Gone(gone) => {
+                let accounts = &self.accounts;
+                match gone {
+                    Gone::Findings(keys) => {
+                        let counts = &mut self.counts;
+                        changed.findings = self
+                            .findings
+                            .remove_keys(&keys, accounts, |f| counts.remove(f));
+                    }
+                    Gone::Exposures(keys) => {
+                        changed.exposures = self.exposures.remove_keys(&keys, accounts, |_| {});
+                    }
+                    Gone::Compliance(keys) => {
+                        changed.compliance = self.compliance.remove_keys(&keys, accounts, |_| {});
+                    }
+                }
             }
             // The view and notes of a snapshot are the UI's, not data: the app takes them.
             Update::Handoff(_) => {}

@@ -268,6 +268,41 @@ impl<T: Keyed> Table<T> {
     ) {
         let items = std::mem::take(&mut self.items);
         self.items = items.into_iter().filter(|r| !remove(r)).collect();
+        self.rebuild(accounts);
+        self.upsert_newer(rows, accounts, |_, _| true);
+        self.revision += 1;
+    }
+
+    /// Removes the rows with these keys, telling `on_remove` of each first. Returns
+    /// whether any was there. Rows after a removed one move up: views see a new revision.
+    pub fn remove_keys(
+        &mut self,
+        keys: &[String],
+        accounts: &Accounts,
+        mut on_remove: impl FnMut(&T),
+    ) -> bool {
+        let doomed: std::collections::HashSet<u32> =
+            keys.iter().filter_map(|k| self.position(k)).collect();
+        if doomed.is_empty() {
+            return false;
+        }
+        for &i in &doomed {
+            on_remove(&self.items[i as usize]);
+        }
+        let items = std::mem::take(&mut self.items);
+        self.items = items
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| !doomed.contains(&(*i as u32)))
+            .map(|(_, r)| r)
+            .collect();
+        self.rebuild(accounts);
+        self.revision += 1;
+        true
+    }
+
+    /// The index and search text from the rows, after rows were removed.
+    fn rebuild(&mut self, accounts: &Accounts) {
         self.index.clear();
         self.collided.clear();
         for i in 0..self.items.len() {
@@ -275,8 +310,6 @@ impl<T: Keyed> Table<T> {
             self.insert_key(key.clone(), hash_key(&key), i as u32);
         }
         self.rebuild_text(|t, i| t.items[i as usize].search_text(accounts));
-        self.upsert_newer(rows, accounts, |_, _| true);
-        self.revision += 1;
     }
 
     pub fn reindex(&mut self, accounts: &Accounts) {

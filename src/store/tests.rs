@@ -244,3 +244,28 @@ fn counts_kept_row_by_row_equal_a_recount() {
     }
     assert!(s.counts().open > 0);
 }
+
+#[test]
+fn gone_findings_leave_the_table_and_the_counts() {
+    let mut s = Store::new();
+    s.apply(Update::Findings(vec![
+        finding("a", "HIGH", "2026-01-01T00:00:00Z", "NEW"),
+        finding("b", "LOW", "2026-01-01T00:00:00Z", "NEW"),
+        finding("c", "HIGH", "2026-01-01T00:00:00Z", "NEW"),
+    ]));
+    let key_a = <Finding as Keyed>::key(&s.findings.items()[0]);
+    let c = s.apply(Update::Gone(Gone::Findings(vec![
+        key_a,
+        "not-there".to_string(),
+    ])));
+    assert!(c.findings);
+    assert_eq!(s.findings.len(), 2);
+    assert_eq!(s.counts().severity(Severity::High), 1);
+    assert_eq!(s.counts(), &count(s.findings.items()));
+    // Rows after the removed one moved up, and are still found by key.
+    let key_c = <Finding as Keyed>::key(&s.findings.items()[1]);
+    assert_eq!(s.findings.position(&key_c), Some(1));
+    assert!(s.findings.search_text(1).contains("title c"));
+    let c = s.apply(Update::Gone(Gone::Findings(vec!["not-there".into()])));
+    assert!(!c.findings, "nothing removed, nothing changed");
+}

@@ -1,7 +1,11 @@
-//! A local Security Hub endpoint for tests and benchmarks (127.0.0.1 only): it serves
-//! GetFindings pages of the findings it was given, in the service's own JSON, and can
-//! enforce a request rate (answering 429 TooManyRequestsException beyond it) or deny one
-//! access key. Blocking threads, one per connection: enough for a client on loopback.
+//! A local AWS endpoint for tests and benchmarks (127.0.0.1 only), for what moto lacks: it
+//! serves Security Hub GetFindings pages of the findings it was given, and (from
+//! [`Services`], which a test may change between polls) Access Analyzer ListAnalyzers,
+//! ListFindingsV2 and GetFindingV2, Config recorder status and compliance, and CloudTrail
+//! LookupEvents, DescribeTrails and GetTrailStatus, each in the service's own JSON. It can
+//! enforce a request rate on one API (answering 429/400 throttling beyond it), deny one
+//! access key, or treat one as expired. Blocking threads, one per connection: enough for a
+//! client on loopback.
 
 #![allow(dead_code)]
 
@@ -18,6 +22,10 @@ pub struct Behaviour {
     pub rate: Option<(f64, f64)>,
     /// Requests signed with this access key id get 403 AccessDeniedException.
     pub deny_key: Option<String>,
+    /// Requests signed with this access key id get 400 ExpiredTokenException.
+    pub expired_key: Option<String>,
+    /// The API the rate applies to (default GetFindings).
+    pub rate_api: Option<&'static str>,
 }
 
 impl Behaviour {
@@ -39,11 +47,43 @@ pub struct Stats {
     pub times: Mutex<Vec<Instant>>,
     /// The GetFindings request bodies, in order.
     pub requests: Mutex<Vec<serde_json::Value>>,
+    /// Every API called, in order.
+    pub calls: Mutex<Vec<String>>,
+}
+
+impl Stats {
+    /// How many times `api` was called.
+    pub fn count(&self, api: &str) -> usize {
+        self.calls
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|c| *c == api)
+            .count()
+    }
+}
+
+/// What the endpoint knows besides Security Hub findings.
+#[derive(Debug, Clone, Default)]
+pub struct Services {
+    /// Access Analyzer: (ARN, type) of each active analyzer.
+    pub analyzers: Vec<(String, String)>,
+    /// GetFindingV2 answers; ListFindingsV2 summarises those with status ACTIVE.
+    pub analyzer_findings: Vec<serde_json::Value>,
+    /// Config: None without a recorder, else whether it records.
+    pub recorder: Option<bool>,
+    /// (rule, EvaluationResult JSON) of non-compliant resources.
+    pub evaluations: Vec<(String, serde_json::Value)>,
+    /// CloudTrail records, any order (served newest first).
+    pub events: Vec<serde_json::Value>,
+    /// (trail name, logging).
+    pub trails: Vec<(String, bool)>,
 }
 
 pub struct FakeHub {
     pub url: String,
     pub stats: Arc<Stats>,
+    pub services: Arc<Mutex<Services>>,
     stop: Arc<AtomicBool>,
 }
 
@@ -63,12 +103,23 @@ struct Bucket {
 impl FakeHub {
     /// Serves `findings` (ASFF JSON objects, already serialized one per element).
     pub fn start(findings: Vec<String>, behaviour: Behaviour) -> FakeHub {
+        FakeHub::with_services(findings, Services::default(), behaviour)
+    }
+
+    /// Serves `findings` and the other services' data.
+    pub fn with_services(
+        findings: Vec<String>,
+        services: Services,
+        behaviour: Behaviour,
+    ) -> FakeHub {
+        let services = Arc::new(Mutex::new(services));
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let stats = Arc::new(Stats::default());
         let stop = Arc::new(AtomicBool::new(false));
         let shared = Arc::new(Shared {
             findings,
+            services: services.clone(),
             behaviour: behaviour.clone(),
             stats: stats.clone(),
             bucket: Mutex::new(Bucket {
@@ -87,12 +138,18 @@ impl FakeHub {
                 std::thread::spawn(move || serve(conn, &shared));
             }
         });
-        FakeHub { url, stats, stop }
+        FakeHub {
+            url,
+            stats,
+            services,
+            stop,
+        }
     }
 }
 
 struct Shared {
     findings: Vec<String>,
+    services: Arc<Mutex<Services>>,
     behaviour: Behaviour,
     stats: Arc<Stats>,
     bucket: Mutex<Bucket>,
@@ -127,6 +184,7 @@ fn serve(conn: TcpStream, shared: &Shared) {
         }
         let mut length = 0usize;
         let mut auth = String::new();
+        let mut target = String::new();
         loop {
             let mut h = String::new();
             if reader.read_line(&mut h).unwrap_or(0) == 0 {
@@ -140,6 +198,7 @@ fn serve(conn: TcpStream, shared: &Shared) {
             match name.to_ascii_lowercase().as_str() {
                 "content-length" => length = value.trim().parse().unwrap_or(0),
                 "authorization" => auth = value.trim().to_string(),
+                "x-amz-target" => target = value.trim().to_string(),
                 _ => {}
             }
         }
@@ -147,7 +206,7 @@ fn serve(conn: TcpStream, shared: &Shared) {
         if reader.read_exact(&mut body).is_err() {
             return;
         }
-        let (status, kind, payload) = answer(&line, &auth, &body, shared);
+        let (status, kind, payload) = answer(&line, &auth, &target, &body, shared);
         let mut response = format!(
             "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n",
             payload.len()
@@ -162,33 +221,83 @@ fn serve(conn: TcpStream, shared: &Shared) {
     }
 }
 
+/// The access key id a request was signed with.
+fn key_of(auth: &str) -> Option<&str> {
+    auth.split("Credential=").nth(1)?.split('/').next()
+}
+
+/// The API a request calls, from its target header (JSON 1.1 services), path (REST) or
+/// form body (STS).
+fn api_of(request_line: &str, target: &str, body: &[u8]) -> String {
+    if let Some((_, op)) = target.rsplit_once('.') {
+        return op.to_string();
+    }
+    let mut words = request_line.split_whitespace();
+    let (method, path) = (words.next().unwrap_or(""), words.next().unwrap_or(""));
+    let path = path.split('?').next().unwrap_or("");
+    match (method, path) {
+        ("POST", "/") => {
+            let form = String::from_utf8_lossy(body);
+            form.split('&')
+                .find_map(|kv| kv.strip_prefix("Action="))
+                .unwrap_or("POST /")
+                .to_string()
+        }
+        ("POST", "/findings") => "GetFindings".into(),
+        ("GET", "/analyzer") => "ListAnalyzers".into(),
+        ("POST", "/findingv2") => "ListFindingsV2".into(),
+        ("GET", p) if p.starts_with("/findingv2/") => "GetFindingV2".into(),
+        _ => format!("{method} {path}"),
+    }
+}
+
 fn answer(
     request_line: &str,
     auth: &str,
+    target: &str,
     body: &[u8],
     shared: &Shared,
 ) -> (&'static str, Option<&'static str>, Vec<u8>) {
-    let error = |status, kind, message: &str| {
-        (
-            status,
-            Some(kind),
-            format!("{{\"message\":\"{message}\"}}").into_bytes(),
-        )
+    let api = api_of(request_line, target, body);
+    // IAM and STS speak the query protocol: their errors are XML.
+    let query_protocol = matches!(
+        api.as_str(),
+        "GenerateCredentialReport" | "GetCredentialReport" | "GetCallerIdentity" | "AssumeRole"
+    );
+    let error = |status, kind: &'static str, message: &str| {
+        let body = if query_protocol {
+            let code = kind.trim_end_matches("Exception");
+            format!("<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message></Error><RequestId>fake-hub</RequestId></ErrorResponse>")
+        } else {
+            serde_json::json!({"message": message, "Message": message}).to_string()
+        };
+        (status, Some(kind), body.into_bytes())
     };
+    shared.stats.calls.lock().unwrap().push(api.clone());
     // STS GetCallerIdentity (the query protocol), so a quick look without a configured
     // account id finds whose findings these are.
-    if request_line.starts_with("POST / ")
-        && String::from_utf8_lossy(body).contains("Action=GetCallerIdentity")
-    {
-        let xml = "<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><GetCallerIdentityResult><Arn>arn:aws:iam::111111111111:user/bench</Arn><UserId>AIDAFAKEHUB</UserId><Account>111111111111</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>fake-hub</RequestId></ResponseMetadata></GetCallerIdentityResponse>";
-        return ("200 OK", None, xml.as_bytes().to_vec());
+    if api == "GetCallerIdentity" {
+        // Keys from AssumeRole below carry their account; any other key is 111111111111's.
+        let account = key_of(auth)
+            .filter(|k| k.starts_with("ASIA") && k.len() == 20)
+            .map(|k| k[4..16].to_string())
+            .unwrap_or_else(|| "111111111111".into());
+        let xml = format!("<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><GetCallerIdentityResult><Arn>arn:aws:iam::{account}:user/bench</Arn><UserId>AIDAFAKEHUB</UserId><Account>{account}</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>fake-hub</RequestId></ResponseMetadata></GetCallerIdentityResponse>");
+        return ("200 OK", None, xml.into_bytes());
     }
-    if !request_line.starts_with("POST /findings ") {
-        return error(
-            "404 Not Found",
-            "ResourceNotFoundException",
-            "only GetFindings here",
-        );
+    if api == "AssumeRole" {
+        // Session keys that name the role's account: `ASIA` + account + `TEST`.
+        let form = String::from_utf8_lossy(body)
+            .replace("%3A", ":")
+            .replace("%2F", "/");
+        let account = form
+            .split('&')
+            .find_map(|kv| kv.strip_prefix("RoleArn="))
+            .and_then(|arn| arn.split(':').nth(4))
+            .unwrap_or("111111111111")
+            .to_string();
+        let xml = format!("<AssumeRoleResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><AssumeRoleResult><Credentials><AccessKeyId>ASIA{account}TEST</AccessKeyId><SecretAccessKey>testtesttesttesttesttesttesttesttesttest</SecretAccessKey><SessionToken>fake-session</SessionToken><Expiration>2099-01-01T00:00:00Z</Expiration></Credentials><AssumedRoleUser><Arn>arn:aws:sts::{account}:assumed-role/audit/rampart</Arn><AssumedRoleId>AROAFAKE:rampart</AssumedRoleId></AssumedRoleUser></AssumeRoleResult><ResponseMetadata><RequestId>fake-hub</RequestId></ResponseMetadata></AssumeRoleResponse>");
+        return ("200 OK", None, xml.into_bytes());
     }
     if let Some(key) = &shared.behaviour.deny_key {
         if auth.contains(&format!("Credential={key}/")) {
@@ -196,19 +305,187 @@ fn answer(
             return error(
                 "403 Forbidden",
                 "AccessDeniedException",
-                "not authorized to perform: securityhub:GetFindings",
+                &format!("not authorized to perform: {api}"),
             );
         }
     }
-    if !shared.allowed() {
+    if let Some(key) = &shared.behaviour.expired_key {
+        if auth.contains(&format!("Credential={key}/")) {
+            return error(
+                "400 Bad Request",
+                "ExpiredTokenException",
+                "The security token included in the request is expired",
+            );
+        }
+    }
+    if api == shared.behaviour.rate_api.unwrap_or("GetFindings") && !shared.allowed() {
         shared.stats.throttled.fetch_add(1, Ordering::SeqCst);
-        return error(
-            "429 Too Many Requests",
-            "TooManyRequestsException",
-            "Rate exceeded",
-        );
+        return if api == "GetFindings" {
+            error(
+                "429 Too Many Requests",
+                "TooManyRequestsException",
+                "Rate exceeded",
+            )
+        } else {
+            error("400 Bad Request", "ThrottlingException", "Rate exceeded")
+        };
     }
     let request: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
+    let services = shared.services.lock().unwrap().clone();
+    let ok = |v: serde_json::Value| ("200 OK", None, v.to_string().into_bytes());
+    let page_of = |items: Vec<serde_json::Value>, size: usize, token: Option<&str>| {
+        let from: usize = token.and_then(|t| t.parse().ok()).unwrap_or(0);
+        let to = (from + size.max(1)).min(items.len());
+        let next = (to < items.len()).then(|| to.to_string());
+        (items[from.min(to)..to].to_vec(), next)
+    };
+    let query_value = |name: &str| {
+        let query = request_line.split_whitespace().nth(1)?.split_once('?')?.1;
+        query
+            .split('&')
+            .find_map(|kv| kv.strip_prefix(&format!("{name}=")))
+            .map(|v| v.replace("%3A", ":").replace("%2F", "/"))
+    };
+    match api.as_str() {
+        "GetFindings" => {}
+        "ListAnalyzers" => {
+            let list: Vec<_> = services
+                .analyzers
+                .iter()
+                .map(|(arn, kind)| {
+                    serde_json::json!({"arn": arn, "name": arn.rsplit('/').next(),
+                        "type": kind, "status": "ACTIVE", "createdAt": "2026-01-01T00:00:00Z"})
+                })
+                .collect();
+            return ok(serde_json::json!({ "analyzers": list }));
+        }
+        "ListFindingsV2" => {
+            let active: Vec<_> = services
+                .analyzer_findings
+                .iter()
+                .filter(|f| f["status"] == "ACTIVE")
+                .map(|f| {
+                    let mut summary = f.clone();
+                    summary.as_object_mut().unwrap().remove("findingDetails");
+                    summary
+                })
+                .collect();
+            let size = request["maxResults"].as_u64().unwrap_or(100) as usize;
+            let (page, next) = page_of(active, size, request["nextToken"].as_str());
+            return ok(serde_json::json!({ "findings": page, "nextToken": next }));
+        }
+        "GetFindingV2" => {
+            let id = request_line
+                .split_whitespace()
+                .nth(1)
+                .and_then(|p| p.split('?').next())
+                .and_then(|p| p.strip_prefix("/findingv2/"))
+                .unwrap_or_default();
+            if query_value("analyzerArn").is_none() {
+                return error("400 Bad Request", "ValidationException", "analyzerArn");
+            }
+            return match services.analyzer_findings.iter().find(|f| f["id"] == id) {
+                Some(f) => ok(f.clone()),
+                None => error(
+                    "404 Not Found",
+                    "ResourceNotFoundException",
+                    "no such finding",
+                ),
+            };
+        }
+        "GenerateCredentialReport" => {
+            let xml = "<GenerateCredentialReportResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\"><GenerateCredentialReportResult><State>COMPLETE</State></GenerateCredentialReportResult><ResponseMetadata><RequestId>fake-hub</RequestId></ResponseMetadata></GenerateCredentialReportResponse>";
+            return ("200 OK", None, xml.as_bytes().to_vec());
+        }
+        "GetCredentialReport" => {
+            use base64::Engine as _;
+            let account = key_of(auth)
+                .filter(|k| k.starts_with("ASIA") && k.len() == 20)
+                .map(|k| k[4..16].to_string())
+                .unwrap_or_else(|| "111111111111".into());
+            let csv = format!("user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,password_next_rotation,mfa_active,access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,access_key_1_last_used_region,access_key_1_last_used_service,access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,access_key_2_last_used_region,access_key_2_last_used_service,cert_1_active,cert_1_last_rotated,cert_2_active,cert_2_last_rotated\n<root_account>,arn:aws:iam::{account}:root,2020-01-01T00:00:00+00:00,not_supported,2026-11-01T00:00:00+00:00,not_supported,not_supported,true,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A\nci-deploy,arn:aws:iam::{account}:user/ci-deploy,2024-01-01T00:00:00+00:00,false,N/A,N/A,N/A,false,true,2024-01-01T00:00:00+00:00,2026-11-20T00:00:00+00:00,us-east-1,s3,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A\n");
+            let content = base64::engine::general_purpose::STANDARD.encode(csv);
+            let xml = format!("<GetCredentialReportResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\"><GetCredentialReportResult><Content>{content}</Content><ReportFormat>text/csv</ReportFormat><GeneratedTime>2026-11-22T06:00:00Z</GeneratedTime></GetCredentialReportResult><ResponseMetadata><RequestId>fake-hub</RequestId></ResponseMetadata></GetCredentialReportResponse>");
+            return ("200 OK", None, xml.into_bytes());
+        }
+        "DescribeConfigurationRecorderStatus" => {
+            let list: Vec<_> = services
+                .recorder
+                .iter()
+                .map(|on| serde_json::json!({"name": "default", "recording": on, "lastStatus": "SUCCESS"}))
+                .collect();
+            return ok(serde_json::json!({ "ConfigurationRecordersStatus": list }));
+        }
+        "DescribeComplianceByConfigRule" => {
+            let mut rules: Vec<&String> = services.evaluations.iter().map(|(r, _)| r).collect();
+            rules.dedup();
+            let list: Vec<_> = rules
+                .iter()
+                .map(|r| serde_json::json!({"ConfigRuleName": r, "Compliance": {"ComplianceType": "NON_COMPLIANT"}}))
+                .collect();
+            return ok(serde_json::json!({ "ComplianceByConfigRules": list }));
+        }
+        "GetComplianceDetailsByConfigRule" => {
+            let rule = request["ConfigRuleName"].as_str().unwrap_or_default();
+            let results: Vec<_> = services
+                .evaluations
+                .iter()
+                .filter(|(r, _)| r == rule)
+                .map(|(_, v)| v.clone())
+                .collect();
+            let size = request["Limit"].as_u64().unwrap_or(100) as usize;
+            let (page, next) = page_of(results, size, request["NextToken"].as_str());
+            return ok(serde_json::json!({ "EvaluationResults": page, "NextToken": next }));
+        }
+        "LookupEvents" => {
+            let start = request["StartTime"].as_f64().unwrap_or(0.0);
+            let time = |e: &serde_json::Value| {
+                chrono::DateTime::parse_from_rfc3339(e["eventTime"].as_str().unwrap_or(""))
+                    .map(|t| t.timestamp() as f64)
+                    .unwrap_or(0.0)
+            };
+            let mut events: Vec<_> = services
+                .events
+                .iter()
+                .filter(|e| time(e) >= start)
+                .cloned()
+                .collect();
+            events.sort_by(|a, b| time(b).total_cmp(&time(a)));
+            let events = events
+                .into_iter()
+                .map(|e| {
+                    serde_json::json!({"EventId": e["eventID"], "EventName": e["eventName"],
+                        "EventTime": time(&e), "CloudTrailEvent": e.to_string()})
+                })
+                .collect();
+            let size = request["MaxResults"].as_u64().unwrap_or(50) as usize;
+            let (page, next) = page_of(events, size, request["NextToken"].as_str());
+            return ok(serde_json::json!({ "Events": page, "NextToken": next }));
+        }
+        "DescribeTrails" => {
+            let list: Vec<_> = services
+                .trails
+                .iter()
+                .map(|(name, _)| serde_json::json!({"Name": name, "TrailARN": format!("arn:aws:cloudtrail:us-east-1:111111111111:trail/{name}"), "HomeRegion": "us-east-1", "IsMultiRegionTrail": true}))
+                .collect();
+            return ok(serde_json::json!({ "trailList": list }));
+        }
+        "GetTrailStatus" => {
+            let name = request["Name"].as_str().unwrap_or_default();
+            let logging = services
+                .trails
+                .iter()
+                .any(|(n, on)| *on && name.ends_with(&format!("/{n}")));
+            return ok(serde_json::json!({ "IsLogging": logging }));
+        }
+        _ => {
+            return error(
+                "404 Not Found",
+                "UnknownOperationException",
+                &format!("{api} is not served here"),
+            )
+        }
+    }
     shared.stats.requests.lock().unwrap().push(request.clone());
     let size = request["MaxResults"].as_u64().unwrap_or(100).clamp(1, 100) as usize;
     let from: usize = request["NextToken"]

@@ -32,6 +32,19 @@ pub fn isolated_env(home: &Path) -> Vec<(String, String)> {
     ]
 }
 
+/// Fixed test keys with this access key id, as a credentials provider.
+pub fn test_keys(key: &str) -> aws_credential_types::provider::SharedCredentialsProvider {
+    aws_credential_types::provider::SharedCredentialsProvider::new(
+        aws_credential_types::Credentials::new(
+            key,
+            "testtesttesttesttesttesttesttesttesttest",
+            None,
+            None,
+            "rampart-test",
+        ),
+    )
+}
+
 /// For tests that build AWS clients in this process: sets, once, what the SDK reads from
 /// the environment: no metadata service, a temporary HOME and AWS files.
 pub fn isolate_aws_env() {

@@ -3,6 +3,7 @@
 //! that fixes it), the service not enabled in that region (not an error), or the network.
 
 use crate::source::Status;
+use aws_sdk_securityhub::config::http::HttpResponse;
 use aws_sdk_securityhub::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -13,8 +14,9 @@ pub enum PollError {
     AccessDenied(String),
     #[error("credentials: {0}")]
     Credentials(String),
-    #[error("not enabled in this account and region")]
-    NotEnabled,
+    /// Not an error: the service is off there. Says what is missing.
+    #[error("not enabled: {0}")]
+    NotEnabled(String),
     #[error("network: {0}")]
     Network(String),
     #[error("unexpected response: {0}")]
@@ -27,7 +29,7 @@ impl PollError {
     /// The status the source shows: a service that is off is not a failure.
     pub fn status(&self) -> Status {
         match self {
-            PollError::NotEnabled => Status::NotEnabled,
+            PollError::NotEnabled(_) => Status::NotEnabled,
             _ => Status::Failed,
         }
     }
@@ -55,10 +57,9 @@ fn looks_like_sso(why: &str) -> bool {
 
 /// Sorts an SDK error into what the operator needs to know. `action` is the IAM action
 /// the call needs, named when access is denied.
-pub fn classify<E, R>(e: SdkError<E, R>, action: &str) -> PollError
+pub fn classify<E>(e: SdkError<E, HttpResponse>, action: &str) -> PollError
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-    R: std::fmt::Debug,
 {
     let code = e.code().map(str::to_string);
     let full = DisplayErrorContext(&e).to_string();
@@ -75,12 +76,22 @@ where
                 PollError::AccessDenied(action.to_string())
             }
             // Security Hub's answer for an account that has not enabled it.
-            "InvalidAccessException" | "SubscriptionRequiredException" => PollError::NotEnabled,
+            "InvalidAccessException" | "SubscriptionRequiredException" => {
+                PollError::NotEnabled(words)
+            }
             "ExpiredTokenException"
             | "ExpiredToken"
             | "UnrecognizedClientException"
             | "InvalidClientTokenId"
             | "InvalidSignatureException" => PollError::Credentials(words),
+            // No error code: the body was not the service's (an emulator without this
+            // API, a proxy's page). The parser's complaint would only confuse.
+            "" => {
+                let status = e.raw_response().map_or(0, |r| r.status().as_u16());
+                PollError::Other(format!(
+                    "HTTP {status} without an AWS error: the endpoint does not serve {action}"
+                ))
+            }
             _ => PollError::Other(words),
         },
         // Credential providers fail before anything is sent: the SDK reports a dispatch
@@ -140,7 +151,10 @@ mod tests {
             e.to_string(),
             "credentials: profile x: no credentials in the chain"
         );
-        assert_eq!(PollError::NotEnabled.status(), Status::NotEnabled);
+        assert_eq!(
+            PollError::NotEnabled("x".into()).status(),
+            Status::NotEnabled
+        );
         assert_eq!(PollError::Throttled.status(), Status::Failed);
     }
 

@@ -2,26 +2,42 @@
 //! the demo and replay send, paced under AWS's documented rates, with its health reported
 //! in words and its last good data kept when a poll fails.
 //!
-//! This version polls Security Hub (ASFF GetFindings) and IAM credential reports, and checks
-//! each account's identity with STS at start; Access Analyzer, Config and CloudTrail come
-//! next.
+//! Per account: its identity (STS, at start), then a poller per service and region:
+//! Security Hub findings (ASFF GetFindings), Access Analyzer exposures, Config rule
+//! compliance, CloudTrail events and trail status, and the IAM credential report.
 
+pub mod accessanalyzer;
+pub mod cloudtrail;
+pub mod config_rules;
 pub mod errors;
 pub mod iam;
 pub mod pace;
+pub mod poller;
+mod raw_body;
 pub mod securityhub;
 pub mod session;
 
 use super::{
-    Command, Source, SourceContext, SourceFuture, SourceHealth, SourceKey, Status, Update,
+    Command, Gone, Source, SourceContext, SourceFuture, SourceHealth, SourceKey, Status, Update,
 };
 use crate::model::{Account, Clock, WorkflowStatus};
+use crate::store::Keyed;
 use errors::{classify, PollError};
 use pace::Pacer;
+use poller::{failed, Known, PollFuture, Polled, Poller, Wires};
 use session::{AccountAccess, SessionOptions};
+use std::collections::HashMap;
 use std::time::Duration;
-use tokio::sync::{mpsc, watch};
-use tokio_util::sync::CancellationToken;
+use tokio::sync::watch;
+
+/// Where a Security Hub poller resumes after a restart, from the warm-start cache.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Resume {
+    /// The newest `UpdatedAt` the cache holds for the account and region.
+    pub newest: chrono::DateTime<chrono::Utc>,
+    /// The cached findings' store keys: the first full reconcile removes those that left.
+    pub keys: Vec<String>,
+}
 
 /// How often, and what, to poll.
 #[derive(Debug, Clone)]
@@ -36,9 +52,19 @@ pub struct PollSettings {
     pub max_in_flight: usize,
     /// GetFindings pacing per account and region.
     pub get_findings_rate: pace::Rate,
-    /// From the warm-start cache, per (account, region): the newest `UpdatedAt` it holds
-    /// and how many findings. A poller with an entry starts incrementally from there.
-    pub resume: std::collections::HashMap<(String, String), (chrono::DateTime<chrono::Utc>, usize)>,
+    /// From the warm-start cache, per (account, region).
+    pub resume: HashMap<(String, String), Resume>,
+    /// Access Analyzer; `None` leaves it out.
+    pub analyzer_every: Option<Duration>,
+    /// Config; `None` leaves it out.
+    pub config_every: Option<Duration>,
+    /// Config through an aggregator instead of per account and region.
+    pub config_aggregator: Option<config_rules::Aggregator>,
+    /// CloudTrail; `None` leaves it out.
+    pub cloudtrail_every: Option<Duration>,
+    pub cloudtrail_window: cloudtrail::Window,
+    /// LookupEvents pacing per account and region.
+    pub lookup_events_rate: pace::Rate,
 }
 
 impl Default for PollSettings {
@@ -55,6 +81,15 @@ impl Default for PollSettings {
                 burst: pace::GET_FINDINGS.burst,
             },
             resume: Default::default(),
+            analyzer_every: Some(Duration::from_secs(10 * 60)),
+            config_every: Some(Duration::from_secs(15 * 60)),
+            config_aggregator: None,
+            cloudtrail_every: Some(Duration::from_secs(60)),
+            cloudtrail_window: cloudtrail::Window::default(),
+            lookup_events_rate: pace::Rate {
+                per_second: pace::LOOKUP_EVENTS.per_second * 0.95,
+                burst: pace::LOOKUP_EVENTS.burst,
+            },
         }
     }
 }
@@ -73,20 +108,20 @@ pub struct AwsSource {
 }
 
 /// Adds findings to the resume points: per account and region, the newest `UpdatedAt`
-/// and how many findings.
+/// and the findings' keys.
 fn add_resume_points(
-    points: &mut std::collections::HashMap<
-        (String, String),
-        (chrono::DateTime<chrono::Utc>, usize),
-    >,
+    points: &mut HashMap<(String, String), Resume>,
     findings: &[crate::model::Finding],
 ) {
     for f in findings {
         let entry = points
             .entry((f.account_id.to_string(), f.region.to_string()))
-            .or_insert((f.updated_at, 0));
-        entry.0 = entry.0.max(f.updated_at);
-        entry.1 += 1;
+            .or_insert_with(|| Resume {
+                newest: f.updated_at,
+                keys: Vec::new(),
+            });
+        entry.newest = entry.newest.max(f.updated_at);
+        entry.keys.push(Keyed::key(f));
     }
 }
 
@@ -150,6 +185,11 @@ impl Source for AwsSource {
             let pacer = Pacer::new(settings.max_in_flight);
             let (refresh_tx, refresh_rx) = watch::channel(0u64);
             let mut tasks = tokio::task::JoinSet::new();
+            let wires = Wires {
+                updates: ctx.updates.clone(),
+                cancel: ctx.cancel.clone(),
+                refresh: refresh_rx,
+            };
             for access in accounts {
                 let job = AccountJob {
                     access,
@@ -157,12 +197,10 @@ impl Source for AwsSource {
                     settings: settings.clone(),
                     clock: clock.clone(),
                     pacer: pacer.clone(),
-                    updates: ctx.updates.clone(),
-                    cancel: ctx.cancel.clone(),
-                    refresh: refresh_rx.clone(),
                 };
-                tasks.spawn(job.run());
+                tasks.spawn(job.run(wires.clone()));
             }
+            drop(wires);
             let mut asked = 0u64;
             loop {
                 tokio::select! {
@@ -181,103 +219,223 @@ impl Source for AwsSource {
     }
 }
 
-/// One account: its identity, then a poller per region.
+/// One account: its identity, then a poller per service and region.
 struct AccountJob {
     access: AccountAccess,
     session: SessionOptions,
     settings: PollSettings,
     clock: Clock,
     pacer: Pacer,
-    updates: mpsc::Sender<Update>,
-    cancel: CancellationToken,
-    refresh: watch::Receiver<u64>,
 }
 
+/// What an account's identity check gave.
+enum Reached {
+    /// The account, and the session to poll it with.
+    Account(Account, Box<aws_config::SdkConfig>),
+    /// The health to show. Its pollers are not started: with no working credentials
+    /// they would all fail the same way, and say it less clearly.
+    Failed(Update),
+}
+
+/// How soon a failed identity check is tried again (or on `r`).
+const IDENTITY_RETRY: Duration = Duration::from_secs(5 * 60);
+
 impl AccountJob {
-    async fn run(self) {
-        let Some(first_region) = self.access.regions.first().cloned() else {
-            return;
-        };
+    async fn reach(&self) -> Option<Reached> {
+        let first_region = self.access.regions.first()?.clone();
         let sdk = session::sdk_config(&self.access, &first_region, &self.session).await;
-        let account_id = match identity(&sdk, &self.access, &self.pacer).await {
-            Ok(id) => id,
+        Some(match identity(&sdk, &self.access, &self.pacer).await {
+            Ok(id) => {
+                let name = if self.access.name.is_empty() {
+                    id.clone()
+                } else {
+                    self.access.name.clone()
+                };
+                let account = Account::new(id, name, self.access.environment.clone());
+                Reached::Account(account, Box::new(sdk))
+            }
             Err(e) => {
                 let key = SourceKey {
                     service: "sts".into(),
                     account_id: self.access.account_id.clone(),
-                    region: Some(first_region.clone()),
+                    region: Some(first_region),
                     file: None,
                 };
-                let _ = self.updates.send(Update::Health(key, failed(&e))).await;
-                // Without an identity the pollers would fail the same way; try again later.
-                match self.access.account_id.clone() {
-                    Some(id) => id,
-                    None => return,
+                Reached::Failed(Update::Health(key, failed(&e)))
+            }
+        })
+    }
+
+    async fn run(self, mut wires: Wires) {
+        let mut failed_before = false;
+        let (account, sdk) = loop {
+            let Some(reached) = self.reach().await else {
+                return;
+            };
+            match reached {
+                Reached::Account(a, sdk) => break (a, sdk),
+                Reached::Failed(Update::Health(key, health)) => {
+                    failed_before = true;
+                    let wait = chrono::Duration::from_std(IDENTITY_RETRY).unwrap_or_default();
+                    let health = SourceHealth {
+                        next_poll: Some(self.clock.now() + wait),
+                        ..health
+                    };
+                    if wires
+                        .updates
+                        .send(Update::Health(key, health))
+                        .await
+                        .is_err()
+                    {
+                        return;
+                    }
+                }
+                Reached::Failed(other) => {
+                    if wires.updates.send(other).await.is_err() {
+                        return;
+                    }
                 }
             }
+            tokio::select! {
+                _ = wires.cancel.cancelled() => return,
+                _ = tokio::time::sleep(IDENTITY_RETRY) => {}
+                changed = wires.refresh.changed() => if changed.is_err() { return },
+            }
         };
-        let account = Account::new(
-            account_id.clone(),
-            if self.access.name.is_empty() {
-                account_id.clone()
-            } else {
-                self.access.name.clone()
-            },
-            self.access.environment.clone(),
-        );
-        if self
+        if let Some(region) = self.access.regions.first().filter(|_| failed_before) {
+            // Said once it works, so the failure shown before does not linger.
+            let key = SourceKey {
+                service: "sts".into(),
+                account_id: self.access.account_id.clone(),
+                region: Some(region.clone()),
+                file: None,
+            };
+            let ok = SourceHealth {
+                status: Status::Ok,
+                last_success: Some(self.clock.now()),
+                ..SourceHealth::loading()
+            };
+            if wires.updates.send(Update::Health(key, ok)).await.is_err() {
+                return;
+            }
+        }
+        if wires
             .updates
-            .send(Update::Accounts(vec![account]))
+            .send(Update::Accounts(vec![account.clone()]))
             .await
             .is_err()
         {
             return;
         }
-        let mut regions = tokio::task::JoinSet::new();
-        regions.spawn(credential_reports(
-            iam_client(&sdk, &account_id),
-            account_id.clone(),
-            self.access.profile.clone(),
-            self.pacer.clone(),
-            self.clock.clone(),
-            Wires {
-                updates: self.updates.clone(),
-                cancel: self.cancel.clone(),
-                refresh: self.refresh.clone(),
-            },
-        ));
-        for region in self.access.regions.clone() {
-            let poller = HubPoller {
-                account_id: account_id.clone(),
-                region: region.clone(),
-                profile: self.access.profile.clone(),
-                client: hub_client(
-                    &session::sdk_config(&self.access, &region, &self.session).await,
-                    &account_id,
-                ),
-                pacer: self.pacer.clone(),
-                settings: self.settings.clone(),
-                clock: self.clock.clone(),
-            };
-            let (tx, cancel, refresh) = (
-                self.updates.clone(),
-                self.cancel.clone(),
-                self.refresh.clone(),
-            );
-            regions.spawn(poller.run(tx, cancel, refresh));
+        let mut tasks = tokio::task::JoinSet::new();
+        let all = pollers(
+            &self.access,
+            &account.id,
+            &sdk,
+            &self.settings,
+            &self.pacer,
+            &self.clock,
+        );
+        for p in all {
+            tasks.spawn(poller::run(p, self.clock.clone(), wires.clone()));
         }
-        while regions.join_next().await.is_some() {}
+        while tasks.join_next().await.is_some() {}
     }
 }
 
-fn failed(e: &PollError) -> SourceHealth {
-    SourceHealth {
-        status: e.status(),
-        last_success: None,
-        error: (e.status() != Status::NotEnabled).then(|| e.to_string()),
+/// Every poller of one account: its credential report, then per region Security Hub,
+/// Access Analyzer, Config and CloudTrail (as the settings ask). The regions share the
+/// account's credentials (one assumed-role session, refreshed once for all).
+fn pollers(
+    access: &AccountAccess,
+    account_id: &str,
+    sdk: &aws_config::SdkConfig,
+    settings: &PollSettings,
+    pacer: &Pacer,
+    clock: &Clock,
+) -> Vec<Box<dyn Poller>> {
+    let profile = access.profile.clone();
+    let mut out: Vec<Box<dyn Poller>> = vec![Box::new(CredentialPoller {
+        account_id: account_id.to_string(),
+        profile: profile.clone(),
+        client: iam_client(sdk, account_id),
+        pacer: pacer.clone(),
+        clock: clock.clone(),
         records: 0,
-        next_poll: None,
+    })];
+    for region in &access.regions {
+        let sdk = sdk
+            .clone()
+            .into_builder()
+            .region(aws_config::Region::new(region.clone()))
+            .build();
+        out.push(Box::new(HubPoller::new(
+            account_id.to_string(),
+            region.clone(),
+            profile.clone(),
+            hub_client(&sdk, account_id),
+            pacer.clone(),
+            settings.clone(),
+        )));
+        if let Some(every) = settings.analyzer_every {
+            out.push(Box::new(accessanalyzer::AnalyzerPoller::new(
+                account_id.to_string(),
+                region.clone(),
+                profile.clone(),
+                aws_sdk_accessanalyzer::Client::from_conf(
+                    aws_sdk_accessanalyzer::config::Builder::from(&sdk)
+                        .retry_partition(session::retry_partition(account_id))
+                        .build(),
+                ),
+                pacer.clone(),
+                every,
+            )));
+        }
+        if let Some(every) = settings.config_every {
+            let scope = match &settings.config_aggregator {
+                None => Some(config_rules::Scope::Account),
+                Some(a) if a.is_in(access, account_id, region) => {
+                    Some(config_rules::Scope::Aggregator(a.name.clone()))
+                }
+                // The aggregator answers for this account and region.
+                Some(_) => None,
+            };
+            if let Some(scope) = scope {
+                out.push(Box::new(config_rules::ConfigPoller::new(
+                    account_id.to_string(),
+                    region.clone(),
+                    profile.clone(),
+                    aws_sdk_config::Client::from_conf(
+                        aws_sdk_config::config::Builder::from(&sdk)
+                            .retry_partition(session::retry_partition(account_id))
+                            .build(),
+                    ),
+                    pacer.clone(),
+                    every,
+                    scope,
+                )));
+            }
+        }
+        if let Some(every) = settings.cloudtrail_every {
+            let mut trail = cloudtrail::TrailPoller::new(
+                account_id.to_string(),
+                region.clone(),
+                profile.clone(),
+                aws_sdk_cloudtrail::Client::from_conf(
+                    aws_sdk_cloudtrail::config::Builder::from(&sdk)
+                        .retry_partition(session::retry_partition(account_id))
+                        .build(),
+                ),
+                pacer.clone(),
+                every,
+                clock.clone(),
+            );
+            trail.window = settings.cloudtrail_window;
+            trail.rate = settings.lookup_events_rate;
+            out.push(Box::new(trail));
+        }
     }
+    out
 }
 
 /// Who the credentials are: GetCallerIdentity, which needs no permission.
@@ -313,95 +471,6 @@ fn iam_client(sdk: &aws_config::SdkConfig, account_id: &str) -> aws_sdk_iam::Cli
     )
 }
 
-fn iam_key(account_id: &str) -> SourceKey {
-    SourceKey {
-        service: "iam".into(),
-        account_id: Some(account_id.to_string()),
-        region: None,
-        file: None,
-    }
-}
-
-/// One credential report: the rows as an update, and the health to show.
-async fn report_updates(
-    client: &aws_sdk_iam::Client,
-    account_id: &str,
-    profile: Option<&str>,
-    pacer: &Pacer,
-    clock: &Clock,
-) -> (Option<Update>, SourceHealth) {
-    match iam::credential_report(client, pacer, account_id).await {
-        Ok((generated, records)) => {
-            let n = records.len();
-            let update = Update::Credentials {
-                account_id: account_id.to_string(),
-                generated_at: generated.unwrap_or_else(|| clock.now()),
-                records,
-            };
-            let health = SourceHealth {
-                status: Status::Ok,
-                last_success: Some(clock.now()),
-                error: None,
-                records: n,
-                next_poll: None,
-            };
-            (Some(update), health)
-        }
-        Err(e) => (None, failed(&e.for_profile(profile))),
-    }
-}
-
-/// What a polling task talks through: updates out, the stop token, refresh requests in.
-struct Wires {
-    updates: mpsc::Sender<Update>,
-    cancel: CancellationToken,
-    refresh: watch::Receiver<u64>,
-}
-
-/// An account's credential report, every [`iam::EVERY`].
-async fn credential_reports(
-    client: aws_sdk_iam::Client,
-    account_id: String,
-    profile: Option<String>,
-    pacer: Pacer,
-    clock: Clock,
-    wires: Wires,
-) {
-    let Wires {
-        updates: tx,
-        cancel,
-        mut refresh,
-    } = wires;
-    let key = iam_key(&account_id);
-    loop {
-        let report = report_updates(&client, &account_id, profile.as_deref(), &pacer, &clock);
-        let (update, health) = tokio::select! {
-            _ = cancel.cancelled() => return,
-            r = report => r,
-        };
-        if let Some(u) = update {
-            if tx.send(u).await.is_err() {
-                return;
-            }
-        }
-        // A report that failed is tried again soon (and on `r`); a good one lasts 4 hours.
-        let ok = health.status == Status::Ok;
-        let wait = if ok { iam::EVERY } else { iam::RETRY };
-        let health = SourceHealth {
-            next_poll: Some(clock.now() + chrono::Duration::from_std(wait).unwrap_or_default()),
-            ..health
-        };
-        if tx.send(Update::Health(key.clone(), health)).await.is_err() {
-            return;
-        }
-        tokio::select! {
-            _ = cancel.cancelled() => return,
-            _ = tokio::time::sleep(wait) => {}
-            changed = refresh.changed(), if !ok => if changed.is_err() { return },
-        }
-    }
-}
-
 fn hub_client(sdk: &aws_config::SdkConfig, account_id: &str) -> aws_sdk_securityhub::Client {
     aws_sdk_securityhub::Client::from_conf(
         aws_sdk_securityhub::config::Builder::from(sdk)
@@ -410,7 +479,65 @@ fn hub_client(sdk: &aws_config::SdkConfig, account_id: &str) -> aws_sdk_security
     )
 }
 
-/// Security Hub in one account and region.
+/// An account's IAM credential report, every [`iam::EVERY`]; a failed one again after
+/// [`iam::RETRY`] or on `r`.
+struct CredentialPoller {
+    account_id: String,
+    profile: Option<String>,
+    client: aws_sdk_iam::Client,
+    pacer: Pacer,
+    clock: Clock,
+    records: usize,
+}
+
+impl Poller for CredentialPoller {
+    fn key(&self) -> SourceKey {
+        SourceKey {
+            service: "iam".into(),
+            account_id: Some(self.account_id.clone()),
+            region: None,
+            file: None,
+        }
+    }
+
+    fn every(&self) -> Duration {
+        iam::EVERY
+    }
+
+    fn retry(&self) -> Duration {
+        iam::RETRY
+    }
+
+    fn refresh_when_ok(&self) -> bool {
+        false
+    }
+
+    fn records(&self) -> usize {
+        self.records
+    }
+
+    fn poll(&mut self) -> PollFuture<'_> {
+        Box::pin(async move {
+            let (generated, records) =
+                iam::credential_report(&self.client, &self.pacer, &self.account_id)
+                    .await
+                    .map_err(|e| e.for_profile(self.profile.as_deref()))?;
+            self.records = records.len();
+            Ok(Polled {
+                updates: vec![Update::Credentials {
+                    account_id: self.account_id.clone(),
+                    generated_at: generated.unwrap_or_else(|| self.clock.now()),
+                    records,
+                }],
+                note: None,
+            })
+        })
+    }
+}
+
+/// Security Hub in one account and region: a full sync, incremental polls on
+/// `UpdatedAt`, and a full reconcile every so often that also removes the findings that
+/// left the open set (resolved or suppressed elsewhere).
 pub struct HubPoller {
     pub account_id: String,
     pub region: String,
@@ -418,16 +545,38 @@ pub struct HubPoller {
     pub client: aws_sdk_securityhub::Client,
     pub pacer: Pacer,
     pub settings: PollSettings,
-    pub clock: Clock,
+    newest: Option<chrono::DateTime<chrono::Utc>>,
+    last_full: Option<tokio::time::Instant>,
+    /// The findings on screen from this poller; the skew margin fetches some again every
+    /// poll, and they must not count twice.
+    known: Known,
 }
 
 impl HubPoller {
-    pub fn key(&self) -> SourceKey {
-        SourceKey {
-            service: "securityhub".into(),
-            account_id: Some(self.account_id.clone()),
-            region: Some(self.region.clone()),
-            file: None,
+    pub fn new(
+        account_id: String,
+        region: String,
+        profile: Option<String>,
+        client: aws_sdk_securityhub::Client,
+        pacer: Pacer,
+        settings: PollSettings,
+    ) -> HubPoller {
+        // Resuming from the cache: the first poll asks only for what changed since, and
+        // the full reconcile comes on its usual schedule.
+        let resumed = settings.resume.get(&(account_id.clone(), region.clone()));
+        let newest = resumed.map(|r| r.newest);
+        let known = Known::from_keys(resumed.map(|r| r.keys.clone()).unwrap_or_default());
+        let last_full = resumed.map(|_| tokio::time::Instant::now());
+        HubPoller {
+            account_id,
+            region,
+            profile,
+            client,
+            pacer,
+            settings,
+            newest,
+            last_full,
+            known,
         }
     }
 
@@ -452,105 +601,70 @@ impl HubPoller {
         .map_err(|e| e.for_profile(self.profile.as_deref()))
     }
 
-    async fn run(
-        self,
-        tx: mpsc::Sender<Update>,
-        cancel: CancellationToken,
-        mut refresh: watch::Receiver<u64>,
-    ) {
-        let key = self.key();
-        let loading = SourceHealth::loading();
-        if tx.send(Update::Health(key.clone(), loading)).await.is_err() {
-            return;
-        }
+    async fn fetch(&mut self) -> Result<Polled, PollError> {
+        let full = self
+            .last_full
+            .is_none_or(|t| t.elapsed() >= self.settings.reconcile_every);
         let skew = chrono::Duration::from_std(self.settings.skew).unwrap_or_default();
-        let resumed = self
-            .settings
-            .resume
-            .get(&(self.account_id.clone(), self.region.clone()))
-            .copied();
-        // Resuming from the cache: the first poll asks only for what changed since, and
-        // the full reconcile comes on its usual schedule.
-        let mut newest = resumed.map(|(t, _)| t);
-        let mut last_full = resumed.map(|_| tokio::time::Instant::now());
-        // Findings seen since the last full sync, by key: the skew margin fetches some
-        // again every poll, and they must not count twice.
-        let mut seen = std::collections::HashSet::new();
-        let cached = resumed.map_or(0, |(_, n)| n);
-        let mut synced_fully = false;
-        let mut records = cached;
-        loop {
-            let full = last_full.is_none_or(|t| t.elapsed() >= self.settings.reconcile_every);
-            let since = if full { None } else { newest.map(|n| n - skew) };
-            let result = tokio::select! {
-                _ = cancel.cancelled() => return,
-                r = self.sync(since) => r,
-            };
-            let health = match result {
-                Ok(fetched) => {
-                    if full {
-                        last_full = Some(tokio::time::Instant::now());
-                        seen.clear();
-                        synced_fully = true;
-                    }
-                    let latest = fetched.findings.iter().map(|f| f.updated_at).max();
-                    newest = newest.max(latest);
-                    seen.extend(
-                        fetched
-                            .findings
-                            .iter()
-                            .map(|f| (f.id.clone(), f.product_arn.clone())),
-                    );
-                    // Until the first full sync after a restart, the cached findings count too.
-                    records = if synced_fully {
-                        seen.len()
-                    } else {
-                        cached + seen.len()
-                    };
-                    if !fetched.rejected.is_empty() {
-                        tracing::warn!(source = %key, rejected = ?fetched.rejected, "findings not read");
-                    }
-                    for batch in super::batches(fetched.findings, BATCH) {
-                        if tx.send(Update::Findings(batch)).await.is_err() {
-                            return;
-                        }
-                    }
-                    SourceHealth {
-                        status: Status::Ok,
-                        last_success: Some(self.clock.now()),
-                        error: None,
-                        records,
-                        next_poll: None,
-                    }
-                }
-                Err(e) => {
-                    tracing::warn!(source = %key, error = %e, "poll failed");
-                    SourceHealth {
-                        records,
-                        ..failed(&e)
-                    }
-                }
-            };
-            let next =
-                chrono::Duration::from_std(self.settings.securityhub_every).unwrap_or_default();
-            let health = SourceHealth {
-                next_poll: Some(self.clock.now() + next),
-                ..health
-            };
-            if tx.send(Update::Health(key.clone(), health)).await.is_err() {
-                return;
-            }
-            tokio::select! {
-                _ = cancel.cancelled() => return,
-                _ = tokio::time::sleep(self.settings.securityhub_every) => {}
-                changed = refresh.changed() => if changed.is_err() { return },
-            }
+        let since = if full {
+            None
+        } else {
+            self.newest.map(|n| n - skew)
+        };
+        let fetched = self.sync(since).await?;
+        if full {
+            self.last_full = Some(tokio::time::Instant::now());
         }
+        let latest = fetched.findings.iter().map(|f| f.updated_at).max();
+        self.newest = self.newest.max(latest);
+        if !fetched.rejected.is_empty() {
+            tracing::warn!(source = %self.key(), rejected = ?fetched.rejected, "findings not read");
+        }
+        let keys = fetched.findings.iter().map(Keyed::key);
+        let gone = if full {
+            self.known.replace(keys.collect())
+        } else {
+            self.known.extend(keys);
+            Vec::new()
+        };
+        let mut updates: Vec<Update> = super::batches(fetched.findings, BATCH)
+            .map(Update::Findings)
+            .collect();
+        if !gone.is_empty() {
+            updates.push(Update::Gone(Gone::Findings(gone)));
+        }
+        Ok(Polled {
+            updates,
+            note: None,
+        })
     }
 }
 
-/// One complete poll of every account and region, for `rampart export`: the updates it
-/// gave, health included.
+impl Poller for HubPoller {
+    fn key(&self) -> SourceKey {
+        SourceKey {
+            service: "securityhub".into(),
+            account_id: Some(self.account_id.clone()),
+            region: Some(self.region.clone()),
+            file: None,
+        }
+    }
+
+    fn every(&self) -> Duration {
+        self.settings.securityhub_every
+    }
+
+    fn records(&self) -> usize {
+        self.known.len()
+    }
+
+    fn poll(&mut self) -> PollFuture<'_> {
+        Box::pin(self.fetch())
+    }
+}
+
+/// One complete poll of every account, service and region, for `rampart export`: the
+/// updates it gave, health included.
 pub async fn poll_once(
     accounts: &[AccountAccess],
     session_opts: &SessionOptions,
@@ -560,89 +674,57 @@ pub async fn poll_once(
     let pacer = Pacer::new(settings.max_in_flight);
     let mut jobs = tokio::task::JoinSet::new();
     for access in accounts.iter().cloned() {
-        let (session_opts, settings, clock, pacer) = (
-            session_opts.clone(),
-            settings.clone(),
-            clock.clone(),
-            pacer.clone(),
-        );
+        let job = AccountJob {
+            access,
+            session: session_opts.clone(),
+            settings: settings.clone(),
+            clock: clock.clone(),
+            pacer: pacer.clone(),
+        };
         jobs.spawn(async move {
             let mut out = Vec::new();
-            let Some(first) = access.regions.first().cloned() else {
+            let Some(reached) = job.reach().await else {
                 return out;
             };
-            let sdk = session::sdk_config(&access, &first, &session_opts).await;
-            let account_id = match identity(&sdk, &access, &pacer).await {
-                Ok(id) => id,
-                Err(e) => {
-                    let key = SourceKey {
-                        service: "sts".into(),
-                        account_id: access.account_id.clone(),
-                        region: Some(first),
-                        file: None,
-                    };
-                    out.push(Update::Health(key, failed(&e)));
+            let (account, sdk) = match reached {
+                Reached::Account(a, sdk) => (a, sdk),
+                Reached::Failed(health) => {
+                    out.push(health);
                     return out;
                 }
             };
-            let name = if access.name.is_empty() {
-                account_id.clone()
-            } else {
-                access.name.clone()
-            };
-            out.push(Update::Accounts(vec![Account::new(
-                account_id.clone(),
-                name,
-                access.environment.clone(),
-            )]));
-            let (update, health) = report_updates(
-                &iam_client(&sdk, &account_id),
-                &account_id,
-                access.profile.as_deref(),
-                &pacer,
-                &clock,
-            )
-            .await;
-            out.extend(update);
-            out.push(Update::Health(iam_key(&account_id), health));
-            for region in &access.regions {
-                let poller = HubPoller {
-                    account_id: account_id.clone(),
-                    region: region.clone(),
-                    profile: access.profile.clone(),
-                    client: hub_client(
-                        &session::sdk_config(&access, region, &session_opts).await,
-                        &account_id,
-                    ),
-                    pacer: pacer.clone(),
-                    settings: settings.clone(),
-                    clock: clock.clone(),
-                };
-                let health = match poller.sync(None).await {
-                    Ok(f) => {
-                        let n = f.findings.len();
-                        // In batches, as the console gets them: the store grows step by
-                        // step instead of holding two copies of the whole sync at once.
-                        out.extend(super::batches(f.findings, BATCH).map(Update::Findings));
-                        SourceHealth {
-                            status: Status::Ok,
-                            last_success: Some(clock.now()),
-                            error: None,
-                            records: n,
-                            next_poll: None,
-                        }
-                    }
-                    Err(e) => failed(&e),
-                };
-                out.push(Update::Health(poller.key(), health));
+            out.push(Update::Accounts(vec![account.clone()]));
+            let mut polls = tokio::task::JoinSet::new();
+            let all = pollers(
+                &job.access,
+                &account.id,
+                &sdk,
+                &job.settings,
+                &job.pacer,
+                &job.clock,
+            );
+            for (i, p) in all.into_iter().enumerate() {
+                let clock = job.clock.clone();
+                polls.spawn(async move { (i, poller::once(p, &clock).await) });
             }
+            let mut done = Vec::new();
+            while let Some(r) = polls.join_next().await {
+                match r {
+                    Ok(d) => done.push(d),
+                    Err(e) => tracing::error!(error = %e, "a poll stopped"),
+                }
+            }
+            // In the pollers' order, so an export's sources read the same run after run.
+            done.sort_by_key(|(i, _)| *i);
+            out.extend(done.into_iter().flat_map(|(_, u)| u));
             out
         });
     }
     let mut all = Vec::new();
     while let Some(done) = jobs.join_next().await {
-        if let Ok(updates) = done {
-            all.extend(updates);
+        match done {
+            Ok(updates) => all.extend(updates),
+            Err(e) => tracing::error!(error = %e, "an account's poll stopped"),
         }
     }
     all
@@ -663,7 +745,7 @@ mod tests {
             }))
             .unwrap()
         };
-        let mut points = std::collections::HashMap::new();
+        let mut points = HashMap::new();
         add_resume_points(
             &mut points,
             &[
@@ -681,13 +763,12 @@ mod tests {
                 .unwrap()
                 .with_timezone(&chrono::Utc)
         };
-        assert_eq!(
-            points[&("1".into(), "us-east-1".into())],
-            (at("2026-11-21T12:00:00Z"), 3)
-        );
-        assert_eq!(
-            points[&("1".into(), "eu-west-1".into())],
-            (at("2026-11-20T00:00:00Z"), 1)
-        );
+        let east = &points[&("1".into(), "us-east-1".into())];
+        assert_eq!(east.newest, at("2026-11-21T12:00:00Z"));
+        assert_eq!(east.keys.len(), 3);
+        assert!(east.keys[0].starts_with("a\u{1f}arn:aws:securityhub"));
+        let west = &points[&("1".into(), "eu-west-1".into())];
+        assert_eq!(west.newest, at("2026-11-20T00:00:00Z"));
+        assert_eq!(west.keys.len(), 1);
     }
 }

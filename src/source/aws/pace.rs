@@ -23,6 +23,11 @@ pub const GET_FINDINGS: Rate = Rate {
     per_second: 3.0,
     burst: 6.0,
 };
+/// CloudTrail LookupEvents: 2 requests/s per account and region.
+pub const LOOKUP_EVENTS: Rate = Rate {
+    per_second: 2.0,
+    burst: 2.0,
+};
 /// STS and other calls made once per account at start.
 pub const ONCE_IN_A_WHILE: Rate = Rate {
     per_second: 1.0,

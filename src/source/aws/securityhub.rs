@@ -9,16 +9,13 @@
 
 use super::errors::{classify, PollError};
 use super::pace::{self, Pacer};
+use super::raw_body::RawBody;
 use crate::model::asff;
 use crate::model::{Finding, RecordState, WorkflowStatus};
-use aws_sdk_securityhub::config::interceptors::BeforeDeserializationInterceptorContextMut;
-use aws_sdk_securityhub::config::{ConfigBag, Intercept, RuntimeComponents};
 use aws_sdk_securityhub::types::{
     AwsSecurityFindingFilters, DateFilter, StringFilter, StringFilterComparison,
 };
-use aws_smithy_types::body::SdkBody;
 use chrono::{DateTime, Utc};
-use std::sync::{Arc, Mutex};
 
 /// GetFindings' largest page.
 pub const PAGE: i32 = 100;
@@ -72,79 +69,6 @@ pub struct Fetched {
     pub rejected: Vec<String>,
 }
 
-/// Takes the body of a successful response for rampart's own parser and gives the SDK an
-/// empty page instead: the SDK's typed output (every resource detail of every finding,
-/// then dropped) was half of a sync's time. Error responses are left to the SDK.
-#[derive(Debug, Default, Clone)]
-struct RawBody(Arc<Mutex<Option<Vec<u8>>>>);
-
-impl Intercept for RawBody {
-    fn name(&self) -> &'static str {
-        "rampart-raw-body"
-    }
-
-    fn modify_before_deserialization(
-        &self,
-        context: &mut BeforeDeserializationInterceptorContextMut<'_>,
-        _: &RuntimeComponents,
-        _: &mut ConfigBag,
-    ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-        let response = context.response_mut();
-        if !response.status().is_success() {
-            return Ok(());
-        }
-        let inner = response.take_body();
-        *response.body_mut() = SdkBody::from_body_1_x(Tee {
-            inner,
-            sink: self.0.clone(),
-            kept: Vec::new(),
-            done: false,
-        });
-        Ok(())
-    }
-}
-
-/// A body that keeps what it reads and yields `{}` when the real body ends.
-struct Tee {
-    inner: SdkBody,
-    sink: Arc<Mutex<Option<Vec<u8>>>>,
-    kept: Vec<u8>,
-    done: bool,
-}
-
-impl http_body::Body for Tee {
-    type Data = bytes::Bytes;
-    type Error = Box<dyn std::error::Error + Send + Sync>;
-
-    fn poll_frame(
-        mut self: std::pin::Pin<&mut Self>,
-        cx: &mut std::task::Context<'_>,
-    ) -> std::task::Poll<Option<Result<http_body::Frame<bytes::Bytes>, Self::Error>>> {
-        use std::task::Poll;
-        if self.done {
-            return Poll::Ready(None);
-        }
-        loop {
-            match std::pin::Pin::new(&mut self.inner).poll_frame(cx) {
-                Poll::Pending => return Poll::Pending,
-                Poll::Ready(Some(Ok(frame))) => {
-                    if let Ok(data) = frame.into_data() {
-                        self.kept.extend_from_slice(&data);
-                    }
-                }
-                Poll::Ready(Some(Err(e))) => return Poll::Ready(Some(Err(e))),
-                Poll::Ready(None) => {
-                    let kept = std::mem::take(&mut self.kept);
-                    *self.sink.lock().unwrap_or_else(|e| e.into_inner()) = Some(kept);
-                    self.done = true;
-                    let empty = bytes::Bytes::from_static(b"{}");
-                    return Poll::Ready(Some(Ok(http_body::Frame::data(empty))));
-                }
-            }
-        }
-    }
-}
-
 #[derive(serde::Deserialize)]
 struct Page {
     /// Each finding's own bytes: parsed once, and kept as the raw record as sent.
@@ -196,8 +120,7 @@ pub async fn fetch(
             .send()
             .await
             .map_err(|e| classify(e, "securityhub:GetFindings"))?;
-        let bytes = body.0.lock().unwrap_or_else(|e| e.into_inner()).take();
-        let page: Page = serde_json::from_slice(bytes.as_deref().unwrap_or_default())
+        let page: Page = serde_json::from_slice(&body.take())
             .map_err(|e| PollError::Malformed(format!("GetFindings response: {e}")))?;
         out.pages += 1;
         // The worker only stops when this sender is dropped.

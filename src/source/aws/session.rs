@@ -30,8 +30,9 @@ pub struct AccountAccess {
 pub struct SessionOptions {
     /// `--endpoint-url` (or `AWS_ENDPOINT_URL`): every client, STS included, goes there.
     pub endpoint_url: Option<String>,
-    /// Credentials to use instead of the profile chain (tests; never read from a file).
-    pub credentials: Option<aws_credential_types::Credentials>,
+    /// Credentials to use instead of the profile chain (tests: fixed keys, or a provider
+    /// that fails as an expired SSO session does; never read from a file).
+    pub credentials: Option<aws_credential_types::provider::SharedCredentialsProvider>,
 }
 
 /// The session name that shows in CloudTrail when rampart assumes a role.

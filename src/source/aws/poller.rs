@@ -1,0 +1,206 @@
+//! What every live feed shares: a poller asks one service in one account (and region) for
+//! its current state; the loop here runs it on its interval, sends what it found, reports
+//! its health in words (with when it will ask next), and keeps the last good data on screen
+//! when a poll fails. `rampart export` runs each poller once through the same code.
+
+use super::errors::PollError;
+use crate::model::Clock;
+use crate::source::{SourceHealth, SourceKey, Status, Update};
+use std::collections::HashSet;
+use std::future::Future;
+use std::pin::Pin;
+use std::time::Duration;
+use tokio::sync::{mpsc, watch};
+use tokio_util::sync::CancellationToken;
+
+/// One poll's result.
+#[derive(Debug, Default)]
+pub struct Polled {
+    /// Sent in order; large results come as several batches.
+    pub updates: Vec<Update>,
+    /// Something the operator should know although the poll worked ("the configuration
+    /// recorder is off"), shown where an error would be.
+    pub note: Option<String>,
+}
+
+pub type PollFuture<'a> = Pin<Box<dyn Future<Output = Result<Polled, PollError>> + Send + 'a>>;
+
+/// One service in one account (and region).
+pub trait Poller: Send {
+    fn key(&self) -> SourceKey;
+    /// How long after a good poll to ask again.
+    fn every(&self) -> Duration;
+    /// How long after a failed one.
+    fn retry(&self) -> Duration {
+        self.every()
+    }
+    /// Whether `r` (refresh) asks again after a good poll: a credential report does not,
+    /// as AWS makes a new one at most every 4 hours.
+    fn refresh_when_ok(&self) -> bool {
+        true
+    }
+    /// Records this source holds now (shown in the Sources view).
+    fn records(&self) -> usize;
+    fn poll(&mut self) -> PollFuture<'_>;
+}
+
+/// What a polling task talks through: updates out, the stop token, refresh requests in.
+#[derive(Clone)]
+pub struct Wires {
+    pub updates: mpsc::Sender<Update>,
+    pub cancel: CancellationToken,
+    pub refresh: watch::Receiver<u64>,
+}
+
+pub fn failed(e: &PollError) -> SourceHealth {
+    SourceHealth {
+        status: e.status(),
+        last_success: None,
+        error: Some(e.to_string()),
+        records: 0,
+        next_poll: None,
+    }
+}
+
+fn after(clock: &Clock, wait: Duration) -> Option<chrono::DateTime<chrono::Utc>> {
+    Some(clock.now() + chrono::Duration::from_std(wait).unwrap_or_default())
+}
+
+/// Polls until cancelled or the console is gone.
+pub async fn run(mut poller: Box<dyn Poller>, clock: Clock, wires: Wires) {
+    let Wires {
+        updates: tx,
+        cancel,
+        mut refresh,
+    } = wires;
+    let key = poller.key();
+    let loading = SourceHealth {
+        records: poller.records(),
+        ..SourceHealth::loading()
+    };
+    if tx.send(Update::Health(key.clone(), loading)).await.is_err() {
+        return;
+    }
+    loop {
+        let result = tokio::select! {
+            _ = cancel.cancelled() => return,
+            r = poller.poll() => r,
+        };
+        let (ok, health) = match result {
+            Ok(polled) => {
+                for u in polled.updates {
+                    if tx.send(u).await.is_err() {
+                        return;
+                    }
+                }
+                let health = SourceHealth {
+                    status: Status::Ok,
+                    last_success: Some(clock.now()),
+                    error: polled.note,
+                    records: poller.records(),
+                    next_poll: None,
+                };
+                (true, health)
+            }
+            Err(e) => {
+                tracing::warn!(source = %key, error = %e, "poll failed");
+                let health = SourceHealth {
+                    records: poller.records(),
+                    ..failed(&e)
+                };
+                (false, health)
+            }
+        };
+        let wait = if ok { poller.every() } else { poller.retry() };
+        let health = SourceHealth {
+            next_poll: after(&clock, wait),
+            ..health
+        };
+        if tx.send(Update::Health(key.clone(), health)).await.is_err() {
+            return;
+        }
+        let wake_on_refresh = !ok || poller.refresh_when_ok();
+        tokio::select! {
+            _ = cancel.cancelled() => return,
+            _ = tokio::time::sleep(wait) => {}
+            changed = refresh.changed(), if wake_on_refresh => if changed.is_err() { return },
+        }
+    }
+}
+
+/// One poll, for `rampart export`: its updates, then its health.
+pub async fn once(mut poller: Box<dyn Poller>, clock: &Clock) -> Vec<Update> {
+    let key = poller.key();
+    match poller.poll().await {
+        Ok(polled) => {
+            let mut out = polled.updates;
+            out.push(Update::Health(
+                key,
+                SourceHealth {
+                    status: Status::Ok,
+                    last_success: Some(clock.now()),
+                    error: polled.note,
+                    records: poller.records(),
+                    next_poll: None,
+                },
+            ));
+            out
+        }
+        Err(e) => vec![Update::Health(
+            key,
+            SourceHealth {
+                records: poller.records(),
+                ..failed(&e)
+            },
+        )],
+    }
+}
+
+/// The keys a poller holds on screen, to tell which left the set it fetches: a finding
+/// resolved or suppressed elsewhere, an exposure archived, a resource made compliant.
+#[derive(Debug, Default, Clone)]
+pub struct Known(HashSet<String>);
+
+impl Known {
+    pub fn from_keys(keys: impl IntoIterator<Item = String>) -> Known {
+        Known(keys.into_iter().collect())
+    }
+
+    /// Adds what an incremental poll saw.
+    pub fn extend(&mut self, keys: impl IntoIterator<Item = String>) {
+        self.0.extend(keys);
+    }
+
+    /// After a complete fetch: `now` becomes the set, and what was there before but is
+    /// not now comes back, for the store to remove.
+    pub fn replace(&mut self, now: HashSet<String>) -> Vec<String> {
+        let mut gone: Vec<String> = self.0.difference(&now).cloned().collect();
+        gone.sort();
+        self.0 = now;
+        gone
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_reports_what_left_after_a_complete_fetch() {
+        let mut k = Known::from_keys(["a".to_string(), "b".to_string()]);
+        k.extend(["c".to_string()]);
+        assert_eq!(k.len(), 3);
+        let gone = k.replace(["b".to_string(), "d".to_string()].into_iter().collect());
+        assert_eq!(gone, ["a", "c"]);
+        assert_eq!(k.len(), 2);
+        assert!(k.replace(HashSet::new()).len() == 2 && k.is_empty());
+    }
+}

@@ -1,0 +1,95 @@
+//! The body of a successful AWS response, taken for rampart's own parsers: the SDK's typed
+//! output drops fields it does not model (and building it for every resource detail of
+//! every finding was half of a sync's time), while the raw record keeps them and replay
+//! reads the same JSON with the same code. The SDK is handed `{}` instead, which its
+//! error correction turns into an empty output. Error responses are left to the SDK.
+//!
+//! The interceptor types are the smithy runtime's, re-exported by every service crate, so
+//! one implementation serves Security Hub, Access Analyzer, Config and CloudTrail.
+
+use aws_sdk_securityhub::config::interceptors::BeforeDeserializationInterceptorContextMut;
+use aws_sdk_securityhub::config::{ConfigBag, Intercept, RuntimeComponents};
+use aws_smithy_types::body::SdkBody;
+use std::sync::{Arc, Mutex};
+
+/// Add to one request with `.customize().interceptor(body.clone())`, then [`RawBody::take`].
+#[derive(Debug, Default, Clone)]
+pub struct RawBody(Arc<Mutex<Option<Vec<u8>>>>);
+
+impl RawBody {
+    /// The body of the response, once it has been read (empty if there was none).
+    pub fn take(&self) -> Vec<u8> {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take()
+            .unwrap_or_default()
+    }
+}
+
+impl Intercept for RawBody {
+    fn name(&self) -> &'static str {
+        "rampart-raw-body"
+    }
+
+    fn modify_before_deserialization(
+        &self,
+        context: &mut BeforeDeserializationInterceptorContextMut<'_>,
+        _: &RuntimeComponents,
+        _: &mut ConfigBag,
+    ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+        let response = context.response_mut();
+        if !response.status().is_success() {
+            return Ok(());
+        }
+        let inner = response.take_body();
+        *response.body_mut() = SdkBody::from_body_1_x(Tee {
+            inner,
+            sink: self.0.clone(),
+            kept: Vec::new(),
+            done: false,
+        });
+        Ok(())
+    }
+}
+
+/// A body that keeps what it reads and yields `{}` when the real body ends.
+struct Tee {
+    inner: SdkBody,
+    sink: Arc<Mutex<Option<Vec<u8>>>>,
+    kept: Vec<u8>,
+    done: bool,
+}
+
+impl http_body::Body for Tee {
+    type Data = bytes::Bytes;
+    type Error = Box<dyn std::error::Error + Send + Sync>;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<bytes::Bytes>, Self::Error>>> {
+        use std::task::Poll;
+        if self.done {
+            return Poll::Ready(None);
+        }
+        loop {
+            match std::pin::Pin::new(&mut self.inner).poll_frame(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(Some(Ok(frame))) => {
+                    if let Ok(data) = frame.into_data() {
+                        self.kept.extend_from_slice(&data);
+                    }
+                }
+                Poll::Ready(Some(Err(e))) => return Poll::Ready(Some(Err(e))),
+                Poll::Ready(None) => {
+                    let kept = std::mem::take(&mut self.kept);
+                    *self.sink.lock().unwrap_or_else(|e| e.into_inner()) = Some(kept);
+                    self.done = true;
+                    let empty = bytes::Bytes::from_static(b"{}");
+                    return Poll::Ready(Some(Ok(http_body::Frame::data(empty))));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,531 @@
+//! Live Access Analyzer, Config, CloudTrail and credential reports against the project's
+//! own local endpoint (`support::fake_hub`, 127.0.0.1), which speaks their JSON where moto
+//! does not: details read once and archived findings removed, the recorder and trails
+//! reported, incremental event lookups paced under an endpoint that enforces LookupEvents'
+//! 2 requests/s, one account denied while the others load, and expired credentials naming
+//! the command that fixes them.
+
+mod support;
+
+use rampart::model::Clock;
+use rampart::source::aws::accessanalyzer::AnalyzerPoller;
+use rampart::source::aws::cloudtrail::TrailPoller;
+use rampart::source::aws::config_rules::{ConfigPoller, Scope};
+use rampart::source::aws::pace::Pacer;
+use rampart::source::aws::poller::Poller;
+use rampart::source::aws::session::{AccountAccess, SessionOptions};
+use rampart::source::aws::{poll_once, PollSettings};
+use rampart::source::{Gone, Status, Update};
+use serde_json::json;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+use support::fake_hub::{Behaviour, FakeHub, Services};
+
+const KEY: &str = "AKIAFAKEHUBTESTKEY00";
+const ACCOUNT: &str = "111111111111";
+
+fn access(id: &str, role: bool) -> AccountAccess {
+    AccountAccess {
+        account_id: Some(id.into()),
+        name: format!("acct-{}", &id[..3]),
+        environment: "prod".into(),
+        profile: Some("audit".into()),
+        role_arn: role.then(|| format!("arn:aws:iam::{id}:role/audit")),
+        external_id: None,
+        session_name: None,
+        regions: vec!["us-east-1".into()],
+    }
+}
+
+fn session(url: &str) -> SessionOptions {
+    SessionOptions {
+        endpoint_url: Some(url.into()),
+        credentials: Some(support::test_keys(KEY)),
+    }
+}
+
+async fn sdk(url: &str) -> aws_config::SdkConfig {
+    support::isolate_aws_env();
+    rampart::source::aws::session::sdk_config(&access(ACCOUNT, false), "us-east-1", &session(url))
+        .await
+}
+
+fn exposure(id: &str, public: bool, updated: &str) -> serde_json::Value {
+    let (resource, kind, principal) = if public {
+        (
+            "arn:aws:s3:::public-site",
+            "AWS::S3::Bucket",
+            json!({"AWS": "*"}),
+        )
+    } else {
+        (
+            "arn:aws:iam::111111111111:role/vendor",
+            "AWS::IAM::Role",
+            json!({"AWS": "arn:aws:iam::999988887777:root"}),
+        )
+    };
+    json!({"id": id, "resource": resource, "resourceType": kind,
+        "resourceOwnerAccount": ACCOUNT, "status": "ACTIVE", "findingType": "ExternalAccess",
+        "createdAt": "2026-11-01T00:00:00Z", "updatedAt": updated,
+        "analyzedAt": "2026-11-20T00:00:00Z",
+        "findingDetails": [{"externalAccessDetails": {"action": ["s3:GetObject", "sts:AssumeRole"],
+            "isPublic": public, "principal": principal}}]})
+}
+
+fn analyzer_services() -> Services {
+    let unused = json!({"id": "unused-1", "resource": "arn:aws:iam::111111111111:role/old",
+        "resourceType": "AWS::IAM::Role", "resourceOwnerAccount": ACCOUNT, "status": "ACTIVE",
+        "findingType": "UnusedIAMRole", "createdAt": "2026-11-01T00:00:00Z",
+        "updatedAt": "2026-11-01T00:00:00Z", "analyzedAt": "2026-11-20T00:00:00Z",
+        "findingDetails": [{"unusedIamRoleDetails": {"lastAccessed": "2026-01-01T00:00:00Z"}}]});
+    Services {
+        analyzers: vec![
+            (
+                "arn:aws:access-analyzer:us-east-1:111111111111:analyzer/account".into(),
+                "ACCOUNT".into(),
+            ),
+            (
+                "arn:aws:access-analyzer:us-east-1:111111111111:analyzer/org".into(),
+                "ORGANIZATION".into(),
+            ),
+        ],
+        analyzer_findings: vec![
+            exposure("public-1", true, "2026-11-01T00:00:00Z"),
+            exposure("cross-1", false, "2026-11-01T00:00:00Z"),
+            unused,
+        ],
+        ..Services::default()
+    }
+}
+
+fn exposures(updates: &[Update]) -> Vec<rampart::model::Exposure> {
+    updates
+        .iter()
+        .flat_map(|u| match u {
+            Update::Exposures(list) => list.clone(),
+            _ => Vec::new(),
+        })
+        .collect()
+}
+
+fn gone(updates: &[Update]) -> Vec<Gone> {
+    updates
+        .iter()
+        .filter_map(|u| match u {
+            Update::Gone(g) => Some(g.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn access_analyzer_reads_each_finding_once_and_removes_archived_ones() {
+    let hub = FakeHub::with_services(Vec::new(), analyzer_services(), Behaviour::default());
+    let sdk = sdk(&hub.url).await;
+    let mut p = AnalyzerPoller::new(
+        ACCOUNT.into(),
+        "us-east-1".into(),
+        Some("audit".into()),
+        aws_sdk_accessanalyzer::Client::new(&sdk),
+        Pacer::new(4),
+        Duration::from_secs(600),
+    );
+    let first = p.poll().await.expect("the first poll works").updates;
+    let mut found = exposures(&first);
+    found.sort_by(|a, b| a.id.cmp(&b.id));
+    assert_eq!(found.len(), 2, "external access only: {found:?}");
+    let (cross, public) = (&found[0], &found[1]);
+    assert!(public.is_public && public.grantee() == "public");
+    assert_eq!(cross.grantee(), "account 999988887777");
+    assert_eq!(
+        (cross.region.as_str(), cross.account_id.as_str()),
+        ("us-east-1", ACCOUNT)
+    );
+    assert_eq!(
+        hub.stats.count("GetFindingV2"),
+        2,
+        "the unused-access finding is not read"
+    );
+    assert_eq!(p.records(), 2);
+
+    {
+        let mut s = hub.services.lock().unwrap();
+        s.analyzer_findings[1]["status"] = json!("ARCHIVED");
+        s.analyzer_findings[0]["updatedAt"] = json!("2026-11-22T08:00:00Z");
+    }
+    let second = p.poll().await.unwrap().updates;
+    assert_eq!(
+        hub.stats.count("GetFindingV2"),
+        3,
+        "only the changed finding is read again"
+    );
+    assert_eq!(exposures(&second).len(), 1);
+    assert_eq!(gone(&second), [Gone::Exposures(vec!["cross-1".into()])]);
+    assert_eq!(p.records(), 1);
+    // The organization analyzer was the one asked.
+    let calls = hub.stats.calls.lock().unwrap().clone();
+    assert!(calls.contains(&"ListFindingsV2".to_string()));
+}
+
+#[tokio::test]
+async fn a_region_without_an_analyzer_or_recorder_says_so_and_is_not_an_error() {
+    let hub = FakeHub::with_services(Vec::new(), Services::default(), Behaviour::default());
+    let sdk = sdk(&hub.url).await;
+    let mut analyzer = AnalyzerPoller::new(
+        ACCOUNT.into(),
+        "us-east-1".into(),
+        None,
+        aws_sdk_accessanalyzer::Client::new(&sdk),
+        Pacer::new(4),
+        Duration::from_secs(600),
+    );
+    let e = analyzer.poll().await.unwrap_err();
+    assert_eq!(e.status(), Status::NotEnabled);
+    assert_eq!(
+        e.to_string(),
+        "not enabled: no active external access analyzer in this region"
+    );
+    let mut config = ConfigPoller::new(
+        ACCOUNT.into(),
+        "us-east-1".into(),
+        None,
+        aws_sdk_config::Client::new(&sdk),
+        Pacer::new(4),
+        Duration::from_secs(900),
+        Scope::Account,
+    );
+    let e = config.poll().await.unwrap_err();
+    assert_eq!(e.status(), Status::NotEnabled);
+    assert!(e.to_string().contains("no configuration recorder"), "{e}");
+}
+
+fn evaluation(rule: &str, resource: &str) -> serde_json::Value {
+    json!({"EvaluationResultIdentifier": {"OrderingTimestamp": 1.7636e9,
+        "EvaluationResultQualifier": {"ConfigRuleName": rule, "ResourceType": "AWS::S3::Bucket",
+        "ResourceId": resource}}, "ComplianceType": "NON_COMPLIANT",
+        "ResultRecordedTime": 1763600000.5, "ConfigRuleInvokedTime": 1763600000.1})
+}
+
+#[tokio::test]
+async fn config_pages_the_non_compliant_resources_and_reports_the_recorder() {
+    let mut evaluations: Vec<_> = (0..120)
+        .map(|i| {
+            (
+                "s3-bucket-public-read-prohibited".to_string(),
+                evaluation("s3-bucket-public-read-prohibited", &format!("bucket-{i}")),
+            )
+        })
+        .collect();
+    evaluations.push((
+        "access-keys-rotated".into(),
+        evaluation("access-keys-rotated", "AIDAEXAMPLE"),
+    ));
+    let services = Services {
+        recorder: Some(false),
+        evaluations,
+        ..Services::default()
+    };
+    let hub = FakeHub::with_services(Vec::new(), services, Behaviour::default());
+    let sdk = sdk(&hub.url).await;
+    let mut p = ConfigPoller::new(
+        ACCOUNT.into(),
+        "us-east-1".into(),
+        None,
+        aws_sdk_config::Client::new(&sdk),
+        Pacer::new(4),
+        Duration::from_secs(900),
+        Scope::Account,
+    );
+    let first = p.poll().await.unwrap();
+    let results: Vec<_> = first
+        .updates
+        .iter()
+        .flat_map(|u| match u {
+            Update::Compliance(list) => list.clone(),
+            _ => Vec::new(),
+        })
+        .collect();
+    assert_eq!(results.len(), 121);
+    assert_eq!(
+        hub.stats.count("GetComplianceDetailsByConfigRule"),
+        3,
+        "2 pages + 1"
+    );
+    assert!(results
+        .iter()
+        .all(|c| c.account_id.as_deref() == Some(ACCOUNT)
+            && c.region.as_deref() == Some("us-east-1")));
+    assert_eq!(
+        first.note.as_deref(),
+        Some("configuration recorder default is off: evaluations are not being updated")
+    );
+    let keys_rule = results
+        .iter()
+        .find(|c| c.rule == "access-keys-rotated")
+        .unwrap()
+        .key();
+
+    hub.services.lock().unwrap().evaluations.pop();
+    hub.services.lock().unwrap().recorder = Some(true);
+    let second = p.poll().await.unwrap();
+    assert_eq!(second.note, None);
+    assert_eq!(gone(&second.updates), [Gone::Compliance(vec![keys_rule])]);
+    assert_eq!(p.records(), 120);
+}
+
+fn event(
+    id: usize,
+    name: &str,
+    source: &str,
+    at: chrono::DateTime<chrono::Utc>,
+) -> serde_json::Value {
+    json!({"eventVersion": "1.08", "eventID": format!("00000000-0000-4000-8000-{id:012}"),
+        "eventTime": at.format("%Y-%m-%dT%H:%M:%SZ").to_string(), "eventName": name,
+        "eventSource": source, "awsRegion": "us-east-1", "recipientAccountId": ACCOUNT,
+        "sourceIPAddress": "203.0.113.7", "userAgent": "aws-cli/2",
+        "userIdentity": {"type": "IAMUser", "userName": "mallory",
+            "arn": "arn:aws:iam::111111111111:user/mallory", "accountId": ACCOUNT},
+        "requestParameters": {"name": "org-trail"}, "readOnly": false})
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cloudtrail_polls_incrementally_under_lookup_events_rate_and_reports_trails() {
+    let now = chrono::Utc::now();
+    let mut events: Vec<_> = (0..150)
+        .map(|i| {
+            let at = now - chrono::Duration::seconds(60 + 20 * i as i64);
+            event(i, "GetObject", "s3.amazonaws.com", at)
+        })
+        .collect();
+    events.push(event(
+        999,
+        "StopLogging",
+        "cloudtrail.amazonaws.com",
+        now - chrono::Duration::minutes(30),
+    ));
+    let services = Services {
+        events,
+        trails: vec![("org-trail".into(), true), ("old-trail".into(), false)],
+        ..Services::default()
+    };
+    let behaviour = Behaviour {
+        rate: Some((2.0, 2.0)),
+        rate_api: Some("LookupEvents"),
+        ..Behaviour::default()
+    };
+    let hub = FakeHub::with_services(Vec::new(), services, behaviour);
+    let sdk = sdk(&hub.url).await;
+    let mut p = TrailPoller::new(
+        ACCOUNT.into(),
+        "us-east-1".into(),
+        None,
+        aws_sdk_cloudtrail::Client::new(&sdk),
+        Pacer::new(4),
+        Duration::from_secs(60),
+        Clock::System,
+    );
+    let first = p
+        .poll()
+        .await
+        .expect("paced: never throttled into a failure");
+    let events: Vec<_> = first
+        .updates
+        .iter()
+        .flat_map(|u| match u {
+            Update::Events(list) => list.clone(),
+            _ => Vec::new(),
+        })
+        .collect();
+    assert_eq!(events.len(), 151);
+    assert_eq!(hub.stats.count("LookupEvents"), 4, "50 a page");
+    assert_eq!(hub.stats.throttled.load(Ordering::SeqCst), 0);
+    assert_eq!(first.note.as_deref(), Some("trail not logging: old-trail"));
+    let stop = events
+        .iter()
+        .find(|e| e.event_name == "StopLogging")
+        .unwrap();
+    assert!(
+        stop.detections.iter().any(|d| d == "cloudtrail-stopped"),
+        "{:?}",
+        stop.detections
+    );
+    assert_eq!(p.records(), 151);
+
+    hub.services.lock().unwrap().events.push(event(
+        1000,
+        "PutBucketPolicy",
+        "s3.amazonaws.com",
+        now,
+    ));
+    let second = p.poll().await.unwrap();
+    let again: Vec<String> = second
+        .updates
+        .iter()
+        .flat_map(|u| match u {
+            Update::Events(list) => list.iter().map(|e| e.event_name.to_string()).collect(),
+            _ => Vec::new(),
+        })
+        .collect();
+    // From the newest event seen minus the 5-minute skew: the new event and the overlap.
+    assert!(again.contains(&"PutBucketPolicy".to_string()));
+    assert!(again.len() < 20, "not the whole day again: {}", again.len());
+    assert_eq!(p.records(), 152, "the overlap is not counted twice");
+    assert_eq!(
+        hub.stats.count("DescribeTrails"),
+        1,
+        "trails are checked every 15 minutes"
+    );
+}
+
+fn all_services() -> Services {
+    Services {
+        recorder: Some(true),
+        evaluations: vec![(
+            "s3-bucket-public-read-prohibited".into(),
+            evaluation("s3-bucket-public-read-prohibited", "b"),
+        )],
+        events: vec![event(
+            1,
+            "ConsoleLogin",
+            "signin.amazonaws.com",
+            chrono::Utc::now(),
+        )],
+        trails: vec![("org-trail".into(), true)],
+        ..analyzer_services()
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_account_denied_while_the_others_load() {
+    support::isolate_aws_env();
+    let denied = "ASIA333333333333TEST";
+    let hub = FakeHub::with_services(
+        support::fake_hub::findings(120, ACCOUNT),
+        all_services(),
+        Behaviour {
+            deny_key: Some(denied.into()),
+            ..Behaviour::default()
+        },
+    );
+    let accounts = [
+        access(ACCOUNT, false),
+        access("222222222222", true),
+        access("333333333333", true),
+    ];
+    let updates = poll_once(
+        &accounts,
+        &session(&hub.url),
+        &PollSettings::default(),
+        &Clock::System,
+    )
+    .await;
+    let mut store = rampart::store::Store::new();
+    for u in updates {
+        store.apply(u);
+    }
+    let health = |service: &str, account: &str| {
+        store
+            .sources
+            .iter()
+            .find(|(k, _)| k.service == service && k.account_id.as_deref() == Some(account))
+            .map(|(_, h)| h.clone())
+            .unwrap_or_else(|| panic!("no {service} health for {account}"))
+    };
+    for account in [ACCOUNT, "222222222222"] {
+        for service in [
+            "securityhub",
+            "accessanalyzer",
+            "config",
+            "cloudtrail",
+            "iam",
+        ] {
+            let h = health(service, account);
+            assert_eq!(h.status, Status::Ok, "{service} {account}: {h:?}");
+        }
+    }
+    let actions = [
+        ("securityhub", "securityhub:GetFindings"),
+        ("accessanalyzer", "access-analyzer:ListAnalyzers"),
+        ("config", "config:DescribeConfigurationRecorderStatus"),
+        ("cloudtrail", "cloudtrail:LookupEvents"),
+        ("iam", "iam:GenerateCredentialReport"),
+    ];
+    for (service, action) in actions {
+        let h = health(service, "333333333333");
+        assert_eq!(h.status, Status::Failed);
+        assert_eq!(
+            h.error.as_deref(),
+            Some(format!("access denied: the credentials lack {action}").as_str())
+        );
+    }
+    assert_eq!(store.accounts.len(), 3);
+    assert_eq!(store.findings.len(), 120);
+    assert_eq!(store.exposures.len(), 2);
+    assert_eq!(store.compliance.len(), 2, "one per answering account");
+    assert_eq!(
+        store.credentials.len(),
+        4,
+        "root and a user in each answering account"
+    );
+}
+
+#[tokio::test]
+async fn expired_credentials_name_the_profile_and_the_fix() {
+    support::isolate_aws_env();
+    // An SSO session that has run out fails in the credentials provider, before any request.
+    let sso = aws_credential_types::provider::SharedCredentialsProvider::new(
+        aws_credential_types::credential_fn::provide_credentials_fn(|| async {
+            Err(
+                aws_credential_types::provider::error::CredentialsError::provider_error(
+                    "the SSO session for profile prod-sso has expired",
+                ),
+            )
+        }),
+    );
+    let hub = FakeHub::with_services(Vec::new(), Services::default(), Behaviour::default());
+    let mut account = access(ACCOUNT, false);
+    account.profile = Some("prod-sso".into());
+    let opts = SessionOptions {
+        endpoint_url: Some(hub.url.clone()),
+        credentials: Some(sso),
+    };
+    let updates = poll_once(&[account], &opts, &PollSettings::default(), &Clock::System).await;
+    let errors: Vec<String> = updates
+        .iter()
+        .filter_map(|u| match u {
+            Update::Health(_, h) => h.error.clone(),
+            _ => None,
+        })
+        .collect();
+    assert!(!errors.is_empty());
+    for e in &errors {
+        assert!(
+            e.starts_with("credentials: profile prod-sso: ")
+                && e.ends_with("run `aws sso login --profile prod-sso`"),
+            "{e}"
+        );
+    }
+    assert_eq!(hub.stats.calls.lock().unwrap().len(), 0, "nothing was sent");
+
+    // A session token the service says has expired reads the same way.
+    let hub = FakeHub::with_services(
+        Vec::new(),
+        analyzer_services(),
+        Behaviour {
+            expired_key: Some(KEY.into()),
+            ..Behaviour::default()
+        },
+    );
+    let sdk = sdk(&hub.url).await;
+    let mut p = AnalyzerPoller::new(
+        ACCOUNT.into(),
+        "us-east-1".into(),
+        Some("prod-sso".into()),
+        aws_sdk_accessanalyzer::Client::new(&sdk),
+        Pacer::new(4),
+        Duration::from_secs(600),
+    );
+    let e = p.poll().await.unwrap_err().to_string();
+    assert!(e.starts_with("credentials: profile prod-sso: "), "{e}");
+    assert!(e.ends_with("run `aws sso login --profile prod-sso`"), "{e}");
+}
