@@ -19,6 +19,9 @@ use toml::Spanned;
 /// Environment variable naming the config file when `--config` is not given.
 pub const CONFIG_ENV: &str = "RAMPART_CONFIG";
 
+/// In a region list: every region enabled in the account (account:ListRegions).
+pub const ALL_REGIONS: &str = "all";
+
 /// The whole configuration file.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -32,8 +35,26 @@ pub struct Config {
     pub access_analyzer: AccessAnalyzer,
     pub aws_config: AwsConfig,
     pub cloudtrail: CloudTrail,
+    pub organization: Organization,
     pub cache: Cache,
     pub accounts: Vec<Account>,
+}
+
+/// `[organization]`: more accounts, found with AWS Organizations ListAccounts.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Organization {
+    /// The configured account (id or name) whose credentials list the organization's
+    /// accounts: the management account or a delegated administrator. Empty: off.
+    pub discover_from: String,
+    /// The role assumed in each discovered account, from `discover_from`'s credentials.
+    pub role_name: String,
+    pub external_id: Option<String>,
+    /// Patterns (`*` matches anything) on a discovered account's id or name; empty: all.
+    pub include: Vec<String>,
+    pub exclude: Vec<String>,
+    /// The environment label of discovered accounts.
+    pub environment: Option<String>,
 }
 
 /// `[access_analyzer]`: the external-access findings poller.
@@ -127,6 +148,11 @@ pub struct SecurityHub {
     /// Percent of AWS's documented GetFindings rate (3/s, burst 6) to pace at; 0 turns
     /// pacing off (a local emulator only).
     pub pace_percent: u32,
+    /// Aggregator mode: the configured account (id or name) that is the delegated
+    /// administrator, polled in its aggregation home region for every member and linked
+    /// region. Empty: each account and region is polled itself.
+    pub aggregator_account: String,
+    pub aggregator_region: String,
 }
 
 impl Default for SecurityHub {
@@ -136,6 +162,8 @@ impl Default for SecurityHub {
             reconcile_minutes: 30,
             statuses: vec!["NEW".into(), "NOTIFIED".into()],
             pace_percent: 95,
+            aggregator_account: String::new(),
+            aggregator_region: String::new(),
         }
     }
 }
@@ -321,6 +349,13 @@ impl Config {
                 .enabled
                 .then(|| minutes(self.aws_config.poll_minutes)),
             config_aggregator: aggregator,
+            discovery: self.discovery(),
+            hub_aggregator: (!hub.aggregator_account.is_empty()).then(|| {
+                crate::source::aws::HubAggregator {
+                    account: hub.aggregator_account.clone(),
+                    region: hub.aggregator_region.clone(),
+                }
+            }),
             cloudtrail_every: trail
                 .enabled
                 .then(|| Duration::from_secs(u64::from(trail.poll_seconds))),
@@ -331,6 +366,20 @@ impl Config {
             },
             ..Default::default()
         }
+    }
+
+    /// Organization discovery, when configured.
+    pub fn discovery(&self) -> Option<crate::source::aws::discover::Discovery> {
+        let org = &self.organization;
+        (!org.discover_from.is_empty()).then(|| crate::source::aws::discover::Discovery {
+            from: org.discover_from.clone(),
+            role_name: org.role_name.clone(),
+            external_id: org.external_id.clone(),
+            include: org.include.clone(),
+            exclude: org.exclude.clone(),
+            environment: org.environment.clone().unwrap_or_else(default_environment),
+            regions: self.regions.clone(),
+        })
     }
 
     /// The regions polled for `account`: its own list, else the top-level list.
@@ -546,21 +595,51 @@ fn validate(config: &mut Config, text: &str, file: &Path) -> Result<(), Diagnost
     for (table, key, value, range, unit) in ranges {
         check_range(value, range, unit).map_err(|m| fail(&[Seg::Key(table), Seg::Key(key)], m))?;
     }
+    let configured = |who: &str| config.accounts.iter().any(|a| a.id == who || a.name == who);
+    let expected_account =
+        |who: &str| format!("expected the id or name of a configured account, found {who:?}");
+    if !hub.aggregator_account.is_empty() {
+        let at = |key: &'static str| [Seg::Key("securityhub"), Seg::Key(key)];
+        check_region(&hub.aggregator_region).map_err(|m| fail(&at("aggregator_region"), m))?;
+        if !configured(&hub.aggregator_account) {
+            return Err(fail(
+                &at("aggregator_account"),
+                expected_account(&hub.aggregator_account),
+            ));
+        }
+    }
+    let org = &config.organization;
+    if !org.discover_from.is_empty() {
+        let at = |key: &'static str| [Seg::Key("organization"), Seg::Key(key)];
+        if !configured(&org.discover_from) {
+            return Err(fail(
+                &at("discover_from"),
+                expected_account(&org.discover_from),
+            ));
+        }
+        let name_ok = !org.role_name.is_empty()
+            && org
+                .role_name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"+=,.@_-/".contains(&b));
+        if !name_ok {
+            return Err(fail(
+                &at("role_name"),
+                format!(
+                    "expected the name of the role to assume in each account, such as \"SecurityAudit\", found {:?}",
+                    org.role_name
+                ),
+            ));
+        }
+    }
     let agg = &config.aws_config;
     if !agg.aggregator.is_empty() {
         let at = |key: &'static str| [Seg::Key("aws_config"), Seg::Key(key)];
         check_region(&agg.aggregator_region).map_err(|m| fail(&at("aggregator_region"), m))?;
-        let known = config
-            .accounts
-            .iter()
-            .any(|a| a.id == agg.aggregator_account || a.name == agg.aggregator_account);
-        if !known {
+        if !configured(&agg.aggregator_account) {
             return Err(fail(
                 &at("aggregator_account"),
-                format!(
-                    "expected the id or name of a configured account, found {:?}",
-                    agg.aggregator_account
-                ),
+                expected_account(&agg.aggregator_account),
             ));
         }
     }
@@ -634,6 +713,9 @@ fn check_account(account: &Account) -> Result<(), (&'static str, String)> {
 
 /// Loose on purpose: new regions appear every year, so only the shape is checked.
 fn check_region(region: &str) -> Result<(), String> {
+    if region == ALL_REGIONS {
+        return Ok(());
+    }
     let shaped = region.split('-').count() >= 3
         && region
             .bytes()
@@ -642,7 +724,7 @@ fn check_region(region: &str) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!(
-            "expected a region name such as \"us-east-1\", found {region:?}"
+            "expected a region name such as \"us-east-1\", or \"all\", found {region:?}"
         ))
     }
 }

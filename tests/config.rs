@@ -242,3 +242,43 @@ aggregator_region = "eu-west-1"
         "{e}"
     );
 }
+
+#[test]
+fn organization_discovery_and_the_securityhub_aggregator_are_checked() {
+    let file = Path::new("rampart.toml");
+    let base = "regions = [\"all\"]\n[[accounts]]\nid = \"111111111111\"\nname = \"management\"\n";
+    let ok = format!(
+        "{base}[organization]\ndiscover_from = \"management\"\nrole_name = \"SecurityAudit\"\nexclude = [\"*-sandbox\"]\n[securityhub]\naggregator_account = \"111111111111\"\naggregator_region = \"us-east-1\"\n"
+    );
+    let c = config::parse_str(&ok, file).unwrap();
+    let polling = c.polling();
+    let d = polling.discovery.unwrap();
+    assert_eq!(
+        (d.from.as_str(), d.role_name.as_str()),
+        ("management", "SecurityAudit")
+    );
+    assert_eq!(d.exclude, ["*-sandbox"]);
+    assert_eq!(d.regions, ["all"]);
+    assert_eq!(polling.hub_aggregator.unwrap().region, "us-east-1");
+
+    let no_role = format!("{base}[organization]\ndiscover_from = \"management\"\n");
+    let e = config::parse_str(&no_role, file).unwrap_err().to_string();
+    assert!(
+        e.contains("organization.role_name: expected the name of the role"),
+        "{e}"
+    );
+    let stranger =
+        format!("{base}[organization]\ndiscover_from = \"payments\"\nrole_name = \"x\"\n");
+    let e = config::parse_str(&stranger, file).unwrap_err().to_string();
+    assert!(e.contains("organization.discover_from: expected the id or name of a configured account, found \"payments\""), "{e}");
+    let bad_region = format!(
+        "{base}[securityhub]\naggregator_account = \"management\"\naggregator_region = \"home\"\n"
+    );
+    let e = config::parse_str(&bad_region, file)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("securityhub.aggregator_region: expected a region name"),
+        "{e}"
+    );
+}

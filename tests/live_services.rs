@@ -529,3 +529,130 @@ async fn expired_credentials_name_the_profile_and_the_fix() {
     assert!(e.starts_with("credentials: profile prod-sso: "), "{e}");
     assert!(e.ends_with("run `aws sso login --profile prod-sso`"), "{e}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn organization_accounts_and_all_enabled_regions_are_polled() {
+    support::isolate_aws_env();
+    let services = Services {
+        org_accounts: vec![
+            (ACCOUNT.into(), "management".into(), "ACTIVE".into()),
+            ("222222222222".into(), "payments".into(), "ACTIVE".into()),
+            ("333333333333".into(), "dev-sandbox".into(), "ACTIVE".into()),
+            ("444444444444".into(), "old".into(), "SUSPENDED".into()),
+        ],
+        regions: vec!["us-east-1".into(), "eu-west-1".into()],
+        ..all_services()
+    };
+    let hub = FakeHub::with_services(findings_of(30), services, Behaviour::default());
+    let mut management = access(ACCOUNT, false);
+    management.regions = vec!["all".into()];
+    let settings = PollSettings {
+        discovery: Some(rampart::source::aws::discover::Discovery {
+            from: management.name.clone(),
+            role_name: "audit".into(),
+            external_id: None,
+            include: vec![],
+            exclude: vec!["*-sandbox".into()],
+            environment: "discovered".into(),
+            regions: vec!["all".into()],
+        }),
+        ..PollSettings::default()
+    };
+    let updates = poll_once(&[management], &session(&hub.url), &settings, &Clock::System).await;
+    let mut store = rampart::store::Store::new();
+    for u in updates {
+        store.apply(u);
+    }
+    let mut ids: Vec<&str> = store.accounts.iter().map(|a| a.id.as_str()).collect();
+    ids.sort();
+    assert_eq!(
+        ids,
+        [ACCOUNT, "222222222222"],
+        "the sandbox excluded, the suspended one skipped"
+    );
+    assert_eq!(store.accounts.get("222222222222").unwrap().name, "payments");
+    assert_eq!(
+        hub.stats.count("AssumeRole"),
+        1,
+        "only the discovered account assumes the role"
+    );
+    let hubs: Vec<String> = store
+        .sources
+        .keys()
+        .filter(|k| k.service == "securityhub")
+        .map(|k| {
+            format!(
+                "{} {}",
+                k.account_id.as_deref().unwrap(),
+                k.region.as_deref().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        hubs,
+        [
+            "111111111111 eu-west-1",
+            "111111111111 us-east-1",
+            "222222222222 eu-west-1",
+            "222222222222 us-east-1"
+        ]
+    );
+    let org = store
+        .sources
+        .iter()
+        .find(|(k, _)| k.service == "organizations")
+        .unwrap()
+        .1;
+    assert_eq!((org.status, org.records), (Status::Ok, 1));
+    assert!(store
+        .sources
+        .iter()
+        .filter(|(k, _)| k.service == "account")
+        .all(|(_, h)| h.status == Status::Ok && h.records == 2));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn in_aggregator_mode_only_the_administrator_home_region_is_asked() {
+    support::isolate_aws_env();
+    let hub = FakeHub::with_services(findings_of(150), all_services(), Behaviour::default());
+    let mut admin = access(ACCOUNT, false);
+    admin.regions = vec!["us-east-1".into(), "eu-west-1".into()];
+    let mut member = access("222222222222", true);
+    member.regions = admin.regions.clone();
+    let settings = PollSettings {
+        hub_aggregator: Some(rampart::source::aws::HubAggregator {
+            account: admin.name.clone(),
+            region: "us-east-1".into(),
+        }),
+        ..PollSettings::default()
+    };
+    let updates = poll_once(
+        &[admin, member],
+        &session(&hub.url),
+        &settings,
+        &Clock::System,
+    )
+    .await;
+    let hubs: Vec<_> = updates
+        .iter()
+        .filter_map(|u| match u {
+            Update::Health(k, h) if k.service == "securityhub" => Some((k.clone(), h.records)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(hubs.len(), 1, "{hubs:?}");
+    assert_eq!(hubs[0].0.account_id.as_deref(), Some(ACCOUNT));
+    assert_eq!(hubs[0].0.region.as_deref(), Some("us-east-1"));
+    assert_eq!(hubs[0].1, 150);
+    assert_eq!(hub.stats.count("GetFindings"), 2);
+    // The other services are still asked everywhere.
+    let trails = updates
+        .iter()
+        .filter(|u| matches!(u, Update::Health(k, _) if k.service == "cloudtrail"))
+        .count();
+    assert_eq!(trails, 4);
+}
+
+fn findings_of(n: usize) -> Vec<String> {
+    support::fake_hub::findings(n, ACCOUNT)
+}

@@ -78,6 +78,10 @@ pub struct Services {
     pub events: Vec<serde_json::Value>,
     /// (trail name, logging).
     pub trails: Vec<(String, bool)>,
+    /// Organizations: (id, name, state) of each account.
+    pub org_accounts: Vec<(String, String, String)>,
+    /// account:ListRegions: the enabled regions.
+    pub regions: Vec<String>,
 }
 
 pub struct FakeHub {
@@ -246,6 +250,7 @@ fn api_of(request_line: &str, target: &str, body: &[u8]) -> String {
         ("POST", "/findings") => "GetFindings".into(),
         ("GET", "/analyzer") => "ListAnalyzers".into(),
         ("POST", "/findingv2") => "ListFindingsV2".into(),
+        ("POST", "/listRegions") => "ListRegions".into(),
         ("GET", p) if p.starts_with("/findingv2/") => "GetFindingV2".into(),
         _ => format!("{method} {path}"),
     }
@@ -407,6 +412,27 @@ fn answer(
             let content = base64::engine::general_purpose::STANDARD.encode(csv);
             let xml = format!("<GetCredentialReportResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\"><GetCredentialReportResult><Content>{content}</Content><ReportFormat>text/csv</ReportFormat><GeneratedTime>2026-11-22T06:00:00Z</GeneratedTime></GetCredentialReportResult><ResponseMetadata><RequestId>fake-hub</RequestId></ResponseMetadata></GetCredentialReportResponse>");
             return ("200 OK", None, xml.into_bytes());
+        }
+        "ListAccounts" => {
+            let list: Vec<_> = services
+                .org_accounts
+                .iter()
+                .map(|(id, name, state)| {
+                    serde_json::json!({"Id": id, "Name": name, "State": state,
+                        "Arn": format!("arn:aws:organizations::111111111111:account/o-fake/{id}"),
+                        "Email": format!("{name}@example.com")})
+                })
+                .collect();
+            let (page, next) = page_of(list, 2, request["NextToken"].as_str());
+            return ok(serde_json::json!({ "Accounts": page, "NextToken": next }));
+        }
+        "ListRegions" => {
+            let list: Vec<_> = services
+                .regions
+                .iter()
+                .map(|r| serde_json::json!({"RegionName": r, "RegionOptStatus": "ENABLED_BY_DEFAULT"}))
+                .collect();
+            return ok(serde_json::json!({ "Regions": list }));
         }
         "DescribeConfigurationRecorderStatus" => {
             let list: Vec<_> = services

@@ -9,6 +9,7 @@
 pub mod accessanalyzer;
 pub mod cloudtrail;
 pub mod config_rules;
+pub mod discover;
 pub mod errors;
 pub mod iam;
 pub mod pace;
@@ -65,6 +66,43 @@ pub struct PollSettings {
     pub cloudtrail_window: cloudtrail::Window,
     /// LookupEvents pacing per account and region.
     pub lookup_events_rate: pace::Rate,
+    /// Security Hub through its delegated administrator only.
+    pub hub_aggregator: Option<HubAggregator>,
+    /// More accounts from AWS Organizations.
+    pub discovery: Option<discover::Discovery>,
+}
+
+/// Security Hub's aggregator mode: the delegated administrator (a configured account's
+/// id or name) in the aggregation home region answers for every member account and
+/// linked region, so no other account or region is asked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HubAggregator {
+    pub account: String,
+    pub region: String,
+}
+
+impl HubAggregator {
+    pub fn is_in(&self, access: &AccountAccess, account_id: &str, region: &str) -> bool {
+        region == self.region && (self.account == account_id || self.account == access.name)
+    }
+}
+
+impl PollSettings {
+    /// Where a Security Hub poller resumes: its own account and region, or for the
+    /// aggregator every cached finding (it answers for all of them).
+    fn resume_for(&self, account_id: &str, region: &str, aggregator: bool) -> Option<Resume> {
+        if !aggregator {
+            return self
+                .resume
+                .get(&(account_id.to_string(), region.to_string()))
+                .cloned();
+        }
+        self.resume.values().cloned().reduce(|mut all, r| {
+            all.newest = all.newest.max(r.newest);
+            all.keys.extend(r.keys);
+            all
+        })
+    }
 }
 
 impl Default for PollSettings {
@@ -90,6 +128,8 @@ impl Default for PollSettings {
                 per_second: pace::LOOKUP_EVENTS.per_second * 0.95,
                 burst: pace::LOOKUP_EVENTS.burst,
             },
+            hub_aggregator: None,
+            discovery: None,
         }
     }
 }
@@ -183,6 +223,15 @@ impl Source for AwsSource {
                 }
             }
             let pacer = Pacer::new(settings.max_in_flight);
+            let (accounts, discovered) = tokio::select! {
+                _ = ctx.cancel.cancelled() => return,
+                r = with_discovered(&accounts, &settings, &session, &pacer, &clock) => r,
+            };
+            if let Some(health) = discovered {
+                if ctx.updates.send(health).await.is_err() {
+                    return;
+                }
+            }
             let (refresh_tx, refresh_rx) = watch::channel(0u64);
             let mut tasks = tokio::task::JoinSet::new();
             let wires = Wires {
@@ -219,6 +268,47 @@ impl Source for AwsSource {
     }
 }
 
+/// The configured accounts and, with `[organization]` discovery, the organization's
+/// wanted accounts; and the discovery's health. A failed discovery leaves the
+/// configured accounts to poll, and says why.
+async fn with_discovered(
+    accounts: &[AccountAccess],
+    settings: &PollSettings,
+    session: &SessionOptions,
+    pacer: &Pacer,
+    clock: &Clock,
+) -> (Vec<AccountAccess>, Option<Update>) {
+    let Some(d) = &settings.discovery else {
+        return (accounts.to_vec(), None);
+    };
+    let Some(from) = accounts
+        .iter()
+        .find(|a| a.account_id.as_deref() == Some(d.from.as_str()) || a.name == d.from)
+    else {
+        return (accounts.to_vec(), None);
+    };
+    let key = SourceKey {
+        service: "organizations".into(),
+        account_id: from.account_id.clone(),
+        region: None,
+        file: None,
+    };
+    match discover::list_accounts(from, session, pacer).await {
+        Ok(found) => {
+            let all = d.expand(accounts, &found);
+            let health = SourceHealth {
+                status: Status::Ok,
+                last_success: Some(clock.now()),
+                error: None,
+                records: all.len() - accounts.len(),
+                next_poll: None,
+            };
+            (all, Some(Update::Health(key, health)))
+        }
+        Err(e) => (accounts.to_vec(), Some(Update::Health(key, failed(&e)))),
+    }
+}
+
 /// One account: its identity, then a poller per service and region.
 struct AccountJob {
     access: AccountAccess,
@@ -242,7 +332,8 @@ const IDENTITY_RETRY: Duration = Duration::from_secs(5 * 60);
 
 impl AccountJob {
     async fn reach(&self) -> Option<Reached> {
-        let first_region = self.access.regions.first()?.clone();
+        self.access.regions.first()?;
+        let first_region = discover::home_region(&self.access.regions);
         let sdk = session::sdk_config(&self.access, &first_region, &self.session).await;
         Some(match identity(&sdk, &self.access, &self.pacer).await {
             Ok(id) => {
@@ -264,6 +355,65 @@ impl AccountJob {
                 Reached::Failed(Update::Health(key, failed(&e)))
             }
         })
+    }
+
+    /// The account with its regions resolved: `"all"` becomes the regions enabled in it.
+    /// If they cannot be listed, the home region is polled and the reason shown.
+    async fn resolved(
+        &self,
+        sdk: &aws_config::SdkConfig,
+        account_id: &str,
+    ) -> (AccountAccess, Option<Update>) {
+        let mut access = self.access.clone();
+        if !access.regions.iter().any(|r| r == discover::ALL) {
+            return (access, None);
+        }
+        let key = SourceKey {
+            service: "account".into(),
+            account_id: Some(account_id.to_string()),
+            region: None,
+            file: None,
+        };
+        let home = discover::home_region(&access.regions);
+        let (regions, health) = match discover::enabled_regions(sdk, account_id, &self.pacer).await
+        {
+            Ok(list) if !list.is_empty() => {
+                let health = SourceHealth {
+                    status: Status::Ok,
+                    last_success: Some(self.clock.now()),
+                    error: None,
+                    records: list.len(),
+                    next_poll: None,
+                };
+                (list, health)
+            }
+            Ok(_) => (
+                vec![home.clone()],
+                SourceHealth {
+                    error: Some(format!("ListRegions named no region; polling {home} only")),
+                    ..failed(&PollError::Other(String::new()))
+                },
+            ),
+            Err(e) => {
+                let e = e.for_profile(access.profile.as_deref());
+                (
+                    vec![home.clone()],
+                    SourceHealth {
+                        error: Some(format!("{e}; polling {home} only")),
+                        ..failed(&e)
+                    },
+                )
+            }
+        };
+        // Every other region of the list too, if it named any besides "all".
+        let mut all = regions;
+        for r in &access.regions {
+            if r != discover::ALL && !all.contains(r) {
+                all.push(r.clone());
+            }
+        }
+        access.regions = all;
+        (access, Some(Update::Health(key, health)))
     }
 
     async fn run(self, mut wires: Wires) {
@@ -327,9 +477,15 @@ impl AccountJob {
         {
             return;
         }
+        let (access, regions_health) = self.resolved(&sdk, &account.id).await;
+        if let Some(h) = regions_health {
+            if wires.updates.send(h).await.is_err() {
+                return;
+            }
+        }
         let mut tasks = tokio::task::JoinSet::new();
         let all = pollers(
-            &self.access,
+            &access,
             &account.id,
             &sdk,
             &self.settings,
@@ -369,14 +525,19 @@ fn pollers(
             .into_builder()
             .region(aws_config::Region::new(region.clone()))
             .build();
-        out.push(Box::new(HubPoller::new(
-            account_id.to_string(),
-            region.clone(),
-            profile.clone(),
-            hub_client(&sdk, account_id),
-            pacer.clone(),
-            settings.clone(),
-        )));
+        let aggregator = settings.hub_aggregator.as_ref();
+        let hub_here = aggregator.is_none_or(|a| a.is_in(access, account_id, region));
+        if hub_here {
+            out.push(Box::new(HubPoller::resuming(
+                account_id.to_string(),
+                region.clone(),
+                profile.clone(),
+                hub_client(&sdk, account_id),
+                pacer.clone(),
+                settings.clone(),
+                settings.resume_for(account_id, region, aggregator.is_some()),
+            )));
+        }
         if let Some(every) = settings.analyzer_every {
             out.push(Box::new(accessanalyzer::AnalyzerPoller::new(
                 account_id.to_string(),
@@ -561,12 +722,26 @@ impl HubPoller {
         pacer: Pacer,
         settings: PollSettings,
     ) -> HubPoller {
-        // Resuming from the cache: the first poll asks only for what changed since, and
-        // the full reconcile comes on its usual schedule.
-        let resumed = settings.resume.get(&(account_id.clone(), region.clone()));
-        let newest = resumed.map(|r| r.newest);
-        let known = Known::from_keys(resumed.map(|r| r.keys.clone()).unwrap_or_default());
-        let last_full = resumed.map(|_| tokio::time::Instant::now());
+        let resumed = settings.resume_for(&account_id, &region, false);
+        HubPoller::resuming(
+            account_id, region, profile, client, pacer, settings, resumed,
+        )
+    }
+
+    /// Resuming from the cache: the first poll asks only for what changed since, and the
+    /// full reconcile comes on its usual schedule.
+    pub fn resuming(
+        account_id: String,
+        region: String,
+        profile: Option<String>,
+        client: aws_sdk_securityhub::Client,
+        pacer: Pacer,
+        settings: PollSettings,
+        resumed: Option<Resume>,
+    ) -> HubPoller {
+        let newest = resumed.as_ref().map(|r| r.newest);
+        let last_full = resumed.as_ref().map(|_| tokio::time::Instant::now());
+        let known = Known::from_keys(resumed.map(|r| r.keys).unwrap_or_default());
         HubPoller {
             account_id,
             region,
@@ -672,8 +847,10 @@ pub async fn poll_once(
     clock: &Clock,
 ) -> Vec<Update> {
     let pacer = Pacer::new(settings.max_in_flight);
+    let (accounts, discovered) =
+        with_discovered(accounts, settings, session_opts, &pacer, clock).await;
     let mut jobs = tokio::task::JoinSet::new();
-    for access in accounts.iter().cloned() {
+    for access in accounts {
         let job = AccountJob {
             access,
             session: session_opts.clone(),
@@ -694,9 +871,11 @@ pub async fn poll_once(
                 }
             };
             out.push(Update::Accounts(vec![account.clone()]));
+            let (access, regions_health) = job.resolved(&sdk, &account.id).await;
+            out.extend(regions_health);
             let mut polls = tokio::task::JoinSet::new();
             let all = pollers(
-                &job.access,
+                &access,
                 &account.id,
                 &sdk,
                 &job.settings,
@@ -720,7 +899,7 @@ pub async fn poll_once(
             out
         });
     }
-    let mut all = Vec::new();
+    let mut all: Vec<Update> = discovered.into_iter().collect();
     while let Some(done) = jobs.join_next().await {
         match done {
             Ok(updates) => all.extend(updates),
