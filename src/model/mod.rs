@@ -13,6 +13,7 @@ pub mod clock;
 pub mod cloudtrail;
 pub mod compliance;
 pub mod config_rules;
+pub mod console;
 pub mod credential;
 pub mod credential_report;
 pub mod event;

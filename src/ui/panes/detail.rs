@@ -108,6 +108,10 @@ fn field_lines(app: &App, target: DetailTarget) -> (String, Vec<Line<'static>>) 
                     field(&mut lines, "URL", url, t.accent);
                 }
             }
+            // Last: a long line that wraps, and what one copies after reading the rest.
+            section(&mut lines, "In the AWS console");
+            let link = crate::model::console::securityhub_finding(&f.product_arn, &f.region, &f.id);
+            lines.push(Line::styled(link, t.accent));
         }
         DetailTarget::Event(i) => {
             let Some(e) = app.store.events.get(i) else {
@@ -152,6 +156,12 @@ fn field_lines(app: &App, target: DetailTarget) -> (String, Vec<Line<'static>>) 
                 Some(code) => field(&mut lines, "Result", &format!("failed: {code}"), t.failed),
                 None => field(&mut lines, "Result", "succeeded", t.ok),
             }
+            let link = crate::model::console::cloudtrail_event(
+                e.principal_arn.as_deref(),
+                &e.region,
+                &e.event_id,
+            );
+            field(&mut lines, "Console", &link, t.accent);
             if !e.detections.is_empty() {
                 section(&mut lines, "Detections");
                 for d in &e.detections {
@@ -253,6 +263,11 @@ fn field_lines(app: &App, target: DetailTarget) -> (String, Vec<Line<'static>>) 
             field(&mut lines, "Updated", &time(Some(e.updated_at)), t.text);
             field(&mut lines, "Finding id", &e.id, t.muted);
             field(&mut lines, "Source", &e.source, t.muted);
+            if e.source == "access-analyzer" {
+                let link =
+                    crate::model::console::access_analyzer_finding(&e.resource, &e.region, &e.id);
+                field(&mut lines, "Console", &link, t.accent);
+            }
         }
     }
     let (tab, row) = target.pane_and_row();
