@@ -153,6 +153,8 @@ pub struct SecurityHub {
     /// region. Empty: each account and region is polled itself.
     pub aggregator_account: String,
     pub aggregator_region: String,
+    /// `asff` (GetFindings) or `ocsf` (the newer Security Hub's GetFindingsV2).
+    pub api: String,
 }
 
 impl Default for SecurityHub {
@@ -164,6 +166,7 @@ impl Default for SecurityHub {
             pace_percent: 95,
             aggregator_account: String::new(),
             aggregator_region: String::new(),
+            api: "asff".into(),
         }
     }
 }
@@ -349,6 +352,11 @@ impl Config {
                 .enabled
                 .then(|| minutes(self.aws_config.poll_minutes)),
             config_aggregator: aggregator,
+            hub_api: if hub.api == "ocsf" {
+                crate::source::aws::securityhub::Api::Ocsf
+            } else {
+                crate::source::aws::securityhub::Api::Asff
+            },
             discovery: self.discovery(),
             hub_aggregator: (!hub.aggregator_account.is_empty()).then(|| {
                 crate::source::aws::HubAggregator {
@@ -594,6 +602,12 @@ fn validate(config: &mut Config, text: &str, file: &Path) -> Result<(), Diagnost
     ];
     for (table, key, value, range, unit) in ranges {
         check_range(value, range, unit).map_err(|m| fail(&[Seg::Key(table), Seg::Key(key)], m))?;
+    }
+    if !matches!(hub.api.as_str(), "asff" | "ocsf") {
+        return Err(fail(
+            &[Seg::Key("securityhub"), Seg::Key("api")],
+            format!("expected \"asff\" or \"ocsf\", found {:?}", hub.api),
+        ));
     }
     let configured = |who: &str| config.accounts.iter().any(|a| a.id == who || a.name == who);
     let expected_account =

@@ -271,6 +271,19 @@ fn organization_discovery_and_the_securityhub_aggregator_are_checked() {
         format!("{base}[organization]\ndiscover_from = \"payments\"\nrole_name = \"x\"\n");
     let e = config::parse_str(&stranger, file).unwrap_err().to_string();
     assert!(e.contains("organization.discover_from: expected the id or name of a configured account, found \"payments\""), "{e}");
+    let ocsf = format!("{base}[securityhub]\napi = \"ocsf\"\n");
+    assert_eq!(
+        config::parse_str(&ocsf, file).unwrap().polling().hub_api,
+        rampart::source::aws::securityhub::Api::Ocsf
+    );
+    let v3 = format!("{base}[securityhub]\napi = \"v3\"\n");
+    let e = config::parse_str(&v3, file).unwrap_err().to_string();
+    assert!(
+        e.contains(
+            "rampart.toml:6:7: securityhub.api: expected \"asff\" or \"ocsf\", found \"v3\""
+        ),
+        "{e}"
+    );
     let bad_region = format!(
         "{base}[securityhub]\naggregator_account = \"management\"\naggregator_region = \"home\"\n"
     );

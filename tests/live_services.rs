@@ -656,3 +656,56 @@ async fn in_aggregator_mode_only_the_administrator_home_region_is_asked() {
 fn findings_of(n: usize) -> Vec<String> {
     support::fake_hub::findings(n, ACCOUNT)
 }
+
+#[tokio::test]
+async fn the_newer_security_hub_is_read_as_ocsf_with_the_same_filters() {
+    let hub = FakeHub::start(
+        support::fake_hub::ocsf_findings(130, ACCOUNT),
+        Behaviour::default(),
+    );
+    let sdk = sdk(&hub.url).await;
+    let settings = PollSettings {
+        hub_api: rampart::source::aws::securityhub::Api::Ocsf,
+        ..PollSettings::default()
+    };
+    let p = rampart::source::aws::HubPoller::new(
+        ACCOUNT.into(),
+        "us-east-1".into(),
+        None,
+        aws_sdk_securityhub::Client::new(&sdk),
+        Pacer::new(4),
+        settings,
+    );
+    let since = chrono::DateTime::parse_from_rfc3339("2026-11-21T01:00:00Z")
+        .unwrap()
+        .with_timezone(&chrono::Utc);
+    let fetched = p.sync(Some(since)).await.unwrap();
+    assert_eq!(fetched.pages, 2);
+    assert!(fetched.rejected.is_empty(), "{:?}", fetched.rejected);
+    // Modified 01:00 to 02:09 on 2026-11-21: the client-side check keeps those the
+    // endpoint (which ignores filters) should not have sent.
+    assert_eq!(fetched.findings.len(), 70);
+    assert!(fetched
+        .findings
+        .iter()
+        .all(|f| f.control_id.as_deref() == Some("EC2.19")));
+    assert_eq!(hub.stats.count("GetFindingsV2"), 2);
+    let request = hub.stats.requests.lock().unwrap()[0].clone();
+    let composite = &request["Filters"]["CompositeFilters"];
+    assert_eq!(request["Filters"]["CompositeOperator"], "AND", "{request}");
+    assert_eq!(composite[0]["Operator"], "OR");
+    assert_eq!(composite[0]["StringFilters"][0]["FieldName"], "status");
+    assert_eq!(composite[0]["StringFilters"][0]["Filter"]["Value"], "New");
+    assert_eq!(
+        composite[0]["StringFilters"][1]["Filter"]["Value"],
+        "In Progress"
+    );
+    assert_eq!(
+        composite[1]["DateFilters"][0]["FieldName"],
+        "finding_info.modified_time_dt"
+    );
+    assert_eq!(
+        composite[1]["DateFilters"][0]["Filter"]["Start"],
+        "2026-11-21T01:00:00Z"
+    );
+}

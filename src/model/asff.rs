@@ -265,7 +265,7 @@ pub fn parse_time(v: &Value) -> Option<DateTime<Utc>> {
     }
 }
 
-fn json_kind(v: &Value) -> &'static str {
+pub(crate) fn json_kind(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",

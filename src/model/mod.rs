@@ -21,6 +21,7 @@ pub mod exposure;
 pub mod finding;
 pub mod guardduty;
 pub mod intern;
+pub mod ocsf;
 pub mod raw;
 pub mod severity;
 

@@ -248,6 +248,7 @@ fn api_of(request_line: &str, target: &str, body: &[u8]) -> String {
                 .to_string()
         }
         ("POST", "/findings") => "GetFindings".into(),
+        ("POST", "/findingsv2") => "GetFindingsV2".into(),
         ("GET", "/analyzer") => "ListAnalyzers".into(),
         ("POST", "/findingv2") => "ListFindingsV2".into(),
         ("POST", "/listRegions") => "ListRegions".into(),
@@ -323,6 +324,12 @@ fn answer(
             );
         }
     }
+    let api = if api == "GetFindingsV2" {
+        // The same findings, paged the same way: tests give OCSF ones for V2.
+        "GetFindings".to_string()
+    } else {
+        api
+    };
     if api == shared.behaviour.rate_api.unwrap_or("GetFindings") && !shared.allowed() {
         shared.stats.throttled.fetch_add(1, Ordering::SeqCst);
         return if api == "GetFindings" {
@@ -564,6 +571,32 @@ pub fn findings(n: usize, account: &str) -> Vec<String> {
                 "WorkflowState": "NEW",
                 "Workflow": {"Status": "NEW"},
                 "RecordState": "ACTIVE"
+            })
+            .to_string()
+        })
+        .collect()
+}
+
+/// `n` OCSF findings in `account`, as the newer Security Hub's GetFindingsV2 returns them.
+pub fn ocsf_findings(n: usize, account: &str) -> Vec<String> {
+    (0..n)
+        .map(|i| {
+            serde_json::json!({
+                "class_uid": 2003, "class_name": "Compliance Finding", "activity_id": 1,
+                "cloud": {"account": {"uid": account}, "region": "us-east-1", "provider": "AWS"},
+                "compliance": {"control": "EC2.19", "status": "Fail"},
+                "finding_info": {
+                    "uid": format!("arn:aws:securityhub:us-east-1:{account}:security-control/EC2.19/finding/{i:08x}"),
+                    "title": "Security groups should not allow unrestricted access to ports with high risk",
+                    "types": ["Posture Management"],
+                    "created_time_dt": "2026-11-01T00:00:00.000Z",
+                    "modified_time_dt": format!("2026-11-21T{:02}:{:02}:00.000Z", (i / 60) % 24, i % 60)
+                },
+                "metadata": {"product": {"name": "Security Hub", "vendor_name": "AWS",
+                    "uid": "arn:aws:securityhub:us-east-1::productv2/aws/securityhub"}, "version": "1.1.0"},
+                "resources": [{"type": "AWS::EC2::SecurityGroup", "uid": format!("arn:aws:ec2:us-east-1:{account}:security-group/sg-{i:017x}"), "region": "us-east-1"}],
+                "severity": (["Low", "Medium", "High", "Critical"][i % 4]),
+                "status": "New"
             })
             .to_string()
         })

@@ -53,6 +53,8 @@ pub struct PollSettings {
     pub max_in_flight: usize,
     /// GetFindings pacing per account and region.
     pub get_findings_rate: pace::Rate,
+    /// GetFindings (ASFF) or GetFindingsV2 (OCSF).
+    pub hub_api: securityhub::Api,
     /// From the warm-start cache, per (account, region).
     pub resume: HashMap<(String, String), Resume>,
     /// Access Analyzer; `None` leaves it out.
@@ -119,6 +121,7 @@ impl Default for PollSettings {
                 burst: pace::GET_FINDINGS.burst,
             },
             resume: Default::default(),
+            hub_api: securityhub::Api::Asff,
             analyzer_every: Some(Duration::from_secs(10 * 60)),
             config_every: Some(Duration::from_secs(15 * 60)),
             config_aggregator: None,
@@ -771,6 +774,7 @@ impl HubPoller {
             &self.account_id,
             &self.region,
             &query,
+            self.settings.hub_api,
         )
         .await
         .map_err(|e| e.for_profile(self.profile.as_deref()))

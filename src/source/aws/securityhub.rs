@@ -3,7 +3,11 @@
 //! (minus a skew margin), and a periodic full reconcile, because workflow changes made
 //! elsewhere (BatchUpdateFindings) do not move `UpdatedAt`.
 //!
-//! Each page is parsed from the response body itself, by the same ASFF parser replay uses:
+//! Or the newer Security Hub's GetFindingsV2, whose findings are OCSF: the same filters
+//! (status, `finding_info.modified_time_dt`) and the same paging, mapped into the same
+//! finding by `model::ocsf`.
+//!
+//! Each page is parsed from the response body itself, by the same parser replay uses:
 //! the SDK's typed output drops fields it does not model, and the raw record keeps them.
 //! The SDK is handed an empty page, so it does not build the typed output at all.
 
@@ -19,6 +23,26 @@ use chrono::{DateTime, Utc};
 
 /// GetFindings' largest page.
 pub const PAGE: i32 = 100;
+
+/// Which API and format.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Api {
+    /// GetFindings, ASFF.
+    #[default]
+    Asff,
+    /// GetFindingsV2, OCSF.
+    Ocsf,
+}
+
+/// OCSF's name for a workflow status.
+fn ocsf_status(s: WorkflowStatus) -> &'static str {
+    match s {
+        WorkflowStatus::New => "New",
+        WorkflowStatus::Notified => "In Progress",
+        WorkflowStatus::Resolved => "Resolved",
+        WorkflowStatus::Suppressed => "Suppressed",
+    }
+}
 
 /// What to ask for.
 #[derive(Debug, Clone)]
@@ -49,6 +73,49 @@ impl Query {
             );
         }
         f.build()
+    }
+
+    /// The same, for GetFindingsV2: (any of the statuses) and (modified since).
+    fn ocsf_filters(&self) -> aws_sdk_securityhub::types::OcsfFindingFilters {
+        use aws_sdk_securityhub::types::{
+            AllowedOperators, CompositeFilter, OcsfDateField, OcsfDateFilter, OcsfFindingFilters,
+            OcsfStringField, OcsfStringFilter,
+        };
+        let mut statuses = CompositeFilter::builder().operator(AllowedOperators::Or);
+        for s in &self.statuses {
+            statuses = statuses.string_filters(
+                OcsfStringFilter::builder()
+                    .field_name(OcsfStringField::Status)
+                    .filter(
+                        StringFilter::builder()
+                            .value(ocsf_status(*s))
+                            .comparison(StringFilterComparison::Equals)
+                            .build(),
+                    )
+                    .build(),
+            );
+        }
+        let mut all = OcsfFindingFilters::builder()
+            .composite_operator(AllowedOperators::And)
+            .composite_filters(statuses.build());
+        if let Some(since) = self.since {
+            all = all.composite_filters(
+                CompositeFilter::builder()
+                    .date_filters(
+                        OcsfDateFilter::builder()
+                            .field_name(OcsfDateField::FindingInfoModifiedTimeDt)
+                            .filter(
+                                DateFilter::builder()
+                                    .start(crate::export::json::time(since))
+                                    .end("2999-12-31T23:59:59Z")
+                                    .build(),
+                            )
+                            .build(),
+                    )
+                    .build(),
+            );
+        }
+        all.build()
     }
 
     /// The same test, applied to what came back: emulators (and older endpoints) ignore
@@ -86,10 +153,12 @@ pub async fn fetch(
     account: &str,
     region: &str,
     query: &Query,
+    api: Api,
 ) -> Result<Fetched, PollError> {
     let mut out = Fetched::default();
     let mut token: Option<String> = None;
     let filters = query.filters();
+    let ocsf_filters = query.ocsf_filters();
     // One worker parses pages while the next one is fetched: the network and the parse
     // overlap, and a single thread keeps the allocator's per-thread arenas down.
     // Two pages at most wait for it, so a slow parse holds the fetch back, not memory.
@@ -100,7 +169,7 @@ pub async fn fetch(
         tokio::task::spawn_blocking(move || {
             let (mut kept, mut rejected) = (Vec::new(), Vec::new());
             while let Some((number, findings)) = inbox.blocking_recv() {
-                let (k, r) = parse_page(number, &findings, &query);
+                let (k, r) = parse_page(number, &findings, &query, api);
                 kept.extend(k);
                 rejected.extend(r);
             }
@@ -108,20 +177,39 @@ pub async fn fetch(
         })
     };
     loop {
-        let _turn = pacer.turn(account, region, "GetFindings", rate).await;
         let body = RawBody::default();
-        client
-            .get_findings()
-            .max_results(PAGE)
-            .filters(filters.clone())
-            .set_next_token(token.take())
-            .customize()
-            .interceptor(body.clone())
-            .send()
-            .await
-            .map_err(|e| classify(e, "securityhub:GetFindings"))?;
+        let name = match api {
+            Api::Asff => {
+                let _turn = pacer.turn(account, region, "GetFindings", rate).await;
+                client
+                    .get_findings()
+                    .max_results(PAGE)
+                    .filters(filters.clone())
+                    .set_next_token(token.take())
+                    .customize()
+                    .interceptor(body.clone())
+                    .send()
+                    .await
+                    .map_err(|e| classify(e, "securityhub:GetFindings"))?;
+                "GetFindings"
+            }
+            Api::Ocsf => {
+                let _turn = pacer.turn(account, region, "GetFindingsV2", rate).await;
+                client
+                    .get_findings_v2()
+                    .max_results(PAGE)
+                    .filters(ocsf_filters.clone())
+                    .set_next_token(token.take())
+                    .customize()
+                    .interceptor(body.clone())
+                    .send()
+                    .await
+                    .map_err(|e| classify(e, "securityhub:GetFindingsV2"))?;
+                "GetFindingsV2"
+            }
+        };
         let page: Page = serde_json::from_slice(&body.take())
-            .map_err(|e| PollError::Malformed(format!("GetFindings response: {e}")))?;
+            .map_err(|e| PollError::Malformed(format!("{name} response: {e}")))?;
         out.pages += 1;
         // The worker only stops when this sender is dropped.
         let _ = pages.send((out.pages, page.findings)).await;
@@ -144,11 +232,17 @@ fn parse_page(
     number: usize,
     findings: &[Box<serde_json::value::RawValue>],
     query: &Query,
+    api: Api,
 ) -> (Vec<Finding>, Vec<String>) {
     let mut kept = Vec::with_capacity(findings.len());
     let mut rejected = Vec::new();
     for (i, v) in findings.iter().enumerate() {
-        match asff::parse_bytes(v.get().as_bytes()) {
+        let bytes = v.get().as_bytes();
+        let parsed = match api {
+            Api::Asff => asff::parse_bytes(bytes),
+            Api::Ocsf => crate::model::ocsf::parse_bytes(bytes),
+        };
+        match parsed {
             Ok(f) if query.keeps(&f) => kept.push(f),
             Ok(_) => {}
             Err(e) => rejected.push(format!("page {number} finding {i}: {e}")),

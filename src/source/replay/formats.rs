@@ -25,6 +25,8 @@ pub enum Format {
     AccessAnalyzer,
     ConfigEvaluations,
     GuardDuty,
+    /// The newer Security Hub's `get-findings-v2` output.
+    OcsfFindings,
     RampartExport,
 }
 
@@ -41,6 +43,7 @@ impl Format {
             Format::AccessAnalyzer => "Access Analyzer findings",
             Format::ConfigEvaluations => "AWS Config evaluation results",
             Format::GuardDuty => "GuardDuty get-findings output",
+            Format::OcsfFindings => "Security Hub get-findings-v2 output (OCSF)",
             Format::RampartExport => "rampart export",
         }
     }
@@ -130,6 +133,8 @@ impl Batch {
     pub fn add_finding(&mut self, index: usize, v: &Value) {
         let parsed = if guardduty::looks_native(v) {
             guardduty::parse_value(v)
+        } else if ocsf::looks_like(v) {
+            crate::model::ocsf::parse_value(v)
         } else {
             asff::parse_value(v)
         };
@@ -189,6 +194,8 @@ fn array<'a>(v: &'a Value, key: &str) -> Option<&'a [Value]> {
     v.get(key).and_then(Value::as_array).map(Vec::as_slice)
 }
 
+use crate::model::ocsf;
+
 fn is_asff(v: &Value) -> bool {
     v.get("ProductArn").is_some() && v.get("AwsAccountId").is_some()
 }
@@ -228,6 +235,8 @@ pub fn from_value(v: &Value) -> Result<(Format, Batch), EvidenceError> {
     if let Some(list) = array(v, "Findings") {
         let format = if list.first().is_some_and(guardduty::looks_native) {
             Format::GuardDuty
+        } else if list.first().is_some_and(ocsf::looks_like) {
+            Format::OcsfFindings
         } else {
             Format::SecurityHubFindings
         };

@@ -92,6 +92,11 @@ fn every_format_is_recognised_by_its_shape() {
             .to_string().into_bytes(), Format::GuardDuty, 1),
         ("q", json!({"status_code": 200, "data": {"Content": CSV}}).to_string().into_bytes(),
             Format::CredentialReport, 2),
+        ("r", json!({"Findings": [{"class_uid": 2004, "severity_id": 3,
+            "finding_info": {"uid": "o-1", "title": "t", "modified_time_dt": "2026-11-20T00:00:00Z"},
+            "cloud": {"account": {"uid": "111122223333"}, "region": "us-east-1"},
+            "metadata": {"product": {"name": "GuardDuty"}}}]}).to_string().into_bytes(),
+            Format::OcsfFindings, 1),
     ];
     for (name, bytes, format, records) in cases {
         let (f, b) = read_one(d, name, &bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
