@@ -54,7 +54,16 @@ fn main() {
     let home = tempfile::tempdir().unwrap();
     let bin = env!("CARGO_BIN_EXE_rampart");
     let fast = home.path().join("fast.toml");
-    std::fs::write(&fast, "[securityhub]\npace_percent = 0\n").unwrap();
+    // Security Hub (and the credential report) only: the other pollers are what the CLI
+    // run does not do.
+    let only_hub = "[access_analyzer]\nenabled = false\n[aws_config]\nenabled = false\n[cloudtrail]\nenabled = false\n";
+    std::fs::write(
+        &fast,
+        format!("{only_hub}[securityhub]\npace_percent = 0\n"),
+    )
+    .unwrap();
+    let paced = home.path().join("paced.toml");
+    std::fs::write(&paced, only_hub).unwrap();
     println!("rampart live benchmark (local Security Hub endpoint on 127.0.0.1)");
 
     let hub = FakeHub::start(findings(10_000, "111111111111"), Behaviour::default());
@@ -99,7 +108,9 @@ fn main() {
                 "us-east-1",
                 "--endpoint-url",
                 &limited.url,
+                "--config",
             ])
+            .arg(&paced)
             .arg("--output")
             .arg(home.path().join("out2.json")),
     );

@@ -113,10 +113,14 @@ async fn a_poller_resumed_from_the_cache_starts_incrementally() {
         .unwrap()
         .with_timezone(&chrono::Utc);
     let mut settings = PollSettings::default();
-    // Three cached findings, one of which the endpoint still has.
-    let cached: Vec<String> = ["gone-1", "gone-2"]
+    // Two cached findings that the endpoint no longer has.
+    let cached: Vec<u64> = ["gone-1", "gone-2"]
         .iter()
-        .map(|id| format!("{id}\u{1f}arn:aws:securityhub:us-east-1::product/aws/securityhub"))
+        .map(|id| {
+            rampart::store::key_hash(&format!(
+                "{id}\u{1f}arn:aws:securityhub:us-east-1::product/aws/securityhub"
+            ))
+        })
         .collect();
     settings.resume.insert(
         ("111111111111".into(), "us-east-1".into()),

@@ -16,6 +16,7 @@ use rampart::source::aws::poller::Poller;
 use rampart::source::aws::session::{AccountAccess, SessionOptions};
 use rampart::source::aws::{poll_once, PollSettings};
 use rampart::source::{Gone, Status, Update};
+use rampart::store::key_hash;
 use serde_json::json;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
@@ -88,6 +89,10 @@ fn analyzer_services() -> Services {
                 "arn:aws:access-analyzer:us-east-1:111111111111:analyzer/org".into(),
                 "ORGANIZATION".into(),
             ),
+            (
+                "arn:aws:access-analyzer:us-east-1:111111111111:analyzer/unused".into(),
+                "ACCOUNT_UNUSED_ACCESS".into(),
+            ),
         ],
         analyzer_findings: vec![
             exposure("public-1", true, "2026-11-01T00:00:00Z"),
@@ -144,14 +149,32 @@ async fn access_analyzer_reads_each_finding_once_and_removes_archived_ones() {
     assert_eq!(
         hub.stats.count("GetFindingV2"),
         2,
-        "the unused-access finding is not read"
+        "the unused-access finding is not read in full"
     );
-    assert_eq!(p.records(), 2);
+    // The unused role is an identity finding, as Access Analyzer sends it to Security Hub.
+    let unused: Vec<_> = first
+        .iter()
+        .flat_map(|u| match u {
+            Update::Findings(list) => list.clone(),
+            _ => Vec::new(),
+        })
+        .collect();
+    assert_eq!(unused.len(), 1);
+    assert_eq!(&*unused[0].title, "Unused IAM role: old");
+    assert_eq!(unused[0].product.as_str(), "IAM Access Analyzer");
+    assert_eq!(p.records(), 3);
+    // Of the two external-access analyzers, the organization's was asked.
+    let asked = hub.stats.analyzers_asked.lock().unwrap().clone();
+    assert!(asked.iter().all(|a| !a.ends_with("/account")), "{asked:?}");
+    assert!(
+        asked.iter().any(|a| a.ends_with("/org")) && asked.iter().any(|a| a.ends_with("/unused"))
+    );
 
     {
         let mut s = hub.services.lock().unwrap();
         s.analyzer_findings[1]["status"] = json!("ARCHIVED");
         s.analyzer_findings[0]["updatedAt"] = json!("2026-11-22T08:00:00Z");
+        s.analyzer_findings[2]["status"] = json!("ARCHIVED");
     }
     let second = p.poll().await.unwrap().updates;
     assert_eq!(
@@ -160,11 +183,16 @@ async fn access_analyzer_reads_each_finding_once_and_removes_archived_ones() {
         "only the changed finding is read again"
     );
     assert_eq!(exposures(&second).len(), 1);
-    assert_eq!(gone(&second), [Gone::Exposures(vec!["cross-1".into()])]);
+    assert_eq!(
+        gone(&second),
+        [
+            Gone::Exposures(vec![key_hash("cross-1")]),
+            Gone::Findings(vec![key_hash(
+                "arn:aws:access-analyzer:us-east-1:111111111111:finding/unused-1\u{1f}arn:aws:securityhub:us-east-1::product/aws/access-analyzer"
+            )])
+        ]
+    );
     assert_eq!(p.records(), 1);
-    // The organization analyzer was the one asked.
-    let calls = hub.stats.calls.lock().unwrap().clone();
-    assert!(calls.contains(&"ListFindingsV2".to_string()));
 }
 
 #[tokio::test]
@@ -259,11 +287,13 @@ async fn config_pages_the_non_compliant_resources_and_reports_the_recorder() {
         first.note.as_deref(),
         Some("configuration recorder default is off: evaluations are not being updated")
     );
-    let keys_rule = results
-        .iter()
-        .find(|c| c.rule == "access-keys-rotated")
-        .unwrap()
-        .key();
+    let keys_rule = key_hash(
+        &results
+            .iter()
+            .find(|c| c.rule == "access-keys-rotated")
+            .unwrap()
+            .key(),
+    );
 
     hub.services.lock().unwrap().evaluations.pop();
     hub.services.lock().unwrap().recorder = Some(true);
@@ -459,7 +489,7 @@ async fn one_account_denied_while_the_others_load() {
         );
     }
     assert_eq!(store.accounts.len(), 3);
-    assert_eq!(store.findings.len(), 120);
+    assert_eq!(store.findings.len(), 121, "120 from Security Hub, 1 unused role");
     assert_eq!(store.exposures.len(), 2);
     assert_eq!(store.compliance.len(), 2, "one per answering account");
     assert_eq!(

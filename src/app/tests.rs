@@ -382,8 +382,9 @@ fn selection_and_detail_follow_their_finding_when_others_leave() {
     let key = app.row_key(Tab::Findings, row).unwrap();
     app.update(Action::Open);
     // Every other finding before it in the table leaves: its row number changes.
-    let earlier: Vec<String> = (0..row)
+    let earlier: Vec<u64> = (0..row)
         .filter_map(|r| app.row_key(Tab::Findings, r))
+        .map(|k| crate::store::key_hash(&k))
         .collect();
     assert!(
         !earlier.is_empty(),
@@ -402,7 +403,9 @@ fn selection_and_detail_follow_their_finding_when_others_leave() {
         Some(key.clone())
     );
     // Then it leaves itself: the detail closes and says why.
-    app.apply(Update::Gone(crate::source::Gone::Findings(vec![key])));
+    app.apply(Update::Gone(crate::source::Gone::Findings(vec![
+        crate::store::key_hash(&key),
+    ])));
     assert!(app.detail.is_none());
     assert!(app.flash.as_ref().unwrap().text.contains("left its source"));
 }

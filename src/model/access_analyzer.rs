@@ -152,3 +152,132 @@ mod tests {
             .contains("`id`"));
     }
 }
+
+/// The unused-access finding types, and what each means in a title.
+const UNUSED: [(&str, &str, super::Severity); 4] = [
+    ("UnusedIAMRole", "Unused IAM role", super::Severity::Low),
+    (
+        "UnusedIAMUserAccessKey",
+        "Unused access key",
+        super::Severity::Medium,
+    ),
+    (
+        "UnusedIAMUserPassword",
+        "Unused console password",
+        super::Severity::Medium,
+    ),
+    (
+        "UnusedPermission",
+        "Unused permissions",
+        super::Severity::Low,
+    ),
+];
+
+/// True for an unused-access finding.
+pub fn is_unused(v: &Value) -> bool {
+    let t = v.get("findingType").and_then(Value::as_str);
+    UNUSED.iter().any(|(name, _, _)| Some(*name) == t)
+}
+
+/// An unused-access finding (a ListFindingsV2 summary) as a [`super::Finding`], as Access
+/// Analyzer itself sends them to Security Hub: identity risk, not exposure. An unused key
+/// or password is medium (a credential that can leak while nobody watches it), an unused
+/// role or permission low.
+pub fn unused_finding(v: &Value, region: &str) -> Result<super::Finding, AnalyzerError> {
+    use super::{intern, RecordState, Resource, WorkflowStatus};
+    let s = |k: &'static str| v.get(k).and_then(Value::as_str).filter(|s| !s.is_empty());
+    let id = s("id").ok_or(AnalyzerError::MissingField("id"))?;
+    let kind = s("findingType").ok_or(AnalyzerError::MissingField("findingType"))?;
+    let (_, what, severity) = UNUSED
+        .iter()
+        .find(|(name, _, _)| *name == kind)
+        .copied()
+        .unwrap_or((kind, "Unused access", super::Severity::Low));
+    let resource = s("resource").unwrap_or_default();
+    let account = s("resourceOwnerAccount")
+        .or_else(|| resource.split(':').nth(4))
+        .unwrap_or_default();
+    let partition = super::console::partition_of(resource);
+    let time = |k: &str| v.get(k).and_then(parse_time);
+    let updated_at = time("updatedAt")
+        .or(time("analyzedAt"))
+        .ok_or(AnalyzerError::MissingField("updatedAt"))?;
+    let (workflow_status, record_state) = match s("status") {
+        Some("ARCHIVED") => (WorkflowStatus::Resolved, RecordState::Archived),
+        Some("RESOLVED") => (WorkflowStatus::Resolved, RecordState::Active),
+        _ => (WorkflowStatus::New, RecordState::Active),
+    };
+    let short = super::finding::short_resource_id(resource);
+    Ok(super::Finding {
+        id: format!("arn:{partition}:access-analyzer:{region}:{account}:finding/{id}"),
+        product_arn: intern(&format!(
+            "arn:{partition}:securityhub:{region}::product/aws/access-analyzer"
+        )),
+        product: "IAM Access Analyzer".into(),
+        generator_id: format!("aws/access-analyzer/{kind}").into(),
+        account_id: account.into(),
+        region: region.into(),
+        severity,
+        title: intern(&format!("{what}: {short}")),
+        description: intern(&format!(
+            "IAM Access Analyzer found {} ({kind}) on {resource} that was not used within the analyzer's tracking period.",
+            what.to_lowercase()
+        )),
+        types: vec![intern(
+            "Software and Configuration Checks/AWS Security Best Practices/Unused Access",
+        )],
+        resources: vec![Resource {
+            kind: s("resourceType").unwrap_or_default().into(),
+            id: intern(resource),
+            region: None,
+            partition: Some(partition.into()),
+            tags: Vec::new(),
+        }],
+        workflow_status,
+        record_state,
+        compliance_status: None,
+        control_id: None,
+        remediation_text: Some(intern(
+            "Remove what is not used, or archive the finding if it is kept on purpose.",
+        )),
+        remediation_url: None,
+        first_observed_at: time("createdAt"),
+        last_observed_at: time("analyzedAt"),
+        created_at: time("createdAt"),
+        updated_at,
+        raw: super::RawRecord::from_value(v),
+    })
+}
+
+#[cfg(test)]
+mod unused_tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn an_unused_access_key_is_a_medium_identity_finding() {
+        let v = json!({"id": "u-1", "resource": "arn:aws:iam::111122223333:user/ci-deploy",
+            "resourceType": "AWS::IAM::User", "resourceOwnerAccount": "111122223333",
+            "status": "ACTIVE", "findingType": "UnusedIAMUserAccessKey",
+            "createdAt": "2026-10-01T00:00:00Z", "updatedAt": "2026-11-20T00:00:00Z",
+            "analyzedAt": "2026-11-21T00:00:00Z"});
+        assert!(is_unused(&v));
+        let f = unused_finding(&v, "us-east-1").unwrap();
+        assert_eq!(
+            f.id,
+            "arn:aws:access-analyzer:us-east-1:111122223333:finding/u-1"
+        );
+        assert_eq!(f.severity, crate::model::Severity::Medium);
+        assert_eq!(&*f.title, "Unused access key: ci-deploy");
+        assert_eq!(f.account_id, "111122223333");
+        assert!(f.is_open());
+        assert_eq!(f.raw.to_value(), v);
+        let mut archived = v.clone();
+        archived["status"] = json!("ARCHIVED");
+        archived["findingType"] = json!("UnusedIAMRole");
+        let f = unused_finding(&archived, "us-east-1").unwrap();
+        assert!(!f.is_open());
+        assert_eq!(f.severity, crate::model::Severity::Low);
+        assert!(!is_unused(&json!({"findingType": "ExternalAccess"})));
+    }
+}

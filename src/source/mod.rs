@@ -130,12 +130,13 @@ pub enum Update {
     Handoff(Box<crate::handoff::Handoff>),
 }
 
-/// Store keys ([`crate::store::Keyed::key`]) of records that left a source's set.
+/// Records that left a source's set, by the hash of their store key
+/// ([`crate::store::key_hash`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Gone {
-    Findings(Vec<String>),
-    Exposures(Vec<String>),
-    Compliance(Vec<String>),
+    Findings(Vec<u64>),
+    Exposures(Vec<u64>),
+    Compliance(Vec<u64>),
 }
 
 /// What the UI asks of sources.

@@ -15,7 +15,7 @@ use crate::model::{
 use crate::source::{Gone, SourceHealth, SourceKey, Status, Update};
 use chrono::{DateTime, Utc};
 use std::collections::{BTreeMap, HashMap};
-pub use table::{Keyed, Table};
+pub use table::{key_hash, row_hash, Keyed, Table};
 
 /// Which datasets an update touched, so the loop re-sorts only what changed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

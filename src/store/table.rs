@@ -69,6 +69,17 @@ fn reserve_modestly<T>(v: &mut Vec<T>, additional: usize) {
     }
 }
 
+/// The hash a row is found by: what [`crate::source::Gone`] names rows with, so a source
+/// keeps 8 bytes per record it tracks instead of the whole key.
+pub fn key_hash(key: &str) -> u64 {
+    hash_key(key)
+}
+
+/// The hash of a row's key.
+pub fn row_hash<T: Keyed>(row: &T) -> u64 {
+    hash_key(&row.key())
+}
+
 /// A fixed hasher: the same key always lands in the same slot, run after run.
 fn hash_key(key: &str) -> u64 {
     BuildHasherDefault::<DefaultHasher>::default().hash_one(key)
@@ -273,16 +284,27 @@ impl<T: Keyed> Table<T> {
         self.revision += 1;
     }
 
-    /// Removes the rows with these keys, telling `on_remove` of each first. Returns
-    /// whether any was there. Rows after a removed one move up: views see a new revision.
+    /// Removes the rows whose keys have these hashes ([`key_hash`]), telling `on_remove`
+    /// of each first. Returns whether any was there. Rows after a removed one move up:
+    /// views see a new revision.
     pub fn remove_keys(
         &mut self,
-        keys: &[String],
+        hashes: &[u64],
         accounts: &Accounts,
         mut on_remove: impl FnMut(&T),
     ) -> bool {
-        let doomed: std::collections::HashSet<u32> =
-            keys.iter().filter_map(|k| self.position(k)).collect();
+        let wanted: std::collections::HashSet<u64> = hashes.iter().copied().collect();
+        let mut doomed: std::collections::HashSet<u32> = hashes
+            .iter()
+            .filter_map(|h| self.index.get(h).copied())
+            .collect();
+        // A key whose hash collided is indexed by the whole key.
+        doomed.extend(
+            self.collided
+                .iter()
+                .filter(|(k, _)| wanted.contains(&hash_key(k)))
+                .map(|(_, row)| *row),
+        );
         if doomed.is_empty() {
             return false;
         }

@@ -253,10 +253,10 @@ fn gone_findings_leave_the_table_and_the_counts() {
         finding("b", "LOW", "2026-01-01T00:00:00Z", "NEW"),
         finding("c", "HIGH", "2026-01-01T00:00:00Z", "NEW"),
     ]));
-    let key_a = <Finding as Keyed>::key(&s.findings.items()[0]);
+    let key_a = key_hash(&<Finding as Keyed>::key(&s.findings.items()[0]));
     let c = s.apply(Update::Gone(Gone::Findings(vec![
         key_a,
-        "not-there".to_string(),
+        key_hash("not-there"),
     ])));
     assert!(c.findings);
     assert_eq!(s.findings.len(), 2);
@@ -266,6 +266,6 @@ fn gone_findings_leave_the_table_and_the_counts() {
     let key_c = <Finding as Keyed>::key(&s.findings.items()[1]);
     assert_eq!(s.findings.position(&key_c), Some(1));
     assert!(s.findings.search_text(1).contains("title c"));
-    let c = s.apply(Update::Gone(Gone::Findings(vec!["not-there".into()])));
+    let c = s.apply(Update::Gone(Gone::Findings(vec![key_hash("not-there")])));
     assert!(!c.findings, "nothing removed, nothing changed");
 }

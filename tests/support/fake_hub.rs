@@ -49,6 +49,8 @@ pub struct Stats {
     pub requests: Mutex<Vec<serde_json::Value>>,
     /// Every API called, in order.
     pub calls: Mutex<Vec<String>>,
+    /// The analyzer of each ListFindingsV2 call.
+    pub analyzers_asked: Mutex<Vec<String>>,
 }
 
 impl Stats {
@@ -372,6 +374,11 @@ fn answer(
             return ok(serde_json::json!({ "analyzers": list }));
         }
         "ListFindingsV2" => {
+            let arn = request["analyzerArn"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string();
+            shared.stats.analyzers_asked.lock().unwrap().push(arn);
             let active: Vec<_> = services
                 .analyzer_findings
                 .iter()

@@ -1,19 +1,20 @@
-//! IAM Access Analyzer: who outside an account can reach its resources. The account's
-//! active external-access analyzer (its organization analyzer when it has one, which covers
-//! every member) is asked for active findings with ListFindingsV2; the summaries do not say
-//! whether access is public, so each new or changed finding is read with GetFindingV2 and
-//! parsed by the same code replay uses. Unchanged findings are not asked for again.
-//!
-//! Unused-access and internal-access analyzers are not read yet: their findings are about
-//! identities, not exposure, and have no pane of their own.
+//! IAM Access Analyzer. External access: who outside an account can reach its resources.
+//! The account's active external-access analyzer (its organization analyzer when it has
+//! one, which covers every member) is asked for active findings with ListFindingsV2; the
+//! summaries do not say whether access is public, so each new or changed finding is read
+//! with GetFindingV2 and parsed by the same code replay uses. Unchanged findings are not
+//! asked for again. Unused access (roles, keys, passwords, permissions nobody uses): the
+//! unused-access analyzer's summaries become findings, as Access Analyzer sends them to
+//! Security Hub. Internal-access analyzers are not read.
 
 use super::errors::{classify, PollError};
 use super::pace::{self, Pacer};
 use super::poller::{Known, PollFuture, Polled, Poller};
 use super::raw_body::RawBody;
-use crate::model::{access_analyzer, Exposure};
+use crate::model::{access_analyzer, Exposure, Finding};
 use crate::source::{Gone, SourceKey, Update};
-use aws_sdk_accessanalyzer::types::{AnalyzerStatus, Criterion, FindingType, Type};
+use aws_sdk_accessanalyzer::types::{AnalyzerStatus, Criterion, Type};
+use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
@@ -33,7 +34,25 @@ pub struct AnalyzerPoller {
     pub every: Duration,
     known: Known,
     /// Finding id -> (its `updatedAt`, the exposure read from its details).
-    details: HashMap<String, (i64, Exposure)>,
+    details: HashMap<String, (String, Exposure)>,
+    /// Unused-access finding id -> its `updatedAt`, and their store keys.
+    unused: HashMap<String, String>,
+    unused_known: Known,
+}
+
+/// The analyzers to read in an account and region.
+#[derive(Debug, Default)]
+struct Analyzers {
+    external: Option<String>,
+    unused: Option<String>,
+}
+
+#[derive(serde::Deserialize)]
+struct SummaryPage {
+    #[serde(default)]
+    findings: Vec<Value>,
+    #[serde(rename = "nextToken", default)]
+    next_token: Option<String>,
 }
 
 impl AnalyzerPoller {
@@ -54,6 +73,8 @@ impl AnalyzerPoller {
             every,
             known: Known::default(),
             details: HashMap::new(),
+            unused: HashMap::new(),
+            unused_known: Known::default(),
         }
     }
 
@@ -63,10 +84,11 @@ impl AnalyzerPoller {
             .await
     }
 
-    /// The analyzer to read: the organization's if this account has one, else its own.
-    async fn analyzer(&self) -> Result<String, PollError> {
+    /// The analyzers to read: of each kind, the organization's if this account has one,
+    /// else its own.
+    async fn analyzers(&self) -> Result<Analyzers, PollError> {
         let mut token = None;
-        let (mut account, mut organization) = (None, None);
+        let mut found: HashMap<&'static str, (bool, String)> = HashMap::new();
         loop {
             let _turn = self.turn("ListAnalyzers").await;
             let out = self
@@ -80,10 +102,16 @@ impl AnalyzerPoller {
                 if *a.status() != AnalyzerStatus::Active {
                     continue;
                 }
-                match a.r#type() {
-                    Type::Organization => organization = Some(a.arn().to_string()),
-                    Type::Account => account = Some(a.arn().to_string()),
-                    _ => {}
+                let (kind, organization) = match a.r#type() {
+                    Type::Organization => ("external", true),
+                    Type::Account => ("external", false),
+                    Type::OrganizationUnusedAccess => ("unused", true),
+                    Type::AccountUnusedAccess => ("unused", false),
+                    _ => continue,
+                };
+                let better = found.get(kind).is_none_or(|(org, _)| organization && !org);
+                if better {
+                    found.insert(kind, (organization, a.arn().to_string()));
                 }
             }
             match out.next_token().filter(|t| !t.is_empty()) {
@@ -91,37 +119,42 @@ impl AnalyzerPoller {
                 None => break,
             }
         }
-        organization.or(account).ok_or_else(|| {
-            PollError::NotEnabled("no active external access analyzer in this region".into())
-        })
+        let mut take = |k| found.remove(k).map(|(_, arn)| arn);
+        let analyzers = Analyzers {
+            external: take("external"),
+            unused: take("unused"),
+        };
+        if analyzers.external.is_none() && analyzers.unused.is_none() {
+            return Err(PollError::NotEnabled(
+                "no active external access analyzer in this region".into(),
+            ));
+        }
+        Ok(analyzers)
     }
 
-    /// Active external-access findings: (id, updatedAt in seconds).
-    async fn summaries(&self, analyzer: &str) -> Result<Vec<(String, i64)>, PollError> {
+    /// An analyzer's active findings, as the summaries ListFindingsV2 sends.
+    async fn summaries(&self, analyzer: &str) -> Result<Vec<Value>, PollError> {
         let mut token = None;
         let mut out = Vec::new();
         loop {
             let _turn = self.turn("ListFindingsV2").await;
-            let page = self
-                .client
+            let body = RawBody::default();
+            self.client
                 .list_findings_v2()
                 .analyzer_arn(analyzer)
                 .filter("status", Criterion::builder().eq("ACTIVE").build())
                 .max_results(PAGE)
                 .set_next_token(token.take())
+                .customize()
+                .interceptor(body.clone())
                 .send()
                 .await
                 .map_err(|e| classify(e, "access-analyzer:ListFindingsV2"))?;
-            for f in page.findings() {
-                let external = f
-                    .finding_type()
-                    .is_none_or(|t| *t == FindingType::ExternalAccess);
-                if external {
-                    out.push((f.id().to_string(), f.updated_at().secs()));
-                }
-            }
-            match page.next_token().filter(|t| !t.is_empty()) {
-                Some(t) => token = Some(t.to_string()),
+            let page: SummaryPage = serde_json::from_slice(&body.take())
+                .map_err(|e| PollError::Malformed(format!("ListFindingsV2 response: {e}")))?;
+            out.extend(page.findings);
+            match page.next_token.filter(|t| !t.is_empty()) {
+                Some(t) => token = Some(t),
                 None => break,
             }
         }
@@ -152,23 +185,47 @@ impl AnalyzerPoller {
     }
 
     async fn fetch(&mut self) -> Result<Polled, PollError> {
-        let analyzer = self.analyzer().await?;
-        let summaries = self.summaries(&analyzer).await?;
+        let analyzers = self.analyzers().await?;
+        let mut updates = Vec::new();
+        if let Some(analyzer) = &analyzers.external {
+            updates.extend(self.external(analyzer).await?);
+        }
+        if let Some(analyzer) = &analyzers.unused {
+            updates.extend(self.unused(analyzer).await?);
+        }
+        let note = analyzers
+            .external
+            .is_none()
+            .then(|| "no external access analyzer: public and cross-account access unknown".into());
+        Ok(Polled { updates, note })
+    }
+
+    /// External access: new or changed findings read in full, archived ones gone.
+    async fn external(&mut self, analyzer: &str) -> Result<Vec<Update>, PollError> {
+        let summaries = self.summaries(analyzer).await?;
         let mut changed = Vec::new();
         let mut now = HashSet::with_capacity(summaries.len());
         let mut details = HashMap::with_capacity(summaries.len());
-        for (id, updated) in summaries {
+        for summary in summaries {
+            let external = summary
+                .get("findingType")
+                .and_then(Value::as_str)
+                .is_none_or(|t| t == "ExternalAccess");
+            let (Some(id), true) = (summary.get("id").and_then(Value::as_str), external) else {
+                continue;
+            };
+            let updated = summary["updatedAt"].to_string();
             // A failed read below leaves the details of the last good poll as they were.
-            let exposure = match self.details.get(&id) {
+            let exposure = match self.details.get(id) {
                 Some((at, e)) if *at == updated => e.clone(),
                 _ => {
-                    let e = self.detail(&analyzer, &id).await?;
+                    let e = self.detail(analyzer, id).await?;
                     changed.push(e.clone());
                     e
                 }
             };
-            now.insert(exposure.id.clone());
-            details.insert(id, (updated, exposure));
+            now.insert(crate::store::row_hash(&exposure));
+            details.insert(id.to_string(), (updated, exposure));
         }
         self.details = details;
         let gone = self.known.replace(now);
@@ -179,10 +236,44 @@ impl AnalyzerPoller {
         if !gone.is_empty() {
             updates.push(Update::Gone(Gone::Exposures(gone)));
         }
-        Ok(Polled {
-            updates,
-            note: None,
-        })
+        Ok(updates)
+    }
+
+    /// Unused access: findings from the summaries; new or changed ones sent.
+    async fn unused(&mut self, analyzer: &str) -> Result<Vec<Update>, PollError> {
+        let summaries = self.summaries(analyzer).await?;
+        let mut changed: Vec<Finding> = Vec::new();
+        let mut keys = HashSet::with_capacity(summaries.len());
+        let mut seen = HashMap::with_capacity(summaries.len());
+        for (i, summary) in summaries.iter().enumerate() {
+            if !access_analyzer::is_unused(summary) {
+                continue;
+            }
+            let f = match access_analyzer::unused_finding(summary, &self.region) {
+                Ok(f) => f,
+                Err(e) => {
+                    tracing::warn!(finding = i, error = %e, "unused-access finding not read");
+                    continue;
+                }
+            };
+            let id = summary["id"].as_str().unwrap_or_default().to_string();
+            let updated = summary["updatedAt"].to_string();
+            keys.insert(crate::store::row_hash(&f));
+            if self.unused.get(&id) != Some(&updated) {
+                changed.push(f);
+            }
+            seen.insert(id, updated);
+        }
+        self.unused = seen;
+        let gone = self.unused_known.replace(keys);
+        let mut updates = Vec::new();
+        if !changed.is_empty() {
+            updates.push(Update::Findings(changed));
+        }
+        if !gone.is_empty() {
+            updates.push(Update::Gone(Gone::Findings(gone)));
+        }
+        Ok(updates)
     }
 }
 
@@ -201,7 +292,7 @@ impl Poller for AnalyzerPoller {
     }
 
     fn records(&self) -> usize {
-        self.details.len()
+        self.details.len() + self.unused.len()
     }
 
     fn poll(&mut self) -> PollFuture<'_> {

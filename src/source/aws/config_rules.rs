@@ -280,7 +280,7 @@ impl ConfigPoller {
                 None
             }
         };
-        let now: HashSet<String> = results.iter().map(ComplianceResult::key).collect();
+        let now: HashSet<u64> = results.iter().map(crate::store::row_hash).collect();
         let gone = self.known.replace(now);
         let mut updates = Vec::new();
         if !results.is_empty() {

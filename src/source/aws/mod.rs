@@ -22,7 +22,6 @@ use super::{
     Command, Gone, Source, SourceContext, SourceFuture, SourceHealth, SourceKey, Status, Update,
 };
 use crate::model::{Account, Clock, WorkflowStatus};
-use crate::store::Keyed;
 use errors::{classify, PollError};
 use pace::Pacer;
 use poller::{failed, Known, PollFuture, Polled, Poller, Wires};
@@ -36,8 +35,8 @@ use tokio::sync::watch;
 pub struct Resume {
     /// The newest `UpdatedAt` the cache holds for the account and region.
     pub newest: chrono::DateTime<chrono::Utc>,
-    /// The cached findings' store keys: the first full reconcile removes those that left.
-    pub keys: Vec<String>,
+    /// The cached findings' key hashes: the first full reconcile removes those that left.
+    pub keys: Vec<u64>,
 }
 
 /// How often, and what, to poll.
@@ -164,7 +163,7 @@ fn add_resume_points(
                 keys: Vec::new(),
             });
         entry.newest = entry.newest.max(f.updated_at);
-        entry.keys.push(Keyed::key(f));
+        entry.keys.push(crate::store::row_hash(f));
     }
 }
 
@@ -799,7 +798,7 @@ impl HubPoller {
         if !fetched.rejected.is_empty() {
             tracing::warn!(source = %self.key(), rejected = ?fetched.rejected, "findings not read");
         }
-        let keys = fetched.findings.iter().map(Keyed::key);
+        let keys = fetched.findings.iter().map(crate::store::row_hash);
         let gone = if full {
             self.known.replace(keys.collect())
         } else {
@@ -949,7 +948,10 @@ mod tests {
         let east = &points[&("1".into(), "us-east-1".into())];
         assert_eq!(east.newest, at("2026-11-21T12:00:00Z"));
         assert_eq!(east.keys.len(), 3);
-        assert!(east.keys[0].starts_with("a\u{1f}arn:aws:securityhub"));
+        assert_eq!(
+            east.keys[0],
+            crate::store::key_hash("a\u{1f}arn:aws:securityhub:us-east-1::product/aws/guardduty")
+        );
         let west = &points[&("1".into(), "eu-west-1".into())];
         assert_eq!(west.newest, at("2026-11-20T00:00:00Z"));
         assert_eq!(west.keys.len(), 1);
