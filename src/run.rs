@@ -64,7 +64,10 @@ pub fn main(cli: Cli) -> ExitCode {
         None => Clock::System,
     };
     let demo = demo_options(&cli, &loaded.config, clock.now());
-    let session = session_options(&cli);
+    let session = match session_options(&cli, &mode) {
+        Ok(s) => s,
+        Err(e) => return fail(e, EXIT_USAGE),
+    };
     match cli.command {
         Some(Command::Export(args)) => {
             // Export sees the store as of `--now` exactly, so output is reproducible.
@@ -181,11 +184,22 @@ fn live_accounts(cli: &Cli, config: &Config) -> Result<Vec<AccountAccess>, Strin
         .collect()
 }
 
-fn session_options(cli: &Cli) -> SessionOptions {
-    SessionOptions {
+/// What every AWS session of a live run shares; demo and replay read nothing here.
+fn session_options(cli: &Cli, mode: &Mode) -> Result<SessionOptions, String> {
+    let ca_bundle = match std::env::var_os("AWS_CA_BUNDLE").filter(|_| *mode == Mode::Live) {
+        Some(path) if !path.is_empty() => {
+            let path = std::path::PathBuf::from(path);
+            let bytes = crate::source::aws::session::read_ca_bundle(&path)
+                .map_err(|e| format!("AWS_CA_BUNDLE {}: {e}", path.display()))?;
+            Some(bytes)
+        }
+        _ => None,
+    };
+    Ok(SessionOptions {
         endpoint_url: cli.options.endpoint_url.clone(),
+        ca_bundle,
         credentials: None,
-    }
+    })
 }
 
 /// Who signs notes and snapshots: the login name, as `who` would say.

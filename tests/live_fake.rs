@@ -32,6 +32,7 @@ fn access() -> AccountAccess {
 fn session(url: &str) -> SessionOptions {
     SessionOptions {
         endpoint_url: Some(url.into()),
+        ca_bundle: None,
         credentials: Some(support::test_keys(KEY)),
     }
 }

@@ -220,6 +220,7 @@ async fn an_incremental_poll_sees_only_the_new_findings() {
     };
     let session = SessionOptions {
         endpoint_url: Some(moto.url.clone()),
+        ca_bundle: None,
         credentials: Some(support::test_keys("AKIATESTTESTTESTTEST")),
     };
     let sdk = rampart::source::aws::session::sdk_config(&access, "us-east-1", &session).await;

@@ -41,6 +41,7 @@ fn access(id: &str, role: bool) -> AccountAccess {
 fn session(url: &str) -> SessionOptions {
     SessionOptions {
         endpoint_url: Some(url.into()),
+        ca_bundle: None,
         credentials: Some(support::test_keys(KEY)),
     }
 }
@@ -489,7 +490,11 @@ async fn one_account_denied_while_the_others_load() {
         );
     }
     assert_eq!(store.accounts.len(), 3);
-    assert_eq!(store.findings.len(), 121, "120 from Security Hub, 1 unused role");
+    assert_eq!(
+        store.findings.len(),
+        121,
+        "120 from Security Hub, 1 unused role"
+    );
     assert_eq!(store.exposures.len(), 2);
     assert_eq!(store.compliance.len(), 2, "one per answering account");
     assert_eq!(
@@ -517,6 +522,7 @@ async fn expired_credentials_name_the_profile_and_the_fix() {
     account.profile = Some("prod-sso".into());
     let opts = SessionOptions {
         endpoint_url: Some(hub.url.clone()),
+        ca_bundle: None,
         credentials: Some(sso),
     };
     let updates = poll_once(&[account], &opts, &PollSettings::default(), &Clock::System).await;

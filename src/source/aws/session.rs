@@ -2,6 +2,9 @@
 //! static keys: the standard chain) or a role assumed from it, the region, a local
 //! endpoint when asked, and the account's own retry partition.
 //!
+//! Proxies come from `HTTPS_PROXY`, `HTTP_PROXY` and `NO_PROXY`, as for the AWS CLI (the
+//! SDK's client reads them); a custom CA bundle from `AWS_CA_BUNDLE`.
+//!
 //! Nothing here runs for `--demo` or `--replay`: building a session is what resolves
 //! credentials, and that may touch the network.
 
@@ -30,6 +33,9 @@ pub struct AccountAccess {
 pub struct SessionOptions {
     /// `--endpoint-url` (or `AWS_ENDPOINT_URL`): every client, STS included, goes there.
     pub endpoint_url: Option<String>,
+    /// The certificates to trust instead of the system's (`AWS_CA_BUNDLE`, PEM, checked
+    /// by [`read_ca_bundle`]): TLS-inspecting proxies sign with their own CA.
+    pub ca_bundle: Option<Vec<u8>>,
     /// Credentials to use instead of the profile chain (tests: fixed keys, or a provider
     /// that fails as an expired SSO session does; never read from a file).
     pub credentials: Option<aws_credential_types::provider::SharedCredentialsProvider>,
@@ -60,6 +66,9 @@ pub async fn sdk_config(access: &AccountAccess, region: &str, opts: &SessionOpti
     if let Some(c) = &opts.credentials {
         loader = loader.credentials_provider(c.clone());
     }
+    if let Some(bundle) = &opts.ca_bundle {
+        loader = loader.http_client(https_client(bundle.clone()));
+    }
     let base = loader.load().await;
     let Some(role) = &access.role_arn else {
         return base;
@@ -87,4 +96,53 @@ pub async fn sdk_config(access: &AccountAccess, region: &str, opts: &SessionOpti
 /// account keeps one throttled account from spending the others' retries.
 pub fn retry_partition(account_key: &str) -> RetryPartition {
     RetryPartition::new(format!("rampart-{account_key}"))
+}
+
+/// Reads a CA bundle and checks that it holds at least one certificate and that every one
+/// parses as the TLS layer will parse it. The error says what is wrong, for the file's name
+/// to go in front.
+pub fn read_ca_bundle(path: &std::path::Path) -> Result<Vec<u8>, String> {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::CertificateDer;
+    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+    let mut roots = rustls::RootCertStore::empty();
+    for (i, cert) in CertificateDer::pem_slice_iter(&bytes).enumerate() {
+        let cert = cert.map_err(|e| format!("certificate {}: not PEM: {e:?}", i + 1))?;
+        roots
+            .add(cert)
+            .map_err(|e| format!("certificate {}: {e}", i + 1))?;
+    }
+    if roots.is_empty() {
+        return Err("expected PEM certificates (-----BEGIN CERTIFICATE-----), found none".into());
+    }
+    Ok(bytes)
+}
+
+/// The SDK's default HTTPS client (rustls, proxies from the environment) trusting only
+/// the certificates in `bundle`, as the AWS CLI does with `AWS_CA_BUNDLE`.
+fn https_client(bundle: Vec<u8>) -> aws_sdk_securityhub::config::SharedHttpClient {
+    use aws_smithy_http_client::proxy::ProxyConfig;
+    use aws_smithy_http_client::tls::{self, TlsContext, TrustStore};
+    use aws_smithy_http_client::{Builder, ConnectorBuilder};
+    Builder::new().build_with_connector_fn(move |settings, components| {
+        let context = TlsContext::builder()
+            .with_trust_store(
+                TrustStore::empty()
+                    .with_native_roots(false)
+                    .with_pem_certificate(bundle.clone()),
+            )
+            .build()
+            .expect("a TLS context of checked certificates");
+        let mut conn = ConnectorBuilder::default()
+            .tls_provider(tls::Provider::Rustls(
+                tls::rustls_provider::CryptoMode::AwsLc,
+            ))
+            .tls_context(context);
+        conn.set_connector_settings(settings.cloned());
+        if let Some(components) = components {
+            conn.set_sleep_impl(components.sleep_impl());
+        }
+        conn.set_proxy_config(Some(ProxyConfig::from_env()));
+        conn.build()
+    })
 }

@@ -1,0 +1,200 @@
+//! A custom CA bundle, as the AWS CLI reads it (`AWS_CA_BUNDLE`): against a local HTTPS
+//! endpoint (127.0.0.1, `support/tls_endpoint.py`) whose certificate no system store
+//! trusts, an export reaches it with the bundle and fails by name without it; a bundle
+//! that holds no certificate is refused at start, naming the file.
+
+mod support;
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_rampart");
+
+struct Endpoint {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Endpoint {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn openssl(args: &[&str], dir: &Path) {
+    let status = Command::new("openssl")
+        .args(args)
+        .current_dir(dir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .expect("openssl is installed (.ci/run installs it)");
+    assert!(status.success(), "openssl {args:?}");
+}
+
+/// A private CA (`ca.pem`, the bundle), a server certificate for 127.0.0.1 signed by it,
+/// and the endpoint serving with that certificate.
+fn start(dir: &Path) -> Endpoint {
+    let ca = [
+        "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+    ];
+    openssl(
+        &[
+            &ca[..],
+            &[
+                "-subj",
+                "/CN=rampart test CA",
+                "-keyout",
+                "ca.key",
+                "-out",
+                "ca.pem",
+            ],
+        ]
+        .concat(),
+        dir,
+    );
+    openssl(
+        &[
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-keyout",
+            "key.pem",
+            "-out",
+            "leaf.csr",
+        ],
+        dir,
+    );
+    std::fs::write(
+        dir.join("leaf.ext"),
+        "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n",
+    )
+    .unwrap();
+    openssl(
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "leaf.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-days",
+            "1",
+            "-extfile",
+            "leaf.ext",
+            "-out",
+            "cert.pem",
+        ],
+        dir,
+    );
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/tls_endpoint.py");
+    let mut child = Command::new("python3")
+        .arg(script)
+        .arg(dir.join("cert.pem"))
+        .arg(dir.join("key.pem"))
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("python3 runs");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = format!("https://127.0.0.1:{}", line.trim());
+    Endpoint { child, url }
+}
+
+fn export(home: &Path, url: &str, bundle: Option<&Path>) -> (Option<i32>, String, String) {
+    let config = home.join("rampart.toml");
+    std::fs::write(
+        &config,
+        "[access_analyzer]\nenabled = false\n[aws_config]\nenabled = false\n[cloudtrail]\nenabled = false\n",
+    )
+    .unwrap();
+    let mut cmd = Command::new(BIN);
+    cmd.args([
+        "export",
+        "--region",
+        "us-east-1",
+        "--endpoint-url",
+        url,
+        "--config",
+    ])
+    .arg(&config)
+    .env_clear()
+    .envs(support::isolated_env(home))
+    .env("AWS_ACCESS_KEY_ID", "AKIATLSTESTTLSTEST00")
+    .env(
+        "AWS_SECRET_ACCESS_KEY",
+        "testtesttesttesttesttesttesttesttesttest",
+    );
+    if let Some(b) = bundle {
+        cmd.env("AWS_CA_BUNDLE", b);
+    }
+    let out = cmd.output().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_custom_ca_bundle_is_trusted_and_without_it_the_endpoint_is_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let endpoint = start(dir.path());
+    let ca = dir.path().join("ca.pem");
+
+    let (_, stdout, stderr) = export(dir.path(), &endpoint.url, Some(&ca));
+    let doc: serde_json::Value =
+        serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stderr}"));
+    let titles: Vec<_> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["title"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(titles, ["reached through a custom CA"], "{stderr}");
+    let hub = doc["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["source"] == "securityhub")
+        .unwrap();
+    assert_eq!(hub["status"], "ok", "{hub}");
+
+    let (code, _, stderr) = export(dir.path(), &endpoint.url, None);
+    assert_eq!(code, Some(2), "{stderr}");
+    let line = stderr
+        .lines()
+        .find(|l| l.contains("sts"))
+        .unwrap_or_else(|| panic!("the identity check fails by name: {stderr}"));
+    assert!(
+        line.to_lowercase().contains("certificate") || line.contains("UnknownIssuer"),
+        "{line}"
+    );
+}
+
+#[test]
+fn a_bundle_without_certificates_is_refused_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let bundle = dir.path().join("corp-ca.pem");
+    std::fs::write(&bundle, "this is not a certificate\n").unwrap();
+    let (code, stdout, stderr) = export(dir.path(), "https://127.0.0.1:9", Some(&bundle));
+    assert_eq!(code, Some(2));
+    assert!(stdout.is_empty());
+    assert_eq!(
+        stderr.trim(),
+        format!(
+            "rampart: AWS_CA_BUNDLE {}: expected PEM certificates (-----BEGIN CERTIFICATE-----), found none",
+            bundle.display()
+        )
+    );
+}
