@@ -1,7 +1,8 @@
-//! A custom CA bundle, as the AWS CLI reads it (`AWS_CA_BUNDLE`): against a local HTTPS
-//! endpoint (127.0.0.1, `support/tls_endpoint.py`) whose certificate no system store
-//! trusts, an export reaches it with the bundle and fails by name without it; a bundle
-//! that holds no certificate is refused at start, naming the file.
+//! The network as the AWS CLI sees it. A custom CA bundle (`AWS_CA_BUNDLE`): against a
+//! local HTTPS endpoint (127.0.0.1, `support/tls_endpoint.py`) whose certificate no system
+//! store trusts, an export reaches it with the bundle and fails by name without it; a
+//! bundle that holds no certificate is refused at start, naming the file. A proxy
+//! (`HTTP_PROXY`, `support/http_proxy.py` on 127.0.0.1): every request goes through it.
 
 mod support;
 
@@ -112,6 +113,18 @@ fn start(dir: &Path) -> Endpoint {
 }
 
 fn export(home: &Path, url: &str, bundle: Option<&Path>) -> (Option<i32>, String, String) {
+    export_with(
+        home,
+        url,
+        bundle.map(|b| ("AWS_CA_BUNDLE", b.display().to_string())),
+    )
+}
+
+fn export_with(
+    home: &Path,
+    url: &str,
+    extra: Option<(&str, String)>,
+) -> (Option<i32>, String, String) {
     let config = home.join("rampart.toml");
     std::fs::write(
         &config,
@@ -135,8 +148,8 @@ fn export(home: &Path, url: &str, bundle: Option<&Path>) -> (Option<i32>, String
         "AWS_SECRET_ACCESS_KEY",
         "testtesttesttesttesttesttesttesttesttest",
     );
-    if let Some(b) = bundle {
-        cmd.env("AWS_CA_BUNDLE", b);
+    if let Some((k, v)) = extra {
+        cmd.env(k, v);
     }
     let out = cmd.output().unwrap();
     (
@@ -196,5 +209,48 @@ fn a_bundle_without_certificates_is_refused_naming_the_file() {
             "rampart: AWS_CA_BUNDLE {}: expected PEM certificates (-----BEGIN CERTIFICATE-----), found none",
             bundle.display()
         )
+    );
+}
+
+#[test]
+fn requests_go_through_the_proxy_the_environment_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = support::fake_hub::FakeHub::start(
+        support::fake_hub::findings(150, "111111111111"),
+        support::fake_hub::Behaviour::default(),
+    );
+    let log = dir.path().join("proxy.log");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/http_proxy.py");
+    let mut child = Command::new("python3")
+        .arg(script)
+        .arg(&log)
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("python3 runs");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let proxy = Endpoint {
+        child,
+        url: format!("http://127.0.0.1:{}", line.trim()),
+    };
+    let (code, stdout, stderr) = export_with(
+        dir.path(),
+        &hub.url,
+        Some(("HTTP_PROXY", proxy.url.clone())),
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    let doc: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(doc["findings"].as_array().unwrap().len(), 150);
+    let relayed = std::fs::read_to_string(&log).unwrap_or_default();
+    let to_hub = relayed
+        .lines()
+        .filter(|l| *l == format!("POST {}/findings", hub.url))
+        .count();
+    assert_eq!(to_hub, 2, "both pages through the proxy: {relayed}");
+    assert_eq!(
+        hub.stats.served.load(std::sync::atomic::Ordering::SeqCst),
+        2
     );
 }
