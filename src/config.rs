@@ -145,6 +145,8 @@ pub struct SecurityHub {
     pub reconcile_minutes: u32,
     /// Workflow statuses fetched.
     pub statuses: Vec<String>,
+    /// Record states fetched: ACTIVE, ARCHIVED.
+    pub record_states: Vec<String>,
     /// Percent of AWS's documented GetFindings rate (3/s, burst 6) to pace at; 0 turns
     /// pacing off (a local emulator only).
     pub pace_percent: u32,
@@ -163,6 +165,7 @@ impl Default for SecurityHub {
             poll_seconds: 60,
             reconcile_minutes: 30,
             statuses: vec!["NEW".into(), "NOTIFIED".into()],
+            record_states: vec!["ACTIVE".into()],
             pace_percent: 95,
             aggregator_account: String::new(),
             aggregator_region: String::new(),
@@ -334,6 +337,11 @@ impl Config {
                 .statuses
                 .iter()
                 .filter_map(|s| crate::model::WorkflowStatus::parse(s))
+                .collect(),
+            record_states: hub
+                .record_states
+                .iter()
+                .filter_map(|s| record_state(s))
                 .collect(),
             get_findings_rate: pace::Rate {
                 per_second: documented.per_second * share,
@@ -657,6 +665,24 @@ fn validate(config: &mut Config, text: &str, file: &Path) -> Result<(), Diagnost
             ));
         }
     }
+    if hub.record_states.is_empty() {
+        return Err(fail(
+            &[Seg::Key("securityhub"), Seg::Key("record_states")],
+            "must name at least one record state".into(),
+        ));
+    }
+    for (i, state) in hub.record_states.iter().enumerate() {
+        if record_state(state).is_none() {
+            return Err(fail(
+                &[
+                    Seg::Key("securityhub"),
+                    Seg::Key("record_states"),
+                    Seg::Index(i),
+                ],
+                format!("expected ACTIVE or ARCHIVED, found {state:?}"),
+            ));
+        }
+    }
     if let Some(theme) = &config.display.theme {
         check_theme_name(theme).map_err(|m| fail(&[Seg::Key("display"), Seg::Key("theme")], m))?;
     }
@@ -686,6 +712,14 @@ fn validate(config: &mut Config, text: &str, file: &Path) -> Result<(), Diagnost
         }
     }
     Ok(())
+}
+
+fn record_state(s: &str) -> Option<crate::model::RecordState> {
+    match s.trim().to_ascii_uppercase().as_str() {
+        "ACTIVE" => Some(crate::model::RecordState::Active),
+        "ARCHIVED" => Some(crate::model::RecordState::Archived),
+        _ => None,
+    }
 }
 
 fn check_range(value: u32, (lo, hi): (u32, u32), unit: &str) -> Result<(), String> {

@@ -276,6 +276,23 @@ fn organization_discovery_and_the_securityhub_aggregator_are_checked() {
         config::parse_str(&ocsf, file).unwrap().polling().hub_api,
         rampart::source::aws::securityhub::Api::Ocsf
     );
+    let archived = format!("{base}[securityhub]\nrecord_states = [\"ACTIVE\", \"archived\"]\n");
+    assert_eq!(
+        config::parse_str(&archived, file)
+            .unwrap()
+            .polling()
+            .record_states,
+        [
+            rampart::model::RecordState::Active,
+            rampart::model::RecordState::Archived
+        ]
+    );
+    let gone = format!("{base}[securityhub]\nrecord_states = [\"DELETED\"]\n");
+    let e = config::parse_str(&gone, file).unwrap_err().to_string();
+    assert!(
+        e.contains("securityhub.record_states[0]: expected ACTIVE or ARCHIVED, found \"DELETED\""),
+        "{e}"
+    );
     let v3 = format!("{base}[securityhub]\napi = \"v3\"\n");
     let e = config::parse_str(&v3, file).unwrap_err().to_string();
     assert!(

@@ -48,6 +48,8 @@ pub struct PollSettings {
     /// Incremental polls ask from the newest `UpdatedAt` seen minus this margin.
     pub skew: Duration,
     pub statuses: Vec<WorkflowStatus>,
+    /// Record states fetched: ACTIVE, and ARCHIVED when asked for.
+    pub record_states: Vec<crate::model::RecordState>,
     /// Requests in flight at once, across every account, region and service.
     pub max_in_flight: usize,
     /// GetFindings pacing per account and region.
@@ -113,6 +115,7 @@ impl Default for PollSettings {
             reconcile_every: Duration::from_secs(30 * 60),
             skew: Duration::from_secs(5 * 60),
             statuses: vec![WorkflowStatus::New, WorkflowStatus::Notified],
+            record_states: vec![crate::model::RecordState::Active],
             max_in_flight: 16,
             // 95% of the documented 3/s: a clock edge never meets AWS's own limit.
             get_findings_rate: pace::Rate {
@@ -764,6 +767,7 @@ impl HubPoller {
     ) -> Result<securityhub::Fetched, PollError> {
         let query = securityhub::Query {
             statuses: self.settings.statuses.clone(),
+            record_states: self.settings.record_states.clone(),
             since,
         };
         securityhub::fetch(

@@ -48,6 +48,8 @@ fn ocsf_status(s: WorkflowStatus) -> &'static str {
 #[derive(Debug, Clone)]
 pub struct Query {
     pub statuses: Vec<WorkflowStatus>,
+    /// ACTIVE, and ARCHIVED too when asked for.
+    pub record_states: Vec<RecordState>,
     /// Only findings updated at or after this time (an incremental poll).
     pub since: Option<DateTime<Utc>>,
 }
@@ -60,7 +62,10 @@ impl Query {
                 .comparison(StringFilterComparison::Equals)
                 .build()
         };
-        let mut f = AwsSecurityFindingFilters::builder().record_state(equals("ACTIVE"));
+        let mut f = AwsSecurityFindingFilters::builder();
+        for r in &self.record_states {
+            f = f.record_state(equals(r.label()));
+        }
         for s in &self.statuses {
             f = f.workflow_status(equals(s.label()));
         }
@@ -82,13 +87,23 @@ impl Query {
             OcsfStringField, OcsfStringFilter,
         };
         let mut statuses = CompositeFilter::builder().operator(AllowedOperators::Or);
-        for s in &self.statuses {
+        // OCSF has no record state: an archived finding is one with status Archived.
+        let archived = self
+            .record_states
+            .contains(&RecordState::Archived)
+            .then_some("Archived");
+        let names = self
+            .statuses
+            .iter()
+            .map(|s| ocsf_status(*s))
+            .chain(archived);
+        for name in names {
             statuses = statuses.string_filters(
                 OcsfStringFilter::builder()
                     .field_name(OcsfStringField::Status)
                     .filter(
                         StringFilter::builder()
-                            .value(ocsf_status(*s))
+                            .value(name)
                             .comparison(StringFilterComparison::Equals)
                             .build(),
                     )
@@ -121,8 +136,9 @@ impl Query {
     /// The same test, applied to what came back: emulators (and older endpoints) ignore
     /// filters, and a finding that does not match must not appear as if it did.
     fn keeps(&self, f: &Finding) -> bool {
-        f.record_state == RecordState::Active
-            && self.statuses.contains(&f.workflow_status)
+        self.record_states.contains(&f.record_state)
+            && (f.record_state == RecordState::Archived
+                || self.statuses.contains(&f.workflow_status))
             && self.since.is_none_or(|s| f.updated_at >= s)
     }
 }
@@ -261,6 +277,7 @@ mod tests {
         let since = fixed_now();
         let q = Query {
             statuses: vec![WorkflowStatus::New, WorkflowStatus::Notified],
+            record_states: vec![RecordState::Active],
             since: Some(since),
         };
         let f = q.filters();
@@ -285,5 +302,18 @@ mod tests {
         assert!(!q.keeps(&finding("RESOLVED", "ACTIVE", "2026-11-22T13:00:00Z")));
         assert!(!q.keeps(&finding("NEW", "ARCHIVED", "2026-11-22T13:00:00Z")));
         assert!(!q.keeps(&finding("NEW", "ACTIVE", "2026-11-22T11:59:59Z")));
+        let with_archived = Query {
+            record_states: vec![RecordState::Active, RecordState::Archived],
+            ..q
+        };
+        let filters = with_archived.filters();
+        let states: Vec<_> = filters
+            .record_state()
+            .iter()
+            .filter_map(|s| s.value())
+            .collect();
+        assert_eq!(states, ["ACTIVE", "ARCHIVED"]);
+        assert!(with_archived.keeps(&finding("RESOLVED", "ARCHIVED", "2026-11-22T13:00:00Z")));
+        assert!(!with_archived.keeps(&finding("RESOLVED", "ACTIVE", "2026-11-22T13:00:00Z")));
     }
 }
