@@ -132,22 +132,20 @@ fn export_with(
     )
     .unwrap();
     let mut cmd = Command::new(BIN);
-    cmd.args([
-        "export",
-        "--region",
-        "us-east-1",
-        "--endpoint-url",
-        url,
-        "--config",
-    ])
-    .arg(&config)
-    .env_clear()
-    .envs(support::isolated_env(home))
-    .env("AWS_ACCESS_KEY_ID", "AKIATLSTESTTLSTEST00")
-    .env(
-        "AWS_SECRET_ACCESS_KEY",
-        "testtesttesttesttesttesttesttesttesttest",
-    );
+    cmd.args(["export", "--region", "us-east-1"]);
+    // An empty URL: the endpoint comes from the environment, if at all.
+    if !url.is_empty() {
+        cmd.args(["--endpoint-url", url]);
+    }
+    cmd.arg("--config")
+        .arg(&config)
+        .env_clear()
+        .envs(support::isolated_env(home))
+        .env("AWS_ACCESS_KEY_ID", "AKIATLSTESTTLSTEST00")
+        .env(
+            "AWS_SECRET_ACCESS_KEY",
+            "testtesttesttesttesttesttesttesttesttest",
+        );
     if let Some((k, v)) = extra {
         cmd.env(k, v);
     }
@@ -253,4 +251,18 @@ fn requests_go_through_the_proxy_the_environment_names() {
         hub.stats.served.load(std::sync::atomic::Ordering::SeqCst),
         2
     );
+}
+
+#[test]
+fn the_endpoint_can_come_from_aws_endpoint_url() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = support::fake_hub::FakeHub::start(
+        support::fake_hub::findings(3, "111111111111"),
+        support::fake_hub::Behaviour::default(),
+    );
+    let (code, stdout, stderr) =
+        export_with(dir.path(), "", Some(("AWS_ENDPOINT_URL", hub.url.clone())));
+    assert_eq!(code, Some(0), "{stderr}");
+    let doc: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(doc["findings"].as_array().unwrap().len(), 3);
 }

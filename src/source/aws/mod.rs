@@ -845,6 +845,35 @@ impl Poller for HubPoller {
     }
 }
 
+/// Runs each poller once, at the same time, and gives their updates in the pollers' order
+/// (so an export's sources read the same run after run). A poll that panics is a failed
+/// source, said as such.
+async fn each_once(all: Vec<Box<dyn Poller>>, clock: &Clock) -> Vec<Update> {
+    let mut polls = tokio::task::JoinSet::new();
+    let mut keys = HashMap::new();
+    for (i, p) in all.into_iter().enumerate() {
+        let clock = clock.clone();
+        let key = p.key();
+        let task = polls.spawn(async move { (i, poller::once(p, &clock).await) });
+        keys.insert(task.id(), (i, key));
+    }
+    let mut done = Vec::new();
+    while let Some(r) = polls.join_next().await {
+        match r {
+            Ok(d) => done.push(d),
+            Err(e) => {
+                tracing::error!(error = %e, "a poll stopped");
+                if let Some((i, key)) = keys.remove(&e.id()) {
+                    let why = PollError::Other(format!("the poll stopped: {e}"));
+                    done.push((i, vec![Update::Health(key, failed(&why))]));
+                }
+            }
+        }
+    }
+    done.sort_by_key(|(i, _)| *i);
+    done.into_iter().flat_map(|(_, u)| u).collect()
+}
+
 /// One complete poll of every account, service and region, for `rampart export`: the
 /// updates it gave, health included.
 pub async fn poll_once(
@@ -880,7 +909,6 @@ pub async fn poll_once(
             out.push(Update::Accounts(vec![account.clone()]));
             let (access, regions_health) = job.resolved(&sdk, &account.id).await;
             out.extend(regions_health);
-            let mut polls = tokio::task::JoinSet::new();
             let all = pollers(
                 &access,
                 &account.id,
@@ -889,20 +917,7 @@ pub async fn poll_once(
                 &job.pacer,
                 &job.clock,
             );
-            for (i, p) in all.into_iter().enumerate() {
-                let clock = job.clock.clone();
-                polls.spawn(async move { (i, poller::once(p, &clock).await) });
-            }
-            let mut done = Vec::new();
-            while let Some(r) = polls.join_next().await {
-                match r {
-                    Ok(d) => done.push(d),
-                    Err(e) => tracing::error!(error = %e, "a poll stopped"),
-                }
-            }
-            // In the pollers' order, so an export's sources read the same run after run.
-            done.sort_by_key(|(i, _)| *i);
-            out.extend(done.into_iter().flat_map(|(_, u)| u));
+            out.extend(each_once(all, &job.clock).await);
             out
         });
     }
@@ -920,6 +935,59 @@ pub async fn poll_once(
 mod tests {
     use super::*;
     use crate::model::asff;
+
+    /// A poller that answers with one note, or panics.
+    struct Fixed(&'static str, bool);
+
+    impl Poller for Fixed {
+        fn key(&self) -> SourceKey {
+            SourceKey::service(self.0)
+        }
+        fn every(&self) -> Duration {
+            Duration::from_secs(60)
+        }
+        fn records(&self) -> usize {
+            0
+        }
+        fn poll(&mut self) -> PollFuture<'_> {
+            let panics = self.1;
+            Box::pin(async move {
+                if panics {
+                    panic!("a bug in a poller");
+                }
+                Ok(Polled::default())
+            })
+        }
+    }
+
+    #[tokio::test]
+    async fn each_once_keeps_order_and_names_a_poll_that_panicked() {
+        let all: Vec<Box<dyn Poller>> = vec![
+            Box::new(Fixed("first", false)),
+            Box::new(Fixed("broken", true)),
+            Box::new(Fixed("last", false)),
+        ];
+        let updates = each_once(all, &Clock::System).await;
+        let health: Vec<(String, Status, Option<String>)> = updates
+            .into_iter()
+            .filter_map(|u| match u {
+                Update::Health(k, h) => Some((k.service, h.status, h.error)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(health.len(), 3);
+        assert_eq!(health[0].0, "first");
+        assert_eq!(
+            (health[1].0.as_str(), health[1].1),
+            ("broken", Status::Failed)
+        );
+        assert!(health[1]
+            .2
+            .as_deref()
+            .unwrap()
+            .starts_with("the poll stopped"));
+        assert_eq!(health[2].0, "last");
+    }
 
     #[test]
     fn resume_points_are_the_newest_update_and_count_per_account_and_region() {
