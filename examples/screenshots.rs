@@ -14,6 +14,7 @@ fn main() -> std::io::Result<()> {
     std::fs::create_dir_all(&out)?;
     let size = (160, 48);
     let shots: Vec<(&str, Vec<Action>, &str)> = vec![
+        ("overview", vec![Action::Overview], "dark"),
         ("findings", vec![Action::ShowTab(Tab::Findings)], "dark"),
         (
             "credentials",

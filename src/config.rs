@@ -620,15 +620,45 @@ fn validate(config: &mut Config, text: &str, file: &Path) -> Result<(), Diagnost
     let configured = |who: &str| config.accounts.iter().any(|a| a.id == who || a.name == who);
     let expected_account =
         |who: &str| format!("expected the id or name of a configured account, found {who:?}");
+    // An aggregator lives in one region that its account polls: not "all", and in that
+    // account's regions (unless they are all), or nothing would ask it.
+    let aggregator_region = |who: &str, region: &str| -> Result<(), String> {
+        if region == ALL_REGIONS {
+            return Err(
+                "expected the aggregator's one region, such as \"us-east-1\", not \"all\"".into(),
+            );
+        }
+        check_region(region)?;
+        let account = config
+            .accounts
+            .iter()
+            .find(|a| a.id == who || a.name == who);
+        let regions = account.map_or(&config.regions, |a| {
+            if a.regions.is_empty() {
+                &config.regions
+            } else {
+                &a.regions
+            }
+        });
+        if regions.is_empty() || regions.iter().any(|r| r == region || r == ALL_REGIONS) {
+            Ok(())
+        } else {
+            Err(format!(
+                "{region:?} is not among the regions polled in {who} ({})",
+                regions.join(", ")
+            ))
+        }
+    };
     if !hub.aggregator_account.is_empty() {
         let at = |key: &'static str| [Seg::Key("securityhub"), Seg::Key(key)];
-        check_region(&hub.aggregator_region).map_err(|m| fail(&at("aggregator_region"), m))?;
         if !configured(&hub.aggregator_account) {
             return Err(fail(
                 &at("aggregator_account"),
                 expected_account(&hub.aggregator_account),
             ));
         }
+        aggregator_region(&hub.aggregator_account, &hub.aggregator_region)
+            .map_err(|m| fail(&at("aggregator_region"), m))?;
     }
     let org = &config.organization;
     if !org.discover_from.is_empty() {
@@ -657,13 +687,14 @@ fn validate(config: &mut Config, text: &str, file: &Path) -> Result<(), Diagnost
     let agg = &config.aws_config;
     if !agg.aggregator.is_empty() {
         let at = |key: &'static str| [Seg::Key("aws_config"), Seg::Key(key)];
-        check_region(&agg.aggregator_region).map_err(|m| fail(&at("aggregator_region"), m))?;
         if !configured(&agg.aggregator_account) {
             return Err(fail(
                 &at("aggregator_account"),
                 expected_account(&agg.aggregator_account),
             ));
         }
+        aggregator_region(&agg.aggregator_account, &agg.aggregator_region)
+            .map_err(|m| fail(&at("aggregator_region"), m))?;
     }
     if hub.record_states.is_empty() {
         return Err(fail(

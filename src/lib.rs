@@ -23,6 +23,7 @@ pub mod handoff;
 pub mod logging;
 pub mod model;
 pub mod notes;
+pub mod posture;
 pub mod run;
 pub mod source;
 pub mod store;

@@ -104,6 +104,8 @@ pub fn main(cli: Cli) -> ExitCode {
                 user: login_name(),
             };
             let mut app = App::new(clock.clone(), settings, theme);
+            // The posture first; a replayed snapshot's view replaces it.
+            app.overview = true;
             load_notes(&mut app);
             let cache = (mode == Mode::Live && loaded.config.cache.enabled)
                 .then(crate::cache::default_path)

@@ -348,6 +348,9 @@ fn a_note_and_a_snapshot_written_in_the_demo_reopen_elsewhere_with_replay() {
     let home = tempfile::tempdir().unwrap();
     let mut run = PtyRun::start(&["--demo", "--now", NOW], home.path(), (120, 30));
     run.wait_for_screen("demo ok");
+    // The console opens on the overview; the findings are one key away.
+    run.wait_for_screen("security pillar");
+    run.send("1");
     run.send("/xz-utils\r");
     run.send("n");
     run.send("isolated the host at 12:05");

@@ -301,6 +301,22 @@ fn organization_discovery_and_the_securityhub_aggregator_are_checked() {
         ),
         "{e}"
     );
+    let everywhere = format!(
+        "{base}[securityhub]\naggregator_account = \"management\"\naggregator_region = \"all\"\n"
+    );
+    let e = config::parse_str(&everywhere, file)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("securityhub.aggregator_region: expected the aggregator's one region"),
+        "{e}"
+    );
+    let elsewhere = "regions = [\"eu-west-1\"]\n[[accounts]]\nid = \"111111111111\"\n[aws_config]\naggregator = \"org\"\naggregator_account = \"111111111111\"\naggregator_region = \"us-east-1\"\n";
+    let e = config::parse_str(elsewhere, file).unwrap_err().to_string();
+    assert!(
+        e.contains("aws_config.aggregator_region: \"us-east-1\" is not among the regions polled in 111111111111 (eu-west-1)"),
+        "{e}"
+    );
     let bad_region = format!(
         "{base}[securityhub]\naggregator_account = \"management\"\naggregator_region = \"home\"\n"
     );

@@ -267,6 +267,8 @@ fn the_console_shows_live_findings_and_their_sources() {
     run.wait_for_screen("live");
     // Security Hub, Config and the credential report of each of the three accounts.
     run.wait_for_screen("9 sources ok");
+    // From the overview (where the console opens) to the findings.
+    run.send("1");
     run.wait_for_screen("finding 4 in 333333333333");
     run.send("q");
     assert_eq!(run.wait_exit(), 0);
@@ -311,6 +313,8 @@ fn a_restart_shows_the_cached_store_at_once_even_with_aws_unreachable() {
         &dead,
     ];
     let mut run = support::PtyRun::start(&args, home.path(), (120, 30));
+    run.wait_for_screen("security pillar");
+    run.send("1");
     run.wait_for_screen("finding 4 in 333333333333");
     run.send("i");
     run.wait_for_screen("the last session's data");

@@ -745,3 +745,29 @@ async fn the_newer_security_hub_is_read_as_ocsf_with_the_same_filters() {
         "2026-11-21T01:00:00Z"
     );
 }
+
+#[tokio::test]
+async fn the_first_poll_after_a_restart_retires_cached_records_that_left() {
+    let hub = FakeHub::with_services(Vec::new(), analyzer_services(), Behaviour::default());
+    let sdk = sdk(&hub.url).await;
+    let mut p = AnalyzerPoller::new(
+        ACCOUNT.into(),
+        "us-east-1".into(),
+        None,
+        aws_sdk_accessanalyzer::Client::new(&sdk),
+        Pacer::new(4),
+        Duration::from_secs(600),
+    )
+    .resuming(
+        vec![key_hash("public-1"), key_hash("archived-while-off")],
+        vec![key_hash("unused-gone\u{1f}x")],
+    );
+    let updates = p.poll().await.unwrap().updates;
+    assert_eq!(
+        gone(&updates),
+        [
+            Gone::Exposures(vec![key_hash("archived-while-off")]),
+            Gone::Findings(vec![key_hash("unused-gone\u{1f}x")])
+        ]
+    );
+}

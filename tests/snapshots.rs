@@ -39,6 +39,21 @@ fn panes() {
     }
 }
 
+/// The overview on the demo organization, with a few minutes of trend, and its cursor on
+/// an indicator further down.
+#[test]
+fn overview() {
+    for size in SIZES {
+        let mut app = app(size);
+        app.update(Action::Overview);
+        draw(&mut app);
+        for _ in 0..3 {
+            app.update(Action::Down);
+        }
+        insta::assert_snapshot!(format!("overview_{}x{}", size.0, size.1), draw(&mut app));
+    }
+}
+
 #[test]
 fn finding_detail() {
     for size in SIZES {

@@ -9,7 +9,10 @@ use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, Mou
 /// (keys, what they do), in the order the help overlay lists them.
 pub const BINDINGS: &[(&str, &str)] = &[
     ("1 2 3 4", "Findings, Credentials, Public access, Drills"),
-    ("0", "Overview (reserved for a later version)"),
+    (
+        "0",
+        "Overview: the security pillar at a glance (Enter: evidence)",
+    ),
     ("Tab / Shift-Tab", "next / previous pane"),
     ("j k / ↓ ↑", "move down / up"),
     ("PgDn PgUp / Ctrl-d Ctrl-u", "page down / up"),

@@ -23,7 +23,8 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::Instant;
 
-/// The panes, in tab order. `0` is kept for the overview a later version adds.
+/// The panes, in tab order. The overview (`0`) is not a tab: it has no rows, filter or
+/// sort, and is drawn instead of the current tab while [`App::overview`] is set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Tab {
     Findings,
@@ -146,7 +147,7 @@ pub const EVENT_SORTS: [EventSort; 7] = [
 pub enum Action {
     Quit,
     ShowTab(Tab),
-    /// `0`: the overview pane is not built yet; say so instead of ignoring the key.
+    /// `0`: the posture overview.
     Overview,
     NextTab,
     PrevTab,
@@ -308,6 +309,20 @@ pub struct App {
     pub notes_unreadable: bool,
     pub prompt: Option<Prompt>,
     pub requests: Vec<Request>,
+    /// The overview is shown instead of the current tab.
+    pub overview: bool,
+    /// The indicator under the cursor on the overview.
+    pub overview_cursor: usize,
+    /// Open findings by severity, a sample a minute, for the overview's trend.
+    pub trend: crate::posture::Trend,
+    /// The overview's indicators and grid, and the store generation and minute they are
+    /// of: computing them reads the whole store, so only when it has changed.
+    pub posture: Option<(
+        u64,
+        i64,
+        Vec<crate::posture::Indicator>,
+        crate::posture::Grid,
+    )>,
     restore: Restore,
 }
 
@@ -336,6 +351,10 @@ impl App {
             notes_unreadable: false,
             prompt: None,
             requests: Vec::new(),
+            overview: false,
+            overview_cursor: 0,
+            trend: crate::posture::Trend::default(),
+            posture: None,
             restore: Restore::default(),
         }
     }
@@ -405,8 +424,104 @@ impl App {
             }
         }
         for (tab, key) in held {
-            self.restore.select.entry(tab).or_insert(key);
+            // A record that left has nothing to follow: the cursor stays where it is.
+            if self.row_of(tab, &key).is_some() {
+                self.restore.select.insert(tab, key);
+            } else {
+                self.restore.select.remove(&tab);
+            }
         }
+    }
+
+    /// The posture indicators as they stand (as of the last refresh when the overview has
+    /// computed them).
+    pub fn indicators(&self) -> Vec<crate::posture::Indicator> {
+        match &self.posture {
+            Some((generation, _, list, _)) if *generation == self.store.generation() => {
+                list.clone()
+            }
+            _ => {
+                crate::posture::indicators(&self.store, self.settings.thresholds, self.clock.now())
+            }
+        }
+    }
+
+    /// The accounts-by-regions grid, likewise.
+    pub fn posture_grid(&self) -> crate::posture::Grid {
+        match &self.posture {
+            Some((generation, _, _, grid)) if *generation == self.store.generation() => {
+                grid.clone()
+            }
+            _ => crate::posture::grid(&self.store),
+        }
+    }
+
+    /// What a key does on the overview; false when it means the same as anywhere.
+    fn overview_action(&mut self, action: Action) -> bool {
+        let last = self.indicators().len().saturating_sub(1);
+        let cursor = &mut self.overview_cursor;
+        match action {
+            Action::Up => *cursor = cursor.saturating_sub(1),
+            Action::Down => *cursor = (*cursor + 1).min(last),
+            Action::Scroll(n) => {
+                *cursor = (*cursor as i64 + i64::from(n)).clamp(0, last as i64) as usize
+            }
+            Action::Top | Action::PageUp => *cursor = 0,
+            Action::Bottom | Action::PageDown => *cursor = last,
+            Action::Open => self.open_evidence(),
+            Action::ShowTab(t) => {
+                self.overview = false;
+                self.tab = t;
+            }
+            Action::NextTab => {
+                self.overview = false;
+                self.tab = Tab::ALL[0];
+            }
+            Action::PrevTab => {
+                self.overview = false;
+                self.tab = Tab::ALL[Tab::ALL.len() - 1];
+            }
+            Action::FilterStart
+            | Action::SortNext
+            | Action::SortReverse
+            | Action::ClearFilter
+            | Action::NoteStart => {
+                self.say("the overview has no rows: Enter opens an indicator's evidence")
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    /// Opens the evidence of the indicator under the cursor: its pane, filtered and sorted.
+    fn open_evidence(&mut self) {
+        let list = self.indicators();
+        let Some(ind) = list.get(self.overview_cursor) else {
+            return;
+        };
+        let Some(ev) = &ind.evidence else {
+            self.say(format!("{}: nothing to show yet", ind.label));
+            return;
+        };
+        if ev.pane == "sources" {
+            self.sources_open = true;
+            return;
+        }
+        let Some(tab) = Tab::from_id(ev.pane) else {
+            return;
+        };
+        self.overview = false;
+        self.tab = tab;
+        let v = self.view_mut(tab);
+        v.set_filter(&ev.filter);
+        if let Some(col) = ev
+            .sort
+            .and_then(|s| tab.sort_names().iter().position(|n| *n == s))
+        {
+            v.sort_column = col;
+            v.reversed = false;
+        }
+        self.say(format!("evidence: {}", ind.label));
     }
 
     /// Cached data is marked until every live source has synced once.
@@ -512,6 +627,7 @@ impl App {
         }
         if let Some(tab) = Tab::from_id(&h.view.pane) {
             self.tab = tab;
+            self.overview = false;
         }
         self.detail = None;
         self.restore.detail = h.view.detail.and_then(|d| {
@@ -579,6 +695,15 @@ impl App {
     pub fn refresh_view(&mut self) {
         let now = self.clock.now();
         let limits = self.settings.thresholds;
+        self.trend.sample(self.store.counts().by_severity, now);
+        if self.overview {
+            let at = (self.store.generation(), now.timestamp().div_euclid(60));
+            if self.posture.as_ref().map(|p| (p.0, p.1)) != Some(at) {
+                let list = crate::posture::indicators(&self.store, limits, now);
+                let grid = crate::posture::grid(&self.store);
+                self.posture = Some((at.0, at.1, list, grid));
+            }
+        }
         let store = &self.store;
         match self.tab {
             Tab::Findings => {
@@ -683,6 +808,9 @@ impl App {
                 return;
             }
         }
+        if self.overview && self.detail.is_none() && self.overview_action(action) {
+            return;
+        }
         if let Some(detail) = &mut self.detail {
             match action {
                 Action::Up => detail.scroll = detail.scroll.saturating_sub(1),
@@ -713,7 +841,10 @@ impl App {
         match action {
             Action::Quit => self.should_quit = true,
             Action::ShowTab(t) => self.tab = t,
-            Action::Overview => self.say("0: the overview pane arrives in a later version"),
+            Action::Overview => {
+                self.overview = true;
+                self.editing_filter = false;
+            }
             Action::NextTab => self.tab = tab.next(),
             Action::PrevTab => self.tab = tab.prev(),
             Action::Up => self.view_mut(tab).move_by(-1),
@@ -775,8 +906,11 @@ impl App {
                 self.say("refresh requested");
             }
             Action::ClickTabBar(col) => {
-                if let Some(t) = crate::ui::layout::tab_at(col) {
+                if crate::ui::layout::overview_range().contains(&col) {
+                    self.overview = true;
+                } else if let Some(t) = crate::ui::layout::tab_at(col) {
                     self.tab = t;
+                    self.overview = false;
                 }
             }
             Action::Resize(w, h) => self.size = (w, h),

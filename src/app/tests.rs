@@ -40,8 +40,53 @@ fn tabs_by_number_and_cycle() {
     app.update(Action::PrevTab);
     assert_eq!(app.tab, Tab::Activity);
     app.update(Action::Overview);
-    assert_eq!(app.tab, Tab::Activity, "0 is reserved and says so");
-    assert!(app.flash.as_ref().unwrap().text.contains("overview"));
+    assert!(app.overview);
+    // Keys that mean rows say why they do nothing here; a number leaves for its pane.
+    app.update(Action::FilterStart);
+    assert!(!app.editing_filter);
+    assert!(app.flash.as_ref().unwrap().text.contains("Enter opens"));
+    app.update(Action::NextTab);
+    assert!(!app.overview);
+    assert_eq!(app.tab, Tab::Findings);
+    app.update(Action::Overview);
+    app.update(Action::ShowTab(Tab::Credentials));
+    assert!(!app.overview);
+    assert_eq!(app.tab, Tab::Credentials);
+}
+
+#[test]
+fn enter_on_an_indicator_opens_its_evidence_filtered() {
+    let mut app = app_with(40);
+    app.update(Action::Overview);
+    let list = app.indicators();
+    let at = list
+        .iter()
+        .position(|i| i.label == "Critical findings open")
+        .unwrap();
+    app.update(Action::Top);
+    for _ in 0..at {
+        app.update(Action::Down);
+    }
+    assert_eq!(app.overview_cursor, at);
+    app.update(Action::Open);
+    assert!(!app.overview);
+    assert_eq!(app.tab, Tab::Findings);
+    assert_eq!(app.findings.filter_text, "critical");
+    app.refresh_view();
+    assert_eq!(
+        app.findings.rows.len(),
+        10,
+        "every fourth of 40 is critical"
+    );
+    // The cursor stops at the ends.
+    app.update(Action::Overview);
+    app.update(Action::Bottom);
+    app.update(Action::Down);
+    assert_eq!(app.overview_cursor, list.len() - 1);
+    // An indicator that points at the Sources view opens it.
+    app.update(Action::Top);
+    app.update(Action::Open);
+    assert!(app.sources_open);
 }
 
 #[test]

@@ -173,6 +173,12 @@ const UNUSED: [(&str, &str, super::Severity); 4] = [
     ),
 ];
 
+/// True for a finding [`unused_finding`] made (the Access Analyzer poller owns it, not
+/// Security Hub).
+pub fn is_unused_finding(f: &super::Finding) -> bool {
+    f.generator_id.starts_with("aws/access-analyzer/Unused")
+}
+
 /// True for an unused-access finding.
 pub fn is_unused(v: &Value) -> bool {
     let t = v.get("findingType").and_then(Value::as_str);

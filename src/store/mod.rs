@@ -153,6 +153,12 @@ impl Store {
         &self.counts
     }
 
+    /// How many updates the store has taken: whatever is computed from it is current
+    /// while this has not moved.
+    pub fn generation(&self) -> u64 {
+        self.applied
+    }
+
     /// Applies one update and says what changed.
     pub fn apply(&mut self, update: Update) -> Changed {
         self.applied += 1;

@@ -14,15 +14,18 @@ use ratatui::Frame;
 
 pub fn tab_bar(frame: &mut Frame, area: Rect, app: &App) {
     let t = &app.theme;
+    let overview_style = if app.overview && app.detail.is_none() {
+        t.tab_active
+    } else {
+        t.tab
+    };
     let mut spans = vec![
         Span::styled(BRAND, t.title_focused),
         Span::styled("│", t.border),
+        Span::styled(layout::OVERVIEW_LABEL, overview_style),
     ];
-    for (i, (_, _, tab)) in layout::tab_ranges().into_iter().enumerate() {
-        if i > 0 {
-            spans.push(Span::raw(" "));
-        }
-        let style = if tab == app.tab && app.detail.is_none() {
+    for (_, _, tab) in layout::tab_ranges() {
+        let style = if tab == app.tab && !app.overview && app.detail.is_none() {
             t.tab_active
         } else {
             t.tab

@@ -45,14 +45,24 @@ pub fn tab_label(tab: Tab) -> String {
 }
 
 /// Each tab's column range in the tab bar, left to right.
+/// The overview's label in the tab bar, before the tabs.
+pub const OVERVIEW_LABEL: &str = " 0 Overview ";
+
+/// The columns of the overview's label.
+pub fn overview_range() -> std::ops::Range<u16> {
+    let x = BRAND.len() as u16 + 1;
+    x..x + OVERVIEW_LABEL.chars().count() as u16
+}
+
 pub fn tab_ranges() -> Vec<(u16, u16, Tab)> {
-    let mut x = BRAND.len() as u16 + 1;
+    // Labels carry their own padding: back to back, five fit in 80 columns.
+    let mut x = overview_range().end;
     Tab::ALL
         .iter()
         .map(|&t| {
             let w = tab_label(t).chars().count() as u16;
             let r = (x, x + w, t);
-            x += w + 1;
+            x += w;
             r
         })
         .collect()
@@ -95,6 +105,8 @@ mod tests {
         assert_eq!(tab_at(ranges[0].0), Some(Tab::Findings));
         assert_eq!(tab_at(ranges[2].1 - 1), Some(Tab::Exposures));
         assert_eq!(tab_at(0), None);
+        assert_eq!(tab_at(overview_range().start), None);
+        assert!(overview_range().end <= ranges[0].0);
         assert!(ranges.last().unwrap().1 < 80, "the tab bar fits 80 columns");
     }
 

@@ -21,6 +21,8 @@ pub fn render(frame: &mut Frame, app: &App) {
     chrome::counts_line(frame, areas.counts, app);
     if let Some(detail) = &app.detail {
         panes::detail::render(frame, areas.pane, app, detail);
+    } else if app.overview {
+        panes::overview::render(frame, areas.pane, app);
     } else {
         match app.tab {
             Tab::Findings => panes::findings::render(frame, areas.pane, app),

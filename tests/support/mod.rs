@@ -46,7 +46,8 @@ pub fn test_keys(key: &str) -> aws_credential_types::provider::SharedCredentials
 }
 
 /// For tests that build AWS clients in this process: sets, once, what the SDK reads from
-/// the environment: no metadata service, a temporary HOME and AWS files.
+/// the environment: no metadata service, a temporary HOME and AWS files, and no proxy (a
+/// machine's proxy would otherwise get the requests meant for 127.0.0.1).
 pub fn isolate_aws_env() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
@@ -56,6 +57,12 @@ pub fn isolate_aws_env() {
         std::env::set_var("HOME", &home);
         std::env::set_var("AWS_CONFIG_FILE", home.join("config"));
         std::env::set_var("AWS_SHARED_CREDENTIALS_FILE", home.join("credentials"));
+        for proxy in ["HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"] {
+            std::env::remove_var(proxy);
+            std::env::remove_var(proxy.to_lowercase());
+        }
+        std::env::set_var("NO_PROXY", "*");
+        std::env::set_var("no_proxy", "*");
     });
 }
 

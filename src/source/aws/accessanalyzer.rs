@@ -9,7 +9,7 @@
 
 use super::errors::{classify, PollError};
 use super::pace::{self, Pacer};
-use super::poller::{Known, PollFuture, Polled, Poller};
+use super::poller::{Known, Pages, PollFuture, Polled, Poller};
 use super::raw_body::RawBody;
 use crate::model::{access_analyzer, Exposure, Finding};
 use crate::source::{Gone, SourceKey, Update};
@@ -78,6 +78,14 @@ impl AnalyzerPoller {
         }
     }
 
+    /// Starts from what the warm-start cache holds here (key hashes of exposures and of
+    /// unused-access findings), so the first poll retires what left while rampart was off.
+    pub fn resuming(mut self, exposures: Vec<u64>, unused: Vec<u64>) -> AnalyzerPoller {
+        self.known = Known::from_keys(exposures);
+        self.unused_known = Known::from_keys(unused);
+        self
+    }
+
     async fn turn(&self, api: &'static str) -> pace::Turn {
         self.pacer
             .turn(&self.account_id, &self.region, api, RATE)
@@ -88,6 +96,7 @@ impl AnalyzerPoller {
     /// else its own.
     async fn analyzers(&self) -> Result<Analyzers, PollError> {
         let mut token = None;
+        let mut pages = Pages::new("ListAnalyzers", 1_000);
         let mut found: HashMap<&'static str, (bool, String)> = HashMap::new();
         loop {
             let _turn = self.turn("ListAnalyzers").await;
@@ -114,8 +123,8 @@ impl AnalyzerPoller {
                     found.insert(kind, (organization, a.arn().to_string()));
                 }
             }
-            match out.next_token().filter(|t| !t.is_empty()) {
-                Some(t) => token = Some(t.to_string()),
+            match pages.next(out.next_token())? {
+                Some(t) => token = Some(t),
                 None => break,
             }
         }
@@ -135,6 +144,7 @@ impl AnalyzerPoller {
     /// An analyzer's active findings, as the summaries ListFindingsV2 sends.
     async fn summaries(&self, analyzer: &str) -> Result<Vec<Value>, PollError> {
         let mut token = None;
+        let mut pages = Pages::new("ListFindingsV2", 100_000);
         let mut out = Vec::new();
         loop {
             let _turn = self.turn("ListFindingsV2").await;
@@ -153,7 +163,7 @@ impl AnalyzerPoller {
             let page: SummaryPage = serde_json::from_slice(&body.take())
                 .map_err(|e| PollError::Malformed(format!("ListFindingsV2 response: {e}")))?;
             out.extend(page.findings);
-            match page.next_token.filter(|t| !t.is_empty()) {
+            match pages.next(page.next_token.as_deref())? {
                 Some(t) => token = Some(t),
                 None => break,
             }

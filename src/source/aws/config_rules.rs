@@ -6,7 +6,7 @@
 
 use super::errors::{classify, PollError};
 use super::pace::{self, Pacer};
-use super::poller::{Known, PollFuture, Polled, Poller};
+use super::poller::{Known, Pages, PollFuture, Polled, Poller};
 use super::raw_body::RawBody;
 use crate::model::{config_rules, ComplianceResult};
 use crate::source::{Gone, SourceKey, Update};
@@ -22,8 +22,8 @@ pub const RATE: pace::Rate = pace::Rate {
 /// The largest page the detail calls give.
 const PAGE: i32 = 100;
 /// Config answers a page that is empty but has a next token now and then (the aggregator
-/// especially); paging goes on, up to this many pages, so a loop in the service cannot
-/// hold a poll forever.
+/// especially); paging goes on, up to this many pages: past them (or on a repeated token)
+/// the poll fails rather than pass a partial result for a complete one.
 const MAX_PAGES: usize = 10_000;
 
 /// Where the evaluations come from.
@@ -97,6 +97,13 @@ impl ConfigPoller {
         }
     }
 
+    /// Starts from the cached results' key hashes, so the first poll retires what was
+    /// fixed while rampart was off.
+    pub fn resuming(mut self, keys: Vec<u64>) -> ConfigPoller {
+        self.known = Known::from_keys(keys);
+        self
+    }
+
     async fn turn(&self, api: &'static str) -> pace::Turn {
         self.pacer
             .turn(&self.account_id, &self.region, api, RATE)
@@ -130,8 +137,9 @@ impl ConfigPoller {
     /// The non-compliant rules of this account and region.
     async fn rules(&self) -> Result<Vec<String>, PollError> {
         let mut token = None;
+        let mut pages = Pages::new("DescribeComplianceByConfigRule", MAX_PAGES);
         let mut rules = Vec::new();
-        for _ in 0..MAX_PAGES {
+        loop {
             let _turn = self.turn("DescribeComplianceByConfigRule").await;
             let out = self
                 .client
@@ -146,8 +154,8 @@ impl ConfigPoller {
                     .iter()
                     .filter_map(|r| r.config_rule_name().map(str::to_string)),
             );
-            match out.next_token().filter(|t| !t.is_empty()) {
-                Some(t) => token = Some(t.to_string()),
+            match pages.next(out.next_token())? {
+                Some(t) => token = Some(t),
                 None => break,
             }
         }
@@ -160,8 +168,9 @@ impl ConfigPoller {
         aggregator: &str,
     ) -> Result<Vec<(String, String, String)>, PollError> {
         let mut token = None;
+        let mut pages = Pages::new("DescribeAggregateComplianceByConfigRules", MAX_PAGES);
         let mut rules = Vec::new();
-        for _ in 0..MAX_PAGES {
+        loop {
             let _turn = self.turn("DescribeAggregateComplianceByConfigRules").await;
             let out = self
                 .client
@@ -183,8 +192,8 @@ impl ConfigPoller {
                     rules.push((rule.to_string(), account.to_string(), region.to_string()));
                 }
             }
-            match out.next_token().filter(|t| !t.is_empty()) {
-                Some(t) => token = Some(t.to_string()),
+            match pages.next(out.next_token())? {
+                Some(t) => token = Some(t),
                 None => break,
             }
         }
@@ -199,7 +208,8 @@ impl ConfigPoller {
         out: &mut Vec<ComplianceResult>,
     ) -> Result<(), PollError> {
         let mut token = None;
-        for _ in 0..MAX_PAGES {
+        let mut pages = Pages::new("GetComplianceDetailsByConfigRule", MAX_PAGES);
+        loop {
             let body = RawBody::default();
             let what = match at {
                 None => {
@@ -254,7 +264,7 @@ impl ConfigPoller {
                     Err(e) => tracing::warn!(rule, result = i, error = %e, "evaluation not read"),
                 }
             }
-            match page.next_token.filter(|t| !t.is_empty()) {
+            match pages.next(page.next_token.as_deref())? {
                 Some(t) => token = Some(t),
                 None => break,
             }

@@ -6,6 +6,7 @@
 
 use super::errors::{classify, PollError};
 use super::pace::{self, Pacer};
+use super::poller::Pages;
 use super::session::{self, AccountAccess, SessionOptions};
 use aws_sdk_account::types::RegionOptStatus;
 use aws_sdk_organizations::types::{AccountState, AccountStatus};
@@ -132,6 +133,7 @@ pub async fn list_accounts(
             .build(),
     );
     let mut token = None;
+    let mut pages = Pages::new("ListAccounts", 10_000);
     let mut out = Vec::new();
     loop {
         let _turn = pacer
@@ -167,8 +169,8 @@ pub async fn list_accounts(
                     .to_string(),
             });
         }
-        match page.next_token().filter(|t| !t.is_empty()) {
-            Some(t) => token = Some(t.to_string()),
+        match pages.next(page.next_token())? {
+            Some(t) => token = Some(t),
             None => break,
         }
     }
@@ -187,6 +189,7 @@ pub async fn enabled_regions(
             .build(),
     );
     let mut token = None;
+    let mut pages = Pages::new("ListRegions", 100);
     let mut out = Vec::new();
     loop {
         let _turn = pacer
@@ -206,8 +209,8 @@ pub async fn enabled_regions(
                 .iter()
                 .filter_map(|r| r.region_name().map(str::to_string)),
         );
-        match page.next_token().filter(|t| !t.is_empty()) {
-            Some(t) => token = Some(t.to_string()),
+        match pages.next(page.next_token())? {
+            Some(t) => token = Some(t),
             None => break,
         }
     }

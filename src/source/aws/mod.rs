@@ -39,6 +39,28 @@ pub struct Resume {
     pub keys: Vec<u64>,
 }
 
+/// Key hashes of cached records per (account, region), by the poller that owns them.
+#[derive(Debug, Clone, Default)]
+pub struct Cached {
+    pub exposures: HashMap<(String, String), Vec<u64>>,
+    /// Access Analyzer's unused-access findings (not Security Hub's to retire).
+    pub unused: HashMap<(String, String), Vec<u64>>,
+    pub compliance: HashMap<(String, String), Vec<u64>>,
+}
+
+impl Cached {
+    /// What one account and region holds, or for an aggregator everything.
+    fn take(map: &HashMap<(String, String), Vec<u64>>, at: Option<(&str, &str)>) -> Vec<u64> {
+        match at {
+            Some((a, r)) => map
+                .get(&(a.to_string(), r.to_string()))
+                .cloned()
+                .unwrap_or_default(),
+            None => map.values().flatten().copied().collect(),
+        }
+    }
+}
+
 /// How often, and what, to poll.
 #[derive(Debug, Clone)]
 pub struct PollSettings {
@@ -58,6 +80,8 @@ pub struct PollSettings {
     pub hub_api: securityhub::Api,
     /// From the warm-start cache, per (account, region).
     pub resume: HashMap<(String, String), Resume>,
+    /// The other sources' cached records, for their first poll to retire what left.
+    pub cached: Cached,
     /// Access Analyzer; `None` leaves it out.
     pub analyzer_every: Option<Duration>,
     /// Config; `None` leaves it out.
@@ -123,6 +147,7 @@ impl Default for PollSettings {
                 burst: pace::GET_FINDINGS.burst,
             },
             resume: Default::default(),
+            cached: Cached::default(),
             hub_api: securityhub::Api::Asff,
             analyzer_every: Some(Duration::from_secs(10 * 60)),
             config_every: Some(Duration::from_secs(15 * 60)),
@@ -156,9 +181,18 @@ pub struct AwsSource {
 /// and the findings' keys.
 fn add_resume_points(
     points: &mut HashMap<(String, String), Resume>,
+    cached: &mut Cached,
     findings: &[crate::model::Finding],
 ) {
     for f in findings {
+        if crate::model::access_analyzer::is_unused_finding(f) {
+            cached
+                .unused
+                .entry((f.account_id.to_string(), f.region.to_string()))
+                .or_default()
+                .push(crate::store::row_hash(f));
+            continue;
+        }
         let entry = points
             .entry((f.account_id.to_string(), f.region.to_string()))
             .or_insert_with(|| Resume {
@@ -185,8 +219,28 @@ async fn send_cache(
     match loaded {
         Some(Ok(updates)) => {
             for u in updates {
-                if let Update::Findings(list) = &u {
-                    add_resume_points(&mut settings.resume, list);
+                match &u {
+                    Update::Findings(list) => {
+                        add_resume_points(&mut settings.resume, &mut settings.cached, list)
+                    }
+                    Update::Exposures(list) => {
+                        for e in list {
+                            let at = (e.account_id.clone(), e.region.clone());
+                            let hash = crate::store::row_hash(e);
+                            settings.cached.exposures.entry(at).or_default().push(hash);
+                        }
+                    }
+                    Update::Compliance(list) => {
+                        for c in list {
+                            let at = (
+                                c.account_id.clone().unwrap_or_default(),
+                                c.region.clone().unwrap_or_default(),
+                            );
+                            let hash = crate::store::row_hash(c);
+                            settings.cached.compliance.entry(at).or_default().push(hash);
+                        }
+                    }
+                    _ => {}
                 }
                 if ctx.updates.send(u).await.is_err() {
                     return false;
@@ -457,12 +511,12 @@ impl AccountJob {
                 changed = wires.refresh.changed() => if changed.is_err() { return },
             }
         };
-        if let Some(region) = self.access.regions.first().filter(|_| failed_before) {
-            // Said once it works, so the failure shown before does not linger.
+        if failed_before {
+            // Said once it works, under the failure's key, so that it does not linger.
             let key = SourceKey {
                 service: "sts".into(),
                 account_id: self.access.account_id.clone(),
-                region: Some(region.clone()),
+                region: Some(discover::home_region(&self.access.regions)),
                 file: None,
             };
             let ok = SourceHealth {
@@ -544,18 +598,25 @@ fn pollers(
             )));
         }
         if let Some(every) = settings.analyzer_every {
-            out.push(Box::new(accessanalyzer::AnalyzerPoller::new(
-                account_id.to_string(),
-                region.clone(),
-                profile.clone(),
-                aws_sdk_accessanalyzer::Client::from_conf(
-                    aws_sdk_accessanalyzer::config::Builder::from(&sdk)
-                        .retry_partition(session::retry_partition(account_id))
-                        .build(),
+            let here = Some((account_id, region.as_str()));
+            out.push(Box::new(
+                accessanalyzer::AnalyzerPoller::new(
+                    account_id.to_string(),
+                    region.clone(),
+                    profile.clone(),
+                    aws_sdk_accessanalyzer::Client::from_conf(
+                        aws_sdk_accessanalyzer::config::Builder::from(&sdk)
+                            .retry_partition(session::retry_partition(account_id))
+                            .build(),
+                    ),
+                    pacer.clone(),
+                    every,
+                )
+                .resuming(
+                    Cached::take(&settings.cached.exposures, here),
+                    Cached::take(&settings.cached.unused, here),
                 ),
-                pacer.clone(),
-                every,
-            )));
+            ));
         }
         if let Some(every) = settings.config_every {
             let scope = match &settings.config_aggregator {
@@ -567,19 +628,28 @@ fn pollers(
                 Some(_) => None,
             };
             if let Some(scope) = scope {
-                out.push(Box::new(config_rules::ConfigPoller::new(
-                    account_id.to_string(),
-                    region.clone(),
-                    profile.clone(),
-                    aws_sdk_config::Client::from_conf(
-                        aws_sdk_config::config::Builder::from(&sdk)
-                            .retry_partition(session::retry_partition(account_id))
-                            .build(),
-                    ),
-                    pacer.clone(),
-                    every,
-                    scope,
-                )));
+                out.push(Box::new(
+                    config_rules::ConfigPoller::new(
+                        account_id.to_string(),
+                        region.clone(),
+                        profile.clone(),
+                        aws_sdk_config::Client::from_conf(
+                            aws_sdk_config::config::Builder::from(&sdk)
+                                .retry_partition(session::retry_partition(account_id))
+                                .build(),
+                        ),
+                        pacer.clone(),
+                        every,
+                        scope.clone(),
+                    )
+                    .resuming(Cached::take(
+                        &settings.cached.compliance,
+                        match scope {
+                            config_rules::Scope::Account => Some((account_id, region.as_str())),
+                            config_rules::Scope::Aggregator(_) => None,
+                        },
+                    )),
+                ));
             }
         }
         if let Some(every) = settings.cloudtrail_every {
@@ -1000,16 +1070,20 @@ mod tests {
             .unwrap()
         };
         let mut points = HashMap::new();
+        let mut cached = Cached::default();
         add_resume_points(
             &mut points,
+            &mut cached,
             &[
                 finding("a", "1", "us-east-1", "2026-11-21T10:00:00Z"),
                 finding("b", "1", "us-east-1", "2026-11-21T12:00:00Z"),
                 finding("c", "1", "eu-west-1", "2026-11-20T00:00:00Z"),
             ],
         );
+        let mut cached = Cached::default();
         add_resume_points(
             &mut points,
+            &mut cached,
             &[finding("d", "1", "us-east-1", "2026-11-21T11:00:00Z")],
         );
         let at = |t: &str| {
@@ -1024,6 +1098,18 @@ mod tests {
             east.keys[0],
             crate::store::key_hash("a\u{1f}arn:aws:securityhub:us-east-1::product/aws/guardduty")
         );
+        assert!(cached.unused.is_empty());
+        // An unused-access finding is the Access Analyzer poller's, not Security Hub's.
+        let unused = crate::model::access_analyzer::unused_finding(
+            &serde_json::json!({"id": "u", "resource": "arn:aws:iam::1:role/r",
+                "resourceOwnerAccount": "1", "status": "ACTIVE", "findingType": "UnusedIAMRole",
+                "updatedAt": "2026-11-22T00:00:00Z"}),
+            "us-east-1",
+        )
+        .unwrap();
+        add_resume_points(&mut points, &mut cached, &[unused]);
+        assert_eq!(points[&("1".into(), "us-east-1".into())].keys.len(), 3);
+        assert_eq!(cached.unused[&("1".into(), "us-east-1".into())].len(), 1);
         let west = &points[&("1".into(), "eu-west-1".into())];
         assert_eq!(west.newest, at("2026-11-20T00:00:00Z"));
         assert_eq!(west.keys.len(), 1);

@@ -205,3 +205,71 @@ mod tests {
         assert!(k.replace(HashSet::new()).len() == 2 && k.is_empty());
     }
 }
+
+/// Paging that cannot run away: a service (or an emulator) that hands back a token it gave
+/// before, or pages past a sane cap, ends the poll with an error. A partial result must not
+/// pass for a complete one: the store removes what a complete fetch does not name.
+#[derive(Debug)]
+pub struct Pages {
+    api: &'static str,
+    max: usize,
+    pages: usize,
+    seen: HashSet<String>,
+}
+
+impl Pages {
+    pub fn new(api: &'static str, max: usize) -> Pages {
+        Pages {
+            api,
+            max,
+            pages: 0,
+            seen: HashSet::new(),
+        }
+    }
+
+    /// After a page: the token for the next one, or `None` at the end.
+    pub fn next(&mut self, token: Option<&str>) -> Result<Option<String>, PollError> {
+        self.pages += 1;
+        let Some(t) = token.filter(|t| !t.is_empty()) else {
+            return Ok(None);
+        };
+        if self.pages >= self.max {
+            return Err(PollError::Malformed(format!(
+                "{} still had pages after {}: stopped, nothing removed",
+                self.api, self.max
+            )));
+        }
+        if !self.seen.insert(t.to_string()) {
+            return Err(PollError::Malformed(format!(
+                "{} gave the same page token twice (page {}): stopped, nothing removed",
+                self.api, self.pages
+            )));
+        }
+        Ok(Some(t.to_string()))
+    }
+}
+
+#[cfg(test)]
+mod pages_tests {
+    use super::*;
+
+    #[test]
+    fn a_repeated_token_or_too_many_pages_is_an_error() {
+        let mut p = Pages::new("ListThings", 3);
+        assert_eq!(p.next(Some("a")).unwrap().as_deref(), Some("a"));
+        assert_eq!(p.next(Some("b")).unwrap().as_deref(), Some("b"));
+        let e = p.next(Some("c")).unwrap_err().to_string();
+        assert!(e.contains("ListThings still had pages after 3"), "{e}");
+        let mut p = Pages::new("ListThings", 10);
+        p.next(Some("a")).unwrap();
+        let e = p.next(Some("a")).unwrap_err().to_string();
+        assert!(e.contains("same page token twice (page 2)"), "{e}");
+        let mut p = Pages::new("ListThings", 10);
+        assert_eq!(
+            p.next(Some("")).unwrap(),
+            None,
+            "an empty token ends the list"
+        );
+        assert_eq!(Pages::new("X", 1).next(None).unwrap(), None);
+    }
+}

@@ -13,6 +13,7 @@
 
 use super::errors::{classify, PollError};
 use super::pace::{self, Pacer};
+use super::poller::Pages;
 use super::raw_body::RawBody;
 use crate::model::asff;
 use crate::model::{Finding, RecordState, WorkflowStatus};
@@ -66,8 +67,12 @@ impl Query {
         for r in &self.record_states {
             f = f.record_state(equals(r.label()));
         }
-        for s in &self.statuses {
-            f = f.workflow_status(equals(s.label()));
+        // GetFindings joins different fields with AND: archived findings are mostly
+        // RESOLVED, so with ARCHIVED asked for, the statuses are checked here instead.
+        if !self.record_states.contains(&RecordState::Archived) {
+            for s in &self.statuses {
+                f = f.workflow_status(equals(s.label()));
+            }
         }
         if let Some(since) = self.since {
             f = f.updated_at(
@@ -173,6 +178,13 @@ pub async fn fetch(
 ) -> Result<Fetched, PollError> {
     let mut out = Fetched::default();
     let mut token: Option<String> = None;
+    let mut paging = Pages::new(
+        match api {
+            Api::Asff => "GetFindings",
+            Api::Ocsf => "GetFindingsV2",
+        },
+        100_000,
+    );
     let filters = query.filters();
     let ocsf_filters = query.ocsf_filters();
     // One worker parses pages while the next one is fetched: the network and the parse
@@ -229,7 +241,7 @@ pub async fn fetch(
         out.pages += 1;
         // The worker only stops when this sender is dropped.
         let _ = pages.send((out.pages, page.findings)).await;
-        match page.next_token.filter(|t| !t.is_empty()) {
+        match paging.next(page.next_token.as_deref())? {
             Some(t) => token = Some(t),
             None => break,
         }
@@ -313,6 +325,10 @@ mod tests {
             .filter_map(|s| s.value())
             .collect();
         assert_eq!(states, ["ACTIVE", "ARCHIVED"]);
+        assert!(
+            filters.workflow_status().is_empty(),
+            "statuses AND archived would leave out the resolved archived findings"
+        );
         assert!(with_archived.keeps(&finding("RESOLVED", "ARCHIVED", "2026-11-22T13:00:00Z")));
         assert!(!with_archived.keeps(&finding("RESOLVED", "ACTIVE", "2026-11-22T13:00:00Z")));
     }

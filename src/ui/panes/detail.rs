@@ -111,7 +111,8 @@ fn field_lines(app: &App, target: DetailTarget) -> (String, Vec<Line<'static>>) 
             // Last: a long line that wraps, and what one copies after reading the rest.
             section(&mut lines, "In the AWS console");
             let link = crate::model::console::securityhub_finding(&f.product_arn, &f.region, &f.id);
-            lines.push(Line::styled(link, t.accent));
+            // The region and id come from the data: cleaned like every other field.
+            lines.push(Line::styled(clean(&link).into_owned(), t.accent));
         }
         DetailTarget::Event(i) => {
             let Some(e) = app.store.events.get(i) else {

@@ -6,6 +6,7 @@ pub mod detail;
 pub mod exposures;
 pub mod findings;
 pub mod help;
+pub mod overview;
 pub mod sources;
 
 use crate::app::App;

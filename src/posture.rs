@@ -1,0 +1,461 @@
+//! The security posture at a glance, along the areas of the AWS Well-Architected security
+//! pillar: indicators computed from the store, each with the evidence one key away (a pane
+//! and a filter); an accounts-by-regions grid of open findings; and the trend of open
+//! findings since the console started.
+//!
+//! Everything here is computed from `&Store`: no I/O, no ratatui, so each indicator is
+//! tested on hand-made stores.
+
+use crate::model::{CredentialRisk, Severity, Thresholds};
+use crate::source::Status;
+use crate::store::Store;
+use chrono::{DateTime, Utc};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+/// The areas of the security pillar, in the pillar's order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Area {
+    Foundations,
+    Identity,
+    Detection,
+    Infrastructure,
+    DataProtection,
+    IncidentResponse,
+    Application,
+}
+
+impl Area {
+    pub fn label(self) -> &'static str {
+        match self {
+            Area::Foundations => "Security foundations",
+            Area::Identity => "Identity and access management",
+            Area::Detection => "Detection",
+            Area::Infrastructure => "Infrastructure protection",
+            Area::DataProtection => "Data protection",
+            Area::IncidentResponse => "Incident response",
+            Area::Application => "Application security",
+        }
+    }
+}
+
+/// How an indicator reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Good,
+    Warn,
+    Bad,
+    /// No data yet to judge by.
+    Unknown,
+}
+
+/// Where the evidence is: a pane (by its id, as in notes and snapshots, or `sources` for
+/// the Sources view), the filter to show it with, and the sort (one of the pane's sort
+/// names) that puts it first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Evidence {
+    pub pane: &'static str,
+    pub filter: String,
+    pub sort: Option<&'static str>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Indicator {
+    pub area: Area,
+    pub label: &'static str,
+    pub value: String,
+    pub level: Level,
+    pub evidence: Option<Evidence>,
+}
+
+/// Security Hub controls about network exposure: security groups and network ACLs open to
+/// the world on admin ports.
+const OPEN_NETWORK_CONTROLS: [&str; 7] = [
+    "EC2.2", "EC2.13", "EC2.14", "EC2.18", "EC2.19", "EC2.21", "EC2.53",
+];
+
+fn evidence(pane: &'static str, filter: &str) -> Option<Evidence> {
+    Some(Evidence {
+        pane,
+        filter: filter.to_string(),
+        sort: None,
+    })
+}
+
+fn sorted(pane: &'static str, sort: &'static str) -> Option<Evidence> {
+    Some(Evidence {
+        pane,
+        filter: String::new(),
+        sort: Some(sort),
+    })
+}
+
+fn count_level(n: usize, bad: bool) -> Level {
+    match (n, bad) {
+        (0, _) => Level::Good,
+        (_, true) => Level::Bad,
+        _ => Level::Warn,
+    }
+}
+
+/// Every indicator, in area order.
+pub fn indicators(store: &Store, limits: Thresholds, now: DateTime<Utc>) -> Vec<Indicator> {
+    let mut out = Vec::new();
+    let mut add = |area, label, value: String, level, evidence| {
+        out.push(Indicator {
+            area,
+            label,
+            value,
+            level,
+            evidence,
+        })
+    };
+
+    // Foundations: is the console seeing what it should?
+    let sources = &store.sources;
+    let failing = sources
+        .values()
+        .filter(|h| matches!(h.status, Status::Failed | Status::Stale))
+        .count();
+    add(
+        Area::Foundations,
+        "Sources failing or stale",
+        if sources.is_empty() {
+            "no source yet".into()
+        } else {
+            format!("{failing} of {}", sources.len())
+        },
+        if sources.is_empty() {
+            Level::Unknown
+        } else {
+            count_level(failing, true)
+        },
+        evidence("sources", ""),
+    );
+    add(
+        Area::Foundations,
+        "Accounts watched",
+        store.accounts.len().to_string(),
+        if store.accounts.is_empty() {
+            Level::Unknown
+        } else {
+            Level::Good
+        },
+        None,
+    );
+
+    // Identity: the credential report's risks.
+    let creds = store.credentials.items();
+    let risks: Vec<CredentialRisk> = creds.iter().map(|c| c.risks(now, limits)).collect();
+    let with = |r: CredentialRisk| risks.iter().filter(|x| x.contains(r)).count();
+    let active_keys: usize = creds.iter().map(|c| c.active_keys().count()).sum();
+    let old_keys: usize = creds
+        .iter()
+        .flat_map(|c| c.active_keys())
+        .filter(|k| {
+            k.last_rotated
+                .is_some_and(|t| (now - t).num_days() > limits.age_days)
+        })
+        .count();
+    let no_report = creds.is_empty();
+    let identity = |n: usize, bad: bool| {
+        if no_report {
+            Level::Unknown
+        } else {
+            count_level(n, bad)
+        }
+    };
+    add(
+        Area::Identity,
+        "Root with access keys or without MFA",
+        format!(
+            "{} with keys, {} without MFA",
+            with(CredentialRisk::ROOT_KEYS),
+            with(CredentialRisk::ROOT_NO_MFA)
+        ),
+        identity(
+            with(CredentialRisk::ROOT_KEYS) + with(CredentialRisk::ROOT_NO_MFA),
+            true,
+        ),
+        evidence("credentials", "root"),
+    );
+    add(
+        Area::Identity,
+        "Console users without MFA",
+        with(CredentialRisk::CONSOLE_NO_MFA).to_string(),
+        identity(with(CredentialRisk::CONSOLE_NO_MFA), true),
+        evidence("credentials", "no-mfa"),
+    );
+    let share = match (old_keys * 100 + active_keys / 2).checked_div(active_keys) {
+        Some(percent) => format!("{old_keys} of {active_keys} ({percent}%)"),
+        None => "no active key".to_string(),
+    };
+    add(
+        Area::Identity,
+        "Active keys older than the age limit",
+        share,
+        identity(old_keys, false),
+        sorted("credentials", "key age"),
+    );
+    let unused = with(CredentialRisk::UNUSED_KEY) + with(CredentialRisk::UNUSED_PASSWORD);
+    add(
+        Area::Identity,
+        "Unused keys and passwords",
+        unused.to_string(),
+        identity(unused, false),
+        sorted("credentials", "risk"),
+    );
+
+    // One pass over the findings for the rest.
+    let mut unused_access = 0;
+    let mut open_network = 0;
+    let mut encryption = 0;
+    let mut critical = 0;
+    let mut vulnerabilities = 0;
+    for f in store.findings.items().iter().filter(|f| f.is_open()) {
+        if crate::model::access_analyzer::is_unused_finding(f) {
+            unused_access += 1;
+        }
+        let control = f.control_id.as_deref().unwrap_or("");
+        if OPEN_NETWORK_CONTROLS.contains(&control) {
+            open_network += 1;
+        }
+        // "Encrypt", "encrypt", "encryption": no lowercase copy of 100,000 titles.
+        if f.title.contains("ncrypt") {
+            encryption += 1;
+        }
+        if f.severity == Severity::Critical {
+            critical += 1;
+        }
+        if f.product == "Inspector" && f.severity >= Severity::High {
+            vulnerabilities += 1;
+        }
+    }
+    add(
+        Area::Identity,
+        "Unused roles, keys and permissions (Access Analyzer)",
+        unused_access.to_string(),
+        count_level(unused_access, false),
+        evidence("findings", "unused"),
+    );
+
+    // Detection: are the detective services on everywhere?
+    let off = |service: &str, note: &str| {
+        let mut places = BTreeSet::new();
+        for (k, h) in sources.iter().filter(|(k, _)| k.service == service) {
+            let noted = h.error.as_deref().is_some_and(|e| e.contains(note));
+            if h.status == Status::NotEnabled || (h.status == Status::Ok && noted) {
+                places.insert((k.account_id.clone(), k.region.clone()));
+            }
+        }
+        places.len()
+    };
+    let watched = |service: &str| sources.keys().any(|k| k.service == service);
+    let detective = [
+        ("securityhub", "Security Hub off", "not enabled"),
+        ("config", "Config recorder off or missing", "recorder"),
+        ("cloudtrail", "CloudTrail trails not logging", "trail"),
+    ];
+    for (service, label, note) in detective {
+        let n = off(service, note);
+        add(
+            Area::Detection,
+            label,
+            if watched(service) {
+                format!("{n} account-regions")
+            } else {
+                "not polled".into()
+            },
+            if watched(service) {
+                count_level(n, true)
+            } else {
+                Level::Unknown
+            },
+            evidence("sources", ""),
+        );
+    }
+    let detected = store
+        .events
+        .items()
+        .iter()
+        .filter(|e| !e.detections.is_empty())
+        .count();
+    add(
+        Area::Detection,
+        "CloudTrail events a detection fired on",
+        detected.to_string(),
+        count_level(detected, true),
+        sorted("events", "detections"),
+    );
+
+    add(
+        Area::Infrastructure,
+        "Security groups and ACLs open to the world",
+        open_network.to_string(),
+        count_level(open_network, true),
+        evidence("findings", "security group"),
+    );
+
+    let exposures = store.exposures.items();
+    let public = exposures.iter().filter(|e| e.is_public).count();
+    add(
+        Area::DataProtection,
+        "Resources open to the public",
+        public.to_string(),
+        count_level(public, true),
+        evidence("exposures", "public"),
+    );
+    let outside = exposures
+        .iter()
+        .filter(|e| !e.is_public)
+        .filter(|e| {
+            e.external_account
+                .as_deref()
+                .is_none_or(|a| store.accounts.get(a).is_none())
+        })
+        .count();
+    add(
+        Area::DataProtection,
+        "Access granted outside the watched accounts",
+        outside.to_string(),
+        count_level(outside, false),
+        evidence("exposures", "cross-account"),
+    );
+    add(
+        Area::DataProtection,
+        "Open findings about encryption",
+        encryption.to_string(),
+        count_level(encryption, false),
+        evidence("findings", "encrypt"),
+    );
+
+    add(
+        Area::IncidentResponse,
+        "Critical findings open",
+        critical.to_string(),
+        count_level(critical, true),
+        evidence("findings", "critical"),
+    );
+    add(
+        Area::IncidentResponse,
+        "Last game-day drill",
+        "none run yet".into(),
+        Level::Unknown,
+        None,
+    );
+
+    add(
+        Area::Application,
+        "Critical and high vulnerabilities (Inspector)",
+        vulnerabilities.to_string(),
+        count_level(vulnerabilities, true),
+        evidence("findings", "inspector"),
+    );
+    out
+}
+
+/// Open findings per account and region: the highest severity, how many, and how old the
+/// data is (the Security Hub source's last success there, when polled live).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Grid {
+    pub accounts: Vec<String>,
+    /// Regions by open findings, most first.
+    pub regions: Vec<String>,
+    pub cells: BTreeMap<(String, String), Cell>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cell {
+    pub worst: Severity,
+    pub open: usize,
+    pub synced: Option<DateTime<Utc>>,
+}
+
+pub fn grid(store: &Store) -> Grid {
+    // Borrowed keys while counting: no allocation per finding.
+    let mut counted: std::collections::HashMap<(&str, &str), Cell> = Default::default();
+    let mut per_region: BTreeMap<String, usize> = BTreeMap::new();
+    for f in store.findings.items().iter().filter(|f| f.is_open()) {
+        let cell = counted
+            .entry((f.account_id.as_str(), f.region.as_str()))
+            .or_insert(Cell {
+                worst: f.severity,
+                open: 0,
+                synced: None,
+            });
+        cell.worst = cell.worst.max(f.severity);
+        cell.open += 1;
+    }
+    let mut cells: BTreeMap<(String, String), Cell> = BTreeMap::new();
+    for ((a, r), cell) in counted {
+        *per_region.entry(r.to_string()).or_default() += cell.open;
+        cells.insert((a.to_string(), r.to_string()), cell);
+    }
+    for (k, h) in &store.sources {
+        if let (Some(a), Some(r)) = (&k.account_id, &k.region) {
+            if let Some(cell) = cells.get_mut(&(a.clone(), r.clone())) {
+                if k.service == "securityhub" {
+                    cell.synced = h.last_success;
+                }
+            }
+        }
+    }
+    let mut accounts: Vec<String> = cells.keys().map(|(a, _)| a.clone()).collect();
+    accounts.dedup();
+    let mut regions: Vec<(String, usize)> = per_region.into_iter().collect();
+    regions.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    Grid {
+        accounts,
+        regions: regions.into_iter().map(|(r, _)| r).collect(),
+        cells,
+    }
+}
+
+/// Open findings by severity, a sample a minute since the console started (the last
+/// 24 hours).
+#[derive(Debug, Default, Clone)]
+pub struct Trend {
+    samples: VecDeque<[usize; 5]>,
+    last: Option<i64>,
+}
+
+impl Trend {
+    const KEEP: usize = 24 * 60;
+
+    /// Takes a sample when the minute has changed since the last one (the latest counts
+    /// replace the current minute's).
+    pub fn sample(&mut self, counts: [usize; 5], now: DateTime<Utc>) {
+        let minute = now.timestamp().div_euclid(60);
+        if self.last == Some(minute) {
+            if let Some(last) = self.samples.back_mut() {
+                *last = counts;
+            }
+            return;
+        }
+        self.last = Some(minute);
+        self.samples.push_back(counts);
+        while self.samples.len() > Self::KEEP {
+            self.samples.pop_front();
+        }
+    }
+
+    /// One severity's samples, oldest first, the last `n`.
+    pub fn series(&self, severity: Severity, n: usize) -> Vec<u64> {
+        let skip = self.samples.len().saturating_sub(n);
+        self.samples
+            .iter()
+            .skip(skip)
+            .map(|s| s[severity as usize] as u64)
+            .collect()
+    }
+
+    pub fn len(&self) -> usize {
+        self.samples.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.samples.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests;

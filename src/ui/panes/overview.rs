@@ -1,0 +1,201 @@
+//! The overview (`0`): the security pillar at a glance. Indicators by area, each with its
+//! evidence one key away (Enter); beside them when there is room, an accounts-by-regions
+//! grid of open findings (worst severity, count, data age) and the trend of open critical
+//! and high findings since the console started.
+
+use crate::app::App;
+use crate::model::age::format_age;
+use crate::model::Severity;
+use crate::posture::{Area, Level};
+use crate::ui::chrome;
+use crate::ui::sanitize::clean;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Modifier;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Sparkline};
+use ratatui::Frame;
+
+/// Below this width the grid and trend give way to the indicators.
+const SIDE_BY_SIDE: u16 = 110;
+
+fn mark(level: Level) -> &'static str {
+    match level {
+        Level::Good => "✓",
+        Level::Warn => "!",
+        Level::Bad => "✗",
+        Level::Unknown => "?",
+    }
+}
+
+pub fn render(frame: &mut Frame, area: Rect, app: &App) {
+    let (left, right) = if area.width >= SIDE_BY_SIDE {
+        let [l, r] = Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)])
+            .areas(area);
+        (l, Some(r))
+    } else {
+        (area, None)
+    };
+    indicators(frame, left, app);
+    if let Some(r) = right {
+        let trend_h = 8.min(r.height / 2);
+        let [g, tr] = Layout::vertical([Constraint::Min(3), Constraint::Length(trend_h)]).areas(r);
+        grid(frame, g, app);
+        trend(frame, tr, app);
+    }
+}
+
+fn block<'a>(app: &App, title: String) -> Block<'a> {
+    let t = &app.theme;
+    Block::default()
+        .borders(Borders::ALL)
+        .border_style(t.border_focused)
+        .title(Span::styled(title, t.title_focused))
+}
+
+fn indicators(frame: &mut Frame, area: Rect, app: &App) {
+    let t = &app.theme;
+    let list = app.indicators();
+    let bad = list.iter().filter(|i| i.level == Level::Bad).count();
+    let title = format!(" Overview · security pillar · {bad} to act on · Enter: evidence ");
+    let b = block(app, title);
+    let inner = b.inner(area);
+    frame.render_widget(b, area);
+    let height = inner.height as usize;
+    let areas = list
+        .iter()
+        .map(|i| i.area)
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
+    // Area headings when everything fits with them; otherwise one line per indicator.
+    let headings = list.len() + areas <= height;
+    let value_w = 22usize.min(inner.width as usize / 3);
+    let label_w = (inner.width as usize).saturating_sub(value_w + 4);
+    let mut lines: Vec<(Option<usize>, Line)> = Vec::new();
+    let mut last_area: Option<Area> = None;
+    for (i, ind) in list.iter().enumerate() {
+        if headings && last_area != Some(ind.area) {
+            lines.push((None, Line::styled(ind.area.label(), t.header)));
+        }
+        last_area = Some(ind.area);
+        let style = match ind.level {
+            Level::Good => t.ok,
+            Level::Warn => t.warning,
+            Level::Bad => t.failed,
+            Level::Unknown => t.muted,
+        };
+        let label: String = ind.label.chars().take(label_w).collect();
+        let value: String = clean(&ind.value).chars().take(value_w).collect();
+        let mut line = Line::from(vec![
+            Span::styled(format!(" {} ", mark(ind.level)), style),
+            Span::styled(format!("{label:<label_w$}"), t.text),
+            Span::styled(format!(" {value:>value_w$}"), style),
+        ]);
+        if i == app.overview_cursor {
+            line = line.patch_style(t.selection);
+        }
+        lines.push((Some(i), line));
+    }
+    // Keep the cursor's line on screen.
+    let at = lines
+        .iter()
+        .position(|(i, _)| *i == Some(app.overview_cursor))
+        .unwrap_or(0);
+    let skip = (at + 1).saturating_sub(height);
+    let shown: Vec<Line> = lines
+        .into_iter()
+        .skip(skip)
+        .map(|(_, l)| l)
+        .take(height)
+        .collect();
+    frame.render_widget(Paragraph::new(shown), inner);
+}
+
+fn grid(frame: &mut Frame, area: Rect, app: &App) {
+    let t = &app.theme;
+    let g = app.posture_grid();
+    let b = block(app, " Open findings by account and region ".into());
+    let inner = b.inner(area);
+    frame.render_widget(b, area);
+    if g.accounts.is_empty() {
+        let text = Line::styled("no open findings", t.muted);
+        frame.render_widget(Paragraph::new(text), inner);
+        return;
+    }
+    let name_w = 14usize;
+    let cell_w = 13usize;
+    let cols = ((inner.width as usize).saturating_sub(name_w) / cell_w).max(1);
+    let now = app.clock.now();
+    let mut lines = Vec::new();
+    let mut header = vec![Span::styled(format!("{:<name_w$}", "account"), t.header)];
+    for r in g.regions.iter().take(cols) {
+        let r: String = r.chars().take(cell_w - 1).collect();
+        header.push(Span::styled(format!("{r:<cell_w$}"), t.header));
+    }
+    if g.regions.len() > cols {
+        header.push(Span::styled(
+            format!("+{}", g.regions.len() - cols),
+            t.muted,
+        ));
+    }
+    lines.push(Line::from(header));
+    for account in &g.accounts {
+        let name: String = clean(app.store.accounts.name(account))
+            .chars()
+            .take(name_w - 1)
+            .collect();
+        let mut spans = vec![Span::styled(format!("{name:<name_w$}"), t.text)];
+        for r in g.regions.iter().take(cols) {
+            match g.cells.get(&(account.clone(), r.clone())) {
+                Some(c) => {
+                    let age = c.synced.map(|s| format_age(s, now)).unwrap_or_default();
+                    let text = format!("{} {}", c.worst.short(), chrome::group(c.open));
+                    spans.push(Span::styled(text.clone(), t.severity(c.worst)));
+                    let rest = cell_w.saturating_sub(text.chars().count());
+                    spans.push(Span::styled(
+                        format!(" {age:<w$}", w = rest.saturating_sub(1)),
+                        t.muted,
+                    ));
+                }
+                None => spans.push(Span::styled(format!("{:<cell_w$}", "·"), t.muted)),
+            }
+        }
+        lines.push(Line::from(spans));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+fn trend(frame: &mut Frame, area: Rect, app: &App) {
+    let t = &app.theme;
+    let minutes = app.trend.len();
+    let b = block(
+        app,
+        format!(" Open critical and high, {minutes} min since start "),
+    );
+    let inner = b.inner(area);
+    frame.render_widget(b, area);
+    if inner.height < 2 || inner.width < 10 {
+        return;
+    }
+    let rows =
+        Layout::vertical([Constraint::Length(inner.height / 2), Constraint::Min(1)]).split(inner);
+    for (row, sev) in rows.iter().zip([Severity::Critical, Severity::High]) {
+        let [label, spark] =
+            Layout::horizontal([Constraint::Length(6), Constraint::Min(1)]).areas(*row);
+        let series = app.trend.series(sev, spark.width as usize);
+        let now = series.last().copied().unwrap_or(0);
+        frame.render_widget(
+            Paragraph::new(vec![
+                Line::styled(sev.short(), t.severity(sev)),
+                Line::styled(now.to_string(), t.muted),
+            ]),
+            label,
+        );
+        frame.render_widget(
+            Sparkline::default()
+                .data(&series)
+                .style(t.severity(sev).remove_modifier(Modifier::REVERSED))
+                .max(series.iter().copied().max().unwrap_or(1).max(1)),
+            spark,
+        );
+    }
+}
