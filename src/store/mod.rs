@@ -6,6 +6,7 @@
 //! A failed poll never removes data: health is tracked beside the data, per source.
 
 pub mod query;
+pub mod related;
 pub mod sort;
 pub mod table;
 

@@ -232,6 +232,44 @@ fn field_lines(app: &App, target: DetailTarget) -> (String, Vec<Line<'static>>) 
             if let Some(at) = app.store.credential_reports.get(&r.account_id) {
                 field(&mut lines, "Report", &time(Some(*at)), t.muted);
             }
+            let unused = crate::store::related::unused_access(&app.store, &r.arn);
+            if !unused.is_empty() {
+                section(&mut lines, "Unused access (Access Analyzer)");
+                for f in unused {
+                    field(
+                        &mut lines,
+                        f.severity.short(),
+                        &f.title,
+                        t.severity(f.severity),
+                    );
+                }
+            }
+            let recent = crate::store::related::activity(&app.store, &r.account_id, &r.user, 10);
+            section(
+                &mut lines,
+                &format!("Recent CloudTrail activity ({})", recent.len()),
+            );
+            if recent.is_empty() {
+                lines.push(Line::styled("none in the events loaded", t.muted));
+            }
+            for e in recent {
+                let what = format!(
+                    "{} ({}) from {}{}",
+                    e.event_name,
+                    e.service(),
+                    e.source_ip.as_deref().unwrap_or("—"),
+                    e.error_code
+                        .as_deref()
+                        .map(|c| format!(", failed: {c}"))
+                        .unwrap_or_default()
+                );
+                let style = if e.detections.is_empty() {
+                    t.text
+                } else {
+                    t.detection
+                };
+                field(&mut lines, &time(Some(e.event_time)), &what, style);
+            }
         }
         DetailTarget::Exposure(i) => {
             let Some(e) = app.store.exposures.get(i) else {
