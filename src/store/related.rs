@@ -28,7 +28,7 @@ pub fn activity<'a>(
         .iter()
         .filter(|e| e.account_id == account && e.username == user)
         .collect();
-    events.sort_by(|a, b| b.event_time.cmp(&a.event_time));
+    events.sort_by_key(|e| std::cmp::Reverse(e.event_time));
     events.truncate(limit);
     events
 }
