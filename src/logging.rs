@@ -15,6 +15,19 @@ pub fn state_dir() -> Option<PathBuf> {
     )
 }
 
+/// The crates whose debug and trace output can carry credentials' identifiers (a target
+/// directive matches by prefix: `aws_sdk` is every service client).
+const SDK_TARGETS: [&str; 8] = [
+    "aws_smithy",
+    "aws_sdk",
+    "aws_config",
+    "aws_credential_types",
+    "aws_runtime",
+    "aws_sigv4",
+    "hyper",
+    "rustls",
+];
+
 /// Starts logging to `<dir>/rampart.log`; returns the file, or `None` when it cannot be
 /// opened (the console then runs without a log rather than failing). Level from
 /// `RAMPART_LOG` (default `info`).
@@ -23,8 +36,15 @@ pub fn init(dir: Option<&Path>) -> Option<PathBuf> {
     std::fs::create_dir_all(&dir).ok()?;
     let path = dir.join("rampart.log");
     let file = open_private(&path).ok()?;
-    let filter = tracing_subscriber::EnvFilter::try_from_env("RAMPART_LOG")
+    let mut filter = tracing_subscriber::EnvFilter::try_from_env("RAMPART_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    // The AWS SDK's own debug lines print the resolved identity (the access key id; the
+    // secret is redacted): its crates stay at info, whatever RAMPART_LOG asks.
+    for target in SDK_TARGETS {
+        if let Ok(directive) = format!("{target}=info").parse() {
+            filter = filter.add_directive(directive);
+        }
+    }
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_ansi(false)

@@ -266,3 +266,112 @@ fn the_endpoint_can_come_from_aws_endpoint_url() {
     let doc: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(doc["findings"].as_array().unwrap().len(), 3);
 }
+
+/// Credentials are never logged, printed or written: an export and a live console run with
+/// keys and a session token in the environment, trace logging on, and one service denied
+/// (so errors are logged); then every file under the home directory, and every byte
+/// printed, is searched for them.
+#[test]
+fn credentials_reach_no_file_and_no_output() {
+    const SECRET: &str = "wJalrXUtnFEMIK7MDENGbPxRfiCYSECRETKEY42";
+    const TOKEN: &str = "FwoGZXIvYXdzSESSIONTOKENrampartTest0123456789";
+    const KEY_ID: &str = "AKIASECRETTESTKEY042";
+    let dir = tempfile::tempdir().unwrap();
+    let hub = support::fake_hub::FakeHub::with_services(
+        support::fake_hub::findings(20, "111111111111"),
+        support::fake_hub::Services::default(),
+        support::fake_hub::Behaviour {
+            // Denied on every service API (STS still answers): errors get logged.
+            deny_key: Some(KEY_ID.into()),
+            ..support::fake_hub::Behaviour::default()
+        },
+    );
+    let config = dir.path().join("rampart.toml");
+    std::fs::write(&config, "regions = [\"us-east-1\"]\n").unwrap();
+    let creds = [
+        ("AWS_ACCESS_KEY_ID", KEY_ID),
+        ("AWS_SECRET_ACCESS_KEY", SECRET),
+        ("AWS_SESSION_TOKEN", TOKEN),
+        // Everything the SDK and rampart can say.
+        ("RAMPART_LOG", "trace"),
+    ];
+    let out = Command::new(BIN)
+        .args([
+            "export",
+            "--region",
+            "us-east-1",
+            "--endpoint-url",
+            &hub.url,
+        ])
+        .arg("--config")
+        .arg(&config)
+        .env_clear()
+        .envs(support::isolated_env(dir.path()))
+        .envs(creds)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "denied sources fail the export");
+    let mut printed = out.stdout;
+    printed.extend_from_slice(&out.stderr);
+
+    let mut run = support::PtyRun::start_with_env(
+        &[
+            "--region",
+            "us-east-1",
+            "--endpoint-url",
+            &hub.url,
+            "--config",
+            config.to_str().unwrap(),
+        ],
+        dir.path(),
+        (120, 30),
+        &creds,
+    );
+    run.wait_for_screen("security pillar");
+    run.send("i");
+    run.wait_for_screen("access denied");
+    run.send("q");
+    run.send("q");
+    assert_eq!(run.wait_exit(), 0);
+    printed.extend_from_slice(run.screen().as_bytes());
+
+    let mut files = Vec::new();
+    let mut stack = vec![dir.path().to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+    assert!(
+        names.iter().any(|n| n.ends_with("rampart.log"))
+            && names.iter().any(|n| n.ends_with("store.json")),
+        "the log and the cache were written: {names:?}"
+    );
+    for secret in [SECRET, TOKEN, KEY_ID] {
+        for f in &files {
+            let bytes = std::fs::read(f).unwrap();
+            let text = String::from_utf8_lossy(&bytes);
+            let leaks: Vec<String> = text
+                .lines()
+                .filter(|l| l.contains(secret))
+                .map(|l| l.replace(secret, "<CREDENTIAL>"))
+                .take(2)
+                .collect();
+            assert!(
+                leaks.is_empty(),
+                "{} holds a credential: {leaks:?}",
+                f.display()
+            );
+        }
+        assert!(
+            !String::from_utf8_lossy(&printed).contains(secret),
+            "printed a credential"
+        );
+    }
+}
