@@ -490,6 +490,23 @@ async fn one_account_denied_while_the_others_load() {
         );
     }
     assert_eq!(store.accounts.len(), 3);
+    // Read-only: every call of a full poll of every service reads (GenerateCredentialReport
+    // asks IAM to prepare the report it then reads; AssumeRole makes a session).
+    let calls = hub.stats.calls.lock().unwrap().clone();
+    let reads = [
+        "Get",
+        "List",
+        "Describe",
+        "Lookup",
+        "GenerateCredentialReport",
+        "AssumeRole",
+    ];
+    let writes: Vec<&String> = calls
+        .iter()
+        .filter(|c| !reads.iter().any(|r| c.starts_with(r)))
+        .collect();
+    assert!(writes.is_empty(), "{writes:?}");
+    assert!(calls.len() > 20, "{calls:?}");
     assert_eq!(
         store.findings.len(),
         121,
