@@ -143,6 +143,20 @@ pub fn indicators(store: &Store, limits: Thresholds, now: DateTime<Utc>) -> Vec<
         None,
     );
 
+    let compliance = store.compliance.items();
+    let non_compliant: Vec<_> = compliance
+        .iter()
+        .filter(|c| c.compliance_type == "NON_COMPLIANT")
+        .collect();
+    let rules: BTreeSet<&str> = non_compliant.iter().map(|c| c.rule.as_str()).collect();
+    add(
+        Area::Foundations,
+        "Resources breaking Config rules",
+        format!("{} across {} rules", non_compliant.len(), rules.len()),
+        count_level(non_compliant.len(), false),
+        evidence("compliance", ""),
+    );
+
     // Identity: the credential report's risks.
     let creds = store.credentials.items();
     let risks: Vec<CredentialRisk> = creds.iter().map(|c| c.risks(now, limits)).collect();

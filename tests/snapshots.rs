@@ -68,7 +68,12 @@ fn finding_detail() {
 
 #[test]
 fn detail_views_of_other_panes() {
-    for tab in [Tab::Credentials, Tab::Exposures, Tab::Activity] {
+    for tab in [
+        Tab::Credentials,
+        Tab::Exposures,
+        Tab::Activity,
+        Tab::Compliance,
+    ] {
         let mut app = app((160, 48));
         app.update(Action::ShowTab(tab));
         app.refresh_view();

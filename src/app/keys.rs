@@ -8,7 +8,7 @@ use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, Mou
 
 /// (keys, what they do), in the order the help overlay lists them.
 pub const BINDINGS: &[(&str, &str)] = &[
-    ("1 2 3 4", "Findings, Credentials, Public access, Drills"),
+    ("1 2 3 4 5", "Findings, Credentials, Public, Drills, Config"),
     (
         "0",
         "Overview: the security pillar at a glance (Enter: evidence)",
@@ -78,6 +78,7 @@ fn key_action(key: &KeyEvent, editing: bool) -> Option<Action> {
         KeyCode::Char('2') => Action::ShowTab(Tab::Credentials),
         KeyCode::Char('3') => Action::ShowTab(Tab::Exposures),
         KeyCode::Char('4') => Action::ShowTab(Tab::Activity),
+        KeyCode::Char('5') => Action::ShowTab(Tab::Compliance),
         KeyCode::Tab => Action::NextTab,
         KeyCode::BackTab => Action::PrevTab,
         KeyCode::Char('j') | KeyCode::Down => Action::Down,

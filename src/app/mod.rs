@@ -15,7 +15,9 @@ use crate::model::{Clock, Thresholds};
 use crate::notes::Notes;
 use crate::source::Update;
 use crate::store::query::View;
-use crate::store::sort::{self, CredentialSort, EventSort, ExposureSort, FindingSort};
+use crate::store::sort::{
+    self, ComplianceSort, CredentialSort, EventSort, ExposureSort, FindingSort,
+};
 use crate::store::table::Keyed;
 use crate::store::{Changed, Store};
 use crate::ui::theme::Theme;
@@ -31,14 +33,16 @@ pub enum Tab {
     Credentials,
     Exposures,
     Activity,
+    Compliance,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 4] = [
+    pub const ALL: [Tab; 5] = [
         Tab::Findings,
         Tab::Credentials,
         Tab::Exposures,
         Tab::Activity,
+        Tab::Compliance,
     ];
 
     pub fn key(self) -> char {
@@ -47,6 +51,7 @@ impl Tab {
             Tab::Credentials => '2',
             Tab::Exposures => '3',
             Tab::Activity => '4',
+            Tab::Compliance => '5',
         }
     }
 
@@ -56,6 +61,17 @@ impl Tab {
             Tab::Credentials => "Credentials",
             Tab::Exposures => "Public access",
             Tab::Activity => "Drills",
+            Tab::Compliance => "Compliance",
+        }
+    }
+
+    /// The title when the tab bar is short of room.
+    pub fn short_title(self) -> &'static str {
+        match self {
+            Tab::Credentials => "Creds",
+            Tab::Exposures => "Public",
+            Tab::Compliance => "Config",
+            t => t.title(),
         }
     }
 
@@ -66,6 +82,7 @@ impl Tab {
             Tab::Credentials => "credentials",
             Tab::Exposures => "exposures",
             Tab::Activity => "events",
+            Tab::Compliance => "compliance",
         }
     }
 
@@ -103,6 +120,7 @@ impl Tab {
                 "source ip",
                 "detections",
             ],
+            Tab::Compliance => &["rule", "resource", "type", "account", "region", "recorded"],
         }
     }
 }
@@ -125,6 +143,15 @@ pub const CREDENTIAL_SORTS: [CredentialSort; 6] = [
     CredentialSort::Mfa,
     CredentialSort::KeyAge,
 ];
+pub const COMPLIANCE_SORTS: [ComplianceSort; 6] = [
+    ComplianceSort::Rule,
+    ComplianceSort::Resource,
+    ComplianceSort::Type,
+    ComplianceSort::Account,
+    ComplianceSort::Region,
+    ComplianceSort::Recorded,
+];
+
 pub const EXPOSURE_SORTS: [ExposureSort; 6] = [
     ExposureSort::Grantee,
     ExposureSort::Resource,
@@ -191,6 +218,7 @@ pub enum DetailTarget {
     Credential(u32),
     Exposure(u32),
     Event(u32),
+    Compliance(u32),
 }
 
 impl DetailTarget {
@@ -201,6 +229,7 @@ impl DetailTarget {
             DetailTarget::Credential(_) => DetailTarget::Credential(row),
             DetailTarget::Exposure(_) => DetailTarget::Exposure(row),
             DetailTarget::Event(_) => DetailTarget::Event(row),
+            DetailTarget::Compliance(_) => DetailTarget::Compliance(row),
         }
     }
 
@@ -210,6 +239,7 @@ impl DetailTarget {
             DetailTarget::Credential(r) => (Tab::Credentials, r),
             DetailTarget::Exposure(r) => (Tab::Exposures, r),
             DetailTarget::Event(r) => (Tab::Activity, r),
+            DetailTarget::Compliance(r) => (Tab::Compliance, r),
         }
     }
 }
@@ -289,6 +319,7 @@ pub struct App {
     pub findings: View,
     pub credentials: View,
     pub exposures: View,
+    pub compliance: View,
     pub events: View,
     /// Typing into the filter of the current pane.
     pub editing_filter: bool,
@@ -337,6 +368,7 @@ impl App {
             findings: View::new(0),
             credentials: View::new(0),
             exposures: View::new(0),
+            compliance: View::new(0),
             events: View::new(0),
             editing_filter: false,
             filter_before_edit: String::new(),
@@ -555,6 +587,7 @@ impl App {
             Tab::Credentials => self.store.credentials.get(row).map(Keyed::key),
             Tab::Exposures => self.store.exposures.get(row).map(Keyed::key),
             Tab::Activity => self.store.events.get(row).map(Keyed::key),
+            Tab::Compliance => self.store.compliance.get(row).map(Keyed::key),
         }
     }
 
@@ -564,6 +597,7 @@ impl App {
             Tab::Credentials => self.store.credentials.position(key),
             Tab::Exposures => self.store.exposures.position(key),
             Tab::Activity => self.store.events.position(key),
+            Tab::Compliance => self.store.compliance.position(key),
         }
     }
 
@@ -678,6 +712,7 @@ impl App {
             Tab::Credentials => &self.credentials,
             Tab::Exposures => &self.exposures,
             Tab::Activity => &self.events,
+            Tab::Compliance => &self.compliance,
         }
     }
 
@@ -687,6 +722,7 @@ impl App {
             Tab::Credentials => &mut self.credentials,
             Tab::Exposures => &mut self.exposures,
             Tab::Activity => &mut self.events,
+            Tab::Compliance => &mut self.compliance,
         }
     }
 
@@ -722,6 +758,11 @@ impl App {
             Tab::Activity => {
                 let cmp = sort::events(store, EVENT_SORTS[self.events.sort_column]);
                 self.events.refresh(&store.events, &cmp);
+            }
+            Tab::Compliance => {
+                let col = COMPLIANCE_SORTS[self.compliance.sort_column];
+                let cmp = sort::compliance(store, col);
+                self.compliance.refresh(&store.compliance, &cmp);
             }
         }
         self.apply_restore();
@@ -908,7 +949,7 @@ impl App {
             Action::ClickTabBar(col) => {
                 if crate::ui::layout::overview_range().contains(&col) {
                     self.overview = true;
-                } else if let Some(t) = crate::ui::layout::tab_at(col) {
+                } else if let Some(t) = crate::ui::layout::tab_at(col, self.size.0) {
                     self.tab = t;
                     self.overview = false;
                 }
@@ -1008,6 +1049,7 @@ impl App {
             "credentials" => show(self, Tab::Credentials),
             "public" | "exposures" => show(self, Tab::Exposures),
             "drills" | "events" => show(self, Tab::Activity),
+            "compliance" | "config" => show(self, Tab::Compliance),
             other => self.say(format!(
                 "unknown command `{}`: try snapshot [PATH], note, sources, findings, credentials, public, drills, help, quit",
                 crate::ui::sanitize::clean(other)
@@ -1030,6 +1072,7 @@ impl App {
             ),
             Tab::Credentials => (DetailTarget::Credential(row), None),
             Tab::Exposures => (DetailTarget::Exposure(row), None),
+            Tab::Compliance => (DetailTarget::Compliance(row), None),
         };
         let raw_lines = raw
             .map(|text| {

@@ -5,7 +5,7 @@
 //! around between refreshes.
 
 use super::Store;
-use crate::model::{CredentialRecord, Exposure, Finding, Thresholds, TrailEvent};
+use crate::model::{ComplianceResult, CredentialRecord, Exposure, Finding, Thresholds, TrailEvent};
 use chrono::{DateTime, Utc};
 use std::cmp::Ordering;
 
@@ -29,6 +29,16 @@ pub enum CredentialSort {
     PasswordUsed,
     Mfa,
     KeyAge,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ComplianceSort {
+    Rule,
+    Resource,
+    Type,
+    Account,
+    Region,
+    Recorded,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -145,6 +155,33 @@ pub fn exposures<'a>(store: &'a Store, col: ExposureSort) -> impl Fn(u32, u32) -
             ExposureSort::Updated => b.updated_at.cmp(&a.updated_at),
         };
         primary.then_with(|| exposure_default(a, b))
+    }
+}
+
+/// By rule, then account, region and resource.
+fn compliance_default(a: &ComplianceResult, b: &ComplianceResult) -> Ordering {
+    a.rule
+        .cmp(&b.rule)
+        .then_with(|| a.account_id.cmp(&b.account_id))
+        .then_with(|| a.region.cmp(&b.region))
+        .then_with(|| a.resource_id.cmp(&b.resource_id))
+}
+
+pub fn compliance<'a>(store: &'a Store, col: ComplianceSort) -> impl Fn(u32, u32) -> Ordering + 'a {
+    let items = store.compliance.items();
+    let names = &store.accounts;
+    move |a, b| {
+        let (a, b) = (&items[a as usize], &items[b as usize]);
+        let account = |c: &'a ComplianceResult| names.name(c.account_id.as_deref().unwrap_or(""));
+        let primary = match col {
+            ComplianceSort::Rule => Ordering::Equal,
+            ComplianceSort::Resource => a.resource_id.cmp(&b.resource_id),
+            ComplianceSort::Type => a.resource_type.cmp(&b.resource_type),
+            ComplianceSort::Account => account(a).cmp(account(b)),
+            ComplianceSort::Region => a.region.cmp(&b.region),
+            ComplianceSort::Recorded => b.recorded_at.cmp(&a.recorded_at),
+        };
+        primary.then_with(|| compliance_default(a, b))
     }
 }
 

@@ -24,13 +24,13 @@ pub fn tab_bar(frame: &mut Frame, area: Rect, app: &App) {
         Span::styled("│", t.border),
         Span::styled(layout::OVERVIEW_LABEL, overview_style),
     ];
-    for (_, _, tab) in layout::tab_ranges() {
+    for (_, _, tab) in layout::tab_ranges(area.width) {
         let style = if tab == app.tab && !app.overview && app.detail.is_none() {
             t.tab_active
         } else {
             t.tab
         };
-        spans.push(Span::styled(layout::tab_label(tab), style));
+        spans.push(Span::styled(layout::tab_label(tab, area.width), style));
     }
     let used: usize = spans.iter().map(|s| s.width()).sum();
     let right = format!(
@@ -140,6 +140,7 @@ fn pane_noun(tab: Tab) -> &'static str {
         Tab::Credentials => "user",
         Tab::Exposures => "exposure",
         Tab::Activity => "event",
+        Tab::Compliance => "resource",
     }
 }
 

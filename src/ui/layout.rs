@@ -40,8 +40,16 @@ pub fn table_rows(size: (u16, u16), filter_line: bool) -> usize {
 }
 
 /// The label of a tab in the tab bar.
-pub fn tab_label(tab: Tab) -> String {
-    format!(" {} {} ", tab.key(), tab.title())
+/// Below this width the tab bar uses the short titles.
+pub const FULL_TITLES: u16 = 100;
+
+pub fn tab_label(tab: Tab, width: u16) -> String {
+    let title = if width >= FULL_TITLES {
+        tab.title()
+    } else {
+        tab.short_title()
+    };
+    format!(" {} {title} ", tab.key())
 }
 
 /// Each tab's column range in the tab bar, left to right.
@@ -54,13 +62,13 @@ pub fn overview_range() -> std::ops::Range<u16> {
     x..x + OVERVIEW_LABEL.chars().count() as u16
 }
 
-pub fn tab_ranges() -> Vec<(u16, u16, Tab)> {
+pub fn tab_ranges(width: u16) -> Vec<(u16, u16, Tab)> {
     // Labels carry their own padding: back to back, five fit in 80 columns.
     let mut x = overview_range().end;
     Tab::ALL
         .iter()
         .map(|&t| {
-            let w = tab_label(t).chars().count() as u16;
+            let w = tab_label(t, width).chars().count() as u16;
             let r = (x, x + w, t);
             x += w;
             r
@@ -69,8 +77,8 @@ pub fn tab_ranges() -> Vec<(u16, u16, Tab)> {
 }
 
 /// The tab under a column of the tab bar.
-pub fn tab_at(col: u16) -> Option<Tab> {
-    tab_ranges()
+pub fn tab_at(col: u16, width: u16) -> Option<Tab> {
+    tab_ranges(width)
         .into_iter()
         .find(|(start, end, _)| (*start..*end).contains(&col))
         .map(|(_, _, t)| t)
@@ -101,13 +109,19 @@ mod tests {
 
     #[test]
     fn clicks_hit_the_drawn_tabs() {
-        let ranges = tab_ranges();
-        assert_eq!(tab_at(ranges[0].0), Some(Tab::Findings));
-        assert_eq!(tab_at(ranges[2].1 - 1), Some(Tab::Exposures));
-        assert_eq!(tab_at(0), None);
-        assert_eq!(tab_at(overview_range().start), None);
+        let ranges = tab_ranges(80);
+        assert_eq!(tab_at(ranges[0].0, 80), Some(Tab::Findings));
+        assert_eq!(tab_at(ranges[2].1 - 1, 80), Some(Tab::Exposures));
+        assert_eq!(tab_at(0, 80), None);
+        assert_eq!(tab_at(overview_range().start, 80), None);
         assert!(overview_range().end <= ranges[0].0);
         assert!(ranges.last().unwrap().1 < 80, "the tab bar fits 80 columns");
+        let wide = tab_ranges(FULL_TITLES);
+        assert!(
+            wide.last().unwrap().1 < FULL_TITLES,
+            "full titles fit where they are used"
+        );
+        assert_eq!(tab_at(wide[4].0, FULL_TITLES), Some(Tab::Compliance));
     }
 
     #[test]

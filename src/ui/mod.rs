@@ -29,6 +29,7 @@ pub fn render(frame: &mut Frame, app: &App) {
             Tab::Credentials => panes::credentials::render(frame, areas.pane, app),
             Tab::Exposures => panes::exposures::render(frame, areas.pane, app),
             Tab::Activity => panes::activity::render(frame, areas.pane, app),
+            Tab::Compliance => panes::compliance::render(frame, areas.pane, app),
         }
     }
     chrome::status_line(frame, areas.status, app);

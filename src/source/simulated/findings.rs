@@ -128,13 +128,38 @@ const MACIE: [(&str, &str, &str, &str); 4] = [
     ),
 ];
 
-const CONFIG_RULES: [(&str, &str); 6] = [
-    ("s3-bucket-versioning-enabled", "bucket"),
-    ("s3-bucket-server-side-encryption-enabled", "bucket"),
-    ("ec2-instance-no-public-ip", "instance"),
-    ("rds-snapshots-public-prohibited", "db"),
-    ("access-keys-rotated", "user"),
-    ("restricted-ssh", "sg"),
+/// Each rule, the resource kind it judges, and the annotation AWS Config would give.
+pub(super) const CONFIG_RULES: [(&str, &str, &str); 6] = [
+    (
+        "s3-bucket-versioning-enabled",
+        "bucket",
+        "Versioning is suspended or was never enabled.",
+    ),
+    (
+        "s3-bucket-server-side-encryption-enabled",
+        "bucket",
+        "No default encryption is configured on the bucket.",
+    ),
+    (
+        "ec2-instance-no-public-ip",
+        "instance",
+        "The instance has a public IPv4 address.",
+    ),
+    (
+        "rds-snapshots-public-prohibited",
+        "db",
+        "The snapshot can be restored by any AWS account.",
+    ),
+    (
+        "access-keys-rotated",
+        "user",
+        "An active access key was created more than 90 days ago.",
+    ),
+    (
+        "restricted-ssh",
+        "sg",
+        "An ingress rule allows 0.0.0.0/0 to port 22.",
+    ),
 ];
 
 /// Real accounts have few critical findings and many medium and low ones.
@@ -407,7 +432,7 @@ pub fn asff_value(seed: u64, index: u64, now: DateTime<Utc>) -> Value {
             });
         }
         Product::Config => {
-            let (rule, kind) = *r.pick(&CONFIG_RULES);
+            let (rule, kind, _) = *r.pick(&CONFIG_RULES);
             res = resource(kind, acct, region, acct_name, &mut r);
             id = format!(
                 "arn:aws:config:{region}:{acct}:config-rule/config-rule-{}/finding/{}",

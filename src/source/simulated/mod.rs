@@ -195,7 +195,12 @@ pub fn stream(opts: &DemoOptions, at: DateTime<Utc>, mut send: impl FnMut(Update
     let (mut start, mut size) = (0, FIRST_BATCH);
     while start < opts.findings {
         let end = opts.findings.min(start + size);
-        if !send(Update::Findings(findings_in(opts, start..end))) {
+        let batch = findings_in(opts, start..end);
+        let compliance = compliance_of(&batch);
+        if !send(Update::Findings(batch)) {
+            return;
+        }
+        if !compliance.is_empty() && !send(Update::Compliance(compliance)) {
             return;
         }
         (start, size) = (end, BATCH);
@@ -232,7 +237,13 @@ pub fn initial_updates(org: DemoOrg, at: DateTime<Utc>) -> Vec<Update> {
     let mut updates = vec![Update::Accounts(org.accounts)];
     // Exactly sized batches: `split_off` would leave each batch holding the capacity of
     // everything after it, a quadratic peak at 100k findings.
-    updates.extend(batches(org.findings).map(Update::Findings));
+    for batch in batches(org.findings) {
+        let compliance = compliance_of(&batch);
+        updates.push(Update::Findings(batch));
+        if !compliance.is_empty() {
+            updates.push(Update::Compliance(compliance));
+        }
+    }
     let rest = Rest {
         credentials: org.credentials,
         exposures: org.exposures,
@@ -259,6 +270,31 @@ impl Rest {
         updates.push(health(Status::Ok, Some(at), records));
         updates
     }
+}
+
+/// The Config evaluations behind the demo's Config findings (as AWS Config reports them
+/// for the compliance pane): the rule is the finding's title.
+fn compliance_of(findings: &[Finding]) -> Vec<crate::model::ComplianceResult> {
+    findings
+        .iter()
+        .filter(|f| f.product == "Config")
+        .filter_map(|f| {
+            let resource = f.resources.first()?;
+            Some(crate::model::ComplianceResult {
+                account_id: Some(f.account_id.to_string()),
+                region: Some(f.region.to_string()),
+                rule: f.title.to_string(),
+                compliance_type: "NON_COMPLIANT".into(),
+                resource_type: resource.kind.to_string(),
+                resource_id: resource.id.to_string(),
+                annotation: findings::CONFIG_RULES
+                    .iter()
+                    .find(|(rule, ..)| *rule == &*f.title)
+                    .map(|(.., annotation)| annotation.to_string()),
+                recorded_at: Some(f.updated_at),
+            })
+        })
+        .collect()
 }
 
 fn batches<T>(rows: Vec<T>) -> impl Iterator<Item = Vec<T>> {

@@ -277,12 +277,22 @@ fn streaming_builds_the_same_store_and_sends_findings_first() {
             Update::Findings(f) if f.len() == FIRST_BATCH => "first findings",
             Update::Findings(_) => "findings",
             Update::Health(..) => "health",
+            Update::Compliance(_) => "compliance",
             _ => "other",
         });
         streamed.apply(u);
         true
     });
-    assert_eq!(&kinds[..3], ["accounts", "first findings", "findings"]);
+    // Each batch's Config evaluations follow it.
+    let order: Vec<&str> = kinds
+        .iter()
+        .copied()
+        .filter(|k| *k != "compliance")
+        .collect();
+    assert_eq!(&order[..3], ["accounts", "first findings", "findings"]);
+    assert!(kinds.contains(&"compliance"));
+    assert!(!whole.compliance.is_empty());
+    assert_eq!(whole.compliance.len(), streamed.compliance.len());
     assert_eq!(
         kinds.last(),
         Some(&"health"),

@@ -271,6 +271,47 @@ fn field_lines(app: &App, target: DetailTarget) -> (String, Vec<Line<'static>>) 
                 field(&mut lines, &time(Some(e.event_time)), &what, style);
             }
         }
+        DetailTarget::Compliance(i) => {
+            let Some(c) = app.store.compliance.get(i) else {
+                return ("gone".into(), lines);
+            };
+            title = format!(
+                "{} on {}",
+                c.rule,
+                crate::model::finding::short_resource_id(&c.resource_id)
+            );
+            field(&mut lines, "Rule", &c.rule, t.text);
+            field(&mut lines, "Result", &c.compliance_type, t.high);
+            field(&mut lines, "Resource", &c.resource_id, t.text);
+            field(&mut lines, "Type", &c.resource_type, t.text);
+            let acct = c.account_id.as_deref().unwrap_or("");
+            field(&mut lines, "Account", &account(acct), t.text);
+            field(
+                &mut lines,
+                "Region",
+                c.region.as_deref().unwrap_or("—"),
+                t.text,
+            );
+            field(&mut lines, "Recorded", &time(c.recorded_at), t.text);
+            section(&mut lines, "Annotation");
+            let note = c.annotation.as_deref().unwrap_or("none given by the rule");
+            for l in clean_multiline(note).lines() {
+                lines.push(Line::styled(l.to_string(), t.text));
+            }
+            let others = app
+                .store
+                .compliance
+                .items()
+                .iter()
+                .filter(|o| o.rule == c.rule)
+                .count();
+            field(
+                &mut lines,
+                "Same rule",
+                &format!("{others} non-compliant resources"),
+                t.muted,
+            );
+        }
         DetailTarget::Exposure(i) => {
             let Some(e) = app.store.exposures.get(i) else {
                 return ("gone".into(), lines);

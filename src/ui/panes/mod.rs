@@ -1,6 +1,7 @@
 //! One module per pane, plus the detail view and the help overlay.
 
 pub mod activity;
+pub mod compliance;
 pub mod credentials;
 pub mod detail;
 pub mod exposures;
