@@ -145,7 +145,12 @@ fn main() {
     // The overview computes its indicators and grid from the whole store when it changes,
     // and draws them from that until it changes again.
     let t = Instant::now();
-    let indicators = rampart::posture::indicators(&app.store, app.settings.thresholds, fixed_now());
+    let indicators = rampart::posture::indicators(
+        &app.store,
+        app.settings.thresholds,
+        &app.settings.bars,
+        fixed_now(),
+    );
     let grid = rampart::posture::grid(&app.store);
     println!(
         "overview recompute (after a store change): {} ({} indicators, {} grid cells)",
@@ -166,6 +171,46 @@ fn main() {
         ms(median(times.clone())),
         ms(*times.iter().max().unwrap())
     );
+    // The public-access marks and the pane summaries (`v`) are computed from the whole
+    // store once per change, like the overview.
+    let t = Instant::now();
+    let marks = rampart::store::related::ExposureMarks::of(&app.store);
+    let marks_time = t.elapsed();
+    let t = Instant::now();
+    let now = fixed_now();
+    let sums = [
+        rampart::summary::credentials(&app.store, app.settings.thresholds, now),
+        rampart::summary::exposures(&app.store, &marks),
+        rampart::summary::compliance(&app.store),
+    ];
+    println!(
+        "exposure marks: {}; the three summaries: {} ({} lines)",
+        ms(marks_time),
+        ms(t.elapsed()),
+        sums.iter().map(|s| s.rows.len()).sum::<usize>()
+    );
+    for tab in [
+        rampart::app::Tab::Credentials,
+        rampart::app::Tab::Exposures,
+        rampart::app::Tab::Compliance,
+    ] {
+        app.update(Action::ShowTab(tab));
+        app.update(Action::ToggleSummary);
+        let mut times = Vec::new();
+        for _ in 0..20 {
+            app.refresh_view();
+            let t = Instant::now();
+            terminal.draw(|f| ui::render(f, &app)).unwrap();
+            times.push(t.elapsed());
+        }
+        app.update(Action::ToggleSummary);
+        println!(
+            "{} summary frame at 200x50: median {}, worst {}",
+            tab.title(),
+            ms(median(times.clone())),
+            ms(*times.iter().max().unwrap())
+        );
+    }
     app.update(Action::ShowTab(rampart::app::Tab::Findings));
     println!(
         "peak memory (VmHWM) of this process: {:.0} MB",

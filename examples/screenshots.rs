@@ -27,11 +27,7 @@ fn main() -> std::io::Result<()> {
             "dark",
         ),
         ("drills", vec![Action::ShowTab(Tab::Activity)], "dark"),
-        (
-            "compliance",
-            vec![Action::ShowTab(Tab::Compliance)],
-            "dark",
-        ),
+        ("compliance", vec![Action::ShowTab(Tab::Compliance)], "dark"),
         ("finding-detail", vec![Action::Open], "dark"),
         ("help", vec![Action::ToggleHelp], "dark"),
         ("findings-ansi16", vec![], "ansi16"),

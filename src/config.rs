@@ -28,6 +28,8 @@ pub const ALL_REGIONS: &str = "all";
 pub struct Config {
     pub display: Display,
     pub thresholds: Thresholds,
+    /// `[overview]`: when each indicator reads "look" (!) and "act" (✗).
+    pub overview: crate::posture::Bars,
     pub demo: Demo,
     /// Regions polled for every account that does not list its own.
     pub regions: Vec<String>,
@@ -544,6 +546,17 @@ fn validate(config: &mut Config, text: &str, file: &Path) -> Result<(), Diagnost
     for (key, value) in days {
         check_range(value, DAYS_RANGE, "days")
             .map_err(|m| fail(&[Seg::Key("thresholds"), Seg::Key(key)], m))?;
+    }
+    for (key, bar) in config.overview.named() {
+        if bar.act > 0 && bar.look > bar.act {
+            return Err(fail(
+                &[Seg::Key("overview"), Seg::Key(key)],
+                format!(
+                    "expected [look, act] with look at most act (0 turns a level off), found [{}, {}]",
+                    bar.look, bar.act
+                ),
+            ));
+        }
     }
     check_range(config.demo.tick_seconds, TICK_RANGE, "seconds")
         .map_err(|m| fail(&[Seg::Key("demo"), Seg::Key("tick_seconds")], m))?;

@@ -27,5 +27,9 @@ pub mod posture;
 pub mod run;
 pub mod source;
 pub mod store;
+pub mod summary;
 pub mod tui;
 pub mod ui;
+
+#[cfg(test)]
+mod test_support;

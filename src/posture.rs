@@ -89,16 +89,127 @@ fn sorted(pane: &'static str, sort: &'static str) -> Option<Evidence> {
     })
 }
 
-fn count_level(n: usize, bad: bool) -> Level {
-    match (n, bad) {
-        (0, _) => Level::Good,
-        (_, true) => Level::Bad,
-        _ => Level::Warn,
+/// When a counted indicator reads "look" and "act": at or above `look` it is a warning, at
+/// or above `act` it is bad; 0 turns that level off. Written `[look, act]` in the config.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(try_from = "BarSpec")]
+pub struct Bar {
+    pub look: u64,
+    pub act: u64,
+}
+
+/// Whatever the file holds, so that the error can say what a bar looks like.
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+enum BarSpec {
+    Pair(Vec<u64>),
+    Other(serde::de::IgnoredAny),
+}
+
+impl TryFrom<BarSpec> for Bar {
+    type Error = String;
+
+    fn try_from(spec: BarSpec) -> Result<Bar, String> {
+        match spec {
+            BarSpec::Pair(v) if v.len() == 2 => Ok(Bar {
+                look: v[0],
+                act: v[1],
+            }),
+            _ => Err("expected [look, act], two whole numbers such as [1, 25]".into()),
+        }
+    }
+}
+
+impl Bar {
+    /// Any at all is bad.
+    const ANY_IS_BAD: Bar = Bar { look: 1, act: 1 };
+    /// Any at all is worth a look; never bad by count alone.
+    const ANY_IS_A_LOOK: Bar = Bar { look: 1, act: 0 };
+
+    pub fn level(self, n: usize) -> Level {
+        let n = n as u64;
+        if self.act > 0 && n >= self.act {
+            Level::Bad
+        } else if self.look > 0 && n >= self.look {
+            Level::Warn
+        } else {
+            Level::Good
+        }
+    }
+}
+
+/// The overview's bars, indicator by indicator (`[overview]` in the config).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Bars {
+    pub sources_failing: Bar,
+    pub config_noncompliant: Bar,
+    pub console_users_without_mfa: Bar,
+    /// A share: percent of active keys older than the age limit.
+    pub old_keys_percent: Bar,
+    pub unused_credentials: Bar,
+    pub unused_access: Bar,
+    pub services_off: Bar,
+    pub detections: Bar,
+    pub open_network: Bar,
+    pub public_resources: Bar,
+    pub outside_access: Bar,
+    pub encryption_findings: Bar,
+    pub critical_findings: Bar,
+    pub vulnerabilities: Bar,
+}
+
+impl Default for Bars {
+    fn default() -> Bars {
+        Bars {
+            sources_failing: Bar::ANY_IS_BAD,
+            config_noncompliant: Bar::ANY_IS_A_LOOK,
+            console_users_without_mfa: Bar::ANY_IS_BAD,
+            // A few old keys are a chore; a quarter of them is a practice to fix.
+            old_keys_percent: Bar { look: 1, act: 25 },
+            unused_credentials: Bar::ANY_IS_A_LOOK,
+            unused_access: Bar::ANY_IS_A_LOOK,
+            services_off: Bar::ANY_IS_BAD,
+            detections: Bar::ANY_IS_BAD,
+            open_network: Bar::ANY_IS_BAD,
+            public_resources: Bar::ANY_IS_BAD,
+            outside_access: Bar::ANY_IS_A_LOOK,
+            encryption_findings: Bar::ANY_IS_A_LOOK,
+            critical_findings: Bar::ANY_IS_BAD,
+            vulnerabilities: Bar::ANY_IS_BAD,
+        }
+    }
+}
+
+impl Bars {
+    /// Every bar with its config key, for validation.
+    pub fn named(&self) -> [(&'static str, Bar); 14] {
+        [
+            ("sources_failing", self.sources_failing),
+            ("config_noncompliant", self.config_noncompliant),
+            ("console_users_without_mfa", self.console_users_without_mfa),
+            ("old_keys_percent", self.old_keys_percent),
+            ("unused_credentials", self.unused_credentials),
+            ("unused_access", self.unused_access),
+            ("services_off", self.services_off),
+            ("detections", self.detections),
+            ("open_network", self.open_network),
+            ("public_resources", self.public_resources),
+            ("outside_access", self.outside_access),
+            ("encryption_findings", self.encryption_findings),
+            ("critical_findings", self.critical_findings),
+            ("vulnerabilities", self.vulnerabilities),
+        ]
     }
 }
 
 /// Every indicator, in area order.
-pub fn indicators(store: &Store, limits: Thresholds, now: DateTime<Utc>) -> Vec<Indicator> {
+pub fn indicators(
+    store: &Store,
+    limits: Thresholds,
+    bars: &Bars,
+    now: DateTime<Utc>,
+) -> Vec<Indicator> {
     let mut out = Vec::new();
     let mut add = |area, label, value: String, level, evidence| {
         out.push(Indicator {
@@ -127,7 +238,7 @@ pub fn indicators(store: &Store, limits: Thresholds, now: DateTime<Utc>) -> Vec<
         if sources.is_empty() {
             Level::Unknown
         } else {
-            count_level(failing, true)
+            bars.sources_failing.level(failing)
         },
         evidence("sources", ""),
     );
@@ -153,7 +264,7 @@ pub fn indicators(store: &Store, limits: Thresholds, now: DateTime<Utc>) -> Vec<
         Area::Foundations,
         "Resources breaking Config rules",
         format!("{} across {} rules", non_compliant.len(), rules.len()),
-        count_level(non_compliant.len(), false),
+        bars.config_noncompliant.level(non_compliant.len()),
         evidence("compliance", ""),
     );
 
@@ -171,11 +282,11 @@ pub fn indicators(store: &Store, limits: Thresholds, now: DateTime<Utc>) -> Vec<
         })
         .count();
     let no_report = creds.is_empty();
-    let identity = |n: usize, bad: bool| {
+    let identity = |n: usize, bar: Bar| {
         if no_report {
             Level::Unknown
         } else {
-            count_level(n, bad)
+            bar.level(n)
         }
     };
     add(
@@ -186,9 +297,10 @@ pub fn indicators(store: &Store, limits: Thresholds, now: DateTime<Utc>) -> Vec<
             with(CredentialRisk::ROOT_KEYS),
             with(CredentialRisk::ROOT_NO_MFA)
         ),
+        // Root is never a matter of how many: one is the whole account.
         identity(
             with(CredentialRisk::ROOT_KEYS) + with(CredentialRisk::ROOT_NO_MFA),
-            true,
+            Bar::ANY_IS_BAD,
         ),
         evidence("credentials", "root"),
     );
@@ -196,18 +308,24 @@ pub fn indicators(store: &Store, limits: Thresholds, now: DateTime<Utc>) -> Vec<
         Area::Identity,
         "Console users without MFA",
         with(CredentialRisk::CONSOLE_NO_MFA).to_string(),
-        identity(with(CredentialRisk::CONSOLE_NO_MFA), true),
+        identity(
+            with(CredentialRisk::CONSOLE_NO_MFA),
+            bars.console_users_without_mfa,
+        ),
         evidence("credentials", "no-mfa"),
     );
-    let share = match (old_keys * 100 + active_keys / 2).checked_div(active_keys) {
+    let percent = (old_keys * 100 + active_keys / 2).checked_div(active_keys);
+    let share = match percent {
         Some(percent) => format!("{old_keys} of {active_keys} ({percent}%)"),
         None => "no active key".to_string(),
     };
+    // One old key among hundreds rounds to 0%, and still deserves a look.
+    let old_share = percent.map_or(0, |p| p.max(usize::from(old_keys > 0)));
     add(
         Area::Identity,
         "Active keys older than the age limit",
         share,
-        identity(old_keys, false),
+        identity(old_share, bars.old_keys_percent),
         sorted("credentials", "key age"),
     );
     let unused = with(CredentialRisk::UNUSED_KEY) + with(CredentialRisk::UNUSED_PASSWORD);
@@ -215,7 +333,7 @@ pub fn indicators(store: &Store, limits: Thresholds, now: DateTime<Utc>) -> Vec<
         Area::Identity,
         "Unused keys and passwords",
         unused.to_string(),
-        identity(unused, false),
+        identity(unused, bars.unused_credentials),
         sorted("credentials", "risk"),
     );
 
@@ -248,7 +366,7 @@ pub fn indicators(store: &Store, limits: Thresholds, now: DateTime<Utc>) -> Vec<
         Area::Identity,
         "Unused roles, keys and permissions (Access Analyzer)",
         unused_access.to_string(),
-        count_level(unused_access, false),
+        bars.unused_access.level(unused_access),
         evidence("findings", "unused"),
     );
 
@@ -280,7 +398,7 @@ pub fn indicators(store: &Store, limits: Thresholds, now: DateTime<Utc>) -> Vec<
                 "not polled".into()
             },
             if watched(service) {
-                count_level(n, true)
+                bars.services_off.level(n)
             } else {
                 Level::Unknown
             },
@@ -297,7 +415,7 @@ pub fn indicators(store: &Store, limits: Thresholds, now: DateTime<Utc>) -> Vec<
         Area::Detection,
         "CloudTrail events a detection fired on",
         detected.to_string(),
-        count_level(detected, true),
+        bars.detections.level(detected),
         sorted("events", "detections"),
     );
 
@@ -305,7 +423,7 @@ pub fn indicators(store: &Store, limits: Thresholds, now: DateTime<Utc>) -> Vec<
         Area::Infrastructure,
         "Security groups and ACLs open to the world",
         open_network.to_string(),
-        count_level(open_network, true),
+        bars.open_network.level(open_network),
         evidence("findings", "security group"),
     );
 
@@ -315,12 +433,12 @@ pub fn indicators(store: &Store, limits: Thresholds, now: DateTime<Utc>) -> Vec<
         Area::DataProtection,
         "Resources open to the public",
         public.to_string(),
-        count_level(public, true),
+        bars.public_resources.level(public),
         evidence("exposures", "public"),
     );
     let outside = exposures
         .iter()
-        .filter(|e| !e.is_public)
+        .filter(|e| !e.is_public && !e.is_control())
         .filter(|e| {
             e.external_account
                 .as_deref()
@@ -331,14 +449,14 @@ pub fn indicators(store: &Store, limits: Thresholds, now: DateTime<Utc>) -> Vec<
         Area::DataProtection,
         "Access granted outside the watched accounts",
         outside.to_string(),
-        count_level(outside, false),
+        bars.outside_access.level(outside),
         evidence("exposures", "cross-account"),
     );
     add(
         Area::DataProtection,
         "Open findings about encryption",
         encryption.to_string(),
-        count_level(encryption, false),
+        bars.encryption_findings.level(encryption),
         evidence("findings", "encrypt"),
     );
 
@@ -346,7 +464,7 @@ pub fn indicators(store: &Store, limits: Thresholds, now: DateTime<Utc>) -> Vec<
         Area::IncidentResponse,
         "Critical findings open",
         critical.to_string(),
-        count_level(critical, true),
+        bars.critical_findings.level(critical),
         evidence("findings", "critical"),
     );
     add(
@@ -361,7 +479,7 @@ pub fn indicators(store: &Store, limits: Thresholds, now: DateTime<Utc>) -> Vec<
         Area::Application,
         "Critical and high vulnerabilities (Inspector)",
         vulnerabilities.to_string(),
-        count_level(vulnerabilities, true),
+        bars.vulnerabilities.level(vulnerabilities),
         evidence("findings", "inspector"),
     );
     out

@@ -94,6 +94,7 @@ pub fn main(cli: Cli) -> ExitCode {
                     age_days: loaded.config.credential_age_days(),
                     unused_days: loaded.config.unused_days(),
                 },
+                bars: loaded.config.overview,
                 mode_label: match mode {
                     Mode::Replay => "replay",
                     Mode::Live => "live",

@@ -23,7 +23,8 @@ fn demo_session_switches_panes_filters_opens_a_detail_and_quits() {
         run.wait_for_screen(header);
     }
     run.send("/guardduty");
-    run.wait_for_screen("of 3,000 rows");
+    // 3,000 demo findings and Access Analyzer's unused roles and permissions.
+    run.wait_for_screen(" of 3,0");
     run.send("\r");
     run.send("\r");
     run.wait_for_screen("Product ARN");
@@ -190,7 +191,13 @@ fn export_of_the_demo_is_deterministic_private_and_follows_the_contract() {
     let doc: serde_json::Value = serde_json::from_slice(&a).unwrap();
     assert_eq!(doc["schema_version"], 1);
     assert_eq!(doc["generated_at"], "2026-11-22T12:00:00Z");
-    assert_eq!(doc["findings"].as_array().unwrap().len(), 500);
+    let findings = doc["findings"].as_array().unwrap();
+    let unused = findings
+        .iter()
+        .filter(|f| f["raw"]["findingType"].is_string())
+        .count();
+    assert!(unused > 0, "the demo has unused roles and permissions");
+    assert_eq!(findings.len(), 500 + unused);
     for key in [
         "credentials",
         "exposures",
@@ -231,7 +238,13 @@ fn export_of_the_demo_is_deterministic_private_and_follows_the_contract() {
     assert_eq!(csv.status.code(), Some(0));
     let text = String::from_utf8(csv.stdout).unwrap();
     assert!(text.starts_with("id,product_arn,product,account_id"));
-    assert_eq!(text.lines().count(), 51);
+    // 50 demo findings and the organization's unused roles and permissions.
+    let unused = text
+        .lines()
+        .filter(|l| l.contains(",IAM Access Analyzer,") && l.contains(":finding/"))
+        .count();
+    assert!(unused > 0);
+    assert_eq!(text.lines().count(), 1 + 50 + unused);
 }
 
 /// Writes a small evidence folder: a CloudTrail log with a StopLogging, and a broken file.

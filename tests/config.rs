@@ -71,6 +71,7 @@ fn example_file_parses() {
     assert_eq!(c.theme_name(), defaults.theme_name());
     assert_eq!(c.mouse(), defaults.mouse());
     assert_eq!(c.thresholds, defaults.thresholds);
+    assert_eq!(c.overview, defaults.overview);
     assert_eq!(c.demo, defaults.demo);
     assert_eq!(c.securityhub, defaults.securityhub);
     assert_eq!(c.access_analyzer, defaults.access_analyzer);
@@ -326,5 +327,50 @@ fn organization_discovery_and_the_securityhub_aggregator_are_checked() {
     assert!(
         e.contains("securityhub.aggregator_region: expected a region name"),
         "{e}"
+    );
+}
+
+#[test]
+fn overview_bars_are_read_and_a_look_above_act_is_named() {
+    let c = config::parse_str(
+        "[overview]\nold_keys_percent = [5, 50]\ncritical_findings = [0, 3]\n",
+        Path::new("o.toml"),
+    )
+    .unwrap();
+    assert_eq!(
+        (
+            c.overview.old_keys_percent.look,
+            c.overview.old_keys_percent.act
+        ),
+        (5, 50)
+    );
+    assert_eq!(
+        (
+            c.overview.critical_findings.look,
+            c.overview.critical_findings.act
+        ),
+        (0, 3)
+    );
+    assert_eq!(
+        c.overview.open_network,
+        config::Config::default().overview.open_network,
+        "unset bars keep their default"
+    );
+    let err = config::parse_str("[overview]\ndetections = [9, 2]\n", Path::new("o.toml"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.starts_with(
+            "o.toml:2:14: overview.detections: expected [look, act] with look at most act"
+        ),
+        "{err}"
+    );
+    let err = config::parse_str("[overview]\ndetections = 3\n", Path::new("o.toml"))
+        .unwrap_err()
+        .to_string();
+    assert!(err.starts_with("o.toml:2:14:"), "{err}");
+    assert!(
+        err.contains("detections") && err.contains("expected [look, act]"),
+        "{err}"
     );
 }

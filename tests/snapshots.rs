@@ -173,3 +173,22 @@ fn sources_overlay() {
         assert!(!app.sources_open, "any key closes it");
     }
 }
+
+#[test]
+fn summaries() {
+    for size in SIZES {
+        for tab in [Tab::Credentials, Tab::Exposures, Tab::Compliance] {
+            let mut app = app(size);
+            app.update(Action::ShowTab(tab));
+            app.update(Action::ToggleSummary);
+            app.update(Action::Down);
+            let name = format!(
+                "{}_summary_{}x{}",
+                tab.title().replace(' ', "_").to_lowercase(),
+                size.0,
+                size.1
+            );
+            insta::assert_snapshot!(name, draw(&mut app));
+        }
+    }
+}

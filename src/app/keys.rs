@@ -32,6 +32,10 @@ pub const BINDINGS: &[(&str, &str)] = &[
     ),
     (":", "command: snapshot, note, sources, a pane, quit"),
     ("i", "sources: each feed's health and errors"),
+    (
+        "v",
+        "summary: credentials by account, Config rules by account, exposures by type",
+    ),
     ("r", "ask the sources to poll now"),
     ("? / q Ctrl-C", "this help / quit"),
     ("mouse", "wheel scrolls, click a tab (never required)"),
@@ -96,6 +100,7 @@ fn key_action(key: &KeyEvent, editing: bool) -> Option<Action> {
         KeyCode::Char('r') => Action::Refresh,
         KeyCode::Char('n') => Action::NoteStart,
         KeyCode::Char('i') => Action::ToggleSources,
+        KeyCode::Char('v') => Action::ToggleSummary,
         KeyCode::Char('w') => Action::Snapshot,
         KeyCode::Char(':') => Action::CommandStart,
         _ => return None,

@@ -110,7 +110,9 @@ impl Tab {
                 "updated",
             ],
             Tab::Credentials => &["risk", "account", "user", "password use", "mfa", "key age"],
-            Tab::Exposures => &["access", "resource", "type", "account", "region", "updated"],
+            Tab::Exposures => &[
+                "marked", "access", "resource", "type", "account", "region", "updated",
+            ],
             Tab::Activity => &[
                 "time",
                 "event",
@@ -152,7 +154,8 @@ pub const COMPLIANCE_SORTS: [ComplianceSort; 6] = [
     ComplianceSort::Recorded,
 ];
 
-pub const EXPOSURE_SORTS: [ExposureSort; 6] = [
+pub const EXPOSURE_SORTS: [ExposureSort; 7] = [
+    ExposureSort::Marked,
     ExposureSort::Grantee,
     ExposureSort::Resource,
     ExposureSort::Type,
@@ -203,6 +206,8 @@ pub enum Action {
     ToggleHelp,
     /// `i`: the sources overlay.
     ToggleSources,
+    /// `v`: the pane's summary (per account, rule or resource type) or its list.
+    ToggleSummary,
     Refresh,
     /// Mouse wheel: lines to move (negative is up).
     Scroll(i32),
@@ -256,6 +261,8 @@ pub struct Detail {
 pub struct Settings {
     pub time: TimeDisplay,
     pub thresholds: Thresholds,
+    /// When the overview's indicators read "look" and "act".
+    pub bars: crate::posture::Bars,
     /// Shown in the header: `demo`, `replay`, `live`.
     pub mode_label: String,
     /// Where notes and snapshots go; `None` keeps notes in memory only.
@@ -269,6 +276,7 @@ impl Default for Settings {
         Settings {
             time: TimeDisplay::Utc,
             thresholds: Thresholds::default(),
+            bars: Default::default(),
             mode_label: "demo".into(),
             state_dir: None,
             user: "operator".into(),
@@ -354,6 +362,14 @@ pub struct App {
         Vec<crate::posture::Indicator>,
         crate::posture::Grid,
     )>,
+    /// The panes showing their summary instead of their list.
+    pub summaries: std::collections::HashSet<Tab>,
+    /// The summary line under the cursor.
+    pub summary_cursor: usize,
+    /// The current summary, for the pane, store generation and minute it is of.
+    summary_cache: Option<(Tab, u64, i64, crate::summary::Summary)>,
+    /// The public-access pane's marks and the store generation they are of.
+    marks: Option<(u64, crate::store::related::ExposureMarks)>,
     restore: Restore,
 }
 
@@ -385,6 +401,10 @@ impl App {
             requests: Vec::new(),
             overview: false,
             overview_cursor: 0,
+            marks: None,
+            summaries: Default::default(),
+            summary_cursor: 0,
+            summary_cache: None,
             trend: crate::posture::Trend::default(),
             posture: None,
             restore: Restore::default(),
@@ -473,8 +493,104 @@ impl App {
                 list.clone()
             }
             _ => {
-                crate::posture::indicators(&self.store, self.settings.thresholds, self.clock.now())
+                let s = &self.settings;
+                crate::posture::indicators(&self.store, s.thresholds, &s.bars, self.clock.now())
             }
+        }
+    }
+
+    /// The public-access marks as of the last refresh (computed now when stale: tests and
+    /// one-off callers get the truth, the loop gets the cache).
+    pub fn exposure_marks(&self) -> std::borrow::Cow<'_, crate::store::related::ExposureMarks> {
+        match &self.marks {
+            Some((generation, marks)) if *generation == self.store.generation() => {
+                std::borrow::Cow::Borrowed(marks)
+            }
+            _ => std::borrow::Cow::Owned(crate::store::related::ExposureMarks::of(&self.store)),
+        }
+    }
+
+    /// Whether the pane on screen shows its summary.
+    pub fn summary_shown(&self) -> bool {
+        !self.overview && self.summaries.contains(&self.tab)
+    }
+
+    fn compute_summary(&self, tab: Tab) -> crate::summary::Summary {
+        let now = self.clock.now();
+        match tab {
+            Tab::Credentials => {
+                crate::summary::credentials(&self.store, self.settings.thresholds, now)
+            }
+            Tab::Exposures => crate::summary::exposures(&self.store, &self.exposure_marks()),
+            Tab::Compliance => crate::summary::compliance(&self.store),
+            Tab::Findings | Tab::Activity => crate::summary::Summary::default(),
+        }
+    }
+
+    /// The current pane's summary (cached by `refresh_view`).
+    pub fn summary(&self) -> std::borrow::Cow<'_, crate::summary::Summary> {
+        match &self.summary_cache {
+            Some((tab, generation, _, s))
+                if *tab == self.tab && *generation == self.store.generation() =>
+            {
+                std::borrow::Cow::Borrowed(s)
+            }
+            _ => std::borrow::Cow::Owned(self.compute_summary(self.tab)),
+        }
+    }
+
+    /// What a key does on a summary; false when it means the same as on the list.
+    fn summary_action(&mut self, action: Action) -> bool {
+        let last = self.summary().rows.len().saturating_sub(1);
+        let cursor = &mut self.summary_cursor;
+        match action {
+            Action::Up => *cursor = cursor.saturating_sub(1),
+            Action::Down => *cursor = (*cursor + 1).min(last),
+            Action::Scroll(n) => {
+                *cursor = (*cursor as i64 + i64::from(n)).clamp(0, last as i64) as usize
+            }
+            Action::Top | Action::PageUp => *cursor = 0,
+            Action::Bottom | Action::PageDown => *cursor = last,
+            Action::Back => {
+                self.summaries.remove(&self.tab);
+            }
+            Action::Open => self.drill_summary(),
+            Action::FilterStart
+            | Action::SortNext
+            | Action::SortReverse
+            | Action::ClearFilter
+            | Action::NoteStart => {
+                self.say("this is the summary: v for the list to filter, sort or note")
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    /// Opens the list filtered to the summary line under the cursor.
+    fn drill_summary(&mut self) {
+        let summary = self.summary();
+        let Some(row) = summary.rows.get(self.summary_cursor) else {
+            return;
+        };
+        let name = row
+            .cells
+            .first()
+            .map(|c| c.text.clone())
+            .unwrap_or_default();
+        match row.drill.clone() {
+            Some(crate::summary::Drill::Filter(filter)) => {
+                let tab = self.tab;
+                self.summaries.remove(&tab);
+                let v = self.view_mut(tab);
+                v.set_filter(&filter);
+                v.first();
+                self.say(format!(
+                    "{name}: Esc clears the filter, v goes back to the summary"
+                ));
+            }
+            Some(crate::summary::Drill::Sources) => self.sources_open = true,
+            None => self.say(format!("{name}: nothing to open")),
         }
     }
 
@@ -735,9 +851,34 @@ impl App {
         if self.overview {
             let at = (self.store.generation(), now.timestamp().div_euclid(60));
             if self.posture.as_ref().map(|p| (p.0, p.1)) != Some(at) {
-                let list = crate::posture::indicators(&self.store, limits, now);
+                let list =
+                    crate::posture::indicators(&self.store, limits, &self.settings.bars, now);
                 let grid = crate::posture::grid(&self.store);
                 self.posture = Some((at.0, at.1, list, grid));
+            }
+        }
+        if self.tab == Tab::Exposures
+            && self.marks.as_ref().map(|m| m.0) != Some(self.store.generation())
+        {
+            let marks = crate::store::related::ExposureMarks::of(&self.store);
+            if self.marks.as_ref().is_none_or(|m| !m.1.same_scores(&marks)) {
+                // A Macie finding can mark an exposure whose own row did not change.
+                self.exposures.invalidate_sort();
+            }
+            self.marks = Some((self.store.generation(), marks));
+        }
+        if self.summary_shown() {
+            let at = (
+                self.tab,
+                self.store.generation(),
+                now.timestamp().div_euclid(60),
+            );
+            if self.summary_cache.as_ref().map(|c| (c.0, c.1, c.2)) != Some(at) {
+                let summary = self.compute_summary(self.tab);
+                self.summary_cursor = self
+                    .summary_cursor
+                    .min(summary.rows.len().saturating_sub(1));
+                self.summary_cache = Some((at.0, at.1, at.2, summary));
             }
         }
         let store = &self.store;
@@ -752,7 +893,10 @@ impl App {
                 self.credentials.refresh(&store.credentials, &cmp);
             }
             Tab::Exposures => {
-                let cmp = sort::exposures(store, EXPOSURE_SORTS[self.exposures.sort_column]);
+                let col = EXPOSURE_SORTS[self.exposures.sort_column];
+                let empty = crate::store::related::ExposureMarks::default();
+                let marks = self.marks.as_ref().map_or(&empty, |m| &m.1);
+                let cmp = sort::exposures(store, col, marks);
                 self.exposures.refresh(&store.exposures, &cmp);
             }
             Tab::Activity => {
@@ -877,6 +1021,9 @@ impl App {
             }
             return;
         }
+        if self.summary_shown() && self.summary_action(action) {
+            return;
+        }
         let page = self.page();
         let tab = self.tab;
         match action {
@@ -955,6 +1102,18 @@ impl App {
                 }
             }
             Action::Resize(w, h) => self.size = (w, h),
+            Action::ToggleSummary => match tab {
+                Tab::Credentials | Tab::Exposures | Tab::Compliance => {
+                    if !self.summaries.remove(&tab) {
+                        self.summaries.insert(tab);
+                        self.summary_cursor = 0;
+                    }
+                }
+                Tab::Findings | Tab::Activity => self.say(format!(
+                    "{} has no summary (the overview's grid is the findings' one): v works on Credentials, Public access and Compliance",
+                    tab.title()
+                )),
+            },
             // Handled before the pane sees the action.
             Action::CommandStart | Action::NoteStart | Action::Snapshot | Action::ToggleSources => {
             }

@@ -456,3 +456,45 @@ fn selection_and_detail_follow_their_finding_when_others_leave() {
     assert!(app.detail.is_none());
     assert!(app.flash.as_ref().unwrap().text.contains("left its source"));
 }
+
+#[test]
+fn v_shows_a_summary_whose_lines_open_the_filtered_list() {
+    let mut app = crate::fixture::demo_app(42, None, Theme::default(), (120, 40));
+    app.update(Action::ShowTab(Tab::Compliance));
+    app.update(Action::ToggleSummary);
+    app.refresh_view();
+    assert!(app.summary_shown());
+    let summary = app.summary().into_owned();
+    assert_eq!(summary.of, "rules");
+    app.update(Action::Down);
+    assert_eq!(app.summary_cursor, 1);
+    app.update(Action::SortNext);
+    assert_eq!(app.compliance.sort_column, 0, "no sorting on a summary");
+    let rule = summary.rows[1].cells[0].text.clone();
+    let total: usize = summary.rows[1].cells[1].text.parse().unwrap();
+    app.update(Action::Open);
+    app.refresh_view();
+    assert!(!app.summary_shown(), "Enter opens the list");
+    assert_eq!(app.compliance.filter_text, format!("\"{rule}\""));
+    assert_eq!(
+        app.compliance.rows.len(),
+        total,
+        "the list holds what the line counted"
+    );
+    // `v` goes back, keeping the cursor's pane state; other panes keep their own mode.
+    app.update(Action::ToggleSummary);
+    assert!(app.summary_shown());
+    app.update(Action::ShowTab(Tab::Credentials));
+    assert!(!app.summary_shown());
+    app.update(Action::ToggleSummary);
+    app.refresh_view();
+    let accounts = app.summary().rows.len();
+    assert_eq!(accounts, app.store.accounts.len());
+    app.update(Action::Back);
+    assert!(!app.summary_shown(), "Esc leaves the summary for the list");
+    // Findings has none, and says where to look instead.
+    app.update(Action::ShowTab(Tab::Findings));
+    app.update(Action::ToggleSummary);
+    assert!(!app.summary_shown());
+    assert!(app.flash.as_ref().unwrap().text.contains("no summary"));
+}

@@ -166,7 +166,13 @@ fn ordered(store: &Store) -> Ordered<'_> {
     findings.sort_by(|a, b| (&a.id, &a.product_arn).cmp(&(&b.id, &b.product_arn)));
     let mut credentials: Vec<&CredentialRecord> = store.credentials.items().iter().collect();
     credentials.sort_by(|a, b| (&a.account_id, &a.user).cmp(&(&b.account_id, &b.user)));
-    let mut exposures: Vec<&Exposure> = store.exposures.items().iter().collect();
+    // Rows derived from Security Hub controls are in `findings` already.
+    let mut exposures: Vec<&Exposure> = store
+        .exposures
+        .items()
+        .iter()
+        .filter(|e| !e.is_control())
+        .collect();
     exposures.sort_by(|a, b| a.id.cmp(&b.id));
     let mut compliance: Vec<&ComplianceResult> = store.compliance.items().iter().collect();
     compliance.sort_by_key(|c| c.key());

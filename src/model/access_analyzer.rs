@@ -185,7 +185,45 @@ pub fn is_unused(v: &Value) -> bool {
     UNUSED.iter().any(|(name, _, _)| Some(*name) == t)
 }
 
-/// An unused-access finding (a ListFindingsV2 summary) as a [`super::Finding`], as Access
+enum LastUse {
+    /// A summary without GetFindingV2's details.
+    Unknown,
+    Never,
+    /// The latest use, and for unused permissions the services concerned.
+    At(chrono::DateTime<chrono::Utc>, Vec<String>),
+}
+
+/// When the unused role, key, password or permission was last used, from GetFindingV2's
+/// `findingDetails` (`unusedIamRoleDetails.lastAccessed`, one `unusedPermissionDetails`
+/// per service, ...).
+fn last_use(v: &Value) -> LastUse {
+    let Some(details) = v.get("findingDetails").and_then(Value::as_array) else {
+        return LastUse::Unknown;
+    };
+    let inner: Vec<&Value> = details
+        .iter()
+        .filter_map(Value::as_object)
+        .flat_map(|o| o.values())
+        .collect();
+    if inner.is_empty() {
+        return LastUse::Unknown;
+    }
+    let services: Vec<String> = inner
+        .iter()
+        .filter_map(|d| d.get("serviceNamespace").and_then(Value::as_str))
+        .map(str::to_string)
+        .collect();
+    match inner
+        .iter()
+        .filter_map(|d| d.get("lastAccessed").and_then(parse_time))
+        .max()
+    {
+        Some(t) => LastUse::At(t, services),
+        None => LastUse::Never,
+    }
+}
+
+/// An unused-access finding (a ListFindingsV2 summary, with GetFindingV2's details when read) as a [`super::Finding`], as Access
 /// Analyzer itself sends them to Security Hub: identity risk, not exposure. An unused key
 /// or password is medium (a credential that can leak while nobody watches it), an unused
 /// role or permission low.
@@ -214,6 +252,25 @@ pub fn unused_finding(v: &Value, region: &str) -> Result<super::Finding, Analyze
         _ => (WorkflowStatus::New, RecordState::Active),
     };
     let short = super::finding::short_resource_id(resource);
+    let (title, last_use) = match last_use(v) {
+        LastUse::Unknown => (format!("{what}: {short}"), String::new()),
+        LastUse::Never => (
+            format!("{what}: {short} (never used)"),
+            " It has never been used.".to_string(),
+        ),
+        LastUse::At(t, services) => (
+            format!("{what}: {short} (last used {})", t.format("%Y-%m-%d")),
+            format!(
+                " Last used {}{}.",
+                t.format("%Y-%m-%d %H:%MZ"),
+                if services.is_empty() {
+                    String::new()
+                } else {
+                    format!("; unused services: {}", services.join(", "))
+                }
+            ),
+        ),
+    };
     Ok(super::Finding {
         id: format!("arn:{partition}:access-analyzer:{region}:{account}:finding/{id}"),
         product_arn: intern(&format!(
@@ -224,9 +281,9 @@ pub fn unused_finding(v: &Value, region: &str) -> Result<super::Finding, Analyze
         account_id: account.into(),
         region: region.into(),
         severity,
-        title: intern(&format!("{what}: {short}")),
+        title: intern(&title),
         description: intern(&format!(
-            "IAM Access Analyzer found {} ({kind}) on {resource} that was not used within the analyzer's tracking period.",
+            "IAM Access Analyzer found {} ({kind}) on {resource} that was not used within the analyzer's tracking period.{last_use}",
             what.to_lowercase()
         )),
         types: vec![intern(
@@ -285,5 +342,31 @@ mod unused_tests {
         assert!(!f.is_open());
         assert_eq!(f.severity, crate::model::Severity::Low);
         assert!(!is_unused(&json!({"findingType": "ExternalAccess"})));
+    }
+
+    #[test]
+    fn details_say_when_it_was_last_used_and_which_services() {
+        let mut v = json!({"id": "u-2", "resource": "arn:aws:iam::111122223333:role/app",
+            "resourceType": "AWS::IAM::Role", "resourceOwnerAccount": "111122223333",
+            "status": "ACTIVE", "findingType": "UnusedPermission",
+            "updatedAt": "2026-11-20T00:00:00Z",
+            "findingDetails": [
+                {"unusedPermissionDetails": {"serviceNamespace": "s3",
+                    "lastAccessed": "2026-03-01T10:00:00Z"}},
+                {"unusedPermissionDetails": {"serviceNamespace": "kms",
+                    "lastAccessed": "2026-05-02T11:30:00Z"}}]});
+        let f = unused_finding(&v, "us-east-1").unwrap();
+        assert_eq!(&*f.title, "Unused permissions: app (last used 2026-05-02)");
+        assert!(
+            f.description
+                .ends_with(" Last used 2026-05-02 11:30Z; unused services: s3, kms."),
+            "{}",
+            f.description
+        );
+        v["findingType"] = json!("UnusedIAMRole");
+        v["findingDetails"] = json!([{"unusedIamRoleDetails": {}}]);
+        let f = unused_finding(&v, "us-east-1").unwrap();
+        assert_eq!(&*f.title, "Unused IAM role: app (never used)");
+        assert!(f.description.ends_with(" It has never been used."));
     }
 }

@@ -1,19 +1,8 @@
 use super::*;
-use crate::model::{asff, cloudtrail, AccessKey, Account, CredentialRecord, Exposure};
-use crate::source::{SourceHealth, SourceKey, Update};
-use chrono::TimeZone;
+use crate::model::{cloudtrail, Account};
+use crate::source::Update;
+use crate::test_support::*;
 use serde_json::json;
-
-fn now() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0).unwrap()
-}
-
-fn limits() -> Thresholds {
-    Thresholds {
-        age_days: 90,
-        unused_days: 90,
-    }
-}
 
 fn get<'a>(list: &'a [Indicator], label: &str) -> &'a Indicator {
     list.iter()
@@ -21,98 +10,9 @@ fn get<'a>(list: &'a [Indicator], label: &str) -> &'a Indicator {
         .unwrap_or_else(|| panic!("no indicator {label}"))
 }
 
-fn finding(
-    id: &str,
-    sev: &str,
-    title: &str,
-    product: &str,
-    control: Option<&str>,
-    status: &str,
-) -> crate::model::Finding {
-    let mut v = json!({
-        "Id": id, "ProductArn": "arn:aws:securityhub:us-east-1::product/aws/securityhub",
-        "ProductName": product, "AwsAccountId": "111111111111", "Region": "us-east-1",
-        "UpdatedAt": "2026-11-21T00:00:00Z", "Severity": {"Label": sev}, "Title": title,
-        "Workflow": {"Status": status}
-    });
-    if let Some(c) = control {
-        v["Compliance"] = json!({"Status": "FAILED", "SecurityControlId": c});
-    }
-    asff::parse_value(&v).unwrap()
-}
-
-fn user(
-    name: &str,
-    root: bool,
-    mfa: bool,
-    password: bool,
-    key_rotated_days_ago: Option<i64>,
-) -> CredentialRecord {
-    CredentialRecord {
-        account_id: "111111111111".into(),
-        user: name.into(),
-        arn: format!("arn:aws:iam::111111111111:user/{name}"),
-        is_root: root,
-        user_creation_time: Some(now() - chrono::Duration::days(400)),
-        password_enabled: Some(password),
-        password_last_used: Some(now() - chrono::Duration::days(1)),
-        password_last_changed: None,
-        mfa_active: mfa,
-        access_keys: key_rotated_days_ago
-            .map(|d| {
-                vec![AccessKey {
-                    slot: 1,
-                    active: true,
-                    last_rotated: Some(now() - chrono::Duration::days(d)),
-                    last_used: Some(now() - chrono::Duration::days(1)),
-                    last_used_service: None,
-                    last_used_region: None,
-                }]
-            })
-            .unwrap_or_default(),
-    }
-}
-
-fn exposure(id: &str, public: bool, other: Option<&str>) -> Exposure {
-    Exposure {
-        id: id.into(),
-        account_id: "111111111111".into(),
-        region: "us-east-1".into(),
-        resource_type: "AWS::S3::Bucket".into(),
-        resource: format!("arn:aws:s3:::{id}"),
-        principal: "*".into(),
-        is_public: public,
-        external_account: other.map(str::to_string),
-        actions: vec![],
-        conditions: vec![],
-        status: "ACTIVE".into(),
-        source: "access-analyzer".into(),
-        updated_at: now(),
-    }
-}
-
-fn health(status: Status, note: Option<&str>) -> SourceHealth {
-    SourceHealth {
-        status,
-        last_success: (status == Status::Ok).then(now),
-        error: note.map(str::to_string),
-        records: 1,
-        next_poll: None,
-    }
-}
-
-fn key(service: &str, account: &str, region: &str) -> SourceKey {
-    SourceKey {
-        service: service.into(),
-        account_id: Some(account.into()),
-        region: Some(region.into()),
-        file: None,
-    }
-}
-
 #[test]
 fn an_empty_store_reads_as_unknown_not_as_good() {
-    let list = indicators(&Store::new(), limits(), now());
+    let list = indicators(&Store::new(), limits(), &Bars::default(), now());
     assert_eq!(get(&list, "Sources failing or stale").level, Level::Unknown);
     assert_eq!(
         get(&list, "Console users without MFA").level,
@@ -218,7 +118,7 @@ fn indicators_count_what_the_store_holds() {
     stop.detections = vec!["cloudtrail-stopped".into()];
     s.apply(Update::Events(vec![stop]));
 
-    let list = indicators(&s, limits(), now());
+    let list = indicators(&s, limits(), &Bars::default(), now());
     let value = |label: &str| get(&list, label).value.clone();
     let level = |label: &str| get(&list, label).level;
     assert_eq!(value("Sources failing or stale"), "1 of 5");
@@ -233,7 +133,11 @@ fn indicators_count_what_the_store_holds() {
         value("Active keys older than the age limit"),
         "1 of 3 (33%)"
     );
-    assert_eq!(level("Active keys older than the age limit"), Level::Warn);
+    assert_eq!(
+        level("Active keys older than the age limit"),
+        Level::Bad,
+        "a third of the keys is over the default act bar of 25%"
+    );
     assert_eq!(value("Security Hub off"), "1 account-regions");
     assert_eq!(value("Config recorder off or missing"), "1 account-regions");
     assert_eq!(value("CloudTrail trails not logging"), "0 account-regions");
@@ -258,6 +162,31 @@ fn indicators_count_what_the_store_holds() {
         .clone()
         .unwrap();
     assert_eq!((mfa.pane, mfa.filter.as_str()), ("credentials", "no-mfa"));
+
+    // The config's bars move the levels, not the values.
+    let bars = Bars {
+        old_keys_percent: Bar { look: 1, act: 50 },
+        critical_findings: Bar { look: 2, act: 5 },
+        public_resources: Bar { look: 0, act: 0 },
+        ..Bars::default()
+    };
+    let list = indicators(&s, limits(), &bars, now());
+    let level = |label: &str| get(&list, label).level;
+    assert_eq!(level("Active keys older than the age limit"), Level::Warn);
+    assert_eq!(level("Critical findings open"), Level::Good, "1 is under 2");
+    assert_eq!(level("Resources open to the public"), Level::Good, "off");
+    assert_eq!(get(&list, "Critical findings open").value, "1");
+}
+
+#[test]
+fn a_bar_reads_look_and_act_and_zero_turns_a_level_off() {
+    let bar = Bar { look: 3, act: 10 };
+    let levels: Vec<Level> = [0, 2, 3, 9, 10, 500].map(|n| bar.level(n)).to_vec();
+    use Level::*;
+    assert_eq!(levels, [Good, Good, Warn, Warn, Bad, Bad]);
+    assert_eq!(Bar { look: 0, act: 1 }.level(0), Good);
+    assert_eq!(Bar { look: 0, act: 1 }.level(1), Bad);
+    assert_eq!(Bar { look: 1, act: 0 }.level(1_000_000), Warn);
 }
 
 #[test]

@@ -10,6 +10,7 @@ pub mod related;
 pub mod sort;
 pub mod table;
 
+use crate::model::exposure;
 use crate::model::{
     Account, ComplianceResult, CredentialRecord, Exposure, Finding, Severity, TrailEvent,
 };
@@ -191,6 +192,8 @@ impl Store {
             }
             Update::Findings(list) => {
                 let counts = &mut self.counts;
+                let mut exposed = Vec::new();
+                let mut closed = Vec::new();
                 changed.findings = self.findings.upsert_newer_with(
                     list,
                     &self.accounts,
@@ -200,8 +203,16 @@ impl Store {
                             counts.remove(old);
                         }
                         counts.add(new);
+                        if exposure::is_exposure_control(new) {
+                            let key = Keyed::key(new);
+                            match exposure::from_control_finding(new, key) {
+                                Some(e) => exposed.push(e),
+                                None => closed.push(row_hash(new)),
+                            }
+                        }
                     },
                 );
+                changed.exposures = self.derive_exposures(exposed, &closed);
             }
             Update::Credentials {
                 account_id,
@@ -242,6 +253,7 @@ impl Store {
                         changed.findings = self
                             .findings
                             .remove_keys(&keys, accounts, |f| counts.remove(f));
+                        changed.exposures = self.exposures.remove_keys(&keys, accounts, |_| {});
                     }
                     Gone::Exposures(keys) => {
                         changed.exposures = self.exposures.remove_keys(&keys, accounts, |_| {});
@@ -253,6 +265,21 @@ impl Store {
             }
             // The view and notes of a snapshot are the UI's, not data: the app takes them.
             Update::Handoff(_) => {}
+        }
+        changed
+    }
+
+    /// Security Hub's exposure controls beside Access Analyzer's findings: failed ones in,
+    /// passed or closed ones out (their rows share the finding's key).
+    fn derive_exposures(&mut self, exposed: Vec<Exposure>, closed: &[u64]) -> bool {
+        let mut changed = false;
+        if !closed.is_empty() {
+            changed |= self.exposures.remove_keys(closed, &self.accounts, |_| {});
+        }
+        if !exposed.is_empty() {
+            changed |= self
+                .exposures
+                .upsert_newer(exposed, &self.accounts, |_, _| true);
         }
         changed
     }

@@ -163,6 +163,11 @@ impl View {
         }
     }
 
+    /// Sorts again at the next refresh: the order depends on more than this table.
+    pub fn invalidate_sort(&mut self) {
+        self.sorted_for = None;
+    }
+
     /// Brings the view up to date with the table; cheap when nothing changed.
     pub fn refresh<T: Keyed>(&mut self, table: &Table<T>, compare: &dyn Fn(u32, u32) -> Ordering) {
         let keep = self.selected_row();

@@ -43,6 +43,8 @@ pub enum ComplianceSort {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExposureSort {
+    /// Most marks first (a public bucket with sensitive data, a role trusted from outside).
+    Marked,
     Resource,
     Type,
     Account,
@@ -141,12 +143,17 @@ fn exposure_default(a: &Exposure, b: &Exposure) -> Ordering {
         .then_with(|| a.id.cmp(&b.id))
 }
 
-pub fn exposures<'a>(store: &'a Store, col: ExposureSort) -> impl Fn(u32, u32) -> Ordering + 'a {
+pub fn exposures<'a>(
+    store: &'a Store,
+    col: ExposureSort,
+    marks: &'a super::related::ExposureMarks,
+) -> impl Fn(u32, u32) -> Ordering + 'a {
     let items = store.exposures.items();
     let names = &store.accounts;
-    move |a, b| {
-        let (a, b) = (&items[a as usize], &items[b as usize]);
+    move |ia, ib| {
+        let (a, b) = (&items[ia as usize], &items[ib as usize]);
         let primary = match col {
+            ExposureSort::Marked => marks.score(ib).cmp(&marks.score(ia)),
             ExposureSort::Resource => a.resource.cmp(&b.resource),
             ExposureSort::Type => a.resource_type.cmp(&b.resource_type),
             ExposureSort::Account => names.name(&a.account_id).cmp(names.name(&b.account_id)),

@@ -269,3 +269,57 @@ fn gone_findings_leave_the_table_and_the_counts() {
     let c = s.apply(Update::Gone(Gone::Findings(vec![key_hash("not-there")])));
     assert!(!c.findings, "nothing removed, nothing changed");
 }
+
+#[test]
+fn exposure_controls_sit_beside_the_analyzer_and_leave_with_their_finding() {
+    let control = |id: &str, control: &str, status: &str, compliance: &str, at: &str| {
+        asff::parse_value(&json!({
+            "Id": id, "ProductArn": "arn:aws:securityhub:us-east-1::product/aws/securityhub",
+            "AwsAccountId": "111111111111", "Region": "us-east-1", "UpdatedAt": at,
+            "Severity": {"Label": "HIGH"}, "Title": "Security groups should not allow port 22",
+            "Workflow": {"Status": status},
+            "Compliance": {"Status": compliance, "SecurityControlId": control},
+            "Resources": [{"Type": "AwsEc2SecurityGroup",
+                "Id": "arn:aws:ec2:us-east-1:111111111111:security-group/sg-1"}]
+        }))
+        .unwrap()
+    };
+    let mut s = Store::new();
+    let changed = s.apply(Update::Findings(vec![
+        control("a", "EC2.13", "NEW", "FAILED", "2026-11-20T00:00:00Z"),
+        control("b", "RDS.2", "NEW", "FAILED", "2026-11-20T00:00:00Z"),
+        control("c", "EC2.8", "NEW", "FAILED", "2026-11-20T00:00:00Z"),
+        control("d", "S3.8", "NEW", "PASSED", "2026-11-20T00:00:00Z"),
+    ]));
+    assert!(changed.exposures);
+    let rows = s.exposures.items();
+    assert_eq!(
+        rows.len(),
+        2,
+        "IMDSv2 is not about exposure; a passed control is none"
+    );
+    let sg = rows.iter().find(|e| e.principal == "0.0.0.0/0").unwrap();
+    assert!(sg.is_control() && !sg.is_public);
+    assert_eq!(sg.resource_type, "AWS::EC2::SecurityGroup");
+    assert!(sg.actions[0].starts_with("EC2.13: "));
+    assert!(rows.iter().any(|e| e.is_public), "RDS.2 is public reach");
+    // Resolved elsewhere: the row goes.
+    s.apply(Update::Findings(vec![control(
+        "a",
+        "EC2.13",
+        "RESOLVED",
+        "FAILED",
+        "2026-11-21T00:00:00Z",
+    )]));
+    assert_eq!(s.exposures.len(), 1);
+    // Gone from Security Hub: the row goes with the finding.
+    let b = s
+        .findings
+        .items()
+        .iter()
+        .find(|f| f.id == "b")
+        .map(row_hash)
+        .unwrap();
+    s.apply(Update::Gone(Gone::Findings(vec![b])));
+    assert_eq!(s.exposures.len(), 0);
+}

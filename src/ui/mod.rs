@@ -25,6 +25,9 @@ pub fn render(frame: &mut Frame, app: &App) {
         panes::overview::render(frame, areas.pane, app);
     } else {
         match app.tab {
+            tab if app.summary_shown() => {
+                panes::summary::render(frame, areas.pane, app, tab.title())
+            }
             Tab::Findings => panes::findings::render(frame, areas.pane, app),
             Tab::Credentials => panes::credentials::render(frame, areas.pane, app),
             Tab::Exposures => panes::exposures::render(frame, areas.pane, app),

@@ -171,8 +171,8 @@ impl AnalyzerPoller {
         Ok(out)
     }
 
-    /// One finding's details, as an exposure.
-    async fn detail(&self, analyzer: &str, id: &str) -> Result<Exposure, PollError> {
+    /// One finding as GetFindingV2 returns it.
+    async fn detail_body(&self, analyzer: &str, id: &str) -> Result<Value, PollError> {
         let _turn = self.turn("GetFindingV2").await;
         let body = RawBody::default();
         self.client
@@ -184,8 +184,13 @@ impl AnalyzerPoller {
             .send()
             .await
             .map_err(|e| classify(e, "access-analyzer:GetFindingV2"))?;
-        let v: serde_json::Value = serde_json::from_slice(&body.take())
-            .map_err(|e| PollError::Malformed(format!("GetFindingV2 {id}: {e}")))?;
+        serde_json::from_slice(&body.take())
+            .map_err(|e| PollError::Malformed(format!("GetFindingV2 {id}: {e}")))
+    }
+
+    /// One finding's details, as an exposure.
+    async fn detail(&self, analyzer: &str, id: &str) -> Result<Exposure, PollError> {
+        let v = self.detail_body(analyzer, id).await?;
         let mut exposure = access_analyzer::parse_value(&v, Some(&self.region))
             .map_err(|e| PollError::Malformed(format!("GetFindingV2 {id}: {e}")))?;
         if exposure.account_id.is_empty() {
@@ -249,7 +254,8 @@ impl AnalyzerPoller {
         Ok(updates)
     }
 
-    /// Unused access: findings from the summaries; new or changed ones sent.
+    /// Unused access: findings from the summaries; new or changed ones read in full for
+    /// their last use (best effort: without it the finding still says what is unused).
     async fn unused(&mut self, analyzer: &str) -> Result<Vec<Update>, PollError> {
         let summaries = self.summaries(analyzer).await?;
         let mut changed: Vec<Finding> = Vec::new();
@@ -259,17 +265,30 @@ impl AnalyzerPoller {
             if !access_analyzer::is_unused(summary) {
                 continue;
             }
-            let f = match access_analyzer::unused_finding(summary, &self.region) {
+            let id = summary["id"].as_str().unwrap_or_default().to_string();
+            let updated = summary["updatedAt"].to_string();
+            let fresh = self.unused.get(&id) != Some(&updated);
+            let mut record = summary.clone();
+            if fresh {
+                match self.detail_body(analyzer, &id).await {
+                    Ok(full) if full.get("findingDetails").is_some() => {
+                        record["findingDetails"] = full["findingDetails"].clone();
+                    }
+                    Ok(_) => {}
+                    Err(e) => {
+                        tracing::warn!(finding = i, error = %e, "unused-access details not read")
+                    }
+                }
+            }
+            let f = match access_analyzer::unused_finding(&record, &self.region) {
                 Ok(f) => f,
                 Err(e) => {
                     tracing::warn!(finding = i, error = %e, "unused-access finding not read");
                     continue;
                 }
             };
-            let id = summary["id"].as_str().unwrap_or_default().to_string();
-            let updated = summary["updatedAt"].to_string();
             keys.insert(crate::store::row_hash(&f));
-            if self.unused.get(&id) != Some(&updated) {
+            if fresh {
                 changed.push(f);
             }
             seen.insert(id, updated);

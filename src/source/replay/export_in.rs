@@ -36,7 +36,8 @@ pub fn read(doc: &Value) -> Result<Batch, EvidenceError> {
     };
     let mut b = Batch::default();
     for (i, f) in list("findings").iter().enumerate() {
-        b.add_finding(i, f.get("raw").unwrap_or(&Value::Null));
+        let region = f.get("region").and_then(Value::as_str);
+        b.add_finding_in(i, f.get("raw").unwrap_or(&Value::Null), region);
     }
     for (i, e) in list("events").iter().enumerate() {
         b.add_trail_record(i, e.get("raw").unwrap_or(&Value::Null));

@@ -131,6 +131,20 @@ impl Batch {
     }
 
     pub fn add_finding(&mut self, index: usize, v: &Value) {
+        self.add_finding_in(index, v, None)
+    }
+
+    /// A finding, or an Access Analyzer unused-access record (as exports keep them), whose
+    /// region comes from outside the record.
+    pub fn add_finding_in(&mut self, index: usize, v: &Value, region: Option<&str>) {
+        if crate::model::access_analyzer::is_unused(v) {
+            let region = region.unwrap_or("us-east-1");
+            match crate::model::access_analyzer::unused_finding(v, region) {
+                Ok(f) => self.findings.push(f),
+                Err(e) => self.reject("finding", index, e),
+            }
+            return;
+        }
         let parsed = if guardduty::looks_native(v) {
             guardduty::parse_value(v)
         } else if ocsf::looks_like(v) {

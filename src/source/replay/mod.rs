@@ -240,6 +240,9 @@ struct Rows<'a> {
 struct FindingRow {
     #[serde(default)]
     raw: serde_json::Value,
+    /// An unused-access finding's raw record does not carry its region.
+    #[serde(default)]
+    region: Option<String>,
 }
 
 #[derive(serde::Deserialize)]
@@ -282,7 +285,8 @@ impl<'de> Visitor<'de> for Rows<'_> {
             }
             RowKind::ExportFinding => {
                 while let Some(row) = seq.next_element::<FindingRow>()? {
-                    self.batch.add_finding(i, &row.raw);
+                    self.batch
+                        .add_finding_in(i, &row.raw, row.region.as_deref());
                     i += 1;
                 }
             }

@@ -12,6 +12,7 @@ pub mod exposures;
 pub mod findings;
 pub mod org;
 pub mod rng;
+pub mod unused;
 
 use crate::model::{Account, Clock, CredentialRecord, Exposure, Finding, TrailEvent};
 use crate::source::{
@@ -85,6 +86,8 @@ pub struct DemoOrg {
     pub credentials: Vec<CredentialBatch>,
     pub exposures: Vec<Exposure>,
     pub events: Vec<TrailEvent>,
+    /// Access Analyzer's unused roles and permissions (findings, sent after the rest).
+    pub unused_access: Vec<Finding>,
 }
 
 /// Maps `0..n` through `f` on every core; the result is in index order whatever the
@@ -133,6 +136,7 @@ pub fn generate(opts: &DemoOptions) -> DemoOrg {
         credentials: rest.credentials,
         exposures: rest.exposures,
         events: rest.events,
+        unused_access: rest.unused_access,
     }
 }
 
@@ -146,6 +150,7 @@ fn findings_in(opts: &DemoOptions, range: std::ops::Range<usize>) -> Vec<Finding
 /// Everything but the findings.
 struct Rest {
     credentials: Vec<CredentialBatch>,
+    unused_access: Vec<Finding>,
     exposures: Vec<Exposure>,
     events: Vec<TrailEvent>,
 }
@@ -180,6 +185,7 @@ fn generate_rest(opts: &DemoOptions) -> Rest {
     release_freed_memory();
     Rest {
         credentials,
+        unused_access: unused::findings(seed, now),
         exposures,
         events,
     }
@@ -206,7 +212,8 @@ pub fn stream(opts: &DemoOptions, at: DateTime<Utc>, mut send: impl FnMut(Update
         (start, size) = (end, BATCH);
     }
     let rest = generate_rest(opts);
-    let records = opts.findings + rest.exposures.len() + rest.events.len();
+    let records =
+        opts.findings + rest.unused_access.len() + rest.exposures.len() + rest.events.len();
     for update in rest.into_updates(records, at) {
         if !send(update) {
             return;
@@ -233,7 +240,8 @@ fn health(status: Status, at: Option<DateTime<Utc>>, records: usize) -> Update {
 
 /// The updates that deliver an organization, in the order the source sends them.
 pub fn initial_updates(org: DemoOrg, at: DateTime<Utc>) -> Vec<Update> {
-    let records = org.findings.len() + org.exposures.len() + org.events.len();
+    let records =
+        org.findings.len() + org.unused_access.len() + org.exposures.len() + org.events.len();
     let mut updates = vec![Update::Accounts(org.accounts)];
     // Exactly sized batches: `split_off` would leave each batch holding the capacity of
     // everything after it, a quadratic peak at 100k findings.
@@ -246,6 +254,7 @@ pub fn initial_updates(org: DemoOrg, at: DateTime<Utc>) -> Vec<Update> {
     }
     let rest = Rest {
         credentials: org.credentials,
+        unused_access: org.unused_access,
         exposures: org.exposures,
         events: org.events,
     };
@@ -265,6 +274,7 @@ impl Rest {
                 records: batch.records,
             })
             .collect();
+        updates.push(Update::Findings(self.unused_access));
         updates.push(Update::Exposures(self.exposures));
         updates.extend(batches(self.events).map(Update::Events));
         updates.push(health(Status::Ok, Some(at), records));

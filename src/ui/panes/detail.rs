@@ -244,6 +244,28 @@ fn field_lines(app: &App, target: DetailTarget) -> (String, Vec<Line<'static>>) 
                     );
                 }
             }
+            let config =
+                crate::store::related::user_compliance(&app.store, &r.account_id, &r.user, &r.arn);
+            if !config.is_empty() {
+                section(&mut lines, "AWS Config");
+                for c in config {
+                    let what = format!(
+                        "{} in {}{}",
+                        c.compliance_type,
+                        c.region.as_deref().unwrap_or("—"),
+                        c.annotation
+                            .as_deref()
+                            .map(|a| format!(": {a}"))
+                            .unwrap_or_default()
+                    );
+                    let style = if c.compliance_type == "NON_COMPLIANT" {
+                        t.high
+                    } else {
+                        t.muted
+                    };
+                    field(&mut lines, &c.rule, &what, style);
+                }
+            }
             let recent = crate::store::related::activity(&app.store, &r.account_id, &r.user, 10);
             section(
                 &mut lines,
@@ -341,8 +363,19 @@ fn field_lines(app: &App, target: DetailTarget) -> (String, Vec<Line<'static>>) 
             field(&mut lines, "Conditions", &conditions, t.text);
             field(&mut lines, "Status", &e.status, t.text);
             field(&mut lines, "Updated", &time(Some(e.updated_at)), t.text);
-            field(&mut lines, "Finding id", &e.id, t.muted);
-            field(&mut lines, "Source", &e.source, t.muted);
+            let marks = app.exposure_marks().marks(e, &app.store.accounts);
+            if !marks.is_empty() {
+                field(&mut lines, "Marked", &marks.join(", "), t.critical);
+            }
+            // A control's row carries its finding's store key: id, unit separator, product.
+            let id = e.id.split('\u{1f}').next().unwrap_or(&e.id);
+            field(&mut lines, "Finding id", id, t.muted);
+            let source = if e.is_control() {
+                "Security Hub control (its finding is in the findings pane)"
+            } else {
+                &e.source
+            };
+            field(&mut lines, "Source", source, t.muted);
             if e.source == "access-analyzer" {
                 let link =
                     crate::model::console::access_analyzer_finding(&e.resource, &e.region, &e.id);

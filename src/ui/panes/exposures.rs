@@ -1,4 +1,6 @@
-//! The public-access pane: who outside an account can reach which resource.
+//! The public-access pane: who outside an account can reach which resource (Access
+//! Analyzer), beside the failed Security Hub controls about exposure, with the
+//! combinations that matter more marked.
 
 use super::table_style;
 use crate::app::{App, Tab};
@@ -8,12 +10,13 @@ use crate::ui::widgets::table::{self, CellText, Column};
 use ratatui::layout::Rect;
 use ratatui::Frame;
 
-pub const COLUMNS: [Column; 7] = [
+pub const COLUMNS: [Column; 8] = [
     Column::new("Resource", 16, 0, 0),
     Column::new("Type", 10, 18, 1),
     Column::new("Account", 10, 18, 1),
     Column::new("Region", 9, 14, 3),
     Column::new("Access", 10, 26, 0),
+    Column::new("Marked", 13, 30, 1),
     Column::new("Actions", 10, 0, 2),
     Column::new("Condition", 10, 0, 4),
 ];
@@ -28,7 +31,17 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         .iter()
         .filter(|&&i| items[i as usize].is_public)
         .count();
-    let extra = format!(" · {} public", chrome::group(public));
+    let marks = app.exposure_marks();
+    let controls = view
+        .rows
+        .iter()
+        .filter(|&&i| items[i as usize].is_control())
+        .count();
+    let extra = format!(
+        " · {} public · {} from Security Hub controls",
+        chrome::group(public),
+        chrome::group(controls)
+    );
     table::render(
         frame,
         table_area,
@@ -46,6 +59,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
                 4 => {
                     if e.is_public {
                         CellText::new("public", t.critical)
+                    } else if e.is_control() {
+                        CellText::new(e.principal.as_str(), t.high)
                     } else {
                         let inside = e
                             .external_account
@@ -57,7 +72,15 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
                         }
                     }
                 }
-                5 => CellText::new(e.actions.join(" "), t.text),
+                5 => {
+                    let m = marks.marks(e, &app.store.accounts);
+                    if m.is_empty() {
+                        CellText::new("—", t.muted)
+                    } else {
+                        CellText::new(m.join(" "), t.critical)
+                    }
+                }
+                6 => CellText::new(e.actions.join(" "), t.text),
                 _ => CellText::new(
                     if e.conditions.is_empty() {
                         "none".to_string()

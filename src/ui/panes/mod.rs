@@ -9,6 +9,7 @@ pub mod findings;
 pub mod help;
 pub mod overview;
 pub mod sources;
+pub mod summary;
 
 use crate::app::App;
 use crate::ui::widgets::table::TableStyle;

@@ -1,0 +1,107 @@
+//! Hand-made records for the unit tests of what is computed from the store (posture
+//! indicators, pane summaries).
+
+use crate::model::{asff, AccessKey, CredentialRecord, Exposure, Thresholds};
+use crate::source::{SourceHealth, SourceKey, Status};
+use chrono::{DateTime, TimeZone, Utc};
+use serde_json::json;
+
+pub fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0).unwrap()
+}
+
+pub fn limits() -> Thresholds {
+    Thresholds {
+        age_days: 90,
+        unused_days: 90,
+    }
+}
+
+pub fn finding(
+    id: &str,
+    sev: &str,
+    title: &str,
+    product: &str,
+    control: Option<&str>,
+    status: &str,
+) -> crate::model::Finding {
+    let mut v = json!({
+        "Id": id, "ProductArn": "arn:aws:securityhub:us-east-1::product/aws/securityhub",
+        "ProductName": product, "AwsAccountId": "111111111111", "Region": "us-east-1",
+        "UpdatedAt": "2026-11-21T00:00:00Z", "Severity": {"Label": sev}, "Title": title,
+        "Workflow": {"Status": status}
+    });
+    if let Some(c) = control {
+        v["Compliance"] = json!({"Status": "FAILED", "SecurityControlId": c});
+    }
+    asff::parse_value(&v).unwrap()
+}
+
+pub fn user(
+    name: &str,
+    root: bool,
+    mfa: bool,
+    password: bool,
+    key_rotated_days_ago: Option<i64>,
+) -> CredentialRecord {
+    CredentialRecord {
+        account_id: "111111111111".into(),
+        user: name.into(),
+        arn: format!("arn:aws:iam::111111111111:user/{name}"),
+        is_root: root,
+        user_creation_time: Some(now() - chrono::Duration::days(400)),
+        password_enabled: Some(password),
+        password_last_used: Some(now() - chrono::Duration::days(1)),
+        password_last_changed: None,
+        mfa_active: mfa,
+        access_keys: key_rotated_days_ago
+            .map(|d| {
+                vec![AccessKey {
+                    slot: 1,
+                    active: true,
+                    last_rotated: Some(now() - chrono::Duration::days(d)),
+                    last_used: Some(now() - chrono::Duration::days(1)),
+                    last_used_service: None,
+                    last_used_region: None,
+                }]
+            })
+            .unwrap_or_default(),
+    }
+}
+
+pub fn exposure(id: &str, public: bool, other: Option<&str>) -> Exposure {
+    Exposure {
+        id: id.into(),
+        account_id: "111111111111".into(),
+        region: "us-east-1".into(),
+        resource_type: "AWS::S3::Bucket".into(),
+        resource: format!("arn:aws:s3:::{id}"),
+        principal: "*".into(),
+        is_public: public,
+        external_account: other.map(str::to_string),
+        actions: vec![],
+        conditions: vec![],
+        status: "ACTIVE".into(),
+        source: "access-analyzer".into(),
+        updated_at: now(),
+    }
+}
+
+pub fn health(status: Status, note: Option<&str>) -> SourceHealth {
+    SourceHealth {
+        status,
+        last_success: (status == Status::Ok).then(now),
+        error: note.map(str::to_string),
+        records: 1,
+        next_poll: None,
+    }
+}
+
+pub fn key(service: &str, account: &str, region: &str) -> SourceKey {
+    SourceKey {
+        service: service.into(),
+        account_id: Some(account.into()),
+        region: Some(region.into()),
+        file: None,
+    }
+}
