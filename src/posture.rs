@@ -343,11 +343,15 @@ pub fn indicators(
     let mut encryption = 0;
     let mut critical = 0;
     let mut vulnerabilities = 0;
+    let mut guardduty_off = BTreeSet::new();
     for f in store.findings.items().iter().filter(|f| f.is_open()) {
         if crate::model::access_analyzer::is_unused_finding(f) {
             unused_access += 1;
         }
         let control = f.control_id.as_deref().unwrap_or("");
+        if control == "GuardDuty.1" {
+            guardduty_off.insert((f.account_id.as_str(), f.region.as_str()));
+        }
         if OPEN_NETWORK_CONTROLS.contains(&control) {
             open_network += 1;
         }
@@ -405,6 +409,23 @@ pub fn indicators(
             evidence("sources", ""),
         );
     }
+    // GuardDuty is not polled itself: Security Hub's control GuardDuty.1 says where it is off.
+    let no_findings = store.findings.is_empty();
+    add(
+        Area::Detection,
+        "GuardDuty off (control GuardDuty.1)",
+        if no_findings {
+            "no findings yet".into()
+        } else {
+            format!("{} account-regions", guardduty_off.len())
+        },
+        if no_findings {
+            Level::Unknown
+        } else {
+            bars.services_off.level(guardduty_off.len())
+        },
+        evidence("findings", "guardduty.1"),
+    );
     let detected = store
         .events
         .items()

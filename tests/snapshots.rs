@@ -68,21 +68,25 @@ fn finding_detail() {
 
 #[test]
 fn detail_views_of_other_panes() {
-    for tab in [
-        Tab::Credentials,
-        Tab::Exposures,
-        Tab::Activity,
-        Tab::Compliance,
-    ] {
-        let mut app = app((160, 48));
-        app.update(Action::ShowTab(tab));
-        app.refresh_view();
-        app.update(Action::Open);
-        let name = format!(
-            "{}_detail_160x48",
-            tab.title().replace(' ', "_").to_lowercase()
-        );
-        insta::assert_snapshot!(name, draw(&mut app));
+    for size in SIZES {
+        for tab in [
+            Tab::Credentials,
+            Tab::Exposures,
+            Tab::Activity,
+            Tab::Compliance,
+        ] {
+            let mut app = app(size);
+            app.update(Action::ShowTab(tab));
+            app.refresh_view();
+            app.update(Action::Open);
+            let name = format!(
+                "{}_detail_{}x{}",
+                tab.title().replace(' ', "_").to_lowercase(),
+                size.0,
+                size.1
+            );
+            insta::assert_snapshot!(name, draw(&mut app));
+        }
     }
 }
 

@@ -23,6 +23,10 @@ fn an_empty_store_reads_as_unknown_not_as_good() {
         "no active key"
     );
     assert_eq!(get(&list, "Security Hub off").value, "not polled");
+    assert_eq!(
+        get(&list, "GuardDuty off (control GuardDuty.1)").level,
+        Level::Unknown
+    );
     assert_eq!(get(&list, "Critical findings open").level, Level::Good);
     // Every area is there, in the pillar's order.
     let areas: Vec<Area> = list.iter().map(|i| i.area).collect();
@@ -84,6 +88,14 @@ fn indicators_count_what_the_store_holds() {
             "NOTIFIED",
         ),
         finding("e", "LOW", "CVE-2023-1 - low", "Inspector", None, "NEW"),
+        finding(
+            "g",
+            "HIGH",
+            "GuardDuty should be enabled",
+            "Security Hub",
+            Some("GuardDuty.1"),
+            "NEW",
+        ),
     ]));
     s.apply(Update::Exposures(vec![
         exposure("site", true, None),
@@ -143,6 +155,8 @@ fn indicators_count_what_the_store_holds() {
     assert_eq!(value("CloudTrail trails not logging"), "0 account-regions");
     assert_eq!(level("CloudTrail trails not logging"), Level::Good);
     assert_eq!(value("CloudTrail events a detection fired on"), "1");
+    assert_eq!(value("GuardDuty off (control GuardDuty.1)"), "1 account-regions");
+    assert_eq!(level("GuardDuty off (control GuardDuty.1)"), Level::Bad);
     assert_eq!(
         value("Security groups and ACLs open to the world"),
         "1",
