@@ -155,7 +155,10 @@ fn indicators_count_what_the_store_holds() {
     assert_eq!(value("CloudTrail trails not logging"), "0 account-regions");
     assert_eq!(level("CloudTrail trails not logging"), Level::Good);
     assert_eq!(value("CloudTrail events a detection fired on"), "1");
-    assert_eq!(value("GuardDuty off (control GuardDuty.1)"), "1 account-regions");
+    assert_eq!(
+        value("GuardDuty off (control GuardDuty.1)"),
+        "1 account-regions"
+    );
     assert_eq!(level("GuardDuty off (control GuardDuty.1)"), Level::Bad);
     assert_eq!(
         value("Security groups and ACLs open to the world"),
