@@ -260,11 +260,22 @@ pub fn indicators(
         .filter(|c| c.compliance_type == "NON_COMPLIANT")
         .collect();
     let rules: BTreeSet<&str> = non_compliant.iter().map(|c| c.rule.as_str()).collect();
+    // The pollers fetch non-compliant results only: nothing at all means "all compliant"
+    // only where Config was asked.
+    let config_asked = !compliance.is_empty() || sources.keys().any(|k| k.service == "config");
     add(
         Area::Foundations,
         "Resources breaking Config rules",
-        format!("{} across {} rules", non_compliant.len(), rules.len()),
-        bars.config_noncompliant.level(non_compliant.len()),
+        if config_asked {
+            format!("{} across {} rules", non_compliant.len(), rules.len())
+        } else {
+            "no Config data yet".into()
+        },
+        if config_asked {
+            bars.config_noncompliant.level(non_compliant.len())
+        } else {
+            Level::Unknown
+        },
         evidence("compliance", ""),
     );
 

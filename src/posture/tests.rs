@@ -24,6 +24,14 @@ fn an_empty_store_reads_as_unknown_not_as_good() {
     );
     assert_eq!(get(&list, "Security Hub off").value, "not polled");
     assert_eq!(
+        get(&list, "Resources breaking Config rules").value,
+        "no Config data yet"
+    );
+    assert_eq!(
+        get(&list, "Resources breaking Config rules").level,
+        Level::Unknown
+    );
+    assert_eq!(
         get(&list, "GuardDuty off (control GuardDuty.1)").level,
         Level::Unknown
     );
@@ -129,6 +137,31 @@ fn indicators_count_what_the_store_holds() {
     .unwrap();
     stop.detections = vec!["cloudtrail-stopped".into()];
     s.apply(Update::Events(vec![stop]));
+    let evaluation = |rule: &str, resource: &str, result: &str| crate::model::ComplianceResult {
+        account_id: Some("111111111111".into()),
+        region: Some("us-east-1".into()),
+        rule: rule.into(),
+        compliance_type: result.into(),
+        resource_type: "AWS::S3::Bucket".into(),
+        resource_id: resource.into(),
+        annotation: None,
+        recorded_at: None,
+    };
+    s.apply(Update::Compliance(vec![
+        evaluation("s3-versioning", "a", "NON_COMPLIANT"),
+        evaluation("s3-versioning", "b", "NON_COMPLIANT"),
+        evaluation("restricted-ssh", "c", "NON_COMPLIANT"),
+        evaluation("restricted-ssh", "d", "COMPLIANT"),
+    ]));
+    s.apply(Update::Findings(vec![
+        crate::model::access_analyzer::unused_finding(
+            &json!({"id": "u1", "resource": "arn:aws:iam::111111111111:role/old",
+            "resourceOwnerAccount": "111111111111", "status": "ACTIVE",
+            "findingType": "UnusedIAMRole", "updatedAt": "2026-11-20T00:00:00Z"}),
+            "us-east-1",
+        )
+        .unwrap(),
+    ]));
 
     let list = indicators(&s, limits(), &Bars::default(), now());
     let value = |label: &str| get(&list, label).value.clone();
@@ -141,6 +174,20 @@ fn indicators_count_what_the_store_holds() {
         "1 with keys, 1 without MFA"
     );
     assert_eq!(value("Console users without MFA"), "1");
+    assert_eq!(
+        value("Resources breaking Config rules"),
+        "3 across 2 rules",
+        "a compliant result is not counted"
+    );
+    assert_eq!(level("Resources breaking Config rules"), Level::Warn);
+    assert_eq!(value("Unused keys and passwords"), "0");
+    assert_eq!(level("Unused keys and passwords"), Level::Good);
+    assert_eq!(
+        value("Unused roles, keys and permissions (Access Analyzer)"),
+        "1"
+    );
+    assert_eq!(value("Last game-day drill"), "none run yet");
+    assert_eq!(level("Last game-day drill"), Level::Unknown);
     assert_eq!(
         value("Active keys older than the age limit"),
         "1 of 3 (33%)"
