@@ -70,6 +70,154 @@ fn quoted(text: &str) -> String {
     format!("\"{}\"", text.replace('"', ""))
 }
 
+/// What the findings' summary groups by (`:group`, or `s` on the summary).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+pub enum GroupBy {
+    #[default]
+    Account,
+    Resource,
+    Type,
+    Product,
+    Control,
+}
+
+impl GroupBy {
+    pub const ALL: [GroupBy; 5] = [
+        GroupBy::Account,
+        GroupBy::Resource,
+        GroupBy::Type,
+        GroupBy::Product,
+        GroupBy::Control,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            GroupBy::Account => "account",
+            GroupBy::Resource => "resource",
+            GroupBy::Type => "type",
+            GroupBy::Product => "product",
+            GroupBy::Control => "control",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<GroupBy> {
+        let text = text.trim().to_ascii_lowercase();
+        let text = match text.as_str() {
+            "acct" => "account",
+            "res" => "resource",
+            other => other,
+        };
+        GroupBy::ALL.into_iter().find(|g| g.name() == text)
+    }
+
+    pub fn next(self) -> GroupBy {
+        let i = GroupBy::ALL.iter().position(|g| *g == self).unwrap_or(0);
+        GroupBy::ALL[(i + 1) % GroupBy::ALL.len()]
+    }
+
+    /// The filter term that keeps one group's findings.
+    fn term(self, key: &str) -> String {
+        let field = match self {
+            GroupBy::Account => "acct",
+            GroupBy::Resource => "res",
+            GroupBy::Type => "type",
+            GroupBy::Product => "product",
+            GroupBy::Control => "control",
+        };
+        format!("{field}:{}", quoted(key))
+    }
+}
+
+/// The findings on screen (`rows`: table positions, the pane's filter applied) grouped:
+/// per group the count by severity and the worst, worst groups first. A group's line
+/// opens the list with the pane's filter and the group's term.
+pub fn findings(store: &Store, rows: &[u32], by: GroupBy, filter: &str) -> Summary {
+    let items = store.findings.items();
+    let mut groups: std::collections::HashMap<&str, [usize; 5]> = Default::default();
+    for &i in rows {
+        let f = &items[i as usize];
+        let key: &str = match by {
+            GroupBy::Account => &f.account_id,
+            GroupBy::Resource => f.resources.first().map_or("", |r| &*r.id),
+            GroupBy::Type => f.types.first().map_or("", |t| &**t),
+            GroupBy::Product => &f.product,
+            GroupBy::Control => f.control_id.as_deref().unwrap_or(""),
+        };
+        groups.entry(key).or_default()[f.severity as usize] += 1;
+    }
+    let mut list: Vec<(&str, [usize; 5])> = groups.into_iter().collect();
+    // Worst severity first, then the most findings at it, and so on down.
+    list.sort_by(|a, b| {
+        let rank = |c: &[usize; 5]| std::cmp::Reverse([c[4], c[3], c[2], c[1], c[0]]);
+        rank(&a.1).cmp(&rank(&b.1)).then_with(|| a.0.cmp(b.0))
+    });
+    let rows = list
+        .into_iter()
+        .map(|(key, n)| {
+            let name = match (by, key) {
+                (_, "") => "(none)".to_string(),
+                (GroupBy::Account, id) => format!("{} ({id})", store.accounts.name(id)),
+                (GroupBy::Resource, id) => crate::model::finding::short_resource_id(id).into(),
+                _ => key.to_string(),
+            };
+            let worst = (0..5).rev().find(|s| n[*s] > 0).unwrap_or(0);
+            let worst = crate::model::Severity::ALL_DESC[4 - worst];
+            let mut cells = vec![
+                cell(name, Tone::Plain),
+                cell(n.iter().sum::<usize>().to_string(), Tone::Plain),
+            ];
+            for (s, tone) in [
+                (4, Tone::Bad),
+                (3, Tone::Warn),
+                (2, Tone::Plain),
+                (1, Tone::Muted),
+                (0, Tone::Muted),
+            ] {
+                cells.push(count(n[s], tone));
+            }
+            cells.push(cell(
+                worst.label(),
+                if worst >= crate::model::Severity::High {
+                    Tone::Bad
+                } else {
+                    Tone::Plain
+                },
+            ));
+            let drill = (!key.is_empty())
+                .then(|| Drill::Filter(format!("{filter} {}", by.term(key)).trim().to_string()));
+            Row { cells, drill }
+        })
+        .collect();
+    Summary {
+        of: match by {
+            GroupBy::Account => "accounts",
+            GroupBy::Resource => "resources",
+            GroupBy::Type => "types",
+            GroupBy::Product => "products",
+            GroupBy::Control => "controls",
+        },
+        columns: [
+            match by {
+                GroupBy::Account => "Account",
+                GroupBy::Resource => "Resource",
+                GroupBy::Type => "Type",
+                GroupBy::Product => "Product",
+                GroupBy::Control => "Control",
+            },
+            "Findings",
+            "Crit",
+            "High",
+            "Med",
+            "Low",
+            "Info",
+            "Worst",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows,
+    }
+}
+
 #[derive(Default)]
 struct AccountCredentials {
     users: usize,

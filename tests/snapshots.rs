@@ -181,7 +181,12 @@ fn sources_overlay() {
 #[test]
 fn summaries() {
     for size in SIZES {
-        for tab in [Tab::Credentials, Tab::Exposures, Tab::Compliance] {
+        for tab in [
+            Tab::Findings,
+            Tab::Credentials,
+            Tab::Exposures,
+            Tab::Compliance,
+        ] {
             let mut app = app(size);
             app.update(Action::ShowTab(tab));
             app.update(Action::ToggleSummary);

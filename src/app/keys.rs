@@ -9,15 +9,14 @@ use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, Mou
 /// (keys, what they do), in the order the help overlay lists them.
 pub const BINDINGS: &[(&str, &str)] = &[
     ("1 2 3 4 5", "Findings, Credentials, Public, Drills, Config"),
-    (
-        "0",
-        "Overview: the security pillar at a glance (Enter: evidence)",
-    ),
+    ("0", "overview of the security pillar; Enter: evidence"),
     ("Tab / Shift-Tab", "next / previous pane"),
-    ("j k / ↓ ↑", "move down / up"),
-    ("PgDn PgUp / Ctrl-d Ctrl-u", "page down / up"),
-    ("g / G  Home / End", "first / last row"),
-    ("/", "filter as you type: words, \"quoted words\", !word"),
+    ("j k  PgDn PgUp  g G", "a row, a page, the first / last row"),
+    ("/", "filter: words, \"quoted words\", !word, and fields"),
+    (
+        "  fields",
+        "sev>=high acct:prod status:new age<2d; Tab: names",
+    ),
     (
         "Enter / Esc (filter)",
         "keep the filter / restore the previous one",
@@ -30,12 +29,9 @@ pub const BINDINGS: &[(&str, &str)] = &[
         "w / :snapshot [PATH]",
         "hand-off snapshot: data, view, notes",
     ),
-    (":", "command: snapshot, note, sources, a pane, quit"),
+    (":", "command: group BY, a pane, snapshot; Tab completes"),
     ("i", "sources: each feed's health and errors"),
-    (
-        "v",
-        "summary: credentials by account, Config rules by account, exposures by type",
-    ),
+    ("v", "summary by account, rule or type; Enter opens one"),
     ("r", "ask the sources to poll now"),
     ("? / q Ctrl-C", "this help / quit"),
     ("mouse", "wheel scrolls, click a tab (never required)"),
@@ -67,6 +63,7 @@ fn key_action(key: &KeyEvent, editing: bool) -> Option<Action> {
             KeyCode::Enter => Some(Action::FilterAccept),
             KeyCode::Esc => Some(Action::FilterCancel),
             KeyCode::Backspace => Some(Action::FilterBackspace),
+            KeyCode::Tab => Some(Action::Complete),
             KeyCode::Char(c) if !ctrl => Some(Action::FilterChar(c)),
             KeyCode::Down => Some(Action::Down),
             KeyCode::Up => Some(Action::Up),

@@ -208,6 +208,8 @@ pub enum Action {
     ToggleSources,
     /// `v`: the pane's summary (per account, rule or resource type) or its list.
     ToggleSummary,
+    /// Tab while typing a command or a filter: complete the word.
+    Complete,
     Refresh,
     /// Mouse wheel: lines to move (negative is up).
     Scroll(i32),
@@ -367,7 +369,9 @@ pub struct App {
     /// The summary line under the cursor.
     pub summary_cursor: usize,
     /// The current summary, for the pane, store generation and minute it is of.
-    summary_cache: Option<(Tab, u64, i64, crate::summary::Summary)>,
+    summary_cache: Option<(Tab, u64, i64, String, crate::summary::Summary)>,
+    /// What the findings' summary groups by.
+    pub finding_group: crate::summary::GroupBy,
     /// The public-access pane's marks and the store generation they are of.
     marks: Option<(u64, crate::store::related::ExposureMarks)>,
     restore: Restore,
@@ -381,11 +385,11 @@ impl App {
             settings,
             theme,
             tab: Tab::Findings,
-            findings: View::new(0),
-            credentials: View::new(0),
-            exposures: View::new(0),
-            compliance: View::new(0),
-            events: View::new(0),
+            findings: View::of::<crate::model::Finding>(0),
+            credentials: View::of::<crate::model::CredentialRecord>(0),
+            exposures: View::of::<crate::model::Exposure>(0),
+            compliance: View::of::<crate::model::ComplianceResult>(0),
+            events: View::of::<crate::model::TrailEvent>(0),
             editing_filter: false,
             filter_before_edit: String::new(),
             detail: None,
@@ -405,6 +409,7 @@ impl App {
             summaries: Default::default(),
             summary_cursor: 0,
             summary_cache: None,
+            finding_group: Default::default(),
             trend: crate::posture::Trend::default(),
             posture: None,
             restore: Restore::default(),
@@ -523,15 +528,35 @@ impl App {
             }
             Tab::Exposures => crate::summary::exposures(&self.store, &self.exposure_marks()),
             Tab::Compliance => crate::summary::compliance(&self.store),
-            Tab::Findings | Tab::Activity => crate::summary::Summary::default(),
+            Tab::Findings => crate::summary::findings(
+                &self.store,
+                &self.findings.rows,
+                self.finding_group,
+                &self.findings.filter_text,
+            ),
+            Tab::Activity => crate::summary::Summary::default(),
+        }
+    }
+
+    /// What else a summary depends on: the findings' filter and grouping.
+    fn summary_tag(&self) -> String {
+        match self.tab {
+            Tab::Findings => format!(
+                "{}\u{1f}{}",
+                self.finding_group.name(),
+                self.findings.filter_text
+            ),
+            _ => String::new(),
         }
     }
 
     /// The current pane's summary (cached by `refresh_view`).
     pub fn summary(&self) -> std::borrow::Cow<'_, crate::summary::Summary> {
         match &self.summary_cache {
-            Some((tab, generation, _, s))
-                if *tab == self.tab && *generation == self.store.generation() =>
+            Some((tab, generation, _, tag, s))
+                if *tab == self.tab
+                    && *generation == self.store.generation()
+                    && *tag == self.summary_tag() =>
             {
                 std::borrow::Cow::Borrowed(s)
             }
@@ -555,6 +580,11 @@ impl App {
                 self.summaries.remove(&self.tab);
             }
             Action::Open => self.drill_summary(),
+            Action::SortNext if self.tab == Tab::Findings => {
+                self.finding_group = self.finding_group.next();
+                self.summary_cursor = 0;
+                self.say(format!("grouped by {}", self.finding_group.name()));
+            }
             Action::FilterStart
             | Action::SortNext
             | Action::SortReverse
@@ -867,46 +897,56 @@ impl App {
             }
             self.marks = Some((self.store.generation(), marks));
         }
-        if self.summary_shown() {
-            let at = (
-                self.tab,
-                self.store.generation(),
-                now.timestamp().div_euclid(60),
-            );
-            if self.summary_cache.as_ref().map(|c| (c.0, c.1, c.2)) != Some(at) {
-                let summary = self.compute_summary(self.tab);
-                self.summary_cursor = self
-                    .summary_cursor
-                    .min(summary.rows.len().saturating_sub(1));
-                self.summary_cache = Some((at.0, at.1, at.2, summary));
-            }
-        }
         let store = &self.store;
         match self.tab {
             Tab::Findings => {
                 let cmp = sort::findings(store, FINDING_SORTS[self.findings.sort_column]);
-                self.findings.refresh(&store.findings, &cmp);
+                self.findings
+                    .refresh(&store.findings, &cmp, &store.accounts, now);
             }
             Tab::Credentials => {
                 let col = CREDENTIAL_SORTS[self.credentials.sort_column];
                 let cmp = sort::credentials(store, col, now, limits);
-                self.credentials.refresh(&store.credentials, &cmp);
+                self.credentials
+                    .refresh(&store.credentials, &cmp, &store.accounts, now);
             }
             Tab::Exposures => {
                 let col = EXPOSURE_SORTS[self.exposures.sort_column];
                 let empty = crate::store::related::ExposureMarks::default();
                 let marks = self.marks.as_ref().map_or(&empty, |m| &m.1);
                 let cmp = sort::exposures(store, col, marks);
-                self.exposures.refresh(&store.exposures, &cmp);
+                self.exposures
+                    .refresh(&store.exposures, &cmp, &store.accounts, now);
             }
             Tab::Activity => {
                 let cmp = sort::events(store, EVENT_SORTS[self.events.sort_column]);
-                self.events.refresh(&store.events, &cmp);
+                self.events
+                    .refresh(&store.events, &cmp, &store.accounts, now);
             }
             Tab::Compliance => {
                 let col = COMPLIANCE_SORTS[self.compliance.sort_column];
                 let cmp = sort::compliance(store, col);
-                self.compliance.refresh(&store.compliance, &cmp);
+                self.compliance
+                    .refresh(&store.compliance, &cmp, &store.accounts, now);
+            }
+        }
+        if self.summary_shown() {
+            let at = (
+                self.tab,
+                self.store.generation(),
+                now.timestamp().div_euclid(60),
+                self.summary_tag(),
+            );
+            let cached = self
+                .summary_cache
+                .as_ref()
+                .map(|c| (c.0, c.1, c.2, c.3.clone()));
+            if cached.as_ref() != Some(&at) {
+                let summary = self.compute_summary(self.tab);
+                self.summary_cursor = self
+                    .summary_cursor
+                    .min(summary.rows.len().saturating_sub(1));
+                self.summary_cache = Some((at.0, at.1, at.2, at.3, summary));
             }
         }
         self.apply_restore();
@@ -1076,6 +1116,15 @@ impl App {
                 self.view_mut(tab).set_filter(&text);
             }
             Action::FilterAccept => self.editing_filter = false,
+            Action::Complete => {
+                let fields: Vec<&str> = self.view(tab).fields().iter().map(|f| f.name()).collect();
+                let text = self.view(tab).filter_text.clone();
+                let (line, choices) = complete_last_word(&text, &fields, ":");
+                if choices.len() > 1 {
+                    self.say(choices.join("  "));
+                }
+                self.view_mut(tab).set_filter(&line);
+            }
             Action::FilterCancel => {
                 let before = std::mem::take(&mut self.filter_before_edit);
                 self.view_mut(tab).set_filter(&before);
@@ -1103,14 +1152,14 @@ impl App {
             }
             Action::Resize(w, h) => self.size = (w, h),
             Action::ToggleSummary => match tab {
-                Tab::Credentials | Tab::Exposures | Tab::Compliance => {
+                Tab::Findings | Tab::Credentials | Tab::Exposures | Tab::Compliance => {
                     if !self.summaries.remove(&tab) {
                         self.summaries.insert(tab);
                         self.summary_cursor = 0;
                     }
                 }
-                Tab::Findings | Tab::Activity => self.say(format!(
-                    "{} has no summary (the overview's grid is the findings' one): v works on Credentials, Public access and Compliance",
+                Tab::Activity => self.say(format!(
+                    "{} has no summary: v works on Findings, Credentials, Public access and Compliance",
                     tab.title()
                 )),
             },
@@ -1169,6 +1218,13 @@ impl App {
                     self.accept_prompt(prompt);
                 }
             }
+            Action::Complete if prompt.kind == PromptKind::Command => {
+                let (line, choices) = complete_command(&prompt.text);
+                prompt.text = line;
+                if choices.len() > 1 {
+                    self.say(choices.join("  "));
+                }
+            }
             Action::Quit => self.should_quit = true,
             Action::Resize(w, h) => self.size = (w, h),
             _ => {}
@@ -1187,7 +1243,7 @@ impl App {
         }
     }
 
-    /// The `:` commands. The full command mode (completion, saved views) builds on this.
+    /// The `:` commands (Tab completes them and what `group` takes).
     fn run_command(&mut self, line: &str) {
         let (word, rest) = line.split_once(' ').unwrap_or((line, ""));
         let rest = rest.trim();
@@ -1209,8 +1265,21 @@ impl App {
             "public" | "exposures" => show(self, Tab::Exposures),
             "drills" | "events" => show(self, Tab::Activity),
             "compliance" | "config" => show(self, Tab::Compliance),
+            "group" => match crate::summary::GroupBy::parse(rest) {
+                Some(by) => {
+                    show(self, Tab::Findings);
+                    self.overview = false;
+                    self.finding_group = by;
+                    self.summaries.insert(Tab::Findings);
+                    self.summary_cursor = 0;
+                }
+                None => self.say(format!(
+                    "group by what? account, resource, type, product or control (found `{}`)",
+                    crate::ui::sanitize::clean(rest)
+                )),
+            },
             other => self.say(format!(
-                "unknown command `{}`: try snapshot [PATH], note, sources, findings, credentials, public, drills, help, quit",
+                "unknown command `{}`: try group BY, snapshot [PATH], note, sources, findings, credentials, public, drills, compliance, help, quit",
                 crate::ui::sanitize::clean(other)
             )),
         }
@@ -1247,6 +1316,69 @@ impl App {
             scroll: 0,
         });
     }
+}
+
+/// The commands `:` knows, for completion.
+const COMMANDS: [&str; 11] = [
+    "compliance",
+    "credentials",
+    "drills",
+    "findings",
+    "group",
+    "help",
+    "note",
+    "public",
+    "quit",
+    "snapshot",
+    "sources",
+];
+
+/// Completes a command line: its command word, or what `group` takes. Returns the line and,
+/// when the word is ambiguous, the choices.
+pub fn complete_command(line: &str) -> (String, Vec<&'static str>) {
+    match line.split_once(' ') {
+        Some(("group", _)) => {
+            let names: Vec<&str> = crate::summary::GroupBy::ALL.map(|g| g.name()).to_vec();
+            complete_last_word(line, &names, "")
+        }
+        Some(_) => (line.to_string(), Vec::new()),
+        None => complete_last_word(line, &COMMANDS, " "),
+    }
+}
+
+/// Completes the last word of `line` from `words`: in full when one fits (followed by
+/// `then`), else to the choices' common prefix. Returns the line and the choices.
+pub fn complete_last_word(
+    line: &str,
+    words: &[&'static str],
+    then: &str,
+) -> (String, Vec<&'static str>) {
+    let start = line.rfind(' ').map_or(0, |i| i + 1);
+    let (head, word) = line.split_at(start);
+    let word = word.trim_start_matches(['!', '-']);
+    let negation = &line[start..start + (line.len() - start - word.len())];
+    let choices: Vec<&'static str> = words
+        .iter()
+        .copied()
+        .filter(|w| w.starts_with(word))
+        .collect();
+    let done = match choices.as_slice() {
+        [] => return (line.to_string(), Vec::new()),
+        [one] => format!("{head}{negation}{one}{then}"),
+        many => {
+            let mut prefix = many[0].to_string();
+            for w in &many[1..] {
+                let common = prefix
+                    .chars()
+                    .zip(w.chars())
+                    .take_while(|(a, b)| a == b)
+                    .count();
+                prefix.truncate(common);
+            }
+            format!("{head}{negation}{prefix}")
+        }
+    };
+    (done, choices)
 }
 
 #[cfg(test)]

@@ -492,9 +492,77 @@ fn v_shows_a_summary_whose_lines_open_the_filtered_list() {
     assert_eq!(accounts, app.store.accounts.len());
     app.update(Action::Back);
     assert!(!app.summary_shown(), "Esc leaves the summary for the list");
-    // Findings has none, and says where to look instead.
-    app.update(Action::ShowTab(Tab::Findings));
+    // The activity has none, and says where to look instead.
+    app.update(Action::ShowTab(Tab::Activity));
     app.update(Action::ToggleSummary);
     assert!(!app.summary_shown());
     assert!(app.flash.as_ref().unwrap().text.contains("no summary"));
+}
+
+#[test]
+fn findings_group_by_a_command_and_a_group_opens_within_the_filter() {
+    let mut app = crate::fixture::demo_app(42, None, Theme::default(), (120, 40));
+    app.update(Action::ShowTab(Tab::Findings));
+    app.update(Action::FilterStart);
+    for c in "sev>=high".chars() {
+        app.update(Action::FilterChar(c));
+    }
+    app.update(Action::FilterAccept);
+    app.refresh_view();
+    let high = app.findings.rows.len();
+    app.update(Action::CommandStart);
+    for c in "group prod".chars() {
+        app.update(Action::FilterChar(c));
+    }
+    app.update(Action::Complete);
+    assert_eq!(app.prompt.as_ref().unwrap().text, "group product");
+    app.update(Action::FilterAccept);
+    app.refresh_view();
+    assert!(app.summary_shown());
+    let summary = app.summary().into_owned();
+    assert_eq!(summary.columns[0], "Product");
+    let counted: usize = summary
+        .rows
+        .iter()
+        .map(|r| r.cells[1].text.parse::<usize>().unwrap())
+        .sum();
+    assert_eq!(
+        counted, high,
+        "the groups hold exactly the filtered findings"
+    );
+    let first = summary.rows[0].cells[0].text.clone();
+    let in_first: usize = summary.rows[0].cells[1].text.parse().unwrap();
+    app.update(Action::Open);
+    app.refresh_view();
+    assert!(!app.summary_shown());
+    assert_eq!(
+        app.findings.filter_text,
+        format!("sev>=high product:\"{first}\"")
+    );
+    assert_eq!(app.findings.rows.len(), in_first);
+    // `s` on the summary changes the grouping.
+    app.update(Action::ToggleSummary);
+    app.update(Action::SortNext);
+    app.refresh_view();
+    assert_eq!(app.finding_group, crate::summary::GroupBy::Control);
+    assert_eq!(app.summary().columns[0], "Control");
+}
+
+#[test]
+fn tab_completes_commands_group_keys_and_filter_fields() {
+    assert_eq!(
+        complete_command("gr"),
+        ("group ".to_string(), vec!["group"])
+    );
+    let (line, choices) = complete_command("c");
+    assert_eq!(line, "c", "compliance and credentials share only the c");
+    assert_eq!(choices, ["compliance", "credentials"]);
+    assert_eq!(complete_command("co").0, "compliance ");
+    assert_eq!(complete_command("group r").0, "group resource");
+    assert_eq!(complete_command("snapshot /tm").0, "snapshot /tm");
+    let fields = ["sev", "acct", "age", "status"];
+    assert_eq!(complete_last_word("ssh !se", &fields, ":").0, "ssh !sev:");
+    let (line, choices) = complete_last_word("a", &fields, ":");
+    assert_eq!((line.as_str(), choices), ("a", vec!["acct", "age"]));
+    assert_eq!(complete_last_word("acct:pr", &fields, ":").0, "acct:pr");
 }

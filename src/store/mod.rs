@@ -5,6 +5,7 @@
 //! keystroke filter over 100k findings is a scan of prepared strings, not a re-format.
 //! A failed poll never removes data: health is tracked beside the data, per source.
 
+pub mod fields;
 pub mod query;
 pub mod related;
 pub mod sort;

@@ -4,7 +4,11 @@
 //! passes the filter. A keystroke in the filter only re-filters the already sorted order;
 //! a sort change or new data re-sorts. Both leave the selection on the same row.
 
+use super::fields::{Field, Value};
 use super::table::{Keyed, Table};
+use super::Accounts;
+use crate::model::Severity;
+use chrono::{DateTime, Duration, Utc};
 use memchr::memmem::Finder;
 use std::cmp::Ordering;
 
@@ -16,59 +20,163 @@ pub struct QueryError {
     pub message: String,
 }
 
-/// Free text: every term must appear (case-insensitive); `!term` or `-term` must not;
-/// `"two words"` is one term.
+/// How an ordered field compares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cmp {
+    Eq,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+impl Cmp {
+    fn holds(self, o: Ordering) -> bool {
+        match self {
+            Cmp::Eq => o == Ordering::Equal,
+            Cmp::Lt => o == Ordering::Less,
+            Cmp::Le => o != Ordering::Greater,
+            Cmp::Gt => o == Ordering::Greater,
+            Cmp::Ge => o != Ordering::Less,
+        }
+    }
+}
+
+/// What a field term asks of a value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Pred {
+    /// `acct:prod`: the value contains the text (lowercase).
+    Contains(String),
+    /// `sev>=high`.
+    Severity(Cmp, Severity),
+    /// `age<2d`: how long ago the record was last updated.
+    Age(Cmp, Duration),
+}
+
+impl Pred {
+    pub fn test(&self, value: &Value<'_>, now: DateTime<Utc>) -> bool {
+        match (self, value) {
+            (Pred::Contains(text), v) => v.contains(text),
+            (Pred::Severity(cmp, want), Value::Severity(s)) => cmp.holds(s.cmp(want)),
+            (Pred::Age(cmp, want), Value::Time(t)) => cmp.holds((now - *t).cmp(want)),
+            _ => false,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+enum Term {
+    Text(bool, Box<Finder<'static>>),
+    Field(bool, Field, Pred),
+}
+
+/// A filter: free words (every one must appear anywhere in the row; `!word` or `-word`
+/// must not; `"two words"` is one), and fields (`sev>=high`, `acct:prod-payments`,
+/// `age<2d`, `!status:resolved`), all of which must hold.
 #[derive(Debug, Clone, Default)]
 pub struct TextQuery {
-    terms: Vec<(bool, Finder<'static>)>,
+    terms: Vec<Term>,
+}
+
+fn error(position: usize, message: impl Into<String>) -> QueryError {
+    QueryError {
+        position,
+        message: message.into(),
+    }
+}
+
+/// `30m`, `12h`, `2d`, `3w`, `6mo`, `1y`.
+fn duration(text: &str) -> Option<Duration> {
+    let digits = text.chars().take_while(char::is_ascii_digit).count();
+    let n: i64 = text[..digits].parse().ok()?;
+    Some(match &text[digits..] {
+        "m" | "min" => Duration::minutes(n),
+        "h" => Duration::hours(n),
+        "d" => Duration::days(n),
+        "w" => Duration::weeks(n),
+        "mo" => Duration::days(30 * n),
+        "y" => Duration::days(365 * n),
+        _ => return None,
+    })
+}
+
+/// `>=` and friends at the start of `rest`, with their length.
+fn operator(rest: &str) -> Option<(Cmp, usize)> {
+    [
+        (">=", Cmp::Ge),
+        ("<=", Cmp::Le),
+        (">", Cmp::Gt),
+        ("<", Cmp::Lt),
+        (":", Cmp::Eq),
+        ("=", Cmp::Eq),
+    ]
+    .iter()
+    .find(|(op, _)| rest.starts_with(op))
+    .map(|(op, cmp)| (*cmp, op.len()))
+}
+
+fn field_list(fields: &[Field]) -> String {
+    if fields.is_empty() {
+        return "this pane has no fields, only words".into();
+    }
+    let names: Vec<&str> = fields.iter().map(|f| f.name()).collect();
+    format!("this pane has {}", names.join(", "))
 }
 
 impl TextQuery {
+    /// Free words only (no field names are recognised).
     pub fn parse(input: &str) -> Result<TextQuery, QueryError> {
+        TextQuery::parse_for(input, &[])
+    }
+
+    /// A filter for a pane whose records have these fields.
+    pub fn parse_for(input: &str, fields: &[Field]) -> Result<TextQuery, QueryError> {
         let mut terms = Vec::new();
-        let mut chars = input.char_indices().peekable();
-        while let Some(&(start, c)) = chars.peek() {
+        let mut at = 0;
+        while at < input.len() {
+            let c = input[at..].chars().next().unwrap_or(' ');
             if c.is_whitespace() {
-                chars.next();
+                at += c.len_utf8();
                 continue;
             }
-            let mut negated = false;
-            if c == '!' || c == '-' {
-                negated = true;
-                chars.next();
+            let start = at;
+            let negated = c == '!' || c == '-';
+            if negated {
+                at += 1;
             }
-            let mut term = String::new();
-            if let Some(&(qpos, '"')) = chars.peek() {
-                chars.next();
-                let mut closed = false;
-                for (_, c) in chars.by_ref() {
-                    if c == '"' {
-                        closed = true;
-                        break;
-                    }
-                    term.push(c);
+            // A field: letters, then an operator.
+            let name_len = input[at..]
+                .bytes()
+                .take_while(u8::is_ascii_alphabetic)
+                .count();
+            let named = (name_len > 0)
+                .then(|| Field::parse(&input[at..at + name_len]))
+                .flatten()
+                .zip(operator(&input[at + name_len..]));
+            if let Some((field, (cmp, op_len))) = named {
+                let name = &input[at..at + name_len];
+                let op = &input[at + name_len..at + name_len + op_len];
+                at += name_len + op_len;
+                let (value, next) = read_value(input, at)?;
+                if value.is_empty() {
+                    return Err(error(start, format!("expected a value after `{name}{op}`")));
                 }
-                if !closed {
-                    return Err(QueryError {
-                        position: qpos,
-                        message: "unclosed quote".into(),
-                    });
+                if !fields.contains(&field) {
+                    return Err(error(
+                        start,
+                        format!("`{name}` is not a field here: {}", field_list(fields)),
+                    ));
                 }
-            } else {
-                while let Some(&(_, c)) = chars.peek() {
-                    if c.is_whitespace() {
-                        break;
-                    }
-                    term.push(c);
-                    chars.next();
-                }
+                let pred = predicate(field, name, op, cmp, &value, start)?;
+                terms.push(Term::Field(negated, field, pred));
+                at = next;
+                continue;
             }
+            let (term, next) = read_value(input, at)?;
+            at = next;
             if term.is_empty() {
                 if negated {
-                    return Err(QueryError {
-                        position: start,
-                        message: "expected a term after the negation".into(),
-                    });
+                    return Err(error(start, "expected a term after the negation"));
                 }
                 continue;
             }
@@ -82,7 +190,10 @@ impl TextQuery {
             if lower.is_empty() {
                 continue;
             }
-            terms.push((negated, Finder::new(lower.as_bytes()).into_owned()));
+            terms.push(Term::Text(
+                negated,
+                Box::new(Finder::new(lower.as_bytes()).into_owned()),
+            ));
         }
         Ok(TextQuery { terms })
     }
@@ -91,17 +202,90 @@ impl TextQuery {
         self.terms.is_empty()
     }
 
-    /// Each term, lowercase, with whether it is negated.
+    /// Each free-text term, lowercase, with whether it is negated.
     pub fn terms(&self) -> impl Iterator<Item = (bool, &Finder<'static>)> {
-        self.terms.iter().map(|(n, f)| (*n, f))
+        self.terms.iter().filter_map(|t| match t {
+            Term::Text(n, f) => Some((*n, &**f)),
+            Term::Field(..) => None,
+        })
     }
 
-    /// `haystack` must already be lowercase (the store prepares it so).
+    /// Each field term, with whether it is negated.
+    pub fn field_terms(&self) -> impl Iterator<Item = (bool, Field, &Pred)> {
+        self.terms.iter().filter_map(|t| match t {
+            Term::Field(n, f, p) => Some((*n, *f, p)),
+            Term::Text(..) => None,
+        })
+    }
+
+    /// Whether the result changes as time passes (`age<2d`).
+    pub fn depends_on_time(&self) -> bool {
+        self.field_terms()
+            .any(|(_, _, p)| matches!(p, Pred::Age(..)))
+    }
+
+    /// `haystack` must already be lowercase (the store prepares it so). Free words only.
     pub fn matches(&self, haystack: &str) -> bool {
         let h = haystack.as_bytes();
-        self.terms
-            .iter()
-            .all(|(negated, f)| f.find(h).is_some() != *negated)
+        self.terms()
+            .all(|(negated, f)| f.find(h).is_some() != negated)
+    }
+}
+
+/// A quoted or bare value starting at `at`, and where the input goes on after it.
+fn read_value(input: &str, at: usize) -> Result<(String, usize), QueryError> {
+    let rest = &input[at..];
+    if let Some(quoted) = rest.strip_prefix('"') {
+        return match quoted.find('"') {
+            Some(end) => Ok((quoted[..end].to_string(), at + 1 + end + 1)),
+            None => Err(error(at, "unclosed quote")),
+        };
+    }
+    let len = rest
+        .char_indices()
+        .find(|(_, c)| c.is_whitespace())
+        .map_or(rest.len(), |(i, _)| i);
+    Ok((rest[..len].to_string(), at + len))
+}
+
+fn predicate(
+    field: Field,
+    name: &str,
+    op: &str,
+    cmp: Cmp,
+    value: &str,
+    at: usize,
+) -> Result<Pred, QueryError> {
+    match field {
+        Field::Severity => Severity::from_label(&value.to_ascii_uppercase())
+            .map(|s| Pred::Severity(cmp, s))
+            .ok_or_else(|| {
+                error(
+                    at,
+                    format!(
+                        "expected critical, high, medium, low or informational after `{name}{op}`, found `{value}`"
+                    ),
+                )
+            }),
+        Field::Age => {
+            if cmp == Cmp::Eq {
+                return Err(error(
+                    at,
+                    format!("`{name}` compares with < or >, e.g. {name}<2d"),
+                ));
+            }
+            duration(value).map(|d| Pred::Age(cmp, d)).ok_or_else(|| {
+                error(
+                    at,
+                    format!("expected a duration such as 30m, 12h, 2d, 3w, 6mo or 1y after `{name}{op}`, found `{value}`"),
+                )
+            })
+        }
+        _ if cmp != Cmp::Eq => Err(error(
+            at,
+            format!("`{name}` matches with `:`, e.g. {name}:{value}"),
+        )),
+        _ => Ok(Pred::Contains(value.to_lowercase())),
     }
 }
 
@@ -129,8 +313,10 @@ pub struct View {
     /// First row on screen; the renderer keeps the selection visible.
     pub offset: usize,
     sorted_for: Option<(u64, usize, bool)>,
-    filtered_for: Option<u64>,
+    filtered_for: Option<(u64, u64, i64)>,
     filter_generation: u64,
+    /// The fields the filter may name (the pane's kind of record).
+    fields: &'static [Field],
 }
 
 impl View {
@@ -139,6 +325,19 @@ impl View {
             sort_column,
             ..View::default()
         }
+    }
+
+    /// A view of a table of `T`: its filter knows `T`'s fields.
+    pub fn of<T: Keyed>(sort_column: usize) -> View {
+        View {
+            sort_column,
+            fields: T::fields(),
+            ..View::default()
+        }
+    }
+
+    pub fn fields(&self) -> &'static [Field] {
+        self.fields
     }
 
     /// The table position under the cursor.
@@ -153,7 +352,7 @@ impl View {
     /// Sets the filter text; on a parse error keeps the last good filter.
     pub fn set_filter(&mut self, text: &str) {
         self.filter_text = text.to_string();
-        match TextQuery::parse(text) {
+        match TextQuery::parse_for(text, self.fields) {
             Ok(q) => {
                 self.query = q;
                 self.filter_error = None;
@@ -169,7 +368,14 @@ impl View {
     }
 
     /// Brings the view up to date with the table; cheap when nothing changed.
-    pub fn refresh<T: Keyed>(&mut self, table: &Table<T>, compare: &dyn Fn(u32, u32) -> Ordering) {
+    /// `now` is for `age<…` terms, which are evaluated again each minute.
+    pub fn refresh<T: Keyed>(
+        &mut self,
+        table: &Table<T>,
+        compare: &dyn Fn(u32, u32) -> Ordering,
+        accounts: &Accounts,
+        now: DateTime<Utc>,
+    ) {
         let keep = self.selected_row();
         let sort_key = (table.revision(), self.sort_column, self.reversed);
         let mut changed = false;
@@ -184,13 +390,18 @@ impl View {
             self.sorted_for = Some(sort_key);
             changed = true;
         }
-        let filter_key = self.filter_generation ^ (table.revision() << 32);
+        let minute = if self.query.depends_on_time() {
+            now.timestamp().div_euclid(60)
+        } else {
+            0
+        };
+        let filter_key = (self.filter_generation, table.revision(), minute);
         if changed || self.filtered_for != Some(filter_key) {
             self.rows.clear();
             if self.query.is_empty() {
                 self.rows.extend_from_slice(&self.sorted);
             } else {
-                let keep = table.matching(&self.query);
+                let keep = table.matching(&self.query, accounts, now);
                 self.rows
                     .extend(self.sorted.iter().copied().filter(|&i| keep[i as usize]));
             }
@@ -265,6 +476,80 @@ mod tests {
         assert_eq!(e.position, 5);
         assert_eq!(e.to_string(), "unclosed quote at column 6");
         assert!(TextQuery::parse("a !").is_err());
+    }
+
+    use crate::store::fields::{self, Field};
+
+    fn parse(q: &str) -> Result<TextQuery, QueryError> {
+        TextQuery::parse_for(q, fields::FINDING_FIELDS)
+    }
+
+    #[test]
+    fn fields_with_operators_quotes_and_negation() {
+        let q = parse(
+            "sev>=high acct:prod-payments product:guardduty type:UnauthorizedAccess status:new \
+             region:us-east-1 res:i-0abc age<2d !control:\"EC2 .19\" ssh",
+        )
+        .unwrap();
+        let got: Vec<(bool, Field, Pred)> =
+            q.field_terms().map(|(n, f, p)| (n, f, p.clone())).collect();
+        assert_eq!(got.len(), 9);
+        assert_eq!(
+            got[0],
+            (
+                false,
+                Field::Severity,
+                Pred::Severity(Cmp::Ge, Severity::High)
+            )
+        );
+        assert_eq!(
+            got[1],
+            (
+                false,
+                Field::Account,
+                Pred::Contains("prod-payments".into())
+            )
+        );
+        assert_eq!(got[4], (false, Field::Status, Pred::Contains("new".into())));
+        assert_eq!(
+            got[7],
+            (false, Field::Age, Pred::Age(Cmp::Lt, Duration::days(2)))
+        );
+        assert_eq!(
+            got[8],
+            (true, Field::Control, Pred::Contains("ec2 .19".into()))
+        );
+        assert_eq!(q.terms().count(), 1, "ssh stays a free word");
+        assert!(q.depends_on_time());
+        // Words with colons that are not field names stay words: ARNs, times.
+        let q = parse("arn:aws:s3:::bucket 12:03 -sev:low").unwrap();
+        assert_eq!(q.terms().count(), 2);
+        assert!(q.field_terms().next().unwrap().0, "-sev:low is negated");
+        assert!(!q.depends_on_time());
+        for (text, d) in [("30m", 30), ("12h", 720), ("3w", 30240), ("6mo", 259_200)] {
+            let q = parse(&format!("age>{text}")).unwrap();
+            let (_, _, p) = q.field_terms().next().unwrap();
+            assert_eq!(*p, Pred::Age(Cmp::Gt, Duration::minutes(d)));
+        }
+    }
+
+    #[test]
+    fn field_errors_say_where_and_what_was_expected() {
+        let cases = [
+            ("ssh sev>=banana", 4, "expected critical, high, medium, low or informational after `sev>=`, found `banana`"),
+            ("age:2d", 0, "`age` compares with < or >, e.g. age<2d"),
+            ("age<2 days", 0, "expected a duration such as 30m, 12h, 2d, 3w, 6mo or 1y after `age<`, found `2`"),
+            ("acct>prod", 0, "`acct` matches with `:`, e.g. acct:prod"),
+            ("x user:bob", 2, "`user` is not a field here: this pane has sev, acct, region, product, type, status, res, control, title, age"),
+            ("sev>= high", 0, "expected a value after `sev>=`"),
+            ("acct:\"prod", 5, "unclosed quote"),
+        ];
+        for (q, at, message) in cases {
+            let e = parse(q).unwrap_err();
+            assert_eq!((e.position, e.message.as_str()), (at, message), "{q}");
+        }
+        let e = TextQuery::parse_for("sev:high", &[]).unwrap_err();
+        assert!(e.message.ends_with("this pane has no fields, only words"));
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! heap; rows are found by a 64-bit hash of their key, so the table does not keep a second
 //! copy of every key.
 
+use super::fields::{self, Field, Value};
 use super::query::TextQuery;
 use super::Accounts;
 use crate::model::{
@@ -19,6 +20,19 @@ pub trait Keyed {
     fn key(&self) -> String;
     /// Lowercase text that a `/` filter matches against. Never contains `\x1e`.
     fn search_text(&self, accounts: &Accounts) -> String;
+
+    /// The fields a filter may name for this kind of record.
+    fn fields() -> &'static [Field]
+    where
+        Self: Sized,
+    {
+        &[]
+    }
+
+    /// This record's value for a field (one of [`Keyed::fields`]).
+    fn value<'a>(&'a self, _field: Field, _accounts: &'a Accounts) -> Value<'a> {
+        Value::Missing
+    }
 }
 
 /// Ends each row's text in the buffer; filter terms never contain it, so a match never
@@ -122,8 +136,14 @@ impl<T: Keyed> Table<T> {
         self.revision
     }
 
-    /// Which rows the query matches, by position: one pass over the text buffer per term.
-    pub fn matching(&self, query: &TextQuery) -> Vec<bool> {
+    /// Which rows the query matches, by position: one pass over the text buffer per word,
+    /// then one look at the named value of each row still in, per field term.
+    pub fn matching(
+        &self,
+        query: &TextQuery,
+        accounts: &Accounts,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Vec<bool> {
         let mut keep = vec![true; self.items.len()];
         let mut hit = vec![false; self.items.len()];
         for (negated, finder) in query.terms() {
@@ -131,6 +151,13 @@ impl<T: Keyed> Table<T> {
             self.mark_containing(finder, &mut hit);
             for (k, h) in keep.iter_mut().zip(&hit) {
                 *k &= *h != negated;
+            }
+        }
+        for (negated, field, pred) in query.field_terms() {
+            for (k, item) in keep.iter_mut().zip(&self.items) {
+                if *k {
+                    *k = pred.test(&item.value(field, accounts), now) != negated;
+                }
             }
         }
         keep
@@ -365,6 +392,29 @@ impl Keyed for Finding {
         format!("{}\u{1f}{}", self.id, self.product_arn)
     }
 
+    fn fields() -> &'static [Field] {
+        fields::FINDING_FIELDS
+    }
+
+    fn value<'a>(&'a self, field: Field, accounts: &'a Accounts) -> Value<'a> {
+        match field {
+            Field::Severity => Value::Severity(self.severity),
+            Field::Account => fields::account(accounts, &self.account_id),
+            Field::Region => Value::Text(&self.region),
+            Field::Product => Value::Text(&self.product),
+            Field::Type => Value::Texts(self.types.iter().map(|t| &**t).collect()),
+            Field::Status => Value::Text(self.workflow_status.label()),
+            Field::Resource => Value::Texts(self.resources.iter().map(|r| &*r.id).collect()),
+            Field::Control => self
+                .control_id
+                .as_deref()
+                .map_or(Value::Missing, Value::Text),
+            Field::Title => Value::Text(&self.title),
+            Field::Age => Value::Time(self.updated_at),
+            _ => Value::Missing,
+        }
+    }
+
     fn search_text(&self, accounts: &Accounts) -> String {
         let mut parts: Vec<&str> = vec![
             self.severity.label(),
@@ -387,6 +437,18 @@ impl Keyed for CredentialRecord {
         format!("{}\u{1f}{}", self.account_id, self.user)
     }
 
+    fn fields() -> &'static [Field] {
+        fields::CREDENTIAL_FIELDS
+    }
+
+    fn value<'a>(&'a self, field: Field, accounts: &'a Accounts) -> Value<'a> {
+        match field {
+            Field::Account => fields::account(accounts, &self.account_id),
+            Field::User => Value::Text(&self.user),
+            _ => Value::Missing,
+        }
+    }
+
     fn search_text(&self, accounts: &Accounts) -> String {
         join_lower(&[
             &self.user,
@@ -401,6 +463,31 @@ impl Keyed for CredentialRecord {
 impl Keyed for Exposure {
     fn key(&self) -> String {
         self.id.clone()
+    }
+
+    fn fields() -> &'static [Field] {
+        fields::EXPOSURE_FIELDS
+    }
+
+    fn value<'a>(&'a self, field: Field, accounts: &'a Accounts) -> Value<'a> {
+        match field {
+            Field::Account => fields::account(accounts, &self.account_id),
+            Field::Region => Value::Text(&self.region),
+            Field::Type => Value::Text(&self.resource_type),
+            Field::Resource => Value::Text(&self.resource),
+            Field::Access => Value::Texts(vec![
+                if self.is_public {
+                    "public"
+                } else {
+                    "cross-account"
+                },
+                &self.principal,
+                self.external_account.as_deref().unwrap_or(""),
+            ]),
+            Field::Source => Value::Text(&self.source),
+            Field::Age => Value::Time(self.updated_at),
+            _ => Value::Missing,
+        }
     }
 
     fn search_text(&self, accounts: &Accounts) -> String {
@@ -427,6 +514,25 @@ impl Keyed for ComplianceResult {
         ComplianceResult::key(self)
     }
 
+    fn fields() -> &'static [Field] {
+        fields::COMPLIANCE_FIELDS
+    }
+
+    fn value<'a>(&'a self, field: Field, accounts: &'a Accounts) -> Value<'a> {
+        match field {
+            Field::Rule => Value::Text(&self.rule),
+            Field::Account => self
+                .account_id
+                .as_deref()
+                .map_or(Value::Missing, |a| fields::account(accounts, a)),
+            Field::Region => self.region.as_deref().map_or(Value::Missing, Value::Text),
+            Field::Type => Value::Text(&self.resource_type),
+            Field::Resource => Value::Text(&self.resource_id),
+            Field::Age => self.recorded_at.map_or(Value::Missing, Value::Time),
+            _ => Value::Missing,
+        }
+    }
+
     fn search_text(&self, accounts: &Accounts) -> String {
         let account = self.account_id.as_deref().unwrap_or("");
         join_lower(&[
@@ -445,6 +551,25 @@ impl Keyed for ComplianceResult {
 impl Keyed for TrailEvent {
     fn key(&self) -> String {
         self.event_id.clone()
+    }
+
+    fn fields() -> &'static [Field] {
+        fields::EVENT_FIELDS
+    }
+
+    fn value<'a>(&'a self, field: Field, accounts: &'a Accounts) -> Value<'a> {
+        match field {
+            Field::Account => fields::account(accounts, &self.account_id),
+            Field::Region => Value::Text(&self.region),
+            Field::User => Value::Text(&self.username),
+            Field::Event => Value::Text(&self.event_name),
+            Field::Source => Value::Text(&self.event_source),
+            Field::Detection => Value::Texts(self.detections.iter().map(|d| d.as_str()).collect()),
+            // A failed call's error code; "ok" for a call that succeeded.
+            Field::Status => Value::Text(self.error_code.as_deref().unwrap_or("ok")),
+            Field::Age => Value::Time(self.event_time),
+            _ => Value::Missing,
+        }
     }
 
     fn search_text(&self, accounts: &Accounts) -> String {
@@ -480,7 +605,11 @@ mod tests {
     }
 
     fn rows_matching(t: &Table<Row>, q: &str) -> Vec<u32> {
-        let keep = t.matching(&TextQuery::parse(q).unwrap());
+        let keep = t.matching(
+            &TextQuery::parse(q).unwrap(),
+            &Accounts::default(),
+            chrono::DateTime::UNIX_EPOCH,
+        );
         (0..t.len() as u32).filter(|&i| keep[i as usize]).collect()
     }
 

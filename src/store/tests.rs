@@ -176,7 +176,7 @@ fn view_sorts_filters_and_follows_the_selection() {
     ]));
     let mut v = View::new(0);
     let cmp = sort::findings(&s, FindingSort::Severity);
-    v.refresh(&s.findings, &cmp);
+    v.refresh(&s.findings, &cmp, &s.accounts, chrono::Utc::now());
     let ids: Vec<_> = v
         .rows
         .iter()
@@ -190,7 +190,7 @@ fn view_sorts_filters_and_follows_the_selection() {
 
     v.selected = 2; // "med"
     v.set_filter("!crit-old");
-    v.refresh(&s.findings, &cmp);
+    v.refresh(&s.findings, &cmp, &s.accounts, chrono::Utc::now());
     assert_eq!(v.rows.len(), 3);
     assert_eq!(
         s.findings.items()[v.selected_row().unwrap() as usize].id,
@@ -198,7 +198,7 @@ fn view_sorts_filters_and_follows_the_selection() {
     );
 
     v.reversed = true;
-    v.refresh(&s.findings, &cmp);
+    v.refresh(&s.findings, &cmp, &s.accounts, chrono::Utc::now());
     let first = &s.findings.items()[v.rows[0] as usize];
     assert_eq!(first.id, "low");
     assert_eq!(
@@ -210,7 +210,7 @@ fn view_sorts_filters_and_follows_the_selection() {
     v.reversed = false;
     v.sort_column = 1;
     v.set_filter("");
-    v.refresh(&s.findings, &by_title);
+    v.refresh(&s.findings, &by_title, &s.accounts, chrono::Utc::now());
     let titles: Vec<_> = v
         .rows
         .iter()
@@ -322,4 +322,54 @@ fn exposure_controls_sit_beside_the_analyzer_and_leave_with_their_finding() {
         .unwrap();
     s.apply(Update::Gone(Gone::Findings(vec![b])));
     assert_eq!(s.exposures.len(), 0);
+}
+
+#[test]
+fn field_filters_look_at_one_value_each() {
+    use super::query::View;
+    let now = chrono::Utc
+        .with_ymd_and_hms(2026, 11, 22, 12, 0, 0)
+        .unwrap();
+    let mut s = Store::new();
+    s.apply(Update::Accounts(vec![crate::model::Account {
+        id: "111111111111".into(),
+        name: "prod-payments".into(),
+        environment: "prod".into(),
+    }]));
+    let mut list = vec![
+        finding("a", "CRITICAL", "2026-11-22T10:00:00Z", "NEW"),
+        finding("b", "HIGH", "2026-11-10T00:00:00Z", "NEW"),
+        finding("c", "LOW", "2026-11-22T11:00:00Z", "RESOLVED"),
+        finding("d", "HIGH", "2026-11-22T11:30:00Z", "NEW"),
+    ];
+    list[3].account_id = "222222222222".into();
+    // A title that names the account does not make it that account's finding.
+    list[3].title = crate::model::intern("seen from prod-payments");
+    s.apply(Update::Findings(list));
+    let ids = |q: &str| {
+        let mut v = View::of::<Finding>(0);
+        v.set_filter(q);
+        assert!(v.filter_error.is_none(), "{q}: {:?}", v.filter_error);
+        v.refresh(&s.findings, &|a, b| a.cmp(&b), &s.accounts, now);
+        let mut ids: Vec<String> = v
+            .rows
+            .iter()
+            .map(|&i| s.findings.items()[i as usize].id.clone())
+            .collect();
+        ids.sort();
+        ids
+    };
+    assert_eq!(ids("sev>=high"), ["a", "b", "d"]);
+    assert_eq!(ids("sev:high"), ["b", "d"]);
+    assert_eq!(ids("sev<medium"), ["c"]);
+    assert_eq!(ids("acct:prod-payments"), ["a", "b", "c"], "by name");
+    assert_eq!(ids("acct:2222"), ["d"], "by id");
+    assert_eq!(
+        ids("prod-payments"),
+        ["a", "b", "c", "d"],
+        "a free word looks everywhere"
+    );
+    assert_eq!(ids("age<1d"), ["a", "c", "d"]);
+    assert_eq!(ids("age>=7d sev>=high"), ["b"]);
+    assert_eq!(ids("!status:resolved sev>=high -acct:2222"), ["a", "b"]);
 }

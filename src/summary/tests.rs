@@ -201,3 +201,50 @@ fn exposures_by_type_split_public_inside_and_outside_with_controls_and_marks() {
         Some(Drill::Filter("aws::iam::role".into()))
     );
 }
+
+#[test]
+fn findings_group_with_counts_by_severity_worst_first() {
+    let mut s = Store::new();
+    s.apply(Update::Accounts(vec![account("111111111111", "prod-web")]));
+    let mut list = vec![
+        finding("a", "LOW", "t", "Inspector", None, "NEW"),
+        finding("b", "CRITICAL", "t", "GuardDuty", None, "NEW"),
+        finding("c", "HIGH", "t", "GuardDuty", None, "NEW"),
+        finding("d", "MEDIUM", "t", "Security Hub", Some("S3.8"), "NEW"),
+    ];
+    list[0].product = "Inspector".into();
+    list[1].product = "GuardDuty".into();
+    list[2].product = "GuardDuty".into();
+    list[3].product = "Security Hub".into();
+    s.apply(Update::Findings(list));
+    let rows: Vec<u32> = (0..4).collect();
+    let sum = findings(&s, &rows, GroupBy::Product, "age<2d");
+    assert_eq!(sum.of, "products");
+    assert_eq!(
+        texts(&sum.rows[0]),
+        ["GuardDuty", "2", "1", "1", "—", "—", "—", "CRITICAL"]
+    );
+    assert_eq!(
+        sum.rows[2].cells[0].text, "Inspector",
+        "the least severe last"
+    );
+    assert_eq!(
+        sum.rows[0].drill,
+        Some(Drill::Filter("age<2d product:\"GuardDuty\"".into()))
+    );
+    let by_account = findings(&s, &rows[..1], GroupBy::Account, "");
+    assert_eq!(by_account.rows[0].cells[0].text, "prod-web (111111111111)");
+    assert_eq!(
+        by_account.rows[0].drill,
+        Some(Drill::Filter("acct:\"111111111111\"".into()))
+    );
+    let by_control = findings(&s, &rows, GroupBy::Control, "");
+    let none = by_control.rows.iter().find(|r| r.cells[0].text == "(none)");
+    assert_eq!(
+        none.unwrap().drill,
+        None,
+        "no term keeps the ungrouped ones"
+    );
+    assert_eq!(GroupBy::parse("RES"), Some(GroupBy::Resource));
+    assert_eq!(GroupBy::Control.next(), GroupBy::Account);
+}

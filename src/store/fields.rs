@@ -1,0 +1,152 @@
+//! The fields a filter can name (`sev>=high acct:prod-payments age<2d`), and what each
+//! record holds for them. Free words still search the whole row; a field term looks at
+//! one value only, so `acct:prod` does not match a title that mentions "prod".
+
+use super::Accounts;
+use crate::model::Severity;
+use chrono::{DateTime, Utc};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Severity,
+    Account,
+    Region,
+    Product,
+    Type,
+    Status,
+    Resource,
+    Control,
+    Title,
+    User,
+    Rule,
+    Event,
+    Source,
+    Detection,
+    Access,
+    Age,
+}
+
+/// Names and aliases, the first being the one the help shows.
+const NAMES: [(Field, &[&str]); 16] = [
+    (Field::Severity, &["sev", "severity"]),
+    (Field::Account, &["acct", "account"]),
+    (Field::Region, &["region"]),
+    (Field::Product, &["product"]),
+    (Field::Type, &["type"]),
+    (Field::Status, &["status"]),
+    (Field::Resource, &["res", "resource"]),
+    (Field::Control, &["control"]),
+    (Field::Title, &["title"]),
+    (Field::User, &["user"]),
+    (Field::Rule, &["rule"]),
+    (Field::Event, &["event"]),
+    (Field::Source, &["source"]),
+    (Field::Detection, &["det", "detection"]),
+    (Field::Access, &["access"]),
+    (Field::Age, &["age"]),
+];
+
+impl Field {
+    pub fn parse(name: &str) -> Option<Field> {
+        let name = name.to_ascii_lowercase();
+        NAMES
+            .iter()
+            .find(|(_, names)| names.contains(&name.as_str()))
+            .map(|(f, _)| *f)
+    }
+
+    pub fn name(self) -> &'static str {
+        NAMES
+            .iter()
+            .find(|(f, _)| *f == self)
+            .map_or("?", |(_, names)| names[0])
+    }
+
+    /// Compared with `<`, `>=`...; the others match with `:` (contains).
+    pub fn is_ordered(self) -> bool {
+        matches!(self, Field::Severity | Field::Age)
+    }
+}
+
+/// What a record holds for a field.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value<'a> {
+    Text(&'a str),
+    /// Any of these (an account's id and name, a finding's resources).
+    Texts(Vec<&'a str>),
+    Severity(Severity),
+    Time(DateTime<Utc>),
+    Missing,
+}
+
+/// The fields of each kind of record, in the order the help lists them.
+pub const FINDING_FIELDS: &[Field] = &[
+    Field::Severity,
+    Field::Account,
+    Field::Region,
+    Field::Product,
+    Field::Type,
+    Field::Status,
+    Field::Resource,
+    Field::Control,
+    Field::Title,
+    Field::Age,
+];
+pub const CREDENTIAL_FIELDS: &[Field] = &[Field::Account, Field::User];
+pub const EXPOSURE_FIELDS: &[Field] = &[
+    Field::Account,
+    Field::Region,
+    Field::Type,
+    Field::Resource,
+    Field::Access,
+    Field::Source,
+    Field::Age,
+];
+pub const COMPLIANCE_FIELDS: &[Field] = &[
+    Field::Rule,
+    Field::Account,
+    Field::Region,
+    Field::Type,
+    Field::Resource,
+    Field::Age,
+];
+pub const EVENT_FIELDS: &[Field] = &[
+    Field::Account,
+    Field::Region,
+    Field::User,
+    Field::Event,
+    Field::Source,
+    Field::Detection,
+    Field::Status,
+    Field::Age,
+];
+
+/// An account's id and its display name, for `acct:`.
+pub fn account<'a>(accounts: &'a Accounts, id: &'a str) -> Value<'a> {
+    Value::Texts(vec![id, accounts.name(id)])
+}
+
+/// Case-insensitive containment; `needle` is already lowercase.
+pub fn contains(hay: &str, needle: &str) -> bool {
+    if needle.is_empty() {
+        return true;
+    }
+    if needle.is_ascii() {
+        let (h, n) = (hay.as_bytes(), needle.as_bytes());
+        h.len() >= n.len() && h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
+    } else {
+        hay.to_lowercase().contains(needle)
+    }
+}
+
+impl Value<'_> {
+    /// For `field:text`.
+    pub fn contains(&self, needle: &str) -> bool {
+        match self {
+            Value::Text(t) => contains(t, needle),
+            Value::Texts(list) => list.iter().any(|t| contains(t, needle)),
+            Value::Severity(s) => contains(s.label(), needle),
+            Value::Time(_) | Value::Missing => false,
+        }
+    }
+}
