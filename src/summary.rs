@@ -5,6 +5,7 @@
 use crate::model::age::format_age;
 use crate::model::{access_analyzer, CredentialRisk, Thresholds};
 use crate::source::Status;
+use crate::store::fields::Field;
 use crate::store::related::ExposureMarks;
 use crate::store::Store;
 use chrono::{DateTime, Duration, Utc};
@@ -132,20 +133,17 @@ impl GroupBy {
 /// per group the count by severity and the worst, worst groups first. A group's line
 /// opens the list with the pane's filter and the group's term.
 pub fn findings(store: &Store, rows: &[u32], by: GroupBy, filter: &str) -> Summary {
-    let items = store.findings.items();
-    let mut groups: std::collections::HashMap<&str, [usize; 5]> = Default::default();
-    for &i in rows {
-        let f = &items[i as usize];
-        let key: &str = match by {
-            GroupBy::Account => &f.account_id,
-            GroupBy::Resource => f.resources.first().map_or("", |r| &*r.id),
-            GroupBy::Type => f.types.first().map_or("", |t| &**t),
-            GroupBy::Product => &f.product,
-            GroupBy::Control => f.control_id.as_deref().unwrap_or(""),
-        };
-        groups.entry(key).or_default()[f.severity as usize] += 1;
-    }
-    let mut list: Vec<(&str, [usize; 5])> = groups.into_iter().collect();
+    let field = match by {
+        GroupBy::Account => Field::Account,
+        GroupBy::Product => Field::Product,
+        GroupBy::Control => Field::Control,
+        GroupBy::Resource => Field::Resource,
+        GroupBy::Type => Field::Type,
+    };
+    // Counted from the table's compact facets: no record is read.
+    let counted = store.findings.count_by(rows, field).unwrap_or_default();
+    let groups: Vec<(&str, [usize; 5])> = counted.iter().map(|(k, n)| (k.as_str(), *n)).collect();
+    let mut list = groups;
     // Worst severity first, then the most findings at it, and so on down.
     list.sort_by(|a, b| {
         let rank = |c: &[usize; 5]| std::cmp::Reverse([c[4], c[3], c[2], c[1], c[0]]);

@@ -72,6 +72,8 @@ impl Field {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value<'a> {
     Text(&'a str),
+    /// An account id; `acct:` also matches the account's display name.
+    Account(&'a str),
     /// Any of these (an account's id and name, a finding's resources).
     Texts(Vec<&'a str>),
     Severity(Severity),
@@ -121,9 +123,19 @@ pub const EVENT_FIELDS: &[Field] = &[
     Field::Age,
 ];
 
-/// An account's id and its display name, for `acct:`.
-pub fn account<'a>(accounts: &'a Accounts, id: &'a str) -> Value<'a> {
-    Value::Texts(vec![id, accounts.name(id)])
+/// An account's id, for `acct:` (which also matches its display name).
+pub fn account<'a>(_accounts: &'a Accounts, id: &'a str) -> Value<'a> {
+    Value::Account(id)
+}
+
+/// The accounts whose display name contains `needle`: worked out once per filter, so that
+/// a row's `acct:` test is a lookup, not a name search.
+pub fn accounts_named<'a>(accounts: &'a Accounts, needle: &str) -> Vec<&'a str> {
+    accounts
+        .iter()
+        .filter(|a| contains(&a.name, needle))
+        .map(|a| a.id.as_str())
+        .collect()
 }
 
 /// Case-insensitive containment; `needle` is already lowercase.
@@ -143,7 +155,7 @@ impl Value<'_> {
     /// For `field:text`.
     pub fn contains(&self, needle: &str) -> bool {
         match self {
-            Value::Text(t) => contains(t, needle),
+            Value::Text(t) | Value::Account(t) => contains(t, needle),
             Value::Texts(list) => list.iter().any(|t| contains(t, needle)),
             Value::Severity(s) => contains(s.label(), needle),
             Value::Time(_) | Value::Missing => false,

@@ -31,7 +31,7 @@ pub enum Cmp {
 }
 
 impl Cmp {
-    fn holds(self, o: Ordering) -> bool {
+    pub fn holds(self, o: Ordering) -> bool {
         match self {
             Cmp::Eq => o == Ordering::Equal,
             Cmp::Lt => o == Ordering::Less,
