@@ -373,3 +373,44 @@ fn field_filters_look_at_one_value_each() {
     assert_eq!(ids("age>=7d sev>=high"), ["b"]);
     assert_eq!(ids("!status:resolved sev>=high -acct:2222"), ["a", "b"]);
 }
+
+#[test]
+fn facets_follow_every_change_of_the_table() {
+    use super::fields::Field;
+    use super::query::View;
+    let now = chrono::Utc
+        .with_ymd_and_hms(2026, 11, 22, 12, 0, 0)
+        .unwrap();
+    let mut s = Store::new();
+    s.apply(Update::Findings(vec![
+        finding("a", "CRITICAL", "2026-11-22T10:00:00Z", "NEW"),
+        finding("b", "LOW", "2026-11-22T10:00:00Z", "NEW"),
+    ]));
+    let count = |s: &Store, q: &str| {
+        let mut v = View::of::<Finding>(0);
+        v.set_filter(q);
+        v.refresh(&s.findings, &|a, b| a.cmp(&b), &s.accounts, now);
+        v.rows.len()
+    };
+    assert_eq!(count(&s, "sev>=high"), 1);
+    // The same finding, updated to high: the facets are rebuilt for the new revision.
+    s.apply(Update::Findings(vec![finding(
+        "b",
+        "HIGH",
+        "2026-11-22T11:00:00Z",
+        "NEW",
+    )]));
+    assert_eq!(count(&s, "sev>=high"), 2);
+    let rows: Vec<u32> = (0..2).collect();
+    let by_status = s.findings.count_by(&rows, Field::Status).unwrap();
+    assert_eq!(by_status, [("NEW".to_string(), [0, 0, 0, 1, 1])]);
+    // Removed rows leave the facets too.
+    let gone = row_hash(&s.findings.items()[0]);
+    s.apply(Update::Gone(Gone::Findings(vec![gone])));
+    assert_eq!(count(&s, "sev>=high"), 1);
+    assert_eq!(count(&s, "!sev>=high"), 0);
+    assert!(
+        s.findings.count_by(&[0], Field::Title).is_none(),
+        "not a facet"
+    );
+}
