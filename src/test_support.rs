@@ -105,3 +105,17 @@ pub fn key(service: &str, account: &str, region: &str) -> SourceKey {
         file: None,
     }
 }
+
+/// A Config evaluation of an S3 bucket in 111111111111 us-east-1.
+pub fn evaluation(rule: &str, resource: &str, result: &str) -> crate::model::ComplianceResult {
+    crate::model::ComplianceResult {
+        account_id: Some("111111111111".into()),
+        region: Some("us-east-1".into()),
+        rule: rule.into(),
+        compliance_type: result.into(),
+        resource_type: "AWS::S3::Bucket".into(),
+        resource_id: resource.into(),
+        annotation: None,
+        recorded_at: None,
+    }
+}

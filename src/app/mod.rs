@@ -567,15 +567,10 @@ impl App {
     /// What a key does on a summary; false when it means the same as on the list.
     fn summary_action(&mut self, action: Action) -> bool {
         let last = self.summary().rows.len().saturating_sub(1);
-        let cursor = &mut self.summary_cursor;
+        if move_cursor(&mut self.summary_cursor, last, action) {
+            return true;
+        }
         match action {
-            Action::Up => *cursor = cursor.saturating_sub(1),
-            Action::Down => *cursor = (*cursor + 1).min(last),
-            Action::Scroll(n) => {
-                *cursor = (*cursor as i64 + i64::from(n)).clamp(0, last as i64) as usize
-            }
-            Action::Top | Action::PageUp => *cursor = 0,
-            Action::Bottom | Action::PageDown => *cursor = last,
             Action::Back => {
                 self.summaries.remove(&self.tab);
             }
@@ -589,9 +584,7 @@ impl App {
             | Action::SortNext
             | Action::SortReverse
             | Action::ClearFilter
-            | Action::NoteStart => {
-                self.say("this is the summary: v for the list to filter, sort or note")
-            }
+            | Action::NoteStart => self.say(NOT_ON_A_SUMMARY),
             _ => return false,
         }
         true
@@ -637,15 +630,10 @@ impl App {
     /// What a key does on the overview; false when it means the same as anywhere.
     fn overview_action(&mut self, action: Action) -> bool {
         let last = self.indicators().len().saturating_sub(1);
-        let cursor = &mut self.overview_cursor;
+        if move_cursor(&mut self.overview_cursor, last, action) {
+            return true;
+        }
         match action {
-            Action::Up => *cursor = cursor.saturating_sub(1),
-            Action::Down => *cursor = (*cursor + 1).min(last),
-            Action::Scroll(n) => {
-                *cursor = (*cursor as i64 + i64::from(n)).clamp(0, last as i64) as usize
-            }
-            Action::Top | Action::PageUp => *cursor = 0,
-            Action::Bottom | Action::PageDown => *cursor = last,
             Action::Open => self.open_evidence(),
             Action::ShowTab(t) => {
                 self.overview = false;
@@ -663,9 +651,7 @@ impl App {
             | Action::SortNext
             | Action::SortReverse
             | Action::ClearFilter
-            | Action::NoteStart => {
-                self.say("the overview has no rows: Enter opens an indicator's evidence")
-            }
+            | Action::NoteStart => self.say(NOT_ON_THE_OVERVIEW),
             _ => return false,
         }
         true
@@ -1316,6 +1302,25 @@ impl App {
             scroll: 0,
         });
     }
+}
+
+const NOT_ON_A_SUMMARY: &str = "this is the summary: v for the list to filter, sort or note";
+const NOT_ON_THE_OVERVIEW: &str = "the overview has no rows: Enter opens an indicator's evidence";
+
+/// Moves a line cursor (the overview's, a summary's) for the keys that move; false for
+/// every other key.
+fn move_cursor(cursor: &mut usize, last: usize, action: Action) -> bool {
+    match action {
+        Action::Up => *cursor = cursor.saturating_sub(1),
+        Action::Down => *cursor = (*cursor + 1).min(last),
+        Action::Scroll(n) => {
+            *cursor = (*cursor as i64 + i64::from(n)).clamp(0, last as i64) as usize
+        }
+        Action::Top | Action::PageUp => *cursor = 0,
+        Action::Bottom | Action::PageDown => *cursor = last,
+        _ => return false,
+    }
+    true
 }
 
 /// The commands `:` knows, for completion.

@@ -137,16 +137,6 @@ fn indicators_count_what_the_store_holds() {
     .unwrap();
     stop.detections = vec!["cloudtrail-stopped".into()];
     s.apply(Update::Events(vec![stop]));
-    let evaluation = |rule: &str, resource: &str, result: &str| crate::model::ComplianceResult {
-        account_id: Some("111111111111".into()),
-        region: Some("us-east-1".into()),
-        rule: rule.into(),
-        compliance_type: result.into(),
-        resource_type: "AWS::S3::Bucket".into(),
-        resource_id: resource.into(),
-        annotation: None,
-        recorded_at: None,
-    };
     s.apply(Update::Compliance(vec![
         evaluation("s3-versioning", "a", "NON_COMPLIANT"),
         evaluation("s3-versioning", "b", "NON_COMPLIANT"),

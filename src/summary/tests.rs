@@ -16,16 +16,11 @@ fn texts(row: &Row) -> Vec<&str> {
     row.cells.iter().map(|c| c.text.as_str()).collect()
 }
 
-fn evaluation(rule: &str, account: &str, resource: &str, result: &str) -> ComplianceResult {
+/// The shared evaluation, in another account.
+fn evaluation_in(rule: &str, account: &str, resource: &str, result: &str) -> ComplianceResult {
     ComplianceResult {
         account_id: Some(account.into()),
-        region: Some("us-east-1".into()),
-        rule: rule.into(),
-        compliance_type: result.into(),
-        resource_type: "AWS::S3::Bucket".into(),
-        resource_id: resource.into(),
-        annotation: None,
-        recorded_at: Some(now()),
+        ..evaluation(rule, resource, result)
     }
 }
 
@@ -104,11 +99,11 @@ fn compliance_is_rules_by_accounts_with_the_recorder_of_each() {
         account("222222222222", "dev-web"),
     ]));
     s.apply(Update::Compliance(vec![
-        evaluation("s3-versioning", "111111111111", "a", "NON_COMPLIANT"),
-        evaluation("s3-versioning", "222222222222", "b", "NON_COMPLIANT"),
-        evaluation("s3-versioning", "222222222222", "c", "NON_COMPLIANT"),
-        evaluation("restricted-ssh", "222222222222", "d", "NON_COMPLIANT"),
-        evaluation("restricted-ssh", "111111111111", "e", "COMPLIANT"),
+        evaluation_in("s3-versioning", "111111111111", "a", "NON_COMPLIANT"),
+        evaluation_in("s3-versioning", "222222222222", "b", "NON_COMPLIANT"),
+        evaluation_in("s3-versioning", "222222222222", "c", "NON_COMPLIANT"),
+        evaluation_in("restricted-ssh", "222222222222", "d", "NON_COMPLIANT"),
+        evaluation_in("restricted-ssh", "111111111111", "e", "COMPLIANT"),
     ]));
     s.apply(Update::Health(
         key("config", "111111111111", "us-east-1"),
