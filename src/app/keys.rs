@@ -32,7 +32,7 @@ pub const BINDINGS: &[(&str, &str)] = &[
     (":", "command: group BY, a pane, snapshot; Tab completes"),
     ("i", "sources: each feed's health and errors"),
     ("v", "summary by account, rule or type; Enter opens one"),
-    ("r", "ask the sources to poll now"),
+    ("f / r", "freeze the rows (updates wait) / poll now"),
     ("? / q Ctrl-C", "this help / quit"),
     ("mouse", "wheel scrolls, click a tab (never required)"),
 ];
@@ -98,6 +98,7 @@ fn key_action(key: &KeyEvent, editing: bool) -> Option<Action> {
         KeyCode::Char('n') => Action::NoteStart,
         KeyCode::Char('i') => Action::ToggleSources,
         KeyCode::Char('v') => Action::ToggleSummary,
+        KeyCode::Char('f') => Action::Freeze,
         KeyCode::Char('w') => Action::Snapshot,
         KeyCode::Char(':') => Action::CommandStart,
         _ => return None,

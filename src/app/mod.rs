@@ -210,6 +210,8 @@ pub enum Action {
     ToggleSummary,
     /// Tab while typing a command or a filter: complete the word.
     Complete,
+    /// `f`: hold the pane's rows still while updates arrive.
+    Freeze,
     Refresh,
     /// Mouse wheel: lines to move (negative is up).
     Scroll(i32),
@@ -935,6 +937,10 @@ impl App {
                 self.summary_cache = Some((at.0, at.1, at.2, at.3, summary));
             }
         }
+        let tab = self.tab;
+        if std::mem::take(&mut self.view_mut(tab).thawed) {
+            self.say("unfrozen: rows were removed underneath");
+        }
         self.apply_restore();
         let height = crate::ui::layout::table_rows(self.size, self.filter_line_shown());
         let tab = self.tab;
@@ -1137,6 +1143,16 @@ impl App {
                 }
             }
             Action::Resize(w, h) => self.size = (w, h),
+            Action::Freeze => {
+                let v = self.view_mut(tab);
+                v.toggle_freeze();
+                let text = if v.is_frozen() {
+                    "frozen: updates wait until f"
+                } else {
+                    "unfrozen"
+                };
+                self.say(text);
+            }
             Action::ToggleSummary => match tab {
                 Tab::Findings | Tab::Credentials | Tab::Exposures | Tab::Compliance => {
                     if !self.summaries.remove(&tab) {

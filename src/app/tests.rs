@@ -566,3 +566,44 @@ fn tab_completes_commands_group_keys_and_filter_fields() {
     assert_eq!((line.as_str(), choices), ("a", vec!["acct", "age"]));
     assert_eq!(complete_last_word("acct:pr", &fields, ":").0, "acct:pr");
 }
+
+#[test]
+fn f_holds_the_rows_still_while_updates_wait_and_a_removal_thaws() {
+    let mut app = app_with(20);
+    app.refresh_view();
+    let before = app.findings.rows.clone();
+    app.update(Action::Freeze);
+    app.refresh_view();
+    assert!(app.findings.is_frozen());
+    let newer = asff::parse_value(&json!({
+        "Id": "f-new", "ProductArn": "arn:aws:securityhub:us-east-1::product/aws/guardduty",
+        "AwsAccountId": "111111111111", "UpdatedAt": "2026-11-22T11:59:00Z",
+        "Severity": {"Label": "CRITICAL"}, "Title": "brand new"
+    }))
+    .unwrap();
+    app.apply(Update::Findings(vec![newer]));
+    app.refresh_view();
+    assert_eq!(app.findings.rows, before, "the new critical waits");
+    assert_eq!(app.findings.waiting, 1);
+    // A new filter is asked for explicitly: it applies, and the view stays frozen.
+    app.findings.set_filter("root");
+    app.refresh_view();
+    assert_eq!(app.findings.rows.len(), 2);
+    assert!(app.findings.is_frozen());
+    app.findings.set_filter("");
+    app.update(Action::Freeze);
+    app.refresh_view();
+    assert!(!app.findings.is_frozen());
+    assert_eq!(app.findings.rows.len(), 21, "unfrozen: the new one is in");
+    let top = app.findings.rows[0];
+    assert_eq!(app.store.findings.items()[top as usize].id, "f-new");
+    // Rows removed underneath: positions would mean other records, so the freeze ends.
+    app.update(Action::Freeze);
+    app.refresh_view();
+    let gone = crate::store::row_hash(&app.store.findings.items()[0]);
+    app.apply(Update::Gone(crate::source::Gone::Findings(vec![gone])));
+    app.refresh_view();
+    assert!(!app.findings.is_frozen());
+    assert_eq!(app.findings.rows.len(), 20);
+    assert!(app.flash.as_ref().unwrap().text.contains("unfrozen"));
+}

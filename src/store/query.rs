@@ -317,6 +317,13 @@ pub struct View {
     filter_generation: u64,
     /// The fields the filter may name (the pane's kind of record).
     fields: &'static [Field],
+    /// `f`: held still since this table revision and moves count; `Some(None)` asks for a
+    /// freeze at the next refresh.
+    frozen: Option<Option<(u64, u64)>>,
+    /// Table changes since the freeze, for the title.
+    pub waiting: u64,
+    /// The freeze ended by itself (rows moved underneath); the app says so once.
+    pub thawed: bool,
 }
 
 impl View {
@@ -338,6 +345,27 @@ impl View {
 
     pub fn fields(&self) -> &'static [Field] {
         self.fields
+    }
+
+    /// A new filter or sort since the rows were last worked out: the user wants new rows,
+    /// frozen or not.
+    fn asked_for_other_rows(&self) -> bool {
+        let sorted_as = self.sorted_for.map(|(_, c, r)| (c, r));
+        sorted_as != Some((self.sort_column, self.reversed))
+            || self.filtered_for.map(|f| f.0) != Some(self.filter_generation)
+    }
+
+    /// `f`: hold the rows still while updates arrive, or let them move again.
+    pub fn toggle_freeze(&mut self) {
+        self.frozen = match self.frozen {
+            None => Some(None),
+            Some(_) => None,
+        };
+        self.waiting = 0;
+    }
+
+    pub fn is_frozen(&self) -> bool {
+        self.frozen.is_some()
     }
 
     /// The table position under the cursor.
@@ -376,6 +404,27 @@ impl View {
         accounts: &Accounts,
         now: DateTime<Utc>,
     ) {
+        match self.frozen {
+            Some(Some((_, moves))) if moves != table.moves() => {
+                // Rows moved to other positions: what is held would show other records.
+                self.frozen = None;
+                self.thawed = true;
+            }
+            Some(Some((revision, _))) if !self.asked_for_other_rows() => {
+                // Rows are replaced in place or appended: the positions held still mean the
+                // same records (shown as they are now); new rows wait.
+                self.waiting = table.revision() - revision;
+                return;
+            }
+            // A new filter or sort is asked for: it applies, and the view stays frozen
+            // from there.
+            Some(Some(_)) => self.frozen = Some(None),
+            Some(None) | None => {}
+        }
+        if self.frozen == Some(None) {
+            self.frozen = Some(Some((table.revision(), table.moves())));
+            self.waiting = 0;
+        }
         let keep = self.selected_row();
         let sort_key = (table.revision(), self.sort_column, self.reversed);
         let mut changed = false;

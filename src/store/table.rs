@@ -68,6 +68,9 @@ pub struct Table<T> {
     /// Keys whose hash collided with another key's: found by the full key.
     collided: HashMap<String, u32>,
     revision: u64,
+    /// Bumped when rows move to other positions (a removal or a replacement compacts):
+    /// a frozen view's positions mean other records after it.
+    moves: u64,
     /// The compact values field filters read, for the revision they were built at.
     facets: std::sync::Mutex<Option<std::sync::Arc<Facets>>>,
 }
@@ -226,6 +229,7 @@ impl<T> Default for Table<T> {
             index: HashMap::new(),
             collided: HashMap::new(),
             revision: 0,
+            moves: 0,
             facets: Default::default(),
         }
     }
@@ -312,6 +316,11 @@ impl<T: Keyed> Table<T> {
 
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
+    }
+
+    /// How many times rows moved to other positions.
+    pub fn moves(&self) -> u64 {
+        self.moves
     }
 
     /// Bumped on every change; views compare it to know when to re-sort.
@@ -566,8 +575,10 @@ impl<T: Keyed> Table<T> {
         rows: Vec<T>,
         accounts: &Accounts,
     ) {
+        self.moves += 1;
         let items = std::mem::take(&mut self.items);
         self.items = items.into_iter().filter(|r| !remove(r)).collect();
+        self.moves += 1;
         self.rebuild(accounts);
         self.upsert_newer(rows, accounts, |_, _| true);
         self.revision += 1;
@@ -600,6 +611,7 @@ impl<T: Keyed> Table<T> {
         for &i in &doomed {
             on_remove(&self.items[i as usize]);
         }
+        self.moves += 1;
         let items = std::mem::take(&mut self.items);
         self.items = items
             .into_iter()

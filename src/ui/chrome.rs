@@ -255,13 +255,23 @@ pub fn pane_title(app: &App, tab: Tab, view: &View, extra: &str) -> Line<'static
             group(view.total_sorted())
         )
     };
-    Line::from(vec![
+    let mut spans = vec![
         Span::styled(format!(" {} ", tab.title()), app.theme.title_focused),
         Span::styled(
             format!("{count} · sort {sort} {arrow}{extra} "),
             app.theme.muted,
         ),
-    ])
+    ];
+    if view.is_frozen() {
+        spans.push(Span::styled(
+            format!(
+                "FROZEN · {} updates waiting (f) ",
+                group(view.waiting as usize)
+            ),
+            app.theme.warning,
+        ));
+    }
+    Line::from(spans)
 }
 
 /// `12345` -> `12,345`.
