@@ -40,6 +40,28 @@ pub struct Config {
     pub organization: Organization,
     pub cache: Cache,
     pub accounts: Vec<Account>,
+    /// `[[views]]`: named queries, applied with `:view NAME`.
+    pub views: Vec<SavedView>,
+}
+
+/// `[[views]]`: a pane with its filter, sort and (for findings) grouping.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SavedView {
+    pub name: String,
+    /// `findings`, `credentials`, `public`, `drills` or `compliance`.
+    pub pane: String,
+    #[serde(default)]
+    pub filter: String,
+    /// One of the pane's sort columns (what `s` cycles through).
+    #[serde(default)]
+    pub sort: Option<String>,
+    #[serde(default)]
+    pub reverse: bool,
+    /// Findings only: show the findings grouped by account, resource, type, product or
+    /// control.
+    #[serde(default)]
+    pub group: Option<String>,
 }
 
 /// `[organization]`: more accounts, found with AWS Organizations ListAccounts.
@@ -277,6 +299,51 @@ pub struct Account {
     /// Regions for this account; empty means the top-level `regions`.
     #[serde(default)]
     pub regions: Vec<String>,
+}
+
+/// A saved view names a pane, that pane's sort column and fields, and a grouping.
+fn check_view(view: &SavedView, before: &[SavedView]) -> Result<(), (&'static str, String)> {
+    use crate::app::Tab;
+    if view.name.trim().is_empty() || view.name.contains(char::is_whitespace) {
+        return Err(("name", "expected a name without spaces".into()));
+    }
+    if before.iter().any(|v| v.name == view.name) {
+        return Err(("name", format!("`{}` is already a view's name", view.name)));
+    }
+    let Some(tab) = Tab::from_name(&view.pane) else {
+        return Err((
+            "pane",
+            format!(
+                "expected findings, credentials, public, drills or compliance, found {:?}",
+                view.pane
+            ),
+        ));
+    };
+    crate::store::query::TextQuery::parse_for(&view.filter, tab.fields())
+        .map_err(|e| ("filter", e.to_string()))?;
+    if let Some(sort) = &view.sort {
+        if !tab.sort_names().contains(&sort.as_str()) {
+            return Err((
+                "sort",
+                format!(
+                    "expected one of {}, found {sort:?}",
+                    tab.sort_names().join(", ")
+                ),
+            ));
+        }
+    }
+    if let Some(group) = &view.group {
+        if tab != Tab::Findings {
+            return Err(("group", "only the findings pane groups".into()));
+        }
+        if crate::summary::GroupBy::parse(group).is_none() {
+            return Err((
+                "group",
+                format!("expected account, resource, type, product or control, found {group:?}"),
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn default_environment() -> String {
@@ -732,6 +799,10 @@ fn validate(config: &mut Config, text: &str, file: &Path) -> Result<(), Diagnost
     }
     for (i, region) in config.regions.iter().enumerate() {
         check_region(region).map_err(|m| fail(&[Seg::Key("regions"), Seg::Index(i)], m))?;
+    }
+    for (i, view) in config.views.iter().enumerate() {
+        let at = |key: &'static str| [Seg::Key("views"), Seg::Index(i), Seg::Key(key)];
+        check_view(view, &config.views[..i]).map_err(|(key, m)| fail(&at(key), m))?;
     }
     for i in 0..config.accounts.len() {
         let at = |key: &'static str| [Seg::Key("accounts"), Seg::Index(i), Seg::Key(key)];

@@ -95,6 +95,7 @@ pub fn main(cli: Cli) -> ExitCode {
                     unused_days: loaded.config.unused_days(),
                 },
                 bars: loaded.config.overview,
+                views: loaded.config.views.clone(),
                 mode_label: match mode {
                     Mode::Replay => "replay",
                     Mode::Live => "live",

@@ -374,3 +374,44 @@ fn overview_bars_are_read_and_a_look_above_act_is_named() {
         "{err}"
     );
 }
+
+#[test]
+fn saved_views_are_checked_against_their_pane() {
+    let ok = "[[views]]\nname = \"prod-critical\"\npane = \"findings\"\nfilter = \"sev>=critical acct:prod\"\nsort = \"account\"\ngroup = \"product\"\n";
+    let c = config::parse_str(ok, Path::new("v.toml")).unwrap();
+    assert_eq!(c.views.len(), 1);
+    assert_eq!(c.views[0].group.as_deref(), Some("product"));
+    let cases = [
+        (
+            ok.replace("sev>=critical", "sev>=urgent"),
+            "views[0].filter: expected critical, high, medium, low or informational after `sev>=`, found `urgent` at column 1",
+        ),
+        (
+            ok.replace("\"account\"", "\"colour\""),
+            "views[0].sort: expected one of severity, title, account, region, product, resource, status, updated, found \"colour\"",
+        ),
+        (
+            ok.replace("pane = \"findings\"", "pane = \"credentials\""),
+            "views[0].filter: `sev` is not a field here: this pane has acct, user at column 1",
+        ),
+        (
+            ok.replace("\"findings\"", "\"alerts\""),
+            "views[0].pane: expected findings, credentials, public, drills or compliance, found \"alerts\"",
+        ),
+    ];
+    for (text, want) in cases {
+        let err = config::parse_str(&text, Path::new("v.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains(want), "{err}\nwanted: {want}");
+        assert!(err.starts_with("v.toml:"), "{err}");
+    }
+    let twice = format!("{ok}{ok}");
+    let err = config::parse_str(&twice, Path::new("v.toml"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("views[1].name: `prod-critical` is already a view's name"),
+        "{err}"
+    );
+}

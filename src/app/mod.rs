@@ -90,6 +90,30 @@ impl Tab {
         Tab::ALL.into_iter().find(|t| t.id() == id)
     }
 
+    /// A pane as users name it in commands and the config: its id or a word of its title.
+    pub fn from_name(name: &str) -> Option<Tab> {
+        match name {
+            "findings" => Some(Tab::Findings),
+            "credentials" => Some(Tab::Credentials),
+            "public" | "exposures" => Some(Tab::Exposures),
+            "drills" | "events" => Some(Tab::Activity),
+            "compliance" | "config" => Some(Tab::Compliance),
+            _ => None,
+        }
+    }
+
+    /// The fields its filter may name.
+    pub fn fields(self) -> &'static [crate::store::fields::Field] {
+        use crate::store::fields::*;
+        match self {
+            Tab::Findings => FINDING_FIELDS,
+            Tab::Credentials => CREDENTIAL_FIELDS,
+            Tab::Exposures => EXPOSURE_FIELDS,
+            Tab::Activity => EVENT_FIELDS,
+            Tab::Compliance => COMPLIANCE_FIELDS,
+        }
+    }
+
     fn index(self) -> usize {
         Tab::ALL.iter().position(|t| *t == self).unwrap_or(0)
     }
@@ -267,6 +291,8 @@ pub struct Settings {
     pub thresholds: Thresholds,
     /// When the overview's indicators read "look" and "act".
     pub bars: crate::posture::Bars,
+    /// Saved views (`[[views]]`), applied with `:view NAME`.
+    pub views: Vec<crate::config::SavedView>,
     /// Shown in the header: `demo`, `replay`, `live`.
     pub mode_label: String,
     /// Where notes and snapshots go; `None` keeps notes in memory only.
@@ -281,6 +307,7 @@ impl Default for Settings {
             time: TimeDisplay::Utc,
             thresholds: Thresholds::default(),
             bars: Default::default(),
+            views: Vec::new(),
             mode_label: "demo".into(),
             state_dir: None,
             user: "operator".into(),
@@ -1221,10 +1248,17 @@ impl App {
                 }
             }
             Action::Complete if prompt.kind == PromptKind::Command => {
-                let (line, choices) = complete_command(&prompt.text);
+                let views: Vec<&str> = self
+                    .settings
+                    .views
+                    .iter()
+                    .map(|v| v.name.as_str())
+                    .collect();
+                let (line, choices) = complete_command(&prompt.text, &views);
+                let said = (choices.len() > 1).then(|| choices.join("  "));
                 prompt.text = line;
-                if choices.len() > 1 {
-                    self.say(choices.join("  "));
+                if let Some(text) = said {
+                    self.say(text);
                 }
             }
             Action::Quit => self.should_quit = true,
@@ -1262,11 +1296,12 @@ impl App {
             "q" | "quit" => self.should_quit = true,
             "help" => self.help = true,
             "sources" => self.sources_open = true,
-            "findings" => show(self, Tab::Findings),
-            "credentials" => show(self, Tab::Credentials),
-            "public" | "exposures" => show(self, Tab::Exposures),
-            "drills" | "events" => show(self, Tab::Activity),
-            "compliance" | "config" => show(self, Tab::Compliance),
+            "view" => self.apply_view(rest),
+            pane if Tab::from_name(pane).is_some() => {
+                if let Some(tab) = Tab::from_name(pane) {
+                    show(self, tab);
+                }
+            }
             "group" => match crate::summary::GroupBy::parse(rest) {
                 Some(by) => {
                     show(self, Tab::Findings);
@@ -1281,10 +1316,63 @@ impl App {
                 )),
             },
             other => self.say(format!(
-                "unknown command `{}`: try group BY, snapshot [PATH], note, sources, findings, credentials, public, drills, compliance, help, quit",
+                "unknown command `{}`: try view NAME, group BY, snapshot [PATH], note, sources, findings, credentials, public, drills, compliance, help, quit",
                 crate::ui::sanitize::clean(other)
             )),
         }
+    }
+
+    /// `:view NAME`: a saved view from the config: its pane, filter, sort and grouping.
+    fn apply_view(&mut self, name: &str) {
+        let Some(view) = self.settings.views.iter().find(|v| v.name == name).cloned() else {
+            let names: Vec<&str> = self
+                .settings
+                .views
+                .iter()
+                .map(|v| v.name.as_str())
+                .collect();
+            self.say(if names.is_empty() {
+                "no saved views: add [[views]] to the config".to_string()
+            } else {
+                format!(
+                    "no view `{}`: {}",
+                    crate::ui::sanitize::clean(name),
+                    names.join(", ")
+                )
+            });
+            return;
+        };
+        let Some(tab) = Tab::from_name(&view.pane) else {
+            return;
+        };
+        self.overview = false;
+        self.detail = None;
+        self.tab = tab;
+        let v = self.view_mut(tab);
+        v.set_filter(&view.filter);
+        if let Some(col) = view
+            .sort
+            .as_deref()
+            .and_then(|s| tab.sort_names().iter().position(|n| *n == s))
+        {
+            v.sort_column = col;
+        }
+        v.reversed = view.reverse;
+        match view
+            .group
+            .as_deref()
+            .and_then(crate::summary::GroupBy::parse)
+        {
+            Some(by) if tab == Tab::Findings => {
+                self.finding_group = by;
+                self.summaries.insert(tab);
+                self.summary_cursor = 0;
+            }
+            _ => {
+                self.summaries.remove(&tab);
+            }
+        }
+        self.say(format!("view {}", view.name));
     }
 
     fn open_detail(&mut self) {
@@ -1340,7 +1428,7 @@ fn move_cursor(cursor: &mut usize, last: usize, action: Action) -> bool {
 }
 
 /// The commands `:` knows, for completion.
-const COMMANDS: [&str; 11] = [
+const COMMANDS: [&str; 12] = [
     "compliance",
     "credentials",
     "drills",
@@ -1352,16 +1440,18 @@ const COMMANDS: [&str; 11] = [
     "quit",
     "snapshot",
     "sources",
+    "view",
 ];
 
 /// Completes a command line: its command word, or what `group` takes. Returns the line and,
 /// when the word is ambiguous, the choices.
-pub fn complete_command(line: &str) -> (String, Vec<&'static str>) {
+pub fn complete_command<'a>(line: &str, views: &[&'a str]) -> (String, Vec<&'a str>) {
     match line.split_once(' ') {
         Some(("group", _)) => {
             let names: Vec<&str> = crate::summary::GroupBy::ALL.map(|g| g.name()).to_vec();
             complete_last_word(line, &names, "")
         }
+        Some(("view", _)) => complete_last_word(line, views, ""),
         Some(_) => (line.to_string(), Vec::new()),
         None => complete_last_word(line, &COMMANDS, " "),
     }
@@ -1369,16 +1459,12 @@ pub fn complete_command(line: &str) -> (String, Vec<&'static str>) {
 
 /// Completes the last word of `line` from `words`: in full when one fits (followed by
 /// `then`), else to the choices' common prefix. Returns the line and the choices.
-pub fn complete_last_word(
-    line: &str,
-    words: &[&'static str],
-    then: &str,
-) -> (String, Vec<&'static str>) {
+pub fn complete_last_word<'a>(line: &str, words: &[&'a str], then: &str) -> (String, Vec<&'a str>) {
     let start = line.rfind(' ').map_or(0, |i| i + 1);
     let (head, word) = line.split_at(start);
     let word = word.trim_start_matches(['!', '-']);
     let negation = &line[start..start + (line.len() - start - word.len())];
-    let choices: Vec<&'static str> = words
+    let choices: Vec<&'a str> = words
         .iter()
         .copied()
         .filter(|w| w.starts_with(word))

@@ -551,15 +551,19 @@ fn findings_group_by_a_command_and_a_group_opens_within_the_filter() {
 #[test]
 fn tab_completes_commands_group_keys_and_filter_fields() {
     assert_eq!(
-        complete_command("gr"),
+        complete_command("gr", &[]),
         ("group ".to_string(), vec!["group"])
     );
-    let (line, choices) = complete_command("c");
+    let (line, choices) = complete_command("c", &[]);
     assert_eq!(line, "c", "compliance and credentials share only the c");
     assert_eq!(choices, ["compliance", "credentials"]);
-    assert_eq!(complete_command("co").0, "compliance ");
-    assert_eq!(complete_command("group r").0, "group resource");
-    assert_eq!(complete_command("snapshot /tm").0, "snapshot /tm");
+    assert_eq!(complete_command("co", &[]).0, "compliance ");
+    assert_eq!(complete_command("group r", &[]).0, "group resource");
+    assert_eq!(complete_command("snapshot /tm", &[]).0, "snapshot /tm");
+    assert_eq!(
+        complete_command("view prod-", &["prod-critical", "dev-all"]).0,
+        "view prod-critical"
+    );
     let fields = ["sev", "acct", "age", "status"];
     assert_eq!(complete_last_word("ssh !se", &fields, ":").0, "ssh !sev:");
     let (line, choices) = complete_last_word("a", &fields, ":");
@@ -606,4 +610,43 @@ fn f_holds_the_rows_still_while_updates_wait_and_a_removal_thaws() {
     assert!(!app.findings.is_frozen());
     assert_eq!(app.findings.rows.len(), 20);
     assert!(app.flash.as_ref().unwrap().text.contains("unfrozen"));
+}
+
+#[test]
+fn a_saved_view_sets_pane_filter_sort_and_grouping() {
+    let mut app = crate::fixture::demo_app(42, None, Theme::default(), (120, 40));
+    app.settings.views = vec![crate::config::SavedView {
+        name: "prod-critical".into(),
+        pane: "findings".into(),
+        filter: "sev>=critical acct:prod".into(),
+        sort: Some("account".into()),
+        reverse: true,
+        group: Some("product".into()),
+    }];
+    app.update(Action::CommandStart);
+    for c in "view prod".chars() {
+        app.update(Action::FilterChar(c));
+    }
+    app.update(Action::Complete);
+    app.update(Action::FilterAccept);
+    app.refresh_view();
+    assert!(!app.overview);
+    assert_eq!(app.tab, Tab::Findings);
+    assert_eq!(app.findings.filter_text, "sev>=critical acct:prod");
+    assert_eq!(
+        Tab::Findings.sort_names()[app.findings.sort_column],
+        "account"
+    );
+    assert!(app.findings.reversed);
+    assert!(app.summary_shown());
+    assert_eq!(app.finding_group, crate::summary::GroupBy::Product);
+    app.update(Action::CommandStart);
+    for c in "view nope".chars() {
+        app.update(Action::FilterChar(c));
+    }
+    app.update(Action::FilterAccept);
+    assert_eq!(
+        app.flash.as_ref().unwrap().text,
+        "no view `nope`: prod-critical"
+    );
 }
