@@ -283,6 +283,8 @@ pub struct Detail {
     /// The raw record, pretty-printed once when the view opens.
     pub raw_lines: Vec<String>,
     pub scroll: usize,
+    /// For a finding: what else the store knows about its resources, as of opening.
+    pub context: Option<crate::store::related::FindingContext>,
 }
 
 #[derive(Debug, Clone)]
@@ -1400,10 +1402,20 @@ impl App {
                     .collect()
             })
             .unwrap_or_default();
+        let context = match target {
+            DetailTarget::Finding(row) => Some(crate::store::related::finding_context(
+                &self.store,
+                row,
+                self.clock.now(),
+                self.settings.thresholds,
+            )),
+            _ => None,
+        };
         self.detail = Some(Detail {
             target,
             raw_lines,
             scroll: 0,
+            context,
         });
     }
 }

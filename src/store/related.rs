@@ -75,6 +75,100 @@ fn is_write(action: &str) -> bool {
             .any(|w| verb.starts_with(w))
 }
 
+/// What else the store knows about a finding's resources, worked out once when its detail
+/// opens (a scan of every finding is too much for each frame).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FindingContext {
+    /// Other findings on the same resources, worst and newest first: (severity, title,
+    /// product, status).
+    pub same_resource: Vec<(crate::model::Severity, String, String, String)>,
+    /// How many there are in all (the list is cut at ten).
+    pub same_resource_total: usize,
+    /// The public-access pane's rows for these resources: (who gets access, actions).
+    pub exposures: Vec<(String, String)>,
+    /// The credential report's rows for these principals: (user, its risk flags).
+    pub credentials: Vec<(String, String)>,
+}
+
+/// The context of the finding at table position `row`.
+pub fn finding_context(
+    store: &Store,
+    row: u32,
+    now: chrono::DateTime<chrono::Utc>,
+    limits: crate::model::Thresholds,
+) -> FindingContext {
+    let Some(f) = store.findings.get(row) else {
+        return FindingContext::default();
+    };
+    let ids: Vec<&str> = f
+        .resources
+        .iter()
+        .map(|r| &*r.id)
+        .filter(|id| !id.is_empty())
+        .collect();
+    let mut same: Vec<&Finding> = store
+        .findings
+        .items()
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i as u32 != row)
+        .filter(|(_, o)| o.resources.iter().any(|r| ids.contains(&&*r.id)))
+        .map(|(_, o)| o)
+        .collect();
+    same.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then_with(|| b.updated_at.cmp(&a.updated_at))
+    });
+    let exposures = store
+        .exposures
+        .items()
+        .iter()
+        .filter(|e| ids.contains(&e.resource.as_str()))
+        .map(|e| (e.grantee(), e.actions.join(" ")))
+        .collect();
+    // A user's ARN, or an access key's owner named in the resource (`.../user/NAME`).
+    let credentials = store
+        .credentials
+        .items()
+        .iter()
+        .filter(|c| {
+            c.account_id == f.account_id.as_str()
+                && ids
+                    .iter()
+                    .any(|id| *id == c.arn || id.ends_with(&format!(":user/{}", c.user)))
+        })
+        .map(|c| {
+            let flags: Vec<&str> = c.risks(now, limits).labels().collect();
+            (
+                c.user.clone(),
+                if flags.is_empty() {
+                    "no risk flags".into()
+                } else {
+                    flags.join(" ")
+                },
+            )
+        })
+        .collect();
+    FindingContext {
+        same_resource_total: same.len(),
+        same_resource: same
+            .into_iter()
+            .take(10)
+            .map(|o| {
+                (
+                    o.severity,
+                    o.title.to_string(),
+                    o.product.to_string(),
+                    o.workflow_status.label().to_string(),
+                )
+            })
+            .collect(),
+        exposures,
+        credentials,
+    }
+}
+
 /// AWS Config's results about an IAM user (`access-keys-rotated` and the like): Config
 /// names a user by ARN, by name, or by its unique id, which the report does not carry.
 pub fn user_compliance<'a>(
@@ -295,6 +389,89 @@ mod tests {
             found.len(),
             2,
             "by name and by ARN, this account, users only"
+        );
+    }
+
+    #[test]
+    fn a_findings_context_is_what_else_is_known_about_its_resource() {
+        use crate::model::{AccessKey, CredentialRecord, Exposure};
+        let arn = "arn:aws:iam::111111111111:user/alice";
+        let f = |id: &str, sev: &str, at: &str, resource: &str| {
+            crate::model::asff::parse_value(&json!({
+                "Id": id, "ProductArn": "arn:aws:securityhub:us-east-1::product/aws/guardduty",
+                "AwsAccountId": "111111111111", "UpdatedAt": at, "Severity": {"Label": sev},
+                "Title": format!("finding {id}"),
+                "Resources": [{"Type": "AwsIamUser", "Id": resource}]
+            }))
+            .unwrap()
+        };
+        let mut s = Store::new();
+        s.apply(Update::Findings(vec![
+            f("a", "LOW", "2026-11-20T00:00:00Z", arn),
+            f("b", "HIGH", "2026-11-19T00:00:00Z", arn),
+            f("c", "LOW", "2026-11-21T00:00:00Z", arn),
+            f(
+                "d",
+                "CRITICAL",
+                "2026-11-21T00:00:00Z",
+                "arn:aws:s3:::other",
+            ),
+        ]));
+        s.apply(Update::Exposures(vec![Exposure {
+            id: "x".into(),
+            account_id: "111111111111".into(),
+            region: "us-east-1".into(),
+            resource_type: "AWS::IAM::User".into(),
+            resource: arn.into(),
+            principal: "*".into(),
+            is_public: true,
+            external_account: None,
+            actions: vec!["iam:PassRole".into()],
+            conditions: vec![],
+            status: "ACTIVE".into(),
+            source: "access-analyzer".into(),
+            updated_at: chrono::DateTime::UNIX_EPOCH,
+        }]));
+        s.apply(Update::Credentials {
+            account_id: "111111111111".into(),
+            generated_at: chrono::DateTime::UNIX_EPOCH,
+            records: vec![CredentialRecord {
+                account_id: "111111111111".into(),
+                user: "alice".into(),
+                arn: arn.into(),
+                is_root: false,
+                user_creation_time: None,
+                password_enabled: Some(true),
+                password_last_used: None,
+                password_last_changed: None,
+                mfa_active: false,
+                access_keys: vec![AccessKey {
+                    slot: 1,
+                    active: true,
+                    last_rotated: None,
+                    last_used: None,
+                    last_used_service: None,
+                    last_used_region: None,
+                }],
+            }],
+        });
+        let now = chrono::DateTime::parse_from_rfc3339("2026-11-22T00:00:00Z")
+            .unwrap()
+            .to_utc();
+        let c = finding_context(&s, 0, now, crate::model::Thresholds::default());
+        assert_eq!(c.same_resource_total, 2, "b and c, not itself, not d");
+        let titles: Vec<&str> = c.same_resource.iter().map(|x| x.1.as_str()).collect();
+        assert_eq!(titles, ["finding b", "finding c"], "worst first");
+        assert_eq!(
+            c.exposures,
+            [("public".to_string(), "iam:PassRole".to_string())]
+        );
+        assert_eq!(c.credentials.len(), 1);
+        assert_eq!(c.credentials[0].0, "alice");
+        assert!(c.credentials[0].1.contains("no-mfa"), "{:?}", c.credentials);
+        assert_eq!(
+            finding_context(&s, 99, now, Default::default()),
+            Default::default()
         );
     }
 }

@@ -11,7 +11,8 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use ratatui::Frame;
 
 /// The field lines above the raw record (built per frame for one row only).
-fn field_lines(app: &App, target: DetailTarget) -> (String, Vec<Line<'static>>) {
+fn field_lines(app: &App, detail: &Detail) -> (String, Vec<Line<'static>>) {
+    let target = detail.target;
     let t = &app.theme;
     let now = app.clock.now();
     let time = |v: Option<chrono::DateTime<chrono::Utc>>| {
@@ -106,6 +107,34 @@ fn field_lines(app: &App, target: DetailTarget) -> (String, Vec<Line<'static>>) 
                 }
                 if let Some(url) = &f.remediation_url {
                     field(&mut lines, "URL", url, t.accent);
+                }
+            }
+            if let Some(c) = &detail.context {
+                if c.same_resource_total > 0 {
+                    section(
+                        &mut lines,
+                        &format!(
+                            "Same resource ({} other finding{})",
+                            c.same_resource_total,
+                            if c.same_resource_total == 1 { "" } else { "s" }
+                        ),
+                    );
+                    for (sev, title, product, status) in &c.same_resource {
+                        let what = format!("{title} ({product}, {status})");
+                        field(&mut lines, sev.short(), &what, t.severity(*sev));
+                    }
+                }
+                if !c.exposures.is_empty() {
+                    section(&mut lines, "Public access to the resource");
+                    for (who, actions) in &c.exposures {
+                        field(&mut lines, who, actions, t.high);
+                    }
+                }
+                if !c.credentials.is_empty() {
+                    section(&mut lines, "Credential report");
+                    for (user, flags) in &c.credentials {
+                        field(&mut lines, user, flags, t.text);
+                    }
                 }
             }
             // Last: a long line that wraps, and what one copies after reading the rest.
@@ -408,7 +437,7 @@ fn field_lines(app: &App, target: DetailTarget) -> (String, Vec<Line<'static>>) 
 
 /// Total lines of the detail view, for clamping the scroll position.
 pub fn content_len(app: &App, detail: &Detail) -> usize {
-    let (_, fields) = field_lines(app, detail.target);
+    let (_, fields) = field_lines(app, detail);
     fields.len() + raw_header_len(detail) + detail.raw_lines.len()
 }
 
@@ -427,7 +456,7 @@ pub fn visible_rows(pane_height: u16) -> usize {
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, detail: &Detail) {
     let t = &app.theme;
-    let (title, mut lines) = field_lines(app, detail.target);
+    let (title, mut lines) = field_lines(app, detail);
     if !detail.raw_lines.is_empty() {
         lines.push(Line::raw(""));
         lines.push(Line::styled("Raw record (JSON, as read)", t.title));
