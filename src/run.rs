@@ -305,6 +305,9 @@ fn console(
         drop(tx);
         let signal = watch_signals(cancel.clone());
         let (guard, mut terminal) = crate::tui::TerminalGuard::enter(mouse)?;
+        // The clipboard (OSC 52) goes to the same terminal, between frames.
+        app.terminal_out = Some(Box::new(std::io::stdout()));
+        app.in_tmux = std::env::var_os("TMUX").is_some();
         let input = crossterm::event::EventStream::new();
         // Debug builds only: the test suite proves that a panic restores the terminal.
         let panic_on_key =

@@ -3,12 +3,30 @@
 //! status-line message, and the console keeps running either way.
 
 use super::{App, Request};
+use std::io::Write;
 use std::path::PathBuf;
 
 pub fn perform(app: &mut App, request: Request) {
     match request {
         Request::SaveNotes => save_notes(app),
         Request::Snapshot(path) => snapshot(app, path),
+        Request::Copy(text) => copy(app, &text),
+    }
+}
+
+fn copy(app: &mut App, text: &str) {
+    let seq = crate::ui::clipboard::osc52(text, app.in_tmux);
+    let Some(out) = app.terminal_out.as_mut() else {
+        app.say("no terminal to copy through");
+        return;
+    };
+    let written = out.write_all(&seq).and_then(|()| out.flush());
+    let shown: String = crate::ui::sanitize::clean(text).chars().take(60).collect();
+    match written {
+        Ok(()) => app.say(format!(
+            "copied {shown} (OSC 52: the terminal must allow it)"
+        )),
+        Err(e) => app.say(format!("copy failed: {e}")),
     }
 }
 

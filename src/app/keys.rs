@@ -24,7 +24,10 @@ pub const BINDINGS: &[(&str, &str)] = &[
     ("Esc", "close the detail or help; clear the filter"),
     ("s / S", "cycle the sort column / reverse the sort"),
     ("Enter", "detail view: fields, resources, raw JSON"),
-    ("n", "note on the row, saved at once"),
+    (
+        "n / y Y",
+        "note on the row / copy its ARN / its console link",
+    ),
     (
         "w / :snapshot [PATH]",
         "hand-off snapshot: data, view, notes",
@@ -99,6 +102,8 @@ fn key_action(key: &KeyEvent, editing: bool) -> Option<Action> {
         KeyCode::Char('i') => Action::ToggleSources,
         KeyCode::Char('v') => Action::ToggleSummary,
         KeyCode::Char('f') => Action::Freeze,
+        KeyCode::Char('y') => Action::Copy { link: false },
+        KeyCode::Char('Y') => Action::Copy { link: true },
         KeyCode::Char('w') => Action::Snapshot,
         KeyCode::Char(':') => Action::CommandStart,
         _ => return None,

@@ -236,6 +236,10 @@ pub enum Action {
     Complete,
     /// `f`: hold the pane's rows still while updates arrive.
     Freeze,
+    /// `y`: copy the row's id or ARN; `Y`: its AWS console link.
+    Copy {
+        link: bool,
+    },
     Refresh,
     /// Mouse wheel: lines to move (negative is up).
     Scroll(i32),
@@ -342,6 +346,8 @@ pub enum PromptKind {
 pub enum Request {
     SaveNotes,
     Snapshot(Option<PathBuf>),
+    /// Put this on the terminal's clipboard (OSC 52).
+    Copy(String),
 }
 
 /// What a replayed snapshot asked to show, applied as the rows become visible.
@@ -395,6 +401,10 @@ pub struct App {
         Vec<crate::posture::Indicator>,
         crate::posture::Grid,
     )>,
+    /// Where OSC 52 clipboard sequences go: the terminal (set by the console), none in tests.
+    pub terminal_out: Option<Box<dyn std::io::Write + Send>>,
+    /// Inside tmux: clipboard sequences are wrapped for passthrough.
+    pub in_tmux: bool,
     /// The panes showing their summary instead of their list.
     pub summaries: std::collections::HashSet<Tab>,
     /// The summary line under the cursor.
@@ -437,6 +447,8 @@ impl App {
             overview: false,
             overview_cursor: 0,
             marks: None,
+            terminal_out: None,
+            in_tmux: false,
             summaries: Default::default(),
             summary_cursor: 0,
             summary_cache: None,
@@ -1032,6 +1044,18 @@ impl App {
                 self.requests.push(Request::Snapshot(None));
                 return;
             }
+            Action::Copy { link } => {
+                self.help = false;
+                match self
+                    .current_row()
+                    .and_then(|(tab, row)| self.copy_text(tab, row, link))
+                {
+                    Some(text) => self.requests.push(Request::Copy(text)),
+                    None if link => self.say("no AWS console link for this row"),
+                    None => self.say("no row selected to copy"),
+                }
+                return;
+            }
             _ => {}
         }
         if self.sources_open && !matches!(action, Action::Quit | Action::Resize(..)) {
@@ -1195,8 +1219,11 @@ impl App {
                 )),
             },
             // Handled before the pane sees the action.
-            Action::CommandStart | Action::NoteStart | Action::Snapshot | Action::ToggleSources => {
-            }
+            Action::CommandStart
+            | Action::NoteStart
+            | Action::Snapshot
+            | Action::ToggleSources
+            | Action::Copy { .. } => {}
         }
     }
 
@@ -1321,6 +1348,29 @@ impl App {
                 "unknown command `{}`: try view NAME, group BY, snapshot [PATH], note, sources, findings, credentials, public, drills, compliance, help, quit",
                 crate::ui::sanitize::clean(other)
             )),
+        }
+    }
+
+    /// What `y` (the id or ARN) or `Y` (the console link) copies of a row.
+    fn copy_text(&self, tab: Tab, row: u32, link: bool) -> Option<String> {
+        let s = &self.store;
+        match (tab, link) {
+            (Tab::Findings, false) => s.findings.get(row).map(|f| f.id.clone()),
+            (Tab::Findings, true) => s.findings.get(row).map(|f| {
+                crate::model::console::securityhub_finding(&f.product_arn, &f.region, &f.id)
+            }),
+            (Tab::Exposures, false) => s.exposures.get(row).map(|e| e.resource.clone()),
+            (Tab::Exposures, true) => s
+                .exposures
+                .get(row)
+                .filter(|e| e.source == "access-analyzer")
+                .map(|e| {
+                    crate::model::console::access_analyzer_finding(&e.resource, &e.region, &e.id)
+                }),
+            (Tab::Credentials, false) => s.credentials.get(row).map(|c| c.arn.clone()),
+            (Tab::Activity, false) => s.events.get(row).map(|e| e.event_id.clone()),
+            (Tab::Compliance, false) => s.compliance.get(row).map(|c| c.resource_id.clone()),
+            (Tab::Credentials | Tab::Activity | Tab::Compliance, true) => None,
         }
     }
 

@@ -650,3 +650,50 @@ fn a_saved_view_sets_pane_filter_sort_and_grouping() {
         "no view `nope`: prod-critical"
     );
 }
+
+/// A clipboard sink the test can read after the app wrote to it.
+#[derive(Clone, Default)]
+struct Sink(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Sink {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(b);
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn y_copies_the_arn_and_shift_y_the_console_link_through_osc_52() {
+    let mut app = app_with(5);
+    app.update(Action::ShowTab(Tab::Findings));
+    app.refresh_view();
+    let sink = Sink::default();
+    app.terminal_out = Some(Box::new(sink.clone()));
+    app.update(Action::Copy { link: false });
+    for r in std::mem::take(&mut app.requests) {
+        super::effects::perform(&mut app, r);
+    }
+    let row = app.findings.selected_row().unwrap();
+    let id = app.store.findings.items()[row as usize].id.clone();
+    assert_eq!(
+        *sink.0.lock().unwrap(),
+        crate::ui::clipboard::osc52(&id, false)
+    );
+    assert!(app.flash.as_ref().unwrap().text.starts_with("copied "));
+    sink.0.lock().unwrap().clear();
+    app.update(Action::Open);
+    app.update(Action::Copy { link: true });
+    for r in std::mem::take(&mut app.requests) {
+        super::effects::perform(&mut app, r);
+    }
+    let out = String::from_utf8(sink.0.lock().unwrap().clone()).unwrap();
+    assert!(out.starts_with("\u{1b}]52;c;"), "{out:?}");
+    // The activity has no console link: it says so, and nothing is written.
+    app.update(Action::Back);
+    app.update(Action::ShowTab(Tab::Activity));
+    app.update(Action::Copy { link: true });
+    assert!(app.requests.is_empty());
+}

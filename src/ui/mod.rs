@@ -4,6 +4,7 @@
 //! or does I/O. All text that comes from data passes through [`sanitize`] on its way in.
 
 pub mod chrome;
+pub mod clipboard;
 pub mod layout;
 pub mod panes;
 pub mod sanitize;
