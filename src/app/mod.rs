@@ -338,7 +338,12 @@ pub struct Prompt {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PromptKind {
     Command,
-    Note { pane: Tab, key: String },
+    Note {
+        pane: Tab,
+        key: String,
+    },
+    /// `/` in a detail view: find text in the raw JSON.
+    Search,
 }
 
 /// Work with files that an action asks for; the loop hands it to [`effects`].
@@ -401,6 +406,8 @@ pub struct App {
         Vec<crate::posture::Indicator>,
         crate::posture::Grid,
     )>,
+    /// The last text searched for in a detail's raw JSON (`/` then Enter repeats it).
+    pub last_search: String,
     /// Where OSC 52 clipboard sequences go: the terminal (set by the console), none in tests.
     pub terminal_out: Option<Box<dyn std::io::Write + Send>>,
     /// Inside tmux: clipboard sequences are wrapped for passthrough.
@@ -447,6 +454,7 @@ impl App {
             overview: false,
             overview_cursor: 0,
             marks: None,
+            last_search: String::new(),
             terminal_out: None,
             in_tmux: false,
             summaries: Default::default(),
@@ -1095,6 +1103,12 @@ impl App {
                 Action::Top => detail.scroll = 0,
                 Action::Bottom => detail.scroll = usize::MAX / 4,
                 Action::Back | Action::Open => self.detail = None,
+                Action::FilterStart => {
+                    self.prompt = Some(Prompt {
+                        kind: PromptKind::Search,
+                        text: self.last_search.clone(),
+                    })
+                }
                 Action::Quit => self.should_quit = true,
                 Action::ToggleHelp => self.help = true,
                 Action::Resize(w, h) => self.size = (w, h),
@@ -1305,6 +1319,7 @@ impl App {
                 self.requests.push(Request::SaveNotes);
             }
             PromptKind::Command => self.run_command(prompt.text.trim()),
+            PromptKind::Search => self.search_raw(&prompt.text),
         }
     }
 
@@ -1349,6 +1364,51 @@ impl App {
                 crate::ui::sanitize::clean(other)
             )),
         }
+    }
+
+    /// `/` in a detail: scrolls to the next raw JSON line (after the one on top) holding the
+    /// text, wrapping to the start; says which match of how many it is.
+    fn search_raw(&mut self, text: &str) {
+        self.last_search = text.to_string();
+        let needle = text.to_lowercase();
+        let Some(detail) = &self.detail else {
+            return;
+        };
+        if needle.is_empty() {
+            return;
+        }
+        let hits: Vec<usize> = detail
+            .raw_lines
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.to_lowercase().contains(&needle))
+            .map(|(i, _)| i)
+            .collect();
+        if hits.is_empty() {
+            let what = if detail.raw_lines.is_empty() {
+                "this record has no raw JSON to search".to_string()
+            } else {
+                format!(
+                    "`{}` is not in the raw JSON",
+                    crate::ui::sanitize::clean(text)
+                )
+            };
+            self.say(what);
+            return;
+        }
+        let total = crate::ui::panes::detail::content_len(self, detail);
+        let first_raw = total - detail.raw_lines.len();
+        let on_top = detail.scroll.saturating_sub(first_raw);
+        let at_raw = detail.scroll >= first_raw;
+        let n = hits
+            .iter()
+            .position(|&h| if at_raw { h > on_top } else { true })
+            .unwrap_or(0);
+        let line = first_raw + hits[n];
+        if let Some(detail) = &mut self.detail {
+            detail.scroll = line;
+        }
+        self.say(format!("match {} of {}", n + 1, hits.len()));
     }
 
     /// What `y` (the id or ARN) or `Y` (the console link) copies of a row.

@@ -697,3 +697,46 @@ fn y_copies_the_arn_and_shift_y_the_console_link_through_osc_52() {
     app.update(Action::Copy { link: true });
     assert!(app.requests.is_empty());
 }
+
+#[test]
+fn slash_in_a_detail_finds_text_in_the_raw_json_and_enter_goes_on() {
+    let mut app = app_with(5);
+    app.update(Action::ShowTab(Tab::Findings));
+    app.refresh_view();
+    app.update(Action::Open);
+    let find = |app: &mut App, text: &str| {
+        app.update(Action::FilterStart);
+        assert_eq!(app.prompt.as_ref().unwrap().kind, PromptKind::Search);
+        app.prompt.as_mut().unwrap().text.clear();
+        for c in text.chars() {
+            app.update(Action::FilterChar(c));
+        }
+        app.update(Action::FilterAccept);
+        app.flash.as_ref().unwrap().text.clone()
+    };
+    let raw = app.detail.as_ref().unwrap().raw_lines.clone();
+    let hits = raw
+        .iter()
+        .filter(|l| l.to_lowercase().contains("\"id\""))
+        .count();
+    assert!(hits >= 1);
+    assert_eq!(find(&mut app, "\"ID\""), format!("match 1 of {hits}"));
+    let d = app.detail.as_ref().unwrap();
+    let total = crate::ui::panes::detail::content_len(&app, d);
+    let first_raw = total - d.raw_lines.len();
+    assert!(d.raw_lines[d.scroll - first_raw].contains("\"Id\""));
+    // `/` opens with the last text: Enter alone goes on (and wraps).
+    app.update(Action::FilterStart);
+    assert_eq!(app.prompt.as_ref().unwrap().text, "\"ID\"");
+    app.update(Action::FilterAccept);
+    let second = if hits > 1 { 2 } else { 1 };
+    assert_eq!(
+        app.flash.as_ref().unwrap().text,
+        format!("match {second} of {hits}")
+    );
+    assert_eq!(
+        find(&mut app, "no such text"),
+        "`no such text` is not in the raw JSON"
+    );
+    assert!(app.detail.is_some(), "the detail stays open");
+}

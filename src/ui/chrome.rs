@@ -109,6 +109,10 @@ fn prompt_line(app: &App, prompt: &Prompt, width: u16) -> Line<'static> {
     let t = &app.theme;
     let (label, hint) = match &prompt.kind {
         PromptKind::Command => (":".to_string(), "  Enter run  Esc cancel"),
+        PromptKind::Search => (
+            " find in the raw JSON: ".to_string(),
+            "  Enter next match  Esc cancel",
+        ),
         PromptKind::Note { pane, .. } => (
             format!(" note on this {}: ", pane_noun(*pane)),
             "  Enter save (empty removes)  Esc cancel",
