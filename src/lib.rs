@@ -30,6 +30,7 @@ pub mod store;
 pub mod summary;
 pub mod tui;
 pub mod ui;
+pub mod watermarks;
 
 #[cfg(test)]
 mod test_support;

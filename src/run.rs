@@ -109,6 +109,7 @@ pub fn main(cli: Cli) -> ExitCode {
             // The posture first; a replayed snapshot's view replaces it.
             app.overview = true;
             load_notes(&mut app);
+            load_watermarks(&mut app);
             let cache = (mode == Mode::Live && loaded.config.cache.enabled)
                 .then(crate::cache::default_path)
                 .flatten();
@@ -212,6 +213,21 @@ fn login_name() -> String {
         .iter()
         .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
         .unwrap_or_else(|| "operator".into())
+}
+
+/// Reads what the operator saw last time; an unreadable file is reported and replaced
+/// by new marks (it holds nothing that cannot be seen again).
+fn load_watermarks(app: &mut App) {
+    let Some(dir) = &app.settings.state_dir else {
+        return;
+    };
+    match crate::watermarks::Watermarks::load(&crate::watermarks::path_in(dir)) {
+        Ok(w) => app.watermarks = w,
+        Err(e) => {
+            tracing::warn!(error = %e, "watermarks not loaded");
+            app.say(format!("new-since marks not loaded: {e}"));
+        }
+    }
 }
 
 /// Reads the operator's notes; an unreadable file is reported and kept (set aside before

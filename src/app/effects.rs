@@ -11,6 +11,16 @@ pub fn perform(app: &mut App, request: Request) {
         Request::SaveNotes => save_notes(app),
         Request::Snapshot(path) => snapshot(app, path),
         Request::Copy(text) => copy(app, &text),
+        Request::SaveWatermarks => save_watermarks(app),
+    }
+}
+
+fn save_watermarks(app: &mut App) {
+    let Some(dir) = app.settings.state_dir.clone() else {
+        return;
+    };
+    if let Err(e) = app.watermarks.save(&crate::watermarks::path_in(&dir)) {
+        app.say(format!("what you have seen is not saved: {e}"));
     }
 }
 

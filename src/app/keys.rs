@@ -103,6 +103,7 @@ fn key_action(key: &KeyEvent, editing: bool) -> Option<Action> {
         KeyCode::Char('v') => Action::ToggleSummary,
         KeyCode::Char('f') => Action::Freeze,
         KeyCode::Char('y') => Action::Copy { link: false },
+        KeyCode::Char('N') => Action::MarkSeen,
         KeyCode::Char('Y') => Action::Copy { link: true },
         KeyCode::Char('w') => Action::Snapshot,
         KeyCode::Char(':') => Action::CommandStart,

@@ -236,6 +236,8 @@ pub enum Action {
     Complete,
     /// `f`: hold the pane's rows still while updates arrive.
     Freeze,
+    /// `N`: mark the findings as seen now.
+    MarkSeen,
     /// `y`: copy the row's id or ARN; `Y`: its AWS console link.
     Copy {
         link: bool,
@@ -350,6 +352,7 @@ pub enum PromptKind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Request {
     SaveNotes,
+    SaveWatermarks,
     Snapshot(Option<PathBuf>),
     /// Put this on the terminal's clipboard (OSC 52).
     Copy(String),
@@ -406,6 +409,10 @@ pub struct App {
         Vec<crate::posture::Indicator>,
         crate::posture::Grid,
     )>,
+    /// What the operator has seen, per pane or saved view ("new since I last looked").
+    pub watermarks: crate::watermarks::Watermarks,
+    /// The saved view last applied, while its pane still shows its filter.
+    pub active_view: Option<(Tab, String, String)>,
     /// The last text searched for in a detail's raw JSON (`/` then Enter repeats it).
     pub last_search: String,
     /// Where OSC 52 clipboard sequences go: the terminal (set by the console), none in tests.
@@ -455,6 +462,8 @@ impl App {
             overview_cursor: 0,
             marks: None,
             last_search: String::new(),
+            watermarks: Default::default(),
+            active_view: None,
             terminal_out: None,
             in_tmux: false,
             summaries: Default::default(),
@@ -1123,6 +1132,16 @@ impl App {
         if self.summary_shown() && self.summary_action(action) {
             return;
         }
+        if action == Action::MarkSeen {
+            if self.tab == Tab::Findings {
+                self.mark_findings_seen();
+                self.say("findings marked as seen");
+            } else {
+                self.say("N marks the findings as seen");
+            }
+            return;
+        }
+        let on_findings = self.tab == Tab::Findings && !self.overview;
         let page = self.page();
         let tab = self.tab;
         match action {
@@ -1237,7 +1256,13 @@ impl App {
             | Action::NoteStart
             | Action::Snapshot
             | Action::ToggleSources
-            | Action::Copy { .. } => {}
+            | Action::Copy { .. }
+            | Action::MarkSeen => {}
+        }
+        let left = self.tab != Tab::Findings || self.overview || self.should_quit;
+        if on_findings && left {
+            // Seen: what the pane held when the operator left it is no longer new.
+            self.mark_findings_seen();
         }
     }
 
@@ -1484,7 +1509,40 @@ impl App {
                 self.summaries.remove(&tab);
             }
         }
+        self.active_view = Some((tab, view.name.clone(), view.filter.clone()));
         self.say(format!("view {}", view.name));
+    }
+
+    /// Whose watermark a pane uses: the saved view it shows, else the pane's own.
+    pub fn watermark_key(&self, tab: Tab) -> String {
+        match &self.active_view {
+            Some((t, name, filter)) if *t == tab && *filter == self.view(tab).filter_text => {
+                format!("view:{name}")
+            }
+            _ => tab.id().to_string(),
+        }
+    }
+
+    /// The findings updated after the operator last looked, if they ever did.
+    pub fn new_since(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.watermarks.get(&self.watermark_key(Tab::Findings))
+    }
+
+    /// Marks every finding there is as seen (leaving the findings pane, or `N`).
+    fn mark_findings_seen(&mut self) {
+        let newest = self
+            .store
+            .findings
+            .items()
+            .iter()
+            .map(|f| f.updated_at)
+            .max();
+        let key = self.watermark_key(Tab::Findings);
+        if let Some(newest) = newest {
+            if self.watermarks.advance(&key, newest) {
+                self.requests.push(Request::SaveWatermarks);
+            }
+        }
     }
 
     fn open_detail(&mut self) {

@@ -695,7 +695,7 @@ fn y_copies_the_arn_and_shift_y_the_console_link_through_osc_52() {
     app.update(Action::Back);
     app.update(Action::ShowTab(Tab::Activity));
     app.update(Action::Copy { link: true });
-    assert!(app.requests.is_empty());
+    assert!(!app.requests.iter().any(|r| matches!(r, Request::Copy(_))));
 }
 
 #[test]
@@ -739,4 +739,70 @@ fn slash_in_a_detail_finds_text_in_the_raw_json_and_enter_goes_on() {
         "`no such text` is not in the raw JSON"
     );
     assert!(app.detail.is_some(), "the detail stays open");
+}
+
+#[test]
+fn findings_updated_since_the_operator_last_looked_are_new_until_seen() {
+    use ratatui::{backend::TestBackend, Terminal};
+    let title = |app: &mut App| {
+        app.refresh_view();
+        let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
+        terminal.draw(|f| crate::ui::render(f, app)).unwrap();
+        let screen = terminal.backend().to_string();
+        screen.lines().nth(2).unwrap_or("").to_string()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app_with(10);
+    app.settings.state_dir = Some(dir.path().to_path_buf());
+    app.update(Action::ShowTab(Tab::Findings));
+    assert_eq!(
+        app.new_since(),
+        None,
+        "nothing was ever seen: nothing is new"
+    );
+    assert!(!title(&mut app).contains("new"));
+    // Leaving the pane marks what it held as seen, and saves it.
+    app.update(Action::ShowTab(Tab::Credentials));
+    for r in std::mem::take(&mut app.requests) {
+        super::effects::perform(&mut app, r);
+    }
+    let newest = app
+        .store
+        .findings
+        .items()
+        .iter()
+        .map(|f| f.updated_at)
+        .max();
+    assert_eq!(app.new_since(), newest);
+    let saved = crate::watermarks::Watermarks::load(&crate::watermarks::path_in(dir.path()));
+    assert_eq!(saved.unwrap().get("findings"), newest);
+    let later = asff::parse_value(&json!({
+        "Id": "f-later", "ProductArn": "arn:aws:securityhub:us-east-1::product/aws/guardduty",
+        "AwsAccountId": "111111111111", "UpdatedAt": "2026-11-22T11:00:00Z",
+        "Severity": {"Label": "LOW"}, "Title": "arrived while away"
+    }))
+    .unwrap();
+    app.apply(Update::Findings(vec![later]));
+    app.update(Action::ShowTab(Tab::Findings));
+    assert!(
+        title(&mut app).contains("1 new (N: seen)"),
+        "{}",
+        title(&mut app)
+    );
+    app.update(Action::MarkSeen);
+    assert!(!title(&mut app).contains("new"));
+    // A saved view keeps its own mark while its filter is on.
+    app.settings.views = vec![crate::config::SavedView {
+        name: "probes".into(),
+        pane: "findings".into(),
+        filter: "probe".into(),
+        sort: None,
+        reverse: false,
+        group: None,
+    }];
+    app.run_command("view probes");
+    assert_eq!(app.watermark_key(Tab::Findings), "view:probes");
+    assert_eq!(app.new_since(), None);
+    app.findings.set_filter("probe 1");
+    assert_eq!(app.watermark_key(Tab::Findings), "findings");
 }

@@ -25,10 +25,23 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let now = app.clock.now();
     let t = &app.theme;
     let items = app.store.findings.items();
+    // New since the operator last looked: counted in the title, titles in bold.
+    let since = app.new_since();
+    let is_new = |row: u32| since.is_some_and(|t| items[row as usize].updated_at > t);
+    let new = if since.is_some() {
+        view.rows.iter().filter(|&&r| is_new(r)).count()
+    } else {
+        0
+    };
+    let extra = if new > 0 {
+        format!(" · {} new (N: seen)", chrome::group(new))
+    } else {
+        String::new()
+    };
     table::render(
         frame,
         table_area,
-        chrome::pane_title(app, Tab::Findings, view, ""),
+        chrome::pane_title(app, Tab::Findings, view, &extra),
         &COLUMNS,
         view,
         &table_style(app),
@@ -36,6 +49,10 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
             let f = &items[row as usize];
             match col {
                 0 => CellText::new(f.severity.short(), t.severity(f.severity)),
+                1 if is_new(row) => CellText::new(
+                    &*f.title,
+                    t.text.add_modifier(ratatui::style::Modifier::BOLD),
+                ),
                 1 => CellText::new(&*f.title, t.text),
                 2 => CellText::new(app.store.accounts.name(&f.account_id), t.text),
                 3 => CellText::new(f.region.as_str(), t.muted),

@@ -1,0 +1,115 @@
+//! "New since I last looked": per pane (or saved view), the newest update the operator has
+//! seen. Kept in the state directory (`watermarks.json`, 0600, replaced atomically) so that
+//! it survives a restart: the next session marks what changed while nobody watched.
+
+use chrono::{DateTime, Utc};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, thiserror::Error)]
+pub enum WatermarkError {
+    #[error("{path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: expected {{\"pane or view\": \"RFC 3339 time\", ...}}: {source}")]
+    Parse {
+        path: PathBuf,
+        source: serde_json::Error,
+    },
+    #[error("{path}: {source}")]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Watermarks(BTreeMap<String, DateTime<Utc>>);
+
+/// `watermarks.json` in the state directory.
+pub fn path_in(state_dir: &Path) -> PathBuf {
+    state_dir.join("watermarks.json")
+}
+
+impl Watermarks {
+    pub fn get(&self, key: &str) -> Option<DateTime<Utc>> {
+        self.0.get(key).copied()
+    }
+
+    /// Moves the mark forward (never back: an older update arriving late stays seen).
+    pub fn advance(&mut self, key: &str, to: DateTime<Utc>) -> bool {
+        match self.0.get(key) {
+            Some(at) if *at >= to => false,
+            _ => {
+                self.0.insert(key.to_string(), to);
+                true
+            }
+        }
+    }
+
+    /// A missing file is no marks yet.
+    pub fn load(path: &Path) -> Result<Watermarks, WatermarkError> {
+        let bytes = match std::fs::read(path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Watermarks::default()),
+            Err(source) => {
+                return Err(WatermarkError::Read {
+                    path: path.to_path_buf(),
+                    source,
+                })
+            }
+        };
+        serde_json::from_slice(&bytes)
+            .map(Watermarks)
+            .map_err(|source| WatermarkError::Parse {
+                path: path.to_path_buf(),
+                source,
+            })
+    }
+
+    pub fn save(&self, path: &Path) -> Result<(), WatermarkError> {
+        let write = || -> std::io::Result<()> {
+            if let Some(dir) = path.parent() {
+                crate::notes::create_private_dir(dir)?;
+            }
+            let bytes = serde_json::to_vec_pretty(&self.0).map_err(std::io::Error::other)?;
+            crate::export::write_private_atomic(path, &bytes)
+        };
+        write().map_err(|source| WatermarkError::Write {
+            path: path.to_path_buf(),
+            source,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn marks_only_move_forward_and_survive_a_restart() {
+        let d = tempfile::tempdir().unwrap();
+        let path = path_in(&d.path().join("state"));
+        assert_eq!(Watermarks::load(&path).unwrap(), Watermarks::default());
+        let t = |h| Utc.with_ymd_and_hms(2026, 11, 22, h, 0, 0).unwrap();
+        let mut w = Watermarks::default();
+        assert!(w.advance("findings", t(10)));
+        assert!(!w.advance("findings", t(9)), "never back");
+        assert!(w.advance("view:prod", t(11)));
+        w.save(&path).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        assert_eq!(Watermarks::load(&path).unwrap(), w);
+        std::fs::write(&path, "{\"findings\": 3}").unwrap();
+        let e = Watermarks::load(&path).unwrap_err().to_string();
+        assert!(e.starts_with(&path.display().to_string()), "{e}");
+        assert!(e.contains("expected {\"pane or view\""), "{e}");
+    }
+}
