@@ -42,6 +42,33 @@ pub struct Config {
     pub accounts: Vec<Account>,
     /// `[[views]]`: named queries, applied with `:view NAME`.
     pub views: Vec<SavedView>,
+    /// `[columns]`: per pane, the columns to show.
+    pub columns: Columns,
+}
+
+/// `[columns]`: which columns each pane shows, by their titles; a pane left out shows
+/// them all (narrow terminals still drop the least important first).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Columns {
+    pub findings: Option<Vec<String>>,
+    pub credentials: Option<Vec<String>>,
+    pub public: Option<Vec<String>>,
+    pub drills: Option<Vec<String>>,
+    pub compliance: Option<Vec<String>>,
+}
+
+impl Columns {
+    fn each(&self) -> [(&'static str, crate::app::Tab, &Option<Vec<String>>); 5] {
+        use crate::app::Tab;
+        [
+            ("findings", Tab::Findings, &self.findings),
+            ("credentials", Tab::Credentials, &self.credentials),
+            ("public", Tab::Exposures, &self.public),
+            ("drills", Tab::Activity, &self.drills),
+            ("compliance", Tab::Compliance, &self.compliance),
+        ]
+    }
 }
 
 /// `[[views]]`: a pane with its filter, sort and (for findings) grouping.
@@ -299,6 +326,17 @@ pub struct Account {
     /// Regions for this account; empty means the top-level `regions`.
     #[serde(default)]
     pub regions: Vec<String>,
+}
+
+impl Config {
+    /// `[columns]` by pane id, for the console.
+    pub fn pane_columns(&self) -> std::collections::BTreeMap<String, Vec<String>> {
+        self.columns
+            .each()
+            .into_iter()
+            .filter_map(|(_, tab, chosen)| Some((tab.id().to_string(), chosen.clone()?)))
+            .collect()
+    }
 }
 
 /// A saved view names a pane, that pane's sort column and fields, and a grouping.
@@ -799,6 +837,27 @@ fn validate(config: &mut Config, text: &str, file: &Path) -> Result<(), Diagnost
     }
     for (i, region) in config.regions.iter().enumerate() {
         check_region(region).map_err(|m| fail(&[Seg::Key("regions"), Seg::Index(i)], m))?;
+    }
+    for (key, tab, chosen) in config.columns.each() {
+        let Some(chosen) = chosen else { continue };
+        let titles: Vec<&str> = crate::ui::panes::columns_of(tab)
+            .iter()
+            .map(|c| c.title)
+            .collect();
+        if chosen.is_empty() {
+            return Err(fail(
+                &[Seg::Key("columns"), Seg::Key(key)],
+                format!("expected at least one of {}", titles.join(", ")),
+            ));
+        }
+        for (i, name) in chosen.iter().enumerate() {
+            if !titles.iter().any(|t| t.eq_ignore_ascii_case(name)) {
+                return Err(fail(
+                    &[Seg::Key("columns"), Seg::Key(key), Seg::Index(i)],
+                    format!("expected one of {}, found {name:?}", titles.join(", ")),
+                ));
+            }
+        }
     }
     for (i, view) in config.views.iter().enumerate() {
         let at = |key: &'static str| [Seg::Key("views"), Seg::Index(i), Seg::Key(key)];

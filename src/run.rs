@@ -96,6 +96,7 @@ pub fn main(cli: Cli) -> ExitCode {
                 },
                 bars: loaded.config.overview,
                 views: loaded.config.views.clone(),
+                columns: loaded.config.pane_columns(),
                 mode_label: match mode {
                     Mode::Replay => "replay",
                     Mode::Live => "live",

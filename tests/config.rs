@@ -415,3 +415,31 @@ fn saved_views_are_checked_against_their_pane() {
         "{err}"
     );
 }
+
+#[test]
+fn pane_columns_are_checked_against_the_pane() {
+    let ok = "[columns]\nfindings = [\"Sev\", \"title\", \"Updated\"]\n";
+    let c = config::parse_str(ok, Path::new("c.toml")).unwrap();
+    assert_eq!(
+        c.pane_columns().get("findings").map(Vec::len),
+        Some(3),
+        "titles match case-insensitively"
+    );
+    let err = config::parse_str(
+        "[columns]\nfindings = [\"Sev\", \"Colour\"]\n",
+        Path::new("c.toml"),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.starts_with("c.toml:2:20: columns.findings[1]: expected one of Sev, Title, Account,"),
+        "{err}"
+    );
+    let err = config::parse_str("[columns]\ndrills = []\n", Path::new("c.toml"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("columns.drills: expected at least one of"),
+        "{err}"
+    );
+}

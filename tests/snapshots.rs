@@ -201,3 +201,14 @@ fn summaries() {
         }
     }
 }
+
+#[test]
+fn columns_chosen_in_the_config() {
+    let mut app = app((80, 24));
+    app.settings.columns.insert(
+        "findings".into(),
+        vec!["Sev".into(), "Title".into(), "Updated".into()],
+    );
+    app.update(Action::ShowTab(Tab::Findings));
+    insta::assert_snapshot!("findings_chosen_columns_80x24", draw(&mut app));
+}

@@ -301,6 +301,8 @@ pub struct Settings {
     pub bars: crate::posture::Bars,
     /// Saved views (`[[views]]`), applied with `:view NAME`.
     pub views: Vec<crate::config::SavedView>,
+    /// `[columns]`: pane id -> the column titles to show.
+    pub columns: std::collections::BTreeMap<String, Vec<String>>,
     /// Shown in the header: `demo`, `replay`, `live`.
     pub mode_label: String,
     /// Where notes and snapshots go; `None` keeps notes in memory only.
@@ -316,6 +318,7 @@ impl Default for Settings {
             thresholds: Thresholds::default(),
             bars: Default::default(),
             views: Vec::new(),
+            columns: Default::default(),
             mode_label: "demo".into(),
             state_dir: None,
             user: "operator".into(),

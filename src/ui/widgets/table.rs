@@ -94,6 +94,8 @@ pub struct TableStyle {
     pub selection: Style,
     pub border: Style,
     pub title: Style,
+    /// Columns left out by the config, one bit per column index.
+    pub hidden: u32,
 }
 
 /// Draws `view`'s visible rows. `cell(row, column)` is called only for rows on screen.
@@ -116,7 +118,19 @@ pub fn render<'a>(
     if inner.height == 0 || inner.width == 0 {
         return;
     }
-    let fitted = fit(columns, inner.width);
+    let fitted: Vec<(usize, u16)> = if styles.hidden == 0 {
+        fit(columns, inner.width)
+    } else {
+        // Fit only the chosen columns, then map back to the pane's column numbers.
+        let shown: Vec<usize> = (0..columns.len())
+            .filter(|i| styles.hidden & (1 << i) == 0)
+            .collect();
+        let chosen: Vec<Column> = shown.iter().map(|&i| columns[i]).collect();
+        fit(&chosen, inner.width)
+            .into_iter()
+            .map(|(j, w)| (shown[j], w))
+            .collect()
+    };
     let header =
         Row::new(fitted.iter().map(|&(i, w)| {
             Cell::from(truncate_to_width(columns[i].title, w as usize).into_owned())
