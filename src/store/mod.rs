@@ -145,6 +145,46 @@ pub struct Store {
     /// a frame 5 ms after every update, and a replay's thousand batches went quadratic.
     counts: Counts,
     applied: u64,
+    /// Per finding (by key hash), the changes of severity and status this store has seen,
+    /// oldest first, at most [`HISTORY_PER_FINDING`].
+    history: HashMap<u64, Vec<Change>>,
+}
+
+/// How many changes a finding's history keeps.
+pub const HISTORY_PER_FINDING: usize = 20;
+
+/// One change of a finding as the console saw it, at the finding's own `UpdatedAt`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub at: DateTime<Utc>,
+    /// `severity MEDIUM -> HIGH`, `status NEW -> RESOLVED`.
+    pub what: String,
+}
+
+/// What changed between two versions of a finding that a responder cares about.
+fn changes(old: &Finding, new: &Finding) -> Vec<Change> {
+    let mut out = Vec::new();
+    let mut note = |what: &str, a: &str, b: &str| {
+        if a != b {
+            out.push(Change {
+                at: new.updated_at,
+                what: format!("{what} {a} -> {b}"),
+            });
+        }
+    };
+    note("severity", old.severity.label(), new.severity.label());
+    note(
+        "status",
+        old.workflow_status.label(),
+        new.workflow_status.label(),
+    );
+    note("record", old.record_state.label(), new.record_state.label());
+    note(
+        "compliance",
+        old.compliance_status.as_deref().unwrap_or("-"),
+        new.compliance_status.as_deref().unwrap_or("-"),
+    );
+    out
 }
 
 impl Store {
@@ -154,6 +194,11 @@ impl Store {
 
     pub fn counts(&self) -> &Counts {
         &self.counts
+    }
+
+    /// The changes seen of the finding with this key hash, oldest first.
+    pub fn history(&self, key_hash: u64) -> &[Change] {
+        self.history.get(&key_hash).map_or(&[], Vec::as_slice)
     }
 
     /// How many updates the store has taken: whatever is computed from it is current
@@ -193,6 +238,7 @@ impl Store {
             }
             Update::Findings(list) => {
                 let counts = &mut self.counts;
+                let history = &mut self.history;
                 let mut exposed = Vec::new();
                 let mut closed = Vec::new();
                 changed.findings = self.findings.upsert_newer_with(
@@ -202,6 +248,13 @@ impl Store {
                     |old, new| {
                         if let Some(old) = old {
                             counts.remove(old);
+                            let seen = changes(old, new);
+                            if !seen.is_empty() {
+                                let h = history.entry(row_hash(new)).or_default();
+                                h.extend(seen);
+                                let over = h.len().saturating_sub(HISTORY_PER_FINDING);
+                                h.drain(..over);
+                            }
                         }
                         counts.add(new);
                         if exposure::is_exposure_control(new) {
@@ -254,6 +307,9 @@ impl Store {
                         changed.findings = self
                             .findings
                             .remove_keys(&keys, accounts, |f| counts.remove(f));
+                        for k in &keys {
+                            self.history.remove(k);
+                        }
                         changed.exposures = self.exposures.remove_keys(&keys, accounts, |_| {});
                     }
                     Gone::Exposures(keys) => {

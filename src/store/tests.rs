@@ -414,3 +414,50 @@ fn facets_follow_every_change_of_the_table() {
         "not a facet"
     );
 }
+
+#[test]
+fn a_findings_changes_are_kept_as_its_history_and_go_with_it() {
+    let mut s = Store::new();
+    s.apply(Update::Findings(vec![finding(
+        "h",
+        "MEDIUM",
+        "2026-11-20T00:00:00Z",
+        "NEW",
+    )]));
+    let key = row_hash(&s.findings.items()[0]);
+    assert!(s.history(key).is_empty(), "first sight is no change");
+    s.apply(Update::Findings(vec![finding(
+        "h",
+        "HIGH",
+        "2026-11-21T00:00:00Z",
+        "NOTIFIED",
+    )]));
+    // The same version again changes nothing.
+    s.apply(Update::Findings(vec![finding(
+        "h",
+        "HIGH",
+        "2026-11-21T00:00:00Z",
+        "NOTIFIED",
+    )]));
+    let seen: Vec<String> = s
+        .history(key)
+        .iter()
+        .map(|c| format!("{} {}", c.at.format("%d"), c.what))
+        .collect();
+    assert_eq!(
+        seen,
+        ["21 severity MEDIUM -> HIGH", "21 status NEW -> NOTIFIED"]
+    );
+    for day in 0..30 {
+        let status = if day % 2 == 0 { "NEW" } else { "NOTIFIED" };
+        s.apply(Update::Findings(vec![finding(
+            "h",
+            "HIGH",
+            &format!("2026-12-{:02}T00:00:00Z", day % 28 + 1),
+            status,
+        )]));
+    }
+    assert_eq!(s.history(key).len(), HISTORY_PER_FINDING, "bounded");
+    s.apply(Update::Gone(Gone::Findings(vec![key])));
+    assert!(s.history(key).is_empty());
+}

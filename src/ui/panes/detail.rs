@@ -109,6 +109,13 @@ fn field_lines(app: &App, detail: &Detail) -> (String, Vec<Line<'static>>) {
                     field(&mut lines, "URL", url, t.accent);
                 }
             }
+            let history = app.store.history(crate::store::row_hash(f));
+            if !history.is_empty() {
+                section(&mut lines, "History (as this console saw it)");
+                for c in history {
+                    field(&mut lines, &time(Some(c.at)), &c.what, t.text);
+                }
+            }
             if let Some(c) = &detail.context {
                 if c.same_resource_total > 0 {
                     section(
