@@ -35,7 +35,7 @@ pub const BINDINGS: &[(&str, &str)] = &[
     (":", "command: group BY, a pane, snapshot; Tab completes"),
     ("i", "sources: each feed's health and errors"),
     ("v", "summary by account, rule or type; Enter opens one"),
-    ("f / r", "freeze the rows (updates wait) / poll now"),
+    ("f / N / r", "freeze rows / findings seen / poll now"),
     ("? / q Ctrl-C", "this help / quit"),
     ("mouse", "wheel scrolls, click a tab (never required)"),
 ];
