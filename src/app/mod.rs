@@ -1533,13 +1533,7 @@ impl App {
 
     /// Marks every finding there is as seen (leaving the findings pane, or `N`).
     fn mark_findings_seen(&mut self) {
-        let newest = self
-            .store
-            .findings
-            .items()
-            .iter()
-            .map(|f| f.updated_at)
-            .max();
+        let newest = self.store.newest_finding_update();
         let key = self.watermark_key(Tab::Findings);
         if let Some(newest) = newest {
             if self.watermarks.advance(&key, newest) {

@@ -766,13 +766,8 @@ fn findings_updated_since_the_operator_last_looked_are_new_until_seen() {
     for r in std::mem::take(&mut app.requests) {
         super::effects::perform(&mut app, r);
     }
-    let newest = app
-        .store
-        .findings
-        .items()
-        .iter()
-        .map(|f| f.updated_at)
-        .max();
+    let newest = app.store.newest_finding_update();
+    assert!(newest.is_some());
     assert_eq!(app.new_since(), newest);
     let saved = crate::watermarks::Watermarks::load(&crate::watermarks::path_in(dir.path()));
     assert_eq!(saved.unwrap().get("findings"), newest);

@@ -196,6 +196,11 @@ impl Store {
         &self.counts
     }
 
+    /// The latest `UpdatedAt` of any finding: what "seen up to" means for the watermarks.
+    pub fn newest_finding_update(&self) -> Option<DateTime<Utc>> {
+        self.findings.items().iter().map(|f| f.updated_at).max()
+    }
+
     /// The changes seen of the finding with this key hash, oldest first.
     pub fn history(&self, key_hash: u64) -> &[Change] {
         self.history.get(&key_hash).map_or(&[], Vec::as_slice)
