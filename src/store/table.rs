@@ -72,7 +72,7 @@ pub struct Table<T> {
     /// a frozen view's positions mean other records after it.
     moves: u64,
     /// The compact values field filters read, for the revision they were built at.
-    facets: std::sync::Mutex<Option<std::sync::Arc<Facets>>>,
+    facets: std::sync::Mutex<FacetCache>,
 }
 
 /// No text value (the record has no such field).
@@ -81,12 +81,15 @@ const NONE: u32 = u32::MAX;
 /// Per row, what the common field terms (`sev`, `acct`, `region`, `status`, `age`) and
 /// grouping look at, 40 bytes a row, with the texts numbered in a dictionary: a five-term query over
 /// 100,000 findings reads 4 MB instead of every record.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Facets {
     revision: u64,
+    /// The table's `moves` when built: positions are only valid while it holds.
+    moves: u64,
     rows: Vec<RowFacets>,
-    /// The distinct account ids, regions and statuses.
+    /// The distinct account ids, regions, statuses, products, controls, resources, types.
     dictionary: Vec<String>,
+    numbers: HashMap<String, u32, BuildHasherDefault<FastHasher>>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -106,57 +109,79 @@ struct RowFacets {
 }
 
 impl Facets {
-    fn build<T: Keyed>(items: &[T], revision: u64) -> Facets {
-        let none = Accounts::default();
-        let mut numbers: HashMap<String, u32, BuildHasherDefault<FastHasher>> = HashMap::default();
-        let mut dictionary = Vec::new();
-        let mut number = |text: Option<&str>| -> u32 {
-            let Some(text) = text else { return NONE };
-            if let Some(&n) = numbers.get(text) {
-                return n;
-            }
-            let n = dictionary.len() as u32;
-            dictionary.push(text.to_string());
-            numbers.insert(text.to_string(), n);
-            n
-        };
-        let fields = T::fields();
-        let has = |f: Field| fields.contains(&f);
-        let rows = items
-            .iter()
-            .map(|item| {
-                let text = |f: Field| {
-                    if has(f) {
-                        item.first_text(f, &none)
-                    } else {
-                        None
-                    }
-                };
-                RowFacets {
-                    severity: match item.value(Field::Severity, &none) {
-                        Value::Severity(s) => s as u8,
-                        _ => u8::MAX,
-                    },
-                    account: number(text(Field::Account)),
-                    region: number(text(Field::Region)),
-                    status: number(text(Field::Status)),
-                    product: number(text(Field::Product)),
-                    control: number(text(Field::Control)),
-                    resource: number(text(Field::Resource)),
-                    kind: number(text(Field::Type)),
-                    time: match item.value(Field::Age, &none) {
-                        Value::Time(t) => t.timestamp_millis(),
-                        _ => i64::MIN,
-                    },
-                }
-            })
-            .collect();
-        Facets {
+    fn build<T: Keyed>(items: &[T], revision: u64, moves: u64) -> Facets {
+        let mut f = Facets {
             revision,
-            rows,
-            dictionary,
+            moves,
+            ..Facets::default()
+        };
+        f.rows = items.iter().map(|item| f.row_of(item)).collect();
+        f
+    }
+
+    /// Brings rows written since the build up to date (in place, or appended).
+    fn update<T: Keyed>(&mut self, items: &[T], touched: &[u32], revision: u64) {
+        for &i in touched {
+            let Some(item) = items.get(i as usize) else {
+                continue;
+            };
+            let row = self.row_of(item);
+            match self.rows.get_mut(i as usize) {
+                Some(r) => *r = row,
+                None => self.rows.push(row),
+            }
+        }
+        self.revision = revision;
+    }
+
+    fn number(&mut self, text: Option<&str>) -> u32 {
+        let Some(text) = text else { return NONE };
+        if let Some(&n) = self.numbers.get(text) {
+            return n;
+        }
+        let n = self.dictionary.len() as u32;
+        self.dictionary.push(text.to_string());
+        self.numbers.insert(text.to_string(), n);
+        n
+    }
+
+    fn row_of<T: Keyed>(&mut self, item: &T) -> RowFacets {
+        let none = Accounts::default();
+        let fields = T::fields();
+        let text = |f: Field| {
+            if fields.contains(&f) {
+                item.first_text(f, &none)
+            } else {
+                None
+            }
+        };
+        RowFacets {
+            severity: match item.value(Field::Severity, &none) {
+                Value::Severity(s) => s as u8,
+                _ => u8::MAX,
+            },
+            account: self.number(text(Field::Account)),
+            region: self.number(text(Field::Region)),
+            status: self.number(text(Field::Status)),
+            product: self.number(text(Field::Product)),
+            control: self.number(text(Field::Control)),
+            resource: self.number(text(Field::Resource)),
+            kind: self.number(text(Field::Type)),
+            time: match item.value(Field::Age, &none) {
+                Value::Time(t) => t.timestamp_millis(),
+                _ => i64::MIN,
+            },
         }
     }
+}
+
+/// The facets as last built, and the rows written since.
+#[derive(Debug, Default)]
+struct FacetCache {
+    built: Option<std::sync::Arc<Facets>>,
+    /// Rows upserted since the build; past a quarter of the table a rebuild is cheaper.
+    touched: Vec<u32>,
+    overflow: bool,
 }
 
 /// A word-at-a-time hash (as rustc's FxHash) for short internal keys: ids, names, ARNs.
@@ -421,16 +446,41 @@ impl<T: Keyed> Table<T> {
         )
     }
 
-    /// The facets of the current revision, built on first use after a change.
+    /// The facets of the current revision: built on first use, then kept up to date row by
+    /// row (only the rows written since), rebuilt when rows moved or most changed.
     fn facets(&self) -> std::sync::Arc<Facets> {
-        let mut slot = self.facets.lock().unwrap_or_else(|e| e.into_inner());
-        match &*slot {
-            Some(f) if f.revision == self.revision && f.rows.len() == self.items.len() => f.clone(),
+        let mut cache = self.facets.lock().unwrap_or_else(|e| e.into_inner());
+        let cache = &mut *cache;
+        let touched = std::mem::take(&mut cache.touched);
+        let overflow = std::mem::take(&mut cache.overflow);
+        match &mut cache.built {
+            Some(f) if f.moves == self.moves && !overflow => {
+                if f.revision != self.revision || f.rows.len() != self.items.len() {
+                    std::sync::Arc::make_mut(f).update(&self.items, &touched, self.revision);
+                }
+                f.clone()
+            }
             _ => {
-                let built = std::sync::Arc::new(Facets::build(&self.items, self.revision));
-                *slot = Some(built.clone());
+                let built =
+                    std::sync::Arc::new(Facets::build(&self.items, self.revision, self.moves));
+                cache.built = Some(built.clone());
                 built
             }
+        }
+    }
+
+    /// Notes a written row for the facets (called with the table borrowed mutably).
+    fn touch(&mut self, row: u32) {
+        let n = self.items.len();
+        let cache = self.facets.get_mut().unwrap_or_else(|e| e.into_inner());
+        if cache.built.is_none() || cache.overflow {
+            return;
+        }
+        if cache.touched.len() > n / 4 {
+            cache.overflow = true;
+            cache.touched.clear();
+        } else {
+            cache.touched.push(row);
         }
     }
 
@@ -547,6 +597,7 @@ impl<T: Keyed> Table<T> {
                         on_write(Some(&self.items[i as usize]), &row);
                         self.write_text(i, &row.search_text(accounts));
                         self.items[i as usize] = row;
+                        self.touch(i);
                         changed = true;
                     }
                 }
@@ -556,6 +607,7 @@ impl<T: Keyed> Table<T> {
                     self.insert_key(key, hash, i);
                     self.write_text(i, &row.search_text(accounts));
                     self.items.push(row);
+                    self.touch(i);
                     changed = true;
                 }
             }

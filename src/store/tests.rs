@@ -401,14 +401,24 @@ fn facets_follow_every_change_of_the_table() {
         "NEW",
     )]));
     assert_eq!(count(&s, "sev>=high"), 2);
+    // A new finding is appended to the facets, not rebuilt with them.
+    s.apply(Update::Findings(vec![finding(
+        "c",
+        "CRITICAL",
+        "2026-11-22T11:30:00Z",
+        "RESOLVED",
+    )]));
+    assert_eq!(count(&s, "sev>=high"), 3);
+    assert_eq!(count(&s, "status:resolved"), 1);
     let rows: Vec<u32> = (0..2).collect();
     let by_status = s.findings.count_by(&rows, Field::Status).unwrap();
     assert_eq!(by_status, [("NEW".to_string(), [0, 0, 0, 1, 1])]);
     // Removed rows leave the facets too.
     let gone = row_hash(&s.findings.items()[0]);
     s.apply(Update::Gone(Gone::Findings(vec![gone])));
-    assert_eq!(count(&s, "sev>=high"), 1);
+    assert_eq!(count(&s, "sev>=high"), 2, "b and c");
     assert_eq!(count(&s, "!sev>=high"), 0);
+    assert_eq!(count(&s, "status:resolved"), 1, "c, at its new position");
     assert!(
         s.findings.count_by(&[0], Field::Title).is_none(),
         "not a facet"
