@@ -31,6 +31,16 @@ pub struct SourceKey {
 }
 
 impl SourceKey {
+    /// A service polled in one account and region.
+    pub fn at(service: &str, account_id: &str, region: &str) -> SourceKey {
+        SourceKey {
+            service: service.into(),
+            account_id: Some(account_id.to_string()),
+            region: Some(region.to_string()),
+            file: None,
+        }
+    }
+
     pub fn service(service: impl Into<String>) -> SourceKey {
         SourceKey {
             service: service.into(),

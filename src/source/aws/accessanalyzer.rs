@@ -308,12 +308,7 @@ impl AnalyzerPoller {
 
 impl Poller for AnalyzerPoller {
     fn key(&self) -> SourceKey {
-        SourceKey {
-            service: "accessanalyzer".into(),
-            account_id: Some(self.account_id.clone()),
-            region: Some(self.region.clone()),
-            file: None,
-        }
+        SourceKey::at("accessanalyzer", &self.account_id, &self.region)
     }
 
     fn every(&self) -> Duration {

@@ -244,12 +244,7 @@ impl TrailPoller {
 
 impl Poller for TrailPoller {
     fn key(&self) -> SourceKey {
-        SourceKey {
-            service: "cloudtrail".into(),
-            account_id: Some(self.account_id.clone()),
-            region: Some(self.region.clone()),
-            file: None,
-        }
+        SourceKey::at("cloudtrail", &self.account_id, &self.region)
     }
 
     fn every(&self) -> Duration {

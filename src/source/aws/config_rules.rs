@@ -305,12 +305,7 @@ impl ConfigPoller {
 
 impl Poller for ConfigPoller {
     fn key(&self) -> SourceKey {
-        SourceKey {
-            service: "config".into(),
-            account_id: Some(self.account_id.clone()),
-            region: Some(self.region.clone()),
-            file: None,
-        }
+        SourceKey::at("config", &self.account_id, &self.region)
     }
 
     fn every(&self) -> Duration {

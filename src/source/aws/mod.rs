@@ -894,12 +894,7 @@ impl HubPoller {
 
 impl Poller for HubPoller {
     fn key(&self) -> SourceKey {
-        SourceKey {
-            service: "securityhub".into(),
-            account_id: Some(self.account_id.clone()),
-            region: Some(self.region.clone()),
-            file: None,
-        }
+        SourceKey::at("securityhub", &self.account_id, &self.region)
     }
 
     fn every(&self) -> Duration {
