@@ -74,7 +74,7 @@ pub enum Value<'a> {
     Text(&'a str),
     /// An account id; `acct:` also matches the account's display name.
     Account(&'a str),
-    /// Any of these (an account's id and name, a finding's resources).
+    /// Any of these (a finding's types or resources).
     Texts(Vec<&'a str>),
     Severity(Severity),
     Time(DateTime<Utc>),
@@ -122,11 +122,6 @@ pub const EVENT_FIELDS: &[Field] = &[
     Field::Status,
     Field::Age,
 ];
-
-/// An account's id, for `acct:` (which also matches its display name).
-pub fn account<'a>(_accounts: &'a Accounts, id: &'a str) -> Value<'a> {
-    Value::Account(id)
-}
 
 /// The accounts whose display name contains `needle`: worked out once per filter, so that
 /// a row's `acct:` test is a lookup, not a name search.

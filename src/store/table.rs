@@ -30,14 +30,14 @@ pub trait Keyed {
     }
 
     /// This record's value for a field (one of [`Keyed::fields`]).
-    fn value<'a>(&'a self, _field: Field, _accounts: &'a Accounts) -> Value<'a> {
+    fn value(&self, _field: Field) -> Value<'_> {
         Value::Missing
     }
 
     /// The field's (first) text, for the facets; records with lists override it so that
     /// building the facets allocates nothing per row.
-    fn first_text<'a>(&'a self, field: Field, accounts: &'a Accounts) -> Option<&'a str> {
-        match self.value(field, accounts) {
+    fn first_text(&self, field: Field) -> Option<&str> {
+        match self.value(field) {
             Value::Text(t) | Value::Account(t) => Some(t),
             Value::Texts(list) => list.first().copied(),
             _ => None,
@@ -146,17 +146,16 @@ impl Facets {
     }
 
     fn row_of<T: Keyed>(&mut self, item: &T) -> RowFacets {
-        let none = Accounts::default();
         let fields = T::fields();
         let text = |f: Field| {
             if fields.contains(&f) {
-                item.first_text(f, &none)
+                item.first_text(f)
             } else {
                 None
             }
         };
         RowFacets {
-            severity: match item.value(Field::Severity, &none) {
+            severity: match item.value(Field::Severity) {
                 Value::Severity(s) => s as u8,
                 _ => u8::MAX,
             },
@@ -167,7 +166,7 @@ impl Facets {
             control: self.number(text(Field::Control)),
             resource: self.number(text(Field::Resource)),
             kind: self.number(text(Field::Type)),
-            time: match item.value(Field::Age, &none) {
+            time: match item.value(Field::Age) {
                 Value::Time(t) => t.timestamp_millis(),
                 _ => i64::MIN,
             },
@@ -396,7 +395,7 @@ impl<T: Keyed> Table<T> {
             *k = compiled.iter().all(|(negated, test, field, pred)| {
                 let hit = match test {
                     Some(t) => t.holds(row, now_ms),
-                    None => pred.test(&item.value(*field, accounts), now),
+                    None => pred.test(&item.value(*field), now),
                 };
                 hit != *negated
             });
@@ -722,21 +721,21 @@ impl Keyed for Finding {
         fields::FINDING_FIELDS
     }
 
-    fn first_text<'a>(&'a self, field: Field, accounts: &'a Accounts) -> Option<&'a str> {
+    fn first_text(&self, field: Field) -> Option<&str> {
         match field {
             Field::Type => self.types.first().map(|t| &**t),
             Field::Resource => self.resources.first().map(|r| &*r.id),
-            _ => match self.value(field, accounts) {
+            _ => match self.value(field) {
                 Value::Text(t) | Value::Account(t) => Some(t),
                 _ => None,
             },
         }
     }
 
-    fn value<'a>(&'a self, field: Field, accounts: &'a Accounts) -> Value<'a> {
+    fn value(&self, field: Field) -> Value<'_> {
         match field {
             Field::Severity => Value::Severity(self.severity),
-            Field::Account => fields::account(accounts, &self.account_id),
+            Field::Account => Value::Account(&self.account_id),
             Field::Region => Value::Text(&self.region),
             Field::Product => Value::Text(&self.product),
             Field::Type => Value::Texts(self.types.iter().map(|t| &**t).collect()),
@@ -778,9 +777,9 @@ impl Keyed for CredentialRecord {
         fields::CREDENTIAL_FIELDS
     }
 
-    fn value<'a>(&'a self, field: Field, accounts: &'a Accounts) -> Value<'a> {
+    fn value(&self, field: Field) -> Value<'_> {
         match field {
-            Field::Account => fields::account(accounts, &self.account_id),
+            Field::Account => Value::Account(&self.account_id),
             Field::User => Value::Text(&self.user),
             _ => Value::Missing,
         }
@@ -806,9 +805,9 @@ impl Keyed for Exposure {
         fields::EXPOSURE_FIELDS
     }
 
-    fn value<'a>(&'a self, field: Field, accounts: &'a Accounts) -> Value<'a> {
+    fn value(&self, field: Field) -> Value<'_> {
         match field {
-            Field::Account => fields::account(accounts, &self.account_id),
+            Field::Account => Value::Account(&self.account_id),
             Field::Region => Value::Text(&self.region),
             Field::Type => Value::Text(&self.resource_type),
             Field::Resource => Value::Text(&self.resource),
@@ -855,13 +854,13 @@ impl Keyed for ComplianceResult {
         fields::COMPLIANCE_FIELDS
     }
 
-    fn value<'a>(&'a self, field: Field, accounts: &'a Accounts) -> Value<'a> {
+    fn value(&self, field: Field) -> Value<'_> {
         match field {
             Field::Rule => Value::Text(&self.rule),
             Field::Account => self
                 .account_id
                 .as_deref()
-                .map_or(Value::Missing, |a| fields::account(accounts, a)),
+                .map_or(Value::Missing, Value::Account),
             Field::Region => self.region.as_deref().map_or(Value::Missing, Value::Text),
             Field::Type => Value::Text(&self.resource_type),
             Field::Resource => Value::Text(&self.resource_id),
@@ -894,9 +893,9 @@ impl Keyed for TrailEvent {
         fields::EVENT_FIELDS
     }
 
-    fn value<'a>(&'a self, field: Field, accounts: &'a Accounts) -> Value<'a> {
+    fn value(&self, field: Field) -> Value<'_> {
         match field {
-            Field::Account => fields::account(accounts, &self.account_id),
+            Field::Account => Value::Account(&self.account_id),
             Field::Region => Value::Text(&self.region),
             Field::User => Value::Text(&self.username),
             Field::Event => Value::Text(&self.event_name),

@@ -127,11 +127,7 @@ pub async fn list_accounts(
     let region = home_region(&from.regions);
     let sdk = session::sdk_config(from, &region, opts).await;
     let key = from.account_id.clone().unwrap_or_else(|| from.name.clone());
-    let client = aws_sdk_organizations::Client::from_conf(
-        aws_sdk_organizations::config::Builder::from(&sdk)
-            .retry_partition(session::retry_partition(&key))
-            .build(),
-    );
+    let client = session::client_for!(aws_sdk_organizations, &sdk, &key);
     let mut token = None;
     let mut pages = Pages::new("ListAccounts", 10_000);
     let mut out = Vec::new();
@@ -183,11 +179,7 @@ pub async fn enabled_regions(
     account_id: &str,
     pacer: &Pacer,
 ) -> Result<Vec<String>, PollError> {
-    let client = aws_sdk_account::Client::from_conf(
-        aws_sdk_account::config::Builder::from(sdk)
-            .retry_partition(session::retry_partition(account_id))
-            .build(),
-    );
+    let client = session::client_for!(aws_sdk_account, sdk, account_id);
     let mut token = None;
     let mut pages = Pages::new("ListRegions", 100);
     let mut out = Vec::new();

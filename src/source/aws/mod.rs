@@ -604,11 +604,7 @@ fn pollers(
                     account_id.to_string(),
                     region.clone(),
                     profile.clone(),
-                    aws_sdk_accessanalyzer::Client::from_conf(
-                        aws_sdk_accessanalyzer::config::Builder::from(&sdk)
-                            .retry_partition(session::retry_partition(account_id))
-                            .build(),
-                    ),
+                    session::client_for!(aws_sdk_accessanalyzer, &sdk, account_id),
                     pacer.clone(),
                     every,
                 )
@@ -633,11 +629,7 @@ fn pollers(
                         account_id.to_string(),
                         region.clone(),
                         profile.clone(),
-                        aws_sdk_config::Client::from_conf(
-                            aws_sdk_config::config::Builder::from(&sdk)
-                                .retry_partition(session::retry_partition(account_id))
-                                .build(),
-                        ),
+                        session::client_for!(aws_sdk_config, &sdk, account_id),
                         pacer.clone(),
                         every,
                         scope.clone(),
@@ -657,11 +649,7 @@ fn pollers(
                 account_id.to_string(),
                 region.clone(),
                 profile.clone(),
-                aws_sdk_cloudtrail::Client::from_conf(
-                    aws_sdk_cloudtrail::config::Builder::from(&sdk)
-                        .retry_partition(session::retry_partition(account_id))
-                        .build(),
-                ),
+                session::client_for!(aws_sdk_cloudtrail, &sdk, account_id),
                 pacer.clone(),
                 every,
                 clock.clone(),
@@ -685,11 +673,7 @@ async fn identity(
     let _turn = pacer
         .turn(key, &region, "GetCallerIdentity", pace::ONCE_IN_A_WHILE)
         .await;
-    let sts = aws_sdk_sts::Client::from_conf(
-        aws_sdk_sts::config::Builder::from(sdk)
-            .retry_partition(session::retry_partition(key))
-            .build(),
-    );
+    let sts = session::client_for!(aws_sdk_sts, sdk, key);
     let out =
         sts.get_caller_identity().send().await.map_err(|e| {
             classify(e, "sts:GetCallerIdentity").for_profile(access.profile.as_deref())
@@ -700,19 +684,11 @@ async fn identity(
 }
 
 fn iam_client(sdk: &aws_config::SdkConfig, account_id: &str) -> aws_sdk_iam::Client {
-    aws_sdk_iam::Client::from_conf(
-        aws_sdk_iam::config::Builder::from(sdk)
-            .retry_partition(session::retry_partition(account_id))
-            .build(),
-    )
+    session::client_for!(aws_sdk_iam, sdk, account_id)
 }
 
 fn hub_client(sdk: &aws_config::SdkConfig, account_id: &str) -> aws_sdk_securityhub::Client {
-    aws_sdk_securityhub::Client::from_conf(
-        aws_sdk_securityhub::config::Builder::from(sdk)
-            .retry_partition(session::retry_partition(account_id))
-            .build(),
-    )
+    session::client_for!(aws_sdk_securityhub, sdk, account_id)
 }
 
 /// An account's IAM credential report, every [`iam::EVERY`]; a failed one again after

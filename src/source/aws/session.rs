@@ -98,6 +98,19 @@ pub fn retry_partition(account_key: &str) -> RetryPartition {
     RetryPartition::new(format!("rampart-{account_key}"))
 }
 
+/// A service client on `sdk` whose retries count in the account's own partition:
+/// `client_for!(aws_sdk_iam, &sdk, account_id)`.
+macro_rules! client_for {
+    ($service:ident, $sdk:expr, $account_key:expr) => {
+        $service::Client::from_conf(
+            $service::config::Builder::from($sdk)
+                .retry_partition($crate::source::aws::session::retry_partition($account_key))
+                .build(),
+        )
+    };
+}
+pub(crate) use client_for;
+
 /// Reads a CA bundle and checks that it holds at least one certificate and that every one
 /// parses as the TLS layer will parse it. The error says what is wrong, for the file's name
 /// to go in front.
