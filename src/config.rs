@@ -44,6 +44,62 @@ pub struct Config {
     pub views: Vec<SavedView>,
     /// `[columns]`: per pane, the columns to show.
     pub columns: Columns,
+    /// `[writes]`: triage writes to Security Hub.
+    pub writes: Writes,
+    /// `[timeline]`: the CloudTrail window around a finding.
+    pub timeline: Timeline,
+}
+
+/// `[writes]`: whether triage may write to Security Hub, and the accounts it may not.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Writes {
+    /// Off unless set here or `--allow-writes` is given.
+    pub allowed: bool,
+    /// Account ids or names (`*` globs) that stay read-only even when writes are allowed.
+    pub read_only: Vec<String>,
+}
+
+/// `[timeline]`: how far the CloudTrail timeline reaches around a finding.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Timeline {
+    /// Minutes before the first observation.
+    pub before_minutes: u32,
+    /// Minutes after the last observation.
+    pub after_minutes: u32,
+}
+
+impl Default for Timeline {
+    fn default() -> Self {
+        let w = crate::timeline::Window::default();
+        Timeline {
+            before_minutes: w.before.num_minutes() as u32,
+            after_minutes: w.after.num_minutes() as u32,
+        }
+    }
+}
+
+impl Config {
+    /// The triage policy: `allow_writes` is the command line's `--allow-writes`.
+    pub fn write_policy(
+        &self,
+        allow_writes: bool,
+        state_dir: Option<std::path::PathBuf>,
+    ) -> crate::triage::WritePolicy {
+        crate::triage::WritePolicy {
+            allowed: allow_writes || self.writes.allowed,
+            read_only: self.writes.read_only.clone(),
+            state_dir,
+        }
+    }
+
+    pub fn timeline_window(&self) -> crate::timeline::Window {
+        crate::timeline::Window {
+            before: chrono::Duration::minutes(self.timeline.before_minutes.into()),
+            after: chrono::Duration::minutes(self.timeline.after_minutes.into()),
+        }
+    }
 }
 
 /// `[columns]`: which columns each pane shows, by their titles; a pane left out shows
@@ -660,6 +716,22 @@ fn validate(config: &mut Config, text: &str, file: &Path) -> Result<(), Diagnost
                     "expected [look, act] with look at most act (0 turns a level off), found [{}, {}]",
                     bar.look, bar.act
                 ),
+            ));
+        }
+    }
+    // CloudTrail keeps 90 days; a window beyond that asks for nothing it has.
+    for (key, value) in [
+        ("before_minutes", config.timeline.before_minutes),
+        ("after_minutes", config.timeline.after_minutes),
+    ] {
+        check_range(value, (0, 90 * 24 * 60), "minutes")
+            .map_err(|m| fail(&[Seg::Key("timeline"), Seg::Key(key)], m))?;
+    }
+    for (i, pattern) in config.writes.read_only.iter().enumerate() {
+        if pattern.trim().is_empty() {
+            return Err(fail(
+                &[Seg::Key("writes"), Seg::Key("read_only"), Seg::Index(i)],
+                "expected an account id or name (globs like \"prod-*\"), found a blank one".into(),
             ));
         }
     }

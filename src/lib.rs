@@ -28,6 +28,8 @@ pub mod run;
 pub mod source;
 pub mod store;
 pub mod summary;
+pub mod timeline;
+pub mod triage;
 pub mod tui;
 pub mod ui;
 pub mod watermarks;

@@ -105,6 +105,13 @@ pub fn main(cli: Cli) -> ExitCode {
                 .into(),
                 state_dir: crate::logging::state_dir(),
                 user: login_name(),
+                writes: match mode {
+                    Mode::Replay => Default::default(),
+                    _ => loaded
+                        .config
+                        .write_policy(cli.options.allow_writes, crate::logging::state_dir()),
+                },
+                timeline: loaded.config.timeline_window(),
             };
             let mut app = App::new(clock.clone(), settings, theme);
             // The posture first; a replayed snapshot's view replaces it.
@@ -115,6 +122,9 @@ pub fn main(cli: Cli) -> ExitCode {
                 .then(crate::cache::default_path)
                 .flatten();
 
+            let writes = loaded
+                .config
+                .write_policy(cli.options.allow_writes, crate::logging::state_dir());
             let source: Box<dyn Source> = match (mode, live) {
                 (Mode::Replay, _) => Box::new(ReplaySource::new(cli.options.replay.clone(), clock)),
                 (Mode::Live, Some(accounts)) => Box::new(AwsSource {
@@ -123,8 +133,9 @@ pub fn main(cli: Cli) -> ExitCode {
                     settings: loaded.config.polling(),
                     clock,
                     cache: cache.clone(),
+                    writes,
                 }),
-                _ => Box::new(DemoSource::new(demo, clock)),
+                _ => Box::new(DemoSource::new(demo, clock).with_writes(writes)),
             };
             let on_exit = move |app: &App| {
                 if let Some(path) = &cache {

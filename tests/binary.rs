@@ -400,3 +400,52 @@ fn a_note_and_a_snapshot_written_in_the_demo_reopen_elsewhere_with_replay() {
     again.send("q");
     assert_eq!(again.wait_exit(), 0);
 }
+
+/// Triage in the demo with writes allowed: a finding marked, `:resolve` with a note, the
+/// confirmation, `y`, the simulated Security Hub's answer, and the audit log (0600) on disk.
+/// Then the CloudTrail timeline of a finding. Without `--allow-writes` nothing is asked.
+#[test]
+fn demo_triage_with_writes_allowed_and_the_timeline() {
+    use std::os::unix::fs::PermissionsExt;
+    let home = tempfile::tempdir().unwrap();
+    let mut run = PtyRun::start(
+        &["--demo", "--now", NOW, "--allow-writes"],
+        home.path(),
+        (120, 30),
+    );
+    run.wait_for_screen("demo ok");
+    run.send("1");
+    run.send("/xz-utils acct:dev\r");
+    run.send(" ");
+    run.wait_for_screen("1 marked");
+    run.send(":resolve patched in the 12:00 window\r");
+    run.wait_for_screen("Write to Security Hub?");
+    run.wait_for_screen("on 1 finding in 1 account");
+    run.send("y");
+    run.wait_for_screen("Security Hub took");
+    run.send("t");
+    run.wait_for_screen("CloudTrail around");
+    run.wait_for_screen("from CloudTrail");
+    run.send("\u{1b}");
+    run.send("q");
+    assert_eq!(run.wait_exit(), 0);
+    let audit = home.path().join(".local/state/rampart/audit.jsonl");
+    let text = std::fs::read_to_string(&audit).unwrap();
+    assert!(text.contains("patched in the 12:00 window"), "{text}");
+    assert!(text.contains("\"phase\":\"result\""), "{text}");
+    let mode = std::fs::metadata(&audit).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+
+    let home = tempfile::tempdir().unwrap();
+    let mut run = PtyRun::start(&["--demo", "--now", NOW], home.path(), (120, 30));
+    run.wait_for_screen("demo ok");
+    run.send("1");
+    run.send(":resolve\r");
+    run.wait_for_screen("writes are off");
+    run.send("q");
+    assert_eq!(run.wait_exit(), 0);
+    assert!(!home
+        .path()
+        .join(".local/state/rampart/audit.jsonl")
+        .exists());
+}

@@ -77,7 +77,52 @@ fn example_file_parses() {
     assert_eq!(c.access_analyzer, defaults.access_analyzer);
     assert_eq!(c.aws_config, defaults.aws_config);
     assert_eq!(c.cloudtrail, defaults.cloudtrail);
+    assert_eq!(c.timeline, defaults.timeline);
+    assert_eq!(c.writes.allowed, defaults.writes.allowed);
+    assert_eq!(
+        c.writes.read_only,
+        ["prod-*"],
+        "production read-only, as the issue asks"
+    );
     assert_eq!(c.accounts.len(), 2);
+}
+
+#[test]
+fn writes_and_the_timeline_window_are_read_and_checked() {
+    let text = "[writes]\nallowed = true\nread_only = [\"prod-*\", \"123456789012\"]\n[timeline]\nbefore_minutes = 30\nafter_minutes = 0\n";
+    let c = config::parse_str(text, Path::new("c.toml")).unwrap();
+    let policy = c.write_policy(false, None);
+    assert!(policy.allowed);
+    assert!(policy.is_read_only("999999999999", "prod-payments"));
+    assert!(policy.is_read_only("123456789012", "anything"));
+    assert!(!policy.is_read_only("999999999999", "dev"));
+    assert_eq!(c.timeline_window().before, chrono::Duration::minutes(30));
+    assert_eq!(c.timeline_window().after, chrono::Duration::zero());
+    // --allow-writes turns them on without the config.
+    let off = config::parse_str("", Path::new("c.toml")).unwrap();
+    assert!(!off.write_policy(false, None).allowed);
+    assert!(off.write_policy(true, None).allowed);
+    let err = config::parse_str(
+        "[writes]\nread_only = [\"dev\", \" \"]\n",
+        Path::new("c.toml"),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.starts_with("c.toml:2:21: writes.read_only[1]: expected an account id or name"),
+        "{err}"
+    );
+    let err = config::parse_str("[timeline]\nbefore_minutes = 200000\n", Path::new("c.toml"))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("timeline.before_minutes"), "{err}");
+    let err = config::parse_str("[writes]\nallow = true\n", Path::new("c.toml"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("allowed"),
+        "an unknown key suggests the nearest: {err}"
+    );
 }
 
 #[test]

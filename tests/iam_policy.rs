@@ -1,5 +1,7 @@
-//! The shipped IAM policy (`iam-policy.json`) grants exactly the actions the live pollers
-//! call: every action the code names when it classifies an AWS error, and nothing else.
+//! The shipped IAM policies grant exactly the actions the live console calls: every action
+//! the code names when it classifies an AWS error, and nothing else. `iam-policy.json` is
+//! read-only (what the pollers and the timeline call); `iam-policy-triage.json` adds the one
+//! write triage makes, for those who allow writes.
 //! `sts:GetCallerIdentity` needs no permission (AWS allows it to any caller), so it is not
 //! in the policy; `sts:AssumeRole` belongs to the base identity's own policy and the role's
 //! trust policy, not to the role rampart reads with.
@@ -37,11 +39,18 @@ fn actions_in_code() -> BTreeSet<String> {
     found
 }
 
-#[test]
-fn the_policy_grants_exactly_what_the_code_calls() {
-    let text =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("iam-policy.json"))
-            .unwrap();
+/// The write verbs no read-only policy may grant.
+const WRITES: [&str; 7] = [
+    "Batch", "Update", "Create", "Delete", "Put", "Enable", "Disable",
+];
+
+fn is_write(action: &str) -> bool {
+    let verb = action.split(':').nth(1).unwrap_or_default();
+    WRITES.iter().any(|w| verb.starts_with(w))
+}
+
+fn granted(file: &str) -> BTreeSet<String> {
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(file)).unwrap();
     let policy: serde_json::Value = serde_json::from_str(&text).unwrap();
     let mut granted = BTreeSet::new();
     for statement in policy["Statement"].as_array().unwrap() {
@@ -52,21 +61,33 @@ fn the_policy_grants_exactly_what_the_code_calls() {
             granted.insert(action.to_string());
         }
     }
+    granted
+}
+
+#[test]
+fn the_policies_grant_exactly_what_the_code_calls() {
     let mut needed = actions_in_code();
     assert!(
         needed.remove("sts:GetCallerIdentity"),
         "the identity check is in the code"
     );
-    assert!(!needed.is_empty());
-    assert_eq!(granted, needed, "iam-policy.json and the code disagree");
-    let writes = [
-        "Batch", "Update", "Create", "Delete", "Put", "Enable", "Disable",
-    ];
-    for a in &granted {
-        let verb = a.split(':').nth(1).unwrap_or_default();
-        assert!(
-            !writes.iter().any(|w| verb.starts_with(w)),
-            "read-only: {a}"
-        );
-    }
+    let (writes, reads): (BTreeSet<String>, BTreeSet<String>) =
+        needed.into_iter().partition(|a| is_write(a));
+    assert!(!reads.is_empty());
+    assert_eq!(
+        granted("iam-policy.json"),
+        reads,
+        "iam-policy.json and the code disagree"
+    );
+    assert!(granted("iam-policy.json").iter().all(|a| !is_write(a)));
+    assert_eq!(
+        writes,
+        BTreeSet::from(["securityhub:BatchUpdateFindings".to_string()]),
+        "triage's one write"
+    );
+    assert_eq!(
+        granted("iam-policy-triage.json"),
+        writes,
+        "iam-policy-triage.json and the code disagree"
+    );
 }

@@ -136,6 +136,7 @@ async fn a_poller_resumed_from_the_cache_starts_incrementally() {
         settings,
         clock: Clock::System,
         cache: None,
+        writes: Default::default(),
     });
     let (tx, mut rx) = tokio::sync::mpsc::channel(64);
     let (_commands_tx, commands) = tokio::sync::mpsc::channel(1);

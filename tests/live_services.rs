@@ -792,3 +792,228 @@ async fn the_first_poll_after_a_restart_retires_cached_records_that_left() {
         ]
     );
 }
+
+/// The desk of the one account the endpoint answers for, as the live source opens it
+/// once the identity check succeeds.
+async fn desks(url: &str) -> rampart::source::aws::desk::Desks {
+    let desk = rampart::source::aws::desk::Desk {
+        sdk: sdk(url).await,
+        caller: "arn:aws:sts::111111111111:assumed-role/responder/rampart".into(),
+        name: "acct-111".into(),
+    };
+    let desks = rampart::source::aws::desk::Desks::default();
+    desks.lock().unwrap().insert(ACCOUNT.into(), desk);
+    desks
+}
+
+fn targets(n: usize, account: &str) -> Vec<rampart::triage::Target> {
+    (0..n)
+        .map(|i| rampart::triage::Target {
+            id: format!("finding-{i}"),
+            product_arn: "arn:aws:securityhub:us-east-1::product/aws/guardduty".into(),
+            account_id: account.into(),
+            account_name: format!("acct-{}", &account[..3]),
+            region: "us-east-1".into(),
+        })
+        .collect()
+}
+
+fn triage_request(targets: Vec<rampart::triage::Target>) -> rampart::triage::TriageRequest {
+    rampart::triage::TriageRequest {
+        id: 1,
+        targets,
+        change: rampart::triage::Change::new(
+            Some(rampart::model::WorkflowStatus::Resolved),
+            "false positive: the pen test",
+        )
+        .unwrap(),
+        updated_by: "alice".into(),
+        records: Vec::new(),
+    }
+}
+
+/// BatchUpdateFindings through the SDK: batches of 100, the status and the signed note in
+/// each request, unprocessed findings with their reason, each call in the audit log.
+#[tokio::test]
+async fn triage_writes_in_batches_of_100_and_reports_unprocessed_findings() {
+    let services = Services {
+        unprocessed: vec!["finding-7".into(), "finding-150".into()],
+        ..Services::default()
+    };
+    let hub = FakeHub::with_services(Vec::new(), services, Behaviour::default());
+    let desks = desks(&hub.url).await;
+    let dir = tempfile::tempdir().unwrap();
+    let policy = rampart::triage::WritePolicy {
+        allowed: true,
+        read_only: Vec::new(),
+        state_dir: Some(dir.path().to_path_buf()),
+    };
+    let req = triage_request(targets(230, ACCOUNT));
+    let outcome = rampart::source::aws::desk::triage(
+        &req,
+        &desks,
+        &Pacer::new(4),
+        None,
+        &policy,
+        &Clock::System,
+    )
+    .await;
+    let writes = hub.stats.writes.lock().unwrap().clone();
+    let sizes: Vec<usize> = writes
+        .iter()
+        .map(|w| w["FindingIdentifiers"].as_array().unwrap().len())
+        .collect();
+    assert_eq!(sizes, [100, 100, 30]);
+    assert_eq!(writes[0]["Workflow"]["Status"], "RESOLVED");
+    assert_eq!(writes[0]["Note"]["Text"], "false positive: the pen test");
+    assert_eq!(writes[0]["Note"]["UpdatedBy"], "alice");
+    assert_eq!(outcome.calls, 3);
+    assert_eq!(outcome.accepted(), 228);
+    let refused: Vec<&String> = outcome
+        .results
+        .iter()
+        .filter_map(|(_, r)| r.as_ref().err())
+        .collect();
+    assert_eq!(refused.len(), 2);
+    assert!(refused[0].starts_with("FindingNotFound"), "{}", refused[0]);
+    let audit = std::fs::read_to_string(dir.path().join(rampart::triage::AUDIT_FILE)).unwrap();
+    let lines: Vec<serde_json::Value> = audit
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 6, "a request and a result line per call");
+    assert!(lines
+        .iter()
+        .all(|l| l["caller"] == "arn:aws:sts::111111111111:assumed-role/responder/rampart"));
+    assert_eq!(lines[1]["result"]["unprocessed"][0]["id"], "finding-7");
+}
+
+/// Read-only accounts and writes left off never reach the endpoint.
+#[tokio::test]
+async fn read_only_accounts_and_writes_off_send_nothing() {
+    let hub = FakeHub::with_services(Vec::new(), Services::default(), Behaviour::default());
+    let desks = desks(&hub.url).await;
+    let dir = tempfile::tempdir().unwrap();
+    for (allowed, read_only) in [(true, vec!["acct-1*".to_string()]), (false, Vec::new())] {
+        let policy = rampart::triage::WritePolicy {
+            allowed,
+            read_only,
+            state_dir: Some(dir.path().to_path_buf()),
+        };
+        let req = triage_request(targets(5, ACCOUNT));
+        let outcome = rampart::source::aws::desk::triage(
+            &req,
+            &desks,
+            &Pacer::new(4),
+            None,
+            &policy,
+            &Clock::System,
+        )
+        .await;
+        assert_eq!(outcome.calls, 0);
+        assert_eq!(outcome.accepted(), 0);
+    }
+    assert_eq!(hub.stats.count("BatchUpdateFindings"), 0);
+    assert!(!dir.path().join(rampart::triage::AUDIT_FILE).exists());
+}
+
+/// The timeline's lookup: one LookupEvents series per name, in the window, paced; only the
+/// events about the resource come back.
+#[tokio::test]
+async fn a_timeline_lookup_asks_by_resource_name_in_the_window() {
+    let now = chrono::Utc::now();
+    let about = |mut e: serde_json::Value, arn: &str| {
+        e["resources"] = json!([{"ARN": arn, "type": "AWS::S3::Bucket"}]);
+        e
+    };
+    let services = Services {
+        events: vec![
+            about(
+                event(
+                    1,
+                    "PutBucketPolicy",
+                    "s3.amazonaws.com",
+                    now - chrono::Duration::minutes(50),
+                ),
+                "arn:aws:s3:::payroll",
+            ),
+            about(
+                event(
+                    2,
+                    "GetBucketAcl",
+                    "s3.amazonaws.com",
+                    now - chrono::Duration::minutes(20),
+                ),
+                "arn:aws:s3:::payroll",
+            ),
+            about(
+                event(
+                    3,
+                    "PutBucketPolicy",
+                    "s3.amazonaws.com",
+                    now - chrono::Duration::minutes(20),
+                ),
+                "arn:aws:s3:::logs",
+            ),
+            about(
+                event(
+                    4,
+                    "DeleteBucket",
+                    "s3.amazonaws.com",
+                    now - chrono::Duration::days(2),
+                ),
+                "arn:aws:s3:::payroll",
+            ),
+        ],
+        ..Services::default()
+    };
+    let hub = FakeHub::with_services(Vec::new(), services, Behaviour::default());
+    let desks = desks(&hub.url).await;
+    let lookup = rampart::timeline::Lookup {
+        id: 5,
+        account_id: ACCOUNT.into(),
+        region: "us-east-1".into(),
+        names: vec![(
+            rampart::timeline::Attribute::ResourceName,
+            "arn:aws:s3:::payroll".into(),
+        )],
+        start: now - chrono::Duration::hours(3),
+        end: now,
+    };
+    let (events, looked) = rampart::source::aws::desk::lookup(
+        &lookup,
+        &desks,
+        &Pacer::new(4),
+        rampart::source::aws::pace::LOOKUP_EVENTS,
+        10,
+    )
+    .await;
+    let names: Vec<&str> = events.iter().map(|e| e.event_name.as_str()).collect();
+    assert_eq!(names, ["GetBucketAcl", "PutBucketPolicy"], "newest first");
+    assert_eq!(looked.id, 5);
+    assert_eq!(looked.event_ids.len(), 2);
+    assert_eq!(looked.error, None);
+    let asked = hub.stats.lookups.lock().unwrap().clone();
+    assert_eq!(asked.len(), 1);
+    assert_eq!(
+        asked[0]["LookupAttributes"][0]["AttributeKey"],
+        "ResourceName"
+    );
+    assert!(asked[0]["EndTime"].as_f64().is_some());
+    // An account the console has not reached says so, and asks nothing.
+    let other = rampart::timeline::Lookup {
+        account_id: "999999999999".into(),
+        ..lookup
+    };
+    let (none, looked) = rampart::source::aws::desk::lookup(
+        &other,
+        &desks,
+        &Pacer::new(4),
+        rampart::source::aws::pace::LOOKUP_EVENTS,
+        10,
+    )
+    .await;
+    assert!(none.is_empty());
+    assert!(looked.error.unwrap().contains("not reached"));
+    assert_eq!(hub.stats.lookups.lock().unwrap().len(), 1);
+}

@@ -212,3 +212,82 @@ fn columns_chosen_in_the_config() {
     app.update(Action::ShowTab(Tab::Findings));
     insta::assert_snapshot!("findings_chosen_columns_80x24", draw(&mut app));
 }
+
+/// Answers the app's CloudTrail lookups as the demo's CloudTrail does.
+fn answer_lookups(app: &mut App) {
+    use rampart::source::simulated::activity;
+    use rampart::source::{Command, Update};
+    for command in std::mem::take(&mut app.commands) {
+        if let Command::Lookup(lookup) = command {
+            let events: Vec<_> = activity::about(42, &lookup)
+                .iter()
+                .filter_map(activity::parse)
+                .collect();
+            let looked = rampart::timeline::Looked {
+                id: lookup.id,
+                event_ids: events.iter().map(|e| e.event_id.clone()).collect(),
+                error: None,
+                offline: None,
+            };
+            app.apply(Update::Events(events));
+            app.apply(Update::Looked(looked));
+        }
+    }
+}
+
+/// The CloudTrail timeline around a finding (`t` in its detail), the demo's CloudTrail
+/// answering; at the large size the second event is expanded to its JSON.
+#[test]
+fn timeline() {
+    for size in SIZES {
+        let mut app = app(size);
+        app.update(Action::Open);
+        app.update(Action::Timeline);
+        assert_eq!(app.commands.len(), 1, "the timeline asks the sources");
+        insta::assert_snapshot!(
+            format!("timeline_asking_{}x{}", size.0, size.1),
+            draw(&mut app)
+        );
+        answer_lookups(&mut app);
+        app.update(Action::Down);
+        if size.0 > 80 {
+            app.update(Action::Open);
+        }
+        insta::assert_snapshot!(format!("timeline_{}x{}", size.0, size.1), draw(&mut app));
+    }
+}
+
+fn command(app: &mut App, line: &str) {
+    app.update(Action::CommandStart);
+    for c in line.chars() {
+        app.update(Action::FilterChar(c));
+    }
+    app.update(Action::FilterAccept);
+}
+
+/// Triage: four findings marked, `:resolve NOTE`, the confirmation naming the count, the
+/// accounts, the read-only ones left out and the change; after `y` the rows pending and
+/// the detail saying so.
+#[test]
+fn triage_confirmation_and_pending() {
+    let mut app = app((80, 24));
+    app.settings.writes = rampart::triage::WritePolicy {
+        allowed: true,
+        read_only: vec!["prod-*".into()],
+        state_dir: None,
+    };
+    app.settings.user = "alice".into();
+    for _ in 0..6 {
+        app.update(Action::Mark);
+    }
+    command(&mut app, "resolve false positive: the pen test window");
+    assert!(app.confirm.is_some());
+    insta::assert_snapshot!("triage_confirm_80x24", draw(&mut app));
+    app.update(Action::Copy { link: false });
+    assert!(app.confirm.is_none());
+    insta::assert_snapshot!("triage_pending_80x24", draw(&mut app));
+    app.update(Action::Top);
+    app.update(Action::Open);
+    app.flash = None;
+    insta::assert_snapshot!("triage_pending_detail_80x24", draw(&mut app));
+}

@@ -124,6 +124,24 @@ where
             },
             _ = tokio::time::sleep(wait), if dirty => {},
         }
+        for command in std::mem::take(&mut app.commands) {
+            // Never block the UI on a source: a full queue is said, not waited for.
+            let full = channels
+                .commands
+                .iter()
+                .filter(|tx| {
+                    matches!(
+                        tx.try_send(command.clone()),
+                        Err(mpsc::error::TrySendError::Full(_))
+                    )
+                })
+                .count()
+                > 0;
+            if full {
+                app.say("a source is busy and missed that request; try again");
+                dirty = true;
+            }
+        }
         if app.refresh_requested {
             app.refresh_requested = false;
             for tx in &channels.commands {

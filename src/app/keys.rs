@@ -33,11 +33,21 @@ pub const BINDINGS: &[(&str, &str)] = &[
         "hand-off snapshot: data, view, notes",
     ),
     (":", "command: group BY, a pane, snapshot; Tab completes"),
+    (
+        "space / t",
+        "mark a finding / CloudTrail timeline around it",
+    ),
+    (
+        "  triage",
+        ":resolve :suppress :notify :reopen [NOTE], :comment",
+    ),
     ("i", "sources: each feed's health and errors"),
     ("v", "summary by account, rule or type; Enter opens one"),
     ("f / N / r", "freeze rows / findings seen / poll now"),
-    ("? / q Ctrl-C", "this help / quit"),
-    ("mouse", "wheel scrolls, click a tab (never required)"),
+    (
+        "? / q Ctrl-C",
+        "this help / quit (mouse: wheel, tab clicks)",
+    ),
 ];
 
 /// Maps one terminal event to an action. `editing` is true while typing a filter, a
@@ -87,7 +97,9 @@ fn key_action(key: &KeyEvent, editing: bool) -> Option<Action> {
         KeyCode::BackTab => Action::PrevTab,
         KeyCode::Char('j') | KeyCode::Down => Action::Down,
         KeyCode::Char('k') | KeyCode::Up => Action::Up,
-        KeyCode::PageDown | KeyCode::Char(' ') => Action::PageDown,
+        KeyCode::PageDown => Action::PageDown,
+        KeyCode::Char(' ') => Action::Mark,
+        KeyCode::Char('t') => Action::Timeline,
         KeyCode::PageUp => Action::PageUp,
         KeyCode::Char('g') | KeyCode::Home => Action::Top,
         KeyCode::Char('G') | KeyCode::End => Action::Bottom,

@@ -8,10 +8,12 @@
 pub mod effects;
 pub mod event_loop;
 pub mod keys;
+pub mod timeline;
+pub mod triage;
 
 use crate::handoff::{DetailState, Handoff, PaneState, ViewState};
 use crate::model::age::TimeDisplay;
-use crate::model::{Clock, Thresholds};
+use crate::model::{Clock, Thresholds, WorkflowStatus};
 use crate::notes::Notes;
 use crate::source::Update;
 use crate::store::query::View;
@@ -238,10 +240,15 @@ pub enum Action {
     Freeze,
     /// `N`: mark the findings as seen now.
     MarkSeen,
-    /// `y`: copy the row's id or ARN; `Y`: its AWS console link.
+    /// `y`: copy the row's id or ARN; `Y`: its AWS console link. Also "yes" to a
+    /// triage confirmation.
     Copy {
         link: bool,
     },
+    /// `space`: mark a finding for triage.
+    Mark,
+    /// `t`: the CloudTrail timeline around a finding.
+    Timeline,
     Refresh,
     /// Mouse wheel: lines to move (negative is up).
     Scroll(i32),
@@ -307,8 +314,12 @@ pub struct Settings {
     pub mode_label: String,
     /// Where notes and snapshots go; `None` keeps notes in memory only.
     pub state_dir: Option<PathBuf>,
-    /// Signs notes and snapshots.
+    /// Signs notes and snapshots (and Security Hub notes).
     pub user: String,
+    /// Whether triage may write, and where not (the source checks it again).
+    pub writes: crate::triage::WritePolicy,
+    /// The CloudTrail timeline's reach around a finding.
+    pub timeline: crate::timeline::Window,
 }
 
 impl Default for Settings {
@@ -322,6 +333,8 @@ impl Default for Settings {
             mode_label: "demo".into(),
             state_dir: None,
             user: "operator".into(),
+            writes: Default::default(),
+            timeline: Default::default(),
         }
     }
 }
@@ -433,6 +446,16 @@ pub struct App {
     /// The public-access pane's marks and the store generation they are of.
     marks: Option<(u64, crate::store::related::ExposureMarks)>,
     restore: Restore,
+    /// Findings marked for triage, by key hash.
+    pub marked: std::collections::HashSet<u64>,
+    /// A triage waiting for `y`.
+    pub confirm: Option<triage::Confirm>,
+    /// The CloudTrail timeline, drawn over the pane while open.
+    pub timeline: Option<timeline::TimelineView>,
+    /// For the sources: the loop sends them on.
+    pub commands: Vec<crate::source::Command>,
+    /// The last triage or lookup id given out.
+    next_request: u64,
 }
 
 impl App {
@@ -476,10 +499,26 @@ impl App {
             trend: crate::posture::Trend::default(),
             posture: None,
             restore: Restore::default(),
+            marked: Default::default(),
+            confirm: None,
+            timeline: None,
+            commands: Vec::new(),
+            next_request: 0,
         }
     }
 
     pub fn apply(&mut self, update: Update) -> Changed {
+        self.store.now = Some(self.clock.now());
+        match &update {
+            Update::Triaged(outcome) => self.report_outcome(outcome),
+            Update::Looked(looked) => {
+                let looked = looked.clone();
+                let changed = self.store.apply(update);
+                self.take_looked(looked);
+                return changed;
+            }
+            _ => {}
+        }
         match update {
             Update::Handoff(h) => {
                 self.restore_from(*h);
@@ -496,6 +535,9 @@ impl App {
                 let changed = self.store.apply(update);
                 if moves {
                     self.follow(held);
+                    let findings = &self.store.findings;
+                    self.marked
+                        .retain(|&h| findings.position_of_hash(h).is_some());
                 }
                 if changed.sources {
                     self.drop_cache_mark();
@@ -924,6 +966,7 @@ impl App {
     /// Brings the current pane's view up to date with the store (re-sorts only when its
     /// data or sort changed) and keeps the selection on screen. Called before each draw.
     pub fn refresh_view(&mut self) {
+        self.refresh_timeline();
         let now = self.clock.now();
         let limits = self.settings.thresholds;
         self.trend.sample(self.store.counts().by_severity, now);
@@ -1045,7 +1088,28 @@ impl App {
             self.update_prompt(action);
             return;
         }
+        if self.confirm.is_some() {
+            self.confirm_action(action);
+            return;
+        }
         match action {
+            Action::Mark | Action::Timeline if self.overview && self.detail.is_none() => {
+                self.say(NOT_ON_THE_OVERVIEW);
+                return;
+            }
+            Action::Mark | Action::Timeline if self.summary_shown() && self.detail.is_none() => {
+                self.say(NOT_ON_A_SUMMARY);
+                return;
+            }
+            Action::Mark => {
+                self.toggle_mark();
+                return;
+            }
+            Action::Timeline => {
+                self.help = false;
+                self.open_timeline();
+                return;
+            }
             Action::CommandStart => {
                 self.help = false;
                 self.prompt = Some(Prompt {
@@ -1097,6 +1161,16 @@ impl App {
             if matches!(action, Action::Back) {
                 return;
             }
+        }
+        if self.timeline.is_some() {
+            if !self.timeline_action(action) {
+                if let Action::ShowTab(tab) = action {
+                    self.timeline = None;
+                    self.detail = None;
+                    self.tab = tab;
+                }
+            }
+            return;
         }
         if self.overview && self.detail.is_none() && self.overview_action(action) {
             return;
@@ -1223,6 +1297,8 @@ impl App {
                 self.refresh_requested = true;
                 self.say("refresh requested");
             }
+            // Taken before the panes see a key.
+            Action::Mark | Action::Timeline => {}
             Action::ClickTabBar(col) => {
                 if crate::ui::layout::overview_range().contains(&col) {
                     self.overview = true;
@@ -1369,6 +1445,17 @@ impl App {
             "help" => self.help = true,
             "sources" => self.sources_open = true,
             "view" => self.apply_view(rest),
+            "resolve" => self.start_triage(Some(WorkflowStatus::Resolved), rest),
+            "suppress" => self.start_triage(Some(WorkflowStatus::Suppressed), rest),
+            "notify" => self.start_triage(Some(WorkflowStatus::Notified), rest),
+            "reopen" => self.start_triage(Some(WorkflowStatus::New), rest),
+            "comment" => self.start_triage(None, rest),
+            "unmark" => {
+                let n = self.marked.len();
+                self.marked.clear();
+                self.say(format!("{n} unmarked"));
+            }
+            "timeline" => self.open_timeline(),
             pane if Tab::from_name(pane).is_some() => {
                 if let Some(tab) = Tab::from_name(pane) {
                     show(self, tab);
@@ -1388,7 +1475,7 @@ impl App {
                 )),
             },
             other => self.say(format!(
-                "unknown command `{}`: try view NAME, group BY, snapshot [PATH], note, sources, findings, credentials, public, drills, compliance, help, quit",
+                "unknown command `{}`: try view NAME, group BY, resolve/suppress/notify/reopen [NOTE], comment NOTE, timeline, snapshot [PATH], note, sources, a pane, help, quit",
                 crate::ui::sanitize::clean(other)
             )),
         }
@@ -1605,7 +1692,8 @@ fn move_cursor(cursor: &mut usize, last: usize, action: Action) -> bool {
 }
 
 /// The commands `:` knows, for completion.
-const COMMANDS: [&str; 12] = [
+const COMMANDS: [&str; 19] = [
+    "comment",
     "compliance",
     "credentials",
     "drills",
@@ -1613,10 +1701,16 @@ const COMMANDS: [&str; 12] = [
     "group",
     "help",
     "note",
+    "notify",
     "public",
     "quit",
+    "reopen",
+    "resolve",
     "snapshot",
     "sources",
+    "suppress",
+    "timeline",
+    "unmark",
     "view",
 ];
 

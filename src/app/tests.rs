@@ -555,9 +555,18 @@ fn tab_completes_commands_group_keys_and_filter_fields() {
         ("group ".to_string(), vec!["group"])
     );
     let (line, choices) = complete_command("c", &[]);
-    assert_eq!(line, "c", "compliance and credentials share only the c");
-    assert_eq!(choices, ["compliance", "credentials"]);
-    assert_eq!(complete_command("co", &[]).0, "compliance ");
+    assert_eq!(
+        line, "c",
+        "comment, compliance and credentials share only the c"
+    );
+    assert_eq!(choices, ["comment", "compliance", "credentials"]);
+    let (line, choices) = complete_command("co", &[]);
+    assert_eq!(
+        (line.as_str(), choices),
+        ("com", vec!["comment", "compliance"])
+    );
+    assert_eq!(complete_command("comp", &[]).0, "compliance ");
+    assert_eq!(complete_command("res", &[]).0, "resolve ");
     assert_eq!(complete_command("group r", &[]).0, "group resource");
     assert_eq!(complete_command("snapshot /tm", &[]).0, "snapshot /tm");
     assert_eq!(

@@ -138,6 +138,11 @@ pub enum Update {
     Gone(Gone),
     /// A replayed hand-off snapshot: what its author was looking at, and their notes.
     Handoff(Box<crate::handoff::Handoff>),
+    /// What became of a triage request ([`Command::Triage`]).
+    Triaged(crate::triage::Outcome),
+    /// An on-demand CloudTrail lookup ([`Command::Lookup`]) ended; its events came before
+    /// it as [`Update::Events`].
+    Looked(crate::timeline::Looked),
 }
 
 /// Records that left a source's set, by the hash of their store key
@@ -149,11 +154,16 @@ pub enum Gone {
     Compliance(Vec<u64>),
 }
 
-/// What the UI asks of sources.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What the UI asks of sources. Every source gets every command; a source answers the
+/// ones about its own data (a triage or a lookup names its accounts).
+#[derive(Debug, Clone)]
 pub enum Command {
     /// Poll now instead of waiting for the next interval.
     Refresh,
+    /// Change findings the operator confirmed (the source checks the policy again).
+    Triage(Box<crate::triage::TriageRequest>),
+    /// Read CloudTrail around a finding.
+    Lookup(Box<crate::timeline::Lookup>),
 }
 
 /// Splits `rows` into batches of `size` (the last may be shorter) without copying the rest

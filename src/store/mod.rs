@@ -6,6 +6,7 @@
 //! A failed poll never removes data: health is tracked beside the data, per source.
 
 pub mod fields;
+pub mod pending;
 pub mod query;
 pub mod related;
 pub mod sort;
@@ -148,6 +149,12 @@ pub struct Store {
     /// Per finding (by key hash), the changes of severity and status this store has seen,
     /// oldest first, at most [`HISTORY_PER_FINDING`].
     history: HashMap<u64, Vec<Change>>,
+    /// Triage sent and not yet shown back by a poll, by finding key hash.
+    pending: HashMap<u64, pending::Pending>,
+    /// Why Security Hub did not take a finding's last triage.
+    refused: HashMap<u64, String>,
+    /// The console's clock at the update being applied (the system clock when unset).
+    pub now: Option<DateTime<Utc>>,
 }
 
 /// How many changes a finding's history keeps.
@@ -241,7 +248,9 @@ impl Store {
                     sources: false,
                 };
             }
-            Update::Findings(list) => {
+            Update::Findings(mut list) => {
+                let now = self.now.unwrap_or_else(Utc::now);
+                self.reconcile_pending(&mut list, now);
                 let counts = &mut self.counts;
                 let history = &mut self.history;
                 let mut exposed = Vec::new();
@@ -314,6 +323,8 @@ impl Store {
                             .remove_keys(&keys, accounts, |f| counts.remove(f));
                         for k in &keys {
                             self.history.remove(k);
+                            self.pending.remove(k);
+                            self.refused.remove(k);
                         }
                         changed.exposures = self.exposures.remove_keys(&keys, accounts, |_| {});
                     }
@@ -327,6 +338,13 @@ impl Store {
             }
             // The view and notes of a snapshot are the UI's, not data: the app takes them.
             Update::Handoff(_) => {}
+            Update::Triaged(outcome) => {
+                changed.findings = self.take_outcome(outcome);
+            }
+            // Its events came as events; the timeline is the app's.
+            Update::Looked(_) => {
+                changed.events = true;
+            }
         }
         changed
     }

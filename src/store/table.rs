@@ -334,6 +334,11 @@ impl<T: Keyed> Table<T> {
         (self.items[i as usize].key() == key).then_some(i)
     }
 
+    /// The row of the key with this hash ([`key_hash`]).
+    pub fn position_of_hash(&self, hash: u64) -> Option<u32> {
+        self.index.get(&hash).copied()
+    }
+
     pub fn len(&self) -> usize {
         self.items.len()
     }

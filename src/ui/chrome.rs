@@ -94,11 +94,12 @@ pub fn status_line(frame: &mut Frame, area: Rect, app: &App) {
         Some(f) => Span::styled(clean(&f.text).into_owned(), t.accent),
         None => Span::styled(hints(app), t.key_hint),
     };
-    let room = (area.width as usize).saturating_sub(left + 1);
+    // One space at least between the freshness and a message that fills the line.
+    let room = (area.width as usize).saturating_sub(left + 2);
     if room > 3 {
         let right_text = truncate_to_width(&right.content, room).into_owned();
         let pad = room.saturating_sub(right_text.chars().count());
-        spans.push(Span::raw(" ".repeat(pad)));
+        spans.push(Span::raw(" ".repeat(pad + 1)));
         spans.push(Span::styled(right_text, right.style));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);

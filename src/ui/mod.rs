@@ -20,7 +20,9 @@ pub fn render(frame: &mut Frame, app: &App) {
     let areas = layout::areas(frame.area());
     chrome::tab_bar(frame, areas.tabs, app);
     chrome::counts_line(frame, areas.counts, app);
-    if let Some(detail) = &app.detail {
+    if let Some(tl) = &app.timeline {
+        panes::timeline::render(frame, areas.pane, app, tl);
+    } else if let Some(detail) = &app.detail {
         panes::detail::render(frame, areas.pane, app, detail);
     } else if app.overview {
         panes::overview::render(frame, areas.pane, app);
@@ -39,6 +41,9 @@ pub fn render(frame: &mut Frame, app: &App) {
     chrome::status_line(frame, areas.status, app);
     if app.sources_open {
         panes::sources::render(frame, frame.area(), app);
+    }
+    if let Some(confirm) = &app.confirm {
+        panes::confirm::render(frame, frame.area(), app, confirm);
     }
     if app.help {
         panes::help::render(frame, frame.area(), app);

@@ -51,6 +51,9 @@ pub struct Stats {
     pub calls: Mutex<Vec<String>>,
     /// The analyzer of each ListFindingsV2 call.
     pub analyzers_asked: Mutex<Vec<String>>,
+    /// The BatchUpdateFindings and LookupEvents request bodies, in order.
+    pub writes: Mutex<Vec<serde_json::Value>>,
+    pub lookups: Mutex<Vec<serde_json::Value>>,
 }
 
 impl Stats {
@@ -84,6 +87,8 @@ pub struct Services {
     pub org_accounts: Vec<(String, String, String)>,
     /// account:ListRegions: the enabled regions.
     pub regions: Vec<String>,
+    /// Security Hub BatchUpdateFindings: finding ids it reports as unprocessed.
+    pub unprocessed: Vec<String>,
 }
 
 pub struct FakeHub {
@@ -250,6 +255,7 @@ fn api_of(request_line: &str, target: &str, body: &[u8]) -> String {
                 .to_string()
         }
         ("POST", "/findings") => "GetFindings".into(),
+        ("PATCH", "/findings/batchupdate") => "BatchUpdateFindings".into(),
         ("POST", "/findingsv2") => "GetFindingsV2".into(),
         ("GET", "/analyzer") => "ListAnalyzers".into(),
         ("POST", "/findingv2") => "ListFindingsV2".into(),
@@ -477,8 +483,41 @@ fn answer(
             let (page, next) = page_of(results, size, request["NextToken"].as_str());
             return ok(serde_json::json!({ "EvaluationResults": page, "NextToken": next }));
         }
+        "BatchUpdateFindings" => {
+            shared.stats.writes.lock().unwrap().push(request.clone());
+            let ids = request["FindingIdentifiers"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
+            let (bad, good): (Vec<_>, Vec<_>) = ids.into_iter().partition(|i| {
+                services
+                    .unprocessed
+                    .iter()
+                    .any(|u| Some(u.as_str()) == i["Id"].as_str())
+            });
+            let bad: Vec<_> = bad
+                .into_iter()
+                .map(|i| serde_json::json!({"FindingIdentifier": i, "ErrorCode": "FindingNotFound", "ErrorMessage": "The finding was not found"}))
+                .collect();
+            return ok(serde_json::json!({"ProcessedFindings": good, "UnprocessedFindings": bad}));
+        }
         "LookupEvents" => {
+            shared.stats.lookups.lock().unwrap().push(request.clone());
             let start = request["StartTime"].as_f64().unwrap_or(0.0);
+            let end = request["EndTime"].as_f64().unwrap_or(f64::MAX);
+            // One attribute, as CloudTrail takes: the event must carry it.
+            let wanted = request["LookupAttributes"][0].clone();
+            let about = |e: &serde_json::Value| {
+                let value = wanted["AttributeValue"].as_str().unwrap_or_default();
+                match wanted["AttributeKey"].as_str() {
+                    None => true,
+                    Some("AccessKeyId") => e["userIdentity"]["accessKeyId"] == value,
+                    Some("Username") => e["userIdentity"]["userName"] == value,
+                    Some(_) => e["resources"]
+                        .as_array()
+                        .is_some_and(|r| r.iter().any(|r| r["ARN"] == value)),
+                }
+            };
             let time = |e: &serde_json::Value| {
                 chrono::DateTime::parse_from_rfc3339(e["eventTime"].as_str().unwrap_or(""))
                     .map(|t| t.timestamp() as f64)
@@ -487,7 +526,7 @@ fn answer(
             let mut events: Vec<_> = services
                 .events
                 .iter()
-                .filter(|e| time(e) >= start)
+                .filter(|e| time(e) >= start && time(e) <= end && about(e))
                 .cloned()
                 .collect();
             events.sort_by(|a, b| time(b).total_cmp(&time(a)));

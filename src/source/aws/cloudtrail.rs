@@ -80,6 +80,81 @@ struct PageEvent {
     id: Option<String>,
 }
 
+/// One LookupEvents series: a window, optionally one attribute (CloudTrail takes one per
+/// call), at most `max_pages` pages of 50.
+pub struct Query<'a> {
+    pub account_id: &'a str,
+    pub region: &'a str,
+    pub rate: pace::Rate,
+    pub start: DateTime<Utc>,
+    pub end: Option<DateTime<Utc>>,
+    pub attribute: Option<(aws_sdk_cloudtrail::types::LookupAttributeKey, &'a str)>,
+    pub max_pages: usize,
+}
+
+/// The events of a query, newest first, each parsed from its `CloudTrailEvent` JSON (an
+/// event that does not parse is logged and skipped). Paced per account and region.
+pub async fn lookup_events(
+    client: &aws_sdk_cloudtrail::Client,
+    pacer: &Pacer,
+    q: &Query<'_>,
+) -> Result<Vec<TrailEvent>, PollError> {
+    let start = aws_smithy_types::DateTime::from_secs(q.start.timestamp());
+    let end = q
+        .end
+        .map(|e| aws_smithy_types::DateTime::from_secs(e.timestamp()));
+    let attribute = match q.attribute.clone() {
+        Some((key, value)) => Some(
+            aws_sdk_cloudtrail::types::LookupAttribute::builder()
+                .attribute_key(key)
+                .attribute_value(value)
+                .build()
+                .map_err(|e| PollError::Other(format!("LookupEvents attribute: {e}")))?,
+        ),
+        None => None,
+    };
+    let mut token = None;
+    let mut events = Vec::new();
+    for _ in 0..q.max_pages.max(1) {
+        let _turn = pacer
+            .turn(q.account_id, q.region, "LookupEvents", q.rate)
+            .await;
+        let body = RawBody::default();
+        client
+            .lookup_events()
+            .start_time(start)
+            .set_end_time(end)
+            .set_lookup_attributes(attribute.clone().map(|a| vec![a]))
+            .max_results(PAGE)
+            .set_next_token(token.take())
+            .customize()
+            .interceptor(body.clone())
+            .send()
+            .await
+            .map_err(|e| classify(e, "cloudtrail:LookupEvents"))?;
+        let page: Page = serde_json::from_slice(&body.take())
+            .map_err(|e| PollError::Malformed(format!("LookupEvents response: {e}")))?;
+        for (i, e) in page.events.into_iter().enumerate() {
+            let parsed = e
+                .record
+                .as_deref()
+                .ok_or_else(|| "no CloudTrailEvent".to_string())
+                .and_then(|r| cloudtrail::parse_bytes(r.as_bytes()).map_err(|e| e.to_string()));
+            match parsed {
+                Ok(ev) => events.push(ev),
+                Err(why) => {
+                    tracing::warn!(event = ?e.id, index = i, error = %why, "event not read")
+                }
+            }
+        }
+        match page.next_token.filter(|t| !t.is_empty()) {
+            Some(t) => token = Some(t),
+            None => break,
+        }
+    }
+    Ok(events)
+}
+
 impl TrailPoller {
     pub fn new(
         account_id: String,
@@ -113,46 +188,16 @@ impl TrailPoller {
 
     /// Events since `since`, newest first, at most `max_pages` pages.
     async fn lookup(&self, since: DateTime<Utc>) -> Result<Vec<TrailEvent>, PollError> {
-        let start = aws_smithy_types::DateTime::from_secs(since.timestamp());
-        let mut token = None;
-        let mut events = Vec::new();
-        for _ in 0..self.window.max_pages.max(1) {
-            let _turn = self
-                .pacer
-                .turn(&self.account_id, &self.region, "LookupEvents", self.rate)
-                .await;
-            let body = RawBody::default();
-            self.client
-                .lookup_events()
-                .start_time(start)
-                .max_results(PAGE)
-                .set_next_token(token.take())
-                .customize()
-                .interceptor(body.clone())
-                .send()
-                .await
-                .map_err(|e| classify(e, "cloudtrail:LookupEvents"))?;
-            let page: Page = serde_json::from_slice(&body.take())
-                .map_err(|e| PollError::Malformed(format!("LookupEvents response: {e}")))?;
-            for (i, e) in page.events.into_iter().enumerate() {
-                let parsed = e
-                    .record
-                    .as_deref()
-                    .ok_or_else(|| "no CloudTrailEvent".to_string())
-                    .and_then(|r| cloudtrail::parse_bytes(r.as_bytes()).map_err(|e| e.to_string()));
-                match parsed {
-                    Ok(ev) => events.push(ev),
-                    Err(why) => {
-                        tracing::warn!(event = ?e.id, index = i, error = %why, "event not read")
-                    }
-                }
-            }
-            match page.next_token.filter(|t| !t.is_empty()) {
-                Some(t) => token = Some(t),
-                None => break,
-            }
-        }
-        Ok(events)
+        let query = Query {
+            account_id: &self.account_id,
+            region: &self.region,
+            rate: self.rate,
+            start: since,
+            end: None,
+            attribute: None,
+            max_pages: self.window.max_pages,
+        };
+        lookup_events(&self.client, &self.pacer, &query).await
     }
 
     /// Whether the trails that cover this region are logging: None when they are.

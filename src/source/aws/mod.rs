@@ -9,6 +9,7 @@
 pub mod accessanalyzer;
 pub mod cloudtrail;
 pub mod config_rules;
+pub mod desk;
 pub mod discover;
 pub mod errors;
 pub mod iam;
@@ -175,6 +176,8 @@ pub struct AwsSource {
     pub clock: Clock,
     /// The warm-start cache to show first (and resume the pollers from), if any.
     pub cache: Option<std::path::PathBuf>,
+    /// Triage writes as the operator allowed them.
+    pub writes: crate::triage::WritePolicy,
 }
 
 /// Adds findings to the resume points: per account and region, the newest `UpdatedAt`
@@ -275,6 +278,7 @@ impl Source for AwsSource {
                 mut settings,
                 clock,
                 cache,
+                writes,
             } = *self;
             if let Some(path) = cache {
                 if !send_cache(path, &mut settings, &ctx).await {
@@ -298,6 +302,7 @@ impl Source for AwsSource {
                 cancel: ctx.cancel.clone(),
                 refresh: refresh_rx,
             };
+            let desks = desk::Desks::default();
             for access in accounts {
                 let job = AccountJob {
                     access,
@@ -305,6 +310,7 @@ impl Source for AwsSource {
                     settings: settings.clone(),
                     clock: clock.clone(),
                     pacer: pacer.clone(),
+                    desks: desks.clone(),
                 };
                 tasks.spawn(job.run(wires.clone()));
             }
@@ -317,6 +323,39 @@ impl Source for AwsSource {
                         Some(Command::Refresh) => {
                             asked += 1;
                             let _ = refresh_tx.send(asked);
+                        }
+                        Some(Command::Triage(req)) => {
+                            let (desks, pacer, settings, writes, clock, tx) = (
+                                desks.clone(),
+                                pacer.clone(),
+                                settings.clone(),
+                                writes.clone(),
+                                clock.clone(),
+                                ctx.updates.clone(),
+                            );
+                            tasks.spawn(async move {
+                                let aggregator = settings.hub_aggregator.as_ref();
+                                let outcome =
+                                    desk::triage(&req, &desks, &pacer, aggregator, &writes, &clock)
+                                        .await;
+                                let _ = tx.send(Update::Triaged(outcome)).await;
+                            });
+                        }
+                        Some(Command::Lookup(lookup)) => {
+                            let (desks, pacer, tx) =
+                                (desks.clone(), pacer.clone(), ctx.updates.clone());
+                            let (rate, pages) = (
+                                settings.lookup_events_rate,
+                                settings.cloudtrail_window.max_pages,
+                            );
+                            tasks.spawn(async move {
+                                let (events, looked) =
+                                    desk::lookup(&lookup, &desks, &pacer, rate, pages).await;
+                                if !events.is_empty() {
+                                    let _ = tx.send(Update::Events(events)).await;
+                                }
+                                let _ = tx.send(Update::Looked(looked)).await;
+                            });
                         }
                         None => break,
                     },
@@ -375,12 +414,13 @@ struct AccountJob {
     settings: PollSettings,
     clock: Clock,
     pacer: Pacer,
+    desks: desk::Desks,
 }
 
 /// What an account's identity check gave.
 enum Reached {
-    /// The account, and the session to poll it with.
-    Account(Account, Box<aws_config::SdkConfig>),
+    /// The account, the session to poll it with, and the ARN it calls as.
+    Account(Account, Box<aws_config::SdkConfig>, String),
     /// The health to show. Its pollers are not started: with no working credentials
     /// they would all fail the same way, and say it less clearly.
     Failed(Update),
@@ -395,14 +435,14 @@ impl AccountJob {
         let first_region = discover::home_region(&self.access.regions);
         let sdk = session::sdk_config(&self.access, &first_region, &self.session).await;
         Some(match identity(&sdk, &self.access, &self.pacer).await {
-            Ok(id) => {
+            Ok((id, arn)) => {
                 let name = if self.access.name.is_empty() {
                     id.clone()
                 } else {
                     self.access.name.clone()
                 };
                 let account = Account::new(id, name, self.access.environment.clone());
-                Reached::Account(account, Box::new(sdk))
+                Reached::Account(account, Box::new(sdk), arn)
             }
             Err(e) => {
                 let key = SourceKey {
@@ -482,7 +522,18 @@ impl AccountJob {
                 return;
             };
             match reached {
-                Reached::Account(a, sdk) => break (a, sdk),
+                Reached::Account(a, sdk, caller) => {
+                    let desk = desk::Desk {
+                        sdk: (*sdk).clone(),
+                        caller,
+                        name: a.name.clone(),
+                    };
+                    self.desks
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .insert(a.id.clone(), desk);
+                    break (a, sdk);
+                }
                 Reached::Failed(Update::Health(key, health)) => {
                     failed_before = true;
                     let wait = chrono::Duration::from_std(IDENTITY_RETRY).unwrap_or_default();
@@ -667,7 +718,7 @@ async fn identity(
     sdk: &aws_config::SdkConfig,
     access: &AccountAccess,
     pacer: &Pacer,
-) -> Result<String, PollError> {
+) -> Result<(String, String), PollError> {
     let region = sdk.region().map(|r| r.to_string()).unwrap_or_default();
     let key = access.account_id.as_deref().unwrap_or("default");
     let _turn = pacer
@@ -678,9 +729,11 @@ async fn identity(
         sts.get_caller_identity().send().await.map_err(|e| {
             classify(e, "sts:GetCallerIdentity").for_profile(access.profile.as_deref())
         })?;
-    out.account()
+    let account = out
+        .account()
         .map(str::to_string)
-        .ok_or_else(|| PollError::Malformed("GetCallerIdentity gave no account".into()))
+        .ok_or_else(|| PollError::Malformed("GetCallerIdentity gave no account".into()))?;
+    Ok((account, out.arn().unwrap_or_default().to_string()))
 }
 
 fn iam_client(sdk: &aws_config::SdkConfig, account_id: &str) -> aws_sdk_iam::Client {
@@ -934,6 +987,7 @@ pub async fn poll_once(
             settings: settings.clone(),
             clock: clock.clone(),
             pacer: pacer.clone(),
+            desks: Default::default(),
         };
         jobs.spawn(async move {
             let mut out = Vec::new();
@@ -941,7 +995,7 @@ pub async fn poll_once(
                 return out;
             };
             let (account, sdk) = match reached {
-                Reached::Account(a, sdk) => (a, sdk),
+                Reached::Account(a, sdk, _) => (a, sdk),
                 Reached::Failed(health) => {
                     out.push(health);
                     return out;

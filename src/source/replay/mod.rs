@@ -641,13 +641,45 @@ impl Source for ReplaySource {
                 tokio::select! {
                     _ = ctx.cancel.cancelled() => return,
                     cmd = ctx.commands.recv() => match cmd {
-                        Some(Command::Refresh) => {}
+                        Some(cmd) => {
+                            if let Some(answer) = offline_answer(cmd) {
+                                if ctx.updates.send(answer).await.is_err() {
+                                    return;
+                                }
+                            }
+                        }
                         None => return,
                     },
                 }
             }
         })
     }
+}
+
+/// Evidence files are not Security Hub or CloudTrail: a triage is refused before anything
+/// is sent, and a lookup has only the events of the files.
+fn offline_answer(cmd: Command) -> Option<Update> {
+    Some(match cmd {
+        Command::Triage(req) => Update::Triaged(crate::triage::Outcome {
+            request: req.id,
+            results: req
+                .targets
+                .iter()
+                .map(|t| {
+                    let why = "replay is read-only: evidence files are not Security Hub";
+                    (t.key_hash(), Err(why.to_string()))
+                })
+                .collect(),
+            calls: 0,
+        }),
+        Command::Lookup(l) => Update::Looked(crate::timeline::Looked {
+            id: l.id,
+            event_ids: Vec::new(),
+            error: None,
+            offline: Some("replay: the events of the evidence files only".into()),
+        }),
+        Command::Refresh => return None,
+    })
 }
 
 #[cfg(test)]

@@ -312,3 +312,137 @@ pub fn parse(v: &Value) -> Option<TrailEvent> {
         }
     }
 }
+
+/// What the simulated CloudTrail holds about a looked-up resource, user or access key:
+/// a few management calls spread over the lookup's window, the same ones every time it is
+/// asked (their ids come from the name, so a second lookup finds the same events).
+pub fn about(seed: u64, lookup: &crate::timeline::Lookup) -> Vec<Value> {
+    use crate::timeline::Attribute;
+    let span = (lookup.end - lookup.start).num_seconds().max(60);
+    let mut out = Vec::new();
+    // A resource is named by its short id and its ARN: its events are made once, for the ARN.
+    let twin = |name: &str| {
+        lookup
+            .names
+            .iter()
+            .any(|(_, other)| other != name && other.starts_with("arn:") && other.ends_with(name))
+    };
+    for (attr, name) in &lookup.names {
+        if *attr == Attribute::ResourceName && twin(name) {
+            continue;
+        }
+        let salt = crate::store::key_hash(name);
+        let mut r = Rng::for_item(seed, SALT + 2, salt);
+        let a = ACCOUNTS
+            .iter()
+            .position(|a| a.0 == lookup.account_id)
+            .unwrap_or(0);
+        let user = user_name(a, r.below(12) as usize);
+        let calls: &[(&str, &str, bool)] = match attr {
+            Attribute::AccessKeyId => &[
+                ("sts.amazonaws.com", "GetCallerIdentity", true),
+                ("s3.amazonaws.com", "ListBuckets", true),
+                ("ec2.amazonaws.com", "DescribeInstances", true),
+                ("iam.amazonaws.com", "ListAttachedUserPolicies", true),
+            ],
+            Attribute::Username => &[
+                ("signin.amazonaws.com", "ConsoleLogin", false),
+                ("iam.amazonaws.com", "CreateAccessKey", false),
+                ("iam.amazonaws.com", "ListUsers", true),
+            ],
+            Attribute::ResourceName => calls_about(name),
+        };
+        for (j, &call) in calls.iter().enumerate() {
+            let at = lookup.start + Duration::seconds(r.range(0, span));
+            let (kind, who) = match attr {
+                Attribute::AccessKeyId | Attribute::Username => ("IAMUser", user.clone()),
+                Attribute::ResourceName => ("AssumedRole", format!("{}/{user}", r.pick(&ROLES))),
+            };
+            let mut ident = identity(&lookup.account_id, kind, &who, &mut r);
+            if *attr == Attribute::AccessKeyId {
+                ident["accessKeyId"] = json!(name);
+            }
+            if *attr == Attribute::Username {
+                ident["userName"] = json!(name);
+            }
+            let request = match attr {
+                Attribute::ResourceName => json!({"resource": name}),
+                _ => json!({}),
+            };
+            let extra = if j == 1 && *attr == Attribute::AccessKeyId {
+                json!({"errorCode": "AccessDenied", "errorMessage": format!("User: {who} is not authorized to perform: {}", call.1)})
+            } else {
+                json!({"resources": [{"ARN": name, "accountId": lookup.account_id}]})
+            };
+            let ip = if j % 2 == 0 {
+                "198.51.100.77".to_string()
+            } else {
+                private_ip(&mut r)
+            };
+            let mut v = record(
+                &mut r,
+                &lookup.account_id,
+                &lookup.region,
+                at,
+                ident,
+                call,
+                &ip,
+                request,
+                extra,
+            );
+            v["eventID"] = json!(format!("lookup-{salt:016x}-{j}"));
+            out.push(v);
+        }
+    }
+    out
+}
+
+/// The management calls a resource of this kind sees, from its ARN's service (or a short
+/// id's prefix): a policy changed, access opened, a read or two.
+fn calls_about(name: &str) -> &'static [(&'static str, &'static str, bool)] {
+    let service = name
+        .strip_prefix("arn:")
+        .and_then(|rest| rest.split(':').nth(1))
+        .unwrap_or(if name.starts_with("i-") || name.starts_with("sg-") {
+            "ec2"
+        } else {
+            "s3"
+        });
+    match service {
+        "ec2" => &[
+            ("ec2.amazonaws.com", "ModifyInstanceAttribute", false),
+            ("ec2.amazonaws.com", "AuthorizeSecurityGroupIngress", false),
+            ("ec2.amazonaws.com", "DescribeInstances", true),
+            ("ssm.amazonaws.com", "SendCommand", false),
+        ],
+        "lambda" => &[
+            ("lambda.amazonaws.com", "AddPermission20150331v2", false),
+            (
+                "lambda.amazonaws.com",
+                "UpdateFunctionConfiguration20150331v2",
+                false,
+            ),
+            ("lambda.amazonaws.com", "GetFunction20150331v2", true),
+        ],
+        "rds" => &[
+            ("rds.amazonaws.com", "ModifyDBInstance", false),
+            ("rds.amazonaws.com", "DescribeDBInstances", true),
+            ("rds.amazonaws.com", "CreateDBSnapshot", false),
+        ],
+        "iam" => &[
+            ("iam.amazonaws.com", "UpdateAssumeRolePolicy", false),
+            ("iam.amazonaws.com", "AttachRolePolicy", false),
+            ("iam.amazonaws.com", "GetRole", true),
+        ],
+        "kms" => &[
+            ("kms.amazonaws.com", "PutKeyPolicy", false),
+            ("kms.amazonaws.com", "Decrypt", true),
+        ],
+        _ => &[
+            ("s3.amazonaws.com", "GetBucketPolicy", true),
+            ("s3.amazonaws.com", "PutBucketPolicy", false),
+            ("s3.amazonaws.com", "PutBucketPublicAccessBlock", false),
+            ("s3.amazonaws.com", "GetBucketAcl", true),
+        ],
+    }
+}

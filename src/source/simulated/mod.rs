@@ -10,6 +10,7 @@ pub mod activity;
 pub mod credentials;
 pub mod exposures;
 pub mod findings;
+pub mod hub;
 pub mod org;
 pub mod rng;
 pub mod unused;
@@ -369,11 +370,79 @@ pub fn live_step(opts: &DemoOptions, tick: u64, now: DateTime<Utc>) -> Vec<Updat
 pub struct DemoSource {
     opts: DemoOptions,
     clock: Clock,
+    writes: crate::triage::WritePolicy,
 }
+
+/// How long the simulated Security Hub takes to show a triage in its records.
+const RECONCILE_AFTER: std::time::Duration = std::time::Duration::from_millis(1500);
 
 impl DemoSource {
     pub fn new(opts: DemoOptions, clock: Clock) -> DemoSource {
-        DemoSource { opts, clock }
+        DemoSource {
+            opts,
+            clock,
+            writes: Default::default(),
+        }
+    }
+
+    /// Triage writes as the operator allowed them (off by default).
+    pub fn with_writes(mut self, writes: crate::triage::WritePolicy) -> DemoSource {
+        self.writes = writes;
+        self
+    }
+}
+
+/// A command to the simulated organization: triage goes to its Security Hub, a lookup to
+/// its CloudTrail. False when the console has gone.
+async fn answer(
+    cmd: Command,
+    opts: &DemoOptions,
+    clock: &Clock,
+    writes: &crate::triage::WritePolicy,
+    updates: &tokio::sync::mpsc::Sender<Update>,
+) -> bool {
+    match cmd {
+        Command::Refresh => true,
+        Command::Triage(req) => {
+            let outcome = crate::triage::perform(&hub::DemoHub, &req, writes, || clock.now()).await;
+            let accepted: std::collections::HashSet<u64> = outcome
+                .results
+                .iter()
+                .filter(|(_, r)| r.is_ok())
+                .map(|(h, _)| *h)
+                .collect();
+            if updates.send(Update::Triaged(outcome)).await.is_err() {
+                return false;
+            }
+            let records: Vec<_> = req
+                .records
+                .iter()
+                .filter(|f| accepted.contains(&crate::store::row_hash(*f)))
+                .cloned()
+                .collect();
+            let shown = hub::applied(&records, &req.change, &req.updated_by, clock.now());
+            let tx = updates.clone();
+            tokio::spawn(async move {
+                tokio::time::sleep(RECONCILE_AFTER).await;
+                let _ = tx.send(Update::Findings(shown)).await;
+            });
+            true
+        }
+        Command::Lookup(lookup) => {
+            let mut events: Vec<TrailEvent> = activity::about(opts.seed, &lookup)
+                .iter()
+                .filter_map(activity::parse)
+                .collect();
+            crate::drill::detect::detect_all(&mut events);
+            let looked = crate::timeline::Looked {
+                id: lookup.id,
+                event_ids: events.iter().map(|e| e.event_id.clone()).collect(),
+                error: None,
+                offline: None,
+            };
+            updates.send(Update::Events(events)).await.is_ok()
+                && updates.send(Update::Looked(looked)).await.is_ok()
+        }
     }
 }
 
@@ -387,7 +456,11 @@ impl Source for DemoSource {
 
     fn run(self: Box<Self>, mut ctx: SourceContext) -> SourceFuture {
         Box::pin(async move {
-            let DemoSource { opts, clock } = *self;
+            let DemoSource {
+                opts,
+                clock,
+                writes,
+            } = *self;
             if ctx
                 .updates
                 .send(health(Status::Loading, None, 0))
@@ -419,6 +492,12 @@ impl Source for DemoSource {
                     _ = interval.tick() => {}
                     cmd = ctx.commands.recv() => match cmd {
                         Some(Command::Refresh) => {}
+                        Some(cmd) => {
+                            if !answer(cmd, &opts, &clock, &writes, &ctx.updates).await {
+                                return;
+                            }
+                            continue;
+                        }
                         None => return,
                     },
                 }

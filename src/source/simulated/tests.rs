@@ -310,3 +310,142 @@ fn streaming_builds_the_same_store_and_sends_findings_first() {
     });
     assert_eq!(sent, 2);
 }
+
+fn triage_request(org: &DemoOrg, n: usize) -> crate::triage::TriageRequest {
+    let records: Vec<Finding> = org.findings.iter().take(n).cloned().collect();
+    crate::triage::TriageRequest {
+        id: 9,
+        targets: records
+            .iter()
+            .map(|f| crate::triage::Target::of(f, "demo"))
+            .collect(),
+        change: crate::triage::Change::new(Some(WorkflowStatus::Suppressed), "known scanner")
+            .unwrap(),
+        updated_by: "bob".into(),
+        records,
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_simulated_security_hub_takes_triage_and_shows_it_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let opts = DemoOptions::new(DEFAULT_SEED, Some(300), now());
+    let org = generate(&opts);
+    let req = triage_request(&org, 120);
+    let policy = crate::triage::WritePolicy {
+        allowed: true,
+        read_only: Vec::new(),
+        state_dir: Some(dir.path().to_path_buf()),
+    };
+    let (tx, mut rx) = tokio::sync::mpsc::channel(16);
+    let clock = Clock::Fixed(now());
+    assert!(
+        answer(
+            Command::Triage(Box::new(req.clone())),
+            &opts,
+            &clock,
+            &policy,
+            &tx
+        )
+        .await
+    );
+    let Some(Update::Triaged(outcome)) = rx.recv().await else {
+        panic!("the outcome first");
+    };
+    assert_eq!(outcome.results.len(), 120);
+    let mut routes: std::collections::HashMap<(String, String), usize> = Default::default();
+    for t in &req.targets {
+        *routes
+            .entry((t.account_id.clone(), t.region.clone()))
+            .or_default() += 1;
+    }
+    let calls: usize = routes.values().map(|n| n.div_ceil(100)).sum();
+    assert_eq!(
+        outcome.calls, calls,
+        "a call per account and region, 100 at most"
+    );
+    let refused = outcome.results.iter().filter(|(_, r)| r.is_err()).count();
+    assert!(
+        refused > 0 && refused < 20,
+        "a few come back unprocessed: {refused}"
+    );
+    let Some(Update::Findings(shown)) = rx.recv().await else {
+        panic!("then the records as the reconcile shows them");
+    };
+    assert_eq!(shown.len(), 120 - refused);
+    for f in &shown {
+        assert_eq!(f.workflow_status, WorkflowStatus::Suppressed);
+        let (text, by) = crate::store::pending::hub_note(f).unwrap();
+        assert_eq!((text.as_str(), by.as_str()), ("known scanner", "bob"));
+        let before = req.records.iter().find(|r| r.id == f.id).unwrap();
+        assert_eq!(f.updated_at, before.updated_at, "UpdatedAt does not move");
+    }
+    let audit = std::fs::read_to_string(dir.path().join(crate::triage::AUDIT_FILE)).unwrap();
+    assert_eq!(audit.lines().count(), 2 * outcome.calls);
+    assert!(audit.contains("(simulated)"));
+}
+
+#[tokio::test]
+async fn with_writes_off_the_simulated_hub_refuses_everything() {
+    let opts = DemoOptions::new(DEFAULT_SEED, Some(50), now());
+    let org = generate(&opts);
+    let (tx, mut rx) = tokio::sync::mpsc::channel(16);
+    let policy = crate::triage::WritePolicy::default();
+    let req = triage_request(&org, 5);
+    assert!(
+        answer(
+            Command::Triage(Box::new(req)),
+            &opts,
+            &Clock::Fixed(now()),
+            &policy,
+            &tx
+        )
+        .await
+    );
+    let Some(Update::Triaged(outcome)) = rx.recv().await else {
+        panic!("an outcome");
+    };
+    assert_eq!(outcome.calls, 0);
+    assert!(outcome.results.iter().all(|(_, r)| r.is_err()));
+}
+
+#[tokio::test]
+async fn a_lookup_finds_what_the_resource_saw_in_the_window() {
+    let opts = DemoOptions::new(DEFAULT_SEED, Some(50), now());
+    let org = generate(&opts);
+    let f = org
+        .findings
+        .iter()
+        .find(|f| !crate::timeline::names(f).is_empty())
+        .unwrap();
+    let lookup = crate::timeline::Lookup::around(3, f, Default::default(), now());
+    let (tx, mut rx) = tokio::sync::mpsc::channel(16);
+    let clock = Clock::Fixed(now());
+    let policy = crate::triage::WritePolicy::default();
+    let cmd = Command::Lookup(Box::new(lookup.clone()));
+    assert!(answer(cmd.clone(), &opts, &clock, &policy, &tx).await);
+    let Some(Update::Events(events)) = rx.recv().await else {
+        panic!("events first");
+    };
+    let Some(Update::Looked(looked)) = rx.recv().await else {
+        panic!("then the answer");
+    };
+    assert_eq!(looked.id, 3);
+    assert!(events.len() >= 2);
+    assert_eq!(looked.event_ids.len(), events.len());
+    for e in &events {
+        assert!(
+            lookup.covers(e),
+            "{} at {} is on the timeline",
+            e.event_name,
+            e.event_time
+        );
+    }
+    // Asked again: the same events, not new ones.
+    assert!(answer(cmd, &opts, &clock, &policy, &tx).await);
+    let Some(Update::Events(again)) = rx.recv().await else {
+        panic!("events");
+    };
+    let ids = |v: &[TrailEvent]| v.iter().map(|e| e.event_id.clone()).collect::<Vec<_>>();
+    assert_eq!(ids(&events), ids(&again));
+}

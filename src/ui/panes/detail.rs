@@ -56,6 +56,32 @@ fn field_lines(app: &App, detail: &Detail) -> (String, Vec<Line<'static>>) {
             field(&mut lines, "Region", &f.region, t.text);
             let status = format!("{} · record {}", f.workflow_status, f.record_state.label());
             field(&mut lines, "Status", &status, t.text);
+            let hash = crate::store::row_hash(f);
+            if let Some(p) = app.store.pending(hash) {
+                let state = if p.accepted {
+                    "accepted by Security Hub, waiting for a poll to show it"
+                } else {
+                    "sent, waiting for Security Hub's answer"
+                };
+                let what = format!(
+                    "pending: {} at {} ({state})",
+                    p.change.describe(),
+                    app.settings.time.format_clock(p.since)
+                );
+                field(&mut lines, "Triage", &what, t.accent);
+            }
+            if let Some(why) = app.store.refused(hash) {
+                field(
+                    &mut lines,
+                    "Triage",
+                    &format!("not changed: {why}"),
+                    t.critical,
+                );
+            }
+            if let Some((text, by)) = crate::store::pending::hub_note(f) {
+                let by = if by.is_empty() { "unknown" } else { &by };
+                field(&mut lines, "Hub note", &format!("{text} (by {by})"), t.text);
+            }
             if let Some(c) = &f.control_id {
                 let compliance = f.compliance_status.as_deref().unwrap_or("—");
                 field(

@@ -33,11 +33,18 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     } else {
         0
     };
-    let extra = if new > 0 {
+    let mut extra = if new > 0 {
         format!(" · {} new (N: seen)", chrome::group(new))
     } else {
         String::new()
     };
+    if !app.marked.is_empty() {
+        extra.push_str(&format!(" · {} marked", chrome::group(app.marked.len())));
+    }
+    let pending = app.store.pending_count();
+    if pending > 0 {
+        extra.push_str(&format!(" · {} pending*", chrome::group(pending)));
+    }
     table::render(
         frame,
         table_area,
@@ -47,8 +54,11 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         &table_style(app),
         |row, col| {
             let f = &items[row as usize];
+            let hash = || crate::store::row_hash(f);
+            let marked = !app.marked.is_empty() && app.marked.contains(&hash());
             match col {
                 0 => CellText::new(f.severity.short(), t.severity(f.severity)),
+                1 if marked => CellText::new(format!("+ {}", f.title), t.marked),
                 1 if is_new(row) => CellText::new(
                     &*f.title,
                     t.text.add_modifier(ratatui::style::Modifier::BOLD),
@@ -58,10 +68,16 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
                 3 => CellText::new(f.region.as_str(), t.muted),
                 4 => CellText::new(f.product.as_str(), t.text),
                 5 => CellText::new(f.primary_resource(), t.muted),
-                6 => CellText::new(
-                    f.workflow_status.label(),
-                    if f.is_open() { t.text } else { t.muted },
-                ),
+                6 => {
+                    let label = f.workflow_status.label();
+                    if app.store.pending_count() > 0 && app.store.pending(hash()).is_some() {
+                        CellText::new(format!("{label}*"), t.accent)
+                    } else if app.store.refused_count() > 0 && app.store.refused(hash()).is_some() {
+                        CellText::new(format!("{label}!"), t.critical)
+                    } else {
+                        CellText::new(label, if f.is_open() { t.text } else { t.muted })
+                    }
+                }
                 _ => CellText::new(format_age(f.updated_at, now), t.muted),
             }
         },

@@ -2,6 +2,7 @@
 
 pub mod activity;
 pub mod compliance;
+pub mod confirm;
 pub mod credentials;
 pub mod detail;
 pub mod exposures;
@@ -10,6 +11,7 @@ pub mod help;
 pub mod overview;
 pub mod sources;
 pub mod summary;
+pub mod timeline;
 
 use crate::app::App;
 use crate::ui::widgets::table::TableStyle;

@@ -1,0 +1,215 @@
+//! The CloudTrail timeline around a finding (`t`): asked of the sources on opening, read
+//! from the store's events as they arrive; `Enter` expands an event to its full JSON.
+
+use super::{Action, App, Tab};
+use crate::source::Command;
+use crate::timeline::{Looked, Lookup};
+use chrono::{DateTime, Utc};
+use std::collections::HashSet;
+
+/// Where the lookup stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Asking {
+    /// Sent to the sources; nothing back yet.
+    Waiting,
+    Done,
+    Failed(String),
+    /// The source cannot ask CloudTrail (replay): what the store has is all there is.
+    Offline(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct TimelineView {
+    pub lookup: Lookup,
+    pub title: String,
+    pub first_seen: DateTime<Utc>,
+    pub state: Asking,
+    /// Event ids the lookup returned.
+    pub found: HashSet<String>,
+    /// Event rows on the timeline, oldest first, and the store generation they are of.
+    pub rows: Vec<u32>,
+    rows_of: Option<u64>,
+    pub cursor: usize,
+    /// The expanded event's id and its JSON, pretty-printed and cleaned once.
+    pub expanded: Option<(String, Vec<String>)>,
+    /// The expanded event's index in `rows`.
+    pub expanded_at: Option<usize>,
+    /// Lines of the expanded JSON scrolled past (PgDn/PgUp on the expanded event).
+    pub scroll: usize,
+}
+
+impl TimelineView {
+    /// The expanded event's JSON lines when the cursor is on it.
+    pub fn expanded_here(&self) -> Option<&[String]> {
+        match (&self.expanded, self.expanded_at) {
+            (Some((_, lines)), Some(at)) if at == self.cursor => Some(lines),
+            _ => None,
+        }
+    }
+}
+
+impl App {
+    /// `t`: the timeline of the finding open in detail or selected.
+    pub(super) fn open_timeline(&mut self) {
+        let Some((Tab::Findings, row)) = self.current_row() else {
+            self.say("t shows the CloudTrail timeline of a finding (pane 1)");
+            return;
+        };
+        let Some(f) = self.store.findings.get(row) else {
+            return;
+        };
+        self.next_request += 1;
+        let lookup = Lookup::around(
+            self.next_request,
+            f,
+            self.settings.timeline,
+            self.clock.now(),
+        );
+        let first_seen = f.first_observed_at.or(f.created_at).unwrap_or(f.updated_at);
+        let state = if lookup.names.is_empty() {
+            Asking::Failed("the finding names no resource, user or access key to look up".into())
+        } else {
+            self.commands
+                .push(Command::Lookup(Box::new(lookup.clone())));
+            Asking::Waiting
+        };
+        self.timeline = Some(TimelineView {
+            lookup,
+            title: f.title.to_string(),
+            first_seen,
+            state,
+            found: HashSet::new(),
+            rows: Vec::new(),
+            rows_of: None,
+            cursor: 0,
+            expanded: None,
+            expanded_at: None,
+            scroll: 0,
+        });
+        self.refresh_timeline();
+    }
+
+    /// A lookup ended: its events are in the store.
+    pub(super) fn take_looked(&mut self, looked: Looked) {
+        let Some(tl) = &mut self.timeline else {
+            return;
+        };
+        if tl.lookup.id != looked.id {
+            return;
+        }
+        tl.found.extend(looked.event_ids);
+        // Several sources may answer; a real answer outranks an offline one.
+        tl.state = match (looked.error, looked.offline) {
+            (Some(e), _) => Asking::Failed(e),
+            (None, Some(why)) if tl.state == Asking::Waiting => Asking::Offline(why),
+            (None, Some(_)) => tl.state.clone(),
+            (None, None) => Asking::Done,
+        };
+        tl.rows_of = None;
+        self.refresh_timeline();
+    }
+
+    /// Re-reads the timeline's rows when the store has changed.
+    pub fn refresh_timeline(&mut self) {
+        let generation = self.store.generation();
+        let Some(tl) = &mut self.timeline else {
+            return;
+        };
+        if tl.rows_of == Some(generation) {
+            return;
+        }
+        let selected = tl.rows.get(tl.cursor).copied();
+        let selected_id = selected
+            .and_then(|r| self.store.events.get(r))
+            .map(|e| e.event_id.clone());
+        tl.rows = crate::timeline::rows(&self.store, &tl.lookup, &tl.found);
+        tl.rows_of = Some(generation);
+        // The cursor stays on its event as earlier ones arrive.
+        if let Some(id) = selected_id {
+            if let Some(i) = tl
+                .rows
+                .iter()
+                .position(|&r| self.store.events.get(r).is_some_and(|e| e.event_id == id))
+            {
+                tl.cursor = i;
+            }
+        }
+        tl.cursor = tl.cursor.min(tl.rows.len().saturating_sub(1));
+        tl.expanded_at = tl.expanded.as_ref().and_then(|(id, _)| {
+            tl.rows
+                .iter()
+                .position(|&r| self.store.events.get(r).is_some_and(|e| &e.event_id == id))
+        });
+    }
+
+    /// A key while the timeline is open. False when it is not the timeline's.
+    pub(super) fn timeline_action(&mut self, action: Action) -> bool {
+        let page = (self.size.1 as usize).saturating_sub(8).max(1) as isize;
+        let Some(tl) = &mut self.timeline else {
+            return false;
+        };
+        let n = tl.rows.len();
+        let move_to = |tl: &mut TimelineView, delta: isize| {
+            if n > 0 {
+                tl.cursor = (tl.cursor as isize + delta).clamp(0, n as isize - 1) as usize;
+            }
+        };
+        let json_len = tl.expanded_here().map(<[String]>::len);
+        match action {
+            Action::Up => {
+                move_to(tl, -1);
+                tl.scroll = 0;
+            }
+            Action::Down => {
+                move_to(tl, 1);
+                tl.scroll = 0;
+            }
+            Action::Scroll(d) => move_to(tl, d as isize),
+            // On an expanded event the page keys read its JSON.
+            Action::PageDown if json_len.is_some() => {
+                tl.scroll = (tl.scroll + page as usize).min(json_len.unwrap_or(0).saturating_sub(1))
+            }
+            Action::PageUp if json_len.is_some() => {
+                tl.scroll = tl.scroll.saturating_sub(page as usize)
+            }
+            Action::PageUp => move_to(tl, -page),
+            Action::PageDown => move_to(tl, page),
+            Action::Top => tl.cursor = 0,
+            Action::Bottom => tl.cursor = n.saturating_sub(1),
+            Action::Open => {
+                let row = tl.rows.get(tl.cursor).copied();
+                let event = row.and_then(|r| self.store.events.get(r));
+                match (event, &tl.expanded) {
+                    (Some(e), Some((id, _))) if *id == e.event_id => {
+                        tl.expanded = None;
+                        tl.expanded_at = None;
+                    }
+                    (Some(e), _) => {
+                        let lines = crate::ui::sanitize::clean_multiline(&e.raw.pretty())
+                            .lines()
+                            .map(str::to_string)
+                            .collect();
+                        tl.expanded = Some((e.event_id.clone(), lines));
+                        tl.expanded_at = Some(tl.cursor);
+                        tl.scroll = 0;
+                    }
+                    (None, _) => {}
+                }
+            }
+            Action::Back => self.timeline = None,
+            Action::Refresh => {
+                tl.state = Asking::Waiting;
+                self.commands
+                    .push(Command::Lookup(Box::new(tl.lookup.clone())));
+            }
+            Action::Quit => self.should_quit = true,
+            Action::Resize(w, h) => self.size = (w, h),
+            Action::ToggleHelp => self.help = true,
+            _ => return false,
+        }
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests;

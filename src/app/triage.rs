@@ -1,0 +1,231 @@
+//! Triage in the console: `space` marks findings, `:resolve`, `:suppress`, `:notify`,
+//! `:reopen` (each with an optional note) and `:comment NOTE` change the marked ones (or
+//! the one selected), after a confirmation that names the count, the accounts and the
+//! change. The new state shows at once, pending until a poll shows it back.
+
+use super::{Action, App, Tab};
+use crate::model::WorkflowStatus;
+use crate::source::Command;
+use crate::triage::{Change, Outcome, Target, TriageRequest};
+use std::collections::BTreeMap;
+
+/// A triage waiting for `y`.
+#[derive(Debug, Clone)]
+pub struct Confirm {
+    pub request: TriageRequest,
+    /// What will happen, in lines, for the overlay.
+    pub lines: Vec<String>,
+}
+
+impl App {
+    /// `space`: marks the selected finding (or unmarks it) and moves to the next row.
+    pub(super) fn toggle_mark(&mut self) {
+        let Some((Tab::Findings, row)) = self.current_row() else {
+            self.say("space marks findings for triage (pane 1)");
+            return;
+        };
+        let Some(f) = self.store.findings.get(row) else {
+            return;
+        };
+        let hash = crate::store::row_hash(f);
+        if !self.marked.remove(&hash) {
+            self.marked.insert(hash);
+        }
+        if self.detail.is_none() {
+            self.view_mut(Tab::Findings).move_by(1);
+        }
+        let n = self.marked.len();
+        self.say(format!(
+            "{n} marked · :resolve :suppress :notify :reopen [NOTE] · :comment NOTE"
+        ));
+    }
+
+    /// The findings (table rows) a triage applies to: the marked ones, or the finding open
+    /// in detail or selected.
+    fn triage_rows(&self) -> Vec<u32> {
+        if !self.marked.is_empty() {
+            let mut rows: Vec<u32> = self
+                .marked
+                .iter()
+                .filter_map(|&h| self.store.findings.position_of_hash(h))
+                .collect();
+            rows.sort_unstable();
+            return rows;
+        }
+        match self.current_row() {
+            Some((Tab::Findings, row)) => vec![row],
+            _ => Vec::new(),
+        }
+    }
+
+    /// A triage command: checks what can be sent and asks for confirmation.
+    pub(super) fn start_triage(&mut self, status: Option<WorkflowStatus>, note: &str) {
+        let change = match Change::new(status, note) {
+            Ok(c) => c,
+            Err(e) => return self.say(e.to_string()),
+        };
+        if self.settings.mode_label == "replay" {
+            return self.say("replay is read-only: evidence files are not Security Hub");
+        }
+        let policy = &self.settings.writes;
+        if !policy.allowed {
+            return self.say(crate::triage::TriageError::WritesOff.to_string());
+        }
+        let rows = self.triage_rows();
+        if rows.is_empty() {
+            return self.say("no finding selected or marked (space marks)");
+        }
+        let mut targets = Vec::new();
+        let mut records = Vec::new();
+        let mut accounts: BTreeMap<String, usize> = BTreeMap::new();
+        let mut skipped: BTreeMap<String, usize> = BTreeMap::new();
+        let mut replaced = Vec::new();
+        for row in rows {
+            let Some(f) = self.store.findings.get(row) else {
+                continue;
+            };
+            let name = self.store.accounts.name(&f.account_id).to_string();
+            let target = Target::of(f, &name);
+            if policy.refuses(&target).is_some() {
+                *skipped.entry(name).or_default() += 1;
+                continue;
+            }
+            if change.note.is_some() {
+                if let Some((text, by)) = crate::store::pending::hub_note(f) {
+                    replaced.push((text, by));
+                }
+            }
+            *accounts.entry(name).or_default() += 1;
+            targets.push(target);
+            records.push(f.clone());
+        }
+        let listed = |m: &BTreeMap<String, usize>| {
+            m.iter()
+                .map(|(a, n)| format!("{} ({n})", crate::ui::sanitize::clean(a)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        if targets.is_empty() {
+            return self.say(format!(
+                "nothing to send: read-only accounts ([writes] read_only): {}",
+                listed(&skipped)
+            ));
+        }
+        let n = targets.len();
+        let mut lines = vec![
+            format!("Set {}", change.describe()),
+            format!(
+                "on {n} finding{} in {} account{}: {}",
+                plural(n),
+                accounts.len(),
+                plural(accounts.len()),
+                listed(&accounts)
+            ),
+        ];
+        if !replaced.is_empty() {
+            let (text, by) = &replaced[0];
+            let short: String = text.chars().take(30).collect();
+            let by = if by.is_empty() { "unknown" } else { by };
+            lines.push(format!(
+                "Replaces the Security Hub note on {} finding{} (\"{short}\" by {by}{})",
+                replaced.len(),
+                plural(replaced.len()),
+                if replaced.len() > 1 { ", …" } else { "" }
+            ));
+        }
+        if !skipped.is_empty() {
+            lines.push(format!("Skipped, read-only: {}", listed(&skipped)));
+        }
+        // A call per account and region (fewer through an aggregator), 100 findings each.
+        let mut routes: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+        for t in &targets {
+            *routes.entry((&t.account_id, &t.region)).or_default() += 1;
+        }
+        let calls: usize = routes
+            .values()
+            .map(|n| n.div_ceil(crate::triage::BATCH))
+            .sum();
+        lines.push(format!(
+            "BatchUpdateFindings, at most {calls} call{}, each in the audit log",
+            plural(calls)
+        ));
+        self.next_request += 1;
+        self.confirm = Some(Confirm {
+            request: TriageRequest {
+                id: self.next_request,
+                targets,
+                change,
+                updated_by: self.settings.user.clone(),
+                records,
+            },
+            lines,
+        });
+    }
+
+    /// A key while the confirmation is open: `y` sends, anything else cancels.
+    pub(super) fn confirm_action(&mut self, action: Action) {
+        let Some(confirm) = self.confirm.take() else {
+            return;
+        };
+        match action {
+            Action::Copy { link: false } => {
+                let req = confirm.request;
+                let now = self.clock.now();
+                self.store.now = Some(now);
+                for t in &req.targets {
+                    self.store
+                        .begin_triage(t.key_hash(), req.id, &req.change, now);
+                }
+                self.findings.invalidate_sort();
+                self.say(format!(
+                    "sent {} finding{}: pending* until a poll shows the change",
+                    req.targets.len(),
+                    plural(req.targets.len()),
+                ));
+                self.commands.push(Command::Triage(Box::new(req)));
+                self.marked.clear();
+            }
+            Action::Resize(w, h) => {
+                self.size = (w, h);
+                self.confirm = Some(confirm);
+            }
+            Action::Quit => self.should_quit = true,
+            _ => self.say("triage cancelled: nothing sent"),
+        }
+    }
+
+    /// What became of a triage, in the status line.
+    pub(super) fn report_outcome(&mut self, outcome: &Outcome) {
+        let ok = outcome.accepted();
+        let failed: Vec<&String> = outcome
+            .results
+            .iter()
+            .filter_map(|(_, r)| r.as_ref().err())
+            .collect();
+        let text = match failed.first() {
+            None => format!("Security Hub took {ok} finding{}", plural(ok)),
+            Some(why) => format!(
+                "Security Hub took {ok}, not {}: {}{}",
+                failed.len(),
+                crate::ui::sanitize::clean(why),
+                if failed.len() > 1 {
+                    " (details on each)"
+                } else {
+                    ""
+                }
+            ),
+        };
+        self.say(text);
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+#[cfg(test)]
+mod tests;

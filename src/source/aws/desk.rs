@@ -1,0 +1,248 @@
+//! What the live console does on demand, beside the pollers: triage writes
+//! (BatchUpdateFindings) and CloudTrail lookups around a finding (LookupEvents), each with
+//! the credentials of the account it concerns and paced in the same buckets as the pollers.
+//!
+//! An account's desk is opened once its identity is known: its SDK session and the ARN it
+//! calls as (which the audit log records).
+
+use super::errors::classify;
+use super::pace::{self, Pacer};
+use super::{cloudtrail, session};
+use crate::timeline::{Attribute, Looked, Lookup};
+use crate::triage::{
+    BatchResult, Change, FindingsWriter, Outcome, Route, Target, TriageRequest, Unprocessed,
+    WritePolicy,
+};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+/// One reached account: its session and whom it calls as.
+#[derive(Debug, Clone)]
+pub struct Desk {
+    pub sdk: aws_config::SdkConfig,
+    pub caller: String,
+    pub name: String,
+}
+
+/// Reached accounts by id, filled in as each account's identity check succeeds.
+pub type Desks = Arc<Mutex<HashMap<String, Desk>>>;
+
+/// BatchUpdateFindings pacing: Security Hub allows 10/s with bursts of 30; rampart sends
+/// far fewer, and never in a burst that could crowd out the pollers.
+const BATCH_UPDATE: pace::Rate = pace::Rate {
+    per_second: 5.0,
+    burst: 5.0,
+};
+
+fn snapshot(desks: &Desks) -> HashMap<String, Desk> {
+    desks.lock().unwrap_or_else(|e| e.into_inner()).clone()
+}
+
+/// Security Hub through the reached accounts' sessions.
+struct HubWriter {
+    desks: HashMap<String, Desk>,
+    pacer: Pacer,
+    /// The delegated administrator in the aggregation region takes every batch.
+    aggregator: Option<Route>,
+}
+
+impl HubWriter {
+    fn client(&self, route: &Route) -> Option<aws_sdk_securityhub::Client> {
+        let desk = self.desks.get(&route.account_id)?;
+        let sdk = desk
+            .sdk
+            .clone()
+            .into_builder()
+            .region(aws_config::Region::new(route.region.clone()))
+            .build();
+        Some(session::client_for!(
+            aws_sdk_securityhub,
+            &sdk,
+            &route.account_id
+        ))
+    }
+}
+
+impl FindingsWriter for HubWriter {
+    fn route(&self, t: &Target) -> Route {
+        self.aggregator.clone().unwrap_or(Route {
+            account_id: t.account_id.clone(),
+            region: t.region.clone(),
+        })
+    }
+
+    fn caller(&self, route: &Route) -> String {
+        self.desks
+            .get(&route.account_id)
+            .map(|d| d.caller.clone())
+            .unwrap_or_default()
+    }
+
+    async fn update(
+        &self,
+        route: &Route,
+        batch: &[Target],
+        change: &Change,
+        updated_by: &str,
+    ) -> Result<BatchResult, String> {
+        use aws_sdk_securityhub::types as t;
+        let Some(client) = self.client(route) else {
+            return Err(format!(
+                "account {} not reached (its identity check has not succeeded)",
+                route.account_id
+            ));
+        };
+        let ids = batch
+            .iter()
+            .map(|f| {
+                t::AwsSecurityFindingIdentifier::builder()
+                    .id(&f.id)
+                    .product_arn(&f.product_arn)
+                    .build()
+            })
+            .collect();
+        let mut call = client
+            .batch_update_findings()
+            .set_finding_identifiers(Some(ids));
+        if let Some(s) = change.status {
+            call = call.workflow(
+                t::WorkflowUpdate::builder()
+                    .status(t::WorkflowStatus::from(s.label()))
+                    .build(),
+            );
+        }
+        if let Some(text) = &change.note {
+            call = call.note(
+                t::NoteUpdate::builder()
+                    .text(text)
+                    .updated_by(updated_by)
+                    .build(),
+            );
+        }
+        let _turn = self
+            .pacer
+            .turn(
+                &route.account_id,
+                &route.region,
+                "BatchUpdateFindings",
+                BATCH_UPDATE,
+            )
+            .await;
+        let out = call
+            .send()
+            .await
+            .map_err(|e| classify(e, "securityhub:BatchUpdateFindings").to_string())?;
+        let key = |i: Option<&t::AwsSecurityFindingIdentifier>| {
+            i.map(|i| {
+                (
+                    i.id().unwrap_or_default().to_string(),
+                    i.product_arn().unwrap_or_default().to_string(),
+                )
+            })
+            .unwrap_or_default()
+        };
+        Ok(BatchResult {
+            processed: out
+                .processed_findings()
+                .iter()
+                .map(|i| key(Some(i)))
+                .collect(),
+            unprocessed: out
+                .unprocessed_findings()
+                .iter()
+                .map(|u| {
+                    let (id, product_arn) = key(u.finding_identifier());
+                    Unprocessed {
+                        id,
+                        product_arn,
+                        code: u.error_code().unwrap_or("Unprocessed").to_string(),
+                        message: u.error_message().unwrap_or_default().to_string(),
+                    }
+                })
+                .collect(),
+        })
+    }
+}
+
+/// Sends a confirmed triage through the accounts' sessions (or the aggregator's).
+pub async fn triage(
+    req: &TriageRequest,
+    desks: &Desks,
+    pacer: &Pacer,
+    aggregator: Option<&super::HubAggregator>,
+    policy: &WritePolicy,
+    clock: &crate::model::Clock,
+) -> Outcome {
+    let desks = snapshot(desks);
+    let aggregator = aggregator.map(|a| Route {
+        // The administrator is configured by id or by name.
+        account_id: desks
+            .iter()
+            .find(|(id, d)| **id == a.account || d.name == a.account)
+            .map_or(a.account.clone(), |(id, _)| id.clone()),
+        region: a.region.clone(),
+    });
+    let writer = HubWriter {
+        desks,
+        pacer: pacer.clone(),
+        aggregator,
+    };
+    crate::triage::perform(&writer, req, policy, || clock.now()).await
+}
+
+/// Asks LookupEvents for each name of the lookup in its account and region, in the
+/// pollers' pacing buckets. Events found before a failure are kept.
+pub async fn lookup(
+    l: &Lookup,
+    desks: &Desks,
+    pacer: &Pacer,
+    rate: pace::Rate,
+    max_pages: usize,
+) -> (Vec<crate::model::TrailEvent>, Looked) {
+    let mut looked = Looked {
+        id: l.id,
+        event_ids: Vec::new(),
+        error: None,
+        offline: None,
+    };
+    let Some(desk) = snapshot(desks).remove(&l.account_id) else {
+        looked.error = Some(format!(
+            "account {} not reached yet (its identity check has not succeeded)",
+            l.account_id
+        ));
+        return (Vec::new(), looked);
+    };
+    let sdk = desk
+        .sdk
+        .into_builder()
+        .region(aws_config::Region::new(l.region.clone()))
+        .build();
+    let client = session::client_for!(aws_sdk_cloudtrail, &sdk, &l.account_id);
+    let mut events = Vec::new();
+    for (attr, value) in &l.names {
+        let key = match attr {
+            Attribute::ResourceName => aws_sdk_cloudtrail::types::LookupAttributeKey::ResourceName,
+            Attribute::AccessKeyId => aws_sdk_cloudtrail::types::LookupAttributeKey::AccessKeyId,
+            Attribute::Username => aws_sdk_cloudtrail::types::LookupAttributeKey::Username,
+        };
+        let query = cloudtrail::Query {
+            account_id: &l.account_id,
+            region: &l.region,
+            rate,
+            start: l.start,
+            end: Some(l.end),
+            attribute: Some((key, value.as_str())),
+            max_pages,
+        };
+        match cloudtrail::lookup_events(&client, pacer, &query).await {
+            Ok(found) => events.extend(found),
+            Err(e) => {
+                looked.error = Some(format!("{} {value}: {e}", attr.label()));
+                break;
+            }
+        }
+    }
+    crate::drill::detect::detect_all(&mut events);
+    looked.event_ids = events.iter().map(|e| e.event_id.clone()).collect();
+    (events, looked)
+}

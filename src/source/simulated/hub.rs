@@ -1,0 +1,88 @@
+//! The simulated organization's Security Hub, for triage in `--demo`: it takes
+//! BatchUpdateFindings like the real one (one finding in 25 comes back unprocessed, so the
+//! console's handling of that is there to see) and, a moment later, returns the changed
+//! records as the next reconcile would.
+
+use crate::model::{asff, Finding};
+use crate::triage::{BatchResult, Change, FindingsWriter, Route, Target, Unprocessed};
+use chrono::{DateTime, Utc};
+use serde_json::json;
+use std::future::Future;
+
+pub struct DemoHub;
+
+/// The simulated concurrent update: the findings the demo's Security Hub does not take.
+fn busy(t: &Target) -> bool {
+    t.key_hash() % 25 == 0
+}
+
+impl FindingsWriter for DemoHub {
+    fn route(&self, t: &Target) -> Route {
+        Route {
+            account_id: t.account_id.clone(),
+            region: t.region.clone(),
+        }
+    }
+
+    fn caller(&self, route: &Route) -> String {
+        format!(
+            "arn:aws:sts::{}:assumed-role/SecurityResponder/demo (simulated)",
+            route.account_id
+        )
+    }
+
+    fn update<'a>(
+        &'a self,
+        _route: &'a Route,
+        batch: &'a [Target],
+        _change: &'a Change,
+        _updated_by: &'a str,
+    ) -> impl Future<Output = Result<BatchResult, String>> + Send + 'a {
+        let (bad, good): (Vec<&Target>, Vec<&Target>) = batch.iter().partition(|t| busy(t));
+        let result = BatchResult {
+            processed: good
+                .iter()
+                .map(|t| (t.id.clone(), t.product_arn.clone()))
+                .collect(),
+            unprocessed: bad
+                .iter()
+                .map(|t| Unprocessed {
+                    id: t.id.clone(),
+                    product_arn: t.product_arn.clone(),
+                    code: "ConcurrentUpdateError".into(),
+                    message: "another request is updating this finding; try again (simulated)"
+                        .into(),
+                })
+                .collect(),
+        };
+        std::future::ready(Ok(result))
+    }
+}
+
+/// The records as Security Hub holds them after the change: status and note set, the
+/// note signed; `UpdatedAt` unmoved, as BatchUpdateFindings leaves it.
+pub fn applied(
+    records: &[Finding],
+    change: &Change,
+    updated_by: &str,
+    now: DateTime<Utc>,
+) -> Vec<Finding> {
+    records
+        .iter()
+        .filter_map(|f| {
+            let mut v: serde_json::Value = serde_json::from_slice(&f.raw.bytes()).ok()?;
+            if let Some(s) = change.status {
+                v["Workflow"] = json!({"Status": s.label()});
+                v["WorkflowState"] = json!(if s.is_open() { "NEW" } else { "RESOLVED" });
+            }
+            if let Some(text) = &change.note {
+                v["Note"] = json!({
+                    "Text": text,
+                    "UpdatedBy": updated_by,
+                    "UpdatedAt": now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+                });
+            }
+            asff::parse_value(&v).ok()
+        })
+        .collect()
+}

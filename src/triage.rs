@@ -1,0 +1,366 @@
+//! Triage writes: set the workflow status and the Security Hub note of findings with
+//! BatchUpdateFindings, in batches of 100, only when the operator allowed writes and never
+//! in an account kept read-only.
+//!
+//! The policy, the batching and the audit log live here; a source supplies the client as a
+//! [`FindingsWriter`], so the same path runs against AWS, the simulated organization and the
+//! tests' mocked clients. Each batch is written to the audit log before it is sent (a write
+//! that cannot be recorded is not sent) and again with its result.
+
+use crate::model::{Finding, WorkflowStatus};
+use chrono::{DateTime, Utc};
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Security Hub's longest note.
+pub const NOTE_MAX: usize = 512;
+/// BatchUpdateFindings' most findings per call.
+pub const BATCH: usize = 100;
+/// The audit log's file name in the state directory.
+pub const AUDIT_FILE: &str = "audit.jsonl";
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TriageError {
+    #[error("the note is {0} characters; Security Hub keeps at most {NOTE_MAX}")]
+    NoteTooLong(usize),
+    #[error("nothing to change: name a status (resolve, suppress, notify, reopen) or a note")]
+    Nothing,
+    #[error("writes are off: start with --allow-writes or set allowed = true in [writes]")]
+    WritesOff,
+    #[error("no state directory for the audit log, so nothing is sent")]
+    NoAuditLog,
+}
+
+/// What to change on each finding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub status: Option<WorkflowStatus>,
+    /// Replaces the finding's note (Security Hub keeps one).
+    pub note: Option<String>,
+}
+
+impl Change {
+    /// A change with a status, a note (trimmed; empty means none), or both.
+    pub fn new(status: Option<WorkflowStatus>, note: &str) -> Result<Change, TriageError> {
+        let note = note.trim();
+        let chars = note.chars().count();
+        if chars > NOTE_MAX {
+            return Err(TriageError::NoteTooLong(chars));
+        }
+        let note = (!note.is_empty()).then(|| note.to_string());
+        if status.is_none() && note.is_none() {
+            return Err(TriageError::Nothing);
+        }
+        Ok(Change { status, note })
+    }
+
+    /// In words, for the confirmation and the status line.
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(s) = self.status {
+            parts.push(format!("workflow status {s}"));
+        }
+        if let Some(n) = &self.note {
+            let short: String = n.chars().take(40).collect();
+            let more = if short.len() < n.len() { "…" } else { "" };
+            parts.push(format!("note \"{short}{more}\""));
+        }
+        parts.join(" and ")
+    }
+}
+
+/// One finding as BatchUpdateFindings names it, and where it lives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    pub id: String,
+    pub product_arn: String,
+    pub account_id: String,
+    pub account_name: String,
+    pub region: String,
+}
+
+impl Target {
+    pub fn of(f: &Finding, account_name: &str) -> Target {
+        Target {
+            id: f.id.clone(),
+            product_arn: f.product_arn.to_string(),
+            account_id: f.account_id.to_string(),
+            account_name: account_name.to_string(),
+            region: f.region.to_string(),
+        }
+    }
+
+    /// The store key's hash of the finding.
+    pub fn key_hash(&self) -> u64 {
+        crate::store::key_hash(&format!("{}\u{1f}{}", self.id, self.product_arn))
+    }
+}
+
+/// A triage the operator confirmed.
+#[derive(Debug, Clone)]
+pub struct TriageRequest {
+    pub id: u64,
+    pub targets: Vec<Target>,
+    pub change: Change,
+    /// Who the note is from (Security Hub's `UpdatedBy`).
+    pub updated_by: String,
+    /// The records as the console holds them. The simulated organization applies the
+    /// change to them, as Security Hub would; live AWS does not need them.
+    pub records: Vec<Finding>,
+}
+
+/// Whether writes are allowed at all, and the accounts kept read-only.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WritePolicy {
+    pub allowed: bool,
+    /// Account ids or names, `*` globs (`prod-*`).
+    pub read_only: Vec<String>,
+    /// Where the audit log is appended; no directory means nothing is sent.
+    pub state_dir: Option<PathBuf>,
+}
+
+impl WritePolicy {
+    pub fn is_read_only(&self, account_id: &str, account_name: &str) -> bool {
+        use crate::source::aws::discover::glob;
+        self.read_only
+            .iter()
+            .any(|p| glob(p, account_id) || glob(p, account_name))
+    }
+
+    /// Why this target may not be changed, or `None` when it may.
+    pub fn refuses(&self, t: &Target) -> Option<String> {
+        if !self.allowed {
+            return Some(TriageError::WritesOff.to_string());
+        }
+        self.is_read_only(&t.account_id, &t.account_name).then(|| {
+            format!(
+                "{} is read-only ([writes] read_only)",
+                if t.account_name.is_empty() {
+                    &t.account_id
+                } else {
+                    &t.account_name
+                }
+            )
+        })
+    }
+
+    pub fn audit_path(&self) -> Option<PathBuf> {
+        self.state_dir.as_ref().map(|d| d.join(AUDIT_FILE))
+    }
+}
+
+/// Where a batch goes: the account and region whose Security Hub takes it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Route {
+    pub account_id: String,
+    pub region: String,
+}
+
+/// A finding Security Hub did not change, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unprocessed {
+    pub id: String,
+    pub product_arn: String,
+    pub code: String,
+    pub message: String,
+}
+
+/// One BatchUpdateFindings answer.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BatchResult {
+    /// (id, product ARN) of the findings changed.
+    pub processed: Vec<(String, String)>,
+    pub unprocessed: Vec<Unprocessed>,
+}
+
+/// A client that can change findings: Security Hub, the simulated one, or a test's mock.
+pub trait FindingsWriter: Sync {
+    /// Which Security Hub takes this finding's batch (an aggregator takes them all).
+    fn route(&self, target: &Target) -> Route;
+    /// The identity the batch is sent as, for the audit log.
+    fn caller(&self, route: &Route) -> String;
+    /// One call with at most [`BATCH`] findings. An error means none of them changed.
+    fn update<'a>(
+        &'a self,
+        route: &'a Route,
+        batch: &'a [Target],
+        change: &'a Change,
+        updated_by: &'a str,
+    ) -> impl Future<Output = Result<BatchResult, String>> + Send + 'a;
+}
+
+/// What became of each finding of a request, by store key hash: `Ok` sent and accepted
+/// (the next reconcile confirms it), `Err` why it did not change.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Outcome {
+    pub request: u64,
+    pub results: Vec<(u64, Result<(), String>)>,
+    /// BatchUpdateFindings calls made.
+    pub calls: usize,
+}
+
+impl Outcome {
+    pub fn accepted(&self) -> usize {
+        self.results.iter().filter(|(_, r)| r.is_ok()).count()
+    }
+}
+
+/// Sends `request` through `writer`: refused targets never reach it, the rest go in
+/// batches of [`BATCH`] per route, each recorded in the audit log before and after.
+pub async fn perform<W: FindingsWriter>(
+    writer: &W,
+    request: &TriageRequest,
+    policy: &WritePolicy,
+    now: impl Fn() -> DateTime<Utc>,
+) -> Outcome {
+    let mut out = Outcome {
+        request: request.id,
+        ..Outcome::default()
+    };
+    let mut routes: BTreeMap<Route, Vec<Target>> = BTreeMap::new();
+    for t in &request.targets {
+        match policy.refuses(t) {
+            Some(why) => out.results.push((t.key_hash(), Err(why))),
+            None => routes.entry(writer.route(t)).or_default().push(t.clone()),
+        }
+    }
+    let audit = policy.audit_path();
+    for (route, targets) in routes {
+        let caller = writer.caller(&route);
+        for (n, batch) in targets.chunks(BATCH).enumerate() {
+            let entry = AuditEntry {
+                time: now(),
+                caller: &caller,
+                request: request.id,
+                batch: n,
+                route: &route,
+                change: &request.change,
+                findings: batch,
+            };
+            if let Err(why) = audit
+                .as_deref()
+                .ok_or(TriageError::NoAuditLog.to_string())
+                .and_then(|p| entry.append(p, None))
+            {
+                out.results.extend(
+                    batch
+                        .iter()
+                        .map(|t| (t.key_hash(), Err(format!("not sent: {why}")))),
+                );
+                continue;
+            }
+            out.calls += 1;
+            let result = writer
+                .update(&route, batch, &request.change, &request.updated_by)
+                .await;
+            let entry = AuditEntry {
+                time: now(),
+                ..entry
+            };
+            if let Some(p) = audit.as_deref() {
+                if let Err(e) = entry.append(p, Some(&result)) {
+                    // Sent already: the request line is there; say the result went missing.
+                    tracing::error!(error = %e, "audit result not written");
+                }
+            }
+            out.results.extend(results_of(batch, result));
+        }
+    }
+    out
+}
+
+/// Each target's result from one batch's answer.
+fn results_of(
+    batch: &[Target],
+    result: Result<BatchResult, String>,
+) -> Vec<(u64, Result<(), String>)> {
+    match result {
+        Err(e) => batch
+            .iter()
+            .map(|t| (t.key_hash(), Err(e.clone())))
+            .collect(),
+        Ok(r) => batch
+            .iter()
+            .map(|t| {
+                let why = r
+                    .unprocessed
+                    .iter()
+                    .find(|u| u.id == t.id && u.product_arn == t.product_arn);
+                let processed = r
+                    .processed
+                    .iter()
+                    .any(|(id, p)| *id == t.id && *p == t.product_arn);
+                let result = match why {
+                    Some(u) => Err(format!("{}: {}", u.code, u.message)),
+                    None if processed => Ok(()),
+                    None => Err("not in Security Hub's answer".into()),
+                };
+                (t.key_hash(), result)
+            })
+            .collect(),
+    }
+}
+
+/// One line of the audit log.
+#[derive(Clone, Copy)]
+struct AuditEntry<'a> {
+    time: DateTime<Utc>,
+    caller: &'a str,
+    request: u64,
+    batch: usize,
+    route: &'a Route,
+    change: &'a Change,
+    findings: &'a [Target],
+}
+
+impl AuditEntry<'_> {
+    fn append(
+        &self,
+        path: &Path,
+        result: Option<&Result<BatchResult, String>>,
+    ) -> Result<(), String> {
+        let mut line = serde_json::json!({
+            "time": self.time.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            "phase": if result.is_some() { "result" } else { "request" },
+            "caller": self.caller,
+            "action": "securityhub:BatchUpdateFindings",
+            "request": self.request,
+            "batch": self.batch,
+            "account": self.route.account_id,
+            "region": self.route.region,
+            "workflow_status": self.change.status.map(|s| s.label()),
+            "note": self.change.note,
+            "findings": self.findings.iter().map(|t| serde_json::json!({
+                "id": t.id, "product_arn": t.product_arn, "account": t.account_id,
+            })).collect::<Vec<_>>(),
+        });
+        match result {
+            Some(Ok(r)) => {
+                line["result"] = serde_json::json!({
+                    "processed": r.processed.len(),
+                    "unprocessed": r.unprocessed.iter().map(|u| serde_json::json!({
+                        "id": u.id, "product_arn": u.product_arn,
+                        "error_code": u.code, "error_message": u.message,
+                    })).collect::<Vec<_>>(),
+                });
+            }
+            Some(Err(e)) => line["error"] = serde_json::json!(e),
+            None => {}
+        }
+        let mut text = line.to_string();
+        text.push('\n');
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| format!("audit log directory {}: {e}", dir.display()))?;
+        }
+        // One write call per line: lines from two consoles never interleave mid-line.
+        crate::logging::open_private(path)
+            .and_then(|mut f| f.write_all(text.as_bytes()))
+            .map_err(|e| format!("audit log {}: {e}", path.display()))
+    }
+}
+
+#[cfg(test)]
+mod tests;
