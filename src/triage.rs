@@ -352,7 +352,7 @@ impl AuditEntry<'_> {
         let mut text = line.to_string();
         text.push('\n');
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)
+            crate::notes::create_private_dir(dir)
                 .map_err(|e| format!("audit log directory {}: {e}", dir.display()))?;
         }
         // One write call per line: lines from two consoles never interleave mid-line.

@@ -1,6 +1,6 @@
-//! The file work that actions ask for ([`Request`]): saving notes and writing hand-off
-//! snapshots. The only place in the app that touches files; results and errors become a
-//! status-line message, and the console keeps running either way.
+//! The file work that actions ask for ([`Request`]): saving notes, writing hand-off
+//! snapshots and exports. The only place in the app that touches files; results and
+//! errors become a status-line message, and the console keeps running either way.
 
 use super::{App, Request};
 use std::io::Write;
@@ -10,6 +10,7 @@ pub fn perform(app: &mut App, request: Request) {
     match request {
         Request::SaveNotes => save_notes(app),
         Request::Snapshot(path) => snapshot(app, path),
+        Request::Export(path) => export(app, path),
         Request::Copy(text) => copy(app, &text),
         Request::SaveWatermarks => save_watermarks(app),
     }
@@ -69,6 +70,27 @@ fn save_notes(app: &mut App) {
             app.say(format!("note saved ({} notes){kept}", app.notes.len()));
         }
         Err(e) => app.say(format!("note kept in memory only: {e}")),
+    }
+}
+
+fn export(app: &mut App, path: Option<PathBuf>) {
+    let now = app.clock.now();
+    let Some(path) = path.or_else(|| {
+        let dir = app.settings.state_dir.as_ref()?;
+        Some(crate::export::default_path(dir, now))
+    }) else {
+        app.say("no state directory for exports: give a path, e.g. :export /tmp/findings.csv");
+        return;
+    };
+    match crate::export::write_file(&app.store, &path, now) {
+        Ok(format) => {
+            let what = match format {
+                crate::cli::ExportFormat::Csv => "findings as CSV",
+                crate::cli::ExportFormat::Json => "every dataset as JSON",
+            };
+            app.say(format!("exported {what}: {}", path.display()));
+        }
+        Err(e) => app.say(format!("export not written: {}: {e}", path.display())),
     }
 }
 

@@ -97,9 +97,12 @@ where
                     if let Some(action) = keys::action_for(&event, typing) {
                         app.update(action);
                         let requests = std::mem::take(&mut app.requests);
-                        if requests.iter().any(|r| matches!(r, Request::Snapshot(_))) {
+                        if requests
+                            .iter()
+                            .any(|r| matches!(r, Request::Snapshot(_) | Request::Export(_)))
+                        {
                             // Writing 100,000 findings takes a second or two: say so first.
-                            app.say("writing snapshot…");
+                            app.say("writing…");
                             app.refresh_view();
                             terminal.draw(|frame| ui::render(frame, app))?;
                             stats.frames += 1;

@@ -370,6 +370,8 @@ pub enum Request {
     SaveNotes,
     SaveWatermarks,
     Snapshot(Option<PathBuf>),
+    /// `:export [PATH]`: the store as `rampart export` writes it.
+    Export(Option<PathBuf>),
     /// Put this on the terminal's clipboard (OSC 52).
     Copy(String),
 }
@@ -1456,6 +1458,11 @@ impl App {
                 self.say(format!("{n} unmarked"));
             }
             "timeline" => self.open_timeline(),
+            "export" => self
+                .requests
+                .push(Request::Export((!rest.is_empty()).then(|| PathBuf::from(rest)))),
+            "freeze" => self.update(Action::Freeze),
+            "theme" => self.set_theme(rest),
             pane if Tab::from_name(pane).is_some() => {
                 if let Some(tab) = Tab::from_name(pane) {
                     show(self, tab);
@@ -1475,9 +1482,28 @@ impl App {
                 )),
             },
             other => self.say(format!(
-                "unknown command `{}`: try view NAME, group BY, resolve/suppress/notify/reopen [NOTE], comment NOTE, timeline, snapshot [PATH], note, sources, a pane, help, quit",
+                "unknown command `{}`: try view NAME, group BY, resolve/suppress/notify/reopen [NOTE], comment NOTE, timeline, export [PATH], theme NAME, freeze, snapshot [PATH], note, sources, a pane, help, quit",
                 crate::ui::sanitize::clean(other)
             )),
+        }
+    }
+
+    /// `:theme NAME`: a built-in or user theme, now (`NO_COLOR` still wins).
+    fn set_theme(&mut self, name: &str) {
+        if name.is_empty() {
+            return self.say(format!(
+                "theme is {}; :theme NAME picks another (Tab lists them)",
+                self.theme.name
+            ));
+        }
+        let no_color = crate::ui::theme::no_color_from_env();
+        match crate::ui::theme::load(name, &crate::config::user_theme_dirs(), no_color) {
+            Ok(theme) => {
+                self.theme = theme;
+                let note = if no_color { " (NO_COLOR is set)" } else { "" };
+                self.say(format!("theme {}{note}", self.theme.name));
+            }
+            Err(e) => self.say(e.to_string()),
         }
     }
 
@@ -1692,12 +1718,14 @@ fn move_cursor(cursor: &mut usize, last: usize, action: Action) -> bool {
 }
 
 /// The commands `:` knows, for completion.
-const COMMANDS: [&str; 19] = [
+const COMMANDS: [&str; 22] = [
     "comment",
     "compliance",
     "credentials",
     "drills",
+    "export",
     "findings",
+    "freeze",
     "group",
     "help",
     "note",
@@ -1709,6 +1737,7 @@ const COMMANDS: [&str; 19] = [
     "snapshot",
     "sources",
     "suppress",
+    "theme",
     "timeline",
     "unmark",
     "view",
@@ -1723,6 +1752,7 @@ pub fn complete_command<'a>(line: &str, views: &[&'a str]) -> (String, Vec<&'a s
             complete_last_word(line, &names, "")
         }
         Some(("view", _)) => complete_last_word(line, views, ""),
+        Some(("theme", _)) => complete_last_word(line, crate::ui::theme::builtin_names(), ""),
         Some(_) => (line.to_string(), Vec::new()),
         None => complete_last_word(line, &COMMANDS, " "),
     }

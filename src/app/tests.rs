@@ -567,6 +567,9 @@ fn tab_completes_commands_group_keys_and_filter_fields() {
     );
     assert_eq!(complete_command("comp", &[]).0, "compliance ");
     assert_eq!(complete_command("res", &[]).0, "resolve ");
+    assert_eq!(complete_command("theme hi", &[]).0, "theme high-contrast");
+    assert_eq!(complete_command("fr", &[]).0, "freeze ");
+    assert_eq!(complete_command("ex", &[]).0, "export ");
     assert_eq!(complete_command("group r", &[]).0, "group resource");
     assert_eq!(complete_command("snapshot /tm", &[]).0, "snapshot /tm");
     assert_eq!(
@@ -809,4 +812,52 @@ fn findings_updated_since_the_operator_last_looked_are_new_until_seen() {
     assert_eq!(app.new_since(), None);
     app.findings.set_filter("probe 1");
     assert_eq!(app.watermark_key(Tab::Findings), "findings");
+}
+
+#[test]
+fn export_theme_and_freeze_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app_with(12);
+    app.settings.state_dir = Some(dir.path().to_path_buf());
+    let run = |app: &mut App, line: &str| {
+        app.update(Action::CommandStart);
+        type_text(app, line);
+        app.update(Action::FilterAccept);
+        perform_requests(app);
+    };
+    run(&mut app, "export");
+    let exports: Vec<_> = std::fs::read_dir(dir.path().join("exports"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(exports.len(), 1);
+    let doc: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&exports[0]).unwrap()).unwrap();
+    assert_eq!(doc["findings"].as_array().unwrap().len(), 12);
+    let csv = dir.path().join("out/findings.csv");
+    run(&mut app, &format!("export {}", csv.display()));
+    let text = std::fs::read_to_string(&csv).unwrap();
+    assert_eq!(text.lines().count(), 13, "a header and a line per finding");
+    assert!(app.flash.as_ref().unwrap().text.contains("findings as CSV"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&csv).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+
+    run(&mut app, "theme light");
+    if !crate::ui::theme::no_color_from_env() {
+        assert_eq!(app.theme.name, "light");
+    }
+    run(&mut app, "theme nope");
+    assert!(
+        app.flash.as_ref().unwrap().text.contains("dark"),
+        "the error lists the themes"
+    );
+
+    run(&mut app, "freeze");
+    assert!(app.findings.is_frozen());
+    run(&mut app, "freeze");
+    assert!(!app.findings.is_frozen());
 }

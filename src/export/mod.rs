@@ -104,6 +104,41 @@ pub fn write_store(store: &Store, args: &ExportArgs, clock: &Clock) -> ExitCode 
     ExitCode::from(if failed { EXIT_PARTIAL } else { EXIT_OK })
 }
 
+/// Where the console's `:export` writes without a path: the state directory's `exports/`.
+pub fn default_path(state_dir: &Path, now: chrono::DateTime<chrono::Utc>) -> std::path::PathBuf {
+    state_dir.join("exports").join(format!(
+        "rampart-export-{}.json",
+        now.format("%Y%m%dT%H%M%SZ")
+    ))
+}
+
+/// The console's `:export [PATH]`: the contract's JSON, or the findings table as CSV when
+/// the path ends in `.csv`; 0600, atomically, a missing directory made 0700.
+pub fn write_file(
+    store: &Store,
+    path: &Path,
+    now: chrono::DateTime<chrono::Utc>,
+) -> std::io::Result<ExportFormat> {
+    let csv = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        crate::notes::create_private_dir(dir)?;
+    }
+    write_private_atomic_with(path, |w| {
+        if csv {
+            w.write_all(&csv_out::findings(store))
+        } else {
+            json::write_document(store, now, &[], w)
+        }
+    })?;
+    Ok(if csv {
+        ExportFormat::Csv
+    } else {
+        ExportFormat::Json
+    })
+}
+
 /// Writes `bytes` to `path` through a temporary file in the same directory (0600, fsync,
 /// rename), so a reader sees the old file or the new one, never half of one.
 pub fn write_private_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
