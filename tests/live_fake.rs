@@ -166,3 +166,103 @@ async fn a_poller_resumed_from_the_cache_starts_incrementally() {
     // (its findings are updated 00:00 to 01:59 on 2026-11-21: none is newer).
     assert_eq!(health.records, 2, "the cached findings still count");
 }
+
+/// The live source answers the console's commands: a triage goes out through the account's
+/// session (once its identity check succeeded) with the caller ARN in the audit log, and a
+/// timeline lookup comes back; with writes off the same triage sends nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_live_source_sends_a_confirmed_triage_and_answers_a_lookup() {
+    use rampart::source::{Command, Source, SourceContext, Update};
+    support::isolate_aws_env();
+    let hub = FakeHub::start(findings(3, "111111111111"), Behaviour::default());
+    let dir = tempfile::tempdir().unwrap();
+    for allowed in [true, false] {
+        let settings = PollSettings {
+            analyzer_every: None,
+            config_every: None,
+            ..PollSettings::default()
+        };
+        let source = Box::new(rampart::source::aws::AwsSource {
+            accounts: vec![access()],
+            session: session(&hub.url),
+            settings,
+            clock: Clock::System,
+            cache: None,
+            writes: rampart::triage::WritePolicy {
+                allowed,
+                read_only: Vec::new(),
+                state_dir: Some(dir.path().to_path_buf()),
+            },
+        });
+        let (tx, mut rx) = tokio::sync::mpsc::channel(64);
+        let (commands_tx, commands) = tokio::sync::mpsc::channel(4);
+        let cancel = tokio_util::sync::CancellationToken::new();
+        let task = tokio::spawn(source.run(SourceContext {
+            updates: tx,
+            commands,
+            cancel: cancel.clone(),
+        }));
+        let found = loop {
+            match rx.recv().await.expect("the source runs") {
+                Update::Findings(list) if !list.is_empty() => break list,
+                _ => {}
+            }
+        };
+        let req = rampart::triage::TriageRequest {
+            id: 4,
+            targets: found
+                .iter()
+                .map(|f| rampart::triage::Target::of(f, "one"))
+                .collect(),
+            change: rampart::triage::Change::new(
+                Some(rampart::model::WorkflowStatus::Notified),
+                "",
+            )
+            .unwrap(),
+            updated_by: "alice".into(),
+            records: Vec::new(),
+        };
+        commands_tx
+            .send(Command::Triage(Box::new(req)))
+            .await
+            .unwrap();
+        let lookup =
+            rampart::timeline::Lookup::around(5, &found[0], Default::default(), chrono::Utc::now());
+        commands_tx
+            .send(Command::Lookup(Box::new(lookup)))
+            .await
+            .unwrap();
+        let (mut outcome, mut looked) = (None, None);
+        while outcome.is_none() || looked.is_none() {
+            match rx.recv().await.expect("the source answers") {
+                Update::Triaged(o) => outcome = Some(o),
+                Update::Looked(l) => looked = Some(l),
+                _ => {}
+            }
+        }
+        cancel.cancel();
+        task.await.unwrap();
+        let (outcome, looked) = (outcome.unwrap(), looked.unwrap());
+        assert_eq!(outcome.request, 4);
+        assert_eq!(looked.id, 5);
+        assert_eq!(looked.error, None, "the lookup went out and came back");
+        if allowed {
+            assert_eq!(outcome.calls, 1);
+            assert_eq!(outcome.accepted(), found.len());
+        } else {
+            assert_eq!(outcome.calls, 0);
+            assert_eq!(outcome.accepted(), 0);
+        }
+    }
+    assert_eq!(
+        hub.stats.count("BatchUpdateFindings"),
+        1,
+        "only with writes allowed"
+    );
+    let audit = std::fs::read_to_string(dir.path().join(rampart::triage::AUDIT_FILE)).unwrap();
+    assert_eq!(audit.lines().count(), 2);
+    assert!(
+        audit.contains("\"caller\":\"arn:aws:iam::111111111111:user/bench\""),
+        "{audit}"
+    );
+}
