@@ -48,6 +48,41 @@ pub struct Config {
     pub writes: Writes,
     /// `[timeline]`: the CloudTrail window around a finding.
     pub timeline: Timeline,
+    /// `[detections]`: the burst rules' thresholds.
+    pub detections: Detections,
+    /// `[runbooks]`: a directory of the team's own runbooks.
+    pub runbooks: Runbooks,
+}
+
+/// `[detections]`: how many failures, in how many minutes, make a burst.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Detections {
+    pub failed_logins: u32,
+    pub failed_login_minutes: u32,
+    pub access_denied: u32,
+    pub access_denied_minutes: u32,
+}
+
+impl Default for Detections {
+    fn default() -> Self {
+        let d = crate::drill::detect::Detector::default();
+        Detections {
+            failed_logins: d.failed_logins as u32,
+            failed_login_minutes: d.failed_login_window.num_minutes() as u32,
+            access_denied: d.access_denied as u32,
+            access_denied_minutes: d.access_denied_window.num_minutes() as u32,
+        }
+    }
+}
+
+/// `[runbooks]`: where the team's own runbooks are (they add to or replace the built-in
+/// ones by id).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Runbooks {
+    /// Default: `runbooks/` in the config directory, when it exists.
+    pub dir: Option<PathBuf>,
 }
 
 /// `[writes]`: whether triage may write to Security Hub, and the accounts it may not.
@@ -92,6 +127,28 @@ impl Config {
             read_only: self.writes.read_only.clone(),
             state_dir,
         }
+    }
+
+    /// The detector every source judges CloudTrail with: the thresholds, and the configured
+    /// accounts as the ones inside the organization.
+    pub fn detector(&self) -> crate::drill::detect::Detector {
+        let d = &self.detections;
+        crate::drill::detect::Detector {
+            failed_logins: d.failed_logins as usize,
+            failed_login_window: chrono::Duration::minutes(d.failed_login_minutes.into()),
+            access_denied: d.access_denied as usize,
+            access_denied_window: chrono::Duration::minutes(d.access_denied_minutes.into()),
+            inside: self.accounts.iter().map(|a| a.id.clone()).collect(),
+        }
+    }
+
+    /// The team's runbook directory: `[runbooks] dir`, else `runbooks/` in the config
+    /// directory.
+    pub fn runbook_dir(&self) -> Option<PathBuf> {
+        self.runbooks
+            .dir
+            .clone()
+            .or_else(|| config_dir().map(|d| d.join("runbooks")))
     }
 
     pub fn timeline_window(&self) -> crate::timeline::Window {
@@ -718,6 +775,26 @@ fn validate(config: &mut Config, text: &str, file: &Path) -> Result<(), Diagnost
                 ),
             ));
         }
+    }
+    let d = &config.detections;
+    for (key, value, range, unit) in [
+        ("failed_logins", d.failed_logins, (2, 1000), "failures"),
+        (
+            "failed_login_minutes",
+            d.failed_login_minutes,
+            (1, 1440),
+            "minutes",
+        ),
+        ("access_denied", d.access_denied, (2, 10_000), "errors"),
+        (
+            "access_denied_minutes",
+            d.access_denied_minutes,
+            (1, 1440),
+            "minutes",
+        ),
+    ] {
+        check_range(value, range, unit)
+            .map_err(|m| fail(&[Seg::Key("detections"), Seg::Key(key)], m))?;
     }
     // CloudTrail keeps 90 days; a window beyond that asks for nothing it has.
     for (key, value) in [

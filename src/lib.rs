@@ -25,6 +25,7 @@ pub mod model;
 pub mod notes;
 pub mod posture;
 pub mod run;
+pub mod runbook;
 pub mod source;
 pub mod store;
 pub mod summary;

@@ -55,6 +55,8 @@ pub fn main(cli: Cli) -> ExitCode {
     };
     let log = crate::logging::init(None);
     tracing::info!(?mode, config = ?loaded.path, "starting");
+    // Every source judges CloudTrail with the configured thresholds and accounts.
+    crate::drill::detect::configure(loaded.config.detector());
     let theme = match load_theme(&cli, &loaded.config) {
         Ok(t) => t,
         Err(e) => return fail(e, EXIT_USAGE),
@@ -114,6 +116,19 @@ pub fn main(cli: Cli) -> ExitCode {
                 timeline: loaded.config.timeline_window(),
             };
             let mut app = App::new(clock.clone(), settings, theme);
+            app.runbooks = crate::runbook::Library::load(loaded.config.runbook_dir().as_deref());
+            for e in &app.runbooks.errors {
+                tracing::warn!(error = %e, "runbook not loaded");
+            }
+            if let Some(first) = app.runbooks.errors.first() {
+                let more = app.runbooks.errors.len() - 1;
+                let more = if more > 0 {
+                    format!(" (and {more} more)")
+                } else {
+                    String::new()
+                };
+                app.say(format!("runbook not loaded: {first}{more}"));
+            }
             // The posture first; a replayed snapshot's view replaces it.
             app.overview = true;
             load_notes(&mut app);

@@ -108,8 +108,17 @@ impl Lookup {
             Attribute::Username => e.username == name.as_str(),
             Attribute::AccessKeyId => e.access_key_id.as_deref() == Some(name),
             Attribute::ResourceName => {
+                // A whole JSON string, or the end of an ARN or path: a short name like
+                // `logs` does not match every record with the word in it.
                 let raw = raw.get_or_insert_with(|| e.raw.bytes());
-                memchr::memmem::find(raw, name.as_bytes()).is_some()
+                let forms = [
+                    format!("\"{name}\""),
+                    format!("/{name}\""),
+                    format!(":{name}\""),
+                ];
+                forms
+                    .iter()
+                    .any(|n| memchr::memmem::find(raw, n.as_bytes()).is_some())
             }
         })
     }

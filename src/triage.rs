@@ -20,6 +20,8 @@ pub const NOTE_MAX: usize = 512;
 pub const BATCH: usize = 100;
 /// The audit log's file name in the state directory.
 pub const AUDIT_FILE: &str = "audit.jsonl";
+/// The simulated organization's audit log: its writes never mix with real ones.
+pub const DEMO_AUDIT_FILE: &str = "audit-demo.jsonl";
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TriageError {
@@ -134,6 +136,19 @@ impl WritePolicy {
         if !self.allowed {
             return Some(TriageError::WritesOff.to_string());
         }
+        // An account whose name is not known cannot be checked against name patterns:
+        // read-only must never be bypassed by a missing name.
+        let unnamed = t.account_name.is_empty() || t.account_name == t.account_id;
+        let by_name = self
+            .read_only
+            .iter()
+            .any(|p| !p.chars().all(|c| c.is_ascii_digit() || c == '*'));
+        if unnamed && by_name && !self.is_read_only(&t.account_id, "") {
+            return Some(format!(
+                "account {} has no known name to check against [writes] read_only",
+                t.account_id
+            ));
+        }
         self.is_read_only(&t.account_id, &t.account_name).then(|| {
             format!(
                 "{} is read-only ([writes] read_only)",
@@ -146,8 +161,8 @@ impl WritePolicy {
         })
     }
 
-    pub fn audit_path(&self) -> Option<PathBuf> {
-        self.state_dir.as_ref().map(|d| d.join(AUDIT_FILE))
+    pub fn audit_path(&self, file: &str) -> Option<PathBuf> {
+        self.state_dir.as_ref().map(|d| d.join(file))
     }
 }
 
@@ -181,6 +196,10 @@ pub trait FindingsWriter: Sync {
     fn route(&self, target: &Target) -> Route;
     /// The identity the batch is sent as, for the audit log.
     fn caller(&self, route: &Route) -> String;
+    /// The audit log's file name in the state directory.
+    fn audit_file(&self) -> &'static str {
+        AUDIT_FILE
+    }
     /// One call with at most [`BATCH`] findings. An error means none of them changed.
     fn update<'a>(
         &'a self,
@@ -226,7 +245,7 @@ pub async fn perform<W: FindingsWriter>(
             None => routes.entry(writer.route(t)).or_default().push(t.clone()),
         }
     }
-    let audit = policy.audit_path();
+    let audit = policy.audit_path(writer.audit_file());
     for (route, targets) in routes {
         let caller = writer.caller(&route);
         for (n, batch) in targets.chunks(BATCH).enumerate() {

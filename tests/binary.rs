@@ -429,7 +429,12 @@ fn demo_triage_with_writes_allowed_and_the_timeline() {
     run.send("\u{1b}");
     run.send("q");
     assert_eq!(run.wait_exit(), 0);
-    let audit = home.path().join(".local/state/rampart/audit.jsonl");
+    // The simulated Security Hub's writes have their own log, apart from real ones.
+    assert!(!home
+        .path()
+        .join(".local/state/rampart/audit.jsonl")
+        .exists());
+    let audit = home.path().join(".local/state/rampart/audit-demo.jsonl");
     let text = std::fs::read_to_string(&audit).unwrap();
     assert!(text.contains("patched in the 12:00 window"), "{text}");
     assert!(text.contains("\"phase\":\"result\""), "{text}");

@@ -78,6 +78,8 @@ fn example_file_parses() {
     assert_eq!(c.aws_config, defaults.aws_config);
     assert_eq!(c.cloudtrail, defaults.cloudtrail);
     assert_eq!(c.timeline, defaults.timeline);
+    assert_eq!(c.detections, defaults.detections);
+    assert_eq!(c.runbooks, defaults.runbooks);
     assert_eq!(c.writes.allowed, defaults.writes.allowed);
     assert_eq!(
         c.writes.read_only,
@@ -116,6 +118,29 @@ fn writes_and_the_timeline_window_are_read_and_checked() {
         .unwrap_err()
         .to_string();
     assert!(err.contains("timeline.before_minutes"), "{err}");
+    let err = config::parse_str("[detections]\nfailed_logins = 1\n", Path::new("c.toml"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.starts_with(
+            "c.toml:2:17: detections.failed_logins: must be 2 to 1000 failures, found 1"
+        ),
+        "{err}"
+    );
+    let c = config::parse_str(
+        "[detections]\nfailed_logins = 3\nfailed_login_minutes = 2\n[[accounts]]\nid = \"123456789012\"\n",
+        Path::new("c.toml"),
+    )
+    .unwrap();
+    let d = c.detector();
+    assert_eq!(
+        (d.failed_logins, d.failed_login_window.num_minutes()),
+        (3, 2)
+    );
+    assert!(
+        d.inside.contains("123456789012"),
+        "configured accounts are inside"
+    );
     let err = config::parse_str("[writes]\nallow = true\n", Path::new("c.toml"))
         .unwrap_err()
         .to_string();

@@ -291,3 +291,21 @@ fn triage_confirmation_and_pending() {
     app.flash = None;
     insta::assert_snapshot!("triage_pending_detail_80x24", draw(&mut app));
 }
+
+/// `r` on the first finding: its runbook from the top, then with its second command
+/// selected (`j` twice).
+#[test]
+fn runbook() {
+    for size in SIZES {
+        let mut app = app(size);
+        app.update(Action::Runbook);
+        assert!(app.runbook.is_some(), "the first finding has a runbook");
+        insta::assert_snapshot!(format!("runbook_{}x{}", size.0, size.1), draw(&mut app));
+        app.update(Action::Down);
+        app.update(Action::Down);
+        insta::assert_snapshot!(
+            format!("runbook_command_{}x{}", size.0, size.1),
+            draw(&mut app)
+        );
+    }
+}

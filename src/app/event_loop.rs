@@ -128,20 +128,15 @@ where
             _ = tokio::time::sleep(wait), if dirty => {},
         }
         for command in std::mem::take(&mut app.commands) {
-            // Never block the UI on a source: a full queue is said, not waited for.
-            let full = channels
-                .commands
-                .iter()
-                .filter(|tx| {
-                    matches!(
-                        tx.try_send(command.clone()),
-                        Err(mpsc::error::TrySendError::Full(_))
-                    )
-                })
-                .count()
-                > 0;
+            // Never block the UI on a source: a full queue undoes what the command showed.
+            let full = channels.commands.iter().any(|tx| {
+                matches!(
+                    tx.try_send(command.clone()),
+                    Err(mpsc::error::TrySendError::Full(_))
+                )
+            });
             if full {
-                app.say("a source is busy and missed that request; try again");
+                app.undeliverable(command);
                 dirty = true;
             }
         }

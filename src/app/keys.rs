@@ -28,10 +28,7 @@ pub const BINDINGS: &[(&str, &str)] = &[
         "n / y Y",
         "note on the row / copy its ARN / its console link",
     ),
-    (
-        "w / :snapshot [PATH]",
-        "hand-off snapshot: data, view, notes",
-    ),
+    ("w", "hand-off snapshot: data, view, notes (:snapshot PATH)"),
     (":", "command: group BY, a pane, snapshot; Tab completes"),
     (
         "space / t",
@@ -43,7 +40,8 @@ pub const BINDINGS: &[(&str, &str)] = &[
     ),
     ("i", "sources: each feed's health and errors"),
     ("v", "summary by account, rule or type; Enter opens one"),
-    ("f / N / r", "freeze rows / findings seen / poll now"),
+    ("r", "runbook of the finding, detection or row; y copies"),
+    ("f / N / R", "freeze rows / findings seen / poll now"),
     (
         "? / q Ctrl-C",
         "this help / quit (mouse: wheel, tab clicks)",
@@ -109,7 +107,8 @@ fn key_action(key: &KeyEvent, editing: bool) -> Option<Action> {
         KeyCode::Enter => Action::Open,
         KeyCode::Esc => Action::Back,
         KeyCode::Char('?') => Action::ToggleHelp,
-        KeyCode::Char('r') => Action::Refresh,
+        KeyCode::Char('r') => Action::Runbook,
+        KeyCode::Char('R') => Action::Refresh,
         KeyCode::Char('n') => Action::NoteStart,
         KeyCode::Char('i') => Action::ToggleSources,
         KeyCode::Char('v') => Action::ToggleSummary,

@@ -8,6 +8,7 @@
 pub mod effects;
 pub mod event_loop;
 pub mod keys;
+pub mod runbook;
 pub mod timeline;
 pub mod triage;
 
@@ -249,6 +250,8 @@ pub enum Action {
     Mark,
     /// `t`: the CloudTrail timeline around a finding.
     Timeline,
+    /// `r`: the runbook of the selection.
+    Runbook,
     Refresh,
     /// Mouse wheel: lines to move (negative is up).
     Scroll(i32),
@@ -458,6 +461,10 @@ pub struct App {
     pub commands: Vec<crate::source::Command>,
     /// The last triage or lookup id given out.
     next_request: u64,
+    /// The runbook library (built-in and the team's).
+    pub runbooks: crate::runbook::Library,
+    /// The runbook drawn over the pane while open.
+    pub runbook: Option<runbook::RunbookView>,
 }
 
 impl App {
@@ -506,6 +513,8 @@ impl App {
             timeline: None,
             commands: Vec::new(),
             next_request: 0,
+            runbooks: crate::runbook::Library::builtin(),
+            runbook: None,
         }
     }
 
@@ -1094,7 +1103,36 @@ impl App {
             self.confirm_action(action);
             return;
         }
+        if self.runbook.is_some() && !self.help && self.runbook_action(action) {
+            return;
+        }
+        if matches!(action, Action::Mark | Action::Timeline | Action::Runbook)
+            && (self.help || self.sources_open)
+        {
+            // Like any key: it closes the overlay and does nothing behind it.
+            self.help = false;
+            self.sources_open = false;
+            return;
+        }
+        if action == Action::Mark && self.timeline.is_some() {
+            self.say("space marks findings in the list; Esc leaves the timeline");
+            return;
+        }
         match action {
+            Action::Runbook if self.overview && self.detail.is_none() => {
+                self.say(NOT_ON_THE_OVERVIEW);
+                return;
+            }
+            Action::Runbook if self.summary_shown() && self.detail.is_none() => {
+                self.say(NOT_ON_A_SUMMARY);
+                return;
+            }
+            Action::Runbook => {
+                self.help = false;
+                self.sources_open = false;
+                self.open_runbook();
+                return;
+            }
             Action::Mark | Action::Timeline if self.overview && self.detail.is_none() => {
                 self.say(NOT_ON_THE_OVERVIEW);
                 return;
@@ -1300,7 +1338,7 @@ impl App {
                 self.say("refresh requested");
             }
             // Taken before the panes see a key.
-            Action::Mark | Action::Timeline => {}
+            Action::Mark | Action::Timeline | Action::Runbook => {}
             Action::ClickTabBar(col) => {
                 if crate::ui::layout::overview_range().contains(&col) {
                     self.overview = true;

@@ -51,6 +51,10 @@ impl TimelineView {
 impl App {
     /// `t`: the timeline of the finding open in detail or selected.
     pub(super) fn open_timeline(&mut self) {
+        if self.detail.is_none() && (self.overview || self.summary_shown()) {
+            self.say("t shows the CloudTrail timeline of a finding: pick one in the list (1)");
+            return;
+        }
         let Some((Tab::Findings, row)) = self.current_row() else {
             self.say("t shows the CloudTrail timeline of a finding (pane 1)");
             return;
@@ -111,7 +115,8 @@ impl App {
 
     /// Re-reads the timeline's rows when the store has changed.
     pub fn refresh_timeline(&mut self) {
-        let generation = self.store.generation();
+        // Only new or changed events can change the timeline.
+        let generation = self.store.events.revision();
         let Some(tl) = &mut self.timeline else {
             return;
         };

@@ -60,6 +60,14 @@ impl App {
 
     /// A triage command: checks what can be sent and asks for confirmation.
     pub(super) fn start_triage(&mut self, status: Option<WorkflowStatus>, note: &str) {
+        if self.marked.is_empty()
+            && self.detail.is_none()
+            && (self.overview || self.summary_shown())
+        {
+            return self.say(
+                "triage needs findings: mark them with space in the list, or open one with Enter",
+            );
+        }
         let change = match Change::new(status, note) {
             Ok(c) => c,
             Err(e) => return self.say(e.to_string()),
@@ -191,6 +199,35 @@ impl App {
             }
             Action::Quit => self.should_quit = true,
             _ => self.say("triage cancelled: nothing sent"),
+        }
+    }
+
+    /// A command no source could take (its queue was full): the triage goes back, the
+    /// lookup fails, and the operator is told to try again.
+    pub fn undeliverable(&mut self, command: Command) {
+        const WHY: &str = "not sent: the source was busy; try again";
+        match command {
+            Command::Triage(req) => {
+                let outcome = Outcome {
+                    request: req.id,
+                    results: req
+                        .targets
+                        .iter()
+                        .map(|t| (t.key_hash(), Err(WHY.to_string())))
+                        .collect(),
+                    calls: 0,
+                };
+                self.apply(crate::source::Update::Triaged(outcome));
+            }
+            Command::Lookup(l) => {
+                self.apply(crate::source::Update::Looked(crate::timeline::Looked {
+                    id: l.id,
+                    event_ids: Vec::new(),
+                    error: Some(WHY.into()),
+                    offline: None,
+                }));
+            }
+            Command::Refresh => {}
         }
     }
 

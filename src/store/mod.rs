@@ -155,6 +155,8 @@ pub struct Store {
     refused: HashMap<u64, String>,
     /// The console's clock at the update being applied (the system clock when unset).
     pub now: Option<DateTime<Utc>>,
+    /// Set while the console applies its own pending display: no history entry.
+    quiet_history: bool,
 }
 
 /// How many changes a finding's history keeps.
@@ -253,6 +255,7 @@ impl Store {
                 self.reconcile_pending(&mut list, now);
                 let counts = &mut self.counts;
                 let history = &mut self.history;
+                let quiet = self.quiet_history;
                 let mut exposed = Vec::new();
                 let mut closed = Vec::new();
                 changed.findings = self.findings.upsert_newer_with(
@@ -262,7 +265,7 @@ impl Store {
                     |old, new| {
                         if let Some(old) = old {
                             counts.remove(old);
-                            let seen = changes(old, new);
+                            let seen = if quiet { Vec::new() } else { changes(old, new) };
                             if !seen.is_empty() {
                                 let h = history.entry(row_hash(new)).or_default();
                                 h.extend(seen);

@@ -61,13 +61,17 @@ impl Store {
         else {
             return;
         };
-        let before = f.workflow_status;
+        // A second change while the first is pending keeps the status Security Hub had.
+        let before = self
+            .pending
+            .get(&hash)
+            .map_or(f.workflow_status, |p| p.before);
         self.refused.remove(&hash);
         // Shown first, pending after: the record shown is not a poll's confirmation.
         if let Some(status) = change.status {
             let mut f = f.clone();
             f.workflow_status = status;
-            self.apply(Update::Findings(vec![f]));
+            self.apply_shown(f);
         }
         self.pending.insert(
             hash,
@@ -79,6 +83,14 @@ impl Store {
                 accepted: false,
             },
         );
+    }
+
+    /// A record changed by the console itself (shown pending, or put back): not a change
+    /// Security Hub reported, so not in the finding's history.
+    fn apply_shown(&mut self, f: Finding) {
+        self.quiet_history = true;
+        self.apply(Update::Findings(vec![f]));
+        self.quiet_history = false;
     }
 
     pub fn pending_count(&self) -> usize {
@@ -157,8 +169,8 @@ impl Store {
                 }
             }
         }
-        if !back.is_empty() {
-            self.apply(Update::Findings(back));
+        for f in back {
+            self.apply_shown(f);
         }
         true
     }

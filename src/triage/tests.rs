@@ -346,3 +346,33 @@ fn notes_are_checked_before_anything_is_sent() {
         "workflow status SUPPRESSED and note \"known scanner\""
     );
 }
+
+#[tokio::test]
+async fn an_account_without_a_known_name_is_not_written_when_names_are_read_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = MockHub::default();
+    // The console knows the account only by its id: `prod-*` cannot be checked.
+    let unnamed = target(1, "555555555555", "555555555555", "us-east-1");
+    let out = perform(
+        &hub,
+        &request(vec![unnamed.clone()]),
+        &policy(dir.path(), &["prod-*"]),
+        now,
+    )
+    .await;
+    assert!(hub.calls.lock().unwrap().is_empty());
+    assert!(out.results[0]
+        .1
+        .as_ref()
+        .unwrap_err()
+        .contains("no known name"));
+    // With only ids read-only, an unnamed account is checked by its id.
+    let out = perform(
+        &hub,
+        &request(vec![unnamed]),
+        &policy(dir.path(), &["111111111111"]),
+        now,
+    )
+    .await;
+    assert_eq!(out.accepted(), 1);
+}

@@ -20,7 +20,9 @@ pub fn render(frame: &mut Frame, app: &App) {
     let areas = layout::areas(frame.area());
     chrome::tab_bar(frame, areas.tabs, app);
     chrome::counts_line(frame, areas.counts, app);
-    if let Some(tl) = &app.timeline {
+    if let Some(view) = &app.runbook {
+        panes::runbook::render(frame, areas.pane, app, view);
+    } else if let Some(tl) = &app.timeline {
         panes::timeline::render(frame, areas.pane, app, tl);
     } else if let Some(detail) = &app.detail {
         panes::detail::render(frame, areas.pane, app, detail);

@@ -305,3 +305,51 @@ fn replay_is_read_only() {
     assert!(app.confirm.is_none());
     assert!(flash(&app).contains("replay is read-only"));
 }
+
+#[test]
+fn a_triage_no_source_could_take_goes_back() {
+    let mut app = app(true, &[]);
+    command(&mut app, "resolve");
+    app.update(Action::Copy { link: false });
+    let Some(cmd) = app.commands.pop() else {
+        panic!("a command");
+    };
+    let Command::Triage(req) = &cmd else {
+        panic!("a triage");
+    };
+    let id = req.targets[0].id.clone();
+    assert_eq!(status_of(&app, &id), WorkflowStatus::Resolved);
+    app.undeliverable(cmd);
+    assert_eq!(status_of(&app, &id), WorkflowStatus::New);
+    assert!(app.store.pending(hash_of(&id)).is_none());
+    assert!(app.store.refused(hash_of(&id)).unwrap().contains("busy"));
+    assert!(
+        app.store.history(hash_of(&id)).is_empty(),
+        "the console's own display is not history"
+    );
+}
+
+#[test]
+fn a_second_change_while_pending_keeps_the_first_status_to_go_back_to() {
+    let mut app = app(true, &[]);
+    app.update(Action::Top);
+    command(&mut app, "notify");
+    app.update(Action::Copy { link: false });
+    command(&mut app, "resolve");
+    app.update(Action::Copy { link: false });
+    let Some(Command::Triage(second)) = app.commands.pop() else {
+        panic!("a triage");
+    };
+    let id = second.targets[0].id.clone();
+    let outcome = Outcome {
+        request: second.id,
+        results: vec![(hash_of(&id), Err("ConcurrentUpdateError: busy".into()))],
+        calls: 1,
+    };
+    app.apply(Update::Triaged(outcome));
+    assert_eq!(
+        status_of(&app, &id),
+        WorkflowStatus::New,
+        "not NOTIFIED, never confirmed"
+    );
+}

@@ -212,37 +212,63 @@ pub async fn lookup(
         ));
         return (Vec::new(), looked);
     };
-    let sdk = desk
-        .sdk
-        .into_builder()
-        .region(aws_config::Region::new(l.region.clone()))
-        .build();
-    let client = session::client_for!(aws_sdk_cloudtrail, &sdk, &l.account_id);
+    let client_in = |region: &str| {
+        let sdk = desk
+            .sdk
+            .clone()
+            .into_builder()
+            .region(aws_config::Region::new(region.to_string()))
+            .build();
+        session::client_for!(aws_sdk_cloudtrail, &sdk, &l.account_id)
+    };
+    let home = global_region(&l.region);
     let mut events = Vec::new();
-    for (attr, value) in &l.names {
+    'names: for (attr, value) in &l.names {
         let key = match attr {
             Attribute::ResourceName => aws_sdk_cloudtrail::types::LookupAttributeKey::ResourceName,
             Attribute::AccessKeyId => aws_sdk_cloudtrail::types::LookupAttributeKey::AccessKeyId,
             Attribute::Username => aws_sdk_cloudtrail::types::LookupAttributeKey::Username,
         };
-        let query = cloudtrail::Query {
-            account_id: &l.account_id,
-            region: &l.region,
-            rate,
-            start: l.start,
-            end: Some(l.end),
-            attribute: Some((key, value.as_str())),
-            max_pages,
-        };
-        match cloudtrail::lookup_events(&client, pacer, &query).await {
-            Ok(found) => events.extend(found),
-            Err(e) => {
-                looked.error = Some(format!("{} {value}: {e}", attr.label()));
-                break;
+        // IAM and STS record in the partition's global region: a user's or a key's IAM
+        // calls are there, whatever region the finding is in.
+        let mut regions = vec![l.region.as_str()];
+        if *attr != Attribute::ResourceName && home != l.region {
+            regions.push(home);
+        }
+        for region in regions {
+            let query = cloudtrail::Query {
+                account_id: &l.account_id,
+                region,
+                rate,
+                start: l.start,
+                end: Some(l.end),
+                attribute: Some((key.clone(), value.as_str())),
+                max_pages,
+            };
+            match cloudtrail::lookup_events(&client_in(region), pacer, &query).await {
+                Ok(found) => events.extend(found),
+                Err(e) => {
+                    looked.error = Some(format!("{} {value} in {region}: {e}", attr.label()));
+                    break 'names;
+                }
             }
         }
     }
+    // The same event from two series (a resource's ARN and its short name) once.
+    let mut seen = std::collections::HashSet::new();
+    events.retain(|e| seen.insert(e.event_id.clone()));
     crate::drill::detect::detect_all(&mut events);
     looked.event_ids = events.iter().map(|e| e.event_id.clone()).collect();
     (events, looked)
+}
+
+/// The region where a partition records IAM and STS: us-east-1, us-gov-west-1, cn-north-1.
+fn global_region(region: &str) -> &'static str {
+    if region.starts_with("us-gov-") {
+        "us-gov-west-1"
+    } else if region.starts_with("cn-") {
+        "cn-north-1"
+    } else {
+        "us-east-1"
+    }
 }

@@ -318,7 +318,6 @@ pub fn parse(v: &Value) -> Option<TrailEvent> {
 /// asked (their ids come from the name, so a second lookup finds the same events).
 pub fn about(seed: u64, lookup: &crate::timeline::Lookup) -> Vec<Value> {
     use crate::timeline::Attribute;
-    let span = (lookup.end - lookup.start).num_seconds().max(60);
     let mut out = Vec::new();
     // A resource is named by its short id and its ARN: its events are made once, for the ARN.
     let twin = |name: &str| {
@@ -331,7 +330,7 @@ pub fn about(seed: u64, lookup: &crate::timeline::Lookup) -> Vec<Value> {
         if *attr == Attribute::ResourceName && twin(name) {
             continue;
         }
-        let salt = crate::store::key_hash(name);
+        let salt = crate::store::key_hash(&format!("{}/{name}", lookup.account_id));
         let mut r = Rng::for_item(seed, SALT + 2, salt);
         let a = ACCOUNTS
             .iter()
@@ -353,27 +352,34 @@ pub fn about(seed: u64, lookup: &crate::timeline::Lookup) -> Vec<Value> {
             Attribute::ResourceName => calls_about(name),
         };
         for (j, &call) in calls.iter().enumerate() {
-            let at = lookup.start + Duration::seconds(r.range(0, span));
+            // Offsets from the window's start (the first observation less the margin), so an
+            // event keeps its time however the window's end moves with the clock.
+            let at = lookup.start + Duration::seconds(r.range(0, 3 * 3600));
             let (kind, who) = match attr {
-                Attribute::AccessKeyId | Attribute::Username => ("IAMUser", user.clone()),
+                Attribute::AccessKeyId => ("IAMUser", user.clone()),
+                Attribute::Username => ("IAMUser", name.clone()),
                 Attribute::ResourceName => ("AssumedRole", format!("{}/{user}", r.pick(&ROLES))),
             };
             let mut ident = identity(&lookup.account_id, kind, &who, &mut r);
             if *attr == Attribute::AccessKeyId {
                 ident["accessKeyId"] = json!(name);
             }
-            if *attr == Attribute::Username {
-                ident["userName"] = json!(name);
-            }
             let request = match attr {
                 Attribute::ResourceName => json!({"resource": name}),
                 _ => json!({}),
             };
-            let extra = if j == 1 && *attr == Attribute::AccessKeyId {
-                json!({"errorCode": "AccessDenied", "errorMessage": format!("User: {who} is not authorized to perform: {}", call.1)})
-            } else {
-                json!({"resources": [{"ARN": name, "accountId": lookup.account_id}]})
+            let extra = match attr {
+                Attribute::AccessKeyId if j == 1 => {
+                    json!({"errorCode": "AccessDenied", "errorMessage": format!("User: {who} is not authorized to perform: {}", call.1)})
+                }
+                Attribute::ResourceName => {
+                    json!({"resources": [{"ARN": name, "accountId": lookup.account_id}]})
+                }
+                _ => json!({}),
             };
+            if at > lookup.end {
+                continue;
+            }
             let ip = if j % 2 == 0 {
                 "198.51.100.77".to_string()
             } else {

@@ -9,11 +9,17 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 use std::future::Future;
 
-pub struct DemoHub;
+/// The simulated Security Hub for one request (which findings it refuses depends on the
+/// request too, so trying again can work, as it would).
+pub struct DemoHub {
+    pub request: u64,
+}
 
-/// The simulated concurrent update: the findings the demo's Security Hub does not take.
-fn busy(t: &Target) -> bool {
-    t.key_hash() % 25 == 0
+impl DemoHub {
+    /// The simulated concurrent update: the findings the demo's Security Hub does not take.
+    fn busy(&self, t: &Target) -> bool {
+        (t.key_hash() ^ self.request.wrapping_mul(0x9e37_79b9_7f4a_7c15)) % 25 == 0
+    }
 }
 
 impl FindingsWriter for DemoHub {
@@ -22,6 +28,10 @@ impl FindingsWriter for DemoHub {
             account_id: t.account_id.clone(),
             region: t.region.clone(),
         }
+    }
+
+    fn audit_file(&self) -> &'static str {
+        crate::triage::DEMO_AUDIT_FILE
     }
 
     fn caller(&self, route: &Route) -> String {
@@ -38,7 +48,7 @@ impl FindingsWriter for DemoHub {
         _change: &'a Change,
         _updated_by: &'a str,
     ) -> impl Future<Output = Result<BatchResult, String>> + Send + 'a {
-        let (bad, good): (Vec<&Target>, Vec<&Target>) = batch.iter().partition(|t| busy(t));
+        let (bad, good): (Vec<&Target>, Vec<&Target>) = batch.iter().partition(|t| self.busy(t));
         let result = BatchResult {
             processed: good
                 .iter()

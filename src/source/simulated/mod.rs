@@ -392,6 +392,29 @@ impl DemoSource {
     }
 }
 
+/// Triage the simulated Security Hub took, by finding key hash: the later simulated
+/// activity keeps it, as Security Hub keeps a workflow status a product update does not set.
+type Triaged = std::collections::HashMap<u64, (crate::triage::Change, String, DateTime<Utc>)>;
+
+/// The simulated activity's findings with the triage the organization's Security Hub took.
+fn keep_triage(update: Update, triaged: &Triaged) -> Update {
+    match update {
+        Update::Findings(list) if !triaged.is_empty() => Update::Findings(
+            list.into_iter()
+                .map(|f| match triaged.get(&crate::store::row_hash(&f)) {
+                    Some((change, by, at)) => {
+                        hub::applied(std::slice::from_ref(&f), change, by, *at)
+                            .pop()
+                            .unwrap_or(f)
+                    }
+                    None => f,
+                })
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
 /// A command to the simulated organization: triage goes to its Security Hub, a lookup to
 /// its CloudTrail. False when the console has gone.
 async fn answer(
@@ -400,11 +423,16 @@ async fn answer(
     clock: &Clock,
     writes: &crate::triage::WritePolicy,
     updates: &tokio::sync::mpsc::Sender<Update>,
+    triaged: &mut Triaged,
 ) -> bool {
     match cmd {
         Command::Refresh => true,
         Command::Triage(req) => {
-            let outcome = crate::triage::perform(&hub::DemoHub, &req, writes, || clock.now()).await;
+            let outcome =
+                crate::triage::perform(&hub::DemoHub { request: req.id }, &req, writes, || {
+                    clock.now()
+                })
+                .await;
             let accepted: std::collections::HashSet<u64> = outcome
                 .results
                 .iter()
@@ -420,7 +448,12 @@ async fn answer(
                 .filter(|f| accepted.contains(&crate::store::row_hash(*f)))
                 .cloned()
                 .collect();
-            let shown = hub::applied(&records, &req.change, &req.updated_by, clock.now());
+            let now = clock.now();
+            for f in &records {
+                let entry = (req.change.clone(), req.updated_by.clone(), now);
+                triaged.insert(crate::store::row_hash(f), entry);
+            }
+            let shown = hub::applied(&records, &req.change, &req.updated_by, now);
             let tx = updates.clone();
             tokio::spawn(async move {
                 tokio::time::sleep(RECONCILE_AFTER).await;
@@ -486,6 +519,7 @@ impl Source for DemoSource {
             let mut interval = tokio::time::interval(opts.tick);
             interval.tick().await;
             let mut tick = 0u64;
+            let mut triaged = Triaged::new();
             loop {
                 tokio::select! {
                     _ = ctx.cancel.cancelled() => return,
@@ -493,7 +527,7 @@ impl Source for DemoSource {
                     cmd = ctx.commands.recv() => match cmd {
                         Some(Command::Refresh) => {}
                         Some(cmd) => {
-                            if !answer(cmd, &opts, &clock, &writes, &ctx.updates).await {
+                            if !answer(cmd, &opts, &clock, &writes, &ctx.updates, &mut triaged).await {
                                 return;
                             }
                             continue;
@@ -504,6 +538,7 @@ impl Source for DemoSource {
                 tick += 1;
                 // Health last means the status line turns ok only after the data is in.
                 for update in live_step(&opts, tick, clock.now()) {
+                    let update = keep_triage(update, &triaged);
                     if ctx.updates.send(update).await.is_err() {
                         return;
                     }

@@ -339,13 +339,15 @@ async fn the_simulated_security_hub_takes_triage_and_shows_it_back() {
     };
     let (tx, mut rx) = tokio::sync::mpsc::channel(16);
     let clock = Clock::Fixed(now());
+    let mut triaged = Triaged::new();
     assert!(
         answer(
             Command::Triage(Box::new(req.clone())),
             &opts,
             &clock,
             &policy,
-            &tx
+            &tx,
+            &mut triaged
         )
         .await
     );
@@ -380,7 +382,11 @@ async fn the_simulated_security_hub_takes_triage_and_shows_it_back() {
         let before = req.records.iter().find(|r| r.id == f.id).unwrap();
         assert_eq!(f.updated_at, before.updated_at, "UpdatedAt does not move");
     }
-    let audit = std::fs::read_to_string(dir.path().join(crate::triage::AUDIT_FILE)).unwrap();
+    assert!(
+        !dir.path().join(crate::triage::AUDIT_FILE).exists(),
+        "not in the real log"
+    );
+    let audit = std::fs::read_to_string(dir.path().join(crate::triage::DEMO_AUDIT_FILE)).unwrap();
     assert_eq!(audit.lines().count(), 2 * outcome.calls);
     assert!(audit.contains("(simulated)"));
 }
@@ -398,7 +404,8 @@ async fn with_writes_off_the_simulated_hub_refuses_everything() {
             &opts,
             &Clock::Fixed(now()),
             &policy,
-            &tx
+            &tx,
+            &mut Default::default()
         )
         .await
     );
@@ -423,7 +430,17 @@ async fn a_lookup_finds_what_the_resource_saw_in_the_window() {
     let clock = Clock::Fixed(now());
     let policy = crate::triage::WritePolicy::default();
     let cmd = Command::Lookup(Box::new(lookup.clone()));
-    assert!(answer(cmd.clone(), &opts, &clock, &policy, &tx).await);
+    assert!(
+        answer(
+            cmd.clone(),
+            &opts,
+            &clock,
+            &policy,
+            &tx,
+            &mut Default::default()
+        )
+        .await
+    );
     let Some(Update::Events(events)) = rx.recv().await else {
         panic!("events first");
     };
@@ -442,7 +459,7 @@ async fn a_lookup_finds_what_the_resource_saw_in_the_window() {
         );
     }
     // Asked again: the same events, not new ones.
-    assert!(answer(cmd, &opts, &clock, &policy, &tx).await);
+    assert!(answer(cmd, &opts, &clock, &policy, &tx, &mut Default::default()).await);
     let Some(Update::Events(again)) = rx.recv().await else {
         panic!("events");
     };

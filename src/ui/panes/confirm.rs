@@ -14,19 +14,22 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, confirm: &Confirm) {
     let width = area.width.min(78);
     let inner = width.saturating_sub(2).max(1) as usize;
     let mut lines: Vec<Line> = Vec::new();
-    let mut height = 4u16;
+    // Borders, the blank line and the key line; a spare line for what word wrapping adds.
+    let mut height = 5usize;
     for text in &confirm.lines {
         let text = clean(text).into_owned();
-        height += text.chars().count().div_ceil(inner).max(1) as u16;
+        height += unicode_width::UnicodeWidthStr::width(text.as_str())
+            .div_ceil(inner)
+            .max(1);
         lines.push(Line::styled(text, t.text));
     }
-    lines.push(Line::raw(""));
-    lines.push(Line::from(vec![
+    let keys = Line::from(vec![
         Span::styled("y", t.key_hint),
         Span::styled(": send    ", t.text),
         Span::styled("any other key", t.key_hint),
         Span::styled(": cancel, nothing is sent", t.text),
-    ]));
+    ]);
+    let height = u16::try_from(height).unwrap_or(u16::MAX);
     let popup = centered(area, width, height.min(area.height));
     frame.render_widget(Clear, popup);
     let block = Block::default()
@@ -36,10 +39,20 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, confirm: &Confirm) {
             " Write to Security Hub? (BatchUpdateFindings) ",
             t.title_focused,
         ));
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .wrap(Wrap { trim: false }),
-        popup,
-    );
+    let inside = block.inner(popup);
+    frame.render_widget(block, popup);
+    // The key line always on the last row: a long change never pushes it out of sight.
+    let text_area = Rect {
+        height: inside.height.saturating_sub(2),
+        ..inside
+    };
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), text_area);
+    if inside.height > 0 {
+        let keys_area = Rect {
+            y: inside.y + inside.height - 1,
+            height: 1,
+            ..inside
+        };
+        frame.render_widget(Paragraph::new(keys), keys_area);
+    }
 }

@@ -92,6 +92,14 @@ fn field_lines(app: &App, detail: &Detail) -> (String, Vec<Line<'static>>) {
                 );
             }
             field(&mut lines, "Types", &f.types.join(", "), t.text);
+            if let Some(rb) = app.runbooks.for_finding(f) {
+                field(
+                    &mut lines,
+                    "Runbook",
+                    &format!("{} (r)", rb.title),
+                    t.accent,
+                );
+            }
             field(
                 &mut lines,
                 "First observed",
@@ -228,9 +236,21 @@ fn field_lines(app: &App, detail: &Detail) -> (String, Vec<Line<'static>>) {
             if !e.detections.is_empty() {
                 section(&mut lines, "Detections");
                 for d in &e.detections {
-                    let rule = crate::drill::detect::RULES.iter().find(|r| r.id == d);
-                    let what = rule.map(|r| r.title).unwrap_or("");
-                    field(&mut lines, d, what, t.detection);
+                    let Some(rule) = crate::drill::detect::rule(d) else {
+                        field(&mut lines, d, "", t.detection);
+                        continue;
+                    };
+                    let what = format!("{} ({})", rule.title, rule.severity.label());
+                    field(&mut lines, d, &what, t.detection);
+                    field(&mut lines, "ATT&CK", rule.mitre, t.muted);
+                    if let Some(rb) = app.runbooks.for_detection(d) {
+                        field(
+                            &mut lines,
+                            "Runbook",
+                            &format!("{} (r)", rb.title),
+                            t.accent,
+                        );
+                    }
                 }
             }
         }

@@ -9,6 +9,7 @@ pub mod exposures;
 pub mod findings;
 pub mod help;
 pub mod overview;
+pub mod runbook;
 pub mod sources;
 pub mod summary;
 pub mod timeline;

@@ -115,7 +115,7 @@ fn state_line(app: &App, tl: &TimelineView) -> Line<'static> {
             t.ok,
         ),
         Asking::Failed(why) => Line::styled(
-            format!("{events} · lookup failed: {} (r: ask again)", clean(why)),
+            format!("{events} · lookup failed: {} (R: ask again)", clean(why)),
             t.failed,
         ),
         Asking::Offline(why) => Line::styled(format!("{events} · {}", clean(why)), t.muted),
@@ -175,22 +175,23 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, tl: &TimelineView) {
         ),
     ];
     let hint = Line::styled(
-        "Enter: the event's JSON · PgDn/PgUp: read it · r: ask again · Esc: back",
+        "Enter: the event's JSON · PgDn/PgUp: read it · r: runbook · R: ask again · Esc",
         t.key_hint,
     );
     let room = (area.height as usize).saturating_sub(head.len() + 2);
     // The list with the expanded JSON under its event; the cursor's row kept in sight.
     let json = tl.expanded_here().unwrap_or(&[]);
+    let top = if json.is_empty() {
+        tl.cursor.saturating_sub(room.saturating_sub(1))
+    } else {
+        // Room for the JSON under the cursor: the cursor near the top.
+        tl.cursor.saturating_sub(1)
+    };
+    // The rows from the top to the cursor come first; the JSON gets what is left.
     let json_shown = json
         .len()
         .saturating_sub(tl.scroll)
-        .min(room.saturating_sub(1));
-    let top = if json_shown > 0 {
-        // Room for the JSON under the cursor: the cursor near the top.
-        tl.cursor.saturating_sub(1)
-    } else {
-        tl.cursor.saturating_sub(room.saturating_sub(1))
-    };
+        .min(room.saturating_sub(tl.cursor - top + 1));
     let mut body: Vec<Line> = Vec::new();
     for (i, &row) in tl.rows.iter().enumerate().skip(top) {
         if body.len() >= room {
