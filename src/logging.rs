@@ -15,6 +15,12 @@ pub fn state_dir() -> Option<PathBuf> {
     )
 }
 
+/// Where rampart keeps what it produces for people to keep (after-action reports).
+pub fn data_dir() -> Option<PathBuf> {
+    let dirs = directories::ProjectDirs::from("", "", "rampart")?;
+    Some(dirs.data_dir().to_path_buf())
+}
+
 /// The crates whose debug and trace output can carry credentials' identifiers (a target
 /// directive matches by prefix: `aws_sdk` is every service client).
 const SDK_TARGETS: [&str; 8] = [

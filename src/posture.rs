@@ -517,6 +517,33 @@ pub fn indicators(
     out
 }
 
+/// The last game-day drill from the drill history: good within 90 days, look after, act
+/// after a year; unknown when none was run.
+pub fn last_drill(
+    list: &mut [Indicator],
+    last: Option<&crate::drill::report::Past>,
+    now: DateTime<Utc>,
+) {
+    let Some(i) = list.iter_mut().find(|i| i.label == "Last game-day drill") else {
+        return;
+    };
+    let Some(p) = last else {
+        return;
+    };
+    let days = (now - p.started).num_days();
+    let detect = crate::drill::report::span(p.detect.map(chrono::Duration::seconds));
+    i.value = format!("{days}d ago, detected in {detect}");
+    if p.missed > 0 {
+        i.value.push_str(&format!(", {} missed", p.missed));
+    }
+    i.level = match days {
+        d if d > 365 => Level::Bad,
+        d if d > 90 => Level::Warn,
+        _ if p.missed > 0 => Level::Warn,
+        _ => Level::Good,
+    };
+}
+
 /// Open findings per account and region: the highest severity, how many, and how old the
 /// data is (the Security Hub source's last success there, when polled live).
 #[derive(Debug, Default, Clone, PartialEq, Eq)]

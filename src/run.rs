@@ -107,6 +107,7 @@ pub fn main(cli: Cli) -> ExitCode {
                 .into(),
                 state_dir: crate::logging::state_dir(),
                 user: login_name(),
+                data_dir: crate::logging::data_dir(),
                 writes: match mode {
                     Mode::Replay => Default::default(),
                     _ => loaded
@@ -133,6 +134,7 @@ pub fn main(cli: Cli) -> ExitCode {
             app.overview = true;
             load_notes(&mut app);
             load_watermarks(&mut app);
+            load_drills(&mut app);
             let cache = (mode == Mode::Live && loaded.config.cache.enabled)
                 .then(crate::cache::default_path)
                 .flatten();
@@ -317,6 +319,18 @@ fn demo_options(cli: &Cli, config: &Config, now: chrono::DateTime<chrono::Utc>) 
 fn load_theme(cli: &Cli, config: &Config) -> Result<Theme, theme::ThemeError> {
     let name = cli.options.theme.as_deref().unwrap_or(config.theme_name());
     theme::load(name, &config::user_theme_dirs(), theme::no_color_from_env())
+}
+
+/// Past drills for the history, and an open drill's journal to resume.
+fn load_drills(app: &mut App) {
+    if let Some(dir) = &app.settings.data_dir {
+        app.drill_history = crate::drill::report::history(&crate::drill::report::dir_in(dir));
+    }
+    if let Some(dir) = &app.settings.state_dir {
+        let (drills, problems) =
+            crate::drill::journal::load_all(&crate::drill::journal::dir_in(dir));
+        app.resume_drills(drills, problems);
+    }
 }
 
 /// Runs the console until the operator quits or a signal arrives.

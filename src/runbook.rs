@@ -245,7 +245,7 @@ pub fn parse(text: &str, file: &str, stem: &str) -> Result<Runbook, RunbookError
 }
 
 /// Case-insensitive glob: `*` matches any run of characters.
-fn glob_ci(pattern: &str, text: &str) -> bool {
+pub fn glob_ci(pattern: &str, text: &str) -> bool {
     crate::source::aws::discover::glob(&pattern.to_lowercase(), &text.to_lowercase())
 }
 

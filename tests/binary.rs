@@ -454,3 +454,37 @@ fn demo_triage_with_writes_allowed_and_the_timeline() {
         .join(".local/state/rampart/audit.jsonl")
         .exists());
 }
+
+/// A detection drill in the demo: the simulated attack arrives and is seen; then the
+/// process is killed (-9) mid-drill, and the next start resumes it from its journal with
+/// the ticked step and the note.
+#[test]
+fn a_drill_in_the_demo_sees_the_attack_and_resumes_after_kill_9() {
+    let home = tempfile::tempdir().unwrap();
+    let mut run = PtyRun::start(&["--demo", "--now", NOW], home.path(), (120, 40));
+    run.wait_for_screen("demo ok");
+    run.send(":drill start cloudtrail-logging-stopped\r");
+    run.wait_for_screen("Drill: ");
+    run.wait_for_screen("run Stratus Red Team");
+    // The demo plays the attack a few seconds in.
+    run.wait_for_screen("detection cloudtrail-stopped  arrived");
+    run.send(" ");
+    run.send("n");
+    run.send("trail owner paged");
+    run.send("\r");
+    run.wait_for_screen("drill note journalled");
+    let pid = run.child.process_id().expect("pid") as i32;
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGKILL) }, 0);
+    run.wait_exit();
+
+    let mut again = PtyRun::start(&["--demo", "--now", NOW], home.path(), (120, 40));
+    again.wait_for_screen("demo ok");
+    again.send("4");
+    again.send("d");
+    again.wait_for_screen("Drill: ");
+    again.wait_for_screen("trail owner paged");
+    again.wait_for_screen("[x]");
+    again.wait_for_screen("✓ first log");
+    again.send("q");
+    assert_eq!(again.wait_exit(), 0);
+}

@@ -309,3 +309,24 @@ fn runbook() {
         );
     }
 }
+
+/// The drill view (`d` on the Drills pane): without a drill (scenarios, empty history),
+/// then a detection drill with its first step ticked.
+#[test]
+fn drill_view() {
+    for size in SIZES {
+        let mut app = app(size);
+        app.update(Action::ShowTab(Tab::Activity));
+        app.update(Action::DrillView);
+        insta::assert_snapshot!(format!("drill_idle_{}x{}", size.0, size.1), draw(&mut app));
+        command(&mut app, "drill start cloudtrail-logging-stopped");
+        app.update(Action::Mark);
+        app.commands.clear();
+        app.requests.clear();
+        app.flash = None;
+        insta::assert_snapshot!(
+            format!("drill_running_{}x{}", size.0, size.1),
+            draw(&mut app)
+        );
+    }
+}

@@ -1,6 +1,7 @@
 //! The file work that actions ask for ([`Request`]): saving notes, writing hand-off
-//! snapshots and exports. The only place in the app that touches files; results and
-//! errors become a status-line message, and the console keeps running either way.
+//! snapshots, exports, drill journals and after-action reports. The only place in the app
+//! that touches files; results and errors become a status-line message, and the console
+//! keeps running either way.
 
 use super::{App, Request};
 use std::io::Write;
@@ -11,6 +12,8 @@ pub fn perform(app: &mut App, request: Request) {
         Request::SaveNotes => save_notes(app),
         Request::Snapshot(path) => snapshot(app, path),
         Request::Export(path) => export(app, path),
+        Request::Journal(id, entry) => journal(app, &id, &entry),
+        Request::DrillReport(drill) => drill_report(app, &drill),
         Request::Copy(text) => copy(app, &text),
         Request::SaveWatermarks => save_watermarks(app),
     }
@@ -70,6 +73,40 @@ fn save_notes(app: &mut App) {
             app.say(format!("note saved ({} notes){kept}", app.notes.len()));
         }
         Err(e) => app.say(format!("note kept in memory only: {e}")),
+    }
+}
+
+fn journal(app: &mut App, id: &str, entry: &crate::drill::exercise::Entry) {
+    let Some(dir) = app.settings.state_dir.clone() else {
+        app.say("drill kept in memory only: there is no state directory for its journal");
+        return;
+    };
+    if let Err(e) = crate::drill::journal::append(&crate::drill::journal::dir_in(&dir), id, entry) {
+        app.say(format!("drill journal not written: {e}"));
+    }
+}
+
+fn drill_report(app: &mut App, drill: &crate::drill::exercise::Drill) {
+    let Some(dir) = app.settings.data_dir.clone() else {
+        app.say("no data directory for the after-action report; the journal keeps the drill");
+        return;
+    };
+    let dir = crate::drill::report::dir_in(&dir);
+    match crate::drill::report::write(&dir, drill) {
+        Ok(path) => {
+            app.drill_history = crate::drill::report::history(&dir);
+            // The overview's last-drill indicator reads the history.
+            app.posture = None;
+            app.say(format!(
+                "drill closed: detected in {}, report {}",
+                crate::drill::report::span(drill.time_to_detect()),
+                path.display()
+            ));
+        }
+        Err(e) => app.say(format!(
+            "after-action report not written: {}: {e}",
+            dir.display()
+        )),
     }
 }
 

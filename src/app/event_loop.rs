@@ -117,7 +117,8 @@ where
             },
             _ = tick.tick() => {
                 let minute = app.settings.time.format_clock(app.clock.now());
-                if minute != shown_minute {
+                // A running drill's clock ticks by the second while its view is up.
+                if minute != shown_minute || (app.drill.is_some() && app.drill_view_shown()) {
                     dirty = true;
                 }
                 if app.flash.as_ref().is_some_and(|f| f.at.elapsed() >= FLASH_FOR) {
@@ -126,6 +127,14 @@ where
                 }
             },
             _ = tokio::time::sleep(wait), if dirty => {},
+        }
+        // What updates asked for (a drill's journal entries): written before the next frame.
+        app.after_updates();
+        if !app.requests.is_empty() {
+            for request in std::mem::take(&mut app.requests) {
+                super::effects::perform(app, request);
+            }
+            dirty = true;
         }
         for command in std::mem::take(&mut app.commands) {
             // Never block the UI on a source: a full queue undoes what the command showed.

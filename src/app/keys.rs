@@ -18,10 +18,9 @@ pub const BINDINGS: &[(&str, &str)] = &[
         "sev>=high acct:prod status:new age<2d; Tab: names",
     ),
     (
-        "Enter / Esc (filter)",
-        "keep the filter / restore the previous one",
+        "Enter / Esc",
+        "keep / restore the filter; Esc closes a view, clears",
     ),
-    ("Esc", "close the detail or help; clear the filter"),
     ("s / S", "cycle the sort column / reverse the sort"),
     ("Enter", "detail view: fields, resources, raw JSON"),
     (
@@ -41,10 +40,18 @@ pub const BINDINGS: &[(&str, &str)] = &[
     ("i", "sources: each feed's health and errors"),
     ("v", "summary by account, rule or type; Enter opens one"),
     ("r", "runbook of the finding, detection or row; y copies"),
+    (
+        "d / :drill start ID",
+        "the drill view (Drills pane) / start a drill",
+    ),
+    (
+        "  in a drill",
+        "space tick, n note, a ack, c contained, x end",
+    ),
     ("f / N / R", "freeze rows / findings seen / poll now"),
     (
         "? / q Ctrl-C",
-        "this help / quit (mouse: wheel, tab clicks)",
+        "help / quit (mouse: wheel scrolls, click a tab)",
     ),
 ];
 
@@ -109,6 +116,10 @@ fn key_action(key: &KeyEvent, editing: bool) -> Option<Action> {
         KeyCode::Char('?') => Action::ToggleHelp,
         KeyCode::Char('r') => Action::Runbook,
         KeyCode::Char('R') => Action::Refresh,
+        KeyCode::Char('d') => Action::DrillView,
+        KeyCode::Char('a') => Action::Acknowledge,
+        KeyCode::Char('c') => Action::Contain,
+        KeyCode::Char('x') => Action::CloseDrill,
         KeyCode::Char('n') => Action::NoteStart,
         KeyCode::Char('i') => Action::ToggleSources,
         KeyCode::Char('v') => Action::ToggleSummary,

@@ -5,6 +5,7 @@
 //! and the renderer reads the state by shared reference. Nothing here draws or does I/O,
 //! so every behaviour is testable with plain values.
 
+pub mod drill;
 pub mod effects;
 pub mod event_loop;
 pub mod keys;
@@ -252,6 +253,12 @@ pub enum Action {
     Timeline,
     /// `r`: the runbook of the selection.
     Runbook,
+    /// `d` on the Drills pane: the drill view or the activity.
+    DrillView,
+    /// `a`, `c`, `x` in the drill view: acknowledged, contained, close.
+    Acknowledge,
+    Contain,
+    CloseDrill,
     Refresh,
     /// Mouse wheel: lines to move (negative is up).
     Scroll(i32),
@@ -319,6 +326,8 @@ pub struct Settings {
     pub state_dir: Option<PathBuf>,
     /// Signs notes and snapshots (and Security Hub notes).
     pub user: String,
+    /// Where after-action reports go; `None` keeps them unwritten (and says so).
+    pub data_dir: Option<PathBuf>,
     /// Whether triage may write, and where not (the source checks it again).
     pub writes: crate::triage::WritePolicy,
     /// The CloudTrail timeline's reach around a finding.
@@ -336,6 +345,7 @@ impl Default for Settings {
             mode_label: "demo".into(),
             state_dir: None,
             user: "operator".into(),
+            data_dir: None,
             writes: Default::default(),
             timeline: Default::default(),
         }
@@ -365,6 +375,8 @@ pub enum PromptKind {
     },
     /// `/` in a detail view: find text in the raw JSON.
     Search,
+    /// `n` in the drill view: a timestamped note, journalled.
+    DrillNote,
 }
 
 /// Work with files that an action asks for; the loop hands it to [`effects`].
@@ -377,6 +389,10 @@ pub enum Request {
     Export(Option<PathBuf>),
     /// Put this on the terminal's clipboard (OSC 52).
     Copy(String),
+    /// Append to a drill's journal (before the screen shows it).
+    Journal(String, Box<crate::drill::exercise::Entry>),
+    /// Write a closed drill's after-action report.
+    DrillReport(Box<crate::drill::exercise::Drill>),
 }
 
 /// What a replayed snapshot asked to show, applied as the rows become visible.
@@ -465,6 +481,16 @@ pub struct App {
     pub runbooks: crate::runbook::Library,
     /// The runbook drawn over the pane while open.
     pub runbook: Option<runbook::RunbookView>,
+    /// The running drill.
+    pub drill: Option<crate::drill::exercise::Drill>,
+    /// The Drills pane shows the drill view instead of the activity.
+    pub drill_view: bool,
+    /// The selected checklist step.
+    pub drill_cursor: usize,
+    /// Past drills, newest first (from the reports).
+    pub drill_history: Vec<crate::drill::report::Past>,
+    /// The store generation the drill last looked at.
+    drill_seen: u64,
 }
 
 impl App {
@@ -515,6 +541,11 @@ impl App {
             next_request: 0,
             runbooks: crate::runbook::Library::builtin(),
             runbook: None,
+            drill: None,
+            drill_view: false,
+            drill_cursor: 0,
+            drill_history: Vec::new(),
+            drill_seen: 0,
         }
     }
 
@@ -615,7 +646,10 @@ impl App {
             }
             _ => {
                 let s = &self.settings;
-                crate::posture::indicators(&self.store, s.thresholds, &s.bars, self.clock.now())
+                let now = self.clock.now();
+                let mut list = crate::posture::indicators(&self.store, s.thresholds, &s.bars, now);
+                crate::posture::last_drill(&mut list, self.drill_history.first(), now);
+                list
             }
         }
     }
@@ -632,6 +666,16 @@ impl App {
     }
 
     /// Whether the pane on screen shows its summary.
+    /// The Drills pane shows the drill view.
+    pub fn drill_view_shown(&self) -> bool {
+        self.drill_view
+            && self.tab == Tab::Activity
+            && !self.overview
+            && self.detail.is_none()
+            && self.timeline.is_none()
+            && self.runbook.is_none()
+    }
+
     pub fn summary_shown(&self) -> bool {
         !self.overview && self.summaries.contains(&self.tab)
     }
@@ -976,6 +1020,15 @@ impl App {
 
     /// Brings the current pane's view up to date with the store (re-sorts only when its
     /// data or sort changed) and keeps the selection on screen. Called before each draw.
+    /// What the loop does after taking updates, before it draws: a running drill looks at
+    /// what arrived (its entries are then journalled before the frame shows them).
+    pub fn after_updates(&mut self) {
+        if self.drill.is_some() && self.drill_seen != self.store.generation() {
+            self.drill_seen = self.store.generation();
+            self.observe_drill();
+        }
+    }
+
     pub fn refresh_view(&mut self) {
         self.refresh_timeline();
         let now = self.clock.now();
@@ -984,8 +1037,9 @@ impl App {
         if self.overview {
             let at = (self.store.generation(), now.timestamp().div_euclid(60));
             if self.posture.as_ref().map(|p| (p.0, p.1)) != Some(at) {
-                let list =
+                let mut list =
                     crate::posture::indicators(&self.store, limits, &self.settings.bars, now);
+                crate::posture::last_drill(&mut list, self.drill_history.first(), now);
                 let grid = crate::posture::grid(&self.store);
                 self.posture = Some((at.0, at.1, list, grid));
             }
@@ -1105,6 +1159,27 @@ impl App {
         }
         if self.runbook.is_some() && !self.help && self.runbook_action(action) {
             return;
+        }
+        if self.drill_view_shown() && !self.help && !self.sources_open && self.drill_action(action)
+        {
+            return;
+        }
+        match action {
+            Action::DrillView
+                if self.tab == Tab::Activity && !self.overview && self.detail.is_none() =>
+            {
+                self.drill_view = true;
+                return;
+            }
+            Action::DrillView => {
+                self.say("d shows the drill view on the Drills pane (4)");
+                return;
+            }
+            Action::Acknowledge | Action::Contain | Action::CloseDrill => {
+                self.say("a, c and x act on the running drill in its view: 4, then d");
+                return;
+            }
+            _ => {}
         }
         if matches!(action, Action::Mark | Action::Timeline | Action::Runbook)
             && (self.help || self.sources_open)
@@ -1338,7 +1413,13 @@ impl App {
                 self.say("refresh requested");
             }
             // Taken before the panes see a key.
-            Action::Mark | Action::Timeline | Action::Runbook => {}
+            Action::Mark
+            | Action::Timeline
+            | Action::Runbook
+            | Action::DrillView
+            | Action::Acknowledge
+            | Action::Contain
+            | Action::CloseDrill => {}
             Action::ClickTabBar(col) => {
                 if crate::ui::layout::overview_range().contains(&col) {
                     self.overview = true;
@@ -1441,7 +1522,9 @@ impl App {
                     .iter()
                     .map(|v| v.name.as_str())
                     .collect();
-                let (line, choices) = complete_command(&prompt.text, &views);
+                let runbooks: Vec<&str> =
+                    self.runbooks.all().iter().map(|r| r.id.as_str()).collect();
+                let (line, choices) = complete_command(&prompt.text, &views, &runbooks);
                 let said = (choices.len() > 1).then(|| choices.join("  "));
                 prompt.text = line;
                 if let Some(text) = said {
@@ -1464,6 +1547,7 @@ impl App {
             }
             PromptKind::Command => self.run_command(prompt.text.trim()),
             PromptKind::Search => self.search_raw(&prompt.text),
+            PromptKind::DrillNote => self.drill_note(&prompt.text),
         }
     }
 
@@ -1501,6 +1585,7 @@ impl App {
                 .push(Request::Export((!rest.is_empty()).then(|| PathBuf::from(rest)))),
             "freeze" => self.update(Action::Freeze),
             "theme" => self.set_theme(rest),
+            "drill" => self.drill_command(rest),
             pane if Tab::from_name(pane).is_some() => {
                 if let Some(tab) = Tab::from_name(pane) {
                     show(self, tab);
@@ -1756,10 +1841,11 @@ fn move_cursor(cursor: &mut usize, last: usize, action: Action) -> bool {
 }
 
 /// The commands `:` knows, for completion.
-const COMMANDS: [&str; 22] = [
+const COMMANDS: [&str; 23] = [
     "comment",
     "compliance",
     "credentials",
+    "drill",
     "drills",
     "export",
     "findings",
@@ -1783,8 +1869,18 @@ const COMMANDS: [&str; 22] = [
 
 /// Completes a command line: its command word, or what `group` takes. Returns the line and,
 /// when the word is ambiguous, the choices.
-pub fn complete_command<'a>(line: &str, views: &[&'a str]) -> (String, Vec<&'a str>) {
+pub fn complete_command<'a>(
+    line: &str,
+    views: &[&'a str],
+    runbooks: &[&'a str],
+) -> (String, Vec<&'a str>) {
+    if line.starts_with("drill start ") && line.matches(' ').count() == 2 {
+        return complete_last_word(line, runbooks, " ");
+    }
     match line.split_once(' ') {
+        Some(("drill", rest)) if !rest.contains(' ') => {
+            complete_last_word(line, &["start", "close"], " ")
+        }
         Some(("group", _)) => {
             let names: Vec<&str> = crate::summary::GroupBy::ALL.map(|g| g.name()).to_vec();
             complete_last_word(line, &names, "")

@@ -551,29 +551,42 @@ fn findings_group_by_a_command_and_a_group_opens_within_the_filter() {
 #[test]
 fn tab_completes_commands_group_keys_and_filter_fields() {
     assert_eq!(
-        complete_command("gr", &[]),
+        complete_command("gr", &[], &[]),
         ("group ".to_string(), vec!["group"])
     );
-    let (line, choices) = complete_command("c", &[]);
+    let (line, choices) = complete_command("c", &[], &[]);
     assert_eq!(
         line, "c",
         "comment, compliance and credentials share only the c"
     );
     assert_eq!(choices, ["comment", "compliance", "credentials"]);
-    let (line, choices) = complete_command("co", &[]);
+    let (line, choices) = complete_command("co", &[], &[]);
     assert_eq!(
         (line.as_str(), choices),
         ("com", vec!["comment", "compliance"])
     );
-    assert_eq!(complete_command("comp", &[]).0, "compliance ");
-    assert_eq!(complete_command("res", &[]).0, "resolve ");
-    assert_eq!(complete_command("theme hi", &[]).0, "theme high-contrast");
-    assert_eq!(complete_command("fr", &[]).0, "freeze ");
-    assert_eq!(complete_command("ex", &[]).0, "export ");
-    assert_eq!(complete_command("group r", &[]).0, "group resource");
-    assert_eq!(complete_command("snapshot /tm", &[]).0, "snapshot /tm");
+    assert_eq!(complete_command("comp", &[], &[]).0, "compliance ");
+    assert_eq!(complete_command("res", &[], &[]).0, "resolve ");
     assert_eq!(
-        complete_command("view prod-", &["prod-critical", "dev-all"]).0,
+        complete_command("theme hi", &[], &[]).0,
+        "theme high-contrast"
+    );
+    assert_eq!(complete_command("fr", &[], &[]).0, "freeze ");
+    assert_eq!(complete_command("ex", &[], &[]).0, "export ");
+    assert_eq!(complete_command("drill s", &[], &[]).0, "drill start ");
+    assert_eq!(
+        complete_command(
+            "drill start cloud",
+            &[],
+            &["cloudtrail-logging-stopped", "crypto"]
+        )
+        .0,
+        "drill start cloudtrail-logging-stopped "
+    );
+    assert_eq!(complete_command("group r", &[], &[]).0, "group resource");
+    assert_eq!(complete_command("snapshot /tm", &[], &[]).0, "snapshot /tm");
+    assert_eq!(
+        complete_command("view prod-", &["prod-critical", "dev-all"], &[]).0,
         "view prod-critical"
     );
     let fields = ["sev", "acct", "age", "status"];

@@ -227,7 +227,7 @@ impl App {
                     offline: None,
                 }));
             }
-            Command::Refresh => {}
+            Command::Refresh | Command::Drill(_) => {}
         }
     }
 

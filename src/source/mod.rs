@@ -164,6 +164,9 @@ pub enum Command {
     Triage(Box<crate::triage::TriageRequest>),
     /// Read CloudTrail around a finding.
     Lookup(Box<crate::timeline::Lookup>),
+    /// A detection drill started (its journal's first entry): the simulated organization
+    /// plays the attack; live AWS waits for the team's own simulation.
+    Drill(Box<crate::drill::exercise::Entry>),
 }
 
 /// Splits `rows` into batches of `size` (the last may be shorter) without copying the rest

@@ -114,6 +114,10 @@ fn prompt_line(app: &App, prompt: &Prompt, width: u16) -> Line<'static> {
             " find in the raw JSON: ".to_string(),
             "  Enter next match  Esc cancel",
         ),
+        PromptKind::DrillNote => (
+            " drill note: ".to_string(),
+            "  Enter journal it  Esc cancel",
+        ),
         PromptKind::Note { pane, .. } => (
             format!(" note on this {}: ", pane_noun(*pane)),
             "  Enter save (empty removes)  Esc cancel",

@@ -36,6 +36,7 @@ pub fn render(frame: &mut Frame, app: &App) {
             Tab::Findings => panes::findings::render(frame, areas.pane, app),
             Tab::Credentials => panes::credentials::render(frame, areas.pane, app),
             Tab::Exposures => panes::exposures::render(frame, areas.pane, app),
+            Tab::Activity if app.drill_view_shown() => panes::drill::render(frame, areas.pane, app),
             Tab::Activity => panes::activity::render(frame, areas.pane, app),
             Tab::Compliance => panes::compliance::render(frame, areas.pane, app),
         }

@@ -341,6 +341,8 @@ impl Source for AwsSource {
                                 let _ = tx.send(Update::Triaged(outcome)).await;
                             });
                         }
+                        // Live, the team runs the attack simulation itself.
+                        Some(Command::Drill(_)) => {}
                         Some(Command::Lookup(lookup)) => {
                             let (desks, pacer, tx) =
                                 (desks.clone(), pacer.clone(), ctx.updates.clone());

@@ -678,7 +678,7 @@ fn offline_answer(cmd: Command) -> Option<Update> {
             error: None,
             offline: Some("replay: the events of the evidence files only".into()),
         }),
-        Command::Refresh => return None,
+        Command::Refresh | Command::Drill(_) => return None,
     })
 }
 

@@ -415,8 +415,64 @@ fn keep_triage(update: Update, triaged: &Triaged) -> Update {
     }
 }
 
+/// How long after a detection drill starts the simulated attack shows in CloudTrail, and
+/// then in a product's finding.
+const ATTACK_AFTER: std::time::Duration = std::time::Duration::from_secs(4);
+const FINDING_AFTER: std::time::Duration = std::time::Duration::from_secs(8);
+
+/// A detection drill in the demo: the attack's CloudTrail events, then the finding a
+/// product raises about it, as if the team ran the Stratus technique.
+fn play_attack(
+    seed: u64,
+    start: &crate::drill::exercise::Entry,
+    clock: Clock,
+    tx: tokio::sync::mpsc::Sender<Update>,
+) {
+    let crate::drill::exercise::Entry::Started {
+        detections,
+        findings: patterns,
+        ..
+    } = start
+    else {
+        return;
+    };
+    let (detections, patterns) = (detections.clone(), patterns.clone());
+    tokio::spawn(async move {
+        tokio::time::sleep(ATTACK_AFTER).await;
+        let mut events: Vec<TrailEvent> = activity::attack(seed, &detections, clock.now())
+            .iter()
+            .filter_map(activity::parse)
+            .collect();
+        crate::drill::detect::detect_all(&mut events);
+        if tx.send(Update::Events(events)).await.is_err() {
+            return;
+        }
+        let Some(pattern) = patterns.first() else {
+            return;
+        };
+        tokio::time::sleep(FINDING_AFTER - ATTACK_AFTER).await;
+        let now = clock.now();
+        let mut v = findings::asff_value(seed, u64::MAX / 2, now);
+        let kind = pattern.replace('*', "");
+        v["Types"] = json!([format!("TTPs/Drill simulation/{kind}")]);
+        v["Title"] = json!(format!("{kind} (the drill's simulated attack)"));
+        v["Id"] = json!(format!("drill-attack/{}", now.timestamp()));
+        for key in [
+            "CreatedAt",
+            "UpdatedAt",
+            "FirstObservedAt",
+            "LastObservedAt",
+        ] {
+            v[key] = json!(findings::time(now));
+        }
+        let _ = tx
+            .send(Update::Findings(findings::parse(&v).into_iter().collect()))
+            .await;
+    });
+}
+
 /// A command to the simulated organization: triage goes to its Security Hub, a lookup to
-/// its CloudTrail. False when the console has gone.
+/// its CloudTrail, a detection drill gets its attack. False when the console has gone.
 async fn answer(
     cmd: Command,
     opts: &DemoOptions,
@@ -459,6 +515,10 @@ async fn answer(
                 tokio::time::sleep(RECONCILE_AFTER).await;
                 let _ = tx.send(Update::Findings(shown)).await;
             });
+            true
+        }
+        Command::Drill(start) => {
+            play_attack(opts.seed, &start, clock.clone(), updates.clone());
             true
         }
         Command::Lookup(lookup) => {

@@ -5,6 +5,7 @@ pub mod compliance;
 pub mod confirm;
 pub mod credentials;
 pub mod detail;
+pub mod drill;
 pub mod exposures;
 pub mod findings;
 pub mod help;

@@ -1,0 +1,265 @@
+//! Drills in the console: `:drill start RUNBOOK [tabletop|detection]`, the drill view on
+//! the Drills pane (`d`): its clock, milestones, what arrived, the runbook as a checklist
+//! (`space` ticks), notes (`n`), `a` acknowledged, `c` contained, `x` close with the
+//! after-action report. Every change is an [`Entry`] journalled before it is shown.
+
+use super::{Action, App, Prompt, PromptKind, Request, Tab};
+use crate::drill::exercise::{Drill, Entry, Kind, Milestone};
+use crate::source::{Command, Update};
+
+impl App {
+    /// Applies an entry to the running drill and asks for it to be journalled.
+    fn record(&mut self, entry: Entry) {
+        let Some(d) = &mut self.drill else {
+            return;
+        };
+        d.apply(&entry);
+        self.requests
+            .push(Request::Journal(d.id.clone(), Box::new(entry)));
+    }
+
+    /// `:drill …`: start, close, or show the drill view.
+    pub(super) fn drill_command(&mut self, rest: &str) {
+        let mut words = rest.split_whitespace();
+        match words.next() {
+            None => self.show_drill_view(),
+            Some("start") => {
+                let (Some(id), kind) = (words.next(), words.next()) else {
+                    return self.say("drill start RUNBOOK [tabletop|detection] (Tab lists runbooks)");
+                };
+                self.start_drill(id, kind);
+            }
+            Some("close") => self.close_drill(),
+            Some(other) => self.say(format!(
+                "drill what? start RUNBOOK [tabletop|detection], close, or nothing for the view (found `{}`)",
+                crate::ui::sanitize::clean(other)
+            )),
+        }
+    }
+
+    fn show_drill_view(&mut self) {
+        self.overview = false;
+        self.detail = None;
+        self.tab = Tab::Activity;
+        self.drill_view = true;
+    }
+
+    fn start_drill(&mut self, runbook: &str, kind: Option<&str>) {
+        if let Some(d) = &self.drill {
+            return self.say(format!(
+                "drill {} is running: close it first (x in the drill view, or :drill close)",
+                d.id
+            ));
+        }
+        let Some(rb) = self.runbooks.get(runbook).cloned() else {
+            return self.say(format!(
+                "no runbook `{}`: Tab lists them",
+                crate::ui::sanitize::clean(runbook)
+            ));
+        };
+        let scenario = crate::drill::scenario::for_runbook(runbook);
+        let kind = match kind.map(Kind::parse) {
+            None if scenario.is_some() => Kind::Detection,
+            None => Kind::Tabletop,
+            Some(Some(k)) => k,
+            Some(None) => return self.say("the kind is tabletop or detection"),
+        };
+        if kind == Kind::Detection && scenario.is_none() {
+            return self.say(format!(
+                "{runbook} has no detection scenario (no attack simulation to watch for): run it as tabletop"
+            ));
+        }
+        let now = self.clock.now();
+        let id = format!("drill-{}", now.format("%Y%m%dT%H%M%SZ"));
+        let injected = (kind == Kind::Tabletop).then(|| format!("rampart-drill/{id}"));
+        let start = Drill::start_entry(id.clone(), &rb, kind, &self.settings.user, now, injected);
+        self.drill = Drill::replay([&start]);
+        self.drill_cursor = 0;
+        self.requests
+            .push(Request::Journal(id.clone(), Box::new(start.clone())));
+        if kind == Kind::Tabletop {
+            // The synthetic finding is there from the first second.
+            self.record(Entry::Milestone {
+                milestone: Milestone::FirstFinding,
+                at: now,
+            });
+        }
+        self.inject_drill_finding();
+        if kind == Kind::Detection {
+            // The simulated organization plays the attack; live, the team runs it.
+            self.commands.push(Command::Drill(Box::new(start)));
+        }
+        self.show_drill_view();
+        let how = match (kind, scenario) {
+            (Kind::Detection, Some(s)) => format!(
+                "run Stratus Red Team `{}` now; watching for it until {}",
+                s.stratus,
+                self.settings
+                    .time
+                    .format_clock(now + chrono::Duration::minutes(s.deadline_minutes))
+            ),
+            _ => "a drill finding is in the findings pane; a acknowledges it".to_string(),
+        };
+        self.say(format!("drill {id} started: {how}"));
+    }
+
+    /// A tabletop drill's synthetic finding, marked as a drill in its title and fields.
+    pub(super) fn inject_drill_finding(&mut self) {
+        let Some(d) = &self.drill else {
+            return;
+        };
+        let Some(id) = &d.injected else {
+            return;
+        };
+        let rb = self.runbooks.get(&d.runbook);
+        let kind = rb
+            .and_then(|rb| rb.types.first())
+            .map(|t| t.replace('*', ""))
+            .unwrap_or_else(|| "Drill".into());
+        let severity = rb.map_or("HIGH", |rb| rb.severity.label());
+        let account = self
+            .store
+            .accounts
+            .iter()
+            .map(|a| a.id.clone())
+            .min()
+            .unwrap_or_else(|| "000000000000".into());
+        let at = d
+            .started()
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        let v = serde_json::json!({
+            "SchemaVersion": "2018-10-08",
+            "Id": id,
+            "ProductArn": "arn:aws:securityhub:us-east-1::product/rampart/drill",
+            "ProductName": "rampart drill",
+            "CompanyName": "rampart",
+            "GeneratorId": format!("rampart-drill/{}", d.runbook),
+            "AwsAccountId": account,
+            "Region": "us-east-1",
+            "Types": [format!("TTPs/Drill/{kind}")],
+            "CreatedAt": at, "UpdatedAt": at, "FirstObservedAt": at, "LastObservedAt": at,
+            "Severity": {"Label": severity},
+            "Title": format!("[DRILL] {}", d.title),
+            "Description": format!("A tabletop drill ({}), not a real finding. Practise runbook {}: press r.", d.id, d.runbook),
+            "Resources": [{"Type": "Other", "Id": format!("rampart-drill/{}", d.id)}],
+            "ProductFields": {"rampart/drill": d.id},
+            "Workflow": {"Status": "NEW"},
+            "RecordState": "ACTIVE",
+        });
+        if let Ok(f) = crate::model::asff::parse_value(&v) {
+            self.apply(Update::Findings(vec![f]));
+        }
+    }
+
+    fn milestone(&mut self, m: Milestone) {
+        let Some(d) = &self.drill else {
+            return self.say("no drill is running: :drill start RUNBOOK");
+        };
+        if d.at(m).is_some() {
+            return self.say(format!("already {}", m.label()));
+        }
+        let at = self.clock.now();
+        let after = crate::drill::report::span(Some(at - d.started()));
+        self.record(Entry::Milestone { milestone: m, at });
+        self.say(format!("{} at +{after}", m.label()));
+    }
+
+    fn close_drill(&mut self) {
+        let Some(d) = &self.drill else {
+            return self.say("no drill is running");
+        };
+        if d.at(Milestone::Closed).is_none() {
+            let at = self.clock.now();
+            self.record(Entry::Milestone {
+                milestone: Milestone::Closed,
+                at,
+            });
+        }
+        if let Some(d) = self.drill.take() {
+            self.requests.push(Request::DrillReport(Box::new(d)));
+        }
+    }
+
+    /// What the store shows that the running drill waits for, journalled.
+    pub(super) fn observe_drill(&mut self) {
+        let Some(d) = &self.drill else {
+            return;
+        };
+        let found = d.observe(
+            self.store.events.items(),
+            self.store.findings.items(),
+            self.clock.now(),
+        );
+        for e in found {
+            self.record(e);
+        }
+    }
+
+    /// A key while the drill view is shown. False when it is not the drill view's.
+    pub(super) fn drill_action(&mut self, action: Action) -> bool {
+        let steps = self.drill.as_ref().map_or(0, |d| d.steps.len());
+        match action {
+            Action::DrillView => self.drill_view = false,
+            Action::Down => {
+                self.drill_cursor = (self.drill_cursor + 1).min(steps.saturating_sub(1))
+            }
+            Action::Up => self.drill_cursor = self.drill_cursor.saturating_sub(1),
+            Action::Mark => {
+                let Some(d) = &self.drill else {
+                    self.say("no drill is running: :drill start RUNBOOK");
+                    return true;
+                };
+                let Some(step) = d.steps.get(self.drill_cursor) else {
+                    return true;
+                };
+                let entry = Entry::Tick {
+                    step: self.drill_cursor,
+                    done: step.done.is_none(),
+                    at: self.clock.now(),
+                };
+                self.record(entry);
+                self.drill_cursor = (self.drill_cursor + 1).min(steps.saturating_sub(1));
+            }
+            Action::NoteStart if self.drill.is_some() => {
+                self.prompt = Some(Prompt {
+                    kind: PromptKind::DrillNote,
+                    text: String::new(),
+                });
+            }
+            Action::Acknowledge => self.milestone(Milestone::Acknowledged),
+            Action::Contain => self.milestone(Milestone::Contained),
+            Action::CloseDrill => self.close_drill(),
+            _ => return false,
+        }
+        true
+    }
+
+    /// A note typed in the drill view.
+    pub(super) fn drill_note(&mut self, text: &str) {
+        let text = text.trim();
+        if text.is_empty() {
+            return;
+        }
+        let at = self.clock.now();
+        self.record(Entry::Note {
+            text: text.to_string(),
+            at,
+        });
+        self.say("drill note journalled");
+    }
+
+    /// Drills found in the journals at start: an open one resumes.
+    pub fn resume_drills(&mut self, drills: Vec<Drill>, problems: Vec<String>) {
+        if let Some(open) = drills.into_iter().rev().find(|d| !d.is_closed()) {
+            self.say(format!("drill {} resumed from its journal", open.id));
+            self.drill = Some(open);
+            self.inject_drill_finding();
+        }
+        if let Some(p) = problems.first() {
+            self.say(format!("drill journal: {p}"));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

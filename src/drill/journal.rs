@@ -1,0 +1,80 @@
+//! Drill journals: one JSON-lines file per drill in `<state>/drills/`, 0600, each entry
+//! appended in one write and flushed to disk before the screen shows it. A process killed
+//! mid-write leaves at most a torn last line, which reading skips (and says so); every
+//! earlier entry is intact, so a drill interrupted by a crash or a dropped SSH session
+//! resumes where it was.
+
+use super::exercise::{Drill, Entry};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+pub fn dir_in(state_dir: &Path) -> PathBuf {
+    state_dir.join("drills")
+}
+
+fn file(dir: &Path, id: &str) -> PathBuf {
+    dir.join(format!("{id}.jsonl"))
+}
+
+/// Appends one entry and syncs it. A drill id is made by rampart (`drill-` and a time), so
+/// it is a safe file name.
+pub fn append(dir: &Path, id: &str, entry: &Entry) -> std::io::Result<()> {
+    crate::notes::create_private_dir(dir)?;
+    let mut line = serde_json::to_vec(entry).map_err(std::io::Error::other)?;
+    line.push(b'\n');
+    let mut f = crate::logging::open_private(&file(dir, id))?;
+    f.write_all(&line)?;
+    f.sync_data()
+}
+
+/// The entries of a journal; a line that does not parse ends it (a torn last write), and
+/// is reported with its line number.
+pub fn read(path: &Path) -> std::io::Result<(Vec<Entry>, Option<String>)> {
+    let text = String::from_utf8_lossy(&std::fs::read(path)?).into_owned();
+    let mut entries = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        match serde_json::from_str(line) {
+            Ok(e) => entries.push(e),
+            Err(e) => {
+                let why = format!(
+                    "{}:{}: {e} (kept the entries before it)",
+                    path.display(),
+                    i + 1
+                );
+                return Ok((entries, Some(why)));
+            }
+        }
+    }
+    Ok((entries, None))
+}
+
+/// Every drill the journals hold, oldest first, and what could not be read.
+pub fn load_all(dir: &Path) -> (Vec<Drill>, Vec<String>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return (Vec::new(), Vec::new());
+    };
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "jsonl"))
+        .collect();
+    paths.sort();
+    let mut drills = Vec::new();
+    let mut problems = Vec::new();
+    for p in paths {
+        match read(&p) {
+            Ok((entries, problem)) => {
+                problems.extend(problem);
+                match Drill::replay(&entries) {
+                    Some(d) => drills.push(d),
+                    None => problems.push(format!("{}: no start entry", p.display())),
+                }
+            }
+            Err(e) => problems.push(format!("{}: {e}", p.display())),
+        }
+    }
+    drills.sort_by_key(|d| d.started());
+    (drills, problems)
+}

@@ -1,0 +1,182 @@
+//! The drill view on the Drills pane (`d`): the running drill's clock, milestones, what it
+//! waits for, the runbook as a checklist and the notes; without one, the scenarios to start
+//! and the drill history.
+
+use crate::app::App;
+use crate::drill::exercise::{Drill, Kind, Milestone};
+use crate::drill::report::span;
+use crate::ui::sanitize::{clean, truncate_to_width};
+use chrono::{DateTime, Utc};
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::Frame;
+
+pub fn render(frame: &mut Frame, area: Rect, app: &App) {
+    let t = &app.theme;
+    let width = area.width as usize;
+    let now = app.clock.now();
+    let (title, mut lines) = match &app.drill {
+        Some(d) => (
+            format!(" Drill: {} · {} ", clean(&d.title), d.kind.label()),
+            running(app, d, now, width),
+        ),
+        None => (" Drills ".to_string(), idle(app, width)),
+    };
+    let hint = if app.drill.is_some() {
+        "j k: a step · space: tick · n: note · a: acknowledged · c: contained · x: close · d: activity"
+    } else {
+        ":drill start RUNBOOK [tabletop|detection] · Tab completes · d: activity"
+    };
+    let room = (area.height as usize).saturating_sub(2);
+    lines.truncate(room);
+    while lines.len() < room {
+        lines.push(Line::raw(""));
+    }
+    lines.push(Line::styled(
+        truncate_to_width(hint, width).into_owned(),
+        t.key_hint,
+    ));
+    let block = Block::default()
+        .borders(Borders::TOP)
+        .border_style(t.border_focused)
+        .title(Span::styled(title, t.title_focused));
+    frame.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+fn running(app: &App, d: &Drill, now: DateTime<Utc>, width: usize) -> Vec<Line<'static>> {
+    let t = &app.theme;
+    let clock = |at: DateTime<Utc>| app.settings.time.format_clock(at);
+    let cut = |s: String| truncate_to_width(&s, width).into_owned();
+    let mut lines = Vec::new();
+    let elapsed = span(Some(now - d.started()));
+    let deadline = if d.kind == Kind::Detection {
+        let left = d.deadline - now;
+        if left.num_seconds() > 0 {
+            format!(
+                " · deadline {} ({} left)",
+                clock(d.deadline),
+                span(Some(left))
+            )
+        } else {
+            format!(" · deadline {} passed", clock(d.deadline))
+        }
+    } else {
+        String::new()
+    };
+    lines.push(Line::styled(
+        cut(format!(
+            "{} · runbook {} · by {} · {elapsed} elapsed{deadline}",
+            d.id,
+            clean(&d.runbook),
+            clean(&d.by)
+        )),
+        t.accent,
+    ));
+    lines.push(Line::raw(""));
+    lines.push(Line::styled("Timeline", t.title));
+    for m in Milestone::ALL {
+        let (text, style) = match d.at(m) {
+            Some(at) => (
+                format!(
+                    "  ✓ {:<14} {}  +{}",
+                    m.label(),
+                    clock(at),
+                    span(Some(at - d.started()))
+                ),
+                t.ok,
+            ),
+            None => (format!("  · {:<14} —", m.label()), t.muted),
+        };
+        lines.push(Line::styled(cut(text), style));
+    }
+    if !d.detections.is_empty() || !d.findings.is_empty() {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled("Waiting for", t.title));
+        let expected = d
+            .detections
+            .iter()
+            .map(|x| format!("detection {x}"))
+            .chain(d.findings.iter().map(|x| format!("finding {x}")));
+        for what in expected {
+            let seen = d.seen.iter().find(|(w, _, _)| *w == what);
+            let (text, style) = match seen {
+                Some((_, at, _)) => (
+                    format!("  ✓ {what}  arrived +{}", span(Some(*at - d.started()))),
+                    t.ok,
+                ),
+                None if now > d.deadline => (format!("  ✗ {what}  missed"), t.failed),
+                None => (format!("  … {what}"), t.warning),
+            };
+            lines.push(Line::styled(cut(clean(&text).into_owned()), style));
+        }
+    }
+    lines.push(Line::raw(""));
+    let done = d.steps.iter().filter(|s| s.done.is_some()).count();
+    lines.push(Line::styled(
+        format!("Checklist ({done}/{})", d.steps.len()),
+        t.title,
+    ));
+    for (i, s) in d.steps.iter().enumerate() {
+        let mark = match s.done {
+            Some(at) => format!("[x] +{}", span(Some(at - d.started()))),
+            None => "[ ]".into(),
+        };
+        let text = cut(format!("  {mark} {}", clean(&s.text)));
+        let style = if i == app.drill_cursor {
+            t.selection
+        } else if s.done.is_some() {
+            t.muted
+        } else {
+            t.text
+        };
+        lines.push(Line::styled(text, style));
+    }
+    if !d.notes.is_empty() {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled("Notes", t.title));
+        for (at, n) in d.notes.iter().rev().take(5) {
+            lines.push(Line::styled(
+                cut(format!("  {} {}", clock(*at), clean(n))),
+                t.text,
+            ));
+        }
+    }
+    lines
+}
+
+fn idle(app: &App, width: usize) -> Vec<Line<'static>> {
+    let t = &app.theme;
+    let cut = |s: String| truncate_to_width(&s, width).into_owned();
+    let mut lines = vec![Line::styled(
+        "No drill is running. Every runbook is a tabletop drill; these are detection drills too:",
+        t.text,
+    )];
+    for s in crate::drill::scenario::SCENARIOS {
+        lines.push(Line::styled(
+            cut(format!("  {:<34} Stratus {}", s.runbook, s.stratus)),
+            t.muted,
+        ));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled("History", t.title));
+    if app.drill_history.is_empty() {
+        lines.push(Line::styled("  no drill closed yet", t.muted));
+    }
+    for p in app.drill_history.iter().take(10) {
+        let secs = |s: Option<i64>| span(s.map(chrono::Duration::seconds));
+        lines.push(Line::styled(
+            cut(format!(
+                "  {}  {:<9} detect {:>8}  contain {:>8}  missed {}  {}",
+                app.settings.time.format(p.started),
+                clean(&p.kind),
+                secs(p.detect),
+                secs(p.contain),
+                p.missed,
+                clean(&p.title)
+            )),
+            if p.missed > 0 { t.warning } else { t.text },
+        ));
+    }
+    lines
+}
