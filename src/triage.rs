@@ -190,6 +190,39 @@ pub struct BatchResult {
     pub unprocessed: Vec<Unprocessed>,
 }
 
+/// A tabletop drill's finding to import into Security Hub (BatchImportFindings), in the
+/// account's own default product, labelled as a drill.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DrillFinding {
+    pub request: u64,
+    pub drill: String,
+    pub id: String,
+    pub target: Target,
+    pub title: String,
+    pub description: String,
+    /// Severity label: CRITICAL, HIGH, MEDIUM, LOW.
+    pub severity: String,
+    pub types: Vec<String>,
+    pub at: DateTime<Utc>,
+}
+
+impl DrillFinding {
+    /// The account's own product, the only one a caller may import into.
+    pub fn product_arn(&self) -> String {
+        let partition = if self.target.region.starts_with("us-gov-") {
+            "aws-us-gov"
+        } else if self.target.region.starts_with("cn-") {
+            "aws-cn"
+        } else {
+            "aws"
+        };
+        format!(
+            "arn:{partition}:securityhub:{}:{}:product/{}/default",
+            self.target.region, self.target.account_id, self.target.account_id
+        )
+    }
+}
+
 /// A client that can change findings: Security Hub, the simulated one, or a test's mock.
 pub trait FindingsWriter: Sync {
     /// Which Security Hub takes this finding's batch (an aggregator takes them all).
@@ -199,6 +232,15 @@ pub trait FindingsWriter: Sync {
     /// The audit log's file name in the state directory.
     fn audit_file(&self) -> &'static str {
         AUDIT_FILE
+    }
+    /// One BatchImportFindings call with one drill finding: `Ok(None)` imported,
+    /// `Ok(Some(why))` refused by Security Hub, `Err` the call failed.
+    fn import<'a>(
+        &'a self,
+        _route: &'a Route,
+        _finding: &'a DrillFinding,
+    ) -> impl Future<Output = Result<Option<String>, String>> + Send + 'a {
+        std::future::ready(Err("this source cannot import findings".to_string()))
     }
     /// One call with at most [`BATCH`] findings. An error means none of them changed.
     fn update<'a>(
@@ -290,6 +332,88 @@ pub async fn perform<W: FindingsWriter>(
     out
 }
 
+/// Imports a drill finding: refused like a triage (writes off, read-only account), recorded
+/// in the audit log before and after the call. The outcome has the one finding's result.
+pub async fn perform_import<W: FindingsWriter>(
+    writer: &W,
+    f: &DrillFinding,
+    policy: &WritePolicy,
+    now: impl Fn() -> DateTime<Utc>,
+) -> Outcome {
+    let hash = crate::store::key_hash(&format!("{}\u{1f}{}", f.id, f.product_arn()));
+    let mut out = Outcome {
+        request: f.request,
+        ..Outcome::default()
+    };
+    if let Some(why) = policy.refuses(&f.target) {
+        out.results.push((hash, Err(why)));
+        return out;
+    }
+    let route = Route {
+        account_id: f.target.account_id.clone(),
+        region: f.target.region.clone(),
+    };
+    let caller = writer.caller(&route);
+    let line = |phase: &str, result: Option<serde_json::Value>| {
+        let mut v = serde_json::json!({
+            "time": now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            "phase": phase,
+            "caller": caller,
+            "action": "securityhub:BatchImportFindings",
+            "request": f.request,
+            "account": route.account_id,
+            "region": route.region,
+            "drill": f.drill,
+            "findings": [{"id": f.id, "product_arn": f.product_arn(), "title": f.title}],
+        });
+        if let Some(r) = result {
+            v["result"] = r;
+        }
+        v
+    };
+    let Some(path) = policy.audit_path(writer.audit_file()) else {
+        out.results
+            .push((hash, Err(format!("not sent: {}", TriageError::NoAuditLog))));
+        return out;
+    };
+    if let Err(e) = append_line(&path, &line("request", None)) {
+        out.results.push((hash, Err(format!("not sent: {e}"))));
+        return out;
+    }
+    out.calls = 1;
+    let result = writer.import(&route, f).await;
+    let recorded = match &result {
+        Ok(None) => serde_json::json!({"imported": 1}),
+        Ok(Some(why)) => serde_json::json!({"imported": 0, "error": why}),
+        Err(e) => serde_json::json!({"error": e}),
+    };
+    if let Err(e) = append_line(&path, &line("result", Some(recorded))) {
+        tracing::error!(error = %e, "audit result not written");
+    }
+    out.results.push((
+        hash,
+        match result {
+            Ok(None) => Ok(()),
+            Ok(Some(why)) | Err(why) => Err(why),
+        },
+    ));
+    out
+}
+
+/// Appends one JSON line to the audit log (0600, its directory 0700). One write call per
+/// line: lines from two consoles never interleave mid-line.
+fn append_line(path: &Path, v: &serde_json::Value) -> Result<(), String> {
+    if let Some(dir) = path.parent() {
+        crate::notes::create_private_dir(dir)
+            .map_err(|e| format!("audit log directory {}: {e}", dir.display()))?;
+    }
+    let mut text = v.to_string();
+    text.push('\n');
+    crate::logging::open_private(path)
+        .and_then(|mut f| f.write_all(text.as_bytes()))
+        .map_err(|e| format!("audit log {}: {e}", path.display()))
+}
+
 /// Each target's result from one batch's answer.
 fn results_of(
     batch: &[Target],
@@ -368,16 +492,7 @@ impl AuditEntry<'_> {
             Some(Err(e)) => line["error"] = serde_json::json!(e),
             None => {}
         }
-        let mut text = line.to_string();
-        text.push('\n');
-        if let Some(dir) = path.parent() {
-            crate::notes::create_private_dir(dir)
-                .map_err(|e| format!("audit log directory {}: {e}", dir.display()))?;
-        }
-        // One write call per line: lines from two consoles never interleave mid-line.
-        crate::logging::open_private(path)
-            .and_then(|mut f| f.write_all(text.as_bytes()))
-            .map_err(|e| format!("audit log {}: {e}", path.display()))
+        append_line(path, &line)
     }
 }
 

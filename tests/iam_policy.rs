@@ -82,8 +82,11 @@ fn the_policies_grant_exactly_what_the_code_calls() {
     assert!(granted("iam-policy.json").iter().all(|a| !is_write(a)));
     assert_eq!(
         writes,
-        BTreeSet::from(["securityhub:BatchUpdateFindings".to_string()]),
-        "triage's one write"
+        BTreeSet::from([
+            "securityhub:BatchImportFindings".to_string(),
+            "securityhub:BatchUpdateFindings".to_string()
+        ]),
+        "triage's write and a tabletop drill's import"
     );
     assert_eq!(
         granted("iam-policy-triage.json"),

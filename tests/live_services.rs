@@ -1017,3 +1017,45 @@ async fn a_timeline_lookup_asks_by_resource_name_in_the_window() {
     assert!(looked.error.unwrap().contains("not reached"));
     assert_eq!(hub.stats.lookups.lock().unwrap().len(), 1);
 }
+
+/// A tabletop drill's finding imported through the SDK: the account's own default product,
+/// labelled as a drill, and the call in the audit log.
+#[tokio::test]
+async fn a_drill_finding_is_imported_with_batch_import_findings() {
+    let hub = FakeHub::with_services(Vec::new(), Services::default(), Behaviour::default());
+    let desks = desks(&hub.url).await;
+    let dir = tempfile::tempdir().unwrap();
+    let policy = rampart::triage::WritePolicy {
+        allowed: true,
+        read_only: Vec::new(),
+        state_dir: Some(dir.path().to_path_buf()),
+    };
+    let f = rampart::triage::DrillFinding {
+        request: 2,
+        drill: "drill-20261122T120000Z".into(),
+        id: "rampart-drill/drill-20261122T120000Z".into(),
+        target: targets(1, ACCOUNT).remove(0),
+        title: "[DRILL] Crypto-mining instance".into(),
+        description: "A tabletop drill, not a real finding.".into(),
+        severity: "HIGH".into(),
+        types: vec!["TTPs/Drill/CryptoCurrency:EC2".into()],
+        at: chrono::Utc::now(),
+    };
+    let outcome =
+        rampart::source::aws::desk::import(&f, &desks, &Pacer::new(4), &policy, &Clock::System)
+            .await;
+    assert_eq!(outcome.accepted(), 1, "{:?}", outcome.results);
+    let sent = hub.stats.writes.lock().unwrap()[0]["Findings"][0].clone();
+    assert_eq!(
+        sent["ProductArn"],
+        "arn:aws:securityhub:us-east-1:111111111111:product/111111111111/default"
+    );
+    assert_eq!(sent["Title"], "[DRILL] Crypto-mining instance");
+    assert_eq!(
+        sent["ProductFields"]["rampart/drill"],
+        "drill-20261122T120000Z"
+    );
+    assert_eq!(sent["Severity"]["Label"], "HIGH");
+    let audit = std::fs::read_to_string(dir.path().join(rampart::triage::AUDIT_FILE)).unwrap();
+    assert_eq!(audit.lines().count(), 2);
+}

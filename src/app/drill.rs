@@ -30,8 +30,9 @@ impl App {
                 self.start_drill(id, kind);
             }
             Some("close") => self.close_drill(),
+            Some("import") => self.import_drill_finding(),
             Some(other) => self.say(format!(
-                "drill what? start RUNBOOK [tabletop|detection], close, or nothing for the view (found `{}`)",
+                "drill what? start RUNBOOK [tabletop|detection], import, close, or nothing for the view (found `{}`)",
                 crate::ui::sanitize::clean(other)
             )),
         }
@@ -149,6 +150,61 @@ impl App {
         if let Ok(f) = crate::model::asff::parse_value(&v) {
             self.apply(Update::Findings(vec![f]));
         }
+    }
+
+    /// `:drill import`: the tabletop drill's finding into Security Hub, after a confirmation
+    /// (only with writes allowed, never into a read-only account).
+    fn import_drill_finding(&mut self) {
+        let Some(d) = &self.drill else {
+            return self.say("no drill is running");
+        };
+        let Some(id) = d.injected.clone() else {
+            return self.say("only a tabletop drill has a finding to import");
+        };
+        if self.settings.mode_label == "replay" {
+            return self.say("replay is read-only: evidence files are not Security Hub");
+        }
+        if !self.settings.writes.allowed {
+            return self.say(crate::triage::TriageError::WritesOff.to_string());
+        }
+        let Some(f) = self.store.findings.items().iter().find(|f| f.id == id) else {
+            return self.say("the drill's finding is not in the store");
+        };
+        let name = self.store.accounts.name(&f.account_id).to_string();
+        let target = crate::triage::Target::of(f, &name);
+        if let Some(why) = self.settings.writes.refuses(&target) {
+            return self.say(format!("not imported: {why}"));
+        }
+        self.next_request += 1;
+        let finding = crate::triage::DrillFinding {
+            request: self.next_request,
+            drill: d.id.clone(),
+            id: id.clone(),
+            target,
+            title: f.title.to_string(),
+            description: f.description.to_string(),
+            severity: f.severity.label().to_string(),
+            types: f.types.iter().map(|t| t.to_string()).collect(),
+            at: d.started(),
+        };
+        let clean = |s: &str| crate::ui::sanitize::clean(s).into_owned();
+        let lines = vec![
+            "Import the tabletop drill's finding into Security Hub (BatchImportFindings)".into(),
+            format!(
+                "account {} ({}), {}, product {}",
+                clean(&name),
+                finding.target.account_id,
+                finding.target.region,
+                finding.product_arn()
+            ),
+            format!("title {}", clean(&finding.title)),
+            "Everyone who reads Security Hub sees it, labelled as a drill; resolve it when the drill ends".into(),
+            "The call is recorded in the audit log".into(),
+        ];
+        self.confirm = Some(super::triage::Confirm {
+            sends: super::triage::Sends::Import(Box::new(finding)),
+            lines,
+        });
     }
 
     fn milestone(&mut self, m: Milestone) {

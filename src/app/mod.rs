@@ -553,6 +553,14 @@ impl App {
         self.store.now = Some(self.clock.now());
         match &update {
             Update::Triaged(outcome) => self.report_outcome(outcome),
+            Update::Imported(outcome) => match outcome.results.first() {
+                Some((_, Ok(()))) => self.say("drill finding imported into Security Hub"),
+                Some((_, Err(why))) => self.say(format!(
+                    "drill finding not imported: {}",
+                    crate::ui::sanitize::clean(why)
+                )),
+                None => {}
+            },
             Update::Looked(looked) => {
                 let looked = looked.clone();
                 let changed = self.store.apply(update);

@@ -9,12 +9,30 @@ use crate::source::Command;
 use crate::triage::{Change, Outcome, Target, TriageRequest};
 use std::collections::BTreeMap;
 
-/// A triage waiting for `y`.
+/// A write waiting for `y`.
 #[derive(Debug, Clone)]
 pub struct Confirm {
-    pub request: TriageRequest,
+    pub sends: Sends,
     /// What will happen, in lines, for the overlay.
     pub lines: Vec<String>,
+}
+
+/// What `y` sends.
+#[derive(Debug, Clone)]
+pub enum Sends {
+    Triage(TriageRequest),
+    /// A tabletop drill's finding into Security Hub.
+    Import(Box<crate::triage::DrillFinding>),
+}
+
+impl Confirm {
+    /// The triage it sends, if it is one.
+    pub fn triage(&self) -> Option<&TriageRequest> {
+        match &self.sends {
+            Sends::Triage(t) => Some(t),
+            Sends::Import(_) => None,
+        }
+    }
 }
 
 impl App {
@@ -159,13 +177,13 @@ impl App {
         ));
         self.next_request += 1;
         self.confirm = Some(Confirm {
-            request: TriageRequest {
+            sends: Sends::Triage(TriageRequest {
                 id: self.next_request,
                 targets,
                 change,
                 updated_by: self.settings.user.clone(),
                 records,
-            },
+            }),
             lines,
         });
     }
@@ -175,9 +193,12 @@ impl App {
         let Some(confirm) = self.confirm.take() else {
             return;
         };
-        match action {
-            Action::Copy { link: false } => {
-                let req = confirm.request;
+        match (action, confirm.sends) {
+            (Action::Copy { link: false }, Sends::Import(f)) => {
+                self.say("importing the drill finding into Security Hub…");
+                self.commands.push(Command::Import(f));
+            }
+            (Action::Copy { link: false }, Sends::Triage(req)) => {
                 let now = self.clock.now();
                 self.store.now = Some(now);
                 for t in &req.targets {
@@ -193,12 +214,15 @@ impl App {
                 self.commands.push(Command::Triage(Box::new(req)));
                 self.marked.clear();
             }
-            Action::Resize(w, h) => {
+            (Action::Resize(w, h), sends) => {
                 self.size = (w, h);
-                self.confirm = Some(confirm);
+                self.confirm = Some(Confirm {
+                    sends,
+                    lines: confirm.lines,
+                });
             }
-            Action::Quit => self.should_quit = true,
-            _ => self.say("triage cancelled: nothing sent"),
+            (Action::Quit, _) => self.should_quit = true,
+            _ => self.say("cancelled: nothing sent"),
         }
     }
 
@@ -225,6 +249,14 @@ impl App {
                     event_ids: Vec::new(),
                     error: Some(WHY.into()),
                     offline: None,
+                }));
+            }
+            Command::Import(f) => {
+                let hash = crate::store::key_hash(&format!("{}\u{1f}{}", f.id, f.product_arn()));
+                self.apply(crate::source::Update::Imported(Outcome {
+                    request: f.request,
+                    results: vec![(hash, Err(WHY.to_string()))],
+                    calls: 0,
                 }));
             }
             Command::Refresh | Command::Drill(_) => {}

@@ -140,6 +140,8 @@ pub enum Update {
     Handoff(Box<crate::handoff::Handoff>),
     /// What became of a triage request ([`Command::Triage`]).
     Triaged(crate::triage::Outcome),
+    /// What became of a drill finding's import ([`Command::Import`]).
+    Imported(crate::triage::Outcome),
     /// An on-demand CloudTrail lookup ([`Command::Lookup`]) ended; its events came before
     /// it as [`Update::Events`].
     Looked(crate::timeline::Looked),
@@ -167,6 +169,8 @@ pub enum Command {
     /// A detection drill started (its journal's first entry): the simulated organization
     /// plays the attack; live AWS waits for the team's own simulation.
     Drill(Box<crate::drill::exercise::Entry>),
+    /// Import a tabletop drill's finding into Security Hub (confirmed, writes allowed).
+    Import(Box<crate::triage::DrillFinding>),
 }
 
 /// Splits `rows` into batches of `size` (the last may be shorter) without copying the rest

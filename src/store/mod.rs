@@ -341,6 +341,8 @@ impl Store {
             }
             // The view and notes of a snapshot are the UI's, not data: the app takes them.
             Update::Handoff(_) => {}
+            // A drill finding's import is told in the status line; the store has it already.
+            Update::Imported(_) => {}
             Update::Triaged(outcome) => {
                 changed.findings = self.take_outcome(outcome);
             }

@@ -376,3 +376,85 @@ async fn an_account_without_a_known_name_is_not_written_when_names_are_read_only
     .await;
     assert_eq!(out.accepted(), 1);
 }
+
+/// A hub that takes imports and records them.
+#[derive(Default)]
+struct ImportHub {
+    imported: Mutex<Vec<String>>,
+}
+
+impl FindingsWriter for ImportHub {
+    fn route(&self, t: &Target) -> Route {
+        Route {
+            account_id: t.account_id.clone(),
+            region: t.region.clone(),
+        }
+    }
+
+    fn caller(&self, _route: &Route) -> String {
+        "arn:aws:sts::111111111111:assumed-role/responder/me".into()
+    }
+
+    async fn update(
+        &self,
+        _route: &Route,
+        _batch: &[Target],
+        _change: &Change,
+        _by: &str,
+    ) -> Result<BatchResult, String> {
+        Err("not in this test".into())
+    }
+
+    async fn import(&self, _route: &Route, f: &DrillFinding) -> Result<Option<String>, String> {
+        self.imported.lock().unwrap().push(f.product_arn());
+        Ok(None)
+    }
+}
+
+fn drill_finding(account: &str, name: &str) -> DrillFinding {
+    DrillFinding {
+        request: 3,
+        drill: "drill-1".into(),
+        id: "rampart-drill/drill-1".into(),
+        target: target(0, account, name, "eu-west-1"),
+        title: "[DRILL] Crypto-mining instance".into(),
+        description: "A tabletop drill".into(),
+        severity: "HIGH".into(),
+        types: vec!["TTPs/Drill/CryptoCurrency:EC2".into()],
+        at: now(),
+    }
+}
+
+#[tokio::test]
+async fn a_drill_finding_is_imported_into_the_accounts_own_product_and_audited() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = ImportHub::default();
+    let f = drill_finding("111111111111", "dev");
+    let out = perform_import(&hub, &f, &policy(dir.path(), &[]), now).await;
+    assert_eq!(out.accepted(), 1);
+    assert_eq!(
+        *hub.imported.lock().unwrap(),
+        ["arn:aws:securityhub:eu-west-1:111111111111:product/111111111111/default"]
+    );
+    let lines = audit_lines(dir.path());
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["action"], "securityhub:BatchImportFindings");
+    assert_eq!(lines[1]["result"]["imported"], 1);
+    assert_eq!(lines[1]["drill"], "drill-1");
+    // Read-only and writes off: nothing asked, nothing logged.
+    let ro = perform_import(
+        &hub,
+        &drill_finding("222222222222", "prod-web"),
+        &policy(dir.path(), &["prod-*"]),
+        now,
+    )
+    .await;
+    assert_eq!(ro.accepted(), 0);
+    let off = WritePolicy {
+        allowed: false,
+        ..policy(dir.path(), &[])
+    };
+    assert_eq!(perform_import(&hub, &f, &off, now).await.accepted(), 0);
+    assert_eq!(hub.imported.lock().unwrap().len(), 1);
+    assert_eq!(audit_lines(dir.path()).len(), 2);
+}

@@ -256,6 +256,7 @@ fn api_of(request_line: &str, target: &str, body: &[u8]) -> String {
         }
         ("POST", "/findings") => "GetFindings".into(),
         ("PATCH", "/findings/batchupdate") => "BatchUpdateFindings".into(),
+        ("POST", "/findings/import") => "BatchImportFindings".into(),
         ("POST", "/findingsv2") => "GetFindingsV2".into(),
         ("GET", "/analyzer") => "ListAnalyzers".into(),
         ("POST", "/findingv2") => "ListFindingsV2".into(),
@@ -482,6 +483,13 @@ fn answer(
             let size = request["Limit"].as_u64().unwrap_or(100) as usize;
             let (page, next) = page_of(results, size, request["NextToken"].as_str());
             return ok(serde_json::json!({ "EvaluationResults": page, "NextToken": next }));
+        }
+        "BatchImportFindings" => {
+            shared.stats.writes.lock().unwrap().push(request.clone());
+            let n = request["Findings"].as_array().map_or(0, Vec::len);
+            return ok(
+                serde_json::json!({"FailedCount": 0, "SuccessCount": n, "FailedFindings": []}),
+            );
         }
         "BatchUpdateFindings" => {
             shared.stats.writes.lock().unwrap().push(request.clone());

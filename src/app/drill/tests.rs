@@ -214,3 +214,49 @@ fn a_drill_resumes_from_its_journal_after_the_process_died() {
     );
     assert!(again.flash.as_ref().unwrap().text.contains("resumed"));
 }
+
+#[test]
+fn a_tabletop_drill_finding_is_imported_only_with_writes_allowed_and_confirmed() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(dir.path());
+    app.apply(Update::Accounts(vec![crate::model::Account::new(
+        "111111111111",
+        "dev",
+        "dev",
+    )]));
+    command(&mut app, "drill start crypto-mining-instance");
+    command(&mut app, "drill import");
+    assert!(app.confirm.is_none());
+    assert!(app.flash.as_ref().unwrap().text.contains("--allow-writes"));
+    app.settings.writes.allowed = true;
+    command(&mut app, "drill import");
+    let text = app
+        .confirm
+        .as_ref()
+        .expect("a confirmation")
+        .lines
+        .join("\n");
+    assert!(text.contains("BatchImportFindings"), "{text}");
+    assert!(
+        text.contains(
+            "product arn:aws:securityhub:us-east-1:111111111111:product/111111111111/default"
+        ),
+        "{text}"
+    );
+    app.update(Action::Copy { link: false });
+    let Some(Command::Import(f)) = app.commands.pop() else {
+        panic!("an import command");
+    };
+    assert!(f.title.starts_with("[DRILL]"));
+    app.apply(Update::Imported(crate::triage::Outcome {
+        request: f.request,
+        results: vec![(0, Ok(()))],
+        calls: 1,
+    }));
+    assert!(app
+        .flash
+        .as_ref()
+        .unwrap()
+        .text
+        .contains("imported into Security Hub"));
+}

@@ -115,16 +115,16 @@ fn marked_findings_are_confirmed_then_sent_and_shown_pending() {
     assert_eq!(app.marked.len(), 3);
     command(&mut app, "resolve false positive, scanner");
     let confirm = app.confirm.as_ref().expect("a confirmation");
-    assert_eq!(confirm.request.targets.len(), 3);
+    assert_eq!(confirm.triage().unwrap().targets.len(), 3);
     assert_eq!(
-        confirm.request.change.status,
+        confirm.triage().unwrap().change.status,
         Some(WorkflowStatus::Resolved)
     );
     assert_eq!(
-        confirm.request.change.note.as_deref(),
+        confirm.triage().unwrap().change.note.as_deref(),
         Some("false positive, scanner")
     );
-    assert_eq!(confirm.request.updated_by, "bob");
+    assert_eq!(confirm.triage().unwrap().updated_by, "bob");
     let text = confirm.lines.join("\n");
     assert!(text.contains("workflow status RESOLVED"), "{text}");
     assert!(text.contains("on 3 findings in"), "{text}");
@@ -167,9 +167,10 @@ fn read_only_accounts_are_left_out_and_named() {
     }
     command(&mut app, "notify");
     let confirm = app.confirm.as_ref().unwrap();
-    assert_eq!(confirm.request.targets.len(), 3);
+    assert_eq!(confirm.triage().unwrap().targets.len(), 3);
     assert!(confirm
-        .request
+        .triage()
+        .unwrap()
         .targets
         .iter()
         .all(|t| t.account_id == "111111111111"));

@@ -78,6 +78,66 @@ impl FindingsWriter for HubWriter {
             .unwrap_or_default()
     }
 
+    async fn import(
+        &self,
+        route: &Route,
+        f: &crate::triage::DrillFinding,
+    ) -> Result<Option<String>, String> {
+        use aws_sdk_securityhub::types as t;
+        let Some(client) = self.client(route) else {
+            return Err(format!("account {} not reached", route.account_id));
+        };
+        let at = f.at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        let finding = t::AwsSecurityFinding::builder()
+            .schema_version("2018-10-08")
+            .id(&f.id)
+            .product_arn(f.product_arn())
+            .generator_id(format!("rampart-drill/{}", f.drill))
+            .aws_account_id(&f.target.account_id)
+            .region(&f.target.region)
+            .set_types(Some(f.types.clone()))
+            .created_at(&at)
+            .updated_at(&at)
+            .first_observed_at(&at)
+            .severity(
+                t::Severity::builder()
+                    .label(t::SeverityLabel::from(f.severity.as_str()))
+                    .build(),
+            )
+            .title(&f.title)
+            .description(&f.description)
+            .resources(
+                t::Resource::builder()
+                    .r#type("Other")
+                    .id(format!("rampart-drill/{}", f.drill))
+                    .build(),
+            )
+            .product_fields("rampart/drill", &f.drill)
+            .build();
+        let _turn = self
+            .pacer
+            .turn(
+                &route.account_id,
+                &route.region,
+                "BatchImportFindings",
+                BATCH_UPDATE,
+            )
+            .await;
+        let out = client
+            .batch_import_findings()
+            .findings(finding)
+            .send()
+            .await
+            .map_err(|e| classify(e, "securityhub:BatchImportFindings").to_string())?;
+        Ok(out.failed_findings().first().map(|e| {
+            format!(
+                "{}: {}",
+                e.error_code().unwrap_or("Failed"),
+                e.error_message().unwrap_or_default()
+            )
+        }))
+    }
+
     async fn update(
         &self,
         route: &Route,
@@ -188,6 +248,22 @@ pub async fn triage(
         aggregator,
     };
     crate::triage::perform(&writer, req, policy, || clock.now()).await
+}
+
+/// Imports a tabletop drill's finding through its account's session.
+pub async fn import(
+    f: &crate::triage::DrillFinding,
+    desks: &Desks,
+    pacer: &Pacer,
+    policy: &WritePolicy,
+    clock: &crate::model::Clock,
+) -> Outcome {
+    let writer = HubWriter {
+        desks: snapshot(desks),
+        pacer: pacer.clone(),
+        aggregator: None,
+    };
+    crate::triage::perform_import(&writer, f, policy, || clock.now()).await
 }
 
 /// Asks LookupEvents for each name of the lookup in its account and region, in the

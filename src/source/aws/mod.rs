@@ -343,6 +343,20 @@ impl Source for AwsSource {
                         }
                         // Live, the team runs the attack simulation itself.
                         Some(Command::Drill(_)) => {}
+                        Some(Command::Import(f)) => {
+                            let (desks, pacer, writes, clock, tx) = (
+                                desks.clone(),
+                                pacer.clone(),
+                                writes.clone(),
+                                clock.clone(),
+                                ctx.updates.clone(),
+                            );
+                            tasks.spawn(async move {
+                                let outcome =
+                                    desk::import(&f, &desks, &pacer, &writes, &clock).await;
+                                let _ = tx.send(Update::Imported(outcome)).await;
+                            });
+                        }
                         Some(Command::Lookup(lookup)) => {
                             let (desks, pacer, tx) =
                                 (desks.clone(), pacer.clone(), ctx.updates.clone());

@@ -678,6 +678,14 @@ fn offline_answer(cmd: Command) -> Option<Update> {
             error: None,
             offline: Some("replay: the events of the evidence files only".into()),
         }),
+        Command::Import(f) => Update::Imported(crate::triage::Outcome {
+            request: f.request,
+            results: vec![(
+                0,
+                Err("replay is read-only: evidence files are not Security Hub".into()),
+            )],
+            calls: 0,
+        }),
         Command::Refresh | Command::Drill(_) => return None,
     })
 }

@@ -30,6 +30,14 @@ impl FindingsWriter for DemoHub {
         }
     }
 
+    fn import<'a>(
+        &'a self,
+        _route: &'a Route,
+        _finding: &'a crate::triage::DrillFinding,
+    ) -> impl Future<Output = Result<Option<String>, String>> + Send + 'a {
+        std::future::ready(Ok(None))
+    }
+
     fn audit_file(&self) -> &'static str {
         crate::triage::DEMO_AUDIT_FILE
     }

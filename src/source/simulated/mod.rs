@@ -517,6 +517,11 @@ async fn answer(
             });
             true
         }
+        Command::Import(f) => {
+            let hub = hub::DemoHub { request: f.request };
+            let outcome = crate::triage::perform_import(&hub, &f, writes, || clock.now()).await;
+            updates.send(Update::Imported(outcome)).await.is_ok()
+        }
         Command::Drill(start) => {
             play_attack(opts.seed, &start, clock.clone(), updates.clone());
             true
