@@ -27,6 +27,7 @@ pub mod posture;
 pub mod run;
 pub mod runbook;
 pub mod source;
+pub mod statefile;
 pub mod store;
 pub mod summary;
 pub mod timeline;

@@ -26,9 +26,15 @@ pub struct Note {
     pub at: DateTime<Utc>,
 }
 
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
+#[derive(Debug, Default, Clone)]
 pub struct Notes {
     by_row: BTreeMap<(String, String), Note>,
+    /// Notes removed in this session, and when: another console's older copy of one must
+    /// not bring it back when the file is merged.
+    removed: BTreeMap<(String, String), DateTime<Utc>>,
+    /// Rows written in this session (typed or taken from a snapshot): a row that is not one
+    /// of these and is gone from the file was removed by another console.
+    touched: std::collections::BTreeSet<(String, String)>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -58,6 +64,16 @@ struct File {
     notes: Vec<Note>,
 }
 
+/// Two sets of notes are equal when they hold the same notes (what this session did to
+/// them is bookkeeping for the merge).
+impl PartialEq for Notes {
+    fn eq(&self, other: &Notes) -> bool {
+        self.by_row == other.by_row
+    }
+}
+
+impl Eq for Notes {}
+
 impl Notes {
     pub fn get(&self, pane: &str, key: &str) -> Option<&Note> {
         self.by_row.get(&(pane.to_string(), key.to_string()))
@@ -69,8 +85,12 @@ impl Notes {
         let text = text.trim();
         if text.is_empty() {
             self.by_row.remove(&row);
+            self.touched.remove(&row);
+            self.removed.insert(row, at);
             return;
         }
+        self.removed.remove(&row);
+        self.touched.insert(row.clone());
         let note = Note {
             pane: pane.to_string(),
             key: key.to_string(),
@@ -90,6 +110,7 @@ impl Notes {
             if self.by_row.get(&row).is_some_and(|mine| mine.at > n.at) {
                 continue;
             }
+            self.touched.insert(row.clone());
             self.by_row.insert(row, n);
             taken += 1;
         }
@@ -138,6 +159,8 @@ impl Notes {
         }
         let mut notes = Notes::default();
         notes.merge(file.notes);
+        // Read, not written here.
+        notes.touched.clear();
         Ok(notes)
     }
 
@@ -153,15 +176,48 @@ impl Notes {
         }
     }
 
-    /// Writes the notes file (0600, replaced atomically; the directory is created 0700).
-    pub fn save(&self, path: &Path) -> Result<(), NotesError> {
-        let write = || -> std::io::Result<()> {
-            if let Some(dir) = path.parent() {
-                create_private_dir(dir)?;
+    /// Writes the notes file (0600, replaced atomically; the directory is created 0700),
+    /// merged under a lock with what another console wrote since (the newer note of a row
+    /// wins; a note removed here stays removed); the merged notes are kept here too.
+    pub fn save(&mut self, path: &Path) -> Result<(), NotesError> {
+        let mut parse_error = None;
+        let result = crate::statefile::merge_and_replace(path, |current| {
+            if let Some(bytes) = current {
+                let theirs = match Notes::from_slice(path, bytes) {
+                    Ok(t) => t,
+                    Err(e) => {
+                        // Never overwrite notes that could not be read.
+                        parse_error = Some(e);
+                        return Err(std::io::Error::other("unreadable"));
+                    }
+                };
+                let mut merged: BTreeMap<(String, String), Note> = theirs
+                    .by_row
+                    .into_iter()
+                    .filter(|(row, n)| self.removed.get(row).is_none_or(|at| *at < n.at))
+                    .collect();
+                for (row, mine) in std::mem::take(&mut self.by_row) {
+                    match merged.get(&row) {
+                        Some(theirs) if theirs.at >= mine.at => {}
+                        // Ours is newer, or written here and not yet in the file.
+                        Some(_) => {
+                            merged.insert(row, mine);
+                        }
+                        None if self.touched.contains(&row) => {
+                            merged.insert(row, mine);
+                        }
+                        // Read from the file earlier, gone from it now: removed elsewhere.
+                        None => {}
+                    }
+                }
+                self.by_row = merged;
             }
-            crate::export::write_private_atomic(path, &self.to_bytes())
-        };
-        write().map_err(|source| NotesError::Write {
+            Ok(self.to_bytes())
+        });
+        if let Some(e) = parse_error {
+            return Err(e);
+        }
+        result.map_err(|source| NotesError::Write {
             path: path.to_path_buf(),
             source,
         })
@@ -302,5 +358,69 @@ mod tests {
             aside.to_string_lossy().contains("notes.unreadable-"),
             "{aside:?}"
         );
+    }
+}
+
+#[cfg(test)]
+mod two_consoles {
+    //! Two consoles of one user share the state directory: neither loses the other's notes,
+    //! and a note removed in one is not brought back by the other.
+    use super::*;
+    use chrono::TimeZone;
+
+    fn t(m: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 22, 12, m, 0).unwrap()
+    }
+
+    #[test]
+    fn saves_merge_and_removals_stay_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = path_in(dir.path());
+        let mut a = Notes::load(&path).unwrap();
+        let mut b = Notes::load(&path).unwrap();
+        a.set("findings", "f1", "isolated the host", "alice", t(1));
+        a.save(&path).unwrap();
+        b.set("findings", "f2", "paged payments", "bob", t(2));
+        b.save(&path).unwrap();
+        let on_disk = Notes::load(&path).unwrap();
+        assert_eq!(on_disk.len(), 2, "both consoles' notes");
+        assert_eq!(b.len(), 2, "the saving console sees the other's note too");
+        a.set("findings", "f1", "", "alice", t(3));
+        a.save(&path).unwrap();
+        b.set("findings", "f3", "rotated the key", "bob", t(4));
+        b.save(&path).unwrap();
+        let on_disk = Notes::load(&path).unwrap();
+        let rows: Vec<&str> = on_disk.iter().map(|n| n.key.as_str()).collect();
+        assert_eq!(rows, ["f2", "f3"], "f1 stays removed");
+        // The same row written in both: the newer wins.
+        a.set("findings", "f2", "older edit", "alice", t(5));
+        b.set("findings", "f2", "newer edit", "bob", t(6));
+        b.save(&path).unwrap();
+        a.save(&path).unwrap();
+        let on_disk = Notes::load(&path).unwrap();
+        assert_eq!(on_disk.get("findings", "f2").unwrap().text, "newer edit");
+    }
+
+    #[test]
+    fn concurrent_saves_from_two_threads_lose_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = path_in(dir.path());
+        let handles: Vec<_> = ["a", "b"]
+            .into_iter()
+            .map(|who| {
+                let path = path.clone();
+                std::thread::spawn(move || {
+                    let mut mine = Notes::default();
+                    for i in 0..40 {
+                        mine.set("findings", &format!("{who}-{i}"), "x", who, t(i % 60));
+                        mine.save(&path).unwrap();
+                    }
+                })
+            })
+            .collect();
+        for h in handles {
+            h.join().unwrap();
+        }
+        assert_eq!(Notes::load(&path).unwrap().len(), 80);
     }
 }

@@ -69,15 +69,21 @@ impl Watermarks {
             })
     }
 
-    pub fn save(&self, path: &Path) -> Result<(), WatermarkError> {
-        let write = || -> std::io::Result<()> {
-            if let Some(dir) = path.parent() {
-                crate::notes::create_private_dir(dir)?;
+    /// Writes the marks (0600, atomically), merged under a lock with what another console
+    /// wrote since: each mark is the later of the two, here as on disk.
+    pub fn save(&mut self, path: &Path) -> Result<(), WatermarkError> {
+        crate::statefile::merge_and_replace(path, |current| {
+            // An unreadable file is replaced: marks are a convenience, not evidence.
+            if let Some(theirs) = current
+                .and_then(|b| serde_json::from_slice::<BTreeMap<String, DateTime<Utc>>>(b).ok())
+            {
+                for (k, at) in theirs {
+                    self.advance(&k, at);
+                }
             }
-            let bytes = serde_json::to_vec_pretty(&self.0).map_err(std::io::Error::other)?;
-            crate::export::write_private_atomic(path, &bytes)
-        };
-        write().map_err(|source| WatermarkError::Write {
+            serde_json::to_vec_pretty(&self.0).map_err(std::io::Error::other)
+        })
+        .map_err(|source| WatermarkError::Write {
             path: path.to_path_buf(),
             source,
         })
@@ -111,5 +117,32 @@ mod tests {
         let e = Watermarks::load(&path).unwrap_err().to_string();
         assert!(e.starts_with(&path.display().to_string()), "{e}");
         assert!(e.contains("expected {\"pane or view\""), "{e}");
+    }
+}
+
+#[cfg(test)]
+mod two_consoles {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn each_mark_is_the_later_of_both_consoles() {
+        let d = tempfile::tempdir().unwrap();
+        let path = path_in(d.path());
+        let t = |h| Utc.with_ymd_and_hms(2026, 11, 22, h, 0, 0).unwrap();
+        let (mut a, mut b) = (Watermarks::default(), Watermarks::default());
+        a.advance("findings", t(10));
+        a.save(&path).unwrap();
+        b.advance("findings", t(9));
+        b.advance("credentials", t(8));
+        b.save(&path).unwrap();
+        let on_disk = Watermarks::load(&path).unwrap();
+        assert_eq!(
+            on_disk.get("findings"),
+            Some(t(10)),
+            "not moved back by the other"
+        );
+        assert_eq!(on_disk.get("credentials"), Some(t(8)));
+        assert_eq!(b.get("findings"), Some(t(10)));
     }
 }

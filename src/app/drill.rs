@@ -71,7 +71,18 @@ impl App {
             ));
         }
         let now = self.clock.now();
-        let id = format!("drill-{}", now.format("%Y%m%dT%H%M%SZ"));
+        // The time, and a few bits no other start shares (two drills in one second, or two
+        // runs with the same --now, must not share a journal).
+        let salt = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos())
+            ^ std::process::id().rotate_left(16)
+            ^ (self.next_request as u32);
+        let id = format!(
+            "drill-{}-{:04x}",
+            now.format("%Y%m%dT%H%M%SZ"),
+            salt & 0xffff
+        );
         let injected = (kind == Kind::Tabletop).then(|| format!("rampart-drill/{id}"));
         let start = Drill::start_entry(id.clone(), &rb, kind, &self.settings.user, now, injected);
         self.drill = Drill::replay([&start]);
@@ -255,6 +266,30 @@ impl App {
     pub(super) fn drill_action(&mut self, action: Action) -> bool {
         let steps = self.drill.as_ref().map_or(0, |d| d.steps.len());
         match action {
+            // The running drill's runbook; the activity list behind the view is not in play.
+            Action::Runbook => match self.drill.as_ref().map(|d| d.runbook.clone()) {
+                Some(id) => {
+                    self.runbook = Some(super::runbook::RunbookView {
+                        id,
+                        opened_for: "the running drill".into(),
+                        command: None,
+                        scroll: 0,
+                    })
+                }
+                None => self.say("no drill is running: :drill start RUNBOOK"),
+            },
+            Action::Open
+            | Action::FilterStart
+            | Action::Copy { .. }
+            | Action::Timeline
+            | Action::SortNext
+            | Action::SortReverse
+            | Action::Freeze => self.say("d goes back to the activity list"),
+            Action::Top => self.drill_cursor = 0,
+            Action::Bottom => self.drill_cursor = steps.saturating_sub(1),
+            Action::NoteStart if self.drill.is_none() => {
+                self.say("no drill is running: :drill start RUNBOOK")
+            }
             Action::DrillView => self.drill_view = false,
             Action::Down => {
                 self.drill_cursor = (self.drill_cursor + 1).min(steps.saturating_sub(1))

@@ -138,12 +138,18 @@ where
         }
         for command in std::mem::take(&mut app.commands) {
             // Never block the UI on a source: a full queue undoes what the command showed.
-            let full = channels.commands.iter().any(|tx| {
-                matches!(
-                    tx.try_send(command.clone()),
-                    Err(mpsc::error::TrySendError::Full(_))
-                )
-            });
+            // Every source gets it (no short cut): each answers what is its own.
+            let full = channels
+                .commands
+                .iter()
+                .filter(|tx| {
+                    matches!(
+                        tx.try_send(command.clone()),
+                        Err(mpsc::error::TrySendError::Full(_))
+                    )
+                })
+                .count()
+                > 0;
             if full {
                 app.undeliverable(command);
                 dirty = true;

@@ -54,6 +54,12 @@ impl App {
         match tab {
             Tab::Findings => {
                 let f = self.store.findings.get(row).ok_or("no finding selected")?;
+                // A drill's own finding opens the runbook it practises.
+                if let Some(id) = f.generator_id.strip_prefix("rampart-drill/") {
+                    if let Some(rb) = lib.get(id) {
+                        return Ok((rb.id.clone(), format!("drill finding: {}", f.title)));
+                    }
+                }
                 found(
                     lib.for_finding(f),
                     format!("finding: {}", f.title),

@@ -106,10 +106,18 @@ impl App {
         let mut accounts: BTreeMap<String, usize> = BTreeMap::new();
         let mut skipped: BTreeMap<String, usize> = BTreeMap::new();
         let mut replaced = Vec::new();
+        let mut drills = 0;
         for row in rows {
             let Some(f) = self.store.findings.get(row) else {
                 continue;
             };
+            // A drill's synthetic finding is not in Security Hub (unless imported, and then
+            // its imported copy is triaged).
+            if f.generator_id.starts_with("rampart-drill/") && f.product.as_str() == "rampart drill"
+            {
+                drills += 1;
+                continue;
+            }
             let name = self.store.accounts.name(&f.account_id).to_string();
             let target = Target::of(f, &name);
             if policy.refuses(&target).is_some() {
@@ -131,6 +139,9 @@ impl App {
                 .collect::<Vec<_>>()
                 .join(", ")
         };
+        if targets.is_empty() && drills > 0 && skipped.is_empty() {
+            return self.say("a drill's own finding is not in Security Hub: nothing to send");
+        }
         if targets.is_empty() {
             return self.say(format!(
                 "nothing to send: read-only accounts ([writes] read_only): {}",

@@ -346,7 +346,9 @@ impl Drill {
         for pattern in &self.findings {
             let hit = findings
                 .iter()
-                .filter(|f| f.updated_at >= start)
+                // Seen by its product since the start: a triage or an unrelated update of an
+                // old finding moves UpdatedAt, not LastObservedAt.
+                .filter(|f| f.last_observed_at.or(f.created_at).unwrap_or(f.updated_at) >= start)
                 .filter(|f| f.types.iter().any(|t| crate::runbook::glob_ci(pattern, t)))
                 .map(|f| f.first_observed_at.unwrap_or(f.updated_at))
                 .min();

@@ -1,8 +1,8 @@
 //! Drill journals: one JSON-lines file per drill in `<state>/drills/`, 0600, each entry
 //! appended in one write and flushed to disk before the screen shows it. A process killed
-//! mid-write leaves at most a torn last line, which reading skips (and says so); every
-//! earlier entry is intact, so a drill interrupted by a crash or a dropped SSH session
-//! resumes where it was.
+//! mid-write leaves at most a torn last line, which reading skips (and says so), and the
+//! next entry starts on a line of its own; every other entry is intact, so a drill
+//! interrupted by a crash or a dropped SSH session resumes where it was.
 
 use super::exercise::{Drill, Entry};
 use std::io::Write;
@@ -20,18 +20,40 @@ fn file(dir: &Path, id: &str) -> PathBuf {
 /// it is a safe file name.
 pub fn append(dir: &Path, id: &str, entry: &Entry) -> std::io::Result<()> {
     crate::notes::create_private_dir(dir)?;
+    let path = file(dir, id);
     let mut line = serde_json::to_vec(entry).map_err(std::io::Error::other)?;
     line.push(b'\n');
-    let mut f = crate::logging::open_private(&file(dir, id))?;
+    // After a torn last line (a kill mid-write), start on a line of its own.
+    if ends_torn(&path)? {
+        line.insert(0, b'\n');
+    }
+    let mut f = crate::logging::open_private(&path)?;
     f.write_all(&line)?;
     f.sync_data()
 }
 
-/// The entries of a journal; a line that does not parse ends it (a torn last write), and
-/// is reported with its line number.
+fn ends_torn(path: &Path) -> std::io::Result<bool> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut f = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
+        Err(e) => return Err(e),
+    };
+    if f.metadata()?.len() == 0 {
+        return Ok(false);
+    }
+    f.seek(SeekFrom::End(-1))?;
+    let mut last = [0u8];
+    f.read_exact(&mut last)?;
+    Ok(last[0] != b'\n')
+}
+
+/// The entries of a journal; a line that does not parse (a torn write) is skipped and
+/// reported with its line number, and every other entry is kept.
 pub fn read(path: &Path) -> std::io::Result<(Vec<Entry>, Option<String>)> {
     let text = String::from_utf8_lossy(&std::fs::read(path)?).into_owned();
     let mut entries = Vec::new();
+    let mut problem = None;
     for (i, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
@@ -39,16 +61,15 @@ pub fn read(path: &Path) -> std::io::Result<(Vec<Entry>, Option<String>)> {
         match serde_json::from_str(line) {
             Ok(e) => entries.push(e),
             Err(e) => {
-                let why = format!(
-                    "{}:{}: {e} (kept the entries before it)",
+                problem.get_or_insert(format!(
+                    "{}:{}: {e} (skipped; the other entries are kept)",
                     path.display(),
                     i + 1
-                );
-                return Ok((entries, Some(why)));
+                ));
             }
         }
     }
-    Ok((entries, None))
+    Ok((entries, problem))
 }
 
 /// Every drill the journals hold, oldest first, and what could not be read.

@@ -64,8 +64,19 @@ struct Fields<'a> {
     user_agent: Text<'a>,
     #[serde(borrow, default)]
     error_code: Text<'a>,
+    #[serde(borrow, default)]
+    error_message: Text<'a>,
+    #[serde(borrow, default)]
+    response_elements: Lenient<Response<'a>>,
     #[serde(default)]
     read_only: Option<Value>,
+}
+
+/// The one answer the console reads: a console sign-in's `Success` or `Failure`.
+#[derive(Deserialize, Default)]
+struct Response<'a> {
+    #[serde(rename = "ConsoleLogin", borrow, default)]
+    console_login: Text<'a>,
 }
 
 #[derive(Deserialize, Default)]
@@ -246,7 +257,13 @@ fn event(v: Fields, raw: RawRecord) -> Result<TrailEvent, TrailError> {
             .map(Into::into),
         source_ip: v.source_ip_address.get().map(Into::into),
         user_agent: v.user_agent.get().map(intern),
-        error_code: v.error_code.get().map(Into::into),
+        // A failed console sign-in has no errorCode, only `ConsoleLogin: Failure` and an
+        // errorMessage: it is a failed call all the same.
+        error_code: v.error_code.get().map(Into::into).or_else(|| {
+            let failed = v.event_name.get() == Some("ConsoleLogin")
+                && v.response_elements.0.console_login.get() == Some("Failure");
+            failed.then(|| v.error_message.get().unwrap_or("Failure").into())
+        }),
         read_only: v.read_only.as_ref().and_then(|r| {
             r.as_bool()
                 .or_else(|| r.as_str().map(|s| s.eq_ignore_ascii_case("true")))
@@ -397,5 +414,34 @@ mod tests {
             parse_record(&json!({"eventID":"x"})).unwrap_err(),
             TrailError::MissingField("eventTime")
         );
+    }
+}
+
+#[cfg(test)]
+mod failed_sign_in {
+    #[test]
+    fn a_failed_console_sign_in_is_a_failed_call_without_an_error_code() {
+        // As CloudTrail records it: no errorCode, an errorMessage and ConsoleLogin: Failure.
+        let v = serde_json::json!({
+            "eventVersion": "1.08", "eventID": "e", "eventTime": "2026-11-22T10:00:00Z",
+            "eventSource": "signin.amazonaws.com", "eventName": "ConsoleLogin",
+            "awsRegion": "us-east-1", "recipientAccountId": "111111111111",
+            "userIdentity": {"type": "Root", "principalId": "111111111111", "arn": "arn:aws:iam::111111111111:root"},
+            "errorMessage": "Failed authentication",
+            "responseElements": {"ConsoleLogin": "Failure"},
+            "additionalEventData": {"MFAUsed": "No"}
+        });
+        let e = super::parse_record(&v).unwrap();
+        assert_eq!(e.error_code.as_deref(), Some("Failed authentication"));
+        let mut list = vec![e];
+        crate::drill::detect::Detector::default().run(&mut list);
+        assert!(
+            list[0].detections.is_empty(),
+            "a failed root sign-in is not root activity"
+        );
+        let ok = serde_json::json!({"eventID": "s", "eventTime": "2026-11-22T10:00:00Z",
+            "eventName": "ConsoleLogin", "eventSource": "signin.amazonaws.com",
+            "responseElements": {"ConsoleLogin": "Success"}, "userIdentity": {"type": "IAMUser"}});
+        assert_eq!(super::parse_record(&ok).unwrap().error_code, None);
     }
 }

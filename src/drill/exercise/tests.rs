@@ -144,6 +144,14 @@ fn the_journal_rebuilds_the_drill_and_survives_a_torn_last_line() {
     );
     assert_eq!(problems.len(), 1);
     assert!(problems[0].contains("drill-1.jsonl:5:"), "{}", problems[0]);
+    // The resumed drill goes on: its next entry starts on a line of its own and is kept.
+    let later = Entry::Note {
+        text: "after the resume".into(),
+        at: now() + Duration::minutes(20),
+    };
+    journal::append(dir.path(), "drill-1", &later).unwrap();
+    let (drills, _) = journal::load_all(dir.path());
+    assert_eq!(drills[0].notes.len(), 2, "{:?}", drills[0].notes);
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;

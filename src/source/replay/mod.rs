@@ -484,11 +484,21 @@ pub fn load(
         send(Update::Health(SourceKey::service("replay"), none));
         return reports;
     }
+    // "Outside the organization" means outside every account of the evidence, which is
+    // known only at the end: AssumeRole calls one file judged outside are judged again then.
+    let mut recipients: std::collections::HashSet<String> = Default::default();
+    let mut outside: Vec<crate::model::TrailEvent> = Vec::new();
     in_order(
         all,
         |entry| process(entry, now),
         |Processed { report, batch }| {
             if let Some((batch, report_time)) = batch {
+                for e in &batch.events {
+                    recipients.insert(e.account_id.to_string());
+                    if e.detections.iter().any(|d| d == "assume-role-from-outside") {
+                        outside.push(e.clone());
+                    }
+                }
                 if !send_batch(batch, report_time, &mut send) {
                     return false;
                 }
@@ -507,6 +517,23 @@ pub fn load(
             send(file_health) && send(Update::Health(SourceKey::service("replay"), progress))
         },
     );
+    let inside: Vec<crate::model::TrailEvent> = outside
+        .into_iter()
+        .filter_map(|mut e| {
+            let caller = e.raw.to_value();
+            let caller = caller
+                .pointer("/userIdentity/accountId")?
+                .as_str()?
+                .to_string();
+            recipients.contains(&caller).then(|| {
+                e.detections.retain(|d| d != "assume-role-from-outside");
+                e
+            })
+        })
+        .collect();
+    if !inside.is_empty() {
+        send(Update::Events(inside));
+    }
     reports
 }
 

@@ -362,3 +362,45 @@ fn an_export_streams_row_by_row_and_a_cut_file_keeps_the_rows_before_the_cut() {
         b.rejected
     );
 }
+
+/// An AssumeRole from an account that is a recipient in another file of the evidence is
+/// inside the organization; one from an account nowhere in the evidence is outside.
+#[test]
+fn assume_role_from_outside_is_judged_over_all_the_evidence() {
+    let dir = tempfile::tempdir().unwrap();
+    let assume = |id: &str, caller: &str| {
+        json!({
+            "eventVersion": "1.08", "eventTime": "2026-11-20T10:00:00Z", "eventSource": "sts.amazonaws.com",
+            "eventName": "AssumeRole", "awsRegion": "us-east-1", "sourceIPAddress": "198.51.100.7",
+            "userIdentity": {"type": "AWSAccount", "principalId": "AIDAX:x", "accountId": caller},
+            "requestParameters": {"roleArn": "arn:aws:iam::111122223333:role/ops", "roleSessionName": "x"},
+            "eventID": id, "recipientAccountId": "111122223333", "eventType": "AwsApiCall"
+        })
+    };
+    let mut other = trail("in-other-account", "ListUsers");
+    other["recipientAccountId"] = json!("444455556666");
+    write(
+        dir.path(),
+        "a.json",
+        json!({"Records": [assume("from-sibling", "444455556666"), assume("from-stranger", "999988887777")]})
+            .to_string()
+            .as_bytes(),
+    );
+    write(
+        dir.path(),
+        "b.json",
+        json!({"Records": [other]}).to_string().as_bytes(),
+    );
+    let (store, _) = load_store(&[dir.path().to_path_buf()], fixed_now());
+    let fired = |id: &str| {
+        let e = store
+            .events
+            .items()
+            .iter()
+            .find(|e| e.event_id == id)
+            .unwrap();
+        e.detections.iter().any(|d| d == "assume-role-from-outside")
+    };
+    assert!(!fired("from-sibling"), "444455556666 is in the evidence");
+    assert!(fired("from-stranger"));
+}

@@ -258,7 +258,7 @@ pub fn suspicious(seed: u64, now: DateTime<Utc>) -> Vec<Value> {
     for i in 0..7 {
         let who = identity(mgmt, "IAMUser", "alice.nguyen", &mut r);
         out.push(record(&mut r, mgmt, "us-east-1", ago(90) + Duration::seconds(i * 25), who, signin, "198.51.100.77", json!(null),
-            json!({"errorMessage": "Failed authentication", "errorCode": "Failed authentication", "responseElements": {"ConsoleLogin": "Failure"}, "additionalEventData": {"MFAUsed": "No"}})));
+            json!({"errorMessage": "Failed authentication", "responseElements": {"ConsoleLogin": "Failure"}, "additionalEventData": {"MFAUsed": "No"}})));
     }
     let who = identity(data, "AssumedRole", "DataScientist/exfil", &mut r);
     let snapshot = format!("snap-0{}", r.hex(16));

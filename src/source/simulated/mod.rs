@@ -454,7 +454,12 @@ fn play_attack(
         let now = clock.now();
         let mut v = findings::asff_value(seed, u64::MAX / 2, now);
         let kind = pattern.replace('*', "");
-        v["Types"] = json!([format!("TTPs/Drill simulation/{kind}")]);
+        // One finding of every type the drill expects.
+        let types: Vec<String> = patterns
+            .iter()
+            .map(|p| format!("TTPs/Drill simulation/{}", p.replace('*', "")))
+            .collect();
+        v["Types"] = json!(types);
         v["Title"] = json!(format!("{kind} (the drill's simulated attack)"));
         v["Id"] = json!(format!("drill-attack/{}", now.timestamp()));
         for key in [

@@ -36,7 +36,14 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, confirm: &Confirm) {
         .borders(Borders::ALL)
         .border_style(t.warning)
         .title(Span::styled(
-            " Write to Security Hub? (BatchUpdateFindings) ",
+            match confirm.sends {
+                crate::app::triage::Sends::Triage(_) => {
+                    " Write to Security Hub? (BatchUpdateFindings) "
+                }
+                crate::app::triage::Sends::Import(_) => {
+                    " Write to Security Hub? (BatchImportFindings) "
+                }
+            },
             t.title_focused,
         ));
     let inside = block.inner(popup);

@@ -16,12 +16,16 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let t = &app.theme;
     let width = area.width as usize;
     let now = app.clock.now();
-    let (title, mut lines) = match &app.drill {
-        Some(d) => (
-            format!(" Drill: {} · {} ", clean(&d.title), d.kind.label()),
-            running(app, d, now, width),
-        ),
-        None => (" Drills ".to_string(), idle(app, width)),
+    let (title, mut lines, cursor_line) = match &app.drill {
+        Some(d) => {
+            let (lines, cursor) = running(app, d, now, width);
+            (
+                format!(" Drill: {} · {} ", clean(&d.title), d.kind.label()),
+                lines,
+                cursor,
+            )
+        }
+        None => (" Drills ".to_string(), idle(app, width), 0),
     };
     let hint = if app.drill.is_some() {
         "j k: a step · space: tick · n: note · a: acknowledged · c: contained · x: close · d: activity"
@@ -29,6 +33,11 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         ":drill start RUNBOOK [tabletop|detection] · Tab completes · d: activity"
     };
     let room = (area.height as usize).saturating_sub(2);
+    // The first line (the clock) stays; below it, scrolled so the selected step shows.
+    if lines.len() > room && cursor_line >= room {
+        let skip = (cursor_line + 2).min(lines.len()) - room;
+        lines.drain(1..(1 + skip).min(lines.len()));
+    }
     lines.truncate(room);
     while lines.len() < room {
         lines.push(Line::raw(""));
@@ -44,7 +53,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }
 
-fn running(app: &App, d: &Drill, now: DateTime<Utc>, width: usize) -> Vec<Line<'static>> {
+/// The running drill's lines, and the line of the selected step.
+fn running(app: &App, d: &Drill, now: DateTime<Utc>, width: usize) -> (Vec<Line<'static>>, usize) {
     let t = &app.theme;
     let clock = |at: DateTime<Utc>| app.settings.time.format_clock(at);
     let cut = |s: String| truncate_to_width(&s, width).into_owned();
@@ -66,8 +76,7 @@ fn running(app: &App, d: &Drill, now: DateTime<Utc>, width: usize) -> Vec<Line<'
     };
     lines.push(Line::styled(
         cut(format!(
-            "{} · runbook {} · by {} · {elapsed} elapsed{deadline}",
-            d.id,
+            "{elapsed} elapsed{deadline} · runbook {} · by {}",
             clean(&d.runbook),
             clean(&d.by)
         )),
@@ -117,6 +126,7 @@ fn running(app: &App, d: &Drill, now: DateTime<Utc>, width: usize) -> Vec<Line<'
         format!("Checklist ({done}/{})", d.steps.len()),
         t.title,
     ));
+    let mut cursor_line = 0;
     for (i, s) in d.steps.iter().enumerate() {
         let mark = match s.done {
             Some(at) => format!("[x] +{}", span(Some(at - d.started()))),
@@ -124,6 +134,7 @@ fn running(app: &App, d: &Drill, now: DateTime<Utc>, width: usize) -> Vec<Line<'
         };
         let text = cut(format!("  {mark} {}", clean(&s.text)));
         let style = if i == app.drill_cursor {
+            cursor_line = lines.len();
             t.selection
         } else if s.done.is_some() {
             t.muted
@@ -142,7 +153,7 @@ fn running(app: &App, d: &Drill, now: DateTime<Utc>, width: usize) -> Vec<Line<'
             ));
         }
     }
-    lines
+    (lines, cursor_line)
 }
 
 fn idle(app: &App, width: usize) -> Vec<Line<'static>> {

@@ -44,7 +44,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, view: &RunbookView) {
         lines.push(Line::styled(*name, t.title));
         for l in body {
             let l = clean(l);
-            match l.strip_prefix("$ ") {
+            // Only the Commands section's commands are numbered and copied.
+            match l.strip_prefix("$ ").filter(|_| *name == "Commands") {
                 Some(cmd) => {
                     let style = if Some(n) == view.command {
                         selected_line = Some(lines.len());
