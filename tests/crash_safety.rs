@@ -9,7 +9,6 @@
 mod support;
 
 use std::process::{Command, Stdio};
-use std::time::Duration;
 use support::{isolated_env, PtyRun, BIN};
 
 const NOW: &str = "2026-11-22T12:00:00Z";
