@@ -160,7 +160,6 @@ const NAMES_WITH_RULES: &[&str] = &[
     "AuthorizeSecurityGroupIngress",
     "DisableKey",
     "ScheduleKeyDeletion",
-    "AssumeRole",
 ];
 
 /// Fills every event's `detections` (replacing what was there), with the configured
@@ -188,8 +187,19 @@ impl Detector {
             if e.failed() {
                 continue;
             }
-            let needs_raw =
-                NAMES_WITH_RULES.contains(&e.event_name.as_str()) || e.username == "root";
+            // AssumeRole is common: its record is read only when the caller's account is not
+            // known to be inside from its ARN.
+            let assume_from = (e.event_name == "AssumeRole").then(|| {
+                e.principal_arn
+                    .as_deref()
+                    .and_then(|a| a.split(':').nth(4))
+                    .filter(|a| !a.is_empty())
+            });
+            let needs_raw = match assume_from {
+                Some(Some(account)) => !inside.contains(account),
+                Some(None) => true,
+                None => NAMES_WITH_RULES.contains(&e.event_name.as_str()),
+            } || e.username == "root";
             let raw = if needs_raw {
                 e.raw.to_value()
             } else {
