@@ -89,6 +89,25 @@ pub struct Services {
     pub regions: Vec<String>,
     /// Security Hub BatchUpdateFindings: finding ids it reports as unprocessed.
     pub unprocessed: Vec<String>,
+    /// A fault on GetFindings, which a test may set and clear between polls.
+    pub fault: Option<Fault>,
+}
+
+/// What a faulty endpoint does instead of answering GetFindings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    /// 500 with an AWS error body.
+    ServerError,
+    /// 503 without a body.
+    Unavailable,
+    /// 200 with JSON cut off inside a record (a correct Content-Length).
+    Malformed,
+    /// The headers promise the whole body; half of it comes, then the connection closes.
+    Cut,
+    /// Never answers (until the client gives up).
+    Hang,
+    /// Answers after this many milliseconds.
+    Slow(u64),
 }
 
 pub struct FakeHub {
@@ -217,7 +236,69 @@ fn serve(conn: TcpStream, shared: &Shared) {
         if reader.read_exact(&mut body).is_err() {
             return;
         }
-        let (status, kind, payload) = answer(&line, &auth, &target, &body, shared);
+        let fault = shared.services.lock().unwrap().fault;
+        let faulty = fault.is_some() && api_of(&line, &target, &body) == "GetFindings";
+        let (status, kind, payload) = match fault.filter(|_| faulty) {
+            Some(Fault::ServerError) => {
+                shared
+                    .stats
+                    .calls
+                    .lock()
+                    .unwrap()
+                    .push("GetFindings".into());
+                (
+                    "500 Internal Server Error",
+                    Some("InternalException"),
+                    br#"{"message":"Internal service error"}"#.to_vec(),
+                )
+            }
+            Some(Fault::Unavailable) => {
+                shared
+                    .stats
+                    .calls
+                    .lock()
+                    .unwrap()
+                    .push("GetFindings".into());
+                ("503 Service Unavailable", None, Vec::new())
+            }
+            Some(Fault::Malformed) => {
+                shared
+                    .stats
+                    .calls
+                    .lock()
+                    .unwrap()
+                    .push("GetFindings".into());
+                (
+                    "200 OK",
+                    None,
+                    br#"{"Findings": [{"SchemaVersion": "2018-10-08", "Id": "x"#.to_vec(),
+                )
+            }
+            Some(Fault::Hang) => {
+                shared
+                    .stats
+                    .calls
+                    .lock()
+                    .unwrap()
+                    .push("GetFindings".into());
+                std::thread::sleep(Duration::from_secs(120));
+                return;
+            }
+            Some(Fault::Slow(ms)) => {
+                std::thread::sleep(Duration::from_millis(ms));
+                answer(&line, &auth, &target, &body, shared)
+            }
+            _ => answer(&line, &auth, &target, &body, shared),
+        };
+        if fault == Some(Fault::Cut) && faulty {
+            let head = format!(
+                "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+                payload.len()
+            );
+            let _ = out.write_all(head.as_bytes());
+            let _ = out.write_all(&payload[..payload.len() / 2]);
+            return;
+        }
         let mut response = format!(
             "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n",
             payload.len()

@@ -65,7 +65,24 @@ where
     let full = DisplayErrorContext(&e).to_string();
     tracing::debug!(action, error = %full, "AWS call failed");
     let words = short(&full);
+    let status = e.raw_response().map_or(0, |r| r.status().as_u16());
     match &e {
+        // AWS's own trouble: said as such, not as the service's error text.
+        SdkError::ServiceError(_)
+            if status >= 500 && code.as_deref() != Some("ThrottlingException") =>
+        {
+            let what = match (code.as_deref(), e.message()) {
+                (Some(c), Some(m)) => format!(": {c}: {}", short(m)),
+                (Some(c), None) => format!(": {c}"),
+                _ => String::new(),
+            };
+            let kind = if status == 503 {
+                "unavailable"
+            } else {
+                "a server error"
+            };
+            PollError::Other(format!("AWS answered HTTP {status}, {kind}{what}"))
+        }
         SdkError::ServiceError(_) => match code.as_deref().unwrap_or_default() {
             "ThrottlingException"
             | "TooManyRequestsException"
@@ -86,12 +103,9 @@ where
             | "InvalidSignatureException" => PollError::Credentials(words),
             // No error code: the body was not the service's (an emulator without this
             // API, a proxy's page). The parser's complaint would only confuse.
-            "" => {
-                let status = e.raw_response().map_or(0, |r| r.status().as_u16());
-                PollError::Other(format!(
-                    "HTTP {status} without an AWS error: the endpoint does not serve {action}"
-                ))
-            }
+            "" => PollError::Other(format!(
+                "HTTP {status} without an AWS error: the endpoint does not serve {action}"
+            )),
             _ => PollError::Other(words),
         },
         // Credential providers fail before anything is sent: the SDK reports a dispatch
@@ -100,6 +114,12 @@ where
             PollError::Credentials(words)
         }
         SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) => PollError::Network(words),
+        // A body that ended before its length: the connection, not the data.
+        SdkError::ResponseError(_)
+            if full.contains("IncompleteBody") || full.contains("end of file") =>
+        {
+            PollError::Network("the response was cut off before its end".into())
+        }
         SdkError::ResponseError(_) => PollError::Malformed(words),
         _ => PollError::Other(words),
     }
@@ -108,18 +128,28 @@ where
 /// The SDK's error text: a chain of causes joined by `: ` on the first line, then debug
 /// dumps. Keep the first line, without repeats or the SDK's category words, bounded.
 fn short(text: &str) -> String {
-    let first = text.lines().next().unwrap_or_default().trim();
-    let mut parts: Vec<&str> = first
-        .split(": ")
-        .map(str::trim)
-        .filter(|p| {
-            !matches!(
-                *p,
-                "dispatch failure" | "other" | "service error" | "unhandled error"
-            )
-        })
-        .collect();
-    parts.dedup();
+    let mut first = text.lines().next().unwrap_or_default().trim();
+    // The chain ends where the SDK's debug dump begins: ` (ServiceError(…`, ` (ResponseError(…`.
+    if let Some(at) = first.find(" (").filter(|&at| {
+        let rest = &first[at + 2..];
+        rest.starts_with(|c: char| c.is_ascii_uppercase())
+            && rest
+                .split_once('(')
+                .is_some_and(|(name, _)| name.chars().all(|c| c.is_ascii_alphanumeric()))
+    }) {
+        first = &first[..at];
+    }
+    let mut parts: Vec<&str> = Vec::new();
+    for p in first.split(": ").map(str::trim) {
+        let noise = matches!(
+            p,
+            "dispatch failure" | "other" | "service error" | "unhandled error"
+        );
+        // Causes repeat their parent's words: each once.
+        if !noise && !parts.contains(&p) {
+            parts.push(p);
+        }
+    }
     let joined = parts.join(": ");
     let end = |t: &str| {
         t.trim_end_matches(|c: char| c == ':' || c == '.' || c.is_whitespace())
@@ -163,6 +193,10 @@ mod tests {
         assert_eq!(
             short("dispatch failure: other: the credential provider was not enabled: no credentials found in chain. Attempted:\n[ProviderAttempt { .. }]"),
             "the credential provider was not enabled: no credentials found in chain"
+        );
+        assert_eq!(
+            short("InternalException: Internal service error: InternalException: Internal service error (ServiceError(ServiceError { source: InternalException { .. } }))"),
+            "InternalException: Internal service error"
         );
         let s = short(&format!("a: a: {}\n  c", "x".repeat(400)));
         assert!(s.starts_with("a: xxx") && s.ends_with('…') && s.chars().count() == 301);
