@@ -103,11 +103,43 @@ async fn an_endpoint_that_keeps_throttling_reads_as_throttled() {
     );
 }
 
+/// The live source against the local endpoint, running: its updates, a command sender, the
+/// token that stops it and its task.
+fn run_source(
+    url: &str,
+    settings: PollSettings,
+    writes: rampart::triage::WritePolicy,
+) -> (
+    tokio::sync::mpsc::Receiver<rampart::source::Update>,
+    tokio::sync::mpsc::Sender<rampart::source::Command>,
+    tokio_util::sync::CancellationToken,
+    tokio::task::JoinHandle<()>,
+) {
+    use rampart::source::{Source, SourceContext};
+    let source = Box::new(rampart::source::aws::AwsSource {
+        accounts: vec![access()],
+        session: session(url),
+        settings,
+        clock: Clock::System,
+        cache: None,
+        writes,
+    });
+    let (tx, rx) = tokio::sync::mpsc::channel(64);
+    let (commands_tx, commands) = tokio::sync::mpsc::channel(4);
+    let cancel = tokio_util::sync::CancellationToken::new();
+    let task = tokio::spawn(source.run(SourceContext {
+        updates: tx,
+        commands,
+        cancel: cancel.clone(),
+    }));
+    (rx, commands_tx, cancel, task)
+}
+
 /// After a restart with a warm cache, the first poll asks only for what changed since the
 /// newest cached update (minus the skew margin), not for everything again.
 #[tokio::test]
 async fn a_poller_resumed_from_the_cache_starts_incrementally() {
-    use rampart::source::{Source, SourceContext, Update};
+    use rampart::source::Update;
     support::isolate_aws_env();
     let hub = FakeHub::start(findings(120, "111111111111"), Behaviour::default());
     let newest = chrono::DateTime::parse_from_rfc3339("2026-11-21T10:00:00Z")
@@ -130,22 +162,7 @@ async fn a_poller_resumed_from_the_cache_starts_incrementally() {
             keys: cached,
         },
     );
-    let source = Box::new(rampart::source::aws::AwsSource {
-        accounts: vec![access()],
-        session: session(&hub.url),
-        settings,
-        clock: Clock::System,
-        cache: None,
-        writes: Default::default(),
-    });
-    let (tx, mut rx) = tokio::sync::mpsc::channel(64);
-    let (_commands_tx, commands) = tokio::sync::mpsc::channel(1);
-    let cancel = tokio_util::sync::CancellationToken::new();
-    let task = tokio::spawn(source.run(SourceContext {
-        updates: tx,
-        commands,
-        cancel: cancel.clone(),
-    }));
+    let (mut rx, _commands, cancel, task) = run_source(&hub.url, settings, Default::default());
     // Wait for the Security Hub poller's first result.
     let health = loop {
         match rx.recv().await.expect("the source runs") {
@@ -172,7 +189,7 @@ async fn a_poller_resumed_from_the_cache_starts_incrementally() {
 /// timeline lookup comes back; with writes off the same triage sends nothing.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_live_source_sends_a_confirmed_triage_and_answers_a_lookup() {
-    use rampart::source::{Command, Source, SourceContext, Update};
+    use rampart::source::{Command, Update};
     support::isolate_aws_env();
     let hub = FakeHub::start(findings(3, "111111111111"), Behaviour::default());
     let dir = tempfile::tempdir().unwrap();
@@ -182,26 +199,12 @@ async fn the_live_source_sends_a_confirmed_triage_and_answers_a_lookup() {
             config_every: None,
             ..PollSettings::default()
         };
-        let source = Box::new(rampart::source::aws::AwsSource {
-            accounts: vec![access()],
-            session: session(&hub.url),
-            settings,
-            clock: Clock::System,
-            cache: None,
-            writes: rampart::triage::WritePolicy {
-                allowed,
-                read_only: Vec::new(),
-                state_dir: Some(dir.path().to_path_buf()),
-            },
-        });
-        let (tx, mut rx) = tokio::sync::mpsc::channel(64);
-        let (commands_tx, commands) = tokio::sync::mpsc::channel(4);
-        let cancel = tokio_util::sync::CancellationToken::new();
-        let task = tokio::spawn(source.run(SourceContext {
-            updates: tx,
-            commands,
-            cancel: cancel.clone(),
-        }));
+        let writes = rampart::triage::WritePolicy {
+            allowed,
+            read_only: Vec::new(),
+            state_dir: Some(dir.path().to_path_buf()),
+        };
+        let (mut rx, commands_tx, cancel, task) = run_source(&hub.url, settings, writes);
         let found = loop {
             match rx.recv().await.expect("the source runs") {
                 Update::Findings(list) if !list.is_empty() => break list,

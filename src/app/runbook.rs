@@ -142,6 +142,14 @@ impl App {
                 }
             }
             Action::Back | Action::Runbook => self.runbook = None,
+            other => return self.overlay_common(other),
+        }
+        true
+    }
+
+    /// The keys every view drawn over a pane takes the same way: quit, resize, help.
+    pub(super) fn overlay_common(&mut self, action: Action) -> bool {
+        match action {
             Action::Quit => self.should_quit = true,
             Action::Resize(w, h) => self.size = (w, h),
             Action::ToggleHelp => self.help = true,

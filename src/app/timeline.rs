@@ -207,10 +207,7 @@ impl App {
                 self.commands
                     .push(Command::Lookup(Box::new(tl.lookup.clone())));
             }
-            Action::Quit => self.should_quit = true,
-            Action::Resize(w, h) => self.size = (w, h),
-            Action::ToggleHelp => self.help = true,
-            _ => return false,
+            other => return self.overlay_common(other),
         }
         true
     }
