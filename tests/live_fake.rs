@@ -14,27 +14,12 @@ use support::fake_hub::{findings, Behaviour, FakeHub};
 
 const KEY: &str = "AKIAFAKEHUBTESTKEY00";
 
-/// Account 111111111111 in us-east-1, reached with static test keys.
 fn access() -> AccountAccess {
-    AccountAccess {
-        account_id: Some("111111111111".into()),
-        name: "one".into(),
-        environment: "prod".into(),
-        profile: None,
-        role_arn: None,
-        external_id: None,
-        session_name: None,
-        regions: vec!["us-east-1".into()],
-    }
+    support::local_account()
 }
 
-/// Every client to the local endpoint at `url`, with the test keys.
 fn session(url: &str) -> SessionOptions {
-    SessionOptions {
-        endpoint_url: Some(url.into()),
-        ca_bundle: None,
-        credentials: Some(support::test_keys(KEY)),
-    }
+    support::local_session(url, KEY)
 }
 
 async fn poller(url: &str, settings: PollSettings) -> HubPoller {

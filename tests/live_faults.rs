@@ -8,7 +8,6 @@
 mod support;
 
 use rampart::source::aws::pace::Pacer;
-use rampart::source::aws::session::{AccountAccess, SessionOptions};
 use rampart::source::aws::{HubPoller, PollSettings};
 use support::fake_hub::{findings, Behaviour, FakeHub, Fault};
 
@@ -16,21 +15,7 @@ const KEY: &str = "AKIAFAKEHUBTESTKEY00";
 
 async fn poller(url: &str) -> HubPoller {
     support::isolate_aws_env();
-    let access = AccountAccess {
-        account_id: Some("111111111111".into()),
-        name: "one".into(),
-        environment: "prod".into(),
-        profile: None,
-        role_arn: None,
-        external_id: None,
-        session_name: None,
-        regions: vec!["us-east-1".into()],
-    };
-    let session = SessionOptions {
-        endpoint_url: Some(url.into()),
-        ca_bundle: None,
-        credentials: Some(support::test_keys(KEY)),
-    };
+    let (access, session) = (support::local_account(), support::local_session(url, KEY));
     let sdk = rampart::source::aws::session::sdk_config(&access, "us-east-1", &session).await;
     HubPoller::new(
         "111111111111".into(),

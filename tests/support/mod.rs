@@ -32,6 +32,29 @@ pub fn isolated_env(home: &Path) -> Vec<(String, String)> {
     ]
 }
 
+/// Account 111111111111 in us-east-1 as the live source reaches it, without a profile.
+pub fn local_account() -> rampart::source::aws::session::AccountAccess {
+    rampart::source::aws::session::AccountAccess {
+        account_id: Some("111111111111".into()),
+        name: "one".into(),
+        environment: "prod".into(),
+        profile: None,
+        role_arn: None,
+        external_id: None,
+        session_name: None,
+        regions: vec!["us-east-1".into()],
+    }
+}
+
+/// Every client to the local endpoint at `url`, signed with test keys of this id.
+pub fn local_session(url: &str, key: &str) -> rampart::source::aws::session::SessionOptions {
+    rampart::source::aws::session::SessionOptions {
+        endpoint_url: Some(url.into()),
+        ca_bundle: None,
+        credentials: Some(test_keys(key)),
+    }
+}
+
 /// Fixed test keys with this access key id, as a credentials provider.
 pub fn test_keys(key: &str) -> aws_credential_types::provider::SharedCredentialsProvider {
     aws_credential_types::provider::SharedCredentialsProvider::new(
