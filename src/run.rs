@@ -117,7 +117,10 @@ pub fn main(cli: Cli) -> ExitCode {
                 timeline: loaded.config.timeline_window(),
             };
             let mut app = App::new(clock.clone(), settings, theme);
-            app.runbooks = crate::runbook::Library::load(loaded.config.runbook_dir().as_deref());
+            // The built-in runbooks came with the app; the team's own add to them.
+            if let Some(dir) = loaded.config.runbook_dir() {
+                app.runbooks.add_dir(&dir);
+            }
             for e in &app.runbooks.errors {
                 tracing::warn!(error = %e, "runbook not loaded");
             }

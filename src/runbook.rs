@@ -270,11 +270,18 @@ impl Library {
     /// the same id). A missing directory is no error.
     pub fn load(dir: Option<&Path>) -> Library {
         let mut lib = Library::builtin();
-        let Some(dir) = dir else {
-            return lib;
-        };
+        if let Some(dir) = dir {
+            lib.add_dir(dir);
+        }
+        lib
+    }
+
+    /// The `.md` files of `dir`: each adds a runbook or replaces the one with its id. A
+    /// missing directory is no error.
+    pub fn add_dir(&mut self, dir: &Path) {
+        let lib = self;
         let Ok(entries) = std::fs::read_dir(dir) else {
-            return lib;
+            return;
         };
         let mut files: Vec<PathBuf> = entries
             .filter_map(|e| e.ok().map(|e| e.path()))
@@ -304,7 +311,6 @@ impl Library {
                 }),
             }
         }
-        lib
     }
 
     fn add(&mut self, text: &str, file: &str, origin: &str) {

@@ -119,3 +119,13 @@ pub fn evaluation(rule: &str, resource: &str, result: &str) -> crate::model::Com
         recorded_at: None,
     }
 }
+
+/// Types a `:` command and runs it, as the keys would.
+pub fn command(app: &mut crate::app::App, line: &str) {
+    use crate::app::Action;
+    app.update(Action::CommandStart);
+    for c in line.chars() {
+        app.update(Action::FilterChar(c));
+    }
+    app.update(Action::FilterAccept);
+}

@@ -209,17 +209,39 @@ pub struct DrillFinding {
 impl DrillFinding {
     /// The account's own product, the only one a caller may import into.
     pub fn product_arn(&self) -> String {
-        let partition = if self.target.region.starts_with("us-gov-") {
-            "aws-us-gov"
-        } else if self.target.region.starts_with("cn-") {
-            "aws-cn"
-        } else {
-            "aws"
-        };
+        let partition = crate::model::console::partition_of_region(&self.target.region);
         format!(
             "arn:{partition}:securityhub:{}:{}:product/{}/default",
             self.target.region, self.target.account_id, self.target.account_id
         )
+    }
+}
+
+impl BatchResult {
+    /// The answer for `batch` with the findings `refused` picks unprocessed, all with the
+    /// same error code and message.
+    pub fn split(
+        batch: &[Target],
+        refused: impl Fn(&Target) -> bool,
+        code: &str,
+        message: &str,
+    ) -> BatchResult {
+        let (bad, good): (Vec<&Target>, Vec<&Target>) = batch.iter().partition(|t| refused(t));
+        BatchResult {
+            processed: good
+                .iter()
+                .map(|t| (t.id.clone(), t.product_arn.clone()))
+                .collect(),
+            unprocessed: bad
+                .iter()
+                .map(|t| Unprocessed {
+                    id: t.id.clone(),
+                    product_arn: t.product_arn.clone(),
+                    code: code.to_string(),
+                    message: message.to_string(),
+                })
+                .collect(),
+        }
     }
 }
 

@@ -13,6 +13,17 @@ pub fn partition_of(arn: &str) -> &str {
     }
 }
 
+/// The partition a region is in: `us-gov-*` GovCloud, `cn-*` China, the rest `aws`.
+pub fn partition_of_region(region: &str) -> &'static str {
+    if region.starts_with("us-gov-") {
+        "aws-us-gov"
+    } else if region.starts_with("cn-") {
+        "aws-cn"
+    } else {
+        "aws"
+    }
+}
+
 /// The console's address for `region` in `partition`.
 pub fn host(partition: &str, region: &str) -> String {
     match partition {

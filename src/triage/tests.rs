@@ -45,23 +45,12 @@ impl FindingsWriter for MockHub {
         if self.failing.contains(&route.account_id) {
             return Err("AccessDeniedException: not authorized".into());
         }
-        let (bad, good): (Vec<&Target>, Vec<&Target>) =
-            batch.iter().partition(|t| self.unprocessed.contains(&t.id));
-        Ok(BatchResult {
-            processed: good
-                .iter()
-                .map(|t| (t.id.clone(), t.product_arn.clone()))
-                .collect(),
-            unprocessed: bad
-                .iter()
-                .map(|t| Unprocessed {
-                    id: t.id.clone(),
-                    product_arn: t.product_arn.clone(),
-                    code: "FindingNotFound".into(),
-                    message: "The finding was not found".into(),
-                })
-                .collect(),
-        })
+        Ok(BatchResult::split(
+            batch,
+            |t| self.unprocessed.contains(&t.id),
+            "FindingNotFound",
+            "The finding was not found",
+        ))
     }
 }
 

@@ -5,6 +5,7 @@
 use super::super::*;
 use crate::drill::exercise::{Kind, Milestone};
 use crate::source::Command;
+use crate::test_support::command;
 use chrono::{Duration, TimeZone};
 
 fn start() -> chrono::DateTime<chrono::Utc> {
@@ -23,14 +24,6 @@ fn app(dir: &std::path::Path) -> App {
     let mut app = App::new(Clock::Fixed(start()), settings, Theme::default());
     app.update(Action::Resize(120, 40));
     app
-}
-
-fn command(app: &mut App, line: &str) {
-    app.update(Action::CommandStart);
-    for c in line.chars() {
-        app.update(Action::FilterChar(c));
-    }
-    app.update(Action::FilterAccept);
 }
 
 fn perform(app: &mut App) {

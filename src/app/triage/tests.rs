@@ -4,6 +4,7 @@
 use super::super::*;
 use crate::model::asff;
 use crate::source::Command;
+use crate::test_support::command;
 use crate::triage::{Outcome, WritePolicy};
 use chrono::TimeZone;
 use serde_json::json;
@@ -61,14 +62,6 @@ fn app(writes: bool, read_only: &[&str]) -> App {
     app.update(Action::Resize(100, 30));
     app.refresh_view();
     app
-}
-
-fn command(app: &mut App, line: &str) {
-    app.update(Action::CommandStart);
-    for c in line.chars() {
-        app.update(Action::FilterChar(c));
-    }
-    app.update(Action::FilterAccept);
 }
 
 fn flash(app: &App) -> String {

@@ -340,11 +340,9 @@ pub async fn lookup(
 
 /// The region where a partition records IAM and STS: us-east-1, us-gov-west-1, cn-north-1.
 fn global_region(region: &str) -> &'static str {
-    if region.starts_with("us-gov-") {
-        "us-gov-west-1"
-    } else if region.starts_with("cn-") {
-        "cn-north-1"
-    } else {
-        "us-east-1"
+    match crate::model::console::partition_of_region(region) {
+        "aws-us-gov" => "us-gov-west-1",
+        "aws-cn" => "cn-north-1",
+        _ => "us-east-1",
     }
 }

@@ -4,7 +4,7 @@
 //! records as the next reconcile would.
 
 use crate::model::{asff, Finding};
-use crate::triage::{BatchResult, Change, FindingsWriter, Route, Target, Unprocessed};
+use crate::triage::{BatchResult, Change, FindingsWriter, Route, Target};
 use chrono::{DateTime, Utc};
 use serde_json::json;
 use std::future::Future;
@@ -56,23 +56,12 @@ impl FindingsWriter for DemoHub {
         _change: &'a Change,
         _updated_by: &'a str,
     ) -> impl Future<Output = Result<BatchResult, String>> + Send + 'a {
-        let (bad, good): (Vec<&Target>, Vec<&Target>) = batch.iter().partition(|t| self.busy(t));
-        let result = BatchResult {
-            processed: good
-                .iter()
-                .map(|t| (t.id.clone(), t.product_arn.clone()))
-                .collect(),
-            unprocessed: bad
-                .iter()
-                .map(|t| Unprocessed {
-                    id: t.id.clone(),
-                    product_arn: t.product_arn.clone(),
-                    code: "ConcurrentUpdateError".into(),
-                    message: "another request is updating this finding; try again (simulated)"
-                        .into(),
-                })
-                .collect(),
-        };
+        let result = BatchResult::split(
+            batch,
+            |t| self.busy(t),
+            "ConcurrentUpdateError",
+            "another request is updating this finding; try again (simulated)",
+        );
         std::future::ready(Ok(result))
     }
 }
