@@ -236,6 +236,7 @@ fn session_options(cli: &Cli, mode: &Mode) -> Result<SessionOptions, String> {
         endpoint_url: cli.options.endpoint_url.clone(),
         ca_bundle,
         credentials: None,
+        http_client: None,
     })
 }
 

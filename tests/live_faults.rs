@@ -1,9 +1,8 @@
 //! Faults of the endpoint, against the live Security Hub poller on the project's local
 //! endpoint (127.0.0.1): server errors, unavailability, malformed and cut responses, and a
 //! slow answer. In each the poll ends (retries are bounded), the error is said in words,
-//! and the next poll after the fault clears gets everything. (A hang is bounded by the SDK's
-//! 30 s attempt and 90 s operation timeouts; on tokio's paused clock the SDK's timer did not
-//! advance, and 90 real seconds is too long for the suite, so no test here holds one.)
+//! and the next poll after the fault clears gets everything. A hang, and faults that change
+//! over time, are in `live_scenarios.rs`, on tokio's paused clock.
 
 mod support;
 

@@ -222,6 +222,7 @@ async fn an_incremental_poll_sees_only_the_new_findings() {
         endpoint_url: Some(moto.url.clone()),
         ca_bundle: None,
         credentials: Some(support::test_keys("AKIATESTTESTTESTTEST")),
+        http_client: None,
     };
     let sdk = rampart::source::aws::session::sdk_config(&access, "us-east-1", &session).await;
     let poller = HubPoller::new(

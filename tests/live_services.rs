@@ -43,6 +43,7 @@ fn session(url: &str) -> SessionOptions {
         endpoint_url: Some(url.into()),
         ca_bundle: None,
         credentials: Some(support::test_keys(KEY)),
+        http_client: None,
     }
 }
 
@@ -545,6 +546,7 @@ async fn expired_credentials_name_the_profile_and_the_fix() {
         endpoint_url: Some(hub.url.clone()),
         ca_bundle: None,
         credentials: Some(sso),
+        http_client: None,
     };
     let updates = poll_once(&[account], &opts, &PollSettings::default(), &Clock::System).await;
     let errors: Vec<String> = updates

@@ -4,13 +4,14 @@
 //! freeze it entirely so snapshots do not drift.
 
 use chrono::{DateTime, Utc};
-use std::time::Instant;
+use tokio::time::Instant;
 
 #[derive(Debug, Clone)]
 pub enum Clock {
     /// The system clock.
     System,
-    /// Starts at a given instant and advances in real time (`--now` on the console).
+    /// Starts at a given instant and advances with tokio's clock (`--now` on the console):
+    /// real time, except on a paused test runtime, where it moves as the test advances.
     StartingAt { start: DateTime<Utc>, at: Instant },
     /// Never moves (tests, screenshots, `export --now`).
     Fixed(DateTime<Utc>),

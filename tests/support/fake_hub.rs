@@ -26,6 +26,10 @@ pub struct Behaviour {
     pub expired_key: Option<String>,
     /// The API the rate applies to (default GetFindings).
     pub rate_api: Option<&'static str>,
+    /// Findings served to a role session (`ASIA` + account keys) carry that account's id
+    /// in place of 111111111111, and every finding the region the request was signed for
+    /// in place of us-east-1: one list serves fifty accounts and every region.
+    pub per_caller: bool,
 }
 
 impl Behaviour {
@@ -142,21 +146,11 @@ impl FakeHub {
         services: Services,
         behaviour: Behaviour,
     ) -> FakeHub {
-        let services = Arc::new(Mutex::new(services));
+        let shared = Shared::new(findings, services, behaviour);
+        let (services, stats) = (shared.services.clone(), shared.stats.clone());
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
-        let stats = Arc::new(Stats::default());
         let stop = Arc::new(AtomicBool::new(false));
-        let shared = Arc::new(Shared {
-            findings,
-            services: services.clone(),
-            behaviour: behaviour.clone(),
-            stats: stats.clone(),
-            bucket: Mutex::new(Bucket {
-                tokens: behaviour.rate.map_or(0.0, |(_, burst)| burst),
-                at: Instant::now(),
-            }),
-        });
         let stop2 = stop.clone();
         std::thread::spawn(move || {
             for conn in listener.incoming() {
@@ -186,6 +180,19 @@ struct Shared {
 }
 
 impl Shared {
+    fn new(findings: Vec<String>, services: Services, behaviour: Behaviour) -> Arc<Shared> {
+        Arc::new(Shared {
+            findings,
+            services: Arc::new(Mutex::new(services)),
+            stats: Arc::new(Stats::default()),
+            bucket: Mutex::new(Bucket {
+                tokens: behaviour.rate.map_or(0.0, |(_, burst)| burst),
+                at: Instant::now(),
+            }),
+            behaviour,
+        })
+    }
+
     fn allowed(&self) -> bool {
         let Some((rate, burst)) = self.behaviour.rate else {
             return true;
@@ -661,12 +668,27 @@ fn answer(
         .and_then(|t| t.parse().ok())
         .unwrap_or(0);
     let to = (from + size).min(shared.findings.len());
+    let per_caller = shared.behaviour.per_caller;
+    let caller = key_of(auth)
+        .filter(|k| per_caller && k.starts_with("ASIA") && k.len() == 20)
+        .map(|k| &k[4..16]);
+    let region = auth
+        .split("Credential=")
+        .nth(1)
+        .and_then(|c| c.split('/').nth(2))
+        .filter(|_| per_caller);
     let mut payload = b"{\"Findings\":[".to_vec();
     for (i, f) in shared.findings[from.min(to)..to].iter().enumerate() {
         if i > 0 {
             payload.push(b',');
         }
-        payload.extend_from_slice(f.as_bytes());
+        if per_caller {
+            let f = f.replace("111111111111", caller.unwrap_or("111111111111"));
+            let f = f.replace("us-east-1", region.unwrap_or("us-east-1"));
+            payload.extend_from_slice(f.as_bytes());
+        } else {
+            payload.extend_from_slice(f.as_bytes());
+        }
     }
     payload.extend_from_slice(b"]");
     if to < shared.findings.len() {
@@ -736,4 +758,212 @@ pub fn ocsf_findings(n: usize, account: &str) -> Vec<String> {
             .to_string()
         })
         .collect()
+}
+
+/// What the in-process endpoint does to a request instead of answering it, as a test's
+/// script decides when the request arrives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trouble {
+    /// 429 TooManyRequestsException (GetFindings) or 400 ThrottlingException.
+    Throttle,
+    /// 400 ExpiredTokenException: what AWS answers once a session's credentials expire
+    /// (an SSO session that ran out, until `aws sso login`).
+    Expired,
+    /// 403 AccessDenied.
+    Deny,
+    /// The connection is refused: the network is gone.
+    Offline,
+    /// Never answers; only the SDK's timeouts end the request.
+    Hang,
+}
+
+/// One request as a script sees it.
+#[derive(Debug, Clone)]
+pub struct Call {
+    /// Since the endpoint started, on tokio's clock.
+    pub at: Duration,
+    pub api: String,
+    /// The account it is for: the role's for AssumeRole, the session's for role keys,
+    /// 111111111111 otherwise.
+    pub account: String,
+    /// From the signature's scope.
+    pub region: String,
+}
+
+pub type Script = Arc<dyn Fn(&Call) -> Option<Trouble> + Send + Sync>;
+
+/// The endpoint as an HTTP client inside the test process: the same answers as
+/// [`FakeHub`], no socket, and every wait on tokio's clock, so a test on a paused clock
+/// plays an hour of faults (and the SDK's timeouts and backoff) in moments.
+pub struct InProcess {
+    pub client: aws_sdk_securityhub::config::SharedHttpClient,
+    pub stats: Arc<Stats>,
+    pub services: Arc<Mutex<Services>>,
+    /// Every request with what the script did to it.
+    pub log: Arc<Mutex<Vec<(Call, Option<Trouble>)>>>,
+}
+
+/// The endpoint URL in-process clients are given (never connected to).
+pub const IN_PROCESS_URL: &str = "http://in-process.invalid";
+
+impl InProcess {
+    pub fn start(
+        findings: Vec<String>,
+        services: Services,
+        behaviour: Behaviour,
+        script: Script,
+    ) -> InProcess {
+        use aws_smithy_runtime_api::client::http::{http_client_fn, SharedHttpConnector};
+        let shared = Shared::new(findings, services, behaviour);
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let connector = SharedHttpConnector::new(Connector {
+            shared: shared.clone(),
+            script,
+            log: log.clone(),
+            started: tokio::time::Instant::now(),
+        });
+        InProcess {
+            client: http_client_fn(move |_, _| connector.clone()),
+            stats: shared.stats.clone(),
+            services: shared.services.clone(),
+            log,
+        }
+    }
+
+    /// The requests for `api` whose time is in `from..to`, as (what happened, count).
+    pub fn calls(&self, api: &str, from: Duration, to: Duration) -> Vec<(Call, Option<Trouble>)> {
+        self.log
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(c, _)| c.api == api && c.at >= from && c.at < to)
+            .cloned()
+            .collect()
+    }
+}
+
+struct Connector {
+    shared: Arc<Shared>,
+    script: Script,
+    log: Arc<Mutex<Vec<(Call, Option<Trouble>)>>>,
+    started: tokio::time::Instant,
+}
+
+impl std::fmt::Debug for Connector {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("in-process endpoint")
+    }
+}
+
+impl aws_smithy_runtime_api::client::http::HttpConnector for Connector {
+    fn call(
+        &self,
+        request: aws_smithy_runtime_api::client::orchestrator::HttpRequest,
+    ) -> aws_smithy_runtime_api::client::http::HttpConnectorFuture {
+        use aws_smithy_runtime_api::client::http::HttpConnectorFuture;
+        use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+        use aws_smithy_runtime_api::client::result::ConnectorError;
+        let header = |name: &str| request.headers().get(name).unwrap_or_default().to_string();
+        let (auth, target) = (header("authorization"), header("x-amz-target"));
+        let uri = request.uri();
+        let path = uri
+            .strip_prefix(IN_PROCESS_URL)
+            .filter(|p| !p.is_empty())
+            .unwrap_or("/");
+        let line = format!("{} {path} HTTP/1.1", request.method());
+        let body = request.body().bytes().unwrap_or_default().to_vec();
+        let api = api_of(&line, &target, &body);
+        let region = auth
+            .split("Credential=")
+            .nth(1)
+            .and_then(|c| c.split('/').nth(2))
+            .unwrap_or_default()
+            .to_string();
+        let role_account = (api == "AssumeRole").then(|| {
+            String::from_utf8_lossy(&body)
+                .replace("%3A", ":")
+                .split('&')
+                .find_map(|kv| kv.strip_prefix("RoleArn="))
+                .and_then(|arn| arn.split(':').nth(4))
+                .map(str::to_string)
+        });
+        let account = role_account
+            .flatten()
+            .or_else(|| {
+                key_of(&auth)
+                    .filter(|k| k.starts_with("ASIA") && k.len() == 20)
+                    .map(|k| k[4..16].to_string())
+            })
+            .unwrap_or_else(|| "111111111111".into());
+        let call = Call {
+            at: self.started.elapsed(),
+            api: api.clone(),
+            account,
+            region,
+        };
+        let trouble = (self.script)(&call);
+        self.log.lock().unwrap().push((call, trouble));
+        let query = matches!(
+            api.as_str(),
+            "GenerateCredentialReport" | "GetCredentialReport" | "GetCallerIdentity" | "AssumeRole"
+        );
+        let error = |status: u16, kind: &'static str, message: &str| {
+            let body = if query {
+                let code = kind.trim_end_matches("Exception");
+                format!("<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message></Error><RequestId>in-process</RequestId></ErrorResponse>")
+            } else {
+                serde_json::json!({"message": message, "Message": message}).to_string()
+            };
+            (status, Some(kind), body.into_bytes())
+        };
+        let (status, kind, payload) = match trouble {
+            Some(Trouble::Offline) => {
+                self.shared.stats.calls.lock().unwrap().push(api);
+                let refused = std::io::Error::new(
+                    std::io::ErrorKind::ConnectionRefused,
+                    "Connection refused (os error 111)",
+                );
+                return HttpConnectorFuture::ready(Err(ConnectorError::io(refused.into())));
+            }
+            Some(Trouble::Hang) => {
+                self.shared.stats.calls.lock().unwrap().push(api);
+                return HttpConnectorFuture::new(std::future::pending());
+            }
+            Some(Trouble::Throttle) if api == "GetFindings" => {
+                error(429, "TooManyRequestsException", "Rate exceeded")
+            }
+            Some(Trouble::Throttle) => error(400, "ThrottlingException", "Rate exceeded"),
+            Some(Trouble::Expired) => error(
+                400,
+                "ExpiredTokenException",
+                "The security token included in the request is expired",
+            ),
+            Some(Trouble::Deny) => error(
+                403,
+                "AccessDeniedException",
+                &format!("User: arn:aws:iam::111111111111:user/bench is not authorized to perform: {api}"),
+            ),
+            None => {
+                let (status, kind, payload) = answer(&line, &auth, &target, &body, &self.shared);
+                (status[..3].parse().unwrap_or(500), kind, payload)
+            }
+        };
+        if trouble.is_some() {
+            self.shared.stats.calls.lock().unwrap().push(api);
+        }
+        let mut response = HttpResponse::new(
+            status.try_into().expect("an HTTP status"),
+            aws_smithy_types::body::SdkBody::from(payload),
+        );
+        let content_type = if query {
+            "text/xml"
+        } else {
+            "application/json"
+        };
+        response.headers_mut().insert("content-type", content_type);
+        if let Some(kind) = kind {
+            response.headers_mut().insert("x-amzn-errortype", kind);
+        }
+        HttpConnectorFuture::ready(Ok(response))
+    }
 }

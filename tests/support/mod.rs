@@ -52,6 +52,7 @@ pub fn local_session(url: &str, key: &str) -> rampart::source::aws::session::Ses
         endpoint_url: Some(url.into()),
         ca_bundle: None,
         credentials: Some(test_keys(key)),
+        http_client: None,
     }
 }
 

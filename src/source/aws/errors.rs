@@ -128,9 +128,17 @@ where
 /// The SDK's error text: a chain of causes joined by `: ` on the first line, then debug
 /// dumps. Keep the first line, without repeats or the SDK's category words, bounded.
 fn short(text: &str) -> String {
-    let mut first = text.lines().next().unwrap_or_default().trim();
+    let plain = unhandled(text);
+    let mut first = plain
+        .as_deref()
+        .unwrap_or(text)
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .trim();
     // The chain ends where the SDK's debug dump begins: ` (ServiceError(…`, ` (ResponseError(…`.
-    if let Some(at) = first.find(" (").filter(|&at| {
+    // Not at an earlier aside such as `(os error 111)`.
+    if let Some((at, _)) = first.match_indices(" (").find(|&(at, _)| {
         let rest = &first[at + 2..];
         rest.starts_with(|c: char| c.is_ascii_uppercase())
             && rest
@@ -143,7 +151,11 @@ fn short(text: &str) -> String {
     for p in first.split(": ").map(str::trim) {
         let noise = matches!(
             p,
-            "dispatch failure" | "other" | "service error" | "unhandled error"
+            "dispatch failure"
+                | "other"
+                | "service error"
+                | "unhandled error"
+                | "an error occurred while loading credentials"
         );
         // Causes repeat their parent's words: each once.
         if !noise && !parts.contains(&p) {
@@ -162,6 +174,32 @@ fn short(text: &str) -> String {
     } else {
         joined.to_string()
     }
+}
+
+/// An error the SDK has no type for prints as `unhandled error (Code): Error { code:
+/// "Code", message: "…", … }`: that becomes `Code: …`, whatever came before it kept.
+fn unhandled(text: &str) -> Option<String> {
+    let at = text.find("unhandled error (")?;
+    let dump = &text[at..];
+    let quoted = |field: &str| {
+        let from = dump.find(&format!("{field}: \""))? + field.len() + 3;
+        let mut value = String::new();
+        let mut chars = dump[from..].chars();
+        while let Some(c) = chars.next() {
+            match c {
+                '"' => return Some(value),
+                '\\' => value.extend(chars.next()),
+                c => value.push(c),
+            }
+        }
+        None
+    };
+    let code = quoted("code")?;
+    let said = match quoted("message") {
+        Some(m) => format!("{code}: {m}"),
+        None => code,
+    };
+    Some(format!("{}{said}", &text[..at]))
 }
 
 #[cfg(test)]
@@ -197,6 +235,26 @@ mod tests {
         assert_eq!(
             short("InternalException: Internal service error: InternalException: Internal service error (ServiceError(ServiceError { source: InternalException { .. } }))"),
             "InternalException: Internal service error"
+        );
+        assert_eq!(
+            short(
+                r#"dispatch failure: other: an error occurred while loading credentials: unhandled error (AccessDenied): Error { code: "AccessDenied", message: "User: arn:aws:iam::1:user/b is not authorized to perform: sts:AssumeRole on \"x\"", aws_request_id: "r" }"#
+            ),
+            r#"AccessDenied: User: arn:aws:iam::1:user/b is not authorized to perform: sts:AssumeRole on "x""#
+        );
+        assert_eq!(
+            short(
+                r#"unhandled error (ExpiredTokenException): Error { code: "ExpiredTokenException", aws_request_id: "r" }"#
+            ),
+            "ExpiredTokenException"
+        );
+        assert_eq!(
+            short("dispatch failure: io error: Connection refused (os error 111) (DispatchFailure(DispatchFailure { source: ConnectorError { .. } }))"),
+            "io error: Connection refused (os error 111)"
+        );
+        assert_eq!(
+            short("request has timed out: operation timeout (all attempts including retries) occurred after 90s (TimeoutError(TimeoutError { source: MaybeTimeoutError { kind: Operation, duration: 90s } }))"),
+            "request has timed out: operation timeout (all attempts including retries) occurred after 90s"
         );
         let s = short(&format!("a: a: {}\n  c", "x".repeat(400)));
         assert!(s.starts_with("a: xxx") && s.ends_with('…') && s.chars().count() == 301);

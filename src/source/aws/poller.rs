@@ -66,6 +66,18 @@ fn after(clock: &Clock, wait: Duration) -> Option<chrono::DateTime<chrono::Utc>>
     Some(clock.now() + chrono::Duration::from_std(wait).unwrap_or_default())
 }
 
+/// The longest a failing source waits between polls (unless its own retry is longer):
+/// a region throttled for ten minutes is asked less and less often, and is back on screen
+/// at most this long after AWS lets it through again.
+pub const MAX_BACKOFF: Duration = Duration::from_secs(5 * 60);
+
+/// The wait after the `failures`-th failed poll in a row: the poller's retry, doubled
+/// each time, up to [`MAX_BACKOFF`].
+pub fn backoff(retry: Duration, failures: u32) -> Duration {
+    let doubled = retry.saturating_mul(1 << failures.saturating_sub(1).min(16));
+    doubled.min(MAX_BACKOFF.max(retry))
+}
+
 /// Polls until cancelled or the console is gone.
 pub async fn run(mut poller: Box<dyn Poller>, clock: Clock, wires: Wires) {
     let Wires {
@@ -81,6 +93,7 @@ pub async fn run(mut poller: Box<dyn Poller>, clock: Clock, wires: Wires) {
     if tx.send(Update::Health(key.clone(), loading)).await.is_err() {
         return;
     }
+    let mut failures = 0u32;
     loop {
         let result = tokio::select! {
             _ = cancel.cancelled() => return,
@@ -111,7 +124,12 @@ pub async fn run(mut poller: Box<dyn Poller>, clock: Clock, wires: Wires) {
                 (false, health)
             }
         };
-        let wait = if ok { poller.every() } else { poller.retry() };
+        failures = if ok { 0 } else { failures.saturating_add(1) };
+        let wait = if ok {
+            poller.every()
+        } else {
+            backoff(poller.retry(), failures)
+        };
         let health = SourceHealth {
             next_poll: after(&clock, wait),
             ..health
@@ -193,6 +211,16 @@ impl Known {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn failed_polls_back_off_to_a_bound() {
+        let minute = Duration::from_secs(60);
+        let waits: Vec<u64> = (1..=6).map(|n| backoff(minute, n).as_secs()).collect();
+        assert_eq!(waits, [60, 120, 240, 300, 300, 300]);
+        let hours = Duration::from_secs(3600);
+        assert_eq!(backoff(hours, 3), hours, "a long retry is not shortened");
+        assert_eq!(backoff(minute, u32::MAX), MAX_BACKOFF);
+    }
 
     #[test]
     fn known_reports_what_left_after_a_complete_fetch() {

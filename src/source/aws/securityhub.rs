@@ -187,22 +187,18 @@ pub async fn fetch(
     );
     let filters = query.filters();
     let ocsf_filters = query.ocsf_filters();
-    // One worker parses pages while the next one is fetched: the network and the parse
-    // overlap, and a single thread keeps the allocator's per-thread arenas down.
-    // Two pages at most wait for it, so a slow parse holds the fetch back, not memory.
-    let (pages, mut inbox) =
-        tokio::sync::mpsc::channel::<(usize, Vec<Box<serde_json::value::RawValue>>)>(2);
-    let worker = {
-        let query = query.clone();
-        tokio::task::spawn_blocking(move || {
-            let (mut kept, mut rejected) = (Vec::new(), Vec::new());
-            while let Some((number, findings)) = inbox.blocking_recv() {
-                let (k, r) = parse_page(number, &findings, &query, api);
-                kept.extend(k);
-                rejected.extend(r);
-            }
-            (kept, rejected)
-        })
+    // A page parses on a blocking thread while the next one is fetched: the network and
+    // the parse overlap, and a page waits for the one before it, so two pages at most are
+    // held. A blocking task per page, not one for the whole fetch: the fetch's waits
+    // (pacing, the SDK's backoff) hold no thread, and a test's paused clock can advance
+    // through them (tokio does not move it while a blocking task runs).
+    let mut parsing: Option<tokio::task::JoinHandle<Parsed>> = None;
+    let (mut kept, mut rejected) = (Vec::new(), Vec::new());
+    let mut collect = |parsed: Result<Parsed, tokio::task::JoinError>| {
+        let (k, r) = parsed.map_err(|e| PollError::Other(format!("parsing the pages: {e}")))?;
+        kept.extend(k);
+        rejected.extend(r);
+        Ok::<(), PollError>(())
     };
     loop {
         let body = RawBody::default();
@@ -239,21 +235,28 @@ pub async fn fetch(
         let page: Page = serde_json::from_slice(&body.take())
             .map_err(|e| PollError::Malformed(format!("{name} response: {e}")))?;
         out.pages += 1;
-        // The worker only stops when this sender is dropped.
-        let _ = pages.send((out.pages, page.findings)).await;
+        if let Some(previous) = parsing.take() {
+            collect(previous.await)?;
+        }
+        let (number, query) = (out.pages, query.clone());
+        parsing = Some(tokio::task::spawn_blocking(move || {
+            parse_page(number, &page.findings, &query, api)
+        }));
         match paging.next(page.next_token.as_deref())? {
             Some(t) => token = Some(t),
             None => break,
         }
     }
-    drop(pages);
-    let (findings, rejected) = worker
-        .await
-        .map_err(|e| PollError::Other(format!("parsing the pages: {e}")))?;
-    out.findings = findings;
+    if let Some(last) = parsing.take() {
+        collect(last.await)?;
+    }
+    out.findings = kept;
     out.rejected = rejected;
     Ok(out)
 }
+
+/// A page's findings and what could not be read.
+type Parsed = (Vec<Finding>, Vec<String>);
 
 /// One page's findings through the ASFF parser, with what could not be read.
 fn parse_page(

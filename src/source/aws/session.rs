@@ -39,6 +39,9 @@ pub struct SessionOptions {
     /// Credentials to use instead of the profile chain (tests: fixed keys, or a provider
     /// that fails as an expired SSO session does; never read from a file).
     pub credentials: Option<aws_credential_types::provider::SharedCredentialsProvider>,
+    /// The HTTP client to use instead of the SDK's (tests: an endpoint inside the test
+    /// process, whose faults and timeouts follow tokio's paused clock).
+    pub http_client: Option<aws_sdk_securityhub::config::SharedHttpClient>,
 }
 
 /// The session name that shows in CloudTrail when rampart assumes a role.
@@ -68,6 +71,9 @@ pub async fn sdk_config(access: &AccountAccess, region: &str, opts: &SessionOpti
     }
     if let Some(bundle) = &opts.ca_bundle {
         loader = loader.http_client(https_client(bundle.clone()));
+    }
+    if let Some(client) = &opts.http_client {
+        loader = loader.http_client(client.clone());
     }
     let base = loader.load().await;
     let Some(role) = &access.role_arn else {
