@@ -273,6 +273,8 @@ pub struct CloudTrail {
     pub lookback_hours: u32,
     /// At most this many pages of 50 events a poll.
     pub max_pages: u32,
+    /// Events older than this leave the console (live and demo; replay keeps its evidence).
+    pub keep_hours: u32,
 }
 
 impl Default for CloudTrail {
@@ -282,6 +284,7 @@ impl Default for CloudTrail {
             poll_seconds: 60,
             lookback_hours: 24,
             max_pages: 100,
+            keep_hours: 7 * 24,
         }
     }
 }
@@ -873,6 +876,13 @@ fn validate(config: &mut Config, text: &str, file: &Path) -> Result<(), Diagnost
             config.cloudtrail.max_pages,
             (1, 10_000),
             "pages",
+        ),
+        (
+            "cloudtrail",
+            "keep_hours",
+            config.cloudtrail.keep_hours,
+            (1, 90 * 24),
+            "hours",
         ),
     ];
     for (table, key, value, range, unit) in ranges {

@@ -115,6 +115,8 @@ pub fn main(cli: Cli) -> ExitCode {
                         .write_policy(cli.options.allow_writes, crate::logging::state_dir()),
                 },
                 timeline: loaded.config.timeline_window(),
+                events_keep: (mode != Mode::Replay)
+                    .then(|| chrono::Duration::hours(loaded.config.cloudtrail.keep_hours.into())),
             };
             let mut app = App::new(clock.clone(), settings, theme);
             // The built-in runbooks came with the app; the team's own add to them.

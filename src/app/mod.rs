@@ -332,6 +332,8 @@ pub struct Settings {
     pub writes: crate::triage::WritePolicy,
     /// The CloudTrail timeline's reach around a finding.
     pub timeline: crate::timeline::Window,
+    /// CloudTrail events older than this leave the store (`None`: kept, as replay does).
+    pub events_keep: Option<chrono::Duration>,
 }
 
 impl Default for Settings {
@@ -348,6 +350,7 @@ impl Default for Settings {
             data_dir: None,
             writes: Default::default(),
             timeline: Default::default(),
+            events_keep: None,
         }
     }
 }
@@ -491,6 +494,8 @@ pub struct App {
     pub drill_history: Vec<crate::drill::report::Past>,
     /// The store generation the drill last looked at.
     drill_seen: u64,
+    /// When old events were last retired.
+    events_retired: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl App {
@@ -546,6 +551,7 @@ impl App {
             drill_cursor: 0,
             drill_history: Vec::new(),
             drill_seen: 0,
+            events_retired: None,
         }
     }
 
@@ -1035,6 +1041,26 @@ impl App {
             self.drill_seen = self.store.generation();
             self.observe_drill();
         }
+        self.retire_old_events();
+    }
+
+    /// Every few minutes, the events older than `events_keep` leave the store (an open
+    /// timeline keeps the events of its window).
+    fn retire_old_events(&mut self) {
+        const EVERY: chrono::Duration = chrono::Duration::minutes(5);
+        let Some(keep) = self.settings.events_keep else {
+            return;
+        };
+        let now = self.clock.now();
+        if self.events_retired.is_some_and(|at| now - at < EVERY) {
+            return;
+        }
+        self.events_retired = Some(now);
+        let mut cutoff = now - keep;
+        if let Some(t) = &self.timeline {
+            cutoff = cutoff.min(t.lookup.start);
+        }
+        self.store.retire_events(cutoff);
     }
 
     pub fn refresh_view(&mut self) {

@@ -369,6 +369,18 @@ impl Store {
         changed
     }
 
+    /// Removes the CloudTrail events from before `cutoff`: a console that runs for weeks
+    /// keeps a window of activity, not all of it.
+    pub fn retire_events(&mut self, cutoff: DateTime<Utc>) -> bool {
+        let gone = self
+            .events
+            .remove_where(|e| e.event_time < cutoff, &self.accounts);
+        if gone {
+            self.applied += 1;
+        }
+        gone
+    }
+
     /// The oldest `last_success` among sources that are not OK, for "stale since".
     pub fn worst_source(&self) -> Option<(&SourceKey, &SourceHealth)> {
         self.sources

@@ -640,6 +640,19 @@ impl<T: Keyed> Table<T> {
         self.revision += 1;
     }
 
+    /// Removes the rows matching `remove`; returns whether any was there.
+    pub fn remove_where(&mut self, remove: impl Fn(&T) -> bool, accounts: &Accounts) -> bool {
+        if !self.items.iter().any(&remove) {
+            return false;
+        }
+        self.moves += 1;
+        let items = std::mem::take(&mut self.items);
+        self.items = items.into_iter().filter(|r| !remove(r)).collect();
+        self.rebuild(accounts);
+        self.revision += 1;
+        true
+    }
+
     /// Removes the rows whose keys have these hashes ([`key_hash`]), telling `on_remove`
     /// of each first. Returns whether any was there. Rows after a removed one move up:
     /// views see a new revision.

@@ -139,3 +139,50 @@ fn a_finding_with_nothing_to_look_up_asks_nothing() {
         timeline::Asking::Failed(_)
     ));
 }
+
+/// Events older than `events_keep` leave the store after updates, at most every five
+/// minutes; an open timeline keeps the events of its window; without a limit (replay)
+/// everything stays.
+#[test]
+fn old_events_are_retired_but_not_those_of_an_open_timeline() {
+    let events = || {
+        vec![
+            event("recent", "2026-11-22T11:30:00Z", "payroll"),
+            event("in-window", "2026-11-22T08:30:00Z", "payroll"),
+            event("old", "2026-11-21T12:00:00Z", "payroll"),
+        ]
+    };
+    let ids = |app: &App| -> Vec<String> {
+        let mut ids: Vec<String> = app
+            .store
+            .events
+            .items()
+            .iter()
+            .map(|e| e.event_id.to_string())
+            .collect();
+        ids.sort();
+        ids
+    };
+    let mut app = app(json!([{"Type": "AwsS3Bucket", "Id": "arn:aws:s3:::payroll"}]));
+    app.apply(Update::Events(events()));
+    app.after_updates();
+    assert_eq!(ids(&app).len(), 3, "no limit: everything stays");
+
+    app.settings.events_keep = Some(chrono::Duration::hours(2));
+    app.events_retired = None;
+    app.update(Action::Open);
+    app.update(Action::Timeline);
+    app.after_updates();
+    assert_eq!(
+        ids(&app),
+        ["in-window", "recent"],
+        "the open timeline reaches back to 08:00"
+    );
+    app.update(Action::Back);
+    app.timeline = None;
+    app.after_updates();
+    assert_eq!(ids(&app).len(), 2, "not again within five minutes");
+    app.events_retired = Some(now() - chrono::Duration::minutes(5));
+    app.after_updates();
+    assert_eq!(ids(&app), ["recent"]);
+}

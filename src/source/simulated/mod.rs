@@ -325,11 +325,19 @@ fn set_times(v: &mut Value, first: DateTime<Utc>, updated: DateTime<Utc>) {
 
 /// One step of the living organization: pure, so tests can check it. `opts.now` is when
 /// the organization was built; `now` is the time of this step.
+/// How many finding numbers the demo's new findings cycle through (an hour of ticks).
+const RECURRING: u64 = 4 * 900;
+
 pub fn live_step(opts: &DemoOptions, tick: u64, now: DateTime<Utc>) -> Vec<Update> {
     let mut r = Rng::for_item(opts.seed, 0x11FE, tick);
     let mut changed = Vec::new();
-    for j in 0..r.range(1, 4) as u64 {
-        let mut v = findings::asff_value(opts.seed, opts.findings as u64 + tick * 4 + j, now);
+    // New findings come back after an hour, the same ones at the same tick of the hour:
+    // an organization in a steady state, whose store does not grow however long the demo
+    // runs.
+    let slot = tick % (RECURRING / 4);
+    for j in 0..Rng::for_item(opts.seed, 0x11FF, slot).range(1, 4) as u64 {
+        let n = opts.findings as u64 + slot * 4 + j;
+        let mut v = findings::asff_value(opts.seed, n, now);
         set_times(&mut v, now - Duration::seconds(r.range(5, 120)), now);
         v["Workflow"] = json!({"Status": "NEW"});
         changed.extend(findings::parse(&v));

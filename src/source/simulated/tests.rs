@@ -466,3 +466,32 @@ async fn a_lookup_finds_what_the_resource_saw_in_the_window() {
     let ids = |v: &[TrailEvent]| v.iter().map(|e| e.event_id.clone()).collect::<Vec<_>>();
     assert_eq!(ids(&events), ids(&again));
 }
+
+#[test]
+fn new_findings_recur_so_a_long_demo_does_not_grow() {
+    let opts = DemoOptions::new(DEFAULT_SEED, Some(50), now());
+    let base: HashSet<_> = generate(&opts).findings.iter().map(|f| f.key()).collect();
+    let hour = RECURRING / 4;
+    let raised = |ticks: std::ops::Range<u64>| {
+        let mut new = HashSet::new();
+        for tick in ticks {
+            for u in live_step(&opts, tick, now()) {
+                if let Update::Findings(list) = u {
+                    new.extend(list.iter().map(|f| f.key()).filter(|k| !base.contains(k)));
+                }
+            }
+        }
+        new
+    };
+    let first = raised(0..hour);
+    assert!(
+        first.len() > hour as usize,
+        "{} new in an hour",
+        first.len()
+    );
+    assert_eq!(
+        first,
+        raised(hour..2 * hour),
+        "the second hour raises the same ones"
+    );
+}
