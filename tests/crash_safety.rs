@@ -3,6 +3,10 @@
 //!
 //! - An export is killed mid-write again and again: the file is always the old complete
 //!   document or the new complete one, never torn (temporary file, fsync, rename).
+//! - Everything else rampart writes (watermarks, notes, a hand-off snapshot, a drill's
+//!   after-action report, its journal) is written by a child process in a loop and killed
+//!   at random moments: each file is a complete version, and the journal loses no entry
+//!   it had synced (a torn last line is skipped, and the next entry starts a new line).
 //! - Evidence whose titles and fields carry window-title, clipboard and DCS sequences is
 //!   shown by the real binary in a pseudo-terminal: none of those sequences reach it.
 
@@ -113,4 +117,201 @@ fn hostile_evidence_never_writes_the_window_title_or_the_clipboard() {
         "a bidi override reached the terminal"
     );
     assert!(!find(b"pwned-title\x07"));
+}
+
+/// The state files the writer child keeps rewriting, under `dir`.
+mod writer {
+    use rampart::drill::exercise::{Drill, Entry, Kind};
+    use rampart::notes::Notes;
+    use rampart::watermarks::Watermarks;
+    use std::path::Path;
+
+    pub const DRILL: &str = "drill-20261123T120000Z";
+
+    pub fn t0() -> chrono::DateTime<chrono::Utc> {
+        rampart::model::clock::parse_rfc3339("2026-11-23T12:00:00Z").unwrap()
+    }
+
+    /// Version `g` of the drill: started, then `g` notes.
+    pub fn entries(g: u64) -> Vec<Entry> {
+        let lib = rampart::runbook::Library::builtin();
+        let rb = lib.get("cloudtrail-logging-stopped").unwrap();
+        let mut out = vec![Drill::start_entry(
+            DRILL.into(),
+            rb,
+            Kind::Detection,
+            "operator",
+            t0(),
+            None,
+        )];
+        out.extend((1..=g).map(|i| Entry::Note {
+            text: format!("note {i}: {}", "x".repeat(200)),
+            at: t0() + chrono::Duration::seconds(i as i64),
+        }));
+        out
+    }
+
+    /// The generation the files are at (0 before the first).
+    pub fn generation(dir: &Path) -> u64 {
+        Watermarks::load(&dir.join("watermarks.json"))
+            .ok()
+            .and_then(|w| w.get("findings"))
+            .map_or(0, |t| (t - t0()).num_seconds() as u64)
+    }
+
+    /// Writes versions from the current generation on, until killed.
+    pub fn run(dir: &Path) {
+        let store = {
+            let mut store = rampart::store::Store::new();
+            let demo = rampart::source::demo::DemoOptions::new(7, Some(100), t0());
+            rampart::source::demo::stream(&demo, t0(), |u| {
+                store.apply(u);
+                true
+            });
+            store
+        };
+        let mut g = generation(dir);
+        loop {
+            g += 1;
+            let at = t0() + chrono::Duration::seconds(g as i64);
+            let mut marks = Watermarks::default();
+            marks.advance("findings", at);
+            marks.save(&dir.join("watermarks.json")).unwrap();
+            let mut notes = Notes::default();
+            for i in 0..200 {
+                notes.set(
+                    "findings",
+                    &format!("f-{i}"),
+                    &format!("v{g} {}", "n".repeat(300)),
+                    "op",
+                    at,
+                );
+            }
+            notes.save(&dir.join("notes.json")).unwrap();
+            let handoff = rampart::handoff::Handoff {
+                written_at: at,
+                written_by: format!("v{g}"),
+                source: "demo".into(),
+                view: Default::default(),
+                notes: notes.iter().cloned().collect(),
+            };
+            rampart::handoff::write(&dir.join("snapshot.json"), &store, &handoff, at).unwrap();
+            let drill = Drill::replay(&entries(g)).unwrap();
+            rampart::drill::report::write(&dir.join("reports"), &drill).unwrap();
+            let note = entries(g).pop().unwrap();
+            rampart::drill::journal::append(&dir.join("journals"), DRILL, &note).unwrap();
+        }
+    }
+}
+
+/// Not a test of its own: the process `state_files_killed_mid_write_...` starts and kills.
+#[test]
+#[ignore = "the child of state_files_killed_mid_write_are_old_or_new_never_torn"]
+fn writer_child() {
+    if let Some(dir) = std::env::var_os("RAMPART_WRITER_DIR") {
+        writer::run(std::path::Path::new(&dir));
+    }
+}
+
+#[test]
+fn state_files_killed_mid_write_are_old_or_new_never_torn() {
+    use rampart::drill::exercise::Drill;
+    let dir = tempfile::tempdir().unwrap();
+    let mut rng = 0x2545F4914F6CDD1Du64;
+    let mut kills = 0;
+    let mut torn_journal_lines = 0;
+    for _ in 0..30 {
+        let mut child = Command::new(std::env::current_exe().unwrap())
+            .args([
+                "--ignored",
+                "--exact",
+                "writer_child",
+                "--test-threads",
+                "1",
+            ])
+            .env("RAMPART_WRITER_DIR", dir.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        // xorshift: 30 to 330 ms, so kills fall at every point of a version's writes.
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        std::thread::sleep(std::time::Duration::from_millis(30 + rng % 300));
+        child.kill().unwrap();
+        child.wait().unwrap();
+        kills += 1;
+        let g = writer::generation(dir.path());
+        if g == 0 {
+            continue;
+        }
+        let notes = rampart::notes::Notes::load(&dir.path().join("notes.json"))
+            .expect("the notes are a whole version");
+        assert_eq!(notes.len(), 200);
+        let snapshot = std::fs::read(dir.path().join("snapshot.json")).unwrap_or_default();
+        assert!(
+            snapshot.is_empty() || whole(&snapshot),
+            "a torn snapshot ({} bytes)",
+            snapshot.len()
+        );
+        let reports = dir.path().join("reports");
+        if let Ok(json) = std::fs::read(reports.join(format!("{}.json", writer::DRILL))) {
+            let v: serde_json::Value =
+                serde_json::from_slice(&json).expect("the report's JSON is whole");
+            assert!(v.is_object());
+        }
+        if let Ok(md) = std::fs::read_to_string(reports.join(format!("{}.md", writer::DRILL))) {
+            // Some version up to the marks' (a child killed before reaching the report
+            // leaves an older one).
+            let whole_version = (1..=g)
+                .rev()
+                .filter_map(|k| Drill::replay(&writer::entries(k)))
+                .any(|d| rampart::drill::report::markdown(&d) == md);
+            assert!(whole_version, "a torn report ({} bytes):\n{md}", md.len());
+        }
+        let journal = dir
+            .path()
+            .join("journals")
+            .join(format!("{}.jsonl", writer::DRILL));
+        if journal.exists() {
+            let (entries, torn) = rampart::drill::journal::read(&journal).unwrap();
+            torn_journal_lines += usize::from(torn.is_some());
+            assert!(!entries.is_empty());
+        }
+    }
+    // After all that, one more entry: every synced entry is there, the torn ones skipped.
+    let journal = dir.path().join("journals");
+    let last = writer::entries(1).pop().unwrap();
+    rampart::drill::journal::append(&journal, writer::DRILL, &last).unwrap();
+    let (entries, _) =
+        rampart::drill::journal::read(&journal.join(format!("{}.jsonl", writer::DRILL))).unwrap();
+    let g = writer::generation(dir.path());
+    assert!(g >= 20, "the writer got going ({g} versions)");
+    // The next writer sweeps the temporaries the killed ones left.
+    let temporaries = |d: &std::path::Path| {
+        std::fs::read_dir(d)
+            .unwrap()
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+            .count()
+    };
+    let left = temporaries(dir.path());
+    let mut marks =
+        rampart::watermarks::Watermarks::load(&dir.path().join("watermarks.json")).unwrap();
+    marks.save(&dir.path().join("watermarks.json")).unwrap();
+    let mut notes = rampart::notes::Notes::load(&dir.path().join("notes.json")).unwrap();
+    notes.save(&dir.path().join("notes.json")).unwrap();
+    let snapshot = std::fs::read(dir.path().join("snapshot.json")).unwrap();
+    rampart::export::write_private_atomic(&dir.path().join("snapshot.json"), &snapshot).unwrap();
+    assert_eq!(temporaries(dir.path()), 0, "{left} temporaries before");
+    // Each version appends after saving the rest: at most one entry per kill is lost.
+    assert!(
+        entries.len() as u64 + kills >= g,
+        "{} journal entries for {g} versions",
+        entries.len()
+    );
+    eprintln!(
+        "{kills} kills over {g} versions: every file whole; {torn_journal_lines} reads saw a torn last journal line; {left} temporaries left by kills, swept by the next write"
+    );
 }

@@ -158,7 +158,10 @@ pub fn write_private_atomic_with(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "export".into());
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let tmp = dir.join(format!(".{name}.{}.{n}.tmp", std::process::id()));
+    sweep_stale_temporaries(dir, &name);
     let result = (|| {
         let mut opts = std::fs::OpenOptions::new();
         opts.write(true).create_new(true);
@@ -167,7 +170,15 @@ pub fn write_private_atomic_with(
             use std::os::unix::fs::OpenOptionsExt;
             opts.mode(0o600);
         }
-        let mut out = std::io::BufWriter::with_capacity(1 << 16, opts.open(&tmp)?);
+        let file = match opts.open(&tmp) {
+            // Left by a killed process that had this process's id.
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                std::fs::remove_file(&tmp)?;
+                opts.open(&tmp)?
+            }
+            other => other?,
+        };
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
         fill(&mut out)?;
         let file = out.into_inner().map_err(|e| e.into_error())?;
         file.sync_all()?;
@@ -179,9 +190,70 @@ pub fn write_private_atomic_with(
     result
 }
 
+/// Removes the temporary files of `name` that a process killed mid-write left behind
+/// (`.NAME.PID.N.tmp` whose process is gone), so kills do not pile them up.
+fn sweep_stale_temporaries(dir: &Path, name: &str) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let prefix = format!(".{name}.");
+    for entry in entries.flatten() {
+        let file = entry.file_name();
+        let Some(rest) = file
+            .to_str()
+            .and_then(|f| f.strip_prefix(&prefix))
+            .and_then(|f| f.strip_suffix(".tmp"))
+        else {
+            continue;
+        };
+        let pid = rest.split('.').next().and_then(|p| p.parse::<u32>().ok());
+        if pid.is_some_and(|p| p != std::process::id() && !process_alive(p)) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+fn process_alive(pid: u32) -> bool {
+    #[cfg(unix)]
+    {
+        let Ok(pid) = libc::pid_t::try_from(pid) else {
+            return false;
+        };
+        // SAFETY: signal 0 only checks that the process exists; nothing is sent.
+        let r = unsafe { libc::kill(pid, 0) };
+        r == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = pid;
+        true
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn temporaries_of_killed_writers_are_swept() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("notes.json");
+        // A process that no longer exists, this process, and another file's.
+        let dead = dir.path().join(".notes.json.999999999.0.tmp");
+        let own = dir
+            .path()
+            .join(format!(".notes.json.{}.0.tmp", std::process::id()));
+        let other = dir.path().join(".other.json.999999999.0.tmp");
+        for f in [&dead, &own, &other] {
+            std::fs::write(f, "half").unwrap();
+        }
+        write_private_atomic(&p, b"new").unwrap();
+        write_private_atomic(&p, b"newer").unwrap();
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), "newer");
+        assert!(!dead.exists(), "a dead writer's temporary is swept");
+        assert!(own.exists(), "this process's own may be a write in flight");
+        assert!(other.exists(), "another file's is left alone");
+    }
 
     #[test]
     #[cfg(unix)]
