@@ -11,7 +11,6 @@ use crate::model::{Finding, WorkflowStatus};
 use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
 use std::future::Future;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Security Hub's longest note.
@@ -422,17 +421,15 @@ pub async fn perform_import<W: FindingsWriter>(
     out
 }
 
-/// Appends one JSON line to the audit log (0600, its directory 0700). One write call per
-/// line: lines from two consoles never interleave mid-line.
+/// Appends one JSON line to the audit log (0600, its directory 0700), synced before the
+/// call it records is sent. One write call per line: lines from two consoles never
+/// interleave mid-line, and a line torn by a kill does not swallow the next.
 fn append_line(path: &Path, v: &serde_json::Value) -> Result<(), String> {
     if let Some(dir) = path.parent() {
         crate::notes::create_private_dir(dir)
             .map_err(|e| format!("audit log directory {}: {e}", dir.display()))?;
     }
-    let mut text = v.to_string();
-    text.push('\n');
-    crate::logging::open_private(path)
-        .and_then(|mut f| f.write_all(text.as_bytes()))
+    crate::statefile::append_line(path, v.to_string().as_bytes())
         .map_err(|e| format!("audit log {}: {e}", path.display()))
 }
 

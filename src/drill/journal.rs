@@ -5,7 +5,6 @@
 //! interrupted by a crash or a dropped SSH session resumes where it was.
 
 use super::exercise::{Drill, Entry};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 pub fn dir_in(state_dir: &Path) -> PathBuf {
@@ -20,32 +19,8 @@ fn file(dir: &Path, id: &str) -> PathBuf {
 /// it is a safe file name.
 pub fn append(dir: &Path, id: &str, entry: &Entry) -> std::io::Result<()> {
     crate::notes::create_private_dir(dir)?;
-    let path = file(dir, id);
-    let mut line = serde_json::to_vec(entry).map_err(std::io::Error::other)?;
-    line.push(b'\n');
-    // After a torn last line (a kill mid-write), start on a line of its own.
-    if ends_torn(&path)? {
-        line.insert(0, b'\n');
-    }
-    let mut f = crate::logging::open_private(&path)?;
-    f.write_all(&line)?;
-    f.sync_data()
-}
-
-fn ends_torn(path: &Path) -> std::io::Result<bool> {
-    use std::io::{Read, Seek, SeekFrom};
-    let mut f = match std::fs::File::open(path) {
-        Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
-        Err(e) => return Err(e),
-    };
-    if f.metadata()?.len() == 0 {
-        return Ok(false);
-    }
-    f.seek(SeekFrom::End(-1))?;
-    let mut last = [0u8];
-    f.read_exact(&mut last)?;
-    Ok(last[0] != b'\n')
+    let line = serde_json::to_vec(entry).map_err(std::io::Error::other)?;
+    crate::statefile::append_line(&file(dir, id), &line)
 }
 
 /// The entries of a journal; a line that does not parse (a torn write) is skipped and
