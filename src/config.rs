@@ -888,6 +888,16 @@ fn validate(config: &mut Config, text: &str, file: &Path) -> Result<(), Diagnost
     for (table, key, value, range, unit) in ranges {
         check_range(value, range, unit).map_err(|m| fail(&[Seg::Key(table), Seg::Key(key)], m))?;
     }
+    let trail = &config.cloudtrail;
+    if trail.keep_hours < trail.lookback_hours {
+        return Err(fail(
+            &[Seg::Key("cloudtrail"), Seg::Key("keep_hours")],
+            format!(
+                "expected at least lookback_hours ({}), found {}: the first poll's events would be dropped",
+                trail.lookback_hours, trail.keep_hours
+            ),
+        ));
+    }
     if !matches!(hub.api.as_str(), "asff" | "ocsf") {
         return Err(fail(
             &[Seg::Key("securityhub"), Seg::Key("api")],

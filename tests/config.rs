@@ -312,6 +312,14 @@ aggregator_region = "eu-west-1"
         e.contains("rampart.toml:2:") && e.contains("cloudtrail.lookback_hours"),
         "{e}"
     );
+    let short_keep = "[cloudtrail]\nlookback_hours = 48\nkeep_hours = 24\n";
+    let e = config::parse_str(short_keep, file).unwrap_err().to_string();
+    assert!(
+        e.contains("rampart.toml:3:")
+            && e.contains("cloudtrail.keep_hours: expected at least lookback_hours (48), found 24"),
+        "{e}"
+    );
+    assert!(config::parse_str("[cloudtrail]\nkeep_hours = 24\n", file).is_ok());
 }
 
 #[test]

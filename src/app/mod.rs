@@ -1060,7 +1060,12 @@ impl App {
         if let Some(t) = &self.timeline {
             cutoff = cutoff.min(t.lookup.start);
         }
-        self.store.retire_events(cutoff);
+        // Rows after a removed one move up: what is selected or open follows its event.
+        let (held, on_timeline) = (self.held_keys(), self.timeline_selection());
+        if self.store.retire_events(cutoff) {
+            self.follow(held);
+            self.refresh_timeline_keeping(on_timeline);
+        }
     }
 
     pub fn refresh_view(&mut self) {

@@ -115,6 +115,19 @@ impl App {
 
     /// Re-reads the timeline's rows when the store has changed.
     pub fn refresh_timeline(&mut self) {
+        let selected = self.timeline_selection();
+        self.refresh_timeline_keeping(selected);
+    }
+
+    /// The id of the event under the timeline's cursor.
+    pub(super) fn timeline_selection(&self) -> Option<String> {
+        let tl = self.timeline.as_ref()?;
+        let row = *tl.rows.get(tl.cursor)?;
+        self.store.events.get(row).map(|e| e.event_id.clone())
+    }
+
+    /// Re-reads the rows with the cursor on `selected_id` (read before rows moved).
+    pub(super) fn refresh_timeline_keeping(&mut self, selected_id: Option<String>) {
         // Only new or changed events can change the timeline.
         let generation = self.store.events.revision();
         let Some(tl) = &mut self.timeline else {
@@ -123,10 +136,6 @@ impl App {
         if tl.rows_of == Some(generation) {
             return;
         }
-        let selected = tl.rows.get(tl.cursor).copied();
-        let selected_id = selected
-            .and_then(|r| self.store.events.get(r))
-            .map(|e| e.event_id.clone());
         tl.rows = crate::timeline::rows(&self.store, &tl.lookup, &tl.found);
         tl.rows_of = Some(generation);
         // The cursor stays on its event as earlier ones arrive.

@@ -191,8 +191,10 @@ pub fn write_private_atomic_with(
 }
 
 /// Removes the temporary files of `name` that a process killed mid-write left behind
-/// (`.NAME.PID.N.tmp` whose process is gone), so kills do not pile them up.
+/// (`.NAME.PID.N.tmp` whose process is gone, untouched for ten minutes: a directory shared
+/// with another machine has writers this one cannot see), so kills do not pile them up.
 fn sweep_stale_temporaries(dir: &Path, name: &str) {
+    const UNTOUCHED: std::time::Duration = std::time::Duration::from_secs(10 * 60);
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
@@ -206,8 +208,19 @@ fn sweep_stale_temporaries(dir: &Path, name: &str) {
         else {
             continue;
         };
-        let pid = rest.split('.').next().and_then(|p| p.parse::<u32>().ok());
-        if pid.is_some_and(|p| p != std::process::id() && !process_alive(p)) {
+        let Some((pid, n)) = rest.split_once('.') else {
+            continue;
+        };
+        let (Ok(pid), Ok(_)) = (pid.parse::<u32>(), n.parse::<u64>()) else {
+            continue;
+        };
+        let untouched = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age >= UNTOUCHED);
+        if untouched && pid != std::process::id() && !process_alive(pid) {
             let _ = std::fs::remove_file(entry.path());
         }
     }
@@ -240,12 +253,20 @@ mod tests {
         let p = dir.path().join("notes.json");
         // A process that no longer exists, this process, and another file's.
         let dead = dir.path().join(".notes.json.999999999.0.tmp");
-        let own = dir
-            .path()
-            .join(format!(".notes.json.{}.0.tmp", std::process::id()));
+        let own = dir.path().join(format!(
+            ".notes.json.{}.{}.tmp",
+            std::process::id(),
+            u64::MAX
+        ));
         let other = dir.path().join(".other.json.999999999.0.tmp");
-        for f in [&dead, &own, &other] {
+        let recent = dir.path().join(".notes.json.999999998.0.tmp");
+        let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        for f in [&dead, &own, &other, &recent] {
             std::fs::write(f, "half").unwrap();
+            if f != &recent {
+                let file = std::fs::File::options().write(true).open(f).unwrap();
+                file.set_modified(hour_ago).unwrap();
+            }
         }
         write_private_atomic(&p, b"new").unwrap();
         write_private_atomic(&p, b"newer").unwrap();
@@ -253,6 +274,10 @@ mod tests {
         assert!(!dead.exists(), "a dead writer's temporary is swept");
         assert!(own.exists(), "this process's own may be a write in flight");
         assert!(other.exists(), "another file's is left alone");
+        assert!(
+            recent.exists(),
+            "a recent one may be another machine's write"
+        );
     }
 
     #[test]

@@ -631,11 +631,8 @@ impl<T: Keyed> Table<T> {
         rows: Vec<T>,
         accounts: &Accounts,
     ) {
+        self.remove_where(remove, accounts);
         self.moves += 1;
-        let items = std::mem::take(&mut self.items);
-        self.items = items.into_iter().filter(|r| !remove(r)).collect();
-        self.moves += 1;
-        self.rebuild(accounts);
         self.upsert_newer(rows, accounts, |_, _| true);
         self.revision += 1;
     }

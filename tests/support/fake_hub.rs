@@ -325,6 +325,18 @@ fn key_of(auth: &str) -> Option<&str> {
     auth.split("Credential=").nth(1)?.split('/').next()
 }
 
+/// The region a request was signed for.
+fn region_of(auth: &str) -> Option<&str> {
+    auth.split("Credential=").nth(1)?.split('/').nth(2)
+}
+
+/// The account of a role session's keys (`ASIA` + account + `TEST`, from AssumeRole here).
+fn role_account(auth: &str) -> Option<&str> {
+    key_of(auth)
+        .filter(|k| k.starts_with("ASIA") && k.len() == 20)
+        .map(|k| &k[4..16])
+}
+
 /// The API a request calls, from its target header (JSON 1.1 services), path (REST) or
 /// form body (STS).
 fn api_of(request_line: &str, target: &str, body: &[u8]) -> String {
@@ -381,10 +393,7 @@ fn answer(
     // account id finds whose findings these are.
     if api == "GetCallerIdentity" {
         // Keys from AssumeRole below carry their account; any other key is 111111111111's.
-        let account = key_of(auth)
-            .filter(|k| k.starts_with("ASIA") && k.len() == 20)
-            .map(|k| k[4..16].to_string())
-            .unwrap_or_else(|| "111111111111".into());
+        let account = role_account(auth).unwrap_or("111111111111");
         let xml = format!("<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><GetCallerIdentityResult><Arn>arn:aws:iam::{account}:user/bench</Arn><UserId>AIDAFAKEHUB</UserId><Account>{account}</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>fake-hub</RequestId></ResponseMetadata></GetCallerIdentityResponse>");
         return ("200 OK", None, xml.into_bytes());
     }
@@ -513,10 +522,7 @@ fn answer(
         }
         "GetCredentialReport" => {
             use base64::Engine as _;
-            let account = key_of(auth)
-                .filter(|k| k.starts_with("ASIA") && k.len() == 20)
-                .map(|k| k[4..16].to_string())
-                .unwrap_or_else(|| "111111111111".into());
+            let account = role_account(auth).unwrap_or("111111111111");
             let csv = format!("user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,password_next_rotation,mfa_active,access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,access_key_1_last_used_region,access_key_1_last_used_service,access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,access_key_2_last_used_region,access_key_2_last_used_service,cert_1_active,cert_1_last_rotated,cert_2_active,cert_2_last_rotated\n<root_account>,arn:aws:iam::{account}:root,2020-01-01T00:00:00+00:00,not_supported,2026-11-01T00:00:00+00:00,not_supported,not_supported,true,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A\nci-deploy,arn:aws:iam::{account}:user/ci-deploy,2024-01-01T00:00:00+00:00,false,N/A,N/A,N/A,false,true,2024-01-01T00:00:00+00:00,2026-11-20T00:00:00+00:00,us-east-1,s3,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A\n");
             let content = base64::engine::general_purpose::STANDARD.encode(csv);
             let xml = format!("<GetCredentialReportResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\"><GetCredentialReportResult><Content>{content}</Content><ReportFormat>text/csv</ReportFormat><GeneratedTime>2026-11-22T06:00:00Z</GeneratedTime></GetCredentialReportResult><ResponseMetadata><RequestId>fake-hub</RequestId></ResponseMetadata></GetCredentialReportResponse>");
@@ -669,14 +675,8 @@ fn answer(
         .unwrap_or(0);
     let to = (from + size).min(shared.findings.len());
     let per_caller = shared.behaviour.per_caller;
-    let caller = key_of(auth)
-        .filter(|k| per_caller && k.starts_with("ASIA") && k.len() == 20)
-        .map(|k| &k[4..16]);
-    let region = auth
-        .split("Credential=")
-        .nth(1)
-        .and_then(|c| c.split('/').nth(2))
-        .filter(|_| per_caller);
+    let caller = role_account(auth).filter(|_| per_caller);
+    let region = region_of(auth).filter(|_| per_caller);
     let mut payload = b"{\"Findings\":[".to_vec();
     for (i, f) in shared.findings[from.min(to)..to].iter().enumerate() {
         if i > 0 {
@@ -873,13 +873,8 @@ impl aws_smithy_runtime_api::client::http::HttpConnector for Connector {
         let line = format!("{} {path} HTTP/1.1", request.method());
         let body = request.body().bytes().unwrap_or_default().to_vec();
         let api = api_of(&line, &target, &body);
-        let region = auth
-            .split("Credential=")
-            .nth(1)
-            .and_then(|c| c.split('/').nth(2))
-            .unwrap_or_default()
-            .to_string();
-        let role_account = (api == "AssumeRole").then(|| {
+        let region = region_of(&auth).unwrap_or_default().to_string();
+        let assumed = (api == "AssumeRole").then(|| {
             String::from_utf8_lossy(&body)
                 .replace("%3A", ":")
                 .split('&')
@@ -887,13 +882,9 @@ impl aws_smithy_runtime_api::client::http::HttpConnector for Connector {
                 .and_then(|arn| arn.split(':').nth(4))
                 .map(str::to_string)
         });
-        let account = role_account
+        let account = assumed
             .flatten()
-            .or_else(|| {
-                key_of(&auth)
-                    .filter(|k| k.starts_with("ASIA") && k.len() == 20)
-                    .map(|k| k[4..16].to_string())
-            })
+            .or_else(|| role_account(&auth).map(str::to_string))
             .unwrap_or_else(|| "111111111111".into());
         let call = Call {
             at: self.started.elapsed(),

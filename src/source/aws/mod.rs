@@ -742,14 +742,15 @@ async fn identity(
         .await;
     let sts = session::client_for!(aws_sdk_sts, sdk, key);
     let out = sts.get_caller_identity().send().await.map_err(|e| {
-        let e = match (classify(e, "sts:GetCallerIdentity"), &access.role_arn) {
+        // Whether to say `aws sso login` is judged on the SDK's words, not the role's name.
+        let e = classify(e, "sts:GetCallerIdentity").for_profile(access.profile.as_deref());
+        match (e, &access.role_arn) {
             // The role is what failed, not the profile's own keys.
             (PollError::Credentials(why), Some(role)) => {
                 PollError::Credentials(format!("assuming {role}: {why}"))
             }
             (e, _) => e,
-        };
-        e.for_profile(access.profile.as_deref())
+        }
     })?;
     let account = out
         .account()

@@ -323,15 +323,16 @@ fn set_times(v: &mut Value, first: DateTime<Utc>, updated: DateTime<Utc>) {
     v["UpdatedAt"] = json!(findings::time(updated));
 }
 
-/// One step of the living organization: pure, so tests can check it. `opts.now` is when
-/// the organization was built; `now` is the time of this step.
-/// How many finding numbers the demo's new findings cycle through (an hour of ticks).
+/// How many finding numbers the demo's new findings cycle through: four a tick for 900
+/// ticks (an hour at the default 4-second tick).
 const RECURRING: u64 = 4 * 900;
 
+/// One step of the living organization: pure, so tests can check it. `opts.now` is when
+/// the organization was built; `now` is the time of this step.
 pub fn live_step(opts: &DemoOptions, tick: u64, now: DateTime<Utc>) -> Vec<Update> {
     let mut r = Rng::for_item(opts.seed, 0x11FE, tick);
     let mut changed = Vec::new();
-    // New findings come back after an hour, the same ones at the same tick of the hour:
+    // New findings come back after 900 ticks, the same ones at the same tick of the cycle:
     // an organization in a steady state, whose store does not grow however long the demo
     // runs.
     let slot = tick % (RECURRING / 4);
