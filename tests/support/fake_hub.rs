@@ -792,6 +792,9 @@ pub struct Call {
 
 pub type Script = Arc<dyn Fn(&Call) -> Option<Trouble> + Send + Sync>;
 
+/// Every request with what the script did to it.
+pub type Log = Arc<Mutex<Vec<(Call, Option<Trouble>)>>>;
+
 /// The endpoint as an HTTP client inside the test process: the same answers as
 /// [`FakeHub`], no socket, and every wait on tokio's clock, so a test on a paused clock
 /// plays an hour of faults (and the SDK's timeouts and backoff) in moments.
@@ -800,7 +803,7 @@ pub struct InProcess {
     pub stats: Arc<Stats>,
     pub services: Arc<Mutex<Services>>,
     /// Every request with what the script did to it.
-    pub log: Arc<Mutex<Vec<(Call, Option<Trouble>)>>>,
+    pub log: Log,
 }
 
 /// The endpoint URL in-process clients are given (never connected to).
@@ -845,7 +848,7 @@ impl InProcess {
 struct Connector {
     shared: Arc<Shared>,
     script: Script,
-    log: Arc<Mutex<Vec<(Call, Option<Trouble>)>>>,
+    log: Log,
     started: tokio::time::Instant,
 }
 
