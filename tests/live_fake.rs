@@ -94,13 +94,7 @@ fn run_source(
     url: &str,
     settings: PollSettings,
     writes: rampart::triage::WritePolicy,
-) -> (
-    tokio::sync::mpsc::Receiver<rampart::source::Update>,
-    tokio::sync::mpsc::Sender<rampart::source::Command>,
-    tokio_util::sync::CancellationToken,
-    tokio::task::JoinHandle<()>,
-) {
-    use rampart::source::{Source, SourceContext};
+) -> support::Running {
     let source = Box::new(rampart::source::aws::AwsSource {
         accounts: vec![access()],
         session: session(url),
@@ -109,15 +103,7 @@ fn run_source(
         cache: None,
         writes,
     });
-    let (tx, rx) = tokio::sync::mpsc::channel(64);
-    let (commands_tx, commands) = tokio::sync::mpsc::channel(4);
-    let cancel = tokio_util::sync::CancellationToken::new();
-    let task = tokio::spawn(source.run(SourceContext {
-        updates: tx,
-        commands,
-        cancel: cancel.clone(),
-    }));
-    (rx, commands_tx, cancel, task)
+    support::spawn_source(source, 64)
 }
 
 /// After a restart with a warm cache, the first poll asks only for what changed since the

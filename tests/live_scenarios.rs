@@ -13,7 +13,7 @@ use rampart::app::{App, Settings};
 use rampart::model::Clock;
 use rampart::source::aws::session::{AccountAccess, SessionOptions};
 use rampart::source::aws::{AwsSource, PollSettings};
-use rampart::source::{Source, SourceContext, SourceHealth, SourceKey, Status, Update};
+use rampart::source::{SourceHealth, SourceKey, Status, Update};
 use rampart::ui::{self, theme::Theme};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
@@ -68,14 +68,7 @@ impl Console {
             cache: None,
             writes: Default::default(),
         });
-        let (tx, updates) = tokio::sync::mpsc::channel(256);
-        let (commands_tx, commands) = tokio::sync::mpsc::channel(4);
-        let cancel = tokio_util::sync::CancellationToken::new();
-        let task = tokio::spawn(source.run(SourceContext {
-            updates: tx,
-            commands,
-            cancel: cancel.clone(),
-        }));
+        let (updates, commands_tx, cancel, task) = support::spawn_source(source, 256);
         Console {
             app: App::new(clock, Settings::default(), Theme::default()),
             updates,

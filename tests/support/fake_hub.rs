@@ -320,6 +320,30 @@ fn serve(conn: TcpStream, shared: &Shared) {
     }
 }
 
+/// IAM and STS speak the query protocol: their errors are XML.
+fn query_protocol(api: &str) -> bool {
+    matches!(
+        api,
+        "GenerateCredentialReport" | "GetCredentialReport" | "GetCallerIdentity" | "AssumeRole"
+    )
+}
+
+/// An AWS error answer, in the query protocol's XML or as JSON.
+fn error_answer<S>(
+    query: bool,
+    status: S,
+    kind: &'static str,
+    message: &str,
+) -> (S, Option<&'static str>, Vec<u8>) {
+    let body = if query {
+        let code = kind.trim_end_matches("Exception");
+        format!("<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message></Error><RequestId>fake-hub</RequestId></ErrorResponse>")
+    } else {
+        serde_json::json!({"message": message, "Message": message}).to_string()
+    };
+    (status, Some(kind), body.into_bytes())
+}
+
 /// The access key id a request was signed with.
 fn key_of(auth: &str) -> Option<&str> {
     auth.split("Credential=").nth(1)?.split('/').next()
@@ -374,20 +398,8 @@ fn answer(
     shared: &Shared,
 ) -> (&'static str, Option<&'static str>, Vec<u8>) {
     let api = api_of(request_line, target, body);
-    // IAM and STS speak the query protocol: their errors are XML.
-    let query_protocol = matches!(
-        api.as_str(),
-        "GenerateCredentialReport" | "GetCredentialReport" | "GetCallerIdentity" | "AssumeRole"
-    );
-    let error = |status, kind: &'static str, message: &str| {
-        let body = if query_protocol {
-            let code = kind.trim_end_matches("Exception");
-            format!("<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message></Error><RequestId>fake-hub</RequestId></ErrorResponse>")
-        } else {
-            serde_json::json!({"message": message, "Message": message}).to_string()
-        };
-        (status, Some(kind), body.into_bytes())
-    };
+    let query = query_protocol(&api);
+    let error = |status, kind, message: &str| error_answer(query, status, kind, message);
     shared.stats.calls.lock().unwrap().push(api.clone());
     // STS GetCallerIdentity (the query protocol), so a quick look without a configured
     // account id finds whose findings these are.
@@ -897,19 +909,8 @@ impl aws_smithy_runtime_api::client::http::HttpConnector for Connector {
         };
         let trouble = (self.script)(&call);
         self.log.lock().unwrap().push((call, trouble));
-        let query = matches!(
-            api.as_str(),
-            "GenerateCredentialReport" | "GetCredentialReport" | "GetCallerIdentity" | "AssumeRole"
-        );
-        let error = |status: u16, kind: &'static str, message: &str| {
-            let body = if query {
-                let code = kind.trim_end_matches("Exception");
-                format!("<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message></Error><RequestId>in-process</RequestId></ErrorResponse>")
-            } else {
-                serde_json::json!({"message": message, "Message": message}).to_string()
-            };
-            (status, Some(kind), body.into_bytes())
-        };
+        let query = query_protocol(&api);
+        let error = |status: u16, kind, message: &str| error_answer(query, status, kind, message);
         let (status, kind, payload) = match trouble {
             Some(Trouble::Offline) => {
                 self.shared.stats.calls.lock().unwrap().push(api);

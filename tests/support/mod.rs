@@ -56,6 +56,28 @@ pub fn local_session(url: &str, key: &str) -> rampart::source::aws::session::Ses
     }
 }
 
+/// A source running on the current runtime: its updates, the command sender (the source
+/// stops when every sender is gone), the token that stops it, and its task.
+pub type Running = (
+    tokio::sync::mpsc::Receiver<rampart::source::Update>,
+    tokio::sync::mpsc::Sender<rampart::source::Command>,
+    tokio_util::sync::CancellationToken,
+    tokio::task::JoinHandle<()>,
+);
+
+/// Starts `source` with an update channel of `capacity`.
+pub fn spawn_source(source: Box<dyn rampart::source::Source>, capacity: usize) -> Running {
+    let (tx, rx) = tokio::sync::mpsc::channel(capacity);
+    let (commands_tx, commands) = tokio::sync::mpsc::channel(4);
+    let cancel = tokio_util::sync::CancellationToken::new();
+    let task = tokio::spawn(source.run(rampart::source::SourceContext {
+        updates: tx,
+        commands,
+        cancel: cancel.clone(),
+    }));
+    (rx, commands_tx, cancel, task)
+}
+
 /// Fixed test keys with this access key id, as a credentials provider.
 pub fn test_keys(key: &str) -> aws_credential_types::provider::SharedCredentialsProvider {
     aws_credential_types::provider::SharedCredentialsProvider::new(
