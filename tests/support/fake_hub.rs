@@ -245,49 +245,28 @@ fn serve(conn: TcpStream, shared: &Shared) {
         }
         let fault = shared.services.lock().unwrap().fault;
         let faulty = fault.is_some() && api_of(&line, &target, &body) == "GetFindings";
+        // A fault that does not answer at all still counts as a call (`answer` counts its own).
+        if faulty && !matches!(fault, Some(Fault::Slow(_) | Fault::Cut)) {
+            shared
+                .stats
+                .calls
+                .lock()
+                .unwrap()
+                .push("GetFindings".into());
+        }
         let (status, kind, payload) = match fault.filter(|_| faulty) {
-            Some(Fault::ServerError) => {
-                shared
-                    .stats
-                    .calls
-                    .lock()
-                    .unwrap()
-                    .push("GetFindings".into());
-                (
-                    "500 Internal Server Error",
-                    Some("InternalException"),
-                    br#"{"message":"Internal service error"}"#.to_vec(),
-                )
-            }
-            Some(Fault::Unavailable) => {
-                shared
-                    .stats
-                    .calls
-                    .lock()
-                    .unwrap()
-                    .push("GetFindings".into());
-                ("503 Service Unavailable", None, Vec::new())
-            }
-            Some(Fault::Malformed) => {
-                shared
-                    .stats
-                    .calls
-                    .lock()
-                    .unwrap()
-                    .push("GetFindings".into());
-                (
-                    "200 OK",
-                    None,
-                    br#"{"Findings": [{"SchemaVersion": "2018-10-08", "Id": "x"#.to_vec(),
-                )
-            }
+            Some(Fault::ServerError) => (
+                "500 Internal Server Error",
+                Some("InternalException"),
+                br#"{"message":"Internal service error"}"#.to_vec(),
+            ),
+            Some(Fault::Unavailable) => ("503 Service Unavailable", None, Vec::new()),
+            Some(Fault::Malformed) => (
+                "200 OK",
+                None,
+                br#"{"Findings": [{"SchemaVersion": "2018-10-08", "Id": "x"#.to_vec(),
+            ),
             Some(Fault::Hang) => {
-                shared
-                    .stats
-                    .calls
-                    .lock()
-                    .unwrap()
-                    .push("GetFindings".into());
                 std::thread::sleep(Duration::from_secs(120));
                 return;
             }
