@@ -834,6 +834,15 @@ fn triage_request(targets: Vec<rampart::triage::Target>) -> rampart::triage::Tri
     }
 }
 
+/// Writes allowed, audited in `dir`.
+fn writes_allowed(dir: &std::path::Path) -> rampart::triage::WritePolicy {
+    rampart::triage::WritePolicy {
+        allowed: true,
+        read_only: Vec::new(),
+        state_dir: Some(dir.to_path_buf()),
+    }
+}
+
 /// BatchUpdateFindings through the SDK: batches of 100, the status and the signed note in
 /// each request, unprocessed findings with their reason, each call in the audit log.
 #[tokio::test]
@@ -845,11 +854,7 @@ async fn triage_writes_in_batches_of_100_and_reports_unprocessed_findings() {
     let hub = FakeHub::with_services(Vec::new(), services, Behaviour::default());
     let desks = desks(&hub.url).await;
     let dir = tempfile::tempdir().unwrap();
-    let policy = rampart::triage::WritePolicy {
-        allowed: true,
-        read_only: Vec::new(),
-        state_dir: Some(dir.path().to_path_buf()),
-    };
+    let policy = writes_allowed(dir.path());
     let req = triage_request(targets(230, ACCOUNT));
     let outcome = rampart::source::aws::desk::triage(
         &req,
@@ -1027,11 +1032,7 @@ async fn a_drill_finding_is_imported_with_batch_import_findings() {
     let hub = FakeHub::with_services(Vec::new(), Services::default(), Behaviour::default());
     let desks = desks(&hub.url).await;
     let dir = tempfile::tempdir().unwrap();
-    let policy = rampart::triage::WritePolicy {
-        allowed: true,
-        read_only: Vec::new(),
-        state_dir: Some(dir.path().to_path_buf()),
-    };
+    let policy = writes_allowed(dir.path());
     let f = rampart::triage::DrillFinding {
         request: 2,
         drill: "drill-20261122T120000Z".into(),
