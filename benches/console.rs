@@ -10,11 +10,12 @@
 
 use portable_pty::{native_pty_system, CommandBuilder, PtySize};
 use rampart::app::{Action, App, Settings};
-use rampart::fixture::fixed_now;
 use rampart::model::Clock;
+use rampart::run::fixture::fixed_now;
 use rampart::source::demo::initial_updates;
 use rampart::source::demo::{self, DemoOptions};
-use rampart::ui::{self, theme::Theme};
+use rampart::theme::Theme;
+use rampart::ui;
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use std::io::Read;
@@ -42,7 +43,7 @@ fn median(mut v: Vec<Duration>) -> Duration {
 }
 
 fn main() {
-    rampart::allocator::tune();
+    rampart::util::allocator::tune();
     let scale = std::env::var("RAMPART_BENCH_SCALE")
         .ok()
         .and_then(|s| s.parse().ok())
@@ -146,7 +147,7 @@ fn main() {
     for i in 0..10 {
         let mut f = app.store.findings.items()[i * 1000].clone();
         f.updated_at += chrono::Duration::seconds(1);
-        app.apply(rampart::source::Update::Findings(vec![f]));
+        app.apply(rampart::feed::Update::Findings(vec![f]));
         let t = Instant::now();
         let keep = app
             .store
@@ -161,12 +162,12 @@ fn main() {
         ms(*times.iter().max().unwrap())
     );
     let all: Vec<u32> = (0..app.store.findings.len() as u32).collect();
-    for by in rampart::summary::GroupBy::ALL {
+    for by in rampart::analysis::summary::GroupBy::ALL {
         let mut times = Vec::new();
         let mut groups = 0;
         for _ in 0..5 {
             let t = Instant::now();
-            groups = rampart::summary::findings(&app.store, &all, by, "")
+            groups = rampart::analysis::summary::findings(&app.store, &all, by, "")
                 .rows
                 .len();
             times.push(t.elapsed());
@@ -209,13 +210,13 @@ fn main() {
     // The overview computes its indicators and grid from the whole store when it changes,
     // and draws them from that until it changes again.
     let t = Instant::now();
-    let indicators = rampart::posture::indicators(
+    let indicators = rampart::analysis::posture::indicators(
         &app.store,
         app.settings.thresholds,
         &app.settings.bars,
         fixed_now(),
     );
-    let grid = rampart::posture::grid(&app.store);
+    let grid = rampart::analysis::posture::grid(&app.store);
     println!(
         "overview recompute (after a store change): {} ({} indicators, {} grid cells)",
         ms(t.elapsed()),
@@ -243,9 +244,9 @@ fn main() {
     let t = Instant::now();
     let now = fixed_now();
     let sums = [
-        rampart::summary::credentials(&app.store, app.settings.thresholds, now),
-        rampart::summary::exposures(&app.store, &marks),
-        rampart::summary::compliance(&app.store),
+        rampart::analysis::summary::credentials(&app.store, app.settings.thresholds, now),
+        rampart::analysis::summary::exposures(&app.store, &marks),
+        rampart::analysis::summary::compliance(&app.store),
     ];
     println!(
         "exposure marks: {}; the three summaries: {} ({} lines)",
@@ -285,7 +286,8 @@ fn main() {
     let dir = std::env::temp_dir().join(format!("rampart-bench-{}", std::process::id()));
     let path = dir.join("snapshot.json");
     let t = Instant::now();
-    let bytes = rampart::handoff::write(&path, &app.store, &app.handoff(), fixed_now()).unwrap();
+    let bytes =
+        rampart::export::snapshot::write(&path, &app.store, &app.handoff(), fixed_now()).unwrap();
     let took = t.elapsed();
     println!(
         "hand-off snapshot (`w`): {} for {:.0} MB; peak memory after it {:.0} MB",

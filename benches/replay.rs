@@ -6,7 +6,7 @@
 //! own record shapes); each load runs in a fresh child process so that its peak memory is
 //! the loader's alone.
 
-use rampart::fixture::fixed_now;
+use rampart::run::fixture::fixed_now;
 use rampart::source::demo::{activity, findings};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -67,7 +67,7 @@ fn main() {
 
 /// In the child: load, then print the time and this process's peak memory.
 fn load(dir: &Path) {
-    rampart::allocator::tune();
+    rampart::util::allocator::tune();
     let t = Instant::now();
     let (store, reports) = rampart::source::replay::load_store(&[dir.to_path_buf()], fixed_now());
     let took = t.elapsed();

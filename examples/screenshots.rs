@@ -3,8 +3,9 @@
 //! (seed 42, clock fixed at 2026-11-22T12:00:00Z, 160x48, dark theme).
 
 use rampart::app::{Action, Tab};
-use rampart::fixture::demo_app;
-use rampart::ui::{self, svg::buffer_to_svg, theme};
+use rampart::run::fixture::demo_app;
+use rampart::theme;
+use rampart::ui::{self, svg::buffer_to_svg};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use std::path::Path;

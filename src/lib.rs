@@ -1,40 +1,48 @@
 //! rampart: a terminal console for the security posture of an AWS organization.
 //!
-//! Module map (data flows one way, top to bottom):
-//! - [`source`]: tokio tasks that produce typed [`source::Update`]s: the simulated
-//!   organization ([`source::demo`]), later live AWS and replay.
-//! - [`model`]: plain domain types and the wire-format parsers every source shares.
-//! - [`store`]: the in-memory store the UI loop owns, and the queries over it.
-//! - [`app`]: the event loop: updates, keys and timers in; actions; redraw when dirty.
-//! - [`ui`]: ratatui rendering of borrowed state; themes; the sanitizer for external text.
-//! - [`drill`]: detections over CloudTrail activity (runbooks and game days come later).
-//! - [`notes`] (the operator's notes) and [`handoff`] (snapshots another responder replays).
-//! - [`cli`], [`config`], [`tui`] (terminal guard), [`logging`]: the edges.
+//! The crate is built in layers; each imports only the layers listed before it, and
+//! `tests/layering.rs` fails on an import that runs the other way.
+//!
+//! 1. [`util`]: private files, text helpers (sanitize, glob, suggestions), diagnostics.
+//! 2. [`model`]: domain types and the wire-format parsers; the values that cross layers.
+//! 3. [`feed`]: the protocol between sources and the UI loop (`Update`, `Command`, health).
+//! 4. [`store`]: the in-memory store the UI loop owns, its tables, queries and sorts.
+//! 5. [`drill`]: detections over CloudTrail, runbooks, drills and their reports.
+//! 6. [`analysis`]: the posture indicators, pane summaries, timeline rows.
+//! 7. [`source`]: the simulated organization, replay, live AWS, and the write path.
+//! 8. [`export`]: the store as documents (the export contract, snapshots, the cache).
+//! 9. [`theme`]: colours by meaning, built-in and from files.
+//! 10. [`config`]: the configuration file: schema, loading, validation.
+//! 11. [`app`]: the console as a state machine: actions in, state out; no drawing, no I/O.
+//! 12. [`ui`]: ratatui rendering of `&App`.
+//! 13. [`run`]: the composition root: command line, terminal, event loop, effects, the
+//!     export command, logging.
 
-pub mod allocator;
-pub mod app;
-pub mod cache;
-pub mod cli;
-pub mod config;
-pub mod drill;
-pub mod export;
-pub mod fixture;
-pub mod handoff;
-pub mod logging;
+pub mod util;
+
 pub mod model;
-pub mod notes;
-pub mod posture;
-pub mod run;
-pub mod runbook;
-pub mod source;
-pub mod statefile;
+
+pub mod feed;
+
 pub mod store;
-pub mod summary;
-pub mod timeline;
-pub mod triage;
-pub mod tui;
+
+pub mod drill;
+
+pub mod analysis;
+
+pub mod source;
+
+pub mod export;
+
+pub mod theme;
+
+pub mod config;
+
+pub mod app;
+
 pub mod ui;
-pub mod watermarks;
+
+pub mod run;
 
 #[cfg(test)]
 mod test_support;

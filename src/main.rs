@@ -3,6 +3,6 @@
 use clap::Parser;
 
 fn main() -> std::process::ExitCode {
-    rampart::allocator::tune();
-    rampart::run::main(rampart::cli::Cli::parse())
+    rampart::util::allocator::tune();
+    rampart::run::main(rampart::run::cli::Cli::parse())
 }

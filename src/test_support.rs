@@ -1,9 +1,10 @@
 //! Hand-made records for the unit tests of what is computed from the store (posture
 //! indicators, pane summaries).
 
+use crate::feed::{SourceHealth, SourceKey, Status};
+use crate::model::Finding;
 use crate::model::{asff, AccessKey, CredentialRecord, Exposure, Thresholds};
-use crate::source::{SourceHealth, SourceKey, Status};
-use chrono::{DateTime, TimeZone, Utc};
+use chrono::{DateTime, Duration, TimeZone, Utc};
 use serde_json::json;
 
 pub fn now() -> DateTime<Utc> {
@@ -128,4 +129,18 @@ pub fn command(app: &mut crate::app::App, line: &str) {
         app.update(Action::FilterChar(c));
     }
     app.update(Action::FilterAccept);
+}
+
+pub fn bucket_finding() -> Finding {
+    let mut f = finding("f1", "HIGH", "Public bucket", "S3", None, "NEW");
+    f.resources = vec![crate::model::Resource {
+        kind: "AwsS3Bucket".into(),
+        id: "arn:aws:s3:::payroll-exports".into(),
+        region: None,
+        partition: None,
+        tags: Vec::new(),
+    }];
+    f.first_observed_at = Some(now() - Duration::minutes(30));
+    f.last_observed_at = Some(now() - Duration::minutes(10));
+    f
 }

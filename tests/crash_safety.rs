@@ -122,8 +122,8 @@ fn hostile_evidence_never_writes_the_window_title_or_the_clipboard() {
 /// The state files the writer child keeps rewriting, under `dir`.
 mod writer {
     use rampart::drill::exercise::{Drill, Entry, Kind};
-    use rampart::notes::Notes;
-    use rampart::watermarks::Watermarks;
+    use rampart::model::notes::Notes;
+    use rampart::model::watermarks::Watermarks;
     use std::path::Path;
 
     pub const DRILL: &str = "drill-20261123T120000Z";
@@ -134,7 +134,7 @@ mod writer {
 
     /// Version `g` of the drill: started, then `g` notes.
     pub fn entries(g: u64) -> Vec<Entry> {
-        let lib = rampart::runbook::Library::builtin();
+        let lib = rampart::drill::runbook::Library::builtin();
         let rb = lib.get("cloudtrail-logging-stopped").unwrap();
         let mut out = vec![Drill::start_entry(
             DRILL.into(),
@@ -188,14 +188,15 @@ mod writer {
                 );
             }
             notes.save(&dir.join("notes.json")).unwrap();
-            let handoff = rampart::handoff::Handoff {
+            let handoff = rampart::model::handoff::Handoff {
                 written_at: at,
                 written_by: format!("v{g}"),
                 source: "demo".into(),
                 view: Default::default(),
                 notes: notes.iter().cloned().collect(),
             };
-            rampart::handoff::write(&dir.join("snapshot.json"), &store, &handoff, at).unwrap();
+            rampart::export::snapshot::write(&dir.join("snapshot.json"), &store, &handoff, at)
+                .unwrap();
             let drill = Drill::replay(&entries(g)).unwrap();
             rampart::drill::report::write(&dir.join("reports"), &drill).unwrap();
             let note = entries(g).pop().unwrap();
@@ -249,7 +250,7 @@ fn state_files_killed_mid_write_are_old_or_new_never_torn() {
         if g == 0 {
             continue;
         }
-        let notes = rampart::notes::Notes::load(&dir.path().join("notes.json"))
+        let notes = rampart::model::notes::Notes::load(&dir.path().join("notes.json"))
             .expect("the notes are a whole version");
         assert!(
             notes.is_empty() || notes.len() == 200,
@@ -326,9 +327,9 @@ fn state_files_killed_mid_write_are_old_or_new_never_torn() {
         f.set_modified(hour_ago).unwrap();
     }
     let mut marks =
-        rampart::watermarks::Watermarks::load(&dir.path().join("watermarks.json")).unwrap();
+        rampart::model::watermarks::Watermarks::load(&dir.path().join("watermarks.json")).unwrap();
     marks.save(&dir.path().join("watermarks.json")).unwrap();
-    let mut notes = rampart::notes::Notes::load(&dir.path().join("notes.json")).unwrap();
+    let mut notes = rampart::model::notes::Notes::load(&dir.path().join("notes.json")).unwrap();
     notes.save(&dir.path().join("notes.json")).unwrap();
     for name in [
         "snapshot.json",
@@ -337,7 +338,7 @@ fn state_files_killed_mid_write_are_old_or_new_never_torn() {
     ] {
         let path = dir.path().join(name);
         if let Ok(bytes) = std::fs::read(&path) {
-            rampart::export::write_private_atomic(&path, &bytes).unwrap();
+            rampart::util::files::write_private_atomic(&path, &bytes).unwrap();
         }
     }
     assert_eq!(

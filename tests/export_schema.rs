@@ -3,8 +3,8 @@
 //! and the schema does reject what the contract forbids.
 
 use rampart::app::{Action, Tab};
-use rampart::fixture::{demo_app, fixed_now};
-use rampart::ui::theme::Theme;
+use rampart::run::fixture::{demo_app, fixed_now};
+use rampart::theme::Theme;
 use serde_json::Value;
 use std::path::Path;
 

@@ -234,7 +234,7 @@ proptest! {
 
     #[test]
     fn runbooks_never_panic(which in 0usize..16, ops in prop::collection::vec((any::<usize>(), ".{0,12}"), 0..6)) {
-        let lib = rampart::runbook::Library::builtin();
+        let lib = rampart::drill::runbook::Library::builtin();
         let rb = &lib.all()[which % lib.all().len()];
         let mut text = std::fs::read_to_string(
             Path::new(env!("CARGO_MANIFEST_DIR")).join("runbooks").join(format!("{}.md", rb.id)),
@@ -247,7 +247,7 @@ proptest! {
             }
             text.insert_str(i, &s);
         }
-        if let Err(e) = rampart::runbook::parse(&text, "fuzz.md", &rb.id) {
+        if let Err(e) = rampart::drill::runbook::parse(&text, "fuzz.md", &rb.id) {
             prop_assert!(e.to_string().starts_with("fuzz.md:"), "{}", e);
         }
     }

@@ -2,9 +2,11 @@
 //! overrides must reach the terminal only as visible, inert characters.
 
 use rampart::app::{Action, App, Settings, Tab};
+use rampart::feed::Update;
 use rampart::model::{asff, Clock};
-use rampart::source::Update;
-use rampart::ui::{self, sanitize::is_unsafe, theme::Theme};
+use rampart::theme::Theme;
+use rampart::ui;
+use rampart::util::sanitize::is_unsafe;
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use serde_json::json;
@@ -14,7 +16,7 @@ const NASTY: &str =
 
 #[test]
 fn no_raw_control_character_reaches_the_backend() {
-    let now = rampart::fixture::fixed_now();
+    let now = rampart::run::fixture::fixed_now();
     let mut app = App::new(Clock::Fixed(now), Settings::default(), Theme::default());
     app.apply(Update::Accounts(vec![rampart::model::Account::new(
         "111111111111",

@@ -93,7 +93,7 @@ async fn an_endpoint_that_keeps_throttling_reads_as_throttled() {
 fn run_source(
     url: &str,
     settings: PollSettings,
-    writes: rampart::triage::WritePolicy,
+    writes: rampart::model::triage::WritePolicy,
 ) -> support::Running {
     let source = Box::new(rampart::source::aws::AwsSource {
         accounts: vec![access()],
@@ -110,7 +110,7 @@ fn run_source(
 /// newest cached update (minus the skew margin), not for everything again.
 #[tokio::test]
 async fn a_poller_resumed_from_the_cache_starts_incrementally() {
-    use rampart::source::Update;
+    use rampart::feed::Update;
     support::isolate_aws_env();
     let hub = FakeHub::start(findings(120, "111111111111"), Behaviour::default());
     let newest = chrono::DateTime::parse_from_rfc3339("2026-11-21T10:00:00Z")
@@ -121,7 +121,7 @@ async fn a_poller_resumed_from_the_cache_starts_incrementally() {
     let cached: Vec<u64> = ["gone-1", "gone-2"]
         .iter()
         .map(|id| {
-            rampart::store::key_hash(&format!(
+            rampart::model::key::key_hash(&format!(
                 "{id}\u{1f}arn:aws:securityhub:us-east-1::product/aws/securityhub"
             ))
         })
@@ -160,7 +160,7 @@ async fn a_poller_resumed_from_the_cache_starts_incrementally() {
 /// timeline lookup comes back; with writes off the same triage sends nothing.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_live_source_sends_a_confirmed_triage_and_answers_a_lookup() {
-    use rampart::source::{Command, Update};
+    use rampart::feed::{Command, Update};
     support::isolate_aws_env();
     let hub = FakeHub::start(findings(3, "111111111111"), Behaviour::default());
     let dir = tempfile::tempdir().unwrap();
@@ -170,7 +170,7 @@ async fn the_live_source_sends_a_confirmed_triage_and_answers_a_lookup() {
             config_every: None,
             ..PollSettings::default()
         };
-        let writes = rampart::triage::WritePolicy {
+        let writes = rampart::model::triage::WritePolicy {
             allowed,
             read_only: Vec::new(),
             state_dir: Some(dir.path().to_path_buf()),
@@ -182,13 +182,13 @@ async fn the_live_source_sends_a_confirmed_triage_and_answers_a_lookup() {
                 _ => {}
             }
         };
-        let req = rampart::triage::TriageRequest {
+        let req = rampart::model::triage::TriageRequest {
             id: 4,
             targets: found
                 .iter()
-                .map(|f| rampart::triage::Target::of(f, "one"))
+                .map(|f| rampart::model::triage::Target::of(f, "one"))
                 .collect(),
-            change: rampart::triage::Change::new(
+            change: rampart::model::triage::Change::new(
                 Some(rampart::model::WorkflowStatus::Notified),
                 "",
             )
@@ -200,8 +200,12 @@ async fn the_live_source_sends_a_confirmed_triage_and_answers_a_lookup() {
             .send(Command::Triage(Box::new(req)))
             .await
             .unwrap();
-        let lookup =
-            rampart::timeline::Lookup::around(5, &found[0], Default::default(), chrono::Utc::now());
+        let lookup = rampart::model::lookup::Lookup::around(
+            5,
+            &found[0],
+            Default::default(),
+            chrono::Utc::now(),
+        );
         commands_tx
             .send(Command::Lookup(Box::new(lookup)))
             .await
@@ -233,7 +237,8 @@ async fn the_live_source_sends_a_confirmed_triage_and_answers_a_lookup() {
         1,
         "only with writes allowed"
     );
-    let audit = std::fs::read_to_string(dir.path().join(rampart::triage::AUDIT_FILE)).unwrap();
+    let audit =
+        std::fs::read_to_string(dir.path().join(rampart::source::write::AUDIT_FILE)).unwrap();
     assert_eq!(audit.lines().count(), 2);
     assert!(
         audit.contains("\"caller\":\"arn:aws:iam::111111111111:user/bench\""),

@@ -10,11 +10,12 @@
 mod support;
 
 use rampart::app::{App, Settings};
+use rampart::feed::{SourceHealth, SourceKey, Status, Update};
 use rampart::model::Clock;
 use rampart::source::aws::session::{AccountAccess, SessionOptions};
 use rampart::source::aws::{AwsSource, PollSettings};
-use rampart::source::{SourceHealth, SourceKey, Status, Update};
-use rampart::ui::{self, theme::Theme};
+use rampart::theme::Theme;
+use rampart::ui;
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use std::sync::Arc;
@@ -34,7 +35,7 @@ struct Console {
     app: App,
     updates: tokio::sync::mpsc::Receiver<Update>,
     /// Held: the source stops when the console's command channel closes.
-    _commands: tokio::sync::mpsc::Sender<rampart::source::Command>,
+    _commands: tokio::sync::mpsc::Sender<rampart::feed::Command>,
     cancel: tokio_util::sync::CancellationToken,
     task: tokio::task::JoinHandle<()>,
     started: tokio::time::Instant,

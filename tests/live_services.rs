@@ -7,6 +7,8 @@
 
 mod support;
 
+use rampart::feed::{Gone, Status, Update};
+use rampart::model::key::key_hash;
 use rampart::model::Clock;
 use rampart::source::aws::accessanalyzer::AnalyzerPoller;
 use rampart::source::aws::cloudtrail::TrailPoller;
@@ -15,8 +17,6 @@ use rampart::source::aws::pace::Pacer;
 use rampart::source::aws::poller::Poller;
 use rampart::source::aws::session::{AccountAccess, SessionOptions};
 use rampart::source::aws::{poll_once, PollSettings};
-use rampart::source::{Gone, Status, Update};
-use rampart::store::key_hash;
 use serde_json::json;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
@@ -808,9 +808,9 @@ async fn desks(url: &str) -> rampart::source::aws::desk::Desks {
     desks
 }
 
-fn targets(n: usize, account: &str) -> Vec<rampart::triage::Target> {
+fn targets(n: usize, account: &str) -> Vec<rampart::model::triage::Target> {
     (0..n)
-        .map(|i| rampart::triage::Target {
+        .map(|i| rampart::model::triage::Target {
             id: format!("finding-{i}"),
             product_arn: "arn:aws:securityhub:us-east-1::product/aws/guardduty".into(),
             account_id: account.into(),
@@ -820,11 +820,13 @@ fn targets(n: usize, account: &str) -> Vec<rampart::triage::Target> {
         .collect()
 }
 
-fn triage_request(targets: Vec<rampart::triage::Target>) -> rampart::triage::TriageRequest {
-    rampart::triage::TriageRequest {
+fn triage_request(
+    targets: Vec<rampart::model::triage::Target>,
+) -> rampart::model::triage::TriageRequest {
+    rampart::model::triage::TriageRequest {
         id: 1,
         targets,
-        change: rampart::triage::Change::new(
+        change: rampart::model::triage::Change::new(
             Some(rampart::model::WorkflowStatus::Resolved),
             "false positive: the pen test",
         )
@@ -835,8 +837,8 @@ fn triage_request(targets: Vec<rampart::triage::Target>) -> rampart::triage::Tri
 }
 
 /// Writes allowed, audited in `dir`.
-fn writes_allowed(dir: &std::path::Path) -> rampart::triage::WritePolicy {
-    rampart::triage::WritePolicy {
+fn writes_allowed(dir: &std::path::Path) -> rampart::model::triage::WritePolicy {
+    rampart::model::triage::WritePolicy {
         allowed: true,
         read_only: Vec::new(),
         state_dir: Some(dir.to_path_buf()),
@@ -883,7 +885,8 @@ async fn triage_writes_in_batches_of_100_and_reports_unprocessed_findings() {
         .collect();
     assert_eq!(refused.len(), 2);
     assert!(refused[0].starts_with("FindingNotFound"), "{}", refused[0]);
-    let audit = std::fs::read_to_string(dir.path().join(rampart::triage::AUDIT_FILE)).unwrap();
+    let audit =
+        std::fs::read_to_string(dir.path().join(rampart::source::write::AUDIT_FILE)).unwrap();
     let lines: Vec<serde_json::Value> = audit
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
@@ -902,7 +905,7 @@ async fn read_only_accounts_and_writes_off_send_nothing() {
     let desks = desks(&hub.url).await;
     let dir = tempfile::tempdir().unwrap();
     for (allowed, read_only) in [(true, vec!["acct-1*".to_string()]), (false, Vec::new())] {
-        let policy = rampart::triage::WritePolicy {
+        let policy = rampart::model::triage::WritePolicy {
             allowed,
             read_only,
             state_dir: Some(dir.path().to_path_buf()),
@@ -921,7 +924,7 @@ async fn read_only_accounts_and_writes_off_send_nothing() {
         assert_eq!(outcome.accepted(), 0);
     }
     assert_eq!(hub.stats.count("BatchUpdateFindings"), 0);
-    assert!(!dir.path().join(rampart::triage::AUDIT_FILE).exists());
+    assert!(!dir.path().join(rampart::source::write::AUDIT_FILE).exists());
 }
 
 /// The timeline's lookup: one LookupEvents series per name, in the window, paced; only the
@@ -976,12 +979,12 @@ async fn a_timeline_lookup_asks_by_resource_name_in_the_window() {
     };
     let hub = FakeHub::with_services(Vec::new(), services, Behaviour::default());
     let desks = desks(&hub.url).await;
-    let lookup = rampart::timeline::Lookup {
+    let lookup = rampart::model::lookup::Lookup {
         id: 5,
         account_id: ACCOUNT.into(),
         region: "us-east-1".into(),
         names: vec![(
-            rampart::timeline::Attribute::ResourceName,
+            rampart::model::lookup::Attribute::ResourceName,
             "arn:aws:s3:::payroll".into(),
         )],
         start: now - chrono::Duration::hours(3),
@@ -1008,7 +1011,7 @@ async fn a_timeline_lookup_asks_by_resource_name_in_the_window() {
     );
     assert!(asked[0]["EndTime"].as_f64().is_some());
     // An account the console has not reached says so, and asks nothing.
-    let other = rampart::timeline::Lookup {
+    let other = rampart::model::lookup::Lookup {
         account_id: "999999999999".into(),
         ..lookup
     };
@@ -1033,7 +1036,7 @@ async fn a_drill_finding_is_imported_with_batch_import_findings() {
     let desks = desks(&hub.url).await;
     let dir = tempfile::tempdir().unwrap();
     let policy = writes_allowed(dir.path());
-    let f = rampart::triage::DrillFinding {
+    let f = rampart::model::triage::DrillFinding {
         request: 2,
         drill: "drill-20261122T120000Z".into(),
         id: "rampart-drill/drill-20261122T120000Z".into(),
@@ -1059,6 +1062,7 @@ async fn a_drill_finding_is_imported_with_batch_import_findings() {
         "drill-20261122T120000Z"
     );
     assert_eq!(sent["Severity"]["Label"], "HIGH");
-    let audit = std::fs::read_to_string(dir.path().join(rampart::triage::AUDIT_FILE)).unwrap();
+    let audit =
+        std::fs::read_to_string(dir.path().join(rampart::source::write::AUDIT_FILE)).unwrap();
     assert_eq!(audit.lines().count(), 2);
 }

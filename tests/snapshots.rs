@@ -3,8 +3,9 @@
 //! snapshot like code: `cargo insta review`.
 
 use rampart::app::{Action, App, Tab};
-use rampart::fixture::demo_app;
-use rampart::ui::{self, theme::Theme};
+use rampart::run::fixture::demo_app;
+use rampart::theme::Theme;
+use rampart::ui;
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 
@@ -138,8 +139,8 @@ fn a_note_in_the_prompt_and_on_the_detail() {
 /// The sources overlay (`i`): failed and stale feeds first, with their errors in words.
 #[test]
 fn sources_overlay() {
-    use rampart::source::{SourceHealth, SourceKey, Status, Update};
-    let at = rampart::fixture::fixed_now();
+    use rampart::feed::{SourceHealth, SourceKey, Status, Update};
+    let at = rampart::run::fixture::fixed_now();
     for size in SIZES {
         let mut app = app(size);
         let key = |service: &str, account: &str, region: &str| SourceKey {
@@ -215,15 +216,15 @@ fn columns_chosen_in_the_config() {
 
 /// Answers the app's CloudTrail lookups as the demo's CloudTrail does.
 fn answer_lookups(app: &mut App) {
+    use rampart::feed::{Command, Update};
     use rampart::source::simulated::activity;
-    use rampart::source::{Command, Update};
     for command in std::mem::take(&mut app.commands) {
         if let Command::Lookup(lookup) = command {
             let events: Vec<_> = activity::about(42, &lookup)
                 .iter()
                 .filter_map(activity::parse)
                 .collect();
-            let looked = rampart::timeline::Looked {
+            let looked = rampart::model::lookup::Looked {
                 id: lookup.id,
                 event_ids: events.iter().map(|e| e.event_id.clone()).collect(),
                 error: None,
@@ -271,7 +272,7 @@ fn command(app: &mut App, line: &str) {
 #[test]
 fn triage_confirmation_and_pending() {
     let mut app = app((80, 24));
-    app.settings.writes = rampart::triage::WritePolicy {
+    app.settings.writes = rampart::model::triage::WritePolicy {
         allowed: true,
         read_only: vec!["prod-*".into()],
         state_dir: None,

@@ -5,7 +5,7 @@
 
 use super::{Action, App, Prompt, PromptKind, Request, Tab};
 use crate::drill::exercise::{Drill, Entry, Kind, Milestone};
-use crate::source::{Command, Update};
+use crate::feed::{Command, Update};
 
 impl App {
     /// Applies an entry to the running drill and asks for it to be journalled.
@@ -33,7 +33,7 @@ impl App {
             Some("import") => self.import_drill_finding(),
             Some(other) => self.say(format!(
                 "drill what? start RUNBOOK [tabletop|detection], import, close, or nothing for the view (found `{}`)",
-                crate::ui::sanitize::clean(other)
+                crate::util::sanitize::clean(other)
             )),
         }
     }
@@ -55,7 +55,7 @@ impl App {
         let Some(rb) = self.runbooks.get(runbook).cloned() else {
             return self.say(format!(
                 "no runbook `{}`: Tab lists them",
-                crate::ui::sanitize::clean(runbook)
+                crate::util::sanitize::clean(runbook)
             ));
         };
         let scenario = crate::drill::scenario::for_runbook(runbook);
@@ -176,18 +176,18 @@ impl App {
             return self.say("replay is read-only: evidence files are not Security Hub");
         }
         if !self.settings.writes.allowed {
-            return self.say(crate::triage::TriageError::WritesOff.to_string());
+            return self.say(crate::model::triage::TriageError::WritesOff.to_string());
         }
         let Some(f) = self.store.findings.items().iter().find(|f| f.id == id) else {
             return self.say("the drill's finding is not in the store");
         };
         let name = self.store.accounts.name(&f.account_id).to_string();
-        let target = crate::triage::Target::of(f, &name);
+        let target = crate::model::triage::Target::of(f, &name);
         if let Some(why) = self.settings.writes.refuses(&target) {
             return self.say(format!("not imported: {why}"));
         }
         self.next_request += 1;
-        let finding = crate::triage::DrillFinding {
+        let finding = crate::model::triage::DrillFinding {
             request: self.next_request,
             drill: d.id.clone(),
             id: id.clone(),
@@ -198,7 +198,7 @@ impl App {
             types: f.types.iter().map(|t| t.to_string()).collect(),
             at: d.started(),
         };
-        let clean = |s: &str| crate::ui::sanitize::clean(s).into_owned();
+        let clean = |s: &str| crate::util::sanitize::clean(s).into_owned();
         let lines = vec![
             "Import the tabletop drill's finding into Security Hub (BatchImportFindings)".into(),
             format!(

@@ -6,25 +6,23 @@
 //! so every behaviour is testable with plain values.
 
 pub mod drill;
-pub mod effects;
-pub mod event_loop;
 pub mod keys;
 pub mod runbook;
 pub mod timeline;
 pub mod triage;
 
-use crate::handoff::{DetailState, Handoff, PaneState, ViewState};
+use crate::feed::Update;
 use crate::model::age::TimeDisplay;
+use crate::model::handoff::{DetailState, Handoff, PaneState, ViewState};
+use crate::model::notes::Notes;
 use crate::model::{Clock, Thresholds, WorkflowStatus};
-use crate::notes::Notes;
-use crate::source::Update;
 use crate::store::query::View;
 use crate::store::sort::{
     self, ComplianceSort, CredentialSort, EventSort, ExposureSort, FindingSort,
 };
 use crate::store::table::Keyed;
 use crate::store::{Changed, Store};
-use crate::ui::theme::Theme;
+use crate::theme::Theme;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -315,7 +313,7 @@ pub struct Settings {
     pub time: TimeDisplay,
     pub thresholds: Thresholds,
     /// When the overview's indicators read "look" and "act".
-    pub bars: crate::posture::Bars,
+    pub bars: crate::analysis::posture::Bars,
     /// Saved views (`[[views]]`), applied with `:view NAME`.
     pub views: Vec<crate::config::SavedView>,
     /// `[columns]`: pane id -> the column titles to show.
@@ -329,9 +327,9 @@ pub struct Settings {
     /// Where after-action reports go; `None` keeps them unwritten (and says so).
     pub data_dir: Option<PathBuf>,
     /// Whether triage may write, and where not (the source checks it again).
-    pub writes: crate::triage::WritePolicy,
+    pub writes: crate::model::triage::WritePolicy,
     /// The CloudTrail timeline's reach around a finding.
-    pub timeline: crate::timeline::Window,
+    pub timeline: crate::model::lookup::Window,
     /// CloudTrail events older than this leave the store (`None`: kept, as replay does).
     pub events_keep: Option<chrono::Duration>,
 }
@@ -440,17 +438,17 @@ pub struct App {
     /// The indicator under the cursor on the overview.
     pub overview_cursor: usize,
     /// Open findings by severity, a sample a minute, for the overview's trend.
-    pub trend: crate::posture::Trend,
+    pub trend: crate::analysis::posture::Trend,
     /// The overview's indicators and grid, and the store generation and minute they are
     /// of: computing them reads the whole store, so only when it has changed.
     pub posture: Option<(
         u64,
         i64,
-        Vec<crate::posture::Indicator>,
-        crate::posture::Grid,
+        Vec<crate::analysis::posture::Indicator>,
+        crate::analysis::posture::Grid,
     )>,
     /// What the operator has seen, per pane or saved view ("new since I last looked").
-    pub watermarks: crate::watermarks::Watermarks,
+    pub watermarks: crate::model::watermarks::Watermarks,
     /// The saved view last applied, while its pane still shows its filter.
     pub active_view: Option<(Tab, String, String)>,
     /// The last text searched for in a detail's raw JSON (`/` then Enter repeats it).
@@ -464,9 +462,9 @@ pub struct App {
     /// The summary line under the cursor.
     pub summary_cursor: usize,
     /// The current summary, for the pane, store generation and minute it is of.
-    summary_cache: Option<(Tab, u64, i64, String, crate::summary::Summary)>,
+    summary_cache: Option<(Tab, u64, i64, String, crate::analysis::summary::Summary)>,
     /// What the findings' summary groups by.
-    pub finding_group: crate::summary::GroupBy,
+    pub finding_group: crate::analysis::summary::GroupBy,
     /// The public-access pane's marks and the store generation they are of.
     marks: Option<(u64, crate::store::related::ExposureMarks)>,
     restore: Restore,
@@ -477,11 +475,11 @@ pub struct App {
     /// The CloudTrail timeline, drawn over the pane while open.
     pub timeline: Option<timeline::TimelineView>,
     /// For the sources: the loop sends them on.
-    pub commands: Vec<crate::source::Command>,
+    pub commands: Vec<crate::feed::Command>,
     /// The last triage or lookup id given out.
     next_request: u64,
     /// The runbook library (built-in and the team's).
-    pub runbooks: crate::runbook::Library,
+    pub runbooks: crate::drill::runbook::Library,
     /// The runbook drawn over the pane while open.
     pub runbook: Option<runbook::RunbookView>,
     /// The running drill.
@@ -536,7 +534,7 @@ impl App {
             summary_cursor: 0,
             summary_cache: None,
             finding_group: Default::default(),
-            trend: crate::posture::Trend::default(),
+            trend: crate::analysis::posture::Trend::default(),
             posture: None,
             restore: Restore::default(),
             marked: Default::default(),
@@ -544,7 +542,7 @@ impl App {
             timeline: None,
             commands: Vec::new(),
             next_request: 0,
-            runbooks: crate::runbook::Library::builtin(),
+            runbooks: crate::drill::runbook::Library::builtin(),
             runbook: None,
             drill: None,
             drill_view: false,
@@ -563,7 +561,7 @@ impl App {
                 Some((_, Ok(()))) => self.say("drill finding imported into Security Hub"),
                 Some((_, Err(why))) => self.say(format!(
                     "drill finding not imported: {}",
-                    crate::ui::sanitize::clean(why)
+                    crate::util::sanitize::clean(why)
                 )),
                 None => {}
             },
@@ -653,7 +651,7 @@ impl App {
 
     /// The posture indicators as they stand (as of the last refresh when the overview has
     /// computed them).
-    pub fn indicators(&self) -> Vec<crate::posture::Indicator> {
+    pub fn indicators(&self) -> Vec<crate::analysis::posture::Indicator> {
         match &self.posture {
             Some((generation, _, list, _)) if *generation == self.store.generation() => {
                 list.clone()
@@ -661,8 +659,9 @@ impl App {
             _ => {
                 let s = &self.settings;
                 let now = self.clock.now();
-                let mut list = crate::posture::indicators(&self.store, s.thresholds, &s.bars, now);
-                crate::posture::last_drill(&mut list, self.drill_history.first(), now);
+                let mut list =
+                    crate::analysis::posture::indicators(&self.store, s.thresholds, &s.bars, now);
+                crate::analysis::posture::last_drill(&mut list, self.drill_history.first(), now);
                 list
             }
         }
@@ -694,21 +693,23 @@ impl App {
         !self.overview && self.summaries.contains(&self.tab)
     }
 
-    fn compute_summary(&self, tab: Tab) -> crate::summary::Summary {
+    fn compute_summary(&self, tab: Tab) -> crate::analysis::summary::Summary {
         let now = self.clock.now();
         match tab {
             Tab::Credentials => {
-                crate::summary::credentials(&self.store, self.settings.thresholds, now)
+                crate::analysis::summary::credentials(&self.store, self.settings.thresholds, now)
             }
-            Tab::Exposures => crate::summary::exposures(&self.store, &self.exposure_marks()),
-            Tab::Compliance => crate::summary::compliance(&self.store),
-            Tab::Findings => crate::summary::findings(
+            Tab::Exposures => {
+                crate::analysis::summary::exposures(&self.store, &self.exposure_marks())
+            }
+            Tab::Compliance => crate::analysis::summary::compliance(&self.store),
+            Tab::Findings => crate::analysis::summary::findings(
                 &self.store,
                 &self.findings.rows,
                 self.finding_group,
                 &self.findings.filter_text,
             ),
-            Tab::Activity => crate::summary::Summary::default(),
+            Tab::Activity => crate::analysis::summary::Summary::default(),
         }
     }
 
@@ -725,7 +726,7 @@ impl App {
     }
 
     /// The current pane's summary (cached by `refresh_view`).
-    pub fn summary(&self) -> std::borrow::Cow<'_, crate::summary::Summary> {
+    pub fn summary(&self) -> std::borrow::Cow<'_, crate::analysis::summary::Summary> {
         match &self.summary_cache {
             Some((tab, generation, _, tag, s))
                 if *tab == self.tab
@@ -776,7 +777,7 @@ impl App {
             .map(|c| c.text.clone())
             .unwrap_or_default();
         match row.drill.clone() {
-            Some(crate::summary::Drill::Filter(filter)) => {
+            Some(crate::analysis::summary::Drill::Filter(filter)) => {
                 let tab = self.tab;
                 self.summaries.remove(&tab);
                 let v = self.view_mut(tab);
@@ -786,18 +787,18 @@ impl App {
                     "{name}: Esc clears the filter, v goes back to the summary"
                 ));
             }
-            Some(crate::summary::Drill::Sources) => self.sources_open = true,
+            Some(crate::analysis::summary::Drill::Sources) => self.sources_open = true,
             None => self.say(format!("{name}: nothing to open")),
         }
     }
 
     /// The accounts-by-regions grid, likewise.
-    pub fn posture_grid(&self) -> crate::posture::Grid {
+    pub fn posture_grid(&self) -> crate::analysis::posture::Grid {
         match &self.posture {
             Some((generation, _, _, grid)) if *generation == self.store.generation() => {
                 grid.clone()
             }
-            _ => crate::posture::grid(&self.store),
+            _ => crate::analysis::posture::grid(&self.store),
         }
     }
 
@@ -864,7 +865,7 @@ impl App {
 
     /// Cached data is marked until every live source has synced once.
     fn drop_cache_mark(&mut self) {
-        let cache = crate::source::SourceKey::service(crate::cache::SOURCE);
+        let cache = crate::feed::SourceKey::service(crate::feed::CACHE);
         if !self.store.sources.contains_key(&cache) {
             return;
         }
@@ -878,7 +879,7 @@ impl App {
             && live.all(|(_, h)| {
                 matches!(
                     h.status,
-                    crate::source::Status::Ok | crate::source::Status::NotEnabled
+                    crate::feed::Status::Ok | crate::feed::Status::NotEnabled
                 )
             });
         if synced {
@@ -1076,10 +1077,14 @@ impl App {
         if self.overview {
             let at = (self.store.generation(), now.timestamp().div_euclid(60));
             if self.posture.as_ref().map(|p| (p.0, p.1)) != Some(at) {
-                let mut list =
-                    crate::posture::indicators(&self.store, limits, &self.settings.bars, now);
-                crate::posture::last_drill(&mut list, self.drill_history.first(), now);
-                let grid = crate::posture::grid(&self.store);
+                let mut list = crate::analysis::posture::indicators(
+                    &self.store,
+                    limits,
+                    &self.settings.bars,
+                    now,
+                );
+                crate::analysis::posture::last_drill(&mut list, self.drill_history.first(), now);
+                let grid = crate::analysis::posture::grid(&self.store);
                 self.posture = Some((at.0, at.1, list, grid));
             }
         }
@@ -1533,7 +1538,7 @@ impl App {
     }
 
     /// The note of the row on screen, if any.
-    pub fn note_for(&self, tab: Tab, row: u32) -> Option<&crate::notes::Note> {
+    pub fn note_for(&self, tab: Tab, row: u32) -> Option<&crate::model::notes::Note> {
         self.notes.get(tab.id(), &self.row_key(tab, row)?)
     }
 
@@ -1542,7 +1547,9 @@ impl App {
             return;
         };
         match action {
-            Action::FilterChar(c) if prompt.text.chars().count() < crate::notes::MAX_CHARS => {
+            Action::FilterChar(c)
+                if prompt.text.chars().count() < crate::model::notes::MAX_CHARS =>
+            {
                 prompt.text.push(c);
             }
             Action::FilterBackspace => {
@@ -1630,7 +1637,7 @@ impl App {
                     show(self, tab);
                 }
             }
-            "group" => match crate::summary::GroupBy::parse(rest) {
+            "group" => match crate::analysis::summary::GroupBy::parse(rest) {
                 Some(by) => {
                     show(self, Tab::Findings);
                     self.overview = false;
@@ -1640,12 +1647,12 @@ impl App {
                 }
                 None => self.say(format!(
                     "group by what? account, resource, type, product or control (found `{}`)",
-                    crate::ui::sanitize::clean(rest)
+                    crate::util::sanitize::clean(rest)
                 )),
             },
             other => self.say(format!(
                 "unknown command `{}`: try view NAME, group BY, resolve/suppress/notify/reopen [NOTE], comment NOTE, timeline, export [PATH], theme NAME, freeze, snapshot [PATH], note, sources, a pane, help, quit",
-                crate::ui::sanitize::clean(other)
+                crate::util::sanitize::clean(other)
             )),
         }
     }
@@ -1658,8 +1665,8 @@ impl App {
                 self.theme.name
             ));
         }
-        let no_color = crate::ui::theme::no_color_from_env();
-        match crate::ui::theme::load(name, &crate::config::user_theme_dirs(), no_color) {
+        let no_color = crate::theme::no_color_from_env();
+        match crate::theme::load(name, &crate::config::user_theme_dirs(), no_color) {
             Ok(theme) => {
                 self.theme = theme;
                 let note = if no_color { " (NO_COLOR is set)" } else { "" };
@@ -1693,7 +1700,7 @@ impl App {
             } else {
                 format!(
                     "`{}` is not in the raw JSON",
-                    crate::ui::sanitize::clean(text)
+                    crate::util::sanitize::clean(text)
                 )
             };
             self.say(what);
@@ -1751,7 +1758,7 @@ impl App {
             } else {
                 format!(
                     "no view `{}`: {}",
-                    crate::ui::sanitize::clean(name),
+                    crate::util::sanitize::clean(name),
                     names.join(", ")
                 )
             });
@@ -1776,7 +1783,7 @@ impl App {
         match view
             .group
             .as_deref()
-            .and_then(crate::summary::GroupBy::parse)
+            .and_then(crate::analysis::summary::GroupBy::parse)
         {
             Some(by) if tab == Tab::Findings => {
                 self.finding_group = by;
@@ -1836,7 +1843,7 @@ impl App {
         };
         let raw_lines = raw
             .map(|text| {
-                crate::ui::sanitize::clean_multiline(&text)
+                crate::util::sanitize::clean_multiline(&text)
                     .lines()
                     .map(str::to_string)
                     .collect()
@@ -1921,11 +1928,13 @@ pub fn complete_command<'a>(
             complete_last_word(line, &["start", "close"], " ")
         }
         Some(("group", _)) => {
-            let names: Vec<&str> = crate::summary::GroupBy::ALL.map(|g| g.name()).to_vec();
+            let names: Vec<&str> = crate::analysis::summary::GroupBy::ALL
+                .map(|g| g.name())
+                .to_vec();
             complete_last_word(line, &names, "")
         }
         Some(("view", _)) => complete_last_word(line, views, ""),
-        Some(("theme", _)) => complete_last_word(line, crate::ui::theme::builtin_names(), ""),
+        Some(("theme", _)) => complete_last_word(line, crate::theme::builtin_names(), ""),
         Some(_) => (line.to_string(), Vec::new()),
         None => complete_last_word(line, &COMMANDS, " "),
     }

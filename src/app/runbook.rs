@@ -19,7 +19,7 @@ impl App {
     /// The runbook for what is selected, and what that is, or why there is none.
     fn runbook_for_selection(&self) -> Result<(String, String), String> {
         let lib = &self.runbooks;
-        let found = |rb: Option<&crate::runbook::Runbook>, what: String, none: String| {
+        let found = |rb: Option<&crate::drill::runbook::Runbook>, what: String, none: String| {
             rb.map(|rb| (rb.id.clone(), what)).ok_or(none)
         };
         // On the timeline: the selected event's detections.

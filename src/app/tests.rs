@@ -204,7 +204,7 @@ fn type_text(app: &mut App, text: &str) {
 
 fn perform_requests(app: &mut App) {
     for r in std::mem::take(&mut app.requests) {
-        effects::perform(app, r);
+        crate::run::effects::perform(app, r);
     }
 }
 
@@ -229,7 +229,7 @@ fn a_note_on_the_selected_row_is_saved_at_once_and_shown() {
         (note.text.as_str(), note.author.as_str()),
         ("q: called the owner", "alice")
     );
-    let saved = crate::notes::Notes::load(&dir.path().join("state/notes.json")).unwrap();
+    let saved = crate::model::notes::Notes::load(&dir.path().join("state/notes.json")).unwrap();
     assert_eq!(saved, app.notes, "on disk as soon as Enter is pressed");
     // Editing starts from the note; Esc leaves it as it was; empty text removes it.
     app.update(Action::Open);
@@ -249,7 +249,7 @@ fn a_note_on_the_selected_row_is_saved_at_once_and_shown() {
     perform_requests(&mut app);
     assert!(app.note_for(Tab::Findings, row).is_none());
     assert!(
-        crate::notes::Notes::load(&dir.path().join("state/notes.json"))
+        crate::model::notes::Notes::load(&dir.path().join("state/notes.json"))
             .unwrap()
             .is_empty()
     );
@@ -278,7 +278,7 @@ fn an_unreadable_notes_file_is_set_aside_not_overwritten() {
         std::fs::read_to_string(dir.path().join(aside)).unwrap(),
         "{ hand-edited, broken"
     );
-    assert_eq!(crate::notes::Notes::load(&path).unwrap().len(), 1);
+    assert_eq!(crate::model::notes::Notes::load(&path).unwrap().len(), 1);
 }
 
 #[test]
@@ -389,7 +389,7 @@ fn a_replayed_snapshot_shows_what_its_author_saw() {
 
 #[test]
 fn the_cache_mark_goes_once_every_live_source_has_synced() {
-    use crate::source::{SourceHealth, SourceKey, Status};
+    use crate::feed::{SourceHealth, SourceKey, Status};
     let mut app = app_with(3);
     let health = |status| SourceHealth {
         status,
@@ -404,7 +404,7 @@ fn the_cache_mark_goes_once_every_live_source_has_synced() {
         region: Some("us-east-1".into()),
         file: None,
     };
-    let cache = SourceKey::service(crate::cache::SOURCE);
+    let cache = SourceKey::service(crate::feed::CACHE);
     app.apply(Update::Health(cache.clone(), health(Status::Stale)));
     app.apply(Update::Health(key("1"), health(Status::Loading)));
     app.apply(Update::Health(key("2"), health(Status::Ok)));
@@ -431,13 +431,13 @@ fn selection_and_detail_follow_their_finding_when_others_leave() {
     // Every other finding before it in the table leaves: its row number changes.
     let earlier: Vec<u64> = (0..row)
         .filter_map(|r| app.row_key(Tab::Findings, r))
-        .map(|k| crate::store::key_hash(&k))
+        .map(|k| crate::model::key::key_hash(&k))
         .collect();
     assert!(
         !earlier.is_empty(),
         "the test needs rows before the selected one"
     );
-    app.apply(Update::Gone(crate::source::Gone::Findings(earlier)));
+    app.apply(Update::Gone(crate::feed::Gone::Findings(earlier)));
     app.refresh_view();
     let detail = app.detail.as_ref().expect("the detail stays open");
     let (_, now_row) = detail.target.pane_and_row();
@@ -450,8 +450,8 @@ fn selection_and_detail_follow_their_finding_when_others_leave() {
         Some(key.clone())
     );
     // Then it leaves itself: the detail closes and says why.
-    app.apply(Update::Gone(crate::source::Gone::Findings(vec![
-        crate::store::key_hash(&key),
+    app.apply(Update::Gone(crate::feed::Gone::Findings(vec![
+        crate::model::key::key_hash(&key),
     ])));
     assert!(app.detail.is_none());
     assert!(app.flash.as_ref().unwrap().text.contains("left its source"));
@@ -459,7 +459,7 @@ fn selection_and_detail_follow_their_finding_when_others_leave() {
 
 #[test]
 fn v_shows_a_summary_whose_lines_open_the_filtered_list() {
-    let mut app = crate::fixture::demo_app(42, None, Theme::default(), (120, 40));
+    let mut app = crate::run::fixture::demo_app(42, None, Theme::default(), (120, 40));
     app.update(Action::ShowTab(Tab::Compliance));
     app.update(Action::ToggleSummary);
     app.refresh_view();
@@ -501,7 +501,7 @@ fn v_shows_a_summary_whose_lines_open_the_filtered_list() {
 
 #[test]
 fn findings_group_by_a_command_and_a_group_opens_within_the_filter() {
-    let mut app = crate::fixture::demo_app(42, None, Theme::default(), (120, 40));
+    let mut app = crate::run::fixture::demo_app(42, None, Theme::default(), (120, 40));
     app.update(Action::ShowTab(Tab::Findings));
     app.update(Action::FilterStart);
     for c in "sev>=high".chars() {
@@ -544,7 +544,10 @@ fn findings_group_by_a_command_and_a_group_opens_within_the_filter() {
     app.update(Action::ToggleSummary);
     app.update(Action::SortNext);
     app.refresh_view();
-    assert_eq!(app.finding_group, crate::summary::GroupBy::Control);
+    assert_eq!(
+        app.finding_group,
+        crate::analysis::summary::GroupBy::Control
+    );
     assert_eq!(app.summary().columns[0], "Control");
 }
 
@@ -630,7 +633,7 @@ fn f_holds_the_rows_still_while_updates_wait_and_a_removal_thaws() {
     app.update(Action::Freeze);
     app.refresh_view();
     let gone = crate::store::row_hash(&app.store.findings.items()[0]);
-    app.apply(Update::Gone(crate::source::Gone::Findings(vec![gone])));
+    app.apply(Update::Gone(crate::feed::Gone::Findings(vec![gone])));
     app.refresh_view();
     assert!(!app.findings.is_frozen());
     assert_eq!(app.findings.rows.len(), 20);
@@ -639,7 +642,7 @@ fn f_holds_the_rows_still_while_updates_wait_and_a_removal_thaws() {
 
 #[test]
 fn a_saved_view_sets_pane_filter_sort_and_grouping() {
-    let mut app = crate::fixture::demo_app(42, None, Theme::default(), (120, 40));
+    let mut app = crate::run::fixture::demo_app(42, None, Theme::default(), (120, 40));
     app.settings.views = vec![crate::config::SavedView {
         name: "prod-critical".into(),
         pane: "findings".into(),
@@ -664,7 +667,10 @@ fn a_saved_view_sets_pane_filter_sort_and_grouping() {
     );
     assert!(app.findings.reversed);
     assert!(app.summary_shown());
-    assert_eq!(app.finding_group, crate::summary::GroupBy::Product);
+    assert_eq!(
+        app.finding_group,
+        crate::analysis::summary::GroupBy::Product
+    );
     app.update(Action::CommandStart);
     for c in "view nope".chars() {
         app.update(Action::FilterChar(c));
@@ -699,7 +705,7 @@ fn y_copies_the_arn_and_shift_y_the_console_link_through_osc_52() {
     app.terminal_out = Some(Box::new(sink.clone()));
     app.update(Action::Copy { link: false });
     for r in std::mem::take(&mut app.requests) {
-        super::effects::perform(&mut app, r);
+        crate::run::effects::perform(&mut app, r);
     }
     let row = app.findings.selected_row().unwrap();
     let id = app.store.findings.items()[row as usize].id.clone();
@@ -712,7 +718,7 @@ fn y_copies_the_arn_and_shift_y_the_console_link_through_osc_52() {
     app.update(Action::Open);
     app.update(Action::Copy { link: true });
     for r in std::mem::take(&mut app.requests) {
-        super::effects::perform(&mut app, r);
+        crate::run::effects::perform(&mut app, r);
     }
     let out = String::from_utf8(sink.0.lock().unwrap().clone()).unwrap();
     assert!(out.starts_with("\u{1b}]52;c;"), "{out:?}");
@@ -789,12 +795,13 @@ fn findings_updated_since_the_operator_last_looked_are_new_until_seen() {
     // Leaving the pane marks what it held as seen, and saves it.
     app.update(Action::ShowTab(Tab::Credentials));
     for r in std::mem::take(&mut app.requests) {
-        super::effects::perform(&mut app, r);
+        crate::run::effects::perform(&mut app, r);
     }
     let newest = app.store.newest_finding_update();
     assert!(newest.is_some());
     assert_eq!(app.new_since(), newest);
-    let saved = crate::watermarks::Watermarks::load(&crate::watermarks::path_in(dir.path()));
+    let saved =
+        crate::model::watermarks::Watermarks::load(&crate::model::watermarks::path_in(dir.path()));
     assert_eq!(saved.unwrap().get("findings"), newest);
     let later = asff::parse_value(&json!({
         "Id": "f-later", "ProductArn": "arn:aws:securityhub:us-east-1::product/aws/guardduty",
@@ -860,7 +867,7 @@ fn export_theme_and_freeze_from_the_command_line() {
     }
 
     run(&mut app, "theme light");
-    if !crate::ui::theme::no_color_from_env() {
+    if !crate::theme::no_color_from_env() {
         assert_eq!(app.theme.name, "light");
     }
     run(&mut app, "theme nope");

@@ -2,8 +2,8 @@
 //! from the store's events as they arrive; `Enter` expands an event to its full JSON.
 
 use super::{Action, App, Tab};
-use crate::source::Command;
-use crate::timeline::{Looked, Lookup};
+use crate::feed::Command;
+use crate::model::lookup::{Looked, Lookup};
 use chrono::{DateTime, Utc};
 use std::collections::HashSet;
 
@@ -136,7 +136,7 @@ impl App {
         if tl.rows_of == Some(generation) {
             return;
         }
-        tl.rows = crate::timeline::rows(&self.store, &tl.lookup, &tl.found);
+        tl.rows = crate::analysis::timeline::rows(&self.store, &tl.lookup, &tl.found);
         tl.rows_of = Some(generation);
         // The cursor stays on its event as earlier ones arrive.
         if let Some(id) = selected_id {
@@ -199,7 +199,7 @@ impl App {
                         tl.expanded_at = None;
                     }
                     (Some(e), _) => {
-                        let lines = crate::ui::sanitize::clean_multiline(&e.raw.pretty())
+                        let lines = crate::util::sanitize::clean_multiline(&e.raw.pretty())
                             .lines()
                             .map(str::to_string)
                             .collect();

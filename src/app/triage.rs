@@ -4,9 +4,9 @@
 //! change. The new state shows at once, pending until a poll shows it back.
 
 use super::{Action, App, Tab};
+use crate::feed::Command;
+use crate::model::triage::{Change, Outcome, Target, TriageRequest};
 use crate::model::WorkflowStatus;
-use crate::source::Command;
-use crate::triage::{Change, Outcome, Target, TriageRequest};
 use std::collections::BTreeMap;
 
 /// A write waiting for `y`.
@@ -22,7 +22,7 @@ pub struct Confirm {
 pub enum Sends {
     Triage(TriageRequest),
     /// A tabletop drill's finding into Security Hub.
-    Import(Box<crate::triage::DrillFinding>),
+    Import(Box<crate::model::triage::DrillFinding>),
 }
 
 impl Confirm {
@@ -95,7 +95,7 @@ impl App {
         }
         let policy = &self.settings.writes;
         if !policy.allowed {
-            return self.say(crate::triage::TriageError::WritesOff.to_string());
+            return self.say(crate::model::triage::TriageError::WritesOff.to_string());
         }
         let rows = self.triage_rows();
         if rows.is_empty() {
@@ -135,7 +135,7 @@ impl App {
         }
         let listed = |m: &BTreeMap<String, usize>| {
             m.iter()
-                .map(|(a, n)| format!("{} ({n})", crate::ui::sanitize::clean(a)))
+                .map(|(a, n)| format!("{} ({n})", crate::util::sanitize::clean(a)))
                 .collect::<Vec<_>>()
                 .join(", ")
         };
@@ -180,7 +180,7 @@ impl App {
         }
         let calls: usize = routes
             .values()
-            .map(|n| n.div_ceil(crate::triage::BATCH))
+            .map(|n| n.div_ceil(crate::model::triage::BATCH))
             .sum();
         lines.push(format!(
             "BatchUpdateFindings, at most {calls} call{}, each in the audit log",
@@ -252,10 +252,10 @@ impl App {
                         .collect(),
                     calls: 0,
                 };
-                self.apply(crate::source::Update::Triaged(outcome));
+                self.apply(crate::feed::Update::Triaged(outcome));
             }
             Command::Lookup(l) => {
-                self.apply(crate::source::Update::Looked(crate::timeline::Looked {
+                self.apply(crate::feed::Update::Looked(crate::model::lookup::Looked {
                     id: l.id,
                     event_ids: Vec::new(),
                     error: Some(WHY.into()),
@@ -263,8 +263,9 @@ impl App {
                 }));
             }
             Command::Import(f) => {
-                let hash = crate::store::key_hash(&format!("{}\u{1f}{}", f.id, f.product_arn()));
-                self.apply(crate::source::Update::Imported(Outcome {
+                let hash =
+                    crate::model::key::key_hash(&format!("{}\u{1f}{}", f.id, f.product_arn()));
+                self.apply(crate::feed::Update::Imported(Outcome {
                     request: f.request,
                     results: vec![(hash, Err(WHY.to_string()))],
                     calls: 0,
@@ -287,7 +288,7 @@ impl App {
             Some(why) => format!(
                 "Security Hub took {ok}, not {}: {}{}",
                 failed.len(),
-                crate::ui::sanitize::clean(why),
+                crate::util::sanitize::clean(why),
                 if failed.len() > 1 {
                     " (details on each)"
                 } else {

@@ -6,109 +6,11 @@
 //! is an entry, written to disk before it is shown, so a drill rebuilt from its journal
 //! after a crash is the drill that was on screen.
 
+use crate::drill::runbook::Runbook;
 use crate::model::{Finding, TrailEvent};
-use crate::runbook::Runbook;
 use chrono::{DateTime, Duration, Utc};
-use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Kind {
-    /// rampart injects a synthetic finding and times the team's response.
-    Tabletop,
-    /// The team runs an attack simulation; rampart watches for what should detect it.
-    Detection,
-}
-
-impl Kind {
-    pub fn parse(s: &str) -> Option<Kind> {
-        match s {
-            "tabletop" => Some(Kind::Tabletop),
-            "detection" => Some(Kind::Detection),
-            _ => None,
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Kind::Tabletop => "tabletop",
-            Kind::Detection => "detection",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Milestone {
-    Started,
-    FirstLog,
-    FirstFinding,
-    Acknowledged,
-    Contained,
-    Closed,
-}
-
-impl Milestone {
-    pub const ALL: [Milestone; 6] = [
-        Milestone::Started,
-        Milestone::FirstLog,
-        Milestone::FirstFinding,
-        Milestone::Acknowledged,
-        Milestone::Contained,
-        Milestone::Closed,
-    ];
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Milestone::Started => "started",
-            Milestone::FirstLog => "first log",
-            Milestone::FirstFinding => "first finding",
-            Milestone::Acknowledged => "acknowledged",
-            Milestone::Contained => "contained",
-            Milestone::Closed => "closed",
-        }
-    }
-}
-
-/// Everything that happens to a drill, as its journal records it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "entry", rename_all = "snake_case")]
-pub enum Entry {
-    Started {
-        id: String,
-        runbook: String,
-        title: String,
-        kind: Kind,
-        at: DateTime<Utc>,
-        deadline: DateTime<Utc>,
-        detections: Vec<String>,
-        findings: Vec<String>,
-        steps: Vec<String>,
-        by: String,
-        /// The synthetic finding of a tabletop drill.
-        injected: Option<String>,
-    },
-    Tick {
-        step: usize,
-        done: bool,
-        at: DateTime<Utc>,
-    },
-    Note {
-        text: String,
-        at: DateTime<Utc>,
-    },
-    Milestone {
-        milestone: Milestone,
-        at: DateTime<Utc>,
-    },
-    /// An expected detection or finding arrived (`what` names it), at `at`; `happened`
-    /// is the event's or finding's own time.
-    Seen {
-        what: String,
-        at: DateTime<Utc>,
-        happened: DateTime<Utc>,
-    },
-}
+pub use crate::model::drill::{Entry, Kind, Milestone};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Step {
@@ -349,7 +251,11 @@ impl Drill {
                 // Seen by its product since the start: a triage or an unrelated update of an
                 // old finding moves UpdatedAt, not LastObservedAt.
                 .filter(|f| f.last_observed_at.or(f.created_at).unwrap_or(f.updated_at) >= start)
-                .filter(|f| f.types.iter().any(|t| crate::runbook::glob_ci(pattern, t)))
+                .filter(|f| {
+                    f.types
+                        .iter()
+                        .any(|t| crate::util::glob::glob_ci(pattern, t))
+                })
                 .map(|f| f.first_observed_at.unwrap_or(f.updated_at))
                 .min();
             if let Some(t) = hit {

@@ -18,9 +18,9 @@ fn file(dir: &Path, id: &str) -> PathBuf {
 /// Appends one entry and syncs it. A drill id is made by rampart (`drill-` and a time), so
 /// it is a safe file name.
 pub fn append(dir: &Path, id: &str, entry: &Entry) -> std::io::Result<()> {
-    crate::notes::create_private_dir(dir)?;
+    crate::util::files::create_private_dir(dir)?;
     let line = serde_json::to_vec(entry).map_err(std::io::Error::other)?;
-    crate::statefile::append_line(&file(dir, id), &line)
+    crate::util::files::append_line(&file(dir, id), &line)
 }
 
 /// The entries of a journal; a line that does not parse (a torn write) is skipped and

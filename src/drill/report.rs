@@ -119,12 +119,12 @@ pub fn markdown(d: &Drill) -> String {
 
 /// Writes the report's Markdown and JSON; returns the Markdown's path.
 pub fn write(dir: &Path, d: &Drill) -> std::io::Result<PathBuf> {
-    crate::notes::create_private_dir(dir)?;
+    crate::util::files::create_private_dir(dir)?;
     let md = dir.join(format!("{}.md", d.id));
     let js = dir.join(format!("{}.json", d.id));
     let json = serde_json::to_vec_pretty(&json(d)).map_err(std::io::Error::other)?;
-    crate::export::write_private_atomic(&js, &json)?;
-    crate::export::write_private_atomic(&md, markdown(d).as_bytes())?;
+    crate::util::files::write_private_atomic(&js, &json)?;
+    crate::util::files::write_private_atomic(&md, markdown(d).as_bytes())?;
     Ok(md)
 }
 

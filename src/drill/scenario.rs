@@ -86,7 +86,7 @@ mod tests {
 
     #[test]
     fn every_scenario_practises_a_runbook_and_expects_real_detections() {
-        let lib = crate::runbook::Library::builtin();
+        let lib = crate::drill::runbook::Library::builtin();
         for s in SCENARIOS {
             assert!(lib.get(s.runbook).is_some(), "{}", s.runbook);
             assert!(!s.detections.is_empty() || !s.findings.is_empty());

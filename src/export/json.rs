@@ -3,12 +3,12 @@
 use super::SCHEMA_VERSION;
 use crate::model::{ComplianceResult, CredentialRecord, Exposure, Finding, RawRecord, TrailEvent};
 use crate::store::Store;
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use serde_json::{json, Map, Value};
 
 /// RFC 3339 in UTC with a `Z`, keeping sub-second digits only when there are any.
 pub fn time(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::AutoSi, true)
+    crate::model::clock::format_rfc3339(t)
 }
 
 fn opt_time(t: Option<DateTime<Utc>>) -> Value {

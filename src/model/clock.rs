@@ -36,6 +36,21 @@ impl Clock {
     }
 }
 
+/// An instant as the export contract writes it: RFC 3339, UTC, `Z`, fractions only when
+/// there are any.
+pub fn format_rfc3339(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+}
+
+/// The instant every fixture (tests, screenshots, benchmarks) is built at:
+/// 2026-11-22T12:00:00Z.
+pub fn fixed_now() -> DateTime<Utc> {
+    use chrono::TimeZone;
+    Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0)
+        .single()
+        .unwrap_or_default()
+}
+
 /// Parses an RFC 3339 timestamp into UTC.
 pub fn parse_rfc3339(s: &str) -> Option<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(s.trim())

@@ -98,6 +98,11 @@ impl CredentialRisk {
 }
 
 impl CredentialRecord {
+    /// The store key: account and user name.
+    pub fn key(&self) -> String {
+        format!("{}\u{1f}{}", self.account_id, self.user)
+    }
+
     pub fn active_keys(&self) -> impl Iterator<Item = &AccessKey> {
         self.access_keys.iter().filter(|k| k.active)
     }

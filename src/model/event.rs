@@ -27,6 +27,11 @@ pub struct TrailEvent {
 }
 
 impl TrailEvent {
+    /// The store key: CloudTrail's `eventID`.
+    pub fn key(&self) -> String {
+        self.event_id.clone()
+    }
+
     pub fn failed(&self) -> bool {
         self.error_code.is_some()
     }

@@ -136,6 +136,11 @@ pub struct Exposure {
 }
 
 impl Exposure {
+    /// The store key: the finding's or control's id.
+    pub fn key(&self) -> String {
+        self.id.clone()
+    }
+
     /// Short type for tables: `AWS::S3::Bucket` -> `S3 bucket`, `AWS::RDS::DBSnapshot` ->
     /// `RDS db snapshot`, `AWS::Account` -> `account`.
     pub fn short_type(&self) -> String {

@@ -5,13 +5,6 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// A finding's identity: ASFF `Id` plus `ProductArn`. The latest `updated_at` wins.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct FindingKey {
-    pub id: String,
-    pub product_arn: String,
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum WorkflowStatus {
@@ -142,11 +135,9 @@ pub struct Finding {
 }
 
 impl Finding {
-    pub fn key(&self) -> FindingKey {
-        FindingKey {
-            id: self.id.clone(),
-            product_arn: self.product_arn.to_string(),
-        }
+    /// The store key: id and product ARN (the unit separator cannot appear in an ARN).
+    pub fn key(&self) -> String {
+        format!("{}\u{1f}{}", self.id, self.product_arn)
     }
 
     /// Active and still somebody's to handle.

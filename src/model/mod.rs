@@ -4,6 +4,13 @@
 //! edge, the store keeps them, the UI renders borrowed views of them. The parsers for the
 //! wire formats AWS emits (ASFF, CloudTrail records, the IAM credential report) live here
 //! because live polling, replay and the demo all feed the same bytes through them.
+//!
+//! Besides the records, the values that cross layers live here: record identity
+//! ([`key`]), CloudTrail lookups ([`lookup`]), triage requests and outcomes ([`triage`]),
+//! drill journal entries ([`drill`]), hand-off state ([`handoff`]), the operator's notes
+//! ([`notes`]) and what they have seen ([`watermarks`]).
+//!
+//! May import: `util`.
 
 pub mod access_analyzer;
 pub mod account;
@@ -16,14 +23,21 @@ pub mod config_rules;
 pub mod console;
 pub mod credential;
 pub mod credential_report;
+pub mod drill;
 pub mod event;
 pub mod exposure;
 pub mod finding;
 pub mod guardduty;
+pub mod handoff;
 pub mod intern;
+pub mod key;
+pub mod lookup;
+pub mod notes;
 pub mod ocsf;
 pub mod raw;
 pub mod severity;
+pub mod triage;
+pub mod watermarks;
 
 /// Short text kept inline (up to 24 bytes, no allocation): account ids, regions, product
 /// names, event names. At 100k findings the allocations saved are a good share of memory.
@@ -35,7 +49,7 @@ pub use compliance::ComplianceResult;
 pub use credential::{AccessKey, CredentialRecord, CredentialRisk, Thresholds};
 pub use event::TrailEvent;
 pub use exposure::Exposure;
-pub use finding::{Finding, FindingKey, RecordState, Resource, WorkflowStatus};
+pub use finding::{Finding, RecordState, Resource, WorkflowStatus};
 pub use intern::{intern, Shared};
 pub use raw::RawRecord;
 pub use severity::Severity;

@@ -1,177 +1,27 @@
-//! Data sources and the typed updates they send.
+//! Data sources: tokio tasks that send typed [`Update`]s.
 //!
-//! A source is a tokio task that owns its clients and pacing, and talks to the UI loop only
-//! through a bounded `mpsc<Update>`; it never touches the store. The demo, replay and live
-//! AWS sources all send the same updates, so the store and the screen cannot tell them apart.
+//! A source owns its clients and pacing, and talks to the UI loop only through a bounded
+//! `mpsc<Update>` ([`crate::feed`]); it never touches the console's store. The simulated
+//! organization ([`demo`]), replay of evidence files ([`replay`]) and live AWS ([`aws`]) all
+//! send the same updates, so the store and the screen cannot tell them apart. [`write`] is
+//! the write path every source shares (triage, drill imports, the audit log); [`cache`]
+//! reads the warm-start cache.
+//!
+//! May import: `util`, `model`, `feed`, `store`, `drill`, `analysis`.
 
 pub mod aws;
+pub mod cache;
 pub mod replay;
 pub mod simulated;
+pub mod write;
 /// The simulated organization, under the name the command line uses.
 pub use simulated as demo;
 
-use crate::model::{Account, ComplianceResult, CredentialRecord, Exposure, Finding, TrailEvent};
-use chrono::{DateTime, Utc};
-use std::fmt;
+use crate::feed::{Command, Update};
 use std::future::Future;
 use std::pin::Pin;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
-
-/// Which feed a piece of data came from: a service (or demo/replay) in one account and
-/// region. The status line and export report health per key.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct SourceKey {
-    /// `securityhub`, `accessanalyzer`, `config`, `cloudtrail`, `iam`, `demo`, `replay`.
-    pub service: String,
-    pub account_id: Option<String>,
-    pub region: Option<String>,
-    /// The file, for replay.
-    pub file: Option<String>,
-}
-
-impl SourceKey {
-    /// A service polled in one account and region.
-    pub fn at(service: &str, account_id: &str, region: &str) -> SourceKey {
-        SourceKey {
-            service: service.into(),
-            account_id: Some(account_id.to_string()),
-            region: Some(region.to_string()),
-            file: None,
-        }
-    }
-
-    pub fn service(service: impl Into<String>) -> SourceKey {
-        SourceKey {
-            service: service.into(),
-            account_id: None,
-            region: None,
-            file: None,
-        }
-    }
-}
-
-impl fmt::Display for SourceKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.service)?;
-        if let Some(a) = &self.account_id {
-            write!(f, " {a}")?;
-        }
-        if let Some(r) = &self.region {
-            write!(f, " {r}")?;
-        }
-        if let Some(file) = &self.file {
-            write!(f, " {file}")?;
-        }
-        Ok(())
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Status {
-    /// Working on the first result.
-    Loading,
-    Ok,
-    /// The last poll failed; the data shown is the last good data.
-    Stale,
-    /// Never succeeded.
-    Failed,
-    /// The service is not enabled in that account and region.
-    NotEnabled,
-}
-
-impl Status {
-    /// The words the export contract uses.
-    pub fn label(self) -> &'static str {
-        match self {
-            Status::Loading => "loading",
-            Status::Ok => "ok",
-            Status::Stale => "stale",
-            Status::Failed => "failed",
-            Status::NotEnabled => "not_enabled",
-        }
-    }
-}
-
-/// The health of one source, as the status line and export show it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SourceHealth {
-    pub status: Status,
-    pub last_success: Option<DateTime<Utc>>,
-    /// Why it is stale or failed, in words ("throttled", "access denied").
-    pub error: Option<String>,
-    pub records: usize,
-    /// When a live poller will next ask (not part of the export).
-    pub next_poll: Option<DateTime<Utc>>,
-}
-
-impl SourceHealth {
-    /// Working on the first result: nothing yet, no error.
-    pub fn loading() -> SourceHealth {
-        SourceHealth {
-            status: Status::Loading,
-            last_success: None,
-            error: None,
-            records: 0,
-            next_poll: None,
-        }
-    }
-}
-
-/// What a source tells the store. Findings, exposures and events are upserts by key;
-/// credential rows replace the account's previous report.
-#[derive(Debug, Clone)]
-pub enum Update {
-    Accounts(Vec<Account>),
-    Findings(Vec<Finding>),
-    Credentials {
-        account_id: String,
-        generated_at: DateTime<Utc>,
-        records: Vec<CredentialRecord>,
-    },
-    Exposures(Vec<Exposure>),
-    Compliance(Vec<ComplianceResult>),
-    Events(Vec<TrailEvent>),
-    Health(SourceKey, SourceHealth),
-    /// Records a live source no longer sees: resolved or suppressed elsewhere, archived,
-    /// made compliant. The store removes them.
-    Gone(Gone),
-    /// A replayed hand-off snapshot: what its author was looking at, and their notes.
-    Handoff(Box<crate::handoff::Handoff>),
-    /// What became of a triage request ([`Command::Triage`]).
-    Triaged(crate::triage::Outcome),
-    /// What became of a drill finding's import ([`Command::Import`]).
-    Imported(crate::triage::Outcome),
-    /// An on-demand CloudTrail lookup ([`Command::Lookup`]) ended; its events came before
-    /// it as [`Update::Events`].
-    Looked(crate::timeline::Looked),
-}
-
-/// Records that left a source's set, by the hash of their store key
-/// ([`crate::store::key_hash`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Gone {
-    Findings(Vec<u64>),
-    Exposures(Vec<u64>),
-    Compliance(Vec<u64>),
-}
-
-/// What the UI asks of sources. Every source gets every command; a source answers the
-/// ones about its own data (a triage or a lookup names its accounts).
-#[derive(Debug, Clone)]
-pub enum Command {
-    /// Poll now instead of waiting for the next interval.
-    Refresh,
-    /// Change findings the operator confirmed (the source checks the policy again).
-    Triage(Box<crate::triage::TriageRequest>),
-    /// Read CloudTrail around a finding.
-    Lookup(Box<crate::timeline::Lookup>),
-    /// A detection drill started (its journal's first entry): the simulated organization
-    /// plays the attack; live AWS waits for the team's own simulation.
-    Drill(Box<crate::drill::exercise::Entry>),
-    /// Import a tabletop drill's finding into Security Hub (confirmed, writes allowed).
-    Import(Box<crate::triage::DrillFinding>),
-}
 
 /// Splits `rows` into batches of `size` (the last may be shorter) without copying the rest
 /// each time, as `split_off` from the front would.

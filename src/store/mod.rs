@@ -12,14 +12,14 @@ pub mod related;
 pub mod sort;
 pub mod table;
 
+use crate::feed::{Gone, SourceHealth, SourceKey, Status, Update};
 use crate::model::exposure;
 use crate::model::{
     Account, ComplianceResult, CredentialRecord, Exposure, Finding, Severity, TrailEvent,
 };
-use crate::source::{Gone, SourceHealth, SourceKey, Status, Update};
 use chrono::{DateTime, Utc};
 use std::collections::{BTreeMap, HashMap};
-pub use table::{key_hash, row_hash, Keyed, Table};
+pub use table::{row_hash, Keyed, Table};
 
 /// Which datasets an update touched, so the loop re-sorts only what changed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -7,9 +7,9 @@
 //! finding Security Hub refused goes back to its old state with the reason beside it.
 
 use super::{row_hash, Store};
+use crate::feed::Update;
+use crate::model::triage::{Change, Outcome};
 use crate::model::{Finding, WorkflowStatus};
-use crate::source::Update;
-use crate::triage::{Change, Outcome};
 use chrono::{DateTime, Duration, Utc};
 
 /// How long a sent change outweighs polls that do not show it yet (two default reconciles).

@@ -224,8 +224,8 @@ pub fn activity<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::feed::Update;
     use crate::model::{access_analyzer, cloudtrail};
-    use crate::source::Update;
     use serde_json::json;
 
     #[test]

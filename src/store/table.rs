@@ -8,12 +8,13 @@
 use super::fields::{self, Field, Value};
 use super::query::{Pred, TextQuery};
 use super::Accounts;
+use crate::model::key::key_hash as hash_key;
 use crate::model::{
     CompactString, ComplianceResult, CredentialRecord, Exposure, Finding, TrailEvent,
 };
 use memchr::memmem::Finder;
 use std::collections::HashMap;
-use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+use std::hash::BuildHasherDefault;
 
 /// A row type the store can index: a unique key and the text a free-text filter searches.
 pub trait Keyed {
@@ -267,20 +268,9 @@ fn reserve_modestly<T>(v: &mut Vec<T>, additional: usize) {
     }
 }
 
-/// The hash a row is found by: what [`crate::source::Gone`] names rows with, so a source
-/// keeps 8 bytes per record it tracks instead of the whole key.
-pub fn key_hash(key: &str) -> u64 {
-    hash_key(key)
-}
-
 /// The hash of a row's key.
 pub fn row_hash<T: Keyed>(row: &T) -> u64 {
     hash_key(&row.key())
-}
-
-/// A fixed hasher: the same key always lands in the same slot, run after run.
-fn hash_key(key: &str) -> u64 {
-    BuildHasherDefault::<DefaultHasher>::default().hash_one(key)
 }
 
 /// A term the facets answer, or `None` for one that must read the record.
@@ -728,8 +718,7 @@ fn join_lower(parts: &[&str]) -> String {
 
 impl Keyed for Finding {
     fn key(&self) -> String {
-        // The unit separator cannot appear in an ARN.
-        format!("{}\u{1f}{}", self.id, self.product_arn)
+        Finding::key(self)
     }
 
     fn fields() -> &'static [Field] {
@@ -785,7 +774,7 @@ impl Keyed for Finding {
 
 impl Keyed for CredentialRecord {
     fn key(&self) -> String {
-        format!("{}\u{1f}{}", self.account_id, self.user)
+        CredentialRecord::key(self)
     }
 
     fn fields() -> &'static [Field] {
@@ -813,7 +802,7 @@ impl Keyed for CredentialRecord {
 
 impl Keyed for Exposure {
     fn key(&self) -> String {
-        self.id.clone()
+        Exposure::key(self)
     }
 
     fn fields() -> &'static [Field] {
@@ -901,7 +890,7 @@ impl Keyed for ComplianceResult {
 
 impl Keyed for TrailEvent {
     fn key(&self) -> String {
-        self.event_id.clone()
+        TrailEvent::key(self)
     }
 
     fn fields() -> &'static [Field] {

@@ -1,6 +1,7 @@
 use super::*;
+use crate::feed::{SourceHealth, SourceKey, Status};
 use crate::model::asff;
-use crate::source::{SourceHealth, SourceKey, Status};
+use crate::model::key::key_hash;
 use chrono::TimeZone;
 use serde_json::json;
 

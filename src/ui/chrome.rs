@@ -1,11 +1,11 @@
 //! The frame around the panes: tab bar, counts line, status line, filter line.
 
 use super::layout::{self, BRAND};
-use super::sanitize::{clean, truncate_to_width};
 use crate::app::{App, Prompt, PromptKind, Tab};
+use crate::feed::Status;
 use crate::model::Severity;
-use crate::source::Status;
 use crate::store::query::View;
+use crate::util::sanitize::{clean, truncate_to_width};
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -321,11 +321,11 @@ mod tests {
     #[test]
     fn a_loading_source_shows_how_far_it_got_and_a_failed_file_is_named() {
         use crate::app::{App, Settings};
-        use crate::source::{SourceHealth, SourceKey, Status, Update};
+        use crate::feed::{SourceHealth, SourceKey, Status, Update};
         let mut app = App::new(
-            crate::model::Clock::Fixed(crate::fixture::fixed_now()),
+            crate::model::Clock::Fixed(crate::model::clock::fixed_now()),
             Settings::default(),
-            crate::ui::theme::Theme::default(),
+            crate::theme::Theme::default(),
         );
         let health = |status, records, error: Option<&str>| SourceHealth {
             status,

@@ -7,9 +7,7 @@ pub mod chrome;
 pub mod clipboard;
 pub mod layout;
 pub mod panes;
-pub mod sanitize;
 pub mod svg;
-pub mod theme;
 pub mod widgets;
 
 use crate::app::{App, Tab};

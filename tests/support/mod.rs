@@ -59,8 +59,8 @@ pub fn local_session(url: &str, key: &str) -> rampart::source::aws::session::Ses
 /// A source running on the current runtime: its updates, the command sender (the source
 /// stops when every sender is gone), the token that stops it, and its task.
 pub type Running = (
-    tokio::sync::mpsc::Receiver<rampart::source::Update>,
-    tokio::sync::mpsc::Sender<rampart::source::Command>,
+    tokio::sync::mpsc::Receiver<rampart::feed::Update>,
+    tokio::sync::mpsc::Sender<rampart::feed::Command>,
     tokio_util::sync::CancellationToken,
     tokio::task::JoinHandle<()>,
 );

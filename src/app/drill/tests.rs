@@ -4,7 +4,7 @@
 
 use super::super::*;
 use crate::drill::exercise::{Kind, Milestone};
-use crate::source::Command;
+use crate::feed::Command;
 use crate::test_support::command;
 use chrono::{Duration, TimeZone};
 
@@ -28,7 +28,7 @@ fn app(dir: &std::path::Path) -> App {
 
 fn perform(app: &mut App) {
     for r in std::mem::take(&mut app.requests) {
-        effects::perform(app, r);
+        crate::run::effects::perform(app, r);
     }
 }
 
@@ -145,7 +145,7 @@ fn a_detection_drill_played_end_to_end_in_the_demo() {
         .find(|i| i.label == "Last game-day drill")
         .unwrap();
     assert_eq!(drill.value, "0d ago, detected in 3m 00s");
-    assert_eq!(drill.level, crate::posture::Level::Good);
+    assert_eq!(drill.level, crate::analysis::posture::Level::Good);
 }
 
 #[test]
@@ -241,7 +241,7 @@ fn a_tabletop_drill_finding_is_imported_only_with_writes_allowed_and_confirmed()
         panic!("an import command");
     };
     assert!(f.title.starts_with("[DRILL]"));
-    app.apply(Update::Imported(crate::triage::Outcome {
+    app.apply(Update::Imported(crate::model::triage::Outcome {
         request: f.request,
         results: vec![(0, Ok(()))],
         calls: 1,

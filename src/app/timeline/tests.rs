@@ -2,8 +2,8 @@
 //! Enter expands an event, Esc goes back.
 
 use super::super::*;
-use crate::source::Command;
-use crate::timeline::Looked;
+use crate::feed::Command;
+use crate::model::lookup::Looked;
 use chrono::TimeZone;
 use serde_json::json;
 

@@ -2,10 +2,10 @@
 //! the pending state and what a reconcile or an unprocessed finding does to it.
 
 use super::super::*;
+use crate::feed::Command;
 use crate::model::asff;
-use crate::source::Command;
+use crate::model::triage::{Outcome, WritePolicy};
 use crate::test_support::command;
-use crate::triage::{Outcome, WritePolicy};
 use chrono::TimeZone;
 use serde_json::json;
 
@@ -83,7 +83,7 @@ fn status_of(app: &App, id: &str) -> WorkflowStatus {
 }
 
 fn hash_of(id: &str) -> u64 {
-    crate::store::key_hash(&format!(
+    crate::model::key::key_hash(&format!(
         "{id}\u{1f}arn:aws:securityhub:us-east-1::product/aws/guardduty"
     ))
 }

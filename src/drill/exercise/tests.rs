@@ -6,7 +6,7 @@ use super::*;
 use crate::test_support::now;
 
 fn runbook() -> Runbook {
-    crate::runbook::Library::builtin()
+    crate::drill::runbook::Library::builtin()
         .get("cloudtrail-logging-stopped")
         .unwrap()
         .clone()

@@ -8,11 +8,9 @@
 use super::errors::classify;
 use super::pace::{self, Pacer};
 use super::{cloudtrail, session};
-use crate::timeline::{Attribute, Looked, Lookup};
-use crate::triage::{
-    BatchResult, Change, FindingsWriter, Outcome, Route, Target, TriageRequest, Unprocessed,
-    WritePolicy,
-};
+use crate::model::lookup::{Attribute, Looked, Lookup};
+use crate::model::triage::{Change, Outcome, Target, TriageRequest, WritePolicy};
+use crate::source::write::{BatchResult, FindingsWriter, Route, Unprocessed};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -81,7 +79,7 @@ impl FindingsWriter for HubWriter {
     async fn import(
         &self,
         route: &Route,
-        f: &crate::triage::DrillFinding,
+        f: &crate::model::triage::DrillFinding,
     ) -> Result<Option<String>, String> {
         use aws_sdk_securityhub::types as t;
         let Some(client) = self.client(route) else {
@@ -247,12 +245,12 @@ pub async fn triage(
         pacer: pacer.clone(),
         aggregator,
     };
-    crate::triage::perform(&writer, req, policy, || clock.now()).await
+    crate::source::write::perform(&writer, req, policy, || clock.now()).await
 }
 
 /// Imports a tabletop drill's finding through its account's session.
 pub async fn import(
-    f: &crate::triage::DrillFinding,
+    f: &crate::model::triage::DrillFinding,
     desks: &Desks,
     pacer: &Pacer,
     policy: &WritePolicy,
@@ -263,7 +261,7 @@ pub async fn import(
         pacer: pacer.clone(),
         aggregator: None,
     };
-    crate::triage::perform_import(&writer, f, policy, || clock.now()).await
+    crate::source::write::perform_import(&writer, f, policy, || clock.now()).await
 }
 
 /// Asks LookupEvents for each name of the lookup in its account and region, in the

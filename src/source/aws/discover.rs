@@ -8,6 +8,7 @@ use super::errors::{classify, PollError};
 use super::pace::{self, Pacer};
 use super::poller::Pages;
 use super::session::{self, AccountAccess, SessionOptions};
+use crate::util::glob::glob;
 use aws_sdk_account::types::RegionOptStatus;
 use aws_sdk_organizations::types::{AccountState, AccountStatus};
 
@@ -45,26 +46,6 @@ pub fn home_region(regions: &[String]) -> String {
         .find(|r| *r != ALL)
         .cloned()
         .unwrap_or_else(|| "us-east-1".into())
-}
-
-/// `*` matches any run of characters; everything else itself.
-pub fn glob(pattern: &str, text: &str) -> bool {
-    let parts: Vec<&str> = pattern.split('*').collect();
-    if parts.len() == 1 {
-        return pattern == text;
-    }
-    let (first, last) = (parts[0], parts[parts.len() - 1]);
-    if !text.starts_with(first) || !text.ends_with(last) || text.len() < first.len() + last.len() {
-        return false;
-    }
-    let mut rest = &text[first.len()..text.len() - last.len()];
-    for middle in &parts[1..parts.len() - 1] {
-        match rest.find(middle) {
-            Some(at) => rest = &rest[at + middle.len()..],
-            None => return false,
-        }
-    }
-    true
 }
 
 impl Discovery {
@@ -214,18 +195,6 @@ pub async fn enabled_regions(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn glob_patterns() {
-        assert!(glob("prod-*", "prod-payments"));
-        assert!(glob("*", ""));
-        assert!(glob("*-sandbox", "team-a-sandbox"));
-        assert!(glob("a*b*c", "axxbyyc"));
-        assert!(!glob("a*b*c", "axxc"));
-        assert!(!glob("prod-*", "preprod-x"));
-        assert!(glob("111111111111", "111111111111"));
-        assert!(!glob("ab*ba", "aba"), "the ends may not overlap");
-    }
 
     #[test]
     fn discovered_accounts_assume_the_role_from_the_discovering_profile() {

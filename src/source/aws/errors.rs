@@ -2,7 +2,7 @@
 //! (naming the missing action), credentials expired (naming the profile and the command
 //! that fixes it), the service not enabled in that region (not an error), or the network.
 
-use crate::source::Status;
+use crate::feed::Status;
 use aws_sdk_securityhub::config::http::HttpResponse;
 use aws_sdk_securityhub::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 

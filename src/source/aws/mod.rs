@@ -19,9 +19,8 @@ mod raw_body;
 pub mod securityhub;
 pub mod session;
 
-use super::{
-    Command, Gone, Source, SourceContext, SourceFuture, SourceHealth, SourceKey, Status, Update,
-};
+use super::{Source, SourceContext, SourceFuture};
+use crate::feed::{Command, Gone, SourceHealth, SourceKey, Status, Update};
 use crate::model::{Account, Clock, WorkflowStatus};
 use errors::{classify, PollError};
 use pace::Pacer;
@@ -177,7 +176,7 @@ pub struct AwsSource {
     /// The warm-start cache to show first (and resume the pollers from), if any.
     pub cache: Option<std::path::PathBuf>,
     /// Triage writes as the operator allowed them.
-    pub writes: crate::triage::WritePolicy,
+    pub writes: crate::model::triage::WritePolicy,
 }
 
 /// Adds findings to the resume points: per account and region, the newest `UpdatedAt`
@@ -214,7 +213,7 @@ async fn send_cache(
     settings: &mut PollSettings,
     ctx: &SourceContext,
 ) -> bool {
-    let read = tokio::task::spawn_blocking(move || crate::cache::read(&path));
+    let read = tokio::task::spawn_blocking(move || crate::source::cache::read(&path));
     let loaded = tokio::select! {
         _ = ctx.cancel.cancelled() => return false,
         r = read => r.ok().flatten(),
@@ -258,7 +257,7 @@ async fn send_cache(
                 error: Some(format!("not read: {e}")),
                 ..SourceHealth::loading()
             };
-            let key = SourceKey::service(crate::cache::SOURCE);
+            let key = SourceKey::service(crate::feed::CACHE);
             ctx.updates.send(Update::Health(key, health)).await.is_ok()
         }
         None => true,
@@ -1144,7 +1143,9 @@ mod tests {
         assert_eq!(east.keys.len(), 3);
         assert_eq!(
             east.keys[0],
-            crate::store::key_hash("a\u{1f}arn:aws:securityhub:us-east-1::product/aws/guardduty")
+            crate::model::key::key_hash(
+                "a\u{1f}arn:aws:securityhub:us-east-1::product/aws/guardduty"
+            )
         );
         assert!(cached.unused.is_empty());
         // An unused-access finding is the Access Analyzer poller's, not Security Hub's.

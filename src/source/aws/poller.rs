@@ -4,8 +4,8 @@
 //! when a poll fails. `rampart export` runs each poller once through the same code.
 
 use super::errors::PollError;
+use crate::feed::{SourceHealth, SourceKey, Status, Update};
 use crate::model::Clock;
-use crate::source::{SourceHealth, SourceKey, Status, Update};
 use std::collections::HashSet;
 use std::future::Future;
 use std::pin::Pin;

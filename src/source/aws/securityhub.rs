@@ -285,7 +285,7 @@ fn parse_page(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fixture::fixed_now;
+    use crate::model::clock::fixed_now;
 
     #[test]
     fn filters_and_the_client_side_check_agree() {

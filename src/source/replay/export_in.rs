@@ -48,7 +48,7 @@ pub fn read(doc: &Value) -> Result<Batch, EvidenceError> {
         credentials: list("credentials"),
         exposures: list("exposures"),
         compliance: list("compliance"),
-        handoff: doc.get(crate::handoff::MEMBER).cloned(),
+        handoff: doc.get(crate::model::handoff::MEMBER).cloned(),
     };
     finish(b, rest)
 }
@@ -83,7 +83,11 @@ pub fn finish(mut b: Batch, rest: Rest) -> Result<Batch, EvidenceError> {
             recorded_at: None,
         });
     }
-    match rest.handoff.as_ref().map(crate::handoff::from_member) {
+    match rest
+        .handoff
+        .as_ref()
+        .map(crate::model::handoff::from_member)
+    {
         Some(Ok(h)) => b.handoff = Some(Box::new(h)),
         // The data still loads; the report says why the view could not be restored.
         Some(Err(e)) => b.rejected.push(e),

@@ -99,7 +99,7 @@ pub struct Batch {
     pub compliance: Vec<ComplianceResult>,
     pub rejected: Vec<String>,
     /// A hand-off snapshot's view and notes, sent after its data.
-    pub handoff: Option<Box<crate::handoff::Handoff>>,
+    pub handoff: Option<Box<crate::model::handoff::Handoff>>,
 }
 
 impl Batch {

@@ -9,9 +9,8 @@
 pub mod export_in;
 pub mod formats;
 
-use super::{
-    Command, Source, SourceContext, SourceFuture, SourceHealth, SourceKey, Status, Update,
-};
+use super::{Source, SourceContext, SourceFuture};
+use crate::feed::{Command, SourceHealth, SourceKey, Status, Update};
 use crate::model::Clock;
 use chrono::{DateTime, Utc};
 use formats::{Batch, EvidenceError, Format};
@@ -209,7 +208,7 @@ impl<'de> Visitor<'de> for &mut Document {
                 "credentials" => rest.credentials = map.next_value()?,
                 "exposures" => rest.exposures = map.next_value()?,
                 "compliance" => rest.compliance = map.next_value()?,
-                crate::handoff::MEMBER => rest.handoff = Some(map.next_value()?),
+                crate::model::handoff::MEMBER => rest.handoff = Some(map.next_value()?),
                 _ => {
                     map.next_value::<IgnoredAny>()?;
                 }
@@ -687,7 +686,7 @@ impl Source for ReplaySource {
 /// is sent, and a lookup has only the events of the files.
 fn offline_answer(cmd: Command) -> Option<Update> {
     Some(match cmd {
-        Command::Triage(req) => Update::Triaged(crate::triage::Outcome {
+        Command::Triage(req) => Update::Triaged(crate::model::triage::Outcome {
             request: req.id,
             results: req
                 .targets
@@ -699,13 +698,13 @@ fn offline_answer(cmd: Command) -> Option<Update> {
                 .collect(),
             calls: 0,
         }),
-        Command::Lookup(l) => Update::Looked(crate::timeline::Looked {
+        Command::Lookup(l) => Update::Looked(crate::model::lookup::Looked {
             id: l.id,
             event_ids: Vec::new(),
             error: None,
             offline: Some("replay: the events of the evidence files only".into()),
         }),
-        Command::Import(f) => Update::Imported(crate::triage::Outcome {
+        Command::Import(f) => Update::Imported(crate::model::triage::Outcome {
             request: f.request,
             results: vec![(
                 0,

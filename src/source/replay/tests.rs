@@ -1,5 +1,5 @@
 use super::*;
-use crate::fixture::fixed_now;
+use crate::model::clock::fixed_now;
 use base64::Engine;
 use serde_json::{json, Value};
 use std::io::Write;

@@ -316,8 +316,8 @@ pub fn parse(v: &Value) -> Option<TrailEvent> {
 /// What the simulated CloudTrail holds about a looked-up resource, user or access key:
 /// a few management calls spread over the lookup's window, the same ones every time it is
 /// asked (their ids come from the name, so a second lookup finds the same events).
-pub fn about(seed: u64, lookup: &crate::timeline::Lookup) -> Vec<Value> {
-    use crate::timeline::Attribute;
+pub fn about(seed: u64, lookup: &crate::model::lookup::Lookup) -> Vec<Value> {
+    use crate::model::lookup::Attribute;
     let mut out = Vec::new();
     // A resource is named by its short id and its ARN: its events are made once, for the ARN.
     let twin = |name: &str| {
@@ -330,7 +330,7 @@ pub fn about(seed: u64, lookup: &crate::timeline::Lookup) -> Vec<Value> {
         if *attr == Attribute::ResourceName && twin(name) {
             continue;
         }
-        let salt = crate::store::key_hash(&format!("{}/{name}", lookup.account_id));
+        let salt = crate::model::key::key_hash(&format!("{}/{name}", lookup.account_id));
         let mut r = Rng::for_item(seed, SALT + 2, salt);
         let a = ACCOUNTS
             .iter()

@@ -3,8 +3,9 @@
 //! console's handling of that is there to see) and, a moment later, returns the changed
 //! records as the next reconcile would.
 
+use crate::model::triage::{Change, Target};
 use crate::model::{asff, Finding};
-use crate::triage::{BatchResult, Change, FindingsWriter, Route, Target};
+use crate::source::write::{BatchResult, FindingsWriter, Route};
 use chrono::{DateTime, Utc};
 use serde_json::json;
 use std::future::Future;
@@ -33,13 +34,13 @@ impl FindingsWriter for DemoHub {
     fn import<'a>(
         &'a self,
         _route: &'a Route,
-        _finding: &'a crate::triage::DrillFinding,
+        _finding: &'a crate::model::triage::DrillFinding,
     ) -> impl Future<Output = Result<Option<String>, String>> + Send + 'a {
         std::future::ready(Ok(None))
     }
 
     fn audit_file(&self) -> &'static str {
-        crate::triage::DEMO_AUDIT_FILE
+        crate::source::write::DEMO_AUDIT_FILE
     }
 
     fn caller(&self, route: &Route) -> String {

@@ -15,10 +15,9 @@ pub mod org;
 pub mod rng;
 pub mod unused;
 
+use crate::feed::{Command, SourceHealth, SourceKey, Status, Update};
 use crate::model::{Account, Clock, CredentialRecord, Exposure, Finding, TrailEvent};
-use crate::source::{
-    Command, Source, SourceContext, SourceFuture, SourceHealth, SourceKey, Status, Update,
-};
+use crate::source::{Source, SourceContext, SourceFuture};
 use chrono::{DateTime, Duration, Utc};
 use rng::Rng;
 use serde_json::{json, Value};
@@ -379,7 +378,7 @@ pub fn live_step(opts: &DemoOptions, tick: u64, now: DateTime<Utc>) -> Vec<Updat
 pub struct DemoSource {
     opts: DemoOptions,
     clock: Clock,
-    writes: crate::triage::WritePolicy,
+    writes: crate::model::triage::WritePolicy,
 }
 
 /// How long the simulated Security Hub takes to show a triage in its records.
@@ -395,7 +394,7 @@ impl DemoSource {
     }
 
     /// Triage writes as the operator allowed them (off by default).
-    pub fn with_writes(mut self, writes: crate::triage::WritePolicy) -> DemoSource {
+    pub fn with_writes(mut self, writes: crate::model::triage::WritePolicy) -> DemoSource {
         self.writes = writes;
         self
     }
@@ -403,7 +402,8 @@ impl DemoSource {
 
 /// Triage the simulated Security Hub took, by finding key hash: the later simulated
 /// activity keeps it, as Security Hub keeps a workflow status a product update does not set.
-type Triaged = std::collections::HashMap<u64, (crate::triage::Change, String, DateTime<Utc>)>;
+type Triaged =
+    std::collections::HashMap<u64, (crate::model::triage::Change, String, DateTime<Utc>)>;
 
 /// The simulated activity's findings with the triage the organization's Security Hub took.
 fn keep_triage(update: Update, triaged: &Triaged) -> Update {
@@ -491,18 +491,20 @@ async fn answer(
     cmd: Command,
     opts: &DemoOptions,
     clock: &Clock,
-    writes: &crate::triage::WritePolicy,
+    writes: &crate::model::triage::WritePolicy,
     updates: &tokio::sync::mpsc::Sender<Update>,
     triaged: &mut Triaged,
 ) -> bool {
     match cmd {
         Command::Refresh => true,
         Command::Triage(req) => {
-            let outcome =
-                crate::triage::perform(&hub::DemoHub { request: req.id }, &req, writes, || {
-                    clock.now()
-                })
-                .await;
+            let outcome = crate::source::write::perform(
+                &hub::DemoHub { request: req.id },
+                &req,
+                writes,
+                || clock.now(),
+            )
+            .await;
             let accepted: std::collections::HashSet<u64> = outcome
                 .results
                 .iter()
@@ -533,7 +535,8 @@ async fn answer(
         }
         Command::Import(f) => {
             let hub = hub::DemoHub { request: f.request };
-            let outcome = crate::triage::perform_import(&hub, &f, writes, || clock.now()).await;
+            let outcome =
+                crate::source::write::perform_import(&hub, &f, writes, || clock.now()).await;
             updates.send(Update::Imported(outcome)).await.is_ok()
         }
         Command::Drill(start) => {
@@ -546,7 +549,7 @@ async fn answer(
                 .filter_map(activity::parse)
                 .collect();
             crate::drill::detect::detect_all(&mut events);
-            let looked = crate::timeline::Looked {
+            let looked = crate::model::lookup::Looked {
                 id: lookup.id,
                 event_ids: events.iter().map(|e| e.event_id.clone()).collect(),
                 error: None,

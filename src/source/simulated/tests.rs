@@ -311,16 +311,19 @@ fn streaming_builds_the_same_store_and_sends_findings_first() {
     assert_eq!(sent, 2);
 }
 
-fn triage_request(org: &DemoOrg, n: usize) -> crate::triage::TriageRequest {
+fn triage_request(org: &DemoOrg, n: usize) -> crate::model::triage::TriageRequest {
     let records: Vec<Finding> = org.findings.iter().take(n).cloned().collect();
-    crate::triage::TriageRequest {
+    crate::model::triage::TriageRequest {
         id: 9,
         targets: records
             .iter()
-            .map(|f| crate::triage::Target::of(f, "demo"))
+            .map(|f| crate::model::triage::Target::of(f, "demo"))
             .collect(),
-        change: crate::triage::Change::new(Some(WorkflowStatus::Suppressed), "known scanner")
-            .unwrap(),
+        change: crate::model::triage::Change::new(
+            Some(WorkflowStatus::Suppressed),
+            "known scanner",
+        )
+        .unwrap(),
         updated_by: "bob".into(),
         records,
     }
@@ -332,7 +335,7 @@ async fn the_simulated_security_hub_takes_triage_and_shows_it_back() {
     let opts = DemoOptions::new(DEFAULT_SEED, Some(300), now());
     let org = generate(&opts);
     let req = triage_request(&org, 120);
-    let policy = crate::triage::WritePolicy {
+    let policy = crate::model::triage::WritePolicy {
         allowed: true,
         read_only: Vec::new(),
         state_dir: Some(dir.path().to_path_buf()),
@@ -383,10 +386,11 @@ async fn the_simulated_security_hub_takes_triage_and_shows_it_back() {
         assert_eq!(f.updated_at, before.updated_at, "UpdatedAt does not move");
     }
     assert!(
-        !dir.path().join(crate::triage::AUDIT_FILE).exists(),
+        !dir.path().join(crate::source::write::AUDIT_FILE).exists(),
         "not in the real log"
     );
-    let audit = std::fs::read_to_string(dir.path().join(crate::triage::DEMO_AUDIT_FILE)).unwrap();
+    let audit =
+        std::fs::read_to_string(dir.path().join(crate::source::write::DEMO_AUDIT_FILE)).unwrap();
     assert_eq!(audit.lines().count(), 2 * outcome.calls);
     assert!(audit.contains("(simulated)"));
 }
@@ -396,7 +400,7 @@ async fn with_writes_off_the_simulated_hub_refuses_everything() {
     let opts = DemoOptions::new(DEFAULT_SEED, Some(50), now());
     let org = generate(&opts);
     let (tx, mut rx) = tokio::sync::mpsc::channel(16);
-    let policy = crate::triage::WritePolicy::default();
+    let policy = crate::model::triage::WritePolicy::default();
     let req = triage_request(&org, 5);
     assert!(
         answer(
@@ -423,12 +427,12 @@ async fn a_lookup_finds_what_the_resource_saw_in_the_window() {
     let f = org
         .findings
         .iter()
-        .find(|f| !crate::timeline::names(f).is_empty())
+        .find(|f| !crate::model::lookup::names(f).is_empty())
         .unwrap();
-    let lookup = crate::timeline::Lookup::around(3, f, Default::default(), now());
+    let lookup = crate::model::lookup::Lookup::around(3, f, Default::default(), now());
     let (tx, mut rx) = tokio::sync::mpsc::channel(16);
     let clock = Clock::Fixed(now());
-    let policy = crate::triage::WritePolicy::default();
+    let policy = crate::model::triage::WritePolicy::default();
     let cmd = Command::Lookup(Box::new(lookup.clone()));
     assert!(
         answer(

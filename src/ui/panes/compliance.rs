@@ -3,8 +3,8 @@
 
 use super::table_style;
 use crate::app::{App, Tab};
+use crate::feed::Status;
 use crate::model::age::format_age;
-use crate::source::Status;
 use crate::ui::chrome;
 use crate::ui::widgets::table::{self, CellText, Column};
 use ratatui::layout::Rect;

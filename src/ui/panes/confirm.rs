@@ -3,7 +3,7 @@
 use crate::app::triage::Confirm;
 use crate::app::App;
 use crate::ui::layout::centered;
-use crate::ui::sanitize::clean;
+use crate::util::sanitize::clean;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};

@@ -3,7 +3,7 @@
 use crate::app::{App, Detail, DetailTarget};
 use crate::model::age::format_age;
 use crate::ui::panes::credentials::key_text;
-use crate::ui::sanitize::{clean, clean_multiline};
+use crate::util::sanitize::{clean, clean_multiline};
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};

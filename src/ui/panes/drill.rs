@@ -5,7 +5,7 @@
 use crate::app::App;
 use crate::drill::exercise::{Drill, Kind, Milestone};
 use crate::drill::report::span;
-use crate::ui::sanitize::{clean, truncate_to_width};
+use crate::util::sanitize::{clean, truncate_to_width};
 use chrono::{DateTime, Utc};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};

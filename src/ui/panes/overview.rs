@@ -3,12 +3,12 @@
 //! grid of open findings (worst severity, count, data age) and the trend of open critical
 //! and high findings since the console started.
 
+use crate::analysis::posture::{Area, Level};
 use crate::app::App;
 use crate::model::age::format_age;
 use crate::model::Severity;
-use crate::posture::{Area, Level};
 use crate::ui::chrome;
-use crate::ui::sanitize::clean;
+use crate::util::sanitize::clean;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};

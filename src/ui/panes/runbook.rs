@@ -3,7 +3,7 @@
 
 use crate::app::runbook::RunbookView;
 use crate::app::App;
-use crate::ui::sanitize::{clean, truncate_to_width};
+use crate::util::sanitize::{clean, truncate_to_width};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};

@@ -3,10 +3,10 @@
 //! succeeded, when it polls next, how many records it gave and its last error in words.
 
 use crate::app::App;
-use crate::source::{SourceHealth, SourceKey, Status};
+use crate::feed::{SourceHealth, SourceKey, Status};
 use crate::ui::chrome::group;
 use crate::ui::layout::centered;
-use crate::ui::sanitize::{clean, truncate_to_width};
+use crate::util::sanitize::{clean, truncate_to_width};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};

@@ -2,9 +2,9 @@
 //! `Enter` to open the list filtered to the line. Columns that do not fit are left out
 //! and counted in the title.
 
+use crate::analysis::summary::{Summary, Tone};
 use crate::app::App;
-use crate::summary::{Summary, Tone};
-use crate::ui::sanitize::clean;
+use crate::util::sanitize::clean;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};

@@ -5,7 +5,7 @@
 use crate::app::timeline::{Asking, TimelineView};
 use crate::app::App;
 use crate::model::TrailEvent;
-use crate::ui::sanitize::{clean, truncate_to_width};
+use crate::util::sanitize::{clean, truncate_to_width};
 use chrono::{DateTime, Utc};
 use ratatui::layout::Rect;
 use ratatui::style::Style;

@@ -2,7 +2,7 @@
 //! only for what is on screen, so a frame costs the same with 100 rows or 100,000.
 
 use crate::store::query::View;
-use crate::ui::sanitize::{clean, truncate_to_width};
+use crate::util::sanitize::{clean, truncate_to_width};
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};

@@ -1,0 +1,652 @@
+//! The security posture at a glance, along the areas of the AWS Well-Architected security
+//! pillar: indicators computed from the store, each with the evidence one key away (a pane
+//! and a filter); an accounts-by-regions grid of open findings; and the trend of open
+//! findings since the console started.
+//!
+//! Everything here is computed from `&Store`: no I/O, no ratatui, so each indicator is
+//! tested on hand-made stores.
+
+use crate::feed::Status;
+use crate::model::{CredentialRisk, Severity, Thresholds};
+use crate::store::Store;
+use chrono::{DateTime, Utc};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+/// The areas of the security pillar, in the pillar's order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Area {
+    Foundations,
+    Identity,
+    Detection,
+    Infrastructure,
+    DataProtection,
+    IncidentResponse,
+    Application,
+}
+
+impl Area {
+    pub fn label(self) -> &'static str {
+        match self {
+            Area::Foundations => "Security foundations",
+            Area::Identity => "Identity and access management",
+            Area::Detection => "Detection",
+            Area::Infrastructure => "Infrastructure protection",
+            Area::DataProtection => "Data protection",
+            Area::IncidentResponse => "Incident response",
+            Area::Application => "Application security",
+        }
+    }
+}
+
+/// How an indicator reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Good,
+    Warn,
+    Bad,
+    /// No data yet to judge by.
+    Unknown,
+}
+
+/// Where the evidence is: a pane (by its id, as in notes and snapshots, or `sources` for
+/// the Sources view), the filter to show it with, and the sort (one of the pane's sort
+/// names) that puts it first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Evidence {
+    pub pane: &'static str,
+    pub filter: String,
+    pub sort: Option<&'static str>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Indicator {
+    pub area: Area,
+    pub label: &'static str,
+    pub value: String,
+    pub level: Level,
+    pub evidence: Option<Evidence>,
+}
+
+/// Security Hub controls about network exposure: security groups and network ACLs open to
+/// the world on admin ports.
+const OPEN_NETWORK_CONTROLS: [&str; 7] = [
+    "EC2.2", "EC2.13", "EC2.14", "EC2.18", "EC2.19", "EC2.21", "EC2.53",
+];
+
+fn evidence(pane: &'static str, filter: &str) -> Option<Evidence> {
+    Some(Evidence {
+        pane,
+        filter: filter.to_string(),
+        sort: None,
+    })
+}
+
+fn sorted(pane: &'static str, sort: &'static str) -> Option<Evidence> {
+    Some(Evidence {
+        pane,
+        filter: String::new(),
+        sort: Some(sort),
+    })
+}
+
+/// When a counted indicator reads "look" and "act": at or above `look` it is a warning, at
+/// or above `act` it is bad; 0 turns that level off. Written `[look, act]` in the config.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(try_from = "BarSpec")]
+pub struct Bar {
+    pub look: u64,
+    pub act: u64,
+}
+
+/// Whatever the file holds, so that the error can say what a bar looks like.
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+enum BarSpec {
+    Pair(Vec<u64>),
+    Other(serde::de::IgnoredAny),
+}
+
+impl TryFrom<BarSpec> for Bar {
+    type Error = String;
+
+    fn try_from(spec: BarSpec) -> Result<Bar, String> {
+        match spec {
+            BarSpec::Pair(v) if v.len() == 2 => Ok(Bar {
+                look: v[0],
+                act: v[1],
+            }),
+            _ => Err("expected [look, act], two whole numbers such as [1, 25]".into()),
+        }
+    }
+}
+
+impl Bar {
+    /// Any at all is bad.
+    const ANY_IS_BAD: Bar = Bar { look: 1, act: 1 };
+    /// Any at all is worth a look; never bad by count alone.
+    const ANY_IS_A_LOOK: Bar = Bar { look: 1, act: 0 };
+
+    pub fn level(self, n: usize) -> Level {
+        let n = n as u64;
+        if self.act > 0 && n >= self.act {
+            Level::Bad
+        } else if self.look > 0 && n >= self.look {
+            Level::Warn
+        } else {
+            Level::Good
+        }
+    }
+}
+
+/// The overview's bars, indicator by indicator (`[overview]` in the config).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Bars {
+    pub sources_failing: Bar,
+    pub config_noncompliant: Bar,
+    pub console_users_without_mfa: Bar,
+    /// A share: percent of active keys older than the age limit.
+    pub old_keys_percent: Bar,
+    pub unused_credentials: Bar,
+    pub unused_access: Bar,
+    pub services_off: Bar,
+    pub detections: Bar,
+    pub open_network: Bar,
+    pub public_resources: Bar,
+    pub outside_access: Bar,
+    pub encryption_findings: Bar,
+    pub critical_findings: Bar,
+    pub vulnerabilities: Bar,
+}
+
+impl Default for Bars {
+    fn default() -> Bars {
+        Bars {
+            sources_failing: Bar::ANY_IS_BAD,
+            config_noncompliant: Bar::ANY_IS_A_LOOK,
+            console_users_without_mfa: Bar::ANY_IS_BAD,
+            // A few old keys are a chore; a quarter of them is a practice to fix.
+            old_keys_percent: Bar { look: 1, act: 25 },
+            unused_credentials: Bar::ANY_IS_A_LOOK,
+            unused_access: Bar::ANY_IS_A_LOOK,
+            services_off: Bar::ANY_IS_BAD,
+            detections: Bar::ANY_IS_BAD,
+            open_network: Bar::ANY_IS_BAD,
+            public_resources: Bar::ANY_IS_BAD,
+            outside_access: Bar::ANY_IS_A_LOOK,
+            encryption_findings: Bar::ANY_IS_A_LOOK,
+            critical_findings: Bar::ANY_IS_BAD,
+            vulnerabilities: Bar::ANY_IS_BAD,
+        }
+    }
+}
+
+impl Bars {
+    /// Every bar with its config key, for validation.
+    pub fn named(&self) -> [(&'static str, Bar); 14] {
+        [
+            ("sources_failing", self.sources_failing),
+            ("config_noncompliant", self.config_noncompliant),
+            ("console_users_without_mfa", self.console_users_without_mfa),
+            ("old_keys_percent", self.old_keys_percent),
+            ("unused_credentials", self.unused_credentials),
+            ("unused_access", self.unused_access),
+            ("services_off", self.services_off),
+            ("detections", self.detections),
+            ("open_network", self.open_network),
+            ("public_resources", self.public_resources),
+            ("outside_access", self.outside_access),
+            ("encryption_findings", self.encryption_findings),
+            ("critical_findings", self.critical_findings),
+            ("vulnerabilities", self.vulnerabilities),
+        ]
+    }
+}
+
+/// Every indicator, in area order.
+pub fn indicators(
+    store: &Store,
+    limits: Thresholds,
+    bars: &Bars,
+    now: DateTime<Utc>,
+) -> Vec<Indicator> {
+    let mut out = Vec::new();
+    let mut add = |area, label, value: String, level, evidence| {
+        out.push(Indicator {
+            area,
+            label,
+            value,
+            level,
+            evidence,
+        })
+    };
+
+    // Foundations: is the console seeing what it should?
+    let sources = &store.sources;
+    let failing = sources
+        .values()
+        .filter(|h| matches!(h.status, Status::Failed | Status::Stale))
+        .count();
+    add(
+        Area::Foundations,
+        "Sources failing or stale",
+        if sources.is_empty() {
+            "no source yet".into()
+        } else {
+            format!("{failing} of {}", sources.len())
+        },
+        if sources.is_empty() {
+            Level::Unknown
+        } else {
+            bars.sources_failing.level(failing)
+        },
+        evidence("sources", ""),
+    );
+    add(
+        Area::Foundations,
+        "Accounts watched",
+        store.accounts.len().to_string(),
+        if store.accounts.is_empty() {
+            Level::Unknown
+        } else {
+            Level::Good
+        },
+        None,
+    );
+
+    let compliance = store.compliance.items();
+    let non_compliant: Vec<_> = compliance
+        .iter()
+        .filter(|c| c.compliance_type == "NON_COMPLIANT")
+        .collect();
+    let rules: BTreeSet<&str> = non_compliant.iter().map(|c| c.rule.as_str()).collect();
+    // The pollers fetch non-compliant results only: nothing at all means "all compliant"
+    // only where Config was asked.
+    let config_asked = !compliance.is_empty() || sources.keys().any(|k| k.service == "config");
+    add(
+        Area::Foundations,
+        "Resources breaking Config rules",
+        if config_asked {
+            format!("{} across {} rules", non_compliant.len(), rules.len())
+        } else {
+            "no Config data yet".into()
+        },
+        if config_asked {
+            bars.config_noncompliant.level(non_compliant.len())
+        } else {
+            Level::Unknown
+        },
+        evidence("compliance", ""),
+    );
+
+    // Identity: the credential report's risks.
+    let creds = store.credentials.items();
+    let risks: Vec<CredentialRisk> = creds.iter().map(|c| c.risks(now, limits)).collect();
+    let with = |r: CredentialRisk| risks.iter().filter(|x| x.contains(r)).count();
+    let active_keys: usize = creds.iter().map(|c| c.active_keys().count()).sum();
+    let old_keys: usize = creds
+        .iter()
+        .flat_map(|c| c.active_keys())
+        .filter(|k| {
+            k.last_rotated
+                .is_some_and(|t| (now - t).num_days() > limits.age_days)
+        })
+        .count();
+    let no_report = creds.is_empty();
+    let identity = |n: usize, bar: Bar| {
+        if no_report {
+            Level::Unknown
+        } else {
+            bar.level(n)
+        }
+    };
+    add(
+        Area::Identity,
+        "Root with access keys or without MFA",
+        format!(
+            "{} with keys, {} without MFA",
+            with(CredentialRisk::ROOT_KEYS),
+            with(CredentialRisk::ROOT_NO_MFA)
+        ),
+        // Root is never a matter of how many: one is the whole account.
+        identity(
+            with(CredentialRisk::ROOT_KEYS) + with(CredentialRisk::ROOT_NO_MFA),
+            Bar::ANY_IS_BAD,
+        ),
+        evidence("credentials", "root"),
+    );
+    add(
+        Area::Identity,
+        "Console users without MFA",
+        with(CredentialRisk::CONSOLE_NO_MFA).to_string(),
+        identity(
+            with(CredentialRisk::CONSOLE_NO_MFA),
+            bars.console_users_without_mfa,
+        ),
+        evidence("credentials", "no-mfa"),
+    );
+    let percent = (old_keys * 100 + active_keys / 2).checked_div(active_keys);
+    let share = match percent {
+        Some(percent) => format!("{old_keys} of {active_keys} ({percent}%)"),
+        None => "no active key".to_string(),
+    };
+    // One old key among hundreds rounds to 0%, and still deserves a look.
+    let old_share = percent.map_or(0, |p| p.max(usize::from(old_keys > 0)));
+    add(
+        Area::Identity,
+        "Active keys older than the age limit",
+        share,
+        identity(old_share, bars.old_keys_percent),
+        sorted("credentials", "key age"),
+    );
+    let unused = with(CredentialRisk::UNUSED_KEY) + with(CredentialRisk::UNUSED_PASSWORD);
+    add(
+        Area::Identity,
+        "Unused keys and passwords",
+        unused.to_string(),
+        identity(unused, bars.unused_credentials),
+        sorted("credentials", "risk"),
+    );
+
+    // One pass over the findings for the rest.
+    let mut unused_access = 0;
+    let mut open_network = 0;
+    let mut encryption = 0;
+    let mut critical = 0;
+    let mut vulnerabilities = 0;
+    let mut guardduty_off = BTreeSet::new();
+    for f in store.findings.items().iter().filter(|f| f.is_open()) {
+        if crate::model::access_analyzer::is_unused_finding(f) {
+            unused_access += 1;
+        }
+        let control = f.control_id.as_deref().unwrap_or("");
+        if control == "GuardDuty.1" {
+            guardduty_off.insert((f.account_id.as_str(), f.region.as_str()));
+        }
+        if OPEN_NETWORK_CONTROLS.contains(&control) {
+            open_network += 1;
+        }
+        // "Encrypt", "encrypt", "encryption": no lowercase copy of 100,000 titles.
+        if f.title.contains("ncrypt") {
+            encryption += 1;
+        }
+        if f.severity == Severity::Critical {
+            critical += 1;
+        }
+        if f.product == "Inspector" && f.severity >= Severity::High {
+            vulnerabilities += 1;
+        }
+    }
+    add(
+        Area::Identity,
+        "Unused roles, keys and permissions (Access Analyzer)",
+        unused_access.to_string(),
+        bars.unused_access.level(unused_access),
+        evidence("findings", "unused"),
+    );
+
+    // Detection: are the detective services on everywhere?
+    let off = |service: &str, note: &str| {
+        let mut places = BTreeSet::new();
+        for (k, h) in sources.iter().filter(|(k, _)| k.service == service) {
+            let noted = h.error.as_deref().is_some_and(|e| e.contains(note));
+            if h.status == Status::NotEnabled || (h.status == Status::Ok && noted) {
+                places.insert((k.account_id.clone(), k.region.clone()));
+            }
+        }
+        places.len()
+    };
+    let watched = |service: &str| sources.keys().any(|k| k.service == service);
+    let detective = [
+        ("securityhub", "Security Hub off", "not enabled"),
+        ("config", "Config recorder off or missing", "recorder"),
+        ("cloudtrail", "CloudTrail trails not logging", "trail"),
+    ];
+    for (service, label, note) in detective {
+        let n = off(service, note);
+        add(
+            Area::Detection,
+            label,
+            if watched(service) {
+                format!("{n} account-regions")
+            } else {
+                "not polled".into()
+            },
+            if watched(service) {
+                bars.services_off.level(n)
+            } else {
+                Level::Unknown
+            },
+            evidence("sources", ""),
+        );
+    }
+    // GuardDuty is not polled itself: Security Hub's control GuardDuty.1 says where it is off.
+    let no_findings = store.findings.is_empty();
+    add(
+        Area::Detection,
+        "GuardDuty off (control GuardDuty.1)",
+        if no_findings {
+            "no findings yet".into()
+        } else {
+            format!("{} account-regions", guardduty_off.len())
+        },
+        if no_findings {
+            Level::Unknown
+        } else {
+            bars.services_off.level(guardduty_off.len())
+        },
+        evidence("findings", "guardduty.1"),
+    );
+    let detected = store
+        .events
+        .items()
+        .iter()
+        .filter(|e| !e.detections.is_empty())
+        .count();
+    add(
+        Area::Detection,
+        "CloudTrail events a detection fired on",
+        detected.to_string(),
+        bars.detections.level(detected),
+        sorted("events", "detections"),
+    );
+
+    add(
+        Area::Infrastructure,
+        "Security groups and ACLs open to the world",
+        open_network.to_string(),
+        bars.open_network.level(open_network),
+        evidence("findings", "security group"),
+    );
+
+    let exposures = store.exposures.items();
+    let public = exposures.iter().filter(|e| e.is_public).count();
+    add(
+        Area::DataProtection,
+        "Resources open to the public",
+        public.to_string(),
+        bars.public_resources.level(public),
+        evidence("exposures", "public"),
+    );
+    let outside = exposures
+        .iter()
+        .filter(|e| !e.is_public && !e.is_control())
+        .filter(|e| {
+            e.external_account
+                .as_deref()
+                .is_none_or(|a| store.accounts.get(a).is_none())
+        })
+        .count();
+    add(
+        Area::DataProtection,
+        "Access granted outside the watched accounts",
+        outside.to_string(),
+        bars.outside_access.level(outside),
+        evidence("exposures", "cross-account"),
+    );
+    add(
+        Area::DataProtection,
+        "Open findings about encryption",
+        encryption.to_string(),
+        bars.encryption_findings.level(encryption),
+        evidence("findings", "encrypt"),
+    );
+
+    add(
+        Area::IncidentResponse,
+        "Critical findings open",
+        critical.to_string(),
+        bars.critical_findings.level(critical),
+        evidence("findings", "critical"),
+    );
+    add(
+        Area::IncidentResponse,
+        "Last game-day drill",
+        "none run yet".into(),
+        Level::Unknown,
+        None,
+    );
+
+    add(
+        Area::Application,
+        "Critical and high vulnerabilities (Inspector)",
+        vulnerabilities.to_string(),
+        bars.vulnerabilities.level(vulnerabilities),
+        evidence("findings", "inspector"),
+    );
+    out
+}
+
+/// The last game-day drill from the drill history: good within 90 days, look after, act
+/// after a year; unknown when none was run.
+pub fn last_drill(
+    list: &mut [Indicator],
+    last: Option<&crate::drill::report::Past>,
+    now: DateTime<Utc>,
+) {
+    let Some(i) = list.iter_mut().find(|i| i.label == "Last game-day drill") else {
+        return;
+    };
+    let Some(p) = last else {
+        return;
+    };
+    let days = (now - p.started).num_days();
+    let detect = crate::drill::report::span(p.detect.map(chrono::Duration::seconds));
+    i.value = format!("{days}d ago, detected in {detect}");
+    if p.missed > 0 {
+        i.value.push_str(&format!(", {} missed", p.missed));
+    }
+    i.level = match days {
+        d if d > 365 => Level::Bad,
+        d if d > 90 => Level::Warn,
+        _ if p.missed > 0 => Level::Warn,
+        _ => Level::Good,
+    };
+}
+
+/// Open findings per account and region: the highest severity, how many, and how old the
+/// data is (the Security Hub source's last success there, when polled live).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Grid {
+    pub accounts: Vec<String>,
+    /// Regions by open findings, most first.
+    pub regions: Vec<String>,
+    pub cells: BTreeMap<(String, String), Cell>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cell {
+    pub worst: Severity,
+    pub open: usize,
+    pub synced: Option<DateTime<Utc>>,
+}
+
+pub fn grid(store: &Store) -> Grid {
+    // Borrowed keys while counting: no allocation per finding.
+    let mut counted: std::collections::HashMap<(&str, &str), Cell> = Default::default();
+    let mut per_region: BTreeMap<String, usize> = BTreeMap::new();
+    for f in store.findings.items().iter().filter(|f| f.is_open()) {
+        let cell = counted
+            .entry((f.account_id.as_str(), f.region.as_str()))
+            .or_insert(Cell {
+                worst: f.severity,
+                open: 0,
+                synced: None,
+            });
+        cell.worst = cell.worst.max(f.severity);
+        cell.open += 1;
+    }
+    let mut cells: BTreeMap<(String, String), Cell> = BTreeMap::new();
+    for ((a, r), cell) in counted {
+        *per_region.entry(r.to_string()).or_default() += cell.open;
+        cells.insert((a.to_string(), r.to_string()), cell);
+    }
+    for (k, h) in &store.sources {
+        if let (Some(a), Some(r)) = (&k.account_id, &k.region) {
+            if let Some(cell) = cells.get_mut(&(a.clone(), r.clone())) {
+                if k.service == "securityhub" {
+                    cell.synced = h.last_success;
+                }
+            }
+        }
+    }
+    let mut accounts: Vec<String> = cells.keys().map(|(a, _)| a.clone()).collect();
+    accounts.dedup();
+    let mut regions: Vec<(String, usize)> = per_region.into_iter().collect();
+    regions.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    Grid {
+        accounts,
+        regions: regions.into_iter().map(|(r, _)| r).collect(),
+        cells,
+    }
+}
+
+/// Open findings by severity, a sample a minute since the console started (the last
+/// 24 hours).
+#[derive(Debug, Default, Clone)]
+pub struct Trend {
+    samples: VecDeque<[usize; 5]>,
+    last: Option<i64>,
+}
+
+impl Trend {
+    const KEEP: usize = 24 * 60;
+
+    /// Takes a sample when the minute has changed since the last one (the latest counts
+    /// replace the current minute's).
+    pub fn sample(&mut self, counts: [usize; 5], now: DateTime<Utc>) {
+        let minute = now.timestamp().div_euclid(60);
+        if self.last == Some(minute) {
+            if let Some(last) = self.samples.back_mut() {
+                *last = counts;
+            }
+            return;
+        }
+        self.last = Some(minute);
+        self.samples.push_back(counts);
+        while self.samples.len() > Self::KEEP {
+            self.samples.pop_front();
+        }
+    }
+
+    /// One severity's samples, oldest first, the last `n`.
+    pub fn series(&self, severity: Severity, n: usize) -> Vec<u64> {
+        let skip = self.samples.len().saturating_sub(n);
+        self.samples
+            .iter()
+            .skip(skip)
+            .map(|s| s[severity as usize] as u64)
+            .collect()
+    }
+
+    pub fn len(&self) -> usize {
+        self.samples.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.samples.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,92 @@
+//! `rampart export`: build the store from the demo, the evidence files or one poll of live
+//! AWS, write it where the arguments say, and return the contract's exit status (0 every
+//! source ok, 2 written but some source failed, 1 nothing written).
+
+use super::cli::{ExportArgs, ExportFormat};
+use crate::export::{csv_out, json, EXIT_NOTHING, EXIT_OK, EXIT_PARTIAL};
+use crate::feed::Status;
+use crate::model::Clock;
+use crate::source::demo::{self, DemoOptions};
+use crate::store::Store;
+use std::io::Write;
+use std::process::ExitCode;
+
+/// Builds the demo organization at the clock's time and exports it.
+pub fn run_demo(args: &ExportArgs, opts: &DemoOptions, clock: &Clock) -> ExitCode {
+    let now = clock.now();
+    let org = demo::generate(opts);
+    let mut store = Store::new();
+    for update in demo::initial_updates(org, now) {
+        store.apply(update);
+    }
+    write_store(&store, args, clock)
+}
+
+/// Loads the evidence files and exports them; says on stderr what each file gave.
+pub fn run_replay(args: &ExportArgs, paths: &[std::path::PathBuf], clock: &Clock) -> ExitCode {
+    let (store, reports) = crate::source::replay::load_store(paths, clock.now());
+    eprint!("{}", crate::source::replay::summary(&reports));
+    write_store(&store, args, clock)
+}
+
+/// Runs one complete poll of every configured account and region, then exports it; each
+/// failed source is named on stderr.
+pub fn run_live(
+    args: &ExportArgs,
+    accounts: &[crate::source::aws::session::AccountAccess],
+    session: &crate::source::aws::session::SessionOptions,
+    settings: &crate::source::aws::PollSettings,
+    clock: &Clock,
+) -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("rampart: cannot start the async runtime: {e}");
+            return ExitCode::from(EXIT_NOTHING);
+        }
+    };
+    let updates = runtime.block_on(crate::source::aws::poll_once(
+        accounts, session, settings, clock,
+    ));
+    let mut store = Store::new();
+    for u in updates {
+        store.apply(u);
+    }
+    write_store(&store, args, clock)
+}
+
+/// Writes the store where `args` says and returns the contract's exit status.
+pub fn write_store(store: &Store, args: &ExportArgs, clock: &Clock) -> ExitCode {
+    // Record by record: the document of 100,000 findings never exists whole in memory.
+    let write = |w: &mut dyn Write| match args.format {
+        ExportFormat::Json => json::write_document(store, clock.now(), &[], w),
+        ExportFormat::Csv => w.write_all(&csv_out::findings(store)),
+    };
+    let written = match &args.output {
+        Some(path) => crate::util::files::write_private_atomic_with(path, write)
+            .map_err(|e| format!("cannot write {}: {e}", path.display())),
+        None => {
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+            write(&mut out)
+                .and_then(|()| out.flush())
+                .map_err(|e| format!("cannot write to standard output: {e}"))
+        }
+    };
+    if let Err(e) = written {
+        eprintln!("rampart: {e}");
+        return ExitCode::from(EXIT_NOTHING);
+    }
+    let mut failed = false;
+    for (key, health) in &store.sources {
+        if matches!(health.status, Status::Failed | Status::Stale) {
+            failed = true;
+            let why = health.error.as_deref().unwrap_or("no detail");
+            eprintln!("rampart: source {key} {}: {why}", health.status.label());
+        }
+    }
+    ExitCode::from(if failed { EXIT_PARTIAL } else { EXIT_OK })
+}

@@ -1,0 +1,17 @@
+//! The leaf layer: helpers that know nothing of rampart's domain and import nothing of it.
+//!
+//! - [`files`]: private files (0600, directories 0700), atomic replacement, locked merges,
+//!   one-line appends.
+//! - [`sanitize`]: external text made safe for the terminal, stderr and the clipboard.
+//! - [`glob`], [`suggest`]: name matching and "did you mean".
+//! - [`diagnostic`]: `FILE:LINE:COL: message`, and TOML errors in words.
+//! - [`allocator`]: the allocator's tuning and the counting allocator benchmarks use.
+//!
+//! May import: nothing of the crate.
+
+pub mod allocator;
+pub mod diagnostic;
+pub mod files;
+pub mod glob;
+pub mod sanitize;
+pub mod suggest;
