@@ -9,7 +9,7 @@
 //!   and bytes written while idle
 
 use portable_pty::{native_pty_system, CommandBuilder, PtySize};
-use rampart::app::{Action, App, Settings};
+use rampart::app::{Action, App, Pane, Settings};
 use rampart::model::Clock;
 use rampart::run::fixture::fixed_now;
 use rampart::source::demo::initial_updates;
@@ -121,23 +121,23 @@ fn main() {
     let query = "sev>=medium acct:prod region:us- !status:resolved age<90d";
     let mut times = Vec::new();
     for _ in 0..10 {
-        app.findings.set_filter(query);
+        app.view_mut(Pane::Findings).set_filter(query);
         let t = Instant::now();
         app.refresh_view();
         times.push(t.elapsed());
-        app.findings.set_filter("");
+        app.view_mut(Pane::Findings).set_filter("");
         app.refresh_view();
     }
-    app.findings.set_filter(query);
+    app.view_mut(Pane::Findings).set_filter(query);
     app.refresh_view();
     println!(
         "five-term query `{query}`: median {}, worst {} ({} of {} rows)",
         ms(median(times.clone())),
         ms(*times.iter().max().unwrap()),
-        app.findings.rows.len(),
+        app.view(Pane::Findings).rows.len(),
         app.store.findings.len()
     );
-    app.findings.set_filter("");
+    app.view_mut(Pane::Findings).set_filter("");
     app.refresh_view();
     // After a finding changes, only its row of the facets is redone.
     let q =
@@ -255,9 +255,9 @@ fn main() {
         sums.iter().map(|s| s.rows.len()).sum::<usize>()
     );
     for tab in [
-        rampart::app::Tab::Credentials,
-        rampart::app::Tab::Exposures,
-        rampart::app::Tab::Compliance,
+        rampart::app::Pane::Credentials,
+        rampart::app::Pane::PublicAccess,
+        rampart::app::Pane::Compliance,
     ] {
         app.update(Action::ShowTab(tab));
         app.update(Action::ToggleSummary);
@@ -276,7 +276,7 @@ fn main() {
             ms(*times.iter().max().unwrap())
         );
     }
-    app.update(Action::ShowTab(rampart::app::Tab::Findings));
+    app.update(Action::ShowTab(rampart::app::Pane::Findings));
     println!(
         "peak memory (VmHWM) of this process: {:.0} MB",
         peak_rss_mb()

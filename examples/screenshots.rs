@@ -2,7 +2,7 @@
 //! detail view and the help overlay, drawn by the real renderer on the demo organization
 //! (seed 42, clock fixed at 2026-11-22T12:00:00Z, 160x48, dark theme).
 
-use rampart::app::{Action, Tab};
+use rampart::app::{Action, Pane};
 use rampart::run::fixture::demo_app;
 use rampart::theme;
 use rampart::ui::{self, svg::buffer_to_svg};
@@ -16,19 +16,23 @@ fn main() -> std::io::Result<()> {
     let size = (160, 48);
     let shots: Vec<(&str, Vec<Action>, &str)> = vec![
         ("overview", vec![Action::Overview], "dark"),
-        ("findings", vec![Action::ShowTab(Tab::Findings)], "dark"),
+        ("findings", vec![Action::ShowTab(Pane::Findings)], "dark"),
         (
             "credentials",
-            vec![Action::ShowTab(Tab::Credentials)],
+            vec![Action::ShowTab(Pane::Credentials)],
             "dark",
         ),
         (
             "public-access",
-            vec![Action::ShowTab(Tab::Exposures)],
+            vec![Action::ShowTab(Pane::PublicAccess)],
             "dark",
         ),
-        ("drills", vec![Action::ShowTab(Tab::Activity)], "dark"),
-        ("compliance", vec![Action::ShowTab(Tab::Compliance)], "dark"),
+        ("drills", vec![Action::ShowTab(Pane::Drills)], "dark"),
+        (
+            "compliance",
+            vec![Action::ShowTab(Pane::Compliance)],
+            "dark",
+        ),
         ("finding-detail", vec![Action::Open], "dark"),
         ("help", vec![Action::ToggleHelp], "dark"),
         ("findings-ansi16", vec![], "ansi16"),

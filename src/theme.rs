@@ -27,7 +27,7 @@ use std::path::{Path, PathBuf};
 /// Declares the slots once: the `Theme` fields, the file's `[slots]` table and the list of
 /// slot names cannot drift apart.
 macro_rules! slots {
-    ($($(#[doc = $doc:literal])* $slot:ident,)*) => {
+    ($($(#[doc = $doc:literal])* $slot:ident => $variant:ident,)*) => {
         /// A complete set of styles, one per meaning.
         #[derive(Debug, Clone, PartialEq, Eq)]
         pub struct Theme {
@@ -38,6 +38,22 @@ macro_rules! slots {
 
         /// Every slot name, in declaration order.
         pub const SLOT_NAMES: &[&str] = &[$(stringify!($slot)),*];
+
+        /// A slot by meaning, for what chooses a style without holding one: the panes say
+        /// which slot a cell is drawn in, the renderer looks it up in the theme.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Slot {
+            $($(#[doc = $doc])* $variant,)*
+        }
+
+        impl Theme {
+            /// The style of a slot.
+            pub fn get(&self, slot: Slot) -> Style {
+                match slot {
+                    $(Slot::$variant => self.$slot,)*
+                }
+            }
+        }
 
         /// The `[slots]` table of a theme file; `None` leaves the base theme's slot alone.
         #[derive(Debug, Default, Deserialize)]
@@ -77,65 +93,102 @@ macro_rules! slots {
 
 slots! {
     /// Ordinary text.
-    text,
+    text => Text,
     /// Secondary text: ages, counts, hints that should not draw the eye.
-    muted,
+    muted => Muted,
     /// Pane borders.
-    border,
+    border => Border,
     /// The border of the pane that has the keyboard.
-    border_focused,
+    border_focused => BorderFocused,
     /// Pane titles.
-    title,
+    title => Title,
     /// The title of the focused pane.
-    title_focused,
+    title_focused => TitleFocused,
     /// Inactive tabs.
-    tab,
+    tab => Tab,
     /// The current tab.
-    tab_active,
+    tab_active => TabActive,
     /// Table column headers.
-    header,
+    header => Header,
     /// The cursor row; patched over the row's own style, so keep it readable.
-    selection,
+    selection => Selection,
     /// Rows marked for a bulk action.
-    marked,
+    marked => Marked,
     /// Severity: critical.
-    critical,
+    critical => Critical,
     /// Severity: high.
-    high,
+    high => High,
     /// Severity: medium.
-    medium,
+    medium => Medium,
     /// Severity: low.
-    low,
+    low => Low,
     /// Severity: informational.
-    informational,
+    informational => Informational,
     /// A source or check that is healthy.
-    ok,
+    ok => Ok,
     /// Data kept from an earlier poll because the latest one failed.
-    stale,
+    stale => Stale,
     /// A source that failed.
-    failed,
+    failed => Failed,
     /// Something to look at that is not (yet) a failure.
-    warning,
+    warning => Warning,
     /// Emphasis that carries no judgement: counts, the mode label.
-    accent,
+    accent => Accent,
     /// Key names in hints (`q`, `/`).
-    key_hint,
+    key_hint => KeyHint,
     /// The active filter text.
-    filter,
+    filter => Filter,
     /// Detection rule hits in `CloudTrail` activity.
-    detection,
+    detection => Detection,
 }
 
 impl Theme {
     /// The style of a severity label or count.
     pub fn severity(&self, s: Severity) -> Style {
-        match s {
-            Severity::Critical => self.critical,
-            Severity::High => self.high,
-            Severity::Medium => self.medium,
-            Severity::Low => self.low,
-            Severity::Informational => self.informational,
+        self.get(Slot::severity(s))
+    }
+
+    /// The style a role is drawn in.
+    pub fn role(&self, role: Role) -> Style {
+        let style = self.get(role.slot);
+        if role.bold {
+            style.add_modifier(Modifier::BOLD)
+        } else {
+            style
         }
+    }
+}
+
+impl Slot {
+    /// The slot of a severity label or count.
+    pub fn severity(s: Severity) -> Slot {
+        match s {
+            Severity::Critical => Slot::Critical,
+            Severity::High => Slot::High,
+            Severity::Medium => Slot::Medium,
+            Severity::Low => Slot::Low,
+            Severity::Informational => Slot::Informational,
+        }
+    }
+}
+
+/// How a piece of text is drawn, by meaning: a theme slot, in bold when it is new to the
+/// operator. The console's panes choose roles; only the renderer turns them into styles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Role {
+    pub slot: Slot,
+    pub bold: bool,
+}
+
+impl Role {
+    pub fn bold(slot: Slot) -> Role {
+        Role { slot, bold: true }
+    }
+}
+
+impl From<Slot> for Role {
+    fn from(slot: Slot) -> Role {
+        Role { slot, bold: false }
     }
 }
 
@@ -436,6 +489,22 @@ fn parse_hex(hex: &str) -> Option<Color> {
     Some(Color::Rgb(byte(0)?, byte(2)?, byte(4)?))
 }
 
+/// Theme names become file names, so nothing that could leave the themes directory.
+pub fn check_theme_name(name: &str) -> Result<(), String> {
+    let ok = !name.is_empty()
+        && !name.starts_with('.')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "expected a theme name made of letters, digits, `-`, `_` or `.`, found {name:?}"
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -643,21 +712,5 @@ mod tests {
         );
         assert!(load("../dark", &dirs, false).is_err());
         std::fs::remove_dir_all(&dir).unwrap();
-    }
-}
-
-/// Theme names become file names, so nothing that could leave the themes directory.
-pub fn check_theme_name(name: &str) -> Result<(), String> {
-    let ok = !name.is_empty()
-        && !name.starts_with('.')
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
-    if ok {
-        Ok(())
-    } else {
-        Err(format!(
-            "expected a theme name made of letters, digits, `-`, `_` or `.`, found {name:?}"
-        ))
     }
 }

@@ -1,8 +1,30 @@
 //! The config file end to end: fixture files on disk through `config::load`, with the exact
 //! `FILE:LINE:COL: message` a user would see.
 
-use rampart::config::{self, ConfigError, Timezone};
+use rampart::config::{ConfigError, Timezone};
 use std::path::{Path, PathBuf};
+
+/// The config as the console reads it: told the panes' vocabulary.
+mod config {
+    pub use rampart::config::*;
+    use std::path::Path;
+
+    pub fn load(path: Option<&Path>) -> Result<Loaded, ConfigError> {
+        rampart::config::load(path, &rampart::app::pane::vocabulary())
+    }
+
+    pub fn parse_str(text: &str, file: &Path) -> Result<Config, ConfigError> {
+        rampart::config::parse_str(text, file, &rampart::app::pane::vocabulary())
+    }
+
+    pub fn load_from(
+        explicit: Option<&Path>,
+        env: Option<&Path>,
+        dir: Option<&Path>,
+    ) -> Result<Loaded, ConfigError> {
+        rampart::config::load_from(explicit, env, dir, &rampart::app::pane::vocabulary())
+    }
+}
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -2,7 +2,7 @@
 //! of the real evidence fixtures) validates against `export.schema.json`, formats included;
 //! and the schema does reject what the contract forbids.
 
-use rampart::app::{Action, Tab};
+use rampart::app::{Action, Pane};
 use rampart::run::fixture::{demo_app, fixed_now};
 use rampart::theme::Theme;
 use serde_json::Value;
@@ -42,7 +42,7 @@ fn demo_export_and_a_snapshot_follow_the_schema() {
     assert!(export["findings"].as_array().unwrap().len() >= 1500);
     assert_valid(&v, &export, "demo export");
 
-    app.update(Action::ShowTab(Tab::Activity));
+    app.update(Action::ShowTab(Pane::Drills));
     app.refresh_view();
     app.update(Action::NoteStart);
     for c in "seen".chars() {

@@ -227,7 +227,7 @@ proptest! {
         let mut text = example[..cut].to_string();
         text.push_str(&insert);
         text.push_str(&String::from_utf8_lossy(&bytes[..bytes.len().min(64)]));
-        if let Err(e) = rampart::config::parse_str(&text, Path::new("fuzz.toml")) {
+        if let Err(e) = rampart::config::parse_str(&text, Path::new("fuzz.toml"), &rampart::app::pane::vocabulary()) {
             prop_assert!(e.to_string().starts_with("fuzz.toml"), "{}", e);
         }
     }

@@ -1,7 +1,7 @@
 //! External text is hostile: a store full of escape sequences, controls and bidi
 //! overrides must reach the terminal only as visible, inert characters.
 
-use rampart::app::{Action, App, Settings, Tab};
+use rampart::app::{Action, App, Pane, Settings};
 use rampart::feed::Update;
 use rampart::model::{asff, Clock};
 use rampart::theme::Theme;
@@ -46,7 +46,7 @@ fn no_raw_control_character_reaches_the_backend() {
         screens.push(terminal.backend().buffer().clone());
     }
     app.update(Action::Back);
-    app.update(Action::ShowTab(Tab::Findings));
+    app.update(Action::ShowTab(Pane::Findings));
     for buf in &screens {
         for cell in buf.content() {
             assert!(

@@ -2,7 +2,7 @@
 //! and 160x48, on the demo organization with a fixed seed and clock. Review a changed
 //! snapshot like code: `cargo insta review`.
 
-use rampart::app::{Action, App, Tab};
+use rampart::app::{Action, App, Pane};
 use rampart::run::fixture::demo_app;
 use rampart::theme::Theme;
 use rampart::ui;
@@ -26,7 +26,7 @@ fn app(size: (u16, u16)) -> App {
 #[test]
 fn panes() {
     for size in SIZES {
-        for tab in Tab::ALL {
+        for tab in Pane::ALL {
             let mut app = app(size);
             app.update(Action::ShowTab(tab));
             let name = format!(
@@ -71,10 +71,10 @@ fn finding_detail() {
 fn detail_views_of_other_panes() {
     for size in SIZES {
         for tab in [
-            Tab::Credentials,
-            Tab::Exposures,
-            Tab::Activity,
-            Tab::Compliance,
+            Pane::Credentials,
+            Pane::PublicAccess,
+            Pane::Drills,
+            Pane::Compliance,
         ] {
             let mut app = app(size);
             app.update(Action::ShowTab(tab));
@@ -183,10 +183,10 @@ fn sources_overlay() {
 fn summaries() {
     for size in SIZES {
         for tab in [
-            Tab::Findings,
-            Tab::Credentials,
-            Tab::Exposures,
-            Tab::Compliance,
+            Pane::Findings,
+            Pane::Credentials,
+            Pane::PublicAccess,
+            Pane::Compliance,
         ] {
             let mut app = app(size);
             app.update(Action::ShowTab(tab));
@@ -210,7 +210,7 @@ fn columns_chosen_in_the_config() {
         "findings".into(),
         vec!["Sev".into(), "Title".into(), "Updated".into()],
     );
-    app.update(Action::ShowTab(Tab::Findings));
+    app.update(Action::ShowTab(Pane::Findings));
     insta::assert_snapshot!("findings_chosen_columns_80x24", draw(&mut app));
 }
 
@@ -317,7 +317,7 @@ fn runbook() {
 fn drill_view() {
     for size in SIZES {
         let mut app = app(size);
-        app.update(Action::ShowTab(Tab::Activity));
+        app.update(Action::ShowTab(Pane::Drills));
         app.update(Action::DrillView);
         insta::assert_snapshot!(format!("drill_idle_{}x{}", size.0, size.1), draw(&mut app));
         command(&mut app, "drill start cloudtrail-logging-stopped");

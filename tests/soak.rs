@@ -11,7 +11,7 @@
 //! CI runs 6 hours of demo time (about 30 s). The long run, a week of demo time (about 4
 //! minutes in release): `RAMPART_SOAK_HOURS=168 cargo test --release --test soak -- --nocapture`.
 
-use rampart::app::{Action, App, Settings, Tab};
+use rampart::app::{Action, App, Pane, Settings};
 use rampart::model::Clock;
 use rampart::source::demo::{DemoOptions, DemoSource};
 use rampart::source::{Source, SourceContext};
@@ -106,11 +106,11 @@ async fn a_long_demo_run_holds_flat_memory_and_tasks() {
     app.update(Action::Resize(160, 48));
     let mut terminal = Terminal::new(TestBackend::new(160, 48)).unwrap();
     let tabs = [
-        Tab::Findings,
-        Tab::Credentials,
-        Tab::Exposures,
-        Tab::Activity,
-        Tab::Compliance,
+        Pane::Findings,
+        Pane::Credentials,
+        Pane::PublicAccess,
+        Pane::Drills,
+        Pane::Compliance,
     ];
     let metrics = tokio::runtime::Handle::current().metrics();
     let began = tokio::time::Instant::now();

@@ -3,7 +3,7 @@
 //! (`space` ticks), notes (`n`), `a` acknowledged, `c` contained, `x` close with the
 //! after-action report. Every change is an [`Entry`] journalled before it is shown.
 
-use super::{Action, App, Prompt, PromptKind, Request, Tab};
+use super::{Action, App, Pane, Prompt, PromptKind, Request};
 use crate::drill::exercise::{Drill, Entry, Kind, Milestone};
 use crate::feed::{Command, Update};
 
@@ -41,7 +41,7 @@ impl App {
     fn show_drill_view(&mut self) {
         self.overview = false;
         self.detail = None;
-        self.tab = Tab::Activity;
+        self.tab = Pane::Drills;
         self.drill_view = true;
     }
 

@@ -3,7 +3,7 @@
 //! Every binding is listed once in [`BINDINGS`], which the help overlay renders, so the
 //! help cannot drift from what the keys do.
 
-use super::{Action, Tab};
+use super::{Action, Pane};
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEventKind};
 
 /// (keys, what they do), in the order the help overlay lists them.
@@ -93,11 +93,7 @@ fn key_action(key: &KeyEvent, editing: bool) -> Option<Action> {
         KeyCode::Char('d') if ctrl => Action::PageDown,
         KeyCode::Char('u') if ctrl => Action::PageUp,
         KeyCode::Char('0') => Action::Overview,
-        KeyCode::Char('1') => Action::ShowTab(Tab::Findings),
-        KeyCode::Char('2') => Action::ShowTab(Tab::Credentials),
-        KeyCode::Char('3') => Action::ShowTab(Tab::Exposures),
-        KeyCode::Char('4') => Action::ShowTab(Tab::Activity),
-        KeyCode::Char('5') => Action::ShowTab(Tab::Compliance),
+        KeyCode::Char(c) if Pane::from_key(c).is_some() => Action::ShowTab(Pane::from_key(c)?),
         KeyCode::Tab => Action::NextTab,
         KeyCode::BackTab => Action::PrevTab,
         KeyCode::Char('j') | KeyCode::Down => Action::Down,
@@ -162,7 +158,7 @@ mod tests {
         let n = KeyModifiers::NONE;
         assert_eq!(
             action_for(&key(KeyCode::Char('3'), n), false),
-            Some(Action::ShowTab(Tab::Exposures))
+            Some(Action::ShowTab(Pane::PublicAccess))
         );
         assert_eq!(
             action_for(&key(KeyCode::BackTab, KeyModifiers::SHIFT), false),

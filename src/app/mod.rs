@@ -5,11 +5,16 @@
 //! and the renderer reads the state by shared reference. Nothing here draws or does I/O,
 //! so every behaviour is testable with plain values.
 
+pub mod detail;
 pub mod drill;
 pub mod keys;
+pub mod layout;
+pub mod pane;
 pub mod runbook;
 pub mod timeline;
 pub mod triage;
+
+pub use pane::Pane;
 
 use crate::feed::Update;
 use crate::model::age::TimeDisplay;
@@ -17,192 +22,16 @@ use crate::model::handoff::{DetailState, Handoff, PaneState, ViewState};
 use crate::model::notes::Notes;
 use crate::model::{Clock, Thresholds, WorkflowStatus};
 use crate::store::query::View;
-use crate::store::sort::{
-    self, ComplianceSort, CredentialSort, EventSort, ExposureSort, FindingSort,
-};
-use crate::store::table::Keyed;
 use crate::store::{Changed, Store};
 use crate::theme::Theme;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::Instant;
 
-/// The panes, in tab order. The overview (`0`) is not a tab: it has no rows, filter or
-/// sort, and is drawn instead of the current tab while [`App::overview`] is set.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Tab {
-    Findings,
-    Credentials,
-    Exposures,
-    Activity,
-    Compliance,
-}
-
-impl Tab {
-    pub const ALL: [Tab; 5] = [
-        Tab::Findings,
-        Tab::Credentials,
-        Tab::Exposures,
-        Tab::Activity,
-        Tab::Compliance,
-    ];
-
-    pub fn key(self) -> char {
-        match self {
-            Tab::Findings => '1',
-            Tab::Credentials => '2',
-            Tab::Exposures => '3',
-            Tab::Activity => '4',
-            Tab::Compliance => '5',
-        }
-    }
-
-    pub fn title(self) -> &'static str {
-        match self {
-            Tab::Findings => "Findings",
-            Tab::Credentials => "Credentials",
-            Tab::Exposures => "Public access",
-            Tab::Activity => "Drills",
-            Tab::Compliance => "Compliance",
-        }
-    }
-
-    /// The title when the tab bar is short of room.
-    pub fn short_title(self) -> &'static str {
-        match self {
-            Tab::Credentials => "Creds",
-            Tab::Exposures => "Public",
-            Tab::Compliance => "Config",
-            t => t.title(),
-        }
-    }
-
-    /// The pane's name in notes and snapshots (the export's dataset names).
-    pub fn id(self) -> &'static str {
-        match self {
-            Tab::Findings => "findings",
-            Tab::Credentials => "credentials",
-            Tab::Exposures => "exposures",
-            Tab::Activity => "events",
-            Tab::Compliance => "compliance",
-        }
-    }
-
-    pub fn from_id(id: &str) -> Option<Tab> {
-        Tab::ALL.into_iter().find(|t| t.id() == id)
-    }
-
-    /// A pane as users name it in commands and the config: its id or a word of its title.
-    pub fn from_name(name: &str) -> Option<Tab> {
-        match name {
-            "findings" => Some(Tab::Findings),
-            "credentials" => Some(Tab::Credentials),
-            "public" | "exposures" => Some(Tab::Exposures),
-            "drills" | "events" => Some(Tab::Activity),
-            "compliance" | "config" => Some(Tab::Compliance),
-            _ => None,
-        }
-    }
-
-    /// The fields its filter may name.
-    pub fn fields(self) -> &'static [crate::store::fields::Field] {
-        use crate::store::fields::*;
-        match self {
-            Tab::Findings => FINDING_FIELDS,
-            Tab::Credentials => CREDENTIAL_FIELDS,
-            Tab::Exposures => EXPOSURE_FIELDS,
-            Tab::Activity => EVENT_FIELDS,
-            Tab::Compliance => COMPLIANCE_FIELDS,
-        }
-    }
-
-    fn index(self) -> usize {
-        Tab::ALL.iter().position(|t| *t == self).unwrap_or(0)
-    }
-
-    pub fn next(self) -> Tab {
-        Tab::ALL[(self.index() + 1) % Tab::ALL.len()]
-    }
-
-    pub fn prev(self) -> Tab {
-        Tab::ALL[(self.index() + Tab::ALL.len() - 1) % Tab::ALL.len()]
-    }
-
-    /// The sort columns a pane offers, in the order `s` cycles them.
-    pub fn sort_names(self) -> &'static [&'static str] {
-        match self {
-            Tab::Findings => &[
-                "severity", "title", "account", "region", "product", "resource", "status",
-                "updated",
-            ],
-            Tab::Credentials => &["risk", "account", "user", "password use", "mfa", "key age"],
-            Tab::Exposures => &[
-                "marked", "access", "resource", "type", "account", "region", "updated",
-            ],
-            Tab::Activity => &[
-                "time",
-                "event",
-                "user",
-                "account",
-                "region",
-                "source ip",
-                "detections",
-            ],
-            Tab::Compliance => &["rule", "resource", "type", "account", "region", "recorded"],
-        }
-    }
-}
-
-pub const FINDING_SORTS: [FindingSort; 8] = [
-    FindingSort::Severity,
-    FindingSort::Title,
-    FindingSort::Account,
-    FindingSort::Region,
-    FindingSort::Product,
-    FindingSort::Resource,
-    FindingSort::Status,
-    FindingSort::Updated,
-];
-pub const CREDENTIAL_SORTS: [CredentialSort; 6] = [
-    CredentialSort::Risk,
-    CredentialSort::Account,
-    CredentialSort::User,
-    CredentialSort::PasswordUsed,
-    CredentialSort::Mfa,
-    CredentialSort::KeyAge,
-];
-pub const COMPLIANCE_SORTS: [ComplianceSort; 6] = [
-    ComplianceSort::Rule,
-    ComplianceSort::Resource,
-    ComplianceSort::Type,
-    ComplianceSort::Account,
-    ComplianceSort::Region,
-    ComplianceSort::Recorded,
-];
-
-pub const EXPOSURE_SORTS: [ExposureSort; 7] = [
-    ExposureSort::Marked,
-    ExposureSort::Grantee,
-    ExposureSort::Resource,
-    ExposureSort::Type,
-    ExposureSort::Account,
-    ExposureSort::Region,
-    ExposureSort::Updated,
-];
-pub const EVENT_SORTS: [EventSort; 7] = [
-    EventSort::Time,
-    EventSort::Event,
-    EventSort::User,
-    EventSort::Account,
-    EventSort::Region,
-    EventSort::SourceIp,
-    EventSort::Detections,
-];
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
     Quit,
-    ShowTab(Tab),
+    ShowTab(Pane),
     /// `0`: the posture overview.
     Overview,
     NextTab,
@@ -267,34 +96,19 @@ pub enum Action {
 
 /// What the detail view shows: a row of one of the panes, by table position.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DetailTarget {
-    Finding(u32),
-    Credential(u32),
-    Exposure(u32),
-    Event(u32),
-    Compliance(u32),
+pub struct DetailTarget {
+    pub pane: Pane,
+    pub row: u32,
 }
 
 impl DetailTarget {
     /// The same kind of record, at another row.
     pub fn at_row(self, row: u32) -> DetailTarget {
-        match self {
-            DetailTarget::Finding(_) => DetailTarget::Finding(row),
-            DetailTarget::Credential(_) => DetailTarget::Credential(row),
-            DetailTarget::Exposure(_) => DetailTarget::Exposure(row),
-            DetailTarget::Event(_) => DetailTarget::Event(row),
-            DetailTarget::Compliance(_) => DetailTarget::Compliance(row),
-        }
+        DetailTarget { row, ..self }
     }
 
-    pub fn pane_and_row(self) -> (Tab, u32) {
-        match self {
-            DetailTarget::Finding(r) => (Tab::Findings, r),
-            DetailTarget::Credential(r) => (Tab::Credentials, r),
-            DetailTarget::Exposure(r) => (Tab::Exposures, r),
-            DetailTarget::Event(r) => (Tab::Activity, r),
-            DetailTarget::Compliance(r) => (Tab::Compliance, r),
-        }
+    pub fn pane_and_row(self) -> (Pane, u32) {
+        (self.pane, self.row)
     }
 }
 
@@ -371,7 +185,7 @@ pub struct Prompt {
 pub enum PromptKind {
     Command,
     Note {
-        pane: Tab,
+        pane: Pane,
         key: String,
     },
     /// `/` in a detail view: find text in the raw JSON.
@@ -399,8 +213,8 @@ pub enum Request {
 /// What a replayed snapshot asked to show, applied as the rows become visible.
 #[derive(Debug, Default)]
 struct Restore {
-    select: HashMap<Tab, String>,
-    detail: Option<(Tab, String, usize)>,
+    select: HashMap<Pane, String>,
+    detail: Option<(Pane, String, usize)>,
 }
 
 pub struct App {
@@ -408,12 +222,9 @@ pub struct App {
     pub clock: Clock,
     pub settings: Settings,
     pub theme: Theme,
-    pub tab: Tab,
-    pub findings: View,
-    pub credentials: View,
-    pub exposures: View,
-    pub compliance: View,
-    pub events: View,
+    pub tab: Pane,
+    /// Each pane's view (filter, sort, rows, selection), in [`Pane::ALL`] order.
+    views: Vec<View>,
     /// Typing into the filter of the current pane.
     pub editing_filter: bool,
     /// The filter before editing began, restored by `Esc`.
@@ -450,7 +261,7 @@ pub struct App {
     /// What the operator has seen, per pane or saved view ("new since I last looked").
     pub watermarks: crate::model::watermarks::Watermarks,
     /// The saved view last applied, while its pane still shows its filter.
-    pub active_view: Option<(Tab, String, String)>,
+    pub active_view: Option<(Pane, String, String)>,
     /// The last text searched for in a detail's raw JSON (`/` then Enter repeats it).
     pub last_search: String,
     /// Where OSC 52 clipboard sequences go: the terminal (set by the console), none in tests.
@@ -458,11 +269,11 @@ pub struct App {
     /// Inside tmux: clipboard sequences are wrapped for passthrough.
     pub in_tmux: bool,
     /// The panes showing their summary instead of their list.
-    pub summaries: std::collections::HashSet<Tab>,
+    pub summaries: std::collections::HashSet<Pane>,
     /// The summary line under the cursor.
     pub summary_cursor: usize,
     /// The current summary, for the pane, store generation and minute it is of.
-    summary_cache: Option<(Tab, u64, i64, String, crate::analysis::summary::Summary)>,
+    summary_cache: Option<(Pane, u64, i64, String, crate::analysis::summary::Summary)>,
     /// What the findings' summary groups by.
     pub finding_group: crate::analysis::summary::GroupBy,
     /// The public-access pane's marks and the store generation they are of.
@@ -503,12 +314,8 @@ impl App {
             clock,
             settings,
             theme,
-            tab: Tab::Findings,
-            findings: View::of::<crate::model::Finding>(0),
-            credentials: View::of::<crate::model::CredentialRecord>(0),
-            exposures: View::of::<crate::model::Exposure>(0),
-            compliance: View::of::<crate::model::ComplianceResult>(0),
-            events: View::of::<crate::model::TrailEvent>(0),
+            tab: Pane::Findings,
+            views: Pane::ALL.iter().map(|p| p.kind().new_view()).collect(),
             editing_filter: false,
             filter_before_edit: String::new(),
             detail: None,
@@ -602,8 +409,8 @@ impl App {
     }
 
     /// The key of each pane's selected row, and of the record open in detail (last).
-    fn held_keys(&self) -> Vec<(Tab, String)> {
-        let mut held: Vec<(Tab, String)> = Tab::ALL
+    fn held_keys(&self) -> Vec<(Pane, String)> {
+        let mut held: Vec<(Pane, String)> = Pane::ALL
             .iter()
             .filter_map(|&tab| {
                 let row = self.view(tab).selected_row()?;
@@ -620,7 +427,7 @@ impl App {
     }
 
     /// Puts the selections and the open detail back on the records they were on.
-    fn follow(&mut self, mut held: Vec<(Tab, String)>) {
+    fn follow(&mut self, mut held: Vec<(Pane, String)>) {
         if let Some(d) = &self.detail {
             let (tab, _) = d.target.pane_and_row();
             let open = held.pop().filter(|(t, _)| *t == tab);
@@ -682,7 +489,7 @@ impl App {
     /// The Drills pane shows the drill view.
     pub fn drill_view_shown(&self) -> bool {
         self.drill_view
-            && self.tab == Tab::Activity
+            && self.tab == Pane::Drills
             && !self.overview
             && self.detail.is_none()
             && self.timeline.is_none()
@@ -693,33 +500,17 @@ impl App {
         !self.overview && self.summaries.contains(&self.tab)
     }
 
-    fn compute_summary(&self, tab: Tab) -> crate::analysis::summary::Summary {
-        let now = self.clock.now();
-        match tab {
-            Tab::Credentials => {
-                crate::analysis::summary::credentials(&self.store, self.settings.thresholds, now)
-            }
-            Tab::Exposures => {
-                crate::analysis::summary::exposures(&self.store, &self.exposure_marks())
-            }
-            Tab::Compliance => crate::analysis::summary::compliance(&self.store),
-            Tab::Findings => crate::analysis::summary::findings(
-                &self.store,
-                &self.findings.rows,
-                self.finding_group,
-                &self.findings.filter_text,
-            ),
-            Tab::Activity => crate::analysis::summary::Summary::default(),
-        }
+    fn compute_summary(&self, tab: Pane) -> crate::analysis::summary::Summary {
+        tab.kind().summary(self)
     }
 
     /// What else a summary depends on: the findings' filter and grouping.
     fn summary_tag(&self) -> String {
         match self.tab {
-            Tab::Findings => format!(
+            Pane::Findings => format!(
                 "{}\u{1f}{}",
                 self.finding_group.name(),
-                self.findings.filter_text
+                self.view(Pane::Findings).filter_text
             ),
             _ => String::new(),
         }
@@ -750,7 +541,7 @@ impl App {
                 self.summaries.remove(&self.tab);
             }
             Action::Open => self.drill_summary(),
-            Action::SortNext if self.tab == Tab::Findings => {
+            Action::SortNext if self.tab == Pane::Findings => {
                 self.finding_group = self.finding_group.next();
                 self.summary_cursor = 0;
                 self.say(format!("grouped by {}", self.finding_group.name()));
@@ -816,11 +607,11 @@ impl App {
             }
             Action::NextTab => {
                 self.overview = false;
-                self.tab = Tab::ALL[0];
+                self.tab = Pane::ALL[0];
             }
             Action::PrevTab => {
                 self.overview = false;
-                self.tab = Tab::ALL[Tab::ALL.len() - 1];
+                self.tab = Pane::ALL[Pane::ALL.len() - 1];
             }
             Action::FilterStart
             | Action::SortNext
@@ -846,7 +637,7 @@ impl App {
             self.sources_open = true;
             return;
         }
-        let Some(tab) = Tab::from_id(ev.pane) else {
+        let Some(tab) = Pane::from_id(ev.pane) else {
             return;
         };
         self.overview = false;
@@ -888,29 +679,17 @@ impl App {
     }
 
     /// The key of a row of a pane's table.
-    pub fn row_key(&self, tab: Tab, row: u32) -> Option<String> {
-        match tab {
-            Tab::Findings => self.store.findings.get(row).map(Keyed::key),
-            Tab::Credentials => self.store.credentials.get(row).map(Keyed::key),
-            Tab::Exposures => self.store.exposures.get(row).map(Keyed::key),
-            Tab::Activity => self.store.events.get(row).map(Keyed::key),
-            Tab::Compliance => self.store.compliance.get(row).map(Keyed::key),
-        }
+    pub fn row_key(&self, tab: Pane, row: u32) -> Option<String> {
+        tab.kind().key(&self.store, row)
     }
 
-    fn row_of(&self, tab: Tab, key: &str) -> Option<u32> {
-        match tab {
-            Tab::Findings => self.store.findings.position(key),
-            Tab::Credentials => self.store.credentials.position(key),
-            Tab::Exposures => self.store.exposures.position(key),
-            Tab::Activity => self.store.events.position(key),
-            Tab::Compliance => self.store.compliance.position(key),
-        }
+    fn row_of(&self, tab: Pane, key: &str) -> Option<u32> {
+        tab.kind().position(&self.store, key)
     }
 
     /// What the operator is looking at, with their notes: the snapshot's hand-off part.
     pub fn handoff(&self) -> Handoff {
-        let panes = Tab::ALL
+        let panes = Pane::ALL
             .iter()
             .map(|&tab| {
                 let v = self.view(tab);
@@ -925,13 +704,13 @@ impl App {
                     reversed: v.reversed,
                     selected: v.selected_row().and_then(|r| self.row_key(tab, r)),
                 };
-                (tab.id().to_string(), state)
+                (tab.spec().dataset.to_string(), state)
             })
             .collect();
         let detail = self.detail.as_ref().and_then(|d| {
             let (tab, row) = d.target.pane_and_row();
             Some(DetailState {
-                pane: tab.id().to_string(),
+                pane: tab.spec().dataset.to_string(),
                 key: self.row_key(tab, row)?,
                 scroll: d.scroll,
             })
@@ -941,7 +720,7 @@ impl App {
             written_by: self.settings.user.clone(),
             source: self.settings.mode_label.clone(),
             view: ViewState {
-                pane: self.tab.id().to_string(),
+                pane: self.tab.spec().dataset.to_string(),
                 panes,
                 detail,
             },
@@ -953,7 +732,7 @@ impl App {
     /// detail, and their notes (merged with ours; the newer note of a row wins).
     fn restore_from(&mut self, h: Handoff) {
         for (id, state) in &h.view.panes {
-            let Some(tab) = Tab::from_id(id) else {
+            let Some(tab) = Pane::from_id(id) else {
                 continue;
             };
             let v = self.view_mut(tab);
@@ -966,13 +745,13 @@ impl App {
                 self.restore.select.insert(tab, key.clone());
             }
         }
-        if let Some(tab) = Tab::from_id(&h.view.pane) {
+        if let Some(tab) = Pane::from_id(&h.view.pane) {
             self.tab = tab;
             self.overview = false;
         }
         self.detail = None;
         self.restore.detail = h.view.detail.and_then(|d| {
-            let tab = Tab::from_id(&d.pane)?;
+            let tab = Pane::from_id(&d.pane)?;
             self.restore.select.insert(tab, d.key.clone());
             Some((tab, d.key, d.scroll))
         });
@@ -1013,24 +792,12 @@ impl App {
         }
     }
 
-    pub fn view(&self, tab: Tab) -> &View {
-        match tab {
-            Tab::Findings => &self.findings,
-            Tab::Credentials => &self.credentials,
-            Tab::Exposures => &self.exposures,
-            Tab::Activity => &self.events,
-            Tab::Compliance => &self.compliance,
-        }
+    pub fn view(&self, tab: Pane) -> &View {
+        &self.views[tab.index()]
     }
 
-    fn view_mut(&mut self, tab: Tab) -> &mut View {
-        match tab {
-            Tab::Findings => &mut self.findings,
-            Tab::Credentials => &mut self.credentials,
-            Tab::Exposures => &mut self.exposures,
-            Tab::Activity => &mut self.events,
-            Tab::Compliance => &mut self.compliance,
-        }
+    pub fn view_mut(&mut self, tab: Pane) -> &mut View {
+        &mut self.views[tab.index()]
     }
 
     /// Brings the current pane's view up to date with the store (re-sorts only when its
@@ -1088,49 +855,7 @@ impl App {
                 self.posture = Some((at.0, at.1, list, grid));
             }
         }
-        if self.tab == Tab::Exposures
-            && self.marks.as_ref().map(|m| m.0) != Some(self.store.generation())
-        {
-            let marks = crate::store::related::ExposureMarks::of(&self.store);
-            if self.marks.as_ref().is_none_or(|m| !m.1.same_scores(&marks)) {
-                // A Macie finding can mark an exposure whose own row did not change.
-                self.exposures.invalidate_sort();
-            }
-            self.marks = Some((self.store.generation(), marks));
-        }
-        let store = &self.store;
-        match self.tab {
-            Tab::Findings => {
-                let cmp = sort::findings(store, FINDING_SORTS[self.findings.sort_column]);
-                self.findings
-                    .refresh(&store.findings, &cmp, &store.accounts, now);
-            }
-            Tab::Credentials => {
-                let col = CREDENTIAL_SORTS[self.credentials.sort_column];
-                let cmp = sort::credentials(store, col, now, limits);
-                self.credentials
-                    .refresh(&store.credentials, &cmp, &store.accounts, now);
-            }
-            Tab::Exposures => {
-                let col = EXPOSURE_SORTS[self.exposures.sort_column];
-                let empty = crate::store::related::ExposureMarks::default();
-                let marks = self.marks.as_ref().map_or(&empty, |m| &m.1);
-                let cmp = sort::exposures(store, col, marks);
-                self.exposures
-                    .refresh(&store.exposures, &cmp, &store.accounts, now);
-            }
-            Tab::Activity => {
-                let cmp = sort::events(store, EVENT_SORTS[self.events.sort_column]);
-                self.events
-                    .refresh(&store.events, &cmp, &store.accounts, now);
-            }
-            Tab::Compliance => {
-                let col = COMPLIANCE_SORTS[self.compliance.sort_column];
-                let cmp = sort::compliance(store, col);
-                self.compliance
-                    .refresh(&store.compliance, &cmp, &store.accounts, now);
-            }
-        }
+        self.tab.kind().refresh(self);
         if self.summary_shown() {
             let at = (
                 self.tab,
@@ -1155,20 +880,13 @@ impl App {
             self.say("unfrozen: rows were removed underneath");
         }
         self.apply_restore();
-        let height = crate::ui::layout::table_rows(self.size, self.filter_line_shown());
+        let height = layout::table_rows(self.size, self.filter_line_shown());
         let tab = self.tab;
         self.view_mut(tab).scroll_into_view(height);
         if let Some(detail) = &self.detail {
             // `G` asks for "the end": pin the scroll there so `k` moves at once.
-            let pane = crate::ui::layout::areas(ratatui::layout::Rect::new(
-                0,
-                0,
-                self.size.0,
-                self.size.1,
-            ))
-            .pane;
-            let visible = crate::ui::panes::detail::visible_rows(pane.height);
-            let max = crate::ui::panes::detail::content_len(self, detail).saturating_sub(visible);
+            let visible = layout::detail_rows(self.size);
+            let max = self.detail_len(detail).saturating_sub(visible);
             if let Some(detail) = &mut self.detail {
                 detail.scroll = detail.scroll.min(max);
             }
@@ -1181,7 +899,7 @@ impl App {
     }
 
     fn page(&self) -> isize {
-        crate::ui::layout::table_rows(self.size, self.filter_line_shown()).max(1) as isize
+        layout::table_rows(self.size, self.filter_line_shown()).max(1) as isize
     }
 
     pub fn say(&mut self, text: impl Into<String>) {
@@ -1210,7 +928,7 @@ impl App {
         }
         match action {
             Action::DrillView
-                if self.tab == Tab::Activity && !self.overview && self.detail.is_none() =>
+                if self.tab == Pane::Drills && !self.overview && self.detail.is_none() =>
             {
                 self.drill_view = true;
                 return;
@@ -1369,7 +1087,7 @@ impl App {
             return;
         }
         if action == Action::MarkSeen {
-            if self.tab == Tab::Findings {
+            if self.tab == Pane::Findings {
                 self.mark_findings_seen();
                 self.say("findings marked as seen");
             } else {
@@ -1377,7 +1095,7 @@ impl App {
             }
             return;
         }
-        let on_findings = self.tab == Tab::Findings && !self.overview;
+        let on_findings = self.tab == Pane::Findings && !self.overview;
         let page = self.page();
         let tab = self.tab;
         match action {
@@ -1465,9 +1183,9 @@ impl App {
             | Action::Contain
             | Action::CloseDrill => {}
             Action::ClickTabBar(col) => {
-                if crate::ui::layout::overview_range().contains(&col) {
+                if layout::overview_range().contains(&col) {
                     self.overview = true;
-                } else if let Some(t) = crate::ui::layout::tab_at(col, self.size.0) {
+                } else if let Some(t) = layout::tab_at(col, self.size.0) {
                     self.tab = t;
                     self.overview = false;
                 }
@@ -1484,13 +1202,13 @@ impl App {
                 self.say(text);
             }
             Action::ToggleSummary => match tab {
-                Tab::Findings | Tab::Credentials | Tab::Exposures | Tab::Compliance => {
+                Pane::Findings | Pane::Credentials | Pane::PublicAccess | Pane::Compliance => {
                     if !self.summaries.remove(&tab) {
                         self.summaries.insert(tab);
                         self.summary_cursor = 0;
                     }
                 }
-                Tab::Activity => self.say(format!(
+                Pane::Drills => self.say(format!(
                     "{} has no summary: v works on Findings, Credentials, Public access and Compliance",
                     tab.title()
                 )),
@@ -1503,7 +1221,7 @@ impl App {
             | Action::Copy { .. }
             | Action::MarkSeen => {}
         }
-        let left = self.tab != Tab::Findings || self.overview || self.should_quit;
+        let left = self.tab != Pane::Findings || self.overview || self.should_quit;
         if on_findings && left {
             // Seen: what the pane held when the operator left it is no longer new.
             self.mark_findings_seen();
@@ -1511,7 +1229,7 @@ impl App {
     }
 
     /// The row a note would be about: the open detail's, else the selected one.
-    fn current_row(&self) -> Option<(Tab, u32)> {
+    fn current_row(&self) -> Option<(Pane, u32)> {
         match &self.detail {
             Some(d) => Some(d.target.pane_and_row()),
             None => Some((self.tab, self.view(self.tab).selected_row()?)),
@@ -1528,7 +1246,7 @@ impl App {
         };
         let text = self
             .notes
-            .get(pane.id(), &key)
+            .get(pane.spec().dataset, &key)
             .map(|n| n.text.clone())
             .unwrap_or_default();
         self.prompt = Some(Prompt {
@@ -1538,8 +1256,8 @@ impl App {
     }
 
     /// The note of the row on screen, if any.
-    pub fn note_for(&self, tab: Tab, row: u32) -> Option<&crate::model::notes::Note> {
-        self.notes.get(tab.id(), &self.row_key(tab, row)?)
+    pub fn note_for(&self, tab: Pane, row: u32) -> Option<&crate::model::notes::Note> {
+        self.notes.get(tab.spec().dataset, &self.row_key(tab, row)?)
     }
 
     fn update_prompt(&mut self, action: Action) {
@@ -1588,7 +1306,8 @@ impl App {
             PromptKind::Note { pane, key } => {
                 let now = self.clock.now();
                 let user = self.settings.user.clone();
-                self.notes.set(pane.id(), &key, &prompt.text, &user, now);
+                self.notes
+                    .set(pane.spec().dataset, &key, &prompt.text, &user, now);
                 self.requests.push(Request::SaveNotes);
             }
             PromptKind::Command => self.run_command(prompt.text.trim()),
@@ -1601,7 +1320,7 @@ impl App {
     fn run_command(&mut self, line: &str) {
         let (word, rest) = line.split_once(' ').unwrap_or((line, ""));
         let rest = rest.trim();
-        let show = |app: &mut App, tab: Tab| {
+        let show = |app: &mut App, tab: Pane| {
             app.detail = None;
             app.tab = tab;
         };
@@ -1632,17 +1351,17 @@ impl App {
             "freeze" => self.update(Action::Freeze),
             "theme" => self.set_theme(rest),
             "drill" => self.drill_command(rest),
-            pane if Tab::from_name(pane).is_some() => {
-                if let Some(tab) = Tab::from_name(pane) {
+            pane if Pane::from_name(pane).is_some() => {
+                if let Some(tab) = Pane::from_name(pane) {
                     show(self, tab);
                 }
             }
             "group" => match crate::analysis::summary::GroupBy::parse(rest) {
                 Some(by) => {
-                    show(self, Tab::Findings);
+                    show(self, Pane::Findings);
                     self.overview = false;
                     self.finding_group = by;
-                    self.summaries.insert(Tab::Findings);
+                    self.summaries.insert(Pane::Findings);
                     self.summary_cursor = 0;
                 }
                 None => self.say(format!(
@@ -1706,7 +1425,7 @@ impl App {
             self.say(what);
             return;
         }
-        let total = crate::ui::panes::detail::content_len(self, detail);
+        let total = self.detail_len(detail);
         let first_raw = total - detail.raw_lines.len();
         let on_top = detail.scroll.saturating_sub(first_raw);
         let at_raw = detail.scroll >= first_raw;
@@ -1722,26 +1441,8 @@ impl App {
     }
 
     /// What `y` (the id or ARN) or `Y` (the console link) copies of a row.
-    fn copy_text(&self, tab: Tab, row: u32, link: bool) -> Option<String> {
-        let s = &self.store;
-        match (tab, link) {
-            (Tab::Findings, false) => s.findings.get(row).map(|f| f.id.clone()),
-            (Tab::Findings, true) => s.findings.get(row).map(|f| {
-                crate::model::console::securityhub_finding(&f.product_arn, &f.region, &f.id)
-            }),
-            (Tab::Exposures, false) => s.exposures.get(row).map(|e| e.resource.clone()),
-            (Tab::Exposures, true) => s
-                .exposures
-                .get(row)
-                .filter(|e| e.source == "access-analyzer")
-                .map(|e| {
-                    crate::model::console::access_analyzer_finding(&e.resource, &e.region, &e.id)
-                }),
-            (Tab::Credentials, false) => s.credentials.get(row).map(|c| c.arn.clone()),
-            (Tab::Activity, false) => s.events.get(row).map(|e| e.event_id.clone()),
-            (Tab::Compliance, false) => s.compliance.get(row).map(|c| c.resource_id.clone()),
-            (Tab::Credentials | Tab::Activity | Tab::Compliance, true) => None,
-        }
+    fn copy_text(&self, tab: Pane, row: u32, link: bool) -> Option<String> {
+        tab.kind().copy(&self.store, row, link)
     }
 
     /// `:view NAME`: a saved view from the config: its pane, filter, sort and grouping.
@@ -1764,7 +1465,7 @@ impl App {
             });
             return;
         };
-        let Some(tab) = Tab::from_name(&view.pane) else {
+        let Some(tab) = Pane::from_name(&view.pane) else {
             return;
         };
         self.overview = false;
@@ -1785,7 +1486,7 @@ impl App {
             .as_deref()
             .and_then(crate::analysis::summary::GroupBy::parse)
         {
-            Some(by) if tab == Tab::Findings => {
+            Some(by) if tab == Pane::Findings => {
                 self.finding_group = by;
                 self.summaries.insert(tab);
                 self.summary_cursor = 0;
@@ -1799,7 +1500,7 @@ impl App {
     }
 
     /// Whose watermark a pane uses: the saved view it shows, else the pane's own.
-    pub fn watermark_key(&self, tab: Tab) -> String {
+    pub fn watermark_key(&self, tab: Pane) -> String {
         match &self.active_view {
             Some((t, name, filter)) if *t == tab && *filter == self.view(tab).filter_text => {
                 format!("view:{name}")
@@ -1810,60 +1511,18 @@ impl App {
 
     /// The findings updated after the operator last looked, if they ever did.
     pub fn new_since(&self) -> Option<chrono::DateTime<chrono::Utc>> {
-        self.watermarks.get(&self.watermark_key(Tab::Findings))
+        self.watermarks.get(&self.watermark_key(Pane::Findings))
     }
 
     /// Marks every finding there is as seen (leaving the findings pane, or `N`).
     fn mark_findings_seen(&mut self) {
         let newest = self.store.newest_finding_update();
-        let key = self.watermark_key(Tab::Findings);
+        let key = self.watermark_key(Pane::Findings);
         if let Some(newest) = newest {
             if self.watermarks.advance(&key, newest) {
                 self.requests.push(Request::SaveWatermarks);
             }
         }
-    }
-
-    fn open_detail(&mut self) {
-        let Some(row) = self.view(self.tab).selected_row() else {
-            return;
-        };
-        let (target, raw) = match self.tab {
-            Tab::Findings => (
-                DetailTarget::Finding(row),
-                self.store.findings.get(row).map(|f| f.raw.pretty()),
-            ),
-            Tab::Activity => (
-                DetailTarget::Event(row),
-                self.store.events.get(row).map(|e| e.raw.pretty()),
-            ),
-            Tab::Credentials => (DetailTarget::Credential(row), None),
-            Tab::Exposures => (DetailTarget::Exposure(row), None),
-            Tab::Compliance => (DetailTarget::Compliance(row), None),
-        };
-        let raw_lines = raw
-            .map(|text| {
-                crate::util::sanitize::clean_multiline(&text)
-                    .lines()
-                    .map(str::to_string)
-                    .collect()
-            })
-            .unwrap_or_default();
-        let context = match target {
-            DetailTarget::Finding(row) => Some(crate::store::related::finding_context(
-                &self.store,
-                row,
-                self.clock.now(),
-                self.settings.thresholds,
-            )),
-            _ => None,
-        };
-        self.detail = Some(Detail {
-            target,
-            raw_lines,
-            scroll: 0,
-            context,
-        });
     }
 }
 

@@ -2,7 +2,7 @@
 //! row's risk, a public-access row's resource type), drawn over the pane; `j`/`k` move
 //! between its commands, `y` copies the selected one. rampart never runs them.
 
-use super::{Action, App, DetailTarget, Request, Tab};
+use super::{Action, App, Pane, Request};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RunbookView {
@@ -18,83 +18,14 @@ pub struct RunbookView {
 impl App {
     /// The runbook for what is selected, and what that is, or why there is none.
     fn runbook_for_selection(&self) -> Result<(String, String), String> {
-        let lib = &self.runbooks;
-        let found = |rb: Option<&crate::drill::runbook::Runbook>, what: String, none: String| {
-            rb.map(|rb| (rb.id.clone(), what)).ok_or(none)
-        };
         // On the timeline: the selected event's detections.
-        let event_row = match (&self.timeline, &self.detail) {
-            (Some(tl), _) => tl.rows.get(tl.cursor).copied(),
-            (None, Some(d)) => match d.target {
-                DetailTarget::Event(row) => Some(row),
-                _ => None,
-            },
-            (None, None) if self.tab == Tab::Activity => self.events.selected_row(),
-            _ => None,
-        };
-        if let Some(row) = event_row {
-            let Some(e) = self.store.events.get(row) else {
-                return Err("no event selected".into());
-            };
-            return e
-                .detections
-                .iter()
-                .find_map(|d| {
-                    lib.for_detection(d)
-                        .map(|rb| (rb.id.clone(), format!("detection {d}")))
-                })
-                .ok_or_else(|| {
-                    "no detection fired on this event: runbooks open from detections and findings"
-                        .into()
-                });
+        if let Some(row) = self.timeline.as_ref().and_then(|tl| tl.rows.get(tl.cursor)) {
+            return Pane::Drills.kind().runbook(self, *row);
         }
-        let Some((tab, row)) = self.current_row() else {
+        let Some((pane, row)) = self.current_row() else {
             return Err("no row selected".into());
         };
-        match tab {
-            Tab::Findings => {
-                let f = self.store.findings.get(row).ok_or("no finding selected")?;
-                // A drill's own finding opens the runbook it practises.
-                if let Some(id) = f.generator_id.strip_prefix("rampart-drill/") {
-                    if let Some(rb) = lib.get(id) {
-                        return Ok((rb.id.clone(), format!("drill finding: {}", f.title)));
-                    }
-                }
-                found(
-                    lib.for_finding(f),
-                    format!("finding: {}", f.title),
-                    format!(
-                        "no runbook covers this finding ({}); add one to the runbooks directory",
-                        f.control_id
-                            .as_deref()
-                            .map(str::to_string)
-                            .or_else(|| f.types.first().map(|t| t.to_string()))
-                            .unwrap_or_default()
-                    ),
-                )
-            }
-            Tab::Credentials => {
-                let c = self.store.credentials.get(row).ok_or("no user selected")?;
-                let risks = c.risks(self.clock.now(), self.settings.thresholds);
-                let flags: Vec<&str> = risks.labels().collect();
-                found(
-                    lib.for_credential_flags(flags.iter().copied()),
-                    format!("{}: {}", c.user, flags.join(" ")),
-                    "no risk flag on this user, so no runbook".into(),
-                )
-            }
-            Tab::Exposures => {
-                let e = self.store.exposures.get(row).ok_or("no row selected")?;
-                found(
-                    lib.for_resource_type(&e.resource_type),
-                    format!("{} {}", e.resource_type, e.resource),
-                    format!("no runbook covers {}", e.resource_type),
-                )
-            }
-            Tab::Compliance | Tab::Activity => {
-                Err("runbooks open from findings, detections, credentials and public access".into())
-            }
-        }
+        pane.kind().runbook(self, row)
     }
 
     /// `r`: opens the runbook of the selection, or says why there is none.

@@ -31,16 +31,16 @@ fn app_with(n: usize) -> App {
 #[test]
 fn tabs_by_number_and_cycle() {
     let mut app = app_with(10);
-    app.update(Action::ShowTab(Tab::Exposures));
-    assert_eq!(app.tab, Tab::Exposures);
+    app.update(Action::ShowTab(Pane::PublicAccess));
+    assert_eq!(app.tab, Pane::PublicAccess);
     app.update(Action::NextTab);
-    assert_eq!(app.tab, Tab::Activity);
+    assert_eq!(app.tab, Pane::Drills);
     app.update(Action::NextTab);
-    assert_eq!(app.tab, Tab::Compliance);
+    assert_eq!(app.tab, Pane::Compliance);
     app.update(Action::NextTab);
-    assert_eq!(app.tab, Tab::Findings);
+    assert_eq!(app.tab, Pane::Findings);
     app.update(Action::PrevTab);
-    assert_eq!(app.tab, Tab::Compliance);
+    assert_eq!(app.tab, Pane::Compliance);
     app.update(Action::Overview);
     assert!(app.overview);
     // Keys that mean rows say why they do nothing here; a number leaves for its pane.
@@ -49,11 +49,11 @@ fn tabs_by_number_and_cycle() {
     assert!(app.flash.as_ref().unwrap().text.contains("Enter opens"));
     app.update(Action::NextTab);
     assert!(!app.overview);
-    assert_eq!(app.tab, Tab::Findings);
+    assert_eq!(app.tab, Pane::Findings);
     app.update(Action::Overview);
-    app.update(Action::ShowTab(Tab::Credentials));
+    app.update(Action::ShowTab(Pane::Credentials));
     assert!(!app.overview);
-    assert_eq!(app.tab, Tab::Credentials);
+    assert_eq!(app.tab, Pane::Credentials);
 }
 
 #[test]
@@ -72,11 +72,11 @@ fn enter_on_an_indicator_opens_its_evidence_filtered() {
     assert_eq!(app.overview_cursor, at);
     app.update(Action::Open);
     assert!(!app.overview);
-    assert_eq!(app.tab, Tab::Findings);
-    assert_eq!(app.findings.filter_text, "critical");
+    assert_eq!(app.tab, Pane::Findings);
+    assert_eq!(app.view(Pane::Findings).filter_text, "critical");
     app.refresh_view();
     assert_eq!(
-        app.findings.rows.len(),
+        app.view(Pane::Findings).rows.len(),
         10,
         "every fourth of 40 is critical"
     );
@@ -94,29 +94,29 @@ fn enter_on_an_indicator_opens_its_evidence_filtered() {
 #[test]
 fn filter_as_you_type_and_escape_restores() {
     let mut app = app_with(100);
-    assert_eq!(app.findings.rows.len(), 100);
+    assert_eq!(app.view(Pane::Findings).rows.len(), 100);
     app.update(Action::FilterStart);
     for c in "root".chars() {
         app.update(Action::FilterChar(c));
     }
     app.refresh_view();
-    assert_eq!(app.findings.rows.len(), 10);
+    assert_eq!(app.view(Pane::Findings).rows.len(), 10);
     app.update(Action::FilterAccept);
     assert!(!app.editing_filter);
-    assert_eq!(app.findings.filter_text, "root");
+    assert_eq!(app.view(Pane::Findings).filter_text, "root");
 
     // Editing again and cancelling restores "root".
     app.update(Action::FilterStart);
     app.update(Action::FilterChar('x'));
     app.update(Action::FilterCancel);
     app.refresh_view();
-    assert_eq!(app.findings.filter_text, "root");
-    assert_eq!(app.findings.rows.len(), 10);
+    assert_eq!(app.view(Pane::Findings).filter_text, "root");
+    assert_eq!(app.view(Pane::Findings).rows.len(), 10);
 
     // Esc outside the filter clears it.
     app.update(Action::Back);
     app.refresh_view();
-    assert_eq!(app.findings.rows.len(), 100);
+    assert_eq!(app.view(Pane::Findings).rows.len(), 100);
 }
 
 #[test]
@@ -124,41 +124,51 @@ fn paging_moves_one_screen_and_stays_in_bounds() {
     let mut app = app_with(100);
     let page = crate::ui::layout::table_rows((80, 24), false);
     app.update(Action::PageDown);
-    assert_eq!(app.findings.selected, page);
+    assert_eq!(app.view(Pane::Findings).selected, page);
     app.update(Action::Bottom);
-    assert_eq!(app.findings.selected, 99);
+    assert_eq!(app.view(Pane::Findings).selected, 99);
     app.update(Action::Down);
-    assert_eq!(app.findings.selected, 99);
+    assert_eq!(app.view(Pane::Findings).selected, 99);
     app.refresh_view();
-    assert_eq!(app.findings.offset, 100 - page);
+    assert_eq!(app.view(Pane::Findings).offset, 100 - page);
     app.update(Action::Top);
     app.update(Action::PageUp);
-    assert_eq!(app.findings.selected, 0);
+    assert_eq!(app.view(Pane::Findings).selected, 0);
 }
 
 #[test]
 fn sort_cycles_and_reverses() {
     let mut app = app_with(8);
     app.update(Action::SortNext);
-    assert_eq!(app.findings.sort_column, 1);
+    assert_eq!(app.view(Pane::Findings).sort_column, 1);
     assert!(app.flash.as_ref().unwrap().text.contains("title"));
     app.update(Action::SortReverse);
-    assert!(app.findings.reversed);
+    assert!(app.view(Pane::Findings).reversed);
     for _ in 0..7 {
         app.update(Action::SortNext);
     }
-    assert_eq!(app.findings.sort_column, 0, "cycles back to severity");
-    assert!(!app.findings.reversed);
+    assert_eq!(
+        app.view(Pane::Findings).sort_column,
+        0,
+        "cycles back to severity"
+    );
+    assert!(!app.view(Pane::Findings).reversed);
 }
 
 #[test]
 fn detail_opens_on_the_selected_row_and_scrolls() {
     let mut app = app_with(4);
     app.update(Action::Down);
-    let row = app.findings.selected_row().unwrap();
+    let row = app.view(Pane::Findings).selected_row().unwrap();
     app.update(Action::Open);
     let d = app.detail.as_ref().unwrap();
-    assert_eq!(d.target, DetailTarget::Finding(row));
+    assert_eq!(
+        d.target,
+        DetailTarget {
+            pane: Pane::Findings,
+            row
+        }
+    );
     assert!(d.raw_lines.iter().any(|l| l.contains("\"Id\"")));
     app.update(Action::Down);
     app.update(Action::Down);
@@ -171,7 +181,7 @@ fn detail_opens_on_the_selected_row_and_scrolls() {
     assert_eq!(app.detail.as_ref().unwrap().scroll, end - 1);
     app.update(Action::Back);
     assert!(app.detail.is_none());
-    assert_eq!(app.findings.selected_row(), Some(row));
+    assert_eq!(app.view(Pane::Findings).selected_row(), Some(row));
 }
 
 #[test]
@@ -215,7 +225,7 @@ fn a_note_on_the_selected_row_is_saved_at_once_and_shown() {
     app.settings.state_dir = Some(dir.path().join("state"));
     app.settings.user = "alice".into();
     app.update(Action::Down);
-    let row = app.findings.selected_row().unwrap();
+    let row = app.view(Pane::Findings).selected_row().unwrap();
     app.update(Action::NoteStart);
     assert!(app.prompt.is_some());
     type_text(&mut app, "q: called the owner");
@@ -224,7 +234,7 @@ fn a_note_on_the_selected_row_is_saved_at_once_and_shown() {
     assert_eq!(app.prompt, None);
     assert_eq!(app.requests, vec![Request::SaveNotes]);
     perform_requests(&mut app);
-    let note = app.note_for(Tab::Findings, row).unwrap();
+    let note = app.note_for(Pane::Findings, row).unwrap();
     assert_eq!(
         (note.text.as_str(), note.author.as_str()),
         ("q: called the owner", "alice")
@@ -238,7 +248,7 @@ fn a_note_on_the_selected_row_is_saved_at_once_and_shown() {
     app.update(Action::FilterBackspace);
     app.update(Action::FilterCancel);
     assert_eq!(
-        app.note_for(Tab::Findings, row).unwrap().text,
+        app.note_for(Pane::Findings, row).unwrap().text,
         "q: called the owner"
     );
     app.update(Action::NoteStart);
@@ -247,7 +257,7 @@ fn a_note_on_the_selected_row_is_saved_at_once_and_shown() {
     }
     app.update(Action::FilterAccept);
     perform_requests(&mut app);
-    assert!(app.note_for(Tab::Findings, row).is_none());
+    assert!(app.note_for(Pane::Findings, row).is_none());
     assert!(
         crate::model::notes::Notes::load(&dir.path().join("state/notes.json"))
             .unwrap()
@@ -287,7 +297,7 @@ fn command_mode_runs_commands_and_names_an_unknown_one() {
     app.update(Action::CommandStart);
     type_text(&mut app, "drills");
     app.update(Action::FilterAccept);
-    assert_eq!(app.tab, Tab::Activity);
+    assert_eq!(app.tab, Pane::Drills);
     app.update(Action::CommandStart);
     type_text(&mut app, "snapshot /tmp/x y.json");
     app.update(Action::FilterAccept);
@@ -338,15 +348,15 @@ fn a_replayed_snapshot_shows_what_its_author_saw() {
     for _ in 0..5 {
         first.update(Action::Down);
     }
-    let row = first.findings.selected_row().unwrap();
-    let key = first.row_key(Tab::Findings, row).unwrap();
+    let row = first.view(Pane::Findings).selected_row().unwrap();
+    let key = first.row_key(Pane::Findings, row).unwrap();
     first.update(Action::NoteStart);
     type_text(&mut first, "escalated to payments on-call");
     first.update(Action::FilterAccept);
     first.update(Action::Open);
     first.update(Action::Down);
-    first.update(Action::ShowTab(Tab::Credentials));
-    first.update(Action::ShowTab(Tab::Findings));
+    first.update(Action::ShowTab(Pane::Credentials));
+    first.update(Action::ShowTab(Pane::Findings));
     first.update(Action::Open);
     first.update(Action::Down);
     first.update(Action::Down);
@@ -365,21 +375,30 @@ fn a_replayed_snapshot_shows_what_its_author_saw() {
         true
     });
     second.refresh_view();
-    assert_eq!(second.tab, Tab::Findings);
-    assert_eq!(second.findings.filter_text, "probe");
+    assert_eq!(second.tab, Pane::Findings);
+    assert_eq!(second.view(Pane::Findings).filter_text, "probe");
     assert_eq!(
-        (second.findings.sort_column, second.findings.reversed),
-        (first.findings.sort_column, true)
+        (
+            second.view(Pane::Findings).sort_column,
+            second.view(Pane::Findings).reversed
+        ),
+        (first.view(Pane::Findings).sort_column, true)
     );
-    let selected = second.findings.selected_row().unwrap();
-    assert_eq!(second.row_key(Tab::Findings, selected).unwrap(), key);
+    let selected = second.view(Pane::Findings).selected_row().unwrap();
+    assert_eq!(second.row_key(Pane::Findings, selected).unwrap(), key);
     let detail = second
         .detail
         .as_ref()
         .expect("the open detail is open again");
-    assert_eq!(detail.target, DetailTarget::Finding(selected));
+    assert_eq!(
+        detail.target,
+        DetailTarget {
+            pane: Pane::Findings,
+            row: selected
+        }
+    );
     assert_eq!(detail.scroll, 2);
-    let note = second.note_for(Tab::Findings, selected).unwrap();
+    let note = second.note_for(Pane::Findings, selected).unwrap();
     assert_eq!(note.text, "escalated to payments on-call");
     assert_eq!(note.author, "alice");
     let flash = &second.flash.as_ref().unwrap().text;
@@ -425,12 +444,12 @@ fn selection_and_detail_follow_their_finding_when_others_leave() {
     app.update(Action::Down);
     app.update(Action::Down);
     app.refresh_view();
-    let row = app.findings.selected_row().unwrap();
-    let key = app.row_key(Tab::Findings, row).unwrap();
+    let row = app.view(Pane::Findings).selected_row().unwrap();
+    let key = app.row_key(Pane::Findings, row).unwrap();
     app.update(Action::Open);
     // Every other finding before it in the table leaves: its row number changes.
     let earlier: Vec<u64> = (0..row)
-        .filter_map(|r| app.row_key(Tab::Findings, r))
+        .filter_map(|r| app.row_key(Pane::Findings, r))
         .map(|k| crate::model::key::key_hash(&k))
         .collect();
     assert!(
@@ -442,11 +461,14 @@ fn selection_and_detail_follow_their_finding_when_others_leave() {
     let detail = app.detail.as_ref().expect("the detail stays open");
     let (_, now_row) = detail.target.pane_and_row();
     assert_eq!(
-        app.row_key(Tab::Findings, now_row).as_deref(),
+        app.row_key(Pane::Findings, now_row).as_deref(),
         Some(key.as_str())
     );
     assert_eq!(
-        app.row_key(Tab::Findings, app.findings.selected_row().unwrap()),
+        app.row_key(
+            Pane::Findings,
+            app.view(Pane::Findings).selected_row().unwrap()
+        ),
         Some(key.clone())
     );
     // Then it leaves itself: the detail closes and says why.
@@ -460,7 +482,7 @@ fn selection_and_detail_follow_their_finding_when_others_leave() {
 #[test]
 fn v_shows_a_summary_whose_lines_open_the_filtered_list() {
     let mut app = crate::run::fixture::demo_app(42, None, Theme::default(), (120, 40));
-    app.update(Action::ShowTab(Tab::Compliance));
+    app.update(Action::ShowTab(Pane::Compliance));
     app.update(Action::ToggleSummary);
     app.refresh_view();
     assert!(app.summary_shown());
@@ -469,22 +491,29 @@ fn v_shows_a_summary_whose_lines_open_the_filtered_list() {
     app.update(Action::Down);
     assert_eq!(app.summary_cursor, 1);
     app.update(Action::SortNext);
-    assert_eq!(app.compliance.sort_column, 0, "no sorting on a summary");
+    assert_eq!(
+        app.view(Pane::Compliance).sort_column,
+        0,
+        "no sorting on a summary"
+    );
     let rule = summary.rows[1].cells[0].text.clone();
     let total: usize = summary.rows[1].cells[1].text.parse().unwrap();
     app.update(Action::Open);
     app.refresh_view();
     assert!(!app.summary_shown(), "Enter opens the list");
-    assert_eq!(app.compliance.filter_text, format!("\"{rule}\""));
     assert_eq!(
-        app.compliance.rows.len(),
+        app.view(Pane::Compliance).filter_text,
+        format!("\"{rule}\"")
+    );
+    assert_eq!(
+        app.view(Pane::Compliance).rows.len(),
         total,
         "the list holds what the line counted"
     );
     // `v` goes back, keeping the cursor's pane state; other panes keep their own mode.
     app.update(Action::ToggleSummary);
     assert!(app.summary_shown());
-    app.update(Action::ShowTab(Tab::Credentials));
+    app.update(Action::ShowTab(Pane::Credentials));
     assert!(!app.summary_shown());
     app.update(Action::ToggleSummary);
     app.refresh_view();
@@ -493,7 +522,7 @@ fn v_shows_a_summary_whose_lines_open_the_filtered_list() {
     app.update(Action::Back);
     assert!(!app.summary_shown(), "Esc leaves the summary for the list");
     // The activity has none, and says where to look instead.
-    app.update(Action::ShowTab(Tab::Activity));
+    app.update(Action::ShowTab(Pane::Drills));
     app.update(Action::ToggleSummary);
     assert!(!app.summary_shown());
     assert!(app.flash.as_ref().unwrap().text.contains("no summary"));
@@ -502,14 +531,14 @@ fn v_shows_a_summary_whose_lines_open_the_filtered_list() {
 #[test]
 fn findings_group_by_a_command_and_a_group_opens_within_the_filter() {
     let mut app = crate::run::fixture::demo_app(42, None, Theme::default(), (120, 40));
-    app.update(Action::ShowTab(Tab::Findings));
+    app.update(Action::ShowTab(Pane::Findings));
     app.update(Action::FilterStart);
     for c in "sev>=high".chars() {
         app.update(Action::FilterChar(c));
     }
     app.update(Action::FilterAccept);
     app.refresh_view();
-    let high = app.findings.rows.len();
+    let high = app.view(Pane::Findings).rows.len();
     app.update(Action::CommandStart);
     for c in "group prod".chars() {
         app.update(Action::FilterChar(c));
@@ -536,10 +565,10 @@ fn findings_group_by_a_command_and_a_group_opens_within_the_filter() {
     app.refresh_view();
     assert!(!app.summary_shown());
     assert_eq!(
-        app.findings.filter_text,
+        app.view(Pane::Findings).filter_text,
         format!("sev>=high product:\"{first}\"")
     );
-    assert_eq!(app.findings.rows.len(), in_first);
+    assert_eq!(app.view(Pane::Findings).rows.len(), in_first);
     // `s` on the summary changes the grouping.
     app.update(Action::ToggleSummary);
     app.update(Action::SortNext);
@@ -603,10 +632,10 @@ fn tab_completes_commands_group_keys_and_filter_fields() {
 fn f_holds_the_rows_still_while_updates_wait_and_a_removal_thaws() {
     let mut app = app_with(20);
     app.refresh_view();
-    let before = app.findings.rows.clone();
+    let before = app.view(Pane::Findings).rows.clone();
     app.update(Action::Freeze);
     app.refresh_view();
-    assert!(app.findings.is_frozen());
+    assert!(app.view(Pane::Findings).is_frozen());
     let newer = asff::parse_value(&json!({
         "Id": "f-new", "ProductArn": "arn:aws:securityhub:us-east-1::product/aws/guardduty",
         "AwsAccountId": "111111111111", "UpdatedAt": "2026-11-22T11:59:00Z",
@@ -615,19 +644,27 @@ fn f_holds_the_rows_still_while_updates_wait_and_a_removal_thaws() {
     .unwrap();
     app.apply(Update::Findings(vec![newer]));
     app.refresh_view();
-    assert_eq!(app.findings.rows, before, "the new critical waits");
-    assert_eq!(app.findings.waiting, 1);
+    assert_eq!(
+        app.view(Pane::Findings).rows,
+        before,
+        "the new critical waits"
+    );
+    assert_eq!(app.view(Pane::Findings).waiting, 1);
     // A new filter is asked for explicitly: it applies, and the view stays frozen.
-    app.findings.set_filter("root");
+    app.view_mut(Pane::Findings).set_filter("root");
     app.refresh_view();
-    assert_eq!(app.findings.rows.len(), 2);
-    assert!(app.findings.is_frozen());
-    app.findings.set_filter("");
+    assert_eq!(app.view(Pane::Findings).rows.len(), 2);
+    assert!(app.view(Pane::Findings).is_frozen());
+    app.view_mut(Pane::Findings).set_filter("");
     app.update(Action::Freeze);
     app.refresh_view();
-    assert!(!app.findings.is_frozen());
-    assert_eq!(app.findings.rows.len(), 21, "unfrozen: the new one is in");
-    let top = app.findings.rows[0];
+    assert!(!app.view(Pane::Findings).is_frozen());
+    assert_eq!(
+        app.view(Pane::Findings).rows.len(),
+        21,
+        "unfrozen: the new one is in"
+    );
+    let top = app.view(Pane::Findings).rows[0];
     assert_eq!(app.store.findings.items()[top as usize].id, "f-new");
     // Rows removed underneath: positions would mean other records, so the freeze ends.
     app.update(Action::Freeze);
@@ -635,8 +672,8 @@ fn f_holds_the_rows_still_while_updates_wait_and_a_removal_thaws() {
     let gone = crate::store::row_hash(&app.store.findings.items()[0]);
     app.apply(Update::Gone(crate::feed::Gone::Findings(vec![gone])));
     app.refresh_view();
-    assert!(!app.findings.is_frozen());
-    assert_eq!(app.findings.rows.len(), 20);
+    assert!(!app.view(Pane::Findings).is_frozen());
+    assert_eq!(app.view(Pane::Findings).rows.len(), 20);
     assert!(app.flash.as_ref().unwrap().text.contains("unfrozen"));
 }
 
@@ -659,13 +696,16 @@ fn a_saved_view_sets_pane_filter_sort_and_grouping() {
     app.update(Action::FilterAccept);
     app.refresh_view();
     assert!(!app.overview);
-    assert_eq!(app.tab, Tab::Findings);
-    assert_eq!(app.findings.filter_text, "sev>=critical acct:prod");
+    assert_eq!(app.tab, Pane::Findings);
     assert_eq!(
-        Tab::Findings.sort_names()[app.findings.sort_column],
+        app.view(Pane::Findings).filter_text,
+        "sev>=critical acct:prod"
+    );
+    assert_eq!(
+        Pane::Findings.sort_names()[app.view(Pane::Findings).sort_column],
         "account"
     );
-    assert!(app.findings.reversed);
+    assert!(app.view(Pane::Findings).reversed);
     assert!(app.summary_shown());
     assert_eq!(
         app.finding_group,
@@ -699,7 +739,7 @@ impl std::io::Write for Sink {
 #[test]
 fn y_copies_the_arn_and_shift_y_the_console_link_through_osc_52() {
     let mut app = app_with(5);
-    app.update(Action::ShowTab(Tab::Findings));
+    app.update(Action::ShowTab(Pane::Findings));
     app.refresh_view();
     let sink = Sink::default();
     app.terminal_out = Some(Box::new(sink.clone()));
@@ -707,7 +747,7 @@ fn y_copies_the_arn_and_shift_y_the_console_link_through_osc_52() {
     for r in std::mem::take(&mut app.requests) {
         crate::run::effects::perform(&mut app, r);
     }
-    let row = app.findings.selected_row().unwrap();
+    let row = app.view(Pane::Findings).selected_row().unwrap();
     let id = app.store.findings.items()[row as usize].id.clone();
     assert_eq!(
         *sink.0.lock().unwrap(),
@@ -724,7 +764,7 @@ fn y_copies_the_arn_and_shift_y_the_console_link_through_osc_52() {
     assert!(out.starts_with("\u{1b}]52;c;"), "{out:?}");
     // The activity has no console link: it says so, and nothing is written.
     app.update(Action::Back);
-    app.update(Action::ShowTab(Tab::Activity));
+    app.update(Action::ShowTab(Pane::Drills));
     app.update(Action::Copy { link: true });
     assert!(!app.requests.iter().any(|r| matches!(r, Request::Copy(_))));
 }
@@ -732,7 +772,7 @@ fn y_copies_the_arn_and_shift_y_the_console_link_through_osc_52() {
 #[test]
 fn slash_in_a_detail_finds_text_in_the_raw_json_and_enter_goes_on() {
     let mut app = app_with(5);
-    app.update(Action::ShowTab(Tab::Findings));
+    app.update(Action::ShowTab(Pane::Findings));
     app.refresh_view();
     app.update(Action::Open);
     let find = |app: &mut App, text: &str| {
@@ -753,7 +793,7 @@ fn slash_in_a_detail_finds_text_in_the_raw_json_and_enter_goes_on() {
     assert!(hits >= 1);
     assert_eq!(find(&mut app, "\"ID\""), format!("match 1 of {hits}"));
     let d = app.detail.as_ref().unwrap();
-    let total = crate::ui::panes::detail::content_len(&app, d);
+    let total = app.detail_len(d);
     let first_raw = total - d.raw_lines.len();
     assert!(d.raw_lines[d.scroll - first_raw].contains("\"Id\""));
     // `/` opens with the last text: Enter alone goes on (and wraps).
@@ -785,7 +825,7 @@ fn findings_updated_since_the_operator_last_looked_are_new_until_seen() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = app_with(10);
     app.settings.state_dir = Some(dir.path().to_path_buf());
-    app.update(Action::ShowTab(Tab::Findings));
+    app.update(Action::ShowTab(Pane::Findings));
     assert_eq!(
         app.new_since(),
         None,
@@ -793,7 +833,7 @@ fn findings_updated_since_the_operator_last_looked_are_new_until_seen() {
     );
     assert!(!title(&mut app).contains("new"));
     // Leaving the pane marks what it held as seen, and saves it.
-    app.update(Action::ShowTab(Tab::Credentials));
+    app.update(Action::ShowTab(Pane::Credentials));
     for r in std::mem::take(&mut app.requests) {
         crate::run::effects::perform(&mut app, r);
     }
@@ -810,7 +850,7 @@ fn findings_updated_since_the_operator_last_looked_are_new_until_seen() {
     }))
     .unwrap();
     app.apply(Update::Findings(vec![later]));
-    app.update(Action::ShowTab(Tab::Findings));
+    app.update(Action::ShowTab(Pane::Findings));
     assert!(
         title(&mut app).contains("1 new (N: seen)"),
         "{}",
@@ -828,10 +868,10 @@ fn findings_updated_since_the_operator_last_looked_are_new_until_seen() {
         group: None,
     }];
     app.run_command("view probes");
-    assert_eq!(app.watermark_key(Tab::Findings), "view:probes");
+    assert_eq!(app.watermark_key(Pane::Findings), "view:probes");
     assert_eq!(app.new_since(), None);
-    app.findings.set_filter("probe 1");
-    assert_eq!(app.watermark_key(Tab::Findings), "findings");
+    app.view_mut(Pane::Findings).set_filter("probe 1");
+    assert_eq!(app.watermark_key(Pane::Findings), "findings");
 }
 
 #[test]
@@ -877,7 +917,7 @@ fn export_theme_and_freeze_from_the_command_line() {
     );
 
     run(&mut app, "freeze");
-    assert!(app.findings.is_frozen());
+    assert!(app.view(Pane::Findings).is_frozen());
     run(&mut app, "freeze");
-    assert!(!app.findings.is_frozen());
+    assert!(!app.view(Pane::Findings).is_frozen());
 }

@@ -1,7 +1,7 @@
 //! The CloudTrail timeline around a finding (`t`): asked of the sources on opening, read
 //! from the store's events as they arrive; `Enter` expands an event to its full JSON.
 
-use super::{Action, App, Tab};
+use super::{Action, App, Pane};
 use crate::feed::Command;
 use crate::model::lookup::{Looked, Lookup};
 use chrono::{DateTime, Utc};
@@ -55,7 +55,7 @@ impl App {
             self.say("t shows the CloudTrail timeline of a finding: pick one in the list (1)");
             return;
         }
-        let Some((Tab::Findings, row)) = self.current_row() else {
+        let Some((Pane::Findings, row)) = self.current_row() else {
             self.say("t shows the CloudTrail timeline of a finding (pane 1)");
             return;
         };

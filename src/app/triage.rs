@@ -3,7 +3,7 @@
 //! the one selected), after a confirmation that names the count, the accounts and the
 //! change. The new state shows at once, pending until a poll shows it back.
 
-use super::{Action, App, Tab};
+use super::{Action, App, Pane};
 use crate::feed::Command;
 use crate::model::triage::{Change, Outcome, Target, TriageRequest};
 use crate::model::WorkflowStatus;
@@ -38,7 +38,7 @@ impl Confirm {
 impl App {
     /// `space`: marks the selected finding (or unmarks it) and moves to the next row.
     pub(super) fn toggle_mark(&mut self) {
-        let Some((Tab::Findings, row)) = self.current_row() else {
+        let Some((Pane::Findings, row)) = self.current_row() else {
             self.say("space marks findings for triage (pane 1)");
             return;
         };
@@ -50,7 +50,7 @@ impl App {
             self.marked.insert(hash);
         }
         if self.detail.is_none() {
-            self.view_mut(Tab::Findings).move_by(1);
+            self.view_mut(Pane::Findings).move_by(1);
         }
         let n = self.marked.len();
         self.say(format!(
@@ -71,7 +71,7 @@ impl App {
             return rows;
         }
         match self.current_row() {
-            Some((Tab::Findings, row)) => vec![row],
+            Some((Pane::Findings, row)) => vec![row],
             _ => Vec::new(),
         }
     }
@@ -216,7 +216,7 @@ impl App {
                     self.store
                         .begin_triage(t.key_hash(), req.id, &req.change, now);
                 }
-                self.findings.invalidate_sort();
+                self.view_mut(Pane::Findings).invalidate_sort();
                 self.say(format!(
                     "sent {} finding{}: pending* until a poll shows the change",
                     req.targets.len(),

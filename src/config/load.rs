@@ -2,7 +2,7 @@
 //! platform directory; errors name the file and, for a mistake, its line and column.
 
 use super::validate::validate;
-use super::{Config, CONFIG_ENV};
+use super::{Config, Vocabulary, CONFIG_ENV};
 use crate::util::diagnostic::{diagnose, Diagnostic};
 use std::path::{Path, PathBuf};
 
@@ -39,9 +39,14 @@ pub fn user_theme_dirs() -> Vec<PathBuf> {
 
 /// Finds and parses the config file: `explicit` (`--config`), else `$RAMPART_CONFIG`, else
 /// `<config_dir>/config.toml`. Only the last may be absent (defaults, `path: None`).
-pub fn load(explicit: Option<&Path>) -> Result<Loaded, ConfigError> {
+pub fn load(explicit: Option<&Path>, vocabulary: &Vocabulary) -> Result<Loaded, ConfigError> {
     let env = std::env::var_os(CONFIG_ENV).map(PathBuf::from);
-    load_from(explicit, env.as_deref(), config_dir().as_deref())
+    load_from(
+        explicit,
+        env.as_deref(),
+        config_dir().as_deref(),
+        vocabulary,
+    )
 }
 
 /// [`load`] with the environment and platform directory passed in, so tests do not depend
@@ -50,6 +55,7 @@ pub fn load_from(
     explicit: Option<&Path>,
     env: Option<&Path>,
     platform_dir: Option<&Path>,
+    vocabulary: &Vocabulary,
 ) -> Result<Loaded, ConfigError> {
     // An empty variable is treated as unset, as shells make `VAR=` easy to leave behind.
     let env = env.filter(|p| !p.as_os_str().is_empty());
@@ -71,7 +77,7 @@ pub fn load_from(
         }
         Err(source) => return Err(ConfigError::Read { path, source }),
     };
-    let config = parse_str(&text, &path)?;
+    let config = parse_str(&text, &path, vocabulary)?;
     Ok(Loaded {
         config,
         path: Some(path),
@@ -86,9 +92,9 @@ pub(crate) fn defaults() -> Loaded {
 }
 
 /// Parses and validates config text; `file` is only used in messages.
-pub fn parse_str(text: &str, file: &Path) -> Result<Config, ConfigError> {
+pub fn parse_str(text: &str, file: &Path, vocabulary: &Vocabulary) -> Result<Config, ConfigError> {
     let mut config: Config =
         toml::from_str(text).map_err(|e| ConfigError::Invalid(diagnose(text, file, &e)))?;
-    validate(&mut config, text, file).map_err(ConfigError::Invalid)?;
+    validate(&mut config, text, file, vocabulary).map_err(ConfigError::Invalid)?;
     Ok(config)
 }

@@ -59,6 +59,9 @@ pub struct Config {
     pub detections: Detections,
     /// `[runbooks]`: a directory of the team's own runbooks.
     pub runbooks: Runbooks,
+    /// What validation noticed but accepted: old names, with the name to use instead.
+    #[serde(skip)]
+    pub deprecations: Vec<String>,
 }
 
 /// `[detections]`: how many failures, in how many minutes, make a burst.
@@ -166,30 +169,12 @@ impl Config {
     }
 }
 
-/// `[columns]`: which columns each pane shows, by their titles; a pane left out shows
-/// them all (narrow terminals still drop the least important first).
+/// `[columns]`: which columns each pane shows, by their titles, keyed by pane id; a pane
+/// left out shows them all (narrow terminals still drop the least important first). Keys
+/// are checked against the panes' vocabulary; an old name is accepted and noted.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct Columns {
-    pub findings: Option<Vec<String>>,
-    pub credentials: Option<Vec<String>>,
-    pub public: Option<Vec<String>>,
-    pub drills: Option<Vec<String>>,
-    pub compliance: Option<Vec<String>>,
-}
-
-impl Columns {
-    fn each(&self) -> [(&'static str, crate::app::Tab, &Option<Vec<String>>); 5] {
-        use crate::app::Tab;
-        [
-            ("findings", Tab::Findings, &self.findings),
-            ("credentials", Tab::Credentials, &self.credentials),
-            ("public", Tab::Exposures, &self.public),
-            ("drills", Tab::Activity, &self.drills),
-            ("compliance", Tab::Compliance, &self.compliance),
-        ]
-    }
-}
+#[serde(transparent)]
+pub struct Columns(pub std::collections::BTreeMap<String, Vec<String>>);
 
 /// `[[views]]`: a pane with its filter, sort and (for findings) grouping.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -452,13 +437,9 @@ pub struct Account {
 }
 
 impl Config {
-    /// `[columns]` by pane id, for the console.
+    /// `[columns]` by pane id, for the console (validation turned old names into ids).
     pub fn pane_columns(&self) -> std::collections::BTreeMap<String, Vec<String>> {
-        self.columns
-            .each()
-            .into_iter()
-            .filter_map(|(_, tab, chosen)| Some((tab.id().to_string(), chosen.clone()?)))
-            .collect()
+        self.columns.0.clone()
     }
 }
 

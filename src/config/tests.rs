@@ -5,7 +5,11 @@ use crate::util::diagnostic::line_column;
 use std::path::Path;
 
 fn parse(text: &str) -> Result<Config, String> {
-    parse_str(text, Path::new("config.toml")).map_err(|e| e.to_string())
+    parse_str(text, Path::new("config.toml"), &vocabulary()).map_err(|e| e.to_string())
+}
+
+fn vocabulary() -> Vocabulary {
+    crate::app::pane::vocabulary()
 }
 
 #[test]
@@ -210,23 +214,23 @@ fn resolution_order() {
     let missing = dir.join("missing.toml");
 
     // --config wins over the environment; both must exist.
-    let loaded = load_from(Some(&file), Some(&missing), None).unwrap();
+    let loaded = load_from(Some(&file), Some(&missing), None, &vocabulary()).unwrap();
     assert_eq!(loaded.config.demo_seed(), 7);
     assert_eq!(loaded.path.as_deref(), Some(file.as_path()));
-    let err = load_from(Some(&missing), None, None)
+    let err = load_from(Some(&missing), None, None, &vocabulary())
         .unwrap_err()
         .to_string();
     assert!(err.contains("missing.toml: config file not found (named by --config)"));
-    let err = load_from(None, Some(&missing), None)
+    let err = load_from(None, Some(&missing), None, &vocabulary())
         .unwrap_err()
         .to_string();
     assert!(err.contains("(named by $RAMPART_CONFIG)"), "{err}");
 
     // The platform file may be absent; an empty variable counts as unset.
-    let loaded = load_from(None, Some(Path::new("")), Some(&dir)).unwrap();
+    let loaded = load_from(None, Some(Path::new("")), Some(&dir), &vocabulary()).unwrap();
     assert_eq!(loaded, load::defaults());
     std::fs::write(dir.join("config.toml"), "[demo]\nseed = 9\n").unwrap();
-    let loaded = load_from(None, None, Some(&dir)).unwrap();
+    let loaded = load_from(None, None, Some(&dir), &vocabulary()).unwrap();
     assert_eq!(loaded.config.demo_seed(), 9);
     assert_eq!(loaded.path, Some(dir.join("config.toml")));
     std::fs::remove_dir_all(&dir).unwrap();

@@ -6,38 +6,35 @@ use crate::util::diagnostic::{render_path, span_of, Diagnostic, Seg};
 use std::path::Path;
 
 /// A saved view names a pane, that pane's sort column and fields, and a grouping.
-fn check_view(view: &SavedView, before: &[SavedView]) -> Result<(), (&'static str, String)> {
-    use crate::app::Tab;
+fn check_view(
+    view: &SavedView,
+    before: &[SavedView],
+    vocabulary: &Vocabulary,
+) -> Result<(), (&'static str, String)> {
     if view.name.trim().is_empty() || view.name.contains(char::is_whitespace) {
         return Err(("name", "expected a name without spaces".into()));
     }
     if before.iter().any(|v| v.name == view.name) {
         return Err(("name", format!("`{}` is already a view's name", view.name)));
     }
-    let Some(tab) = Tab::from_name(&view.pane) else {
+    let Some(pane) = vocabulary.pane(&view.pane) else {
         return Err((
             "pane",
-            format!(
-                "expected findings, credentials, public, drills or compliance, found {:?}",
-                view.pane
-            ),
+            format!("expected {}, found {:?}", vocabulary.pane_ids(), view.pane),
         ));
     };
-    crate::store::query::TextQuery::parse_for(&view.filter, tab.fields())
+    crate::store::query::TextQuery::parse_for(&view.filter, pane.fields)
         .map_err(|e| ("filter", e.to_string()))?;
     if let Some(sort) = &view.sort {
-        if !tab.sort_names().contains(&sort.as_str()) {
+        if !pane.sorts.contains(&sort.as_str()) {
             return Err((
                 "sort",
-                format!(
-                    "expected one of {}, found {sort:?}",
-                    tab.sort_names().join(", ")
-                ),
+                format!("expected one of {}, found {sort:?}", pane.sorts.join(", ")),
             ));
         }
     }
     if let Some(group) = &view.group {
-        if tab != Tab::Findings {
+        if !pane.groups {
             return Err(("group", "only the findings pane groups".into()));
         }
         if crate::analysis::summary::GroupBy::parse(group).is_none() {
@@ -56,7 +53,12 @@ const DAYS_RANGE: (u32, u32) = (1, 3650);
 const TICK_RANGE: (u32, u32) = (1, 3600);
 
 /// Checks what the types cannot express, and fills derived defaults (account names).
-pub(crate) fn validate(config: &mut Config, text: &str, file: &Path) -> Result<(), Diagnostic> {
+pub(crate) fn validate(
+    config: &mut Config,
+    text: &str,
+    file: &Path,
+    vocabulary: &Vocabulary,
+) -> Result<(), Diagnostic> {
     let fail = |path: &[Seg], message: String| {
         let offset = span_of(text, path).map(|s| s.start);
         Diagnostic::at(
@@ -314,12 +316,26 @@ pub(crate) fn validate(config: &mut Config, text: &str, file: &Path) -> Result<(
     for (i, region) in config.regions.iter().enumerate() {
         check_region(region).map_err(|m| fail(&[Seg::Key("regions"), Seg::Index(i)], m))?;
     }
-    for (key, tab, chosen) in config.columns.each() {
-        let Some(chosen) = chosen else { continue };
-        let titles: Vec<&str> = crate::ui::panes::columns_of(tab)
-            .iter()
-            .map(|c| c.title)
-            .collect();
+    let mut columns = std::collections::BTreeMap::new();
+    for (key, chosen) in &config.columns.0 {
+        let Some(pane) = vocabulary.pane(key) else {
+            let ids: Vec<String> = vocabulary.panes.iter().map(|p| p.id.to_string()).collect();
+            return Err(fail(
+                &[Seg::Key("columns"), Seg::Key(key)],
+                format!(
+                    "unknown pane `{key}`: {}",
+                    crate::util::suggest::suggest(key, &ids).replace("valid keys", "the panes are")
+                ),
+            ));
+        };
+        if pane.id != key {
+            config.deprecations.push(format!(
+                "{}: [columns] {key} is an old name: write {} instead",
+                file.display(),
+                pane.id
+            ));
+        }
+        let titles = &pane.columns;
         if chosen.is_empty() {
             return Err(fail(
                 &[Seg::Key("columns"), Seg::Key(key)],
@@ -334,10 +350,12 @@ pub(crate) fn validate(config: &mut Config, text: &str, file: &Path) -> Result<(
                 ));
             }
         }
+        columns.insert(pane.id.to_string(), chosen.clone());
     }
+    config.columns.0 = columns;
     for (i, view) in config.views.iter().enumerate() {
         let at = |key: &'static str| [Seg::Key("views"), Seg::Index(i), Seg::Key(key)];
-        check_view(view, &config.views[..i]).map_err(|(key, m)| fail(&at(key), m))?;
+        check_view(view, &config.views[..i], vocabulary).map_err(|(key, m)| fail(&at(key), m))?;
     }
     for i in 0..config.accounts.len() {
         let at = |key: &'static str| [Seg::Key("accounts"), Seg::Index(i), Seg::Key(key)];

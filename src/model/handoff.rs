@@ -27,7 +27,8 @@ pub struct Handoff {
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ViewState {
-    /// The pane on screen: `findings`, `credentials`, `exposures` or `events`.
+    /// The pane on screen, by the dataset it shows: `findings`, `credentials`,
+    /// `exposures`, `events` or `compliance` (names that do not change with the panes').
     pub pane: String,
     /// Per pane, by the same names.
     pub panes: BTreeMap<String, PaneState>,

@@ -46,10 +46,16 @@ fn fail(message: impl std::fmt::Display, code: u8) -> ExitCode {
 }
 
 pub fn main(cli: Cli) -> ExitCode {
-    let loaded = match config::load(cli.options.config.as_deref()) {
+    let loaded = match config::load(
+        cli.options.config.as_deref(),
+        &crate::app::pane::vocabulary(),
+    ) {
         Ok(l) => l,
         Err(e) => return fail(e, EXIT_USAGE),
     };
+    for note in &loaded.config.deprecations {
+        eprintln!("rampart: {}", crate::util::sanitize::clean(note));
+    }
     let mode = match decide_mode(&cli, &loaded.config) {
         Ok(m) => m,
         Err(code) => return code,

@@ -1,7 +1,7 @@
 //! The frame around the panes: tab bar, counts line, status line, filter line.
 
 use super::layout::{self, BRAND};
-use crate::app::{App, Prompt, PromptKind, Tab};
+use crate::app::{App, Pane, Prompt, PromptKind};
 use crate::feed::Status;
 use crate::model::Severity;
 use crate::store::query::View;
@@ -119,7 +119,7 @@ fn prompt_line(app: &App, prompt: &Prompt, width: u16) -> Line<'static> {
             "  Enter journal it  Esc cancel",
         ),
         PromptKind::Note { pane, .. } => (
-            format!(" note on this {}: ", pane_noun(*pane)),
+            format!(" note on this {}: ", pane.spec().noun),
             "  Enter save (empty removes)  Esc cancel",
         ),
     };
@@ -141,16 +141,6 @@ fn prompt_line(app: &App, prompt: &Prompt, width: u16) -> Line<'static> {
         Span::styled(format!("{shown}▏"), t.filter),
         Span::styled(hint, t.key_hint),
     ])
-}
-
-fn pane_noun(tab: Tab) -> &'static str {
-    match tab {
-        Tab::Findings => "finding",
-        Tab::Credentials => "user",
-        Tab::Exposures => "exposure",
-        Tab::Activity => "event",
-        Tab::Compliance => "resource",
-    }
 }
 
 fn hints(app: &App) -> String {
@@ -251,7 +241,7 @@ pub fn filter_line(frame: &mut Frame, area: Rect, app: &App, view: &View) {
 }
 
 /// A pane's title: name, row counts and sort order.
-pub fn pane_title(app: &App, tab: Tab, view: &View, extra: &str) -> Line<'static> {
+pub fn pane_title(app: &App, tab: Pane, view: &View, extra: &str) -> Line<'static> {
     let names = tab.sort_names();
     let sort = names.get(view.sort_column).copied().unwrap_or("");
     let arrow = if view.reversed { "↑" } else { "↓" };
@@ -283,18 +273,7 @@ pub fn pane_title(app: &App, tab: Tab, view: &View, extra: &str) -> Line<'static
     Line::from(spans)
 }
 
-/// `12345` -> `12,345`.
-pub fn group(n: usize) -> String {
-    let s = n.to_string();
-    let mut out = String::with_capacity(s.len() + s.len() / 3);
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+pub use crate::util::digits::group;
 
 /// Splits a pane into the optional filter line and the table area.
 pub fn split_filter(area: Rect, shown: bool) -> (Option<Rect>, Rect) {
@@ -310,13 +289,6 @@ pub fn split_filter(area: Rect, shown: bool) -> (Option<Rect>, Rect) {
 
 #[cfg(test)]
 mod tests {
-    #[test]
-    fn grouping() {
-        assert_eq!(super::group(0), "0");
-        assert_eq!(super::group(999), "999");
-        assert_eq!(super::group(1000), "1,000");
-        assert_eq!(super::group(100000), "100,000");
-    }
 
     #[test]
     fn a_loading_source_shows_how_far_it_got_and_a_failed_file_is_named() {

@@ -10,7 +10,7 @@ pub mod panes;
 pub mod svg;
 pub mod widgets;
 
-use crate::app::{App, Tab};
+use crate::app::{App, Pane};
 use ratatui::Frame;
 
 /// Draws the whole screen.
@@ -31,12 +31,8 @@ pub fn render(frame: &mut Frame, app: &App) {
             tab if app.summary_shown() => {
                 panes::summary::render(frame, areas.pane, app, tab.title())
             }
-            Tab::Findings => panes::findings::render(frame, areas.pane, app),
-            Tab::Credentials => panes::credentials::render(frame, areas.pane, app),
-            Tab::Exposures => panes::exposures::render(frame, areas.pane, app),
-            Tab::Activity if app.drill_view_shown() => panes::drill::render(frame, areas.pane, app),
-            Tab::Activity => panes::activity::render(frame, areas.pane, app),
-            Tab::Compliance => panes::compliance::render(frame, areas.pane, app),
+            Pane::Drills if app.drill_view_shown() => panes::drill::render(frame, areas.pane, app),
+            tab => panes::pane(frame, areas.pane, app, tab),
         }
     }
     chrome::status_line(frame, areas.status, app);

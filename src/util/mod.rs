@@ -11,6 +11,7 @@
 
 pub mod allocator;
 pub mod diagnostic;
+pub mod digits;
 pub mod files;
 pub mod glob;
 pub mod sanitize;

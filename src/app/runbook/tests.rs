@@ -62,7 +62,7 @@ fn r_on_a_finding_opens_its_runbook_and_y_copies_the_selected_command() {
 #[test]
 fn r_on_an_event_opens_the_runbook_of_its_detection() {
     let mut app = app();
-    app.update(Action::ShowTab(Tab::Activity));
+    app.update(Action::ShowTab(Pane::Drills));
     app.refresh_view();
     // Newest first: StopLogging at 10:00, then DescribeInstances.
     app.update(Action::Runbook);
@@ -92,7 +92,7 @@ fn r_on_a_credential_row_follows_its_risk_flags() {
         generated_at: crate::test_support::now(),
         records: vec![u],
     });
-    app.update(Action::ShowTab(Tab::Credentials));
+    app.update(Action::ShowTab(Pane::Credentials));
     app.refresh_view();
     app.update(Action::Runbook);
     assert_eq!(

@@ -1,13 +1,9 @@
-//! One module per pane, plus the detail view and the help overlay.
+//! The panes' table (one renderer for every pane's rows), and the views drawn over them:
+//! detail, summary, overview, drill, timeline, runbook, sources, confirmation, help.
 
-pub mod activity;
-pub mod compliance;
 pub mod confirm;
-pub mod credentials;
 pub mod detail;
 pub mod drill;
-pub mod exposures;
-pub mod findings;
 pub mod help;
 pub mod overview;
 pub mod runbook;
@@ -15,14 +11,17 @@ pub mod sources;
 pub mod summary;
 pub mod timeline;
 
-use crate::app::App;
+use crate::app::{App, Pane};
 use crate::ui::widgets::table::TableStyle;
 
 pub(crate) fn table_style(app: &App) -> TableStyle {
     let t = &app.theme;
     // The config may choose the pane's columns (`[columns]`); the rest are hidden.
     let hidden = match app.settings.columns.get(app.tab.id()) {
-        Some(chosen) => columns_of(app.tab)
+        Some(chosen) => app
+            .tab
+            .spec()
+            .columns
             .iter()
             .enumerate()
             .filter(|(_, c)| !chosen.iter().any(|n| n.eq_ignore_ascii_case(c.title)))
@@ -38,14 +37,24 @@ pub(crate) fn table_style(app: &App) -> TableStyle {
     }
 }
 
-/// A pane's table columns, for the config's `[columns]`.
-pub fn columns_of(tab: crate::app::Tab) -> &'static [crate::ui::widgets::table::Column] {
-    use crate::app::Tab;
-    match tab {
-        Tab::Findings => &findings::COLUMNS,
-        Tab::Credentials => &credentials::COLUMNS,
-        Tab::Exposures => &exposures::COLUMNS,
-        Tab::Activity => &activity::COLUMNS,
-        Tab::Compliance => &compliance::COLUMNS,
+/// The pane's title line, its table and its filter line.
+pub fn pane(frame: &mut ratatui::Frame, area: ratatui::layout::Rect, app: &App, pane: Pane) {
+    let view = app.view(pane);
+    let (filter_area, table_area) = crate::ui::chrome::split_filter(area, app.filter_line_shown());
+    let table = pane.kind().table(app);
+    crate::ui::widgets::table::render(
+        frame,
+        table_area,
+        crate::ui::chrome::pane_title(app, pane, view, &table.extra),
+        pane.spec().columns,
+        view,
+        &table_style(app),
+        |row, col| {
+            let cell = (table.cell)(row, col);
+            (cell.text, app.theme.role(cell.role))
+        },
+    );
+    if let Some(area) = filter_area {
+        crate::ui::chrome::filter_line(frame, area, app, view);
     }
 }

@@ -1,6 +1,7 @@
 //! A table that drops columns by priority when the terminal is narrow and builds rows
 //! only for what is on screen, so a frame costs the same with 100 rows or 100,000.
 
+pub use crate::app::pane::Column;
 use crate::store::query::View;
 use crate::util::sanitize::{clean, truncate_to_width};
 use ratatui::layout::{Constraint, Rect};
@@ -8,27 +9,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Row, Table};
 use ratatui::Frame;
-
-#[derive(Debug, Clone, Copy)]
-pub struct Column {
-    pub title: &'static str,
-    pub min: u16,
-    /// 0: takes a share of whatever width is left.
-    pub max: u16,
-    /// Lower is more important; the highest numbers drop first.
-    pub priority: u8,
-}
-
-impl Column {
-    pub const fn new(title: &'static str, min: u16, max: u16, priority: u8) -> Column {
-        Column {
-            title,
-            min,
-            max,
-            priority,
-        }
-    }
-}
+use std::borrow::Cow;
 
 /// The columns that fit in `width` (one space between columns), in their original order,
 /// with the width each gets.
@@ -73,22 +54,6 @@ pub fn fit(columns: &[Column], width: u16) -> Vec<(usize, u16)> {
     widths
 }
 
-/// One cell's text and style, before fitting. Text is sanitized here, so panes can pass
-/// external strings straight in.
-pub struct CellText<'a> {
-    pub text: std::borrow::Cow<'a, str>,
-    pub style: Style,
-}
-
-impl<'a> CellText<'a> {
-    pub fn new(text: impl Into<std::borrow::Cow<'a, str>>, style: Style) -> CellText<'a> {
-        CellText {
-            text: text.into(),
-            style,
-        }
-    }
-}
-
 pub struct TableStyle {
     pub header: Style,
     pub selection: Style,
@@ -98,7 +63,8 @@ pub struct TableStyle {
     pub hidden: u32,
 }
 
-/// Draws `view`'s visible rows. `cell(row, column)` is called only for rows on screen.
+/// Draws `view`'s visible rows. `cell(row, column)` (its text and style) is called only
+/// for rows on screen; the text is sanitized here.
 pub fn render<'a>(
     frame: &mut Frame,
     area: Rect,
@@ -106,7 +72,7 @@ pub fn render<'a>(
     columns: &[Column],
     view: &View,
     styles: &TableStyle,
-    cell: impl Fn(u32, usize) -> CellText<'a>,
+    cell: impl Fn(u32, usize) -> (Cow<'a, str>, Style),
 ) {
     let block = Block::default()
         .borders(Borders::TOP)
@@ -141,11 +107,11 @@ pub fn render<'a>(
     let end = (start + body_rows).min(view.rows.len());
     let rows = view.rows[start..end].iter().enumerate().map(|(n, &row)| {
         let cells = fitted.iter().map(|&(i, w)| {
-            let c = cell(row, i);
-            let text = clean(&c.text);
+            let (text, style) = cell(row, i);
+            let text = clean(&text);
             Cell::from(Span::styled(
                 truncate_to_width(&text, w as usize).into_owned(),
-                c.style,
+                style,
             ))
         });
         let r = Row::new(cells);

@@ -1,0 +1,214 @@
+//! The drills pane: CloudTrail activity with the events detections fired on marked, and
+//! (`d`) the drill view over it.
+
+use super::doc::Doc;
+use super::{Cell, Column, Pane, PaneKind, PaneSpec, Table};
+use crate::app::{App, Detail};
+use crate::model::TrailEvent;
+use crate::store::query::View;
+use crate::store::sort::{self, EventSort};
+use crate::store::table::Keyed;
+use crate::store::Store;
+use crate::theme::Slot;
+use crate::util::digits::group;
+
+pub struct Drills;
+
+const SORTS: [EventSort; 7] = [
+    EventSort::Time,
+    EventSort::Event,
+    EventSort::User,
+    EventSort::Account,
+    EventSort::Region,
+    EventSort::SourceIp,
+    EventSort::Detections,
+];
+
+const COLUMNS: [Column; 8] = [
+    Column::new("Time", 12, 12, 0),
+    Column::new("Event", 14, 28, 0),
+    Column::new("User", 10, 26, 1),
+    Column::new("Account", 10, 15, 2),
+    Column::new("Region", 9, 14, 4),
+    Column::new("Source IP", 11, 15, 3),
+    Column::new("Result", 6, 14, 2),
+    // Bounded, so it grows with the other essentials before names and addresses do.
+    Column::new("Detections", 12, 26, 0),
+];
+
+static SPEC: PaneSpec = PaneSpec {
+    id: "drills",
+    dataset: "events",
+    title: "Drills",
+    short_title: "Drills",
+    key: '4',
+    // `events`: the dataset's name, which notes and snapshots use.
+    aliases: &["events"],
+    noun: "event",
+    sorts: &[
+        "time",
+        "event",
+        "user",
+        "account",
+        "region",
+        "source ip",
+        "detections",
+    ],
+    fields: crate::store::fields::EVENT_FIELDS,
+    columns: &COLUMNS,
+    summary: false,
+};
+
+impl PaneKind for Drills {
+    fn spec(&self) -> &'static PaneSpec {
+        &SPEC
+    }
+
+    fn key(&self, store: &Store, row: u32) -> Option<String> {
+        store.events.get(row).map(Keyed::key)
+    }
+
+    fn position(&self, store: &Store, key: &str) -> Option<u32> {
+        store.events.position(key)
+    }
+
+    fn new_view(&self) -> View {
+        View::of::<TrailEvent>(0)
+    }
+
+    fn refresh(&self, app: &mut App) {
+        let now = app.clock.now();
+        let store = &app.store;
+        let view = &mut app.views[Pane::Drills.index()];
+        let cmp = sort::events(store, SORTS[view.sort_column]);
+        view.refresh(&store.events, &cmp, &store.accounts, now);
+    }
+
+    fn table<'a>(&self, app: &'a App) -> Table<'a> {
+        let view = app.view(Pane::Drills);
+        let items = app.store.events.items();
+        let suspicious = view
+            .rows
+            .iter()
+            .filter(|&&i| !items[i as usize].detections.is_empty())
+            .count();
+        let extra = format!(" · {} suspicious", group(suspicious));
+        let time_fmt = app.settings.time;
+        let cell = move |row: u32, col: usize| {
+            let e = &items[row as usize];
+            let flagged = !e.detections.is_empty();
+            let base = if flagged { Slot::Detection } else { Slot::Text };
+            match col {
+                0 => Cell::new(
+                    time_fmt
+                        .format(e.event_time)
+                        .get(5..)
+                        .unwrap_or("")
+                        .to_string(),
+                    Slot::Muted,
+                ),
+                1 => Cell::new(e.event_name.as_str(), base),
+                2 => Cell::new(e.username.as_str(), base),
+                3 => Cell::new(app.store.accounts.name(&e.account_id), Slot::Text),
+                4 => Cell::new(e.region.as_str(), Slot::Muted),
+                5 => Cell::new(e.source_ip.as_deref().unwrap_or(""), Slot::Muted),
+                6 => match &e.error_code {
+                    Some(code) => Cell::new(code.as_str(), Slot::Failed),
+                    None => Cell::new("ok", Slot::Muted),
+                },
+                _ => Cell::new(e.detections.join(" "), Slot::Detection),
+            }
+        };
+        Table {
+            extra,
+            cell: Box::new(cell),
+        }
+    }
+
+    fn detail(&self, app: &App, detail: &Detail, doc: &mut Doc) -> String {
+        let Some(e) = app.store.events.get(detail.target.row) else {
+            return "gone".into();
+        };
+        let time = |v| app.detail_time(v);
+        doc.field("Time", &time(Some(e.event_time)), Slot::Text);
+        doc.field(
+            "Event",
+            &format!("{} ({})", e.event_name, e.event_source),
+            Slot::Text,
+        );
+        doc.field("Caller", &e.username, Slot::Text);
+        doc.field(
+            "Principal",
+            e.principal_arn.as_deref().unwrap_or("—"),
+            Slot::Muted,
+        );
+        doc.field(
+            "Access key",
+            e.access_key_id.as_deref().unwrap_or("—"),
+            Slot::Muted,
+        );
+        doc.field("Account", &app.account_label(&e.account_id), Slot::Text);
+        doc.field("Region", &e.region, Slot::Text);
+        doc.field(
+            "Source IP",
+            e.source_ip.as_deref().unwrap_or("—"),
+            Slot::Text,
+        );
+        doc.field(
+            "User agent",
+            e.user_agent.as_deref().unwrap_or("—"),
+            Slot::Muted,
+        );
+        match &e.error_code {
+            Some(code) => doc.field("Result", &format!("failed: {code}"), Slot::Failed),
+            None => doc.field("Result", "succeeded", Slot::Ok),
+        }
+        let link = crate::model::console::cloudtrail_event(
+            e.principal_arn.as_deref(),
+            &e.region,
+            &e.event_id,
+        );
+        doc.field("Console", &link, Slot::Accent);
+        if !e.detections.is_empty() {
+            doc.section("Detections");
+            for d in &e.detections {
+                let Some(rule) = crate::drill::detect::rule(d) else {
+                    doc.field(d, "", Slot::Detection);
+                    continue;
+                };
+                let what = format!("{} ({})", rule.title, rule.severity.label());
+                doc.field(d, &what, Slot::Detection);
+                doc.field("ATT&CK", rule.mitre, Slot::Muted);
+                if let Some(rb) = app.runbooks.for_detection(d) {
+                    doc.field("Runbook", &format!("{} (r)", rb.title), Slot::Accent);
+                }
+            }
+        }
+        format!("{} by {}", e.event_name, e.username)
+    }
+
+    fn raw(&self, store: &Store, row: u32) -> Option<String> {
+        store.events.get(row).map(|e| e.raw.pretty())
+    }
+
+    fn copy(&self, store: &Store, row: u32, link: bool) -> Option<String> {
+        (!link).then(|| store.events.get(row).map(|e| e.event_id.clone()))?
+    }
+
+    fn runbook(&self, app: &App, row: u32) -> Result<(String, String), String> {
+        let Some(e) = app.store.events.get(row) else {
+            return Err("no event selected".into());
+        };
+        e.detections
+            .iter()
+            .find_map(|d| {
+                app.runbooks
+                    .for_detection(d)
+                    .map(|rb| (rb.id.clone(), format!("detection {d}")))
+            })
+            .ok_or_else(|| {
+                "no detection fired on this event: runbooks open from detections and findings"
+                    .into()
+            })
+    }
+}

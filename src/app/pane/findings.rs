@@ -1,0 +1,301 @@
+//! The findings pane: newest critical first, every product in one table.
+
+use super::doc::Doc;
+use super::{Cell, Column, Pane, PaneKind, PaneSpec, Table};
+use crate::app::{App, Detail};
+use crate::model::age::format_age;
+use crate::model::Finding;
+use crate::store::query::View;
+use crate::store::sort::{self, FindingSort};
+use crate::store::table::Keyed;
+use crate::store::Store;
+use crate::theme::{Role, Slot};
+use crate::util::digits::group;
+
+pub struct Findings;
+
+const SORTS: [FindingSort; 8] = [
+    FindingSort::Severity,
+    FindingSort::Title,
+    FindingSort::Account,
+    FindingSort::Region,
+    FindingSort::Product,
+    FindingSort::Resource,
+    FindingSort::Status,
+    FindingSort::Updated,
+];
+
+const COLUMNS: [Column; 8] = [
+    Column::new("Sev", 4, 4, 0),
+    Column::new("Title", 20, 0, 0),
+    Column::new("Account", 10, 15, 1),
+    Column::new("Region", 9, 12, 3),
+    Column::new("Product", 8, 12, 2),
+    Column::new("Resource", 10, 22, 4),
+    Column::new("Status", 8, 10, 5),
+    Column::new("Updated", 7, 7, 1),
+];
+
+static SPEC: PaneSpec = PaneSpec {
+    id: "findings",
+    dataset: "findings",
+    title: "Findings",
+    short_title: "Findings",
+    key: '1',
+    aliases: &[],
+    noun: "finding",
+    sorts: &[
+        "severity", "title", "account", "region", "product", "resource", "status", "updated",
+    ],
+    fields: crate::store::fields::FINDING_FIELDS,
+    columns: &COLUMNS,
+    summary: true,
+};
+
+impl PaneKind for Findings {
+    fn spec(&self) -> &'static PaneSpec {
+        &SPEC
+    }
+
+    fn key(&self, store: &Store, row: u32) -> Option<String> {
+        store.findings.get(row).map(Keyed::key)
+    }
+
+    fn position(&self, store: &Store, key: &str) -> Option<u32> {
+        store.findings.position(key)
+    }
+
+    fn new_view(&self) -> View {
+        View::of::<Finding>(0)
+    }
+
+    fn refresh(&self, app: &mut App) {
+        let now = app.clock.now();
+        let store = &app.store;
+        let view = &mut app.views[Pane::Findings.index()];
+        let cmp = sort::findings(store, SORTS[view.sort_column]);
+        view.refresh(&store.findings, &cmp, &store.accounts, now);
+    }
+
+    fn table<'a>(&self, app: &'a App) -> Table<'a> {
+        let view = app.view(Pane::Findings);
+        let now = app.clock.now();
+        let items = app.store.findings.items();
+        // New since the operator last looked: counted in the title, titles in bold.
+        let since = app.new_since();
+        let is_new = move |row: u32| since.is_some_and(|t| items[row as usize].updated_at > t);
+        let new = if since.is_some() {
+            view.rows.iter().filter(|&&r| is_new(r)).count()
+        } else {
+            0
+        };
+        let mut extra = if new > 0 {
+            format!(" · {} new (N: seen)", group(new))
+        } else {
+            String::new()
+        };
+        if !app.marked.is_empty() {
+            extra.push_str(&format!(" · {} marked", group(app.marked.len())));
+        }
+        let pending = app.store.pending_count();
+        if pending > 0 {
+            extra.push_str(&format!(" · {} pending*", group(pending)));
+        }
+        let cell = move |row: u32, col: usize| {
+            let f = &items[row as usize];
+            let hash = || crate::store::row_hash(f);
+            let marked = !app.marked.is_empty() && app.marked.contains(&hash());
+            match col {
+                0 => Cell::new(f.severity.short(), Slot::severity(f.severity)),
+                1 if marked => Cell::new(format!("+ {}", f.title), Slot::Marked),
+                1 if is_new(row) => Cell::new(&*f.title, Role::bold(Slot::Text)),
+                1 => Cell::new(&*f.title, Slot::Text),
+                2 => Cell::new(app.store.accounts.name(&f.account_id), Slot::Text),
+                3 => Cell::new(f.region.as_str(), Slot::Muted),
+                4 => Cell::new(f.product.as_str(), Slot::Text),
+                5 => Cell::new(f.primary_resource(), Slot::Muted),
+                6 => {
+                    let label = f.workflow_status.label();
+                    if app.store.pending_count() > 0 && app.store.pending(hash()).is_some() {
+                        Cell::new(format!("{label}*"), Slot::Accent)
+                    } else if app.store.refused_count() > 0 && app.store.refused(hash()).is_some() {
+                        Cell::new(format!("{label}!"), Slot::Critical)
+                    } else {
+                        Cell::new(label, if f.is_open() { Slot::Text } else { Slot::Muted })
+                    }
+                }
+                _ => Cell::new(format_age(f.updated_at, now), Slot::Muted),
+            }
+        };
+        Table {
+            extra,
+            cell: Box::new(cell),
+        }
+    }
+
+    fn detail(&self, app: &App, detail: &Detail, doc: &mut Doc) -> String {
+        let Some(f) = app.store.findings.get(detail.target.row) else {
+            return "gone".into();
+        };
+        let time = |v| app.detail_time(v);
+        doc.field("Severity", f.severity.label(), Slot::severity(f.severity));
+        doc.field("Product", &f.product, Slot::Text);
+        doc.field("Account", &app.account_label(&f.account_id), Slot::Text);
+        doc.field("Region", &f.region, Slot::Text);
+        let status = format!("{} · record {}", f.workflow_status, f.record_state.label());
+        doc.field("Status", &status, Slot::Text);
+        let hash = crate::store::row_hash(f);
+        if let Some(p) = app.store.pending(hash) {
+            let state = if p.accepted {
+                "accepted by Security Hub, waiting for a poll to show it"
+            } else {
+                "sent, waiting for Security Hub's answer"
+            };
+            let what = format!(
+                "pending: {} at {} ({state})",
+                p.change.describe(),
+                app.settings.time.format_clock(p.since)
+            );
+            doc.field("Triage", &what, Slot::Accent);
+        }
+        if let Some(why) = app.store.refused(hash) {
+            doc.field("Triage", &format!("not changed: {why}"), Slot::Critical);
+        }
+        if let Some((text, by)) = crate::store::pending::hub_note(f) {
+            let by = if by.is_empty() { "unknown" } else { &by };
+            doc.field("Hub note", &format!("{text} (by {by})"), Slot::Text);
+        }
+        if let Some(c) = &f.control_id {
+            let compliance = f.compliance_status.as_deref().unwrap_or("—");
+            doc.field(
+                "Control",
+                &format!("{c} · compliance {compliance}"),
+                Slot::Accent,
+            );
+        }
+        doc.field("Types", &f.types.join(", "), Slot::Text);
+        if let Some(rb) = app.runbooks.for_finding(f) {
+            doc.field("Runbook", &format!("{} (r)", rb.title), Slot::Accent);
+        }
+        doc.field("First observed", &time(f.first_observed_at), Slot::Text);
+        doc.field("Last observed", &time(f.last_observed_at), Slot::Text);
+        doc.field("Updated", &time(Some(f.updated_at)), Slot::Text);
+        doc.field("Id", &f.id, Slot::Muted);
+        doc.field("Product ARN", &f.product_arn, Slot::Muted);
+        doc.field("Generator", &f.generator_id, Slot::Muted);
+        if !f.description.is_empty() {
+            doc.section("Description");
+            doc.text(&f.description, Slot::Text);
+        }
+        doc.section(&format!("Resources ({})", f.resources.len()));
+        for r in &f.resources {
+            doc.field(&r.kind, &r.id, Slot::Text);
+            if let Some(region) = &r.region {
+                doc.field("region", region, Slot::Muted);
+            }
+            for (k, v) in &r.tags {
+                doc.field("tag", &format!("{k}={v}"), Slot::Muted);
+            }
+        }
+        if f.remediation_text.is_some() || f.remediation_url.is_some() {
+            doc.section("Remediation");
+            if let Some(text) = &f.remediation_text {
+                doc.text(text, Slot::Text);
+            }
+            if let Some(url) = &f.remediation_url {
+                doc.field("URL", url, Slot::Accent);
+            }
+        }
+        let history = app.store.history(hash);
+        if !history.is_empty() {
+            doc.section("History (as this console saw it)");
+            for c in history {
+                doc.field(&time(Some(c.at)), &c.what, Slot::Text);
+            }
+        }
+        if let Some(c) = &detail.context {
+            if c.same_resource_total > 0 {
+                doc.section(&format!(
+                    "Same resource ({} other finding{})",
+                    c.same_resource_total,
+                    if c.same_resource_total == 1 { "" } else { "s" }
+                ));
+                for (sev, title, product, status) in &c.same_resource {
+                    let what = format!("{title} ({product}, {status})");
+                    doc.field(sev.short(), &what, Slot::severity(*sev));
+                }
+            }
+            if !c.exposures.is_empty() {
+                doc.section("Public access to the resource");
+                for (who, actions) in &c.exposures {
+                    doc.field(who, actions, Slot::High);
+                }
+            }
+            if !c.credentials.is_empty() {
+                doc.section("Credential report");
+                for (user, flags) in &c.credentials {
+                    doc.field(user, flags, Slot::Text);
+                }
+            }
+        }
+        // Last: a long line that wraps, and what one copies after reading the rest.
+        doc.section("In the AWS console");
+        let link = crate::model::console::securityhub_finding(&f.product_arn, &f.region, &f.id);
+        doc.line(&link, Slot::Accent);
+        f.title.to_string()
+    }
+
+    fn raw(&self, store: &Store, row: u32) -> Option<String> {
+        store.findings.get(row).map(|f| f.raw.pretty())
+    }
+
+    fn context(&self, app: &App, row: u32) -> Option<crate::store::related::FindingContext> {
+        Some(crate::store::related::finding_context(
+            &app.store,
+            row,
+            app.clock.now(),
+            app.settings.thresholds,
+        ))
+    }
+
+    fn copy(&self, store: &Store, row: u32, link: bool) -> Option<String> {
+        let f = store.findings.get(row)?;
+        Some(if link {
+            crate::model::console::securityhub_finding(&f.product_arn, &f.region, &f.id)
+        } else {
+            f.id.clone()
+        })
+    }
+
+    fn runbook(&self, app: &App, row: u32) -> Result<(String, String), String> {
+        let lib = &app.runbooks;
+        let f = app.store.findings.get(row).ok_or("no finding selected")?;
+        // A drill's own finding opens the runbook it practises.
+        if let Some(id) = f.generator_id.strip_prefix("rampart-drill/") {
+            if let Some(rb) = lib.get(id) {
+                return Ok((rb.id.clone(), format!("drill finding: {}", f.title)));
+            }
+        }
+        match lib.for_finding(f) {
+            Some(rb) => Ok((rb.id.clone(), format!("finding: {}", f.title))),
+            None => Err(format!(
+                "no runbook covers this finding ({}); add one to the runbooks directory",
+                f.control_id
+                    .as_deref()
+                    .map(str::to_string)
+                    .or_else(|| f.types.first().map(|t| t.to_string()))
+                    .unwrap_or_default()
+            )),
+        }
+    }
+
+    fn summary(&self, app: &App) -> crate::analysis::summary::Summary {
+        let view = app.view(Pane::Findings);
+        crate::analysis::summary::findings(
+            &app.store,
+            &view.rows,
+            app.finding_group,
+            &view.filter_text,
+        )
+    }
+}
