@@ -131,7 +131,7 @@ fn a_note_in_the_prompt_and_on_the_detail() {
     }
     insta::assert_snapshot!("note_prompt_80x24", draw(&mut app));
     app.update(Action::FilterAccept);
-    app.requests.clear();
+    app.outbox.requests.clear();
     app.flash = None;
     insta::assert_snapshot!("finding_detail_with_note_80x24", draw(&mut app));
 }
@@ -175,7 +175,7 @@ fn sources_overlay() {
         app.update(Action::ToggleSources);
         insta::assert_snapshot!(format!("sources_{}x{}", size.0, size.1), draw(&mut app));
         app.update(Action::Down);
-        assert!(!app.sources_open, "any key closes it");
+        assert!(!app.overlays.sources, "any key closes it");
     }
 }
 
@@ -218,7 +218,7 @@ fn columns_chosen_in_the_config() {
 fn answer_lookups(app: &mut App) {
     use rampart::feed::{Command, Update};
     use rampart::source::simulated::activity;
-    for command in std::mem::take(&mut app.commands) {
+    for command in std::mem::take(&mut app.outbox.commands) {
         if let Command::Lookup(lookup) = command {
             let events: Vec<_> = activity::about(42, &lookup)
                 .iter()
@@ -244,7 +244,11 @@ fn timeline() {
         let mut app = app(size);
         app.update(Action::Open);
         app.update(Action::Timeline);
-        assert_eq!(app.commands.len(), 1, "the timeline asks the sources");
+        assert_eq!(
+            app.outbox.commands.len(),
+            1,
+            "the timeline asks the sources"
+        );
         insta::assert_snapshot!(
             format!("timeline_asking_{}x{}", size.0, size.1),
             draw(&mut app)
@@ -282,10 +286,10 @@ fn triage_confirmation_and_pending() {
         app.update(Action::Mark);
     }
     command(&mut app, "resolve false positive: the pen test window");
-    assert!(app.confirm.is_some());
+    assert!(app.overlays.confirm.is_some());
     insta::assert_snapshot!("triage_confirm_80x24", draw(&mut app));
     app.update(Action::Copy { link: false });
-    assert!(app.confirm.is_none());
+    assert!(app.overlays.confirm.is_none());
     insta::assert_snapshot!("triage_pending_80x24", draw(&mut app));
     app.update(Action::Top);
     app.update(Action::Open);
@@ -300,7 +304,10 @@ fn runbook() {
     for size in SIZES {
         let mut app = app(size);
         app.update(Action::Runbook);
-        assert!(app.runbook.is_some(), "the first finding has a runbook");
+        assert!(
+            app.overlays.runbook.is_some(),
+            "the first finding has a runbook"
+        );
         insta::assert_snapshot!(format!("runbook_{}x{}", size.0, size.1), draw(&mut app));
         app.update(Action::Down);
         app.update(Action::Down);
@@ -322,8 +329,8 @@ fn drill_view() {
         insta::assert_snapshot!(format!("drill_idle_{}x{}", size.0, size.1), draw(&mut app));
         command(&mut app, "drill start cloudtrail-logging-stopped");
         app.update(Action::Mark);
-        app.commands.clear();
-        app.requests.clear();
+        app.outbox.commands.clear();
+        app.outbox.requests.clear();
         app.flash = None;
         insta::assert_snapshot!(
             format!("drill_running_{}x{}", size.0, size.1),

@@ -11,10 +11,10 @@ use chrono::{DateTime, Utc};
 impl App {
     /// Opens the detail of the selected row.
     pub(super) fn open_detail(&mut self) {
-        let Some(row) = self.view(self.tab).selected_row() else {
+        let Some(row) = self.view(self.panes.tab).selected_row() else {
             return;
         };
-        let kind = self.tab.kind();
+        let kind = self.panes.tab.kind();
         let raw_lines = kind
             .raw(&self.store, row)
             .map(|text| {
@@ -24,9 +24,9 @@ impl App {
                     .collect()
             })
             .unwrap_or_default();
-        self.detail = Some(Detail {
+        self.overlays.detail = Some(Detail {
             target: DetailTarget {
-                pane: self.tab,
+                pane: self.panes.tab,
                 row,
             },
             raw_lines,
@@ -86,5 +86,52 @@ impl App {
     /// `payments-prod (111111111111)`.
     pub fn account_label(&self, id: &str) -> String {
         format!("{} ({id})", self.store.accounts.name(id))
+    }
+}
+
+impl App {
+    /// `/` in a detail: scrolls to the next raw JSON line (after the one on top) holding the
+    /// text, wrapping to the start; says which match of how many it is.
+    pub(super) fn search_raw(&mut self, text: &str) {
+        self.panes.last_search = text.to_string();
+        let needle = text.to_lowercase();
+        let Some(detail) = &self.overlays.detail else {
+            return;
+        };
+        if needle.is_empty() {
+            return;
+        }
+        let hits: Vec<usize> = detail
+            .raw_lines
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.to_lowercase().contains(&needle))
+            .map(|(i, _)| i)
+            .collect();
+        if hits.is_empty() {
+            let what = if detail.raw_lines.is_empty() {
+                "this record has no raw JSON to search".to_string()
+            } else {
+                format!(
+                    "`{}` is not in the raw JSON",
+                    crate::util::sanitize::clean(text)
+                )
+            };
+            self.say(what);
+            return;
+        }
+        let total = self.detail_len(detail);
+        let first_raw = total - detail.raw_lines.len();
+        let on_top = detail.scroll.saturating_sub(first_raw);
+        let at_raw = detail.scroll >= first_raw;
+        let n = hits
+            .iter()
+            .position(|&h| if at_raw { h > on_top } else { true })
+            .unwrap_or(0);
+        let line = first_raw + hits[n];
+        if let Some(detail) = &mut self.overlays.detail {
+            detail.scroll = line;
+        }
+        self.say(format!("match {} of {}", n + 1, hits.len()));
     }
 }

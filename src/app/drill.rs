@@ -10,11 +10,12 @@ use crate::feed::{Command, Update};
 impl App {
     /// Applies an entry to the running drill and asks for it to be journalled.
     fn record(&mut self, entry: Entry) {
-        let Some(d) = &mut self.drill else {
+        let Some(d) = &mut self.drills.running else {
             return;
         };
         d.apply(&entry);
-        self.requests
+        self.outbox
+            .requests
             .push(Request::Journal(d.id.clone(), Box::new(entry)));
     }
 
@@ -39,14 +40,14 @@ impl App {
     }
 
     fn show_drill_view(&mut self) {
-        self.overview = false;
-        self.detail = None;
-        self.tab = Pane::Drills;
-        self.drill_view = true;
+        self.panes.overview = false;
+        self.overlays.detail = None;
+        self.panes.tab = Pane::Drills;
+        self.drills.view = true;
     }
 
     fn start_drill(&mut self, runbook: &str, kind: Option<&str>) {
-        if let Some(d) = &self.drill {
+        if let Some(d) = &self.drills.running {
             return self.say(format!(
                 "drill {} is running: close it first (x in the drill view, or :drill close)",
                 d.id
@@ -77,7 +78,7 @@ impl App {
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.subsec_nanos())
             ^ std::process::id().rotate_left(16)
-            ^ (self.next_request as u32);
+            ^ (self.outbox.next_request as u32);
         let id = format!(
             "drill-{}-{:04x}",
             now.format("%Y%m%dT%H%M%SZ"),
@@ -85,9 +86,10 @@ impl App {
         );
         let injected = (kind == Kind::Tabletop).then(|| format!("rampart-drill/{id}"));
         let start = Drill::start_entry(id.clone(), &rb, kind, &self.settings.user, now, injected);
-        self.drill = Drill::replay([&start]);
-        self.drill_cursor = 0;
-        self.requests
+        self.drills.running = Drill::replay([&start]);
+        self.drills.cursor = 0;
+        self.outbox
+            .requests
             .push(Request::Journal(id.clone(), Box::new(start.clone())));
         if kind == Kind::Tabletop {
             // The synthetic finding is there from the first second.
@@ -99,7 +101,7 @@ impl App {
         self.inject_drill_finding();
         if kind == Kind::Detection {
             // The simulated organization plays the attack; live, the team runs it.
-            self.commands.push(Command::Drill(Box::new(start)));
+            self.outbox.commands.push(Command::Drill(Box::new(start)));
         }
         self.show_drill_view();
         let how = match (kind, scenario) {
@@ -117,7 +119,7 @@ impl App {
 
     /// A tabletop drill's synthetic finding, marked as a drill in its title and fields.
     pub(super) fn inject_drill_finding(&mut self) {
-        let Some(d) = &self.drill else {
+        let Some(d) = &self.drills.running else {
             return;
         };
         let Some(id) = &d.injected else {
@@ -166,7 +168,7 @@ impl App {
     /// `:drill import`: the tabletop drill's finding into Security Hub, after a confirmation
     /// (only with writes allowed, never into a read-only account).
     fn import_drill_finding(&mut self) {
-        let Some(d) = &self.drill else {
+        let Some(d) = &self.drills.running else {
             return self.say("no drill is running");
         };
         let Some(id) = d.injected.clone() else {
@@ -186,9 +188,9 @@ impl App {
         if let Some(why) = self.settings.writes.refuses(&target) {
             return self.say(format!("not imported: {why}"));
         }
-        self.next_request += 1;
+        self.outbox.next_request += 1;
         let finding = crate::model::triage::DrillFinding {
-            request: self.next_request,
+            request: self.outbox.next_request,
             drill: d.id.clone(),
             id: id.clone(),
             target,
@@ -212,14 +214,14 @@ impl App {
             "Everyone who reads Security Hub sees it, labelled as a drill; resolve it when the drill ends".into(),
             "The call is recorded in the audit log".into(),
         ];
-        self.confirm = Some(super::triage::Confirm {
+        self.overlays.confirm = Some(super::triage::Confirm {
             sends: super::triage::Sends::Import(Box::new(finding)),
             lines,
         });
     }
 
     fn milestone(&mut self, m: Milestone) {
-        let Some(d) = &self.drill else {
+        let Some(d) = &self.drills.running else {
             return self.say("no drill is running: :drill start RUNBOOK");
         };
         if d.at(m).is_some() {
@@ -232,7 +234,7 @@ impl App {
     }
 
     fn close_drill(&mut self) {
-        let Some(d) = &self.drill else {
+        let Some(d) = &self.drills.running else {
             return self.say("no drill is running");
         };
         if d.at(Milestone::Closed).is_none() {
@@ -242,14 +244,14 @@ impl App {
                 at,
             });
         }
-        if let Some(d) = self.drill.take() {
-            self.requests.push(Request::DrillReport(Box::new(d)));
+        if let Some(d) = self.drills.running.take() {
+            self.outbox.requests.push(Request::DrillReport(Box::new(d)));
         }
     }
 
     /// What the store shows that the running drill waits for, journalled.
     pub(super) fn observe_drill(&mut self) {
-        let Some(d) = &self.drill else {
+        let Some(d) = &self.drills.running else {
             return;
         };
         let found = d.observe(
@@ -264,12 +266,12 @@ impl App {
 
     /// A key while the drill view is shown. False when it is not the drill view's.
     pub(super) fn drill_action(&mut self, action: Action) -> bool {
-        let steps = self.drill.as_ref().map_or(0, |d| d.steps.len());
+        let steps = self.drills.running.as_ref().map_or(0, |d| d.steps.len());
         match action {
             // The running drill's runbook; the activity list behind the view is not in play.
-            Action::Runbook => match self.drill.as_ref().map(|d| d.runbook.clone()) {
+            Action::Runbook => match self.drills.running.as_ref().map(|d| d.runbook.clone()) {
                 Some(id) => {
-                    self.runbook = Some(super::runbook::RunbookView {
+                    self.overlays.runbook = Some(super::runbook::RunbookView {
                         id,
                         opened_for: "the running drill".into(),
                         command: None,
@@ -285,34 +287,34 @@ impl App {
             | Action::SortNext
             | Action::SortReverse
             | Action::Freeze => self.say("d goes back to the activity list"),
-            Action::Top => self.drill_cursor = 0,
-            Action::Bottom => self.drill_cursor = steps.saturating_sub(1),
-            Action::NoteStart if self.drill.is_none() => {
+            Action::Top => self.drills.cursor = 0,
+            Action::Bottom => self.drills.cursor = steps.saturating_sub(1),
+            Action::NoteStart if self.drills.running.is_none() => {
                 self.say("no drill is running: :drill start RUNBOOK")
             }
-            Action::DrillView => self.drill_view = false,
+            Action::DrillView => self.drills.view = false,
             Action::Down => {
-                self.drill_cursor = (self.drill_cursor + 1).min(steps.saturating_sub(1))
+                self.drills.cursor = (self.drills.cursor + 1).min(steps.saturating_sub(1))
             }
-            Action::Up => self.drill_cursor = self.drill_cursor.saturating_sub(1),
+            Action::Up => self.drills.cursor = self.drills.cursor.saturating_sub(1),
             Action::Mark => {
-                let Some(d) = &self.drill else {
+                let Some(d) = &self.drills.running else {
                     self.say("no drill is running: :drill start RUNBOOK");
                     return true;
                 };
-                let Some(step) = d.steps.get(self.drill_cursor) else {
+                let Some(step) = d.steps.get(self.drills.cursor) else {
                     return true;
                 };
                 let entry = Entry::Tick {
-                    step: self.drill_cursor,
+                    step: self.drills.cursor,
                     done: step.done.is_none(),
                     at: self.clock.now(),
                 };
                 self.record(entry);
-                self.drill_cursor = (self.drill_cursor + 1).min(steps.saturating_sub(1));
+                self.drills.cursor = (self.drills.cursor + 1).min(steps.saturating_sub(1));
             }
-            Action::NoteStart if self.drill.is_some() => {
-                self.prompt = Some(Prompt {
+            Action::NoteStart if self.drills.running.is_some() => {
+                self.overlays.prompt = Some(Prompt {
                     kind: PromptKind::DrillNote,
                     text: String::new(),
                 });
@@ -343,7 +345,7 @@ impl App {
     pub fn resume_drills(&mut self, drills: Vec<Drill>, problems: Vec<String>) {
         if let Some(open) = drills.into_iter().rev().find(|d| !d.is_closed()) {
             self.say(format!("drill {} resumed from its journal", open.id));
-            self.drill = Some(open);
+            self.drills.running = Some(open);
             self.inject_drill_finding();
         }
         if let Some(p) = problems.first() {

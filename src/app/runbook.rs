@@ -19,7 +19,12 @@ impl App {
     /// The runbook for what is selected, and what that is, or why there is none.
     fn runbook_for_selection(&self) -> Result<(String, String), String> {
         // On the timeline: the selected event's detections.
-        if let Some(row) = self.timeline.as_ref().and_then(|tl| tl.rows.get(tl.cursor)) {
+        if let Some(row) = self
+            .overlays
+            .timeline
+            .as_ref()
+            .and_then(|tl| tl.rows.get(tl.cursor))
+        {
             return Pane::Drills.kind().runbook(self, *row);
         }
         let Some((pane, row)) = self.current_row() else {
@@ -32,7 +37,7 @@ impl App {
     pub(super) fn open_runbook(&mut self) {
         match self.runbook_for_selection() {
             Ok((id, opened_for)) => {
-                self.runbook = Some(RunbookView {
+                self.overlays.runbook = Some(RunbookView {
                     id,
                     opened_for,
                     command: None,
@@ -46,7 +51,7 @@ impl App {
     /// A key while a runbook is open. False when it is not the runbook's.
     pub(super) fn runbook_action(&mut self, action: Action) -> bool {
         let page = (self.size.1 as usize / 2).max(1);
-        let Some(view) = &mut self.runbook else {
+        let Some(view) = &mut self.overlays.runbook else {
             return false;
         };
         let commands = self
@@ -68,11 +73,11 @@ impl App {
                     rb.commands().get(at).map(|c| c.to_string())
                 });
                 match command {
-                    Some(c) => self.requests.push(Request::Copy(c)),
+                    Some(c) => self.outbox.requests.push(Request::Copy(c)),
                     None => self.say("this runbook has no command to copy"),
                 }
             }
-            Action::Back | Action::Runbook => self.runbook = None,
+            Action::Back | Action::Runbook => self.overlays.runbook = None,
             other => return self.overlay_common(other),
         }
         true
@@ -83,7 +88,7 @@ impl App {
         match action {
             Action::Quit => self.should_quit = true,
             Action::Resize(w, h) => self.size = (w, h),
-            Action::ToggleHelp => self.help = true,
+            Action::ToggleHelp => self.overlays.help = true,
             _ => return false,
         }
         true

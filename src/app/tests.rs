@@ -1,4 +1,5 @@
 use super::*;
+use crate::feed::Update;
 use crate::model::asff;
 use chrono::TimeZone;
 use serde_json::json;
@@ -32,28 +33,28 @@ fn app_with(n: usize) -> App {
 fn tabs_by_number_and_cycle() {
     let mut app = app_with(10);
     app.update(Action::ShowTab(Pane::PublicAccess));
-    assert_eq!(app.tab, Pane::PublicAccess);
+    assert_eq!(app.panes.tab, Pane::PublicAccess);
     app.update(Action::NextTab);
-    assert_eq!(app.tab, Pane::Drills);
+    assert_eq!(app.panes.tab, Pane::Drills);
     app.update(Action::NextTab);
-    assert_eq!(app.tab, Pane::Compliance);
+    assert_eq!(app.panes.tab, Pane::Compliance);
     app.update(Action::NextTab);
-    assert_eq!(app.tab, Pane::Findings);
+    assert_eq!(app.panes.tab, Pane::Findings);
     app.update(Action::PrevTab);
-    assert_eq!(app.tab, Pane::Compliance);
+    assert_eq!(app.panes.tab, Pane::Compliance);
     app.update(Action::Overview);
-    assert!(app.overview);
+    assert!(app.panes.overview);
     // Keys that mean rows say why they do nothing here; a number leaves for its pane.
     app.update(Action::FilterStart);
-    assert!(!app.editing_filter);
+    assert!(!app.panes.editing_filter);
     assert!(app.flash.as_ref().unwrap().text.contains("Enter opens"));
     app.update(Action::NextTab);
-    assert!(!app.overview);
-    assert_eq!(app.tab, Pane::Findings);
+    assert!(!app.panes.overview);
+    assert_eq!(app.panes.tab, Pane::Findings);
     app.update(Action::Overview);
     app.update(Action::ShowTab(Pane::Credentials));
-    assert!(!app.overview);
-    assert_eq!(app.tab, Pane::Credentials);
+    assert!(!app.panes.overview);
+    assert_eq!(app.panes.tab, Pane::Credentials);
 }
 
 #[test]
@@ -69,10 +70,10 @@ fn enter_on_an_indicator_opens_its_evidence_filtered() {
     for _ in 0..at {
         app.update(Action::Down);
     }
-    assert_eq!(app.overview_cursor, at);
+    assert_eq!(app.panes.overview_cursor, at);
     app.update(Action::Open);
-    assert!(!app.overview);
-    assert_eq!(app.tab, Pane::Findings);
+    assert!(!app.panes.overview);
+    assert_eq!(app.panes.tab, Pane::Findings);
     assert_eq!(app.view(Pane::Findings).filter_text, "critical");
     app.refresh_view();
     assert_eq!(
@@ -84,11 +85,11 @@ fn enter_on_an_indicator_opens_its_evidence_filtered() {
     app.update(Action::Overview);
     app.update(Action::Bottom);
     app.update(Action::Down);
-    assert_eq!(app.overview_cursor, list.len() - 1);
+    assert_eq!(app.panes.overview_cursor, list.len() - 1);
     // An indicator that points at the Sources view opens it.
     app.update(Action::Top);
     app.update(Action::Open);
-    assert!(app.sources_open);
+    assert!(app.overlays.sources);
 }
 
 #[test]
@@ -102,7 +103,7 @@ fn filter_as_you_type_and_escape_restores() {
     app.refresh_view();
     assert_eq!(app.view(Pane::Findings).rows.len(), 10);
     app.update(Action::FilterAccept);
-    assert!(!app.editing_filter);
+    assert!(!app.panes.editing_filter);
     assert_eq!(app.view(Pane::Findings).filter_text, "root");
 
     // Editing again and cancelling restores "root".
@@ -161,7 +162,7 @@ fn detail_opens_on_the_selected_row_and_scrolls() {
     app.update(Action::Down);
     let row = app.view(Pane::Findings).selected_row().unwrap();
     app.update(Action::Open);
-    let d = app.detail.as_ref().unwrap();
+    let d = app.overlays.detail.as_ref().unwrap();
     assert_eq!(
         d.target,
         DetailTarget {
@@ -172,15 +173,15 @@ fn detail_opens_on_the_selected_row_and_scrolls() {
     assert!(d.raw_lines.iter().any(|l| l.contains("\"Id\"")));
     app.update(Action::Down);
     app.update(Action::Down);
-    assert_eq!(app.detail.as_ref().unwrap().scroll, 2);
+    assert_eq!(app.overlays.detail.as_ref().unwrap().scroll, 2);
     app.update(Action::Bottom);
     app.refresh_view();
-    let end = app.detail.as_ref().unwrap().scroll;
+    let end = app.overlays.detail.as_ref().unwrap().scroll;
     assert!(end > 2 && end < 1000, "clamped to the content: {end}");
     app.update(Action::Up);
-    assert_eq!(app.detail.as_ref().unwrap().scroll, end - 1);
+    assert_eq!(app.overlays.detail.as_ref().unwrap().scroll, end - 1);
     app.update(Action::Back);
-    assert!(app.detail.is_none());
+    assert!(app.overlays.detail.is_none());
     assert_eq!(app.view(Pane::Findings).selected_row(), Some(row));
 }
 
@@ -188,12 +189,12 @@ fn detail_opens_on_the_selected_row_and_scrolls() {
 fn help_closes_on_any_key_without_acting() {
     let mut app = app_with(4);
     app.update(Action::ToggleHelp);
-    assert!(app.help);
+    assert!(app.overlays.help);
     app.update(Action::Back);
-    assert!(!app.help);
+    assert!(!app.overlays.help);
     app.update(Action::ToggleHelp);
     app.update(Action::ToggleHelp);
-    assert!(!app.help);
+    assert!(!app.overlays.help);
     app.update(Action::Quit);
     assert!(app.should_quit);
 }
@@ -203,7 +204,7 @@ fn clicking_a_tab_label_opens_it() {
     let mut app = app_with(1);
     let (start, _, tab) = crate::ui::layout::tab_ranges(app.size.0)[1];
     app.update(Action::ClickTabBar(start + 1));
-    assert_eq!(app.tab, tab);
+    assert_eq!(app.panes.tab, tab);
 }
 
 fn type_text(app: &mut App, text: &str) {
@@ -213,7 +214,7 @@ fn type_text(app: &mut App, text: &str) {
 }
 
 fn perform_requests(app: &mut App) {
-    for r in std::mem::take(&mut app.requests) {
+    for r in std::mem::take(&mut app.outbox.requests) {
         crate::run::effects::perform(app, r);
     }
 }
@@ -227,12 +228,12 @@ fn a_note_on_the_selected_row_is_saved_at_once_and_shown() {
     app.update(Action::Down);
     let row = app.view(Pane::Findings).selected_row().unwrap();
     app.update(Action::NoteStart);
-    assert!(app.prompt.is_some());
+    assert!(app.overlays.prompt.is_some());
     type_text(&mut app, "q: called the owner");
     assert!(!app.should_quit, "typing into a note is not a key binding");
     app.update(Action::FilterAccept);
-    assert_eq!(app.prompt, None);
-    assert_eq!(app.requests, vec![Request::SaveNotes]);
+    assert_eq!(app.overlays.prompt, None);
+    assert_eq!(app.outbox.requests, vec![Request::SaveNotes]);
     perform_requests(&mut app);
     let note = app.note_for(Pane::Findings, row).unwrap();
     assert_eq!(
@@ -244,7 +245,10 @@ fn a_note_on_the_selected_row_is_saved_at_once_and_shown() {
     // Editing starts from the note; Esc leaves it as it was; empty text removes it.
     app.update(Action::Open);
     app.update(Action::NoteStart);
-    assert_eq!(app.prompt.as_ref().unwrap().text, "q: called the owner");
+    assert_eq!(
+        app.overlays.prompt.as_ref().unwrap().text,
+        "q: called the owner"
+    );
     app.update(Action::FilterBackspace);
     app.update(Action::FilterCancel);
     assert_eq!(
@@ -297,18 +301,18 @@ fn command_mode_runs_commands_and_names_an_unknown_one() {
     app.update(Action::CommandStart);
     type_text(&mut app, "drills");
     app.update(Action::FilterAccept);
-    assert_eq!(app.tab, Pane::Drills);
+    assert_eq!(app.panes.tab, Pane::Drills);
     app.update(Action::CommandStart);
     type_text(&mut app, "snapshot /tmp/x y.json");
     app.update(Action::FilterAccept);
     assert_eq!(
-        app.requests,
+        app.outbox.requests,
         vec![Request::Snapshot(Some("/tmp/x y.json".into()))]
     );
-    app.requests.clear();
+    app.outbox.requests.clear();
     app.update(Action::Snapshot);
-    assert_eq!(app.requests, vec![Request::Snapshot(None)]);
-    app.requests.clear();
+    assert_eq!(app.outbox.requests, vec![Request::Snapshot(None)]);
+    app.outbox.requests.clear();
     app.update(Action::CommandStart);
     type_text(&mut app, "frobnicate now");
     app.update(Action::FilterAccept);
@@ -375,7 +379,7 @@ fn a_replayed_snapshot_shows_what_its_author_saw() {
         true
     });
     second.refresh_view();
-    assert_eq!(second.tab, Pane::Findings);
+    assert_eq!(second.panes.tab, Pane::Findings);
     assert_eq!(second.view(Pane::Findings).filter_text, "probe");
     assert_eq!(
         (
@@ -387,6 +391,7 @@ fn a_replayed_snapshot_shows_what_its_author_saw() {
     let selected = second.view(Pane::Findings).selected_row().unwrap();
     assert_eq!(second.row_key(Pane::Findings, selected).unwrap(), key);
     let detail = second
+        .overlays
         .detail
         .as_ref()
         .expect("the open detail is open again");
@@ -458,7 +463,7 @@ fn selection_and_detail_follow_their_finding_when_others_leave() {
     );
     app.apply(Update::Gone(crate::feed::Gone::Findings(earlier)));
     app.refresh_view();
-    let detail = app.detail.as_ref().expect("the detail stays open");
+    let detail = app.overlays.detail.as_ref().expect("the detail stays open");
     let (_, now_row) = detail.target.pane_and_row();
     assert_eq!(
         app.row_key(Pane::Findings, now_row).as_deref(),
@@ -475,7 +480,7 @@ fn selection_and_detail_follow_their_finding_when_others_leave() {
     app.apply(Update::Gone(crate::feed::Gone::Findings(vec![
         crate::model::key::key_hash(&key),
     ])));
-    assert!(app.detail.is_none());
+    assert!(app.overlays.detail.is_none());
     assert!(app.flash.as_ref().unwrap().text.contains("left its source"));
 }
 
@@ -489,7 +494,7 @@ fn v_shows_a_summary_whose_lines_open_the_filtered_list() {
     let summary = app.summary().into_owned();
     assert_eq!(summary.of, "rules");
     app.update(Action::Down);
-    assert_eq!(app.summary_cursor, 1);
+    assert_eq!(app.panes.summary_cursor, 1);
     app.update(Action::SortNext);
     assert_eq!(
         app.view(Pane::Compliance).sort_column,
@@ -544,7 +549,7 @@ fn findings_group_by_a_command_and_a_group_opens_within_the_filter() {
         app.update(Action::FilterChar(c));
     }
     app.update(Action::Complete);
-    assert_eq!(app.prompt.as_ref().unwrap().text, "group product");
+    assert_eq!(app.overlays.prompt.as_ref().unwrap().text, "group product");
     app.update(Action::FilterAccept);
     app.refresh_view();
     assert!(app.summary_shown());
@@ -574,7 +579,7 @@ fn findings_group_by_a_command_and_a_group_opens_within_the_filter() {
     app.update(Action::SortNext);
     app.refresh_view();
     assert_eq!(
-        app.finding_group,
+        app.panes.finding_group,
         crate::analysis::summary::GroupBy::Control
     );
     assert_eq!(app.summary().columns[0], "Control");
@@ -695,8 +700,8 @@ fn a_saved_view_sets_pane_filter_sort_and_grouping() {
     app.update(Action::Complete);
     app.update(Action::FilterAccept);
     app.refresh_view();
-    assert!(!app.overview);
-    assert_eq!(app.tab, Pane::Findings);
+    assert!(!app.panes.overview);
+    assert_eq!(app.panes.tab, Pane::Findings);
     assert_eq!(
         app.view(Pane::Findings).filter_text,
         "sev>=critical acct:prod"
@@ -708,7 +713,7 @@ fn a_saved_view_sets_pane_filter_sort_and_grouping() {
     assert!(app.view(Pane::Findings).reversed);
     assert!(app.summary_shown());
     assert_eq!(
-        app.finding_group,
+        app.panes.finding_group,
         crate::analysis::summary::GroupBy::Product
     );
     app.update(Action::CommandStart);
@@ -744,7 +749,7 @@ fn y_copies_the_arn_and_shift_y_the_console_link_through_osc_52() {
     let sink = Sink::default();
     app.terminal_out = Some(Box::new(sink.clone()));
     app.update(Action::Copy { link: false });
-    for r in std::mem::take(&mut app.requests) {
+    for r in std::mem::take(&mut app.outbox.requests) {
         crate::run::effects::perform(&mut app, r);
     }
     let row = app.view(Pane::Findings).selected_row().unwrap();
@@ -757,7 +762,7 @@ fn y_copies_the_arn_and_shift_y_the_console_link_through_osc_52() {
     sink.0.lock().unwrap().clear();
     app.update(Action::Open);
     app.update(Action::Copy { link: true });
-    for r in std::mem::take(&mut app.requests) {
+    for r in std::mem::take(&mut app.outbox.requests) {
         crate::run::effects::perform(&mut app, r);
     }
     let out = String::from_utf8(sink.0.lock().unwrap().clone()).unwrap();
@@ -766,7 +771,11 @@ fn y_copies_the_arn_and_shift_y_the_console_link_through_osc_52() {
     app.update(Action::Back);
     app.update(Action::ShowTab(Pane::Drills));
     app.update(Action::Copy { link: true });
-    assert!(!app.requests.iter().any(|r| matches!(r, Request::Copy(_))));
+    assert!(!app
+        .outbox
+        .requests
+        .iter()
+        .any(|r| matches!(r, Request::Copy(_))));
 }
 
 #[test]
@@ -777,28 +786,31 @@ fn slash_in_a_detail_finds_text_in_the_raw_json_and_enter_goes_on() {
     app.update(Action::Open);
     let find = |app: &mut App, text: &str| {
         app.update(Action::FilterStart);
-        assert_eq!(app.prompt.as_ref().unwrap().kind, PromptKind::Search);
-        app.prompt.as_mut().unwrap().text.clear();
+        assert_eq!(
+            app.overlays.prompt.as_ref().unwrap().kind,
+            PromptKind::Search
+        );
+        app.overlays.prompt.as_mut().unwrap().text.clear();
         for c in text.chars() {
             app.update(Action::FilterChar(c));
         }
         app.update(Action::FilterAccept);
         app.flash.as_ref().unwrap().text.clone()
     };
-    let raw = app.detail.as_ref().unwrap().raw_lines.clone();
+    let raw = app.overlays.detail.as_ref().unwrap().raw_lines.clone();
     let hits = raw
         .iter()
         .filter(|l| l.to_lowercase().contains("\"id\""))
         .count();
     assert!(hits >= 1);
     assert_eq!(find(&mut app, "\"ID\""), format!("match 1 of {hits}"));
-    let d = app.detail.as_ref().unwrap();
+    let d = app.overlays.detail.as_ref().unwrap();
     let total = app.detail_len(d);
     let first_raw = total - d.raw_lines.len();
     assert!(d.raw_lines[d.scroll - first_raw].contains("\"Id\""));
     // `/` opens with the last text: Enter alone goes on (and wraps).
     app.update(Action::FilterStart);
-    assert_eq!(app.prompt.as_ref().unwrap().text, "\"ID\"");
+    assert_eq!(app.overlays.prompt.as_ref().unwrap().text, "\"ID\"");
     app.update(Action::FilterAccept);
     let second = if hits > 1 { 2 } else { 1 };
     assert_eq!(
@@ -809,7 +821,7 @@ fn slash_in_a_detail_finds_text_in_the_raw_json_and_enter_goes_on() {
         find(&mut app, "no such text"),
         "`no such text` is not in the raw JSON"
     );
-    assert!(app.detail.is_some(), "the detail stays open");
+    assert!(app.overlays.detail.is_some(), "the detail stays open");
 }
 
 #[test]
@@ -834,7 +846,7 @@ fn findings_updated_since_the_operator_last_looked_are_new_until_seen() {
     assert!(!title(&mut app).contains("new"));
     // Leaving the pane marks what it held as seen, and saves it.
     app.update(Action::ShowTab(Pane::Credentials));
-    for r in std::mem::take(&mut app.requests) {
+    for r in std::mem::take(&mut app.outbox.requests) {
         crate::run::effects::perform(&mut app, r);
     }
     let newest = app.store.newest_finding_update();

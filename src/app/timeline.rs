@@ -51,7 +51,7 @@ impl TimelineView {
 impl App {
     /// `t`: the timeline of the finding open in detail or selected.
     pub(super) fn open_timeline(&mut self) {
-        if self.detail.is_none() && (self.overview || self.summary_shown()) {
+        if self.overlays.detail.is_none() && (self.panes.overview || self.summary_shown()) {
             self.say("t shows the CloudTrail timeline of a finding: pick one in the list (1)");
             return;
         }
@@ -62,9 +62,9 @@ impl App {
         let Some(f) = self.store.findings.get(row) else {
             return;
         };
-        self.next_request += 1;
+        self.outbox.next_request += 1;
         let lookup = Lookup::around(
-            self.next_request,
+            self.outbox.next_request,
             f,
             self.settings.timeline,
             self.clock.now(),
@@ -73,11 +73,12 @@ impl App {
         let state = if lookup.names.is_empty() {
             Asking::Failed("the finding names no resource, user or access key to look up".into())
         } else {
-            self.commands
+            self.outbox
+                .commands
                 .push(Command::Lookup(Box::new(lookup.clone())));
             Asking::Waiting
         };
-        self.timeline = Some(TimelineView {
+        self.overlays.timeline = Some(TimelineView {
             lookup,
             title: f.title.to_string(),
             first_seen,
@@ -95,7 +96,7 @@ impl App {
 
     /// A lookup ended: its events are in the store.
     pub(super) fn take_looked(&mut self, looked: Looked) {
-        let Some(tl) = &mut self.timeline else {
+        let Some(tl) = &mut self.overlays.timeline else {
             return;
         };
         if tl.lookup.id != looked.id {
@@ -121,7 +122,7 @@ impl App {
 
     /// The id of the event under the timeline's cursor.
     pub(super) fn timeline_selection(&self) -> Option<String> {
-        let tl = self.timeline.as_ref()?;
+        let tl = self.overlays.timeline.as_ref()?;
         let row = *tl.rows.get(tl.cursor)?;
         self.store.events.get(row).map(|e| e.event_id.clone())
     }
@@ -130,7 +131,7 @@ impl App {
     pub(super) fn refresh_timeline_keeping(&mut self, selected_id: Option<String>) {
         // Only new or changed events can change the timeline.
         let generation = self.store.events.revision();
-        let Some(tl) = &mut self.timeline else {
+        let Some(tl) = &mut self.overlays.timeline else {
             return;
         };
         if tl.rows_of == Some(generation) {
@@ -159,7 +160,7 @@ impl App {
     /// A key while the timeline is open. False when it is not the timeline's.
     pub(super) fn timeline_action(&mut self, action: Action) -> bool {
         let page = (self.size.1 as usize).saturating_sub(8).max(1) as isize;
-        let Some(tl) = &mut self.timeline else {
+        let Some(tl) = &mut self.overlays.timeline else {
             return false;
         };
         let n = tl.rows.len();
@@ -210,10 +211,11 @@ impl App {
                     (None, _) => {}
                 }
             }
-            Action::Back => self.timeline = None,
+            Action::Back => self.overlays.timeline = None,
             Action::Refresh => {
                 tl.state = Asking::Waiting;
-                self.commands
+                self.outbox
+                    .commands
                     .push(Command::Lookup(Box::new(tl.lookup.clone())));
             }
             other => return self.overlay_common(other),

@@ -46,13 +46,13 @@ impl App {
             return;
         };
         let hash = crate::store::row_hash(f);
-        if !self.marked.remove(&hash) {
-            self.marked.insert(hash);
+        if !self.panes.marked.remove(&hash) {
+            self.panes.marked.insert(hash);
         }
-        if self.detail.is_none() {
+        if self.overlays.detail.is_none() {
             self.view_mut(Pane::Findings).move_by(1);
         }
-        let n = self.marked.len();
+        let n = self.panes.marked.len();
         self.say(format!(
             "{n} marked · :resolve :suppress :notify :reopen [NOTE] · :comment NOTE"
         ));
@@ -61,8 +61,9 @@ impl App {
     /// The findings (table rows) a triage applies to: the marked ones, or the finding open
     /// in detail or selected.
     fn triage_rows(&self) -> Vec<u32> {
-        if !self.marked.is_empty() {
+        if !self.panes.marked.is_empty() {
             let mut rows: Vec<u32> = self
+                .panes
                 .marked
                 .iter()
                 .filter_map(|&h| self.store.findings.position_of_hash(h))
@@ -78,9 +79,9 @@ impl App {
 
     /// A triage command: checks what can be sent and asks for confirmation.
     pub(super) fn start_triage(&mut self, status: Option<WorkflowStatus>, note: &str) {
-        if self.marked.is_empty()
-            && self.detail.is_none()
-            && (self.overview || self.summary_shown())
+        if self.panes.marked.is_empty()
+            && self.overlays.detail.is_none()
+            && (self.panes.overview || self.summary_shown())
         {
             return self.say(
                 "triage needs findings: mark them with space in the list, or open one with Enter",
@@ -186,10 +187,10 @@ impl App {
             "BatchUpdateFindings, at most {calls} call{}, each in the audit log",
             plural(calls)
         ));
-        self.next_request += 1;
-        self.confirm = Some(Confirm {
+        self.outbox.next_request += 1;
+        self.overlays.confirm = Some(Confirm {
             sends: Sends::Triage(TriageRequest {
-                id: self.next_request,
+                id: self.outbox.next_request,
                 targets,
                 change,
                 updated_by: self.settings.user.clone(),
@@ -201,13 +202,13 @@ impl App {
 
     /// A key while the confirmation is open: `y` sends, anything else cancels.
     pub(super) fn confirm_action(&mut self, action: Action) {
-        let Some(confirm) = self.confirm.take() else {
+        let Some(confirm) = self.overlays.confirm.take() else {
             return;
         };
         match (action, confirm.sends) {
             (Action::Copy { link: false }, Sends::Import(f)) => {
                 self.say("importing the drill finding into Security Hub…");
-                self.commands.push(Command::Import(f));
+                self.outbox.commands.push(Command::Import(f));
             }
             (Action::Copy { link: false }, Sends::Triage(req)) => {
                 let now = self.clock.now();
@@ -222,12 +223,12 @@ impl App {
                     req.targets.len(),
                     plural(req.targets.len()),
                 ));
-                self.commands.push(Command::Triage(Box::new(req)));
-                self.marked.clear();
+                self.outbox.commands.push(Command::Triage(Box::new(req)));
+                self.panes.marked.clear();
             }
             (Action::Resize(w, h), sends) => {
                 self.size = (w, h);
-                self.confirm = Some(Confirm {
+                self.overlays.confirm = Some(Confirm {
                     sends,
                     lines: confirm.lines,
                 });

@@ -100,7 +100,7 @@ fn drill_report(app: &mut App, drill: &crate::drill::exercise::Drill) {
     let dir = crate::drill::report::dir_in(&dir);
     match crate::drill::report::write(&dir, drill) {
         Ok(path) => {
-            app.drill_history = crate::drill::report::history(&dir);
+            app.drills.history = crate::drill::report::history(&dir);
             // The overview's last-drill indicator reads the history.
             app.posture = None;
             app.say(format!(

@@ -93,10 +93,10 @@ where
             event = input.next() => match event {
                 Some(Ok(event)) => {
                     stats.events += 1;
-                    let typing = app.editing_filter || app.prompt.is_some();
+                    let typing = app.panes.editing_filter || app.overlays.prompt.is_some();
                     if let Some(action) = keys::action_for(&event, typing) {
                         app.update(action);
-                        let requests = std::mem::take(&mut app.requests);
+                        let requests = std::mem::take(&mut app.outbox.requests);
                         if requests
                             .iter()
                             .any(|r| matches!(r, Request::Snapshot(_) | Request::Export(_)))
@@ -118,7 +118,7 @@ where
             _ = tick.tick() => {
                 let minute = app.settings.time.format_clock(app.clock.now());
                 // A running drill's clock ticks by the second while its view is up.
-                if minute != shown_minute || (app.drill.is_some() && app.drill_view_shown()) {
+                if minute != shown_minute || (app.drills.running.is_some() && app.drill_view_shown()) {
                     dirty = true;
                 }
                 if app.flash.as_ref().is_some_and(|f| f.at.elapsed() >= FLASH_FOR) {
@@ -130,13 +130,13 @@ where
         }
         // What updates asked for (a drill's journal entries): written before the next frame.
         app.after_updates();
-        if !app.requests.is_empty() {
-            for request in std::mem::take(&mut app.requests) {
+        if !app.outbox.requests.is_empty() {
+            for request in std::mem::take(&mut app.outbox.requests) {
                 super::effects::perform(app, request);
             }
             dirty = true;
         }
-        for command in std::mem::take(&mut app.commands) {
+        for command in std::mem::take(&mut app.outbox.commands) {
             // Never block the UI on a source: a full queue undoes what the command showed.
             // Every source gets it (no short cut): each answers what is its own.
             let full = channels
@@ -155,8 +155,8 @@ where
                 dirty = true;
             }
         }
-        if app.refresh_requested {
-            app.refresh_requested = false;
+        if app.outbox.refresh_requested {
+            app.outbox.refresh_requested = false;
             for tx in &channels.commands {
                 // A busy source will poll soon anyway; never block the UI on it.
                 let _ = tx.try_send(Command::Refresh);

@@ -146,7 +146,7 @@ pub fn main(cli: Cli) -> ExitCode {
                 app.say(format!("runbook not loaded: {first}{more}"));
             }
             // The posture first; a replayed snapshot's view replaces it.
-            app.overview = true;
+            app.panes.overview = true;
             load_notes(&mut app);
             load_watermarks(&mut app);
             load_drills(&mut app);
@@ -340,7 +340,7 @@ fn load_theme(cli: &Cli, config: &Config) -> Result<Theme, theme::ThemeError> {
 /// Past drills for the history, and an open drill's journal to resume.
 fn load_drills(app: &mut App) {
     if let Some(dir) = &app.settings.data_dir {
-        app.drill_history = crate::drill::report::history(&crate::drill::report::dir_in(dir));
+        app.drills.history = crate::drill::report::history(&crate::drill::report::dir_in(dir));
     }
     if let Some(dir) = &app.settings.state_dir {
         let (drills, problems) =

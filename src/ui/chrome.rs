@@ -14,7 +14,7 @@ use ratatui::Frame;
 
 pub fn tab_bar(frame: &mut Frame, area: Rect, app: &App) {
     let t = &app.theme;
-    let overview_style = if app.overview && app.detail.is_none() {
+    let overview_style = if app.panes.overview && app.overlays.detail.is_none() {
         t.tab_active
     } else {
         t.tab
@@ -25,7 +25,8 @@ pub fn tab_bar(frame: &mut Frame, area: Rect, app: &App) {
         Span::styled(layout::OVERVIEW_LABEL, overview_style),
     ];
     for (_, _, tab) in layout::tab_ranges(area.width) {
-        let style = if tab == app.tab && !app.overview && app.detail.is_none() {
+        let style = if tab == app.panes.tab && !app.panes.overview && app.overlays.detail.is_none()
+        {
             t.tab_active
         } else {
             t.tab
@@ -83,7 +84,7 @@ pub fn counts_line(frame: &mut Frame, area: Rect, app: &App) {
 /// Source freshness on the left, a message or key hints on the right.
 pub fn status_line(frame: &mut Frame, area: Rect, app: &App) {
     let t = &app.theme;
-    if let Some(prompt) = &app.prompt {
+    if let Some(prompt) = &app.overlays.prompt {
         frame.render_widget(Paragraph::new(prompt_line(app, prompt, area.width)), area);
         return;
     }
@@ -144,9 +145,9 @@ fn prompt_line(app: &App, prompt: &Prompt, width: u16) -> Line<'static> {
 }
 
 fn hints(app: &App) -> String {
-    if app.editing_filter {
+    if app.panes.editing_filter {
         "Enter keep  Esc restore  ↑↓ move ".into()
-    } else if app.detail.is_some() {
+    } else if app.overlays.detail.is_some() {
         "j/k scroll  g/G top/end  Esc back  ? help ".into()
     } else {
         "? help  / filter  s sort  Enter open  q quit ".into()
@@ -217,7 +218,7 @@ fn freshness(app: &App) -> (String, Style) {
 pub fn filter_line(frame: &mut Frame, area: Rect, app: &App, view: &View) {
     let t = &app.theme;
     let text = clean(&view.filter_text).into_owned();
-    let cursor = if app.editing_filter { "▏" } else { "" };
+    let cursor = if app.panes.editing_filter { "▏" } else { "" };
     let mut spans = vec![
         Span::styled("/", t.accent),
         Span::styled(format!("{text}{cursor}"), t.filter),

@@ -18,16 +18,16 @@ pub fn render(frame: &mut Frame, app: &App) {
     let areas = layout::areas(frame.area());
     chrome::tab_bar(frame, areas.tabs, app);
     chrome::counts_line(frame, areas.counts, app);
-    if let Some(view) = &app.runbook {
+    if let Some(view) = &app.overlays.runbook {
         panes::runbook::render(frame, areas.pane, app, view);
-    } else if let Some(tl) = &app.timeline {
+    } else if let Some(tl) = &app.overlays.timeline {
         panes::timeline::render(frame, areas.pane, app, tl);
-    } else if let Some(detail) = &app.detail {
+    } else if let Some(detail) = &app.overlays.detail {
         panes::detail::render(frame, areas.pane, app, detail);
-    } else if app.overview {
+    } else if app.panes.overview {
         panes::overview::render(frame, areas.pane, app);
     } else {
-        match app.tab {
+        match app.panes.tab {
             tab if app.summary_shown() => {
                 panes::summary::render(frame, areas.pane, app, tab.title())
             }
@@ -36,13 +36,13 @@ pub fn render(frame: &mut Frame, app: &App) {
         }
     }
     chrome::status_line(frame, areas.status, app);
-    if app.sources_open {
+    if app.overlays.sources {
         panes::sources::render(frame, frame.area(), app);
     }
-    if let Some(confirm) = &app.confirm {
+    if let Some(confirm) = &app.overlays.confirm {
         panes::confirm::render(frame, frame.area(), app, confirm);
     }
-    if app.help {
+    if app.overlays.help {
         panes::help::render(frame, frame.area(), app);
     }
 }

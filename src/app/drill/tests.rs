@@ -5,6 +5,7 @@
 use super::super::*;
 use crate::drill::exercise::{Kind, Milestone};
 use crate::feed::Command;
+use crate::feed::Update;
 use crate::test_support::command;
 use chrono::{Duration, TimeZone};
 
@@ -27,7 +28,7 @@ fn app(dir: &std::path::Path) -> App {
 }
 
 fn perform(app: &mut App) {
-    for r in std::mem::take(&mut app.requests) {
+    for r in std::mem::take(&mut app.outbox.requests) {
         crate::run::effects::perform(app, r);
     }
 }
@@ -42,13 +43,13 @@ fn a_detection_drill_played_end_to_end_in_the_demo() {
     let mut app = app(dir.path());
     command(&mut app, "drill start cloudtrail-logging-stopped");
     assert!(app.drill_view_shown(), "the drill view opens");
-    let Some(Command::Drill(started)) = app.commands.pop() else {
+    let Some(Command::Drill(started)) = app.outbox.commands.pop() else {
         panic!("the demo is asked to play the attack");
     };
     perform(&mut app);
     let journal = dir.path().join("state/drills");
     assert_eq!(std::fs::read_dir(&journal).unwrap().count(), 1);
-    let d = app.drill.as_ref().unwrap();
+    let d = app.drills.running.as_ref().unwrap();
     assert_eq!(d.kind, Kind::Detection);
 
     // The demo's attack: its CloudTrail events two minutes in, seen at three.
@@ -74,7 +75,7 @@ fn a_detection_drill_played_end_to_end_in_the_demo() {
     at(&mut app, 3);
     app.after_updates();
     perform(&mut app);
-    let d = app.drill.as_ref().unwrap();
+    let d = app.drills.running.as_ref().unwrap();
     assert_eq!(
         d.at(Milestone::FirstLog),
         Some(start() + Duration::minutes(3))
@@ -93,7 +94,7 @@ fn a_detection_drill_played_end_to_end_in_the_demo() {
     at(&mut app, 5);
     app.after_updates();
     perform(&mut app);
-    assert!(app.drill.as_ref().unwrap().missing().is_empty());
+    assert!(app.drills.running.as_ref().unwrap().missing().is_empty());
 
     // The team works the checklist, notes, acknowledges, contains and closes.
     at(&mut app, 6);
@@ -109,7 +110,7 @@ fn a_detection_drill_played_end_to_end_in_the_demo() {
     at(&mut app, 12);
     app.update(Action::CloseDrill);
     perform(&mut app);
-    assert!(app.drill.is_none());
+    assert!(app.drills.running.is_none());
     let reports = dir.path().join("data/drills");
     let md_path = std::fs::read_dir(&reports)
         .unwrap()
@@ -136,8 +137,8 @@ fn a_detection_drill_played_end_to_end_in_the_demo() {
             0o600
         );
     }
-    assert_eq!(app.drill_history.len(), 1);
-    assert_eq!(app.drill_history[0].detect, Some(180));
+    assert_eq!(app.drills.history.len(), 1);
+    assert_eq!(app.drills.history[0].detect, Some(180));
     // The overview's indicator reads the history.
     let drill = app
         .indicators()
@@ -153,8 +154,11 @@ fn a_tabletop_drill_injects_a_marked_finding_and_times_the_acknowledgement() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = app(dir.path());
     command(&mut app, "drill start crypto-mining-instance");
-    assert!(app.commands.is_empty(), "nothing for the sources to play");
-    let d = app.drill.as_ref().unwrap();
+    assert!(
+        app.outbox.commands.is_empty(),
+        "nothing for the sources to play"
+    );
+    let d = app.drills.running.as_ref().unwrap();
     assert_eq!(d.kind, Kind::Tabletop);
     let injected = app
         .store
@@ -171,7 +175,7 @@ fn a_tabletop_drill_injects_a_marked_finding_and_times_the_acknowledgement() {
     at(&mut app, 7);
     app.update(Action::Acknowledge);
     assert_eq!(
-        app.drill.as_ref().unwrap().time_to_detect(),
+        app.drills.running.as_ref().unwrap().time_to_detect(),
         Some(Duration::minutes(7))
     );
     // A second drill waits for this one to close.
@@ -194,14 +198,14 @@ fn a_drill_resumes_from_its_journal_after_the_process_died() {
     }
     app.update(Action::FilterAccept);
     perform(&mut app);
-    let before = app.drill.clone().unwrap();
+    let before = app.drills.running.clone().unwrap();
     drop(app);
 
     let mut again = self::app(dir.path());
     let (drills, problems) = crate::drill::journal::load_all(&dir.path().join("state/drills"));
     again.resume_drills(drills, problems);
     assert_eq!(
-        again.drill.as_ref(),
+        again.drills.running.as_ref(),
         Some(&before),
         "the same drill, step and note"
     );
@@ -219,11 +223,12 @@ fn a_tabletop_drill_finding_is_imported_only_with_writes_allowed_and_confirmed()
     )]));
     command(&mut app, "drill start crypto-mining-instance");
     command(&mut app, "drill import");
-    assert!(app.confirm.is_none());
+    assert!(app.overlays.confirm.is_none());
     assert!(app.flash.as_ref().unwrap().text.contains("--allow-writes"));
     app.settings.writes.allowed = true;
     command(&mut app, "drill import");
     let text = app
+        .overlays
         .confirm
         .as_ref()
         .expect("a confirmation")
@@ -237,7 +242,7 @@ fn a_tabletop_drill_finding_is_imported_only_with_writes_allowed_and_confirmed()
         "{text}"
     );
     app.update(Action::Copy { link: false });
-    let Some(Command::Import(f)) = app.commands.pop() else {
+    let Some(Command::Import(f)) = app.outbox.commands.pop() else {
         panic!("an import command");
     };
     assert!(f.title.starts_with("[DRILL]"));

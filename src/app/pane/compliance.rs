@@ -71,7 +71,7 @@ impl PaneKind for Compliance {
     fn refresh(&self, app: &mut App) {
         let now = app.clock.now();
         let store = &app.store;
-        let view = &mut app.views[Pane::Compliance.index()];
+        let view = &mut app.panes.views[Pane::Compliance.index()];
         let cmp = sort::compliance(store, SORTS[view.sort_column]);
         view.refresh(&store.compliance, &cmp, &store.accounts, now);
     }

@@ -87,7 +87,7 @@ impl PaneKind for Credentials {
         let now = app.clock.now();
         let limits = app.settings.thresholds;
         let store = &app.store;
-        let view = &mut app.views[Pane::Credentials.index()];
+        let view = &mut app.panes.views[Pane::Credentials.index()];
         let cmp = sort::credentials(store, SORTS[view.sort_column], now, limits);
         view.refresh(&store.credentials, &cmp, &store.accounts, now);
     }

@@ -79,7 +79,7 @@ impl PaneKind for Drills {
     fn refresh(&self, app: &mut App) {
         let now = app.clock.now();
         let store = &app.store;
-        let view = &mut app.views[Pane::Drills.index()];
+        let view = &mut app.panes.views[Pane::Drills.index()];
         let cmp = sort::events(store, SORTS[view.sort_column]);
         view.refresh(&store.events, &cmp, &store.accounts, now);
     }

@@ -72,7 +72,7 @@ impl PaneKind for Findings {
     fn refresh(&self, app: &mut App) {
         let now = app.clock.now();
         let store = &app.store;
-        let view = &mut app.views[Pane::Findings.index()];
+        let view = &mut app.panes.views[Pane::Findings.index()];
         let cmp = sort::findings(store, SORTS[view.sort_column]);
         view.refresh(&store.findings, &cmp, &store.accounts, now);
     }
@@ -94,8 +94,8 @@ impl PaneKind for Findings {
         } else {
             String::new()
         };
-        if !app.marked.is_empty() {
-            extra.push_str(&format!(" · {} marked", group(app.marked.len())));
+        if !app.panes.marked.is_empty() {
+            extra.push_str(&format!(" · {} marked", group(app.panes.marked.len())));
         }
         let pending = app.store.pending_count();
         if pending > 0 {
@@ -104,7 +104,7 @@ impl PaneKind for Findings {
         let cell = move |row: u32, col: usize| {
             let f = &items[row as usize];
             let hash = || crate::store::row_hash(f);
-            let marked = !app.marked.is_empty() && app.marked.contains(&hash());
+            let marked = !app.panes.marked.is_empty() && app.panes.marked.contains(&hash());
             match col {
                 0 => Cell::new(f.severity.short(), Slot::severity(f.severity)),
                 1 if marked => Cell::new(format!("+ {}", f.title), Slot::Marked),
@@ -294,7 +294,7 @@ impl PaneKind for Findings {
         crate::analysis::summary::findings(
             &app.store,
             &view.rows,
-            app.finding_group,
+            app.panes.finding_group,
             &view.filter_text,
         )
     }

@@ -79,12 +79,12 @@ impl PaneKind for PublicAccess {
             let marks = ExposureMarks::of(&app.store);
             if app.marks.as_ref().is_none_or(|m| !m.1.same_scores(&marks)) {
                 // A Macie finding can mark an exposure whose own row did not change.
-                app.views[Pane::PublicAccess.index()].invalidate_sort();
+                app.panes.views[Pane::PublicAccess.index()].invalidate_sort();
             }
             app.marks = Some((generation, marks));
         }
         let store = &app.store;
-        let view = &mut app.views[Pane::PublicAccess.index()];
+        let view = &mut app.panes.views[Pane::PublicAccess.index()];
         let empty = ExposureMarks::default();
         let marks = app.marks.as_ref().map_or(&empty, |m| &m.1);
         let cmp = sort::exposures(store, SORTS[view.sort_column], marks);

@@ -1,6 +1,7 @@
 //! `r` opens the runbook of what is selected; `j`/`k` pick a command, `y` copies it.
 
 use super::super::*;
+use crate::feed::Update;
 use crate::model::asff;
 use chrono::TimeZone;
 use serde_json::json;
@@ -43,7 +44,7 @@ fn app() -> App {
 fn r_on_a_finding_opens_its_runbook_and_y_copies_the_selected_command() {
     let mut app = app();
     app.update(Action::Runbook);
-    let view = app.runbook.as_ref().expect("a runbook");
+    let view = app.overlays.runbook.as_ref().expect("a runbook");
     assert_eq!(view.id, "crypto-mining-instance");
     assert!(view.opened_for.contains("Bitcoin"));
     app.update(Action::Down);
@@ -51,12 +52,12 @@ fn r_on_a_finding_opens_its_runbook_and_y_copies_the_selected_command() {
     app.update(Action::Copy { link: false });
     let rb = app.runbooks.get("crypto-mining-instance").unwrap();
     assert_eq!(
-        app.requests,
+        app.outbox.requests,
         [Request::Copy(rb.commands()[1].to_string())],
         "the second command, as written"
     );
     app.update(Action::Back);
-    assert!(app.runbook.is_none());
+    assert!(app.overlays.runbook.is_none());
 }
 
 #[test]
@@ -67,13 +68,13 @@ fn r_on_an_event_opens_the_runbook_of_its_detection() {
     // Newest first: StopLogging at 10:00, then DescribeInstances.
     app.update(Action::Runbook);
     assert_eq!(
-        app.runbook.as_ref().map(|v| v.id.as_str()),
+        app.overlays.runbook.as_ref().map(|v| v.id.as_str()),
         Some("cloudtrail-logging-stopped")
     );
     app.update(Action::Back);
     app.update(Action::Down);
     app.update(Action::Runbook);
-    assert!(app.runbook.is_none());
+    assert!(app.overlays.runbook.is_none());
     assert!(app
         .flash
         .as_ref()
@@ -96,7 +97,7 @@ fn r_on_a_credential_row_follows_its_risk_flags() {
     app.refresh_view();
     app.update(Action::Runbook);
     assert_eq!(
-        app.runbook.as_ref().map(|v| v.id.as_str()),
+        app.overlays.runbook.as_ref().map(|v| v.id.as_str()),
         Some("console-login-without-mfa")
     );
 }

@@ -3,6 +3,7 @@
 
 use super::super::*;
 use crate::feed::Command;
+use crate::feed::Update;
 use crate::model::lookup::Looked;
 use chrono::TimeZone;
 use serde_json::json;
@@ -50,7 +51,7 @@ fn t_asks_the_sources_and_the_answer_fills_the_timeline() {
     let mut app = app(json!([{"Type": "AwsS3Bucket", "Id": "arn:aws:s3:::payroll"}]));
     app.update(Action::Open);
     app.update(Action::Timeline);
-    let [Command::Lookup(lookup)] = app.commands.as_slice() else {
+    let [Command::Lookup(lookup)] = app.outbox.commands.as_slice() else {
         panic!("one lookup");
     };
     let lookup = (**lookup).clone();
@@ -58,7 +59,7 @@ fn t_asks_the_sources_and_the_answer_fills_the_timeline() {
     assert_eq!(lookup.region, "eu-west-1");
     assert_eq!(lookup.start, now() - chrono::Duration::hours(4));
     assert_eq!(lookup.end, now());
-    let tl = app.timeline.as_ref().unwrap();
+    let tl = app.overlays.timeline.as_ref().unwrap();
     assert_eq!(tl.state, timeline::Asking::Waiting);
     assert!(tl.rows.is_empty());
     app.apply(Update::Events(vec![
@@ -73,7 +74,7 @@ fn t_asks_the_sources_and_the_answer_fills_the_timeline() {
         offline: None,
     }));
     app.refresh_view();
-    let tl = app.timeline.as_ref().unwrap();
+    let tl = app.overlays.timeline.as_ref().unwrap();
     assert_eq!(tl.state, timeline::Asking::Done);
     let ids: Vec<&str> = tl
         .rows
@@ -83,21 +84,27 @@ fn t_asks_the_sources_and_the_answer_fills_the_timeline() {
     assert_eq!(ids, ["e1", "e2"], "oldest first, the other bucket left out");
     app.update(Action::Down);
     app.update(Action::Open);
-    let tl = app.timeline.as_ref().unwrap();
+    let tl = app.overlays.timeline.as_ref().unwrap();
     let json = tl.expanded_here().expect("expanded");
     assert!(json.iter().any(|l| l.contains("\"eventID\": \"e2\"")));
     app.update(Action::Open);
-    assert!(app.timeline.as_ref().unwrap().expanded_here().is_none());
+    assert!(app
+        .overlays
+        .timeline
+        .as_ref()
+        .unwrap()
+        .expanded_here()
+        .is_none());
     app.update(Action::Back);
-    assert!(app.timeline.is_none());
-    assert!(app.detail.is_some(), "back to the finding");
+    assert!(app.overlays.timeline.is_none());
+    assert!(app.overlays.detail.is_some(), "back to the finding");
 }
 
 #[test]
 fn a_failed_or_offline_lookup_says_so() {
     let mut app = app(json!([{"Type": "AwsS3Bucket", "Id": "arn:aws:s3:::payroll"}]));
     app.update(Action::Timeline);
-    let id = app.timeline.as_ref().unwrap().lookup.id;
+    let id = app.overlays.timeline.as_ref().unwrap().lookup.id;
     app.apply(Update::Looked(Looked {
         id,
         event_ids: Vec::new(),
@@ -105,7 +112,7 @@ fn a_failed_or_offline_lookup_says_so() {
         offline: Some("replay: the events of the evidence files only".into()),
     }));
     assert!(matches!(
-        app.timeline.as_ref().unwrap().state,
+        app.overlays.timeline.as_ref().unwrap().state,
         timeline::Asking::Offline(_)
     ));
     app.apply(Update::Looked(Looked {
@@ -116,26 +123,26 @@ fn a_failed_or_offline_lookup_says_so() {
     }));
     assert!(
         matches!(
-            app.timeline.as_ref().unwrap().state,
+            app.overlays.timeline.as_ref().unwrap().state,
             timeline::Asking::Offline(_)
         ),
         "another lookup's answer is not this one's"
     );
     app.update(Action::Refresh);
     assert_eq!(
-        app.timeline.as_ref().unwrap().state,
+        app.overlays.timeline.as_ref().unwrap().state,
         timeline::Asking::Waiting
     );
-    assert_eq!(app.commands.len(), 2, "r asks again");
+    assert_eq!(app.outbox.commands.len(), 2, "r asks again");
 }
 
 #[test]
 fn a_finding_with_nothing_to_look_up_asks_nothing() {
     let mut app = app(json!([{"Type": "AwsAccount", "Id": "AWS::::Account:111111111111"}]));
     app.update(Action::Timeline);
-    assert!(app.commands.is_empty());
+    assert!(app.outbox.commands.is_empty());
     assert!(matches!(
-        app.timeline.as_ref().unwrap().state,
+        app.overlays.timeline.as_ref().unwrap().state,
         timeline::Asking::Failed(_)
     ));
 }
@@ -179,7 +186,7 @@ fn old_events_are_retired_but_not_those_of_an_open_timeline() {
         "the open timeline reaches back to 08:00"
     );
     app.update(Action::Back);
-    app.timeline = None;
+    app.overlays.timeline = None;
     app.after_updates();
     assert_eq!(ids(&app).len(), 2, "not again within five minutes");
     app.events_retired = Some(now() - chrono::Duration::minutes(5));

@@ -3,8 +3,10 @@
 
 use super::super::*;
 use crate::feed::Command;
+use crate::feed::Update;
 use crate::model::asff;
 use crate::model::triage::{Outcome, WritePolicy};
+use crate::model::WorkflowStatus;
 use crate::test_support::command;
 use chrono::TimeZone;
 use serde_json::json;
@@ -92,8 +94,8 @@ fn hash_of(id: &str) -> u64 {
 fn with_writes_off_nothing_is_asked_or_sent() {
     let mut app = app(false, &[]);
     command(&mut app, "resolve");
-    assert!(app.confirm.is_none());
-    assert!(app.commands.is_empty());
+    assert!(app.overlays.confirm.is_none());
+    assert!(app.outbox.commands.is_empty());
     assert!(flash(&app).contains("--allow-writes"), "{}", flash(&app));
     assert!(app.store.pending_count() == 0);
 }
@@ -105,9 +107,9 @@ fn marked_findings_are_confirmed_then_sent_and_shown_pending() {
     for _ in 0..3 {
         app.update(Action::Mark);
     }
-    assert_eq!(app.marked.len(), 3);
+    assert_eq!(app.panes.marked.len(), 3);
     command(&mut app, "resolve false positive, scanner");
-    let confirm = app.confirm.as_ref().expect("a confirmation");
+    let confirm = app.overlays.confirm.as_ref().expect("a confirmation");
     assert_eq!(confirm.triage().unwrap().targets.len(), 3);
     assert_eq!(
         confirm.triage().unwrap().change.status,
@@ -121,11 +123,11 @@ fn marked_findings_are_confirmed_then_sent_and_shown_pending() {
     let text = confirm.lines.join("\n");
     assert!(text.contains("workflow status RESOLVED"), "{text}");
     assert!(text.contains("on 3 findings in"), "{text}");
-    assert!(app.commands.is_empty(), "nothing before y");
+    assert!(app.outbox.commands.is_empty(), "nothing before y");
     app.update(Action::Copy { link: false });
-    assert!(app.confirm.is_none());
-    let [Command::Triage(req)] = app.commands.as_slice() else {
-        panic!("one triage command, got {:?}", app.commands.len());
+    assert!(app.overlays.confirm.is_none());
+    let [Command::Triage(req)] = app.outbox.commands.as_slice() else {
+        panic!("one triage command, got {:?}", app.outbox.commands.len());
     };
     let ids: Vec<String> = req.targets.iter().map(|t| t.id.clone()).collect();
     for id in &ids {
@@ -136,17 +138,17 @@ fn marked_findings_are_confirmed_then_sent_and_shown_pending() {
         );
         assert!(app.store.pending(hash_of(id)).is_some());
     }
-    assert!(app.marked.is_empty());
+    assert!(app.panes.marked.is_empty());
 }
 
 #[test]
 fn any_other_key_cancels_the_confirmation() {
     let mut app = app(true, &[]);
     command(&mut app, "suppress");
-    assert!(app.confirm.is_some());
+    assert!(app.overlays.confirm.is_some());
     app.update(Action::Open);
-    assert!(app.confirm.is_none());
-    assert!(app.commands.is_empty());
+    assert!(app.overlays.confirm.is_none());
+    assert!(app.outbox.commands.is_empty());
     assert!(flash(&app).contains("nothing sent"));
     assert_eq!(app.store.pending_count(), 0);
 }
@@ -159,7 +161,7 @@ fn read_only_accounts_are_left_out_and_named() {
         app.update(Action::Mark);
     }
     command(&mut app, "notify");
-    let confirm = app.confirm.as_ref().unwrap();
+    let confirm = app.overlays.confirm.as_ref().unwrap();
     assert_eq!(confirm.triage().unwrap().targets.len(), 3);
     assert!(confirm
         .triage()
@@ -174,15 +176,15 @@ fn read_only_accounts_are_left_out_and_named() {
     );
     assert!(text.contains("in 1 account: dev (3)"), "{text}");
     // Only prod marked: nothing to send, and why.
-    app.confirm = None;
-    app.marked.clear();
+    app.overlays.confirm = None;
+    app.panes.marked.clear();
     for f in app.store.findings.items() {
         if f.account_id == "222222222222" {
-            app.marked.insert(crate::store::row_hash(f));
+            app.panes.marked.insert(crate::store::row_hash(f));
         }
     }
     command(&mut app, "notify");
-    assert!(app.confirm.is_none());
+    assert!(app.overlays.confirm.is_none());
     assert!(flash(&app).contains("read-only"), "{}", flash(&app));
 }
 
@@ -191,13 +193,13 @@ fn the_note_it_replaces_is_named_and_long_notes_are_refused() {
     let mut app = app(true, &[]);
     let too_long = "x".repeat(513);
     command(&mut app, &format!("comment {too_long}"));
-    assert!(app.confirm.is_none());
+    assert!(app.overlays.confirm.is_none());
     assert!(flash(&app).contains("513 characters"), "{}", flash(&app));
     for f in app.store.findings.items() {
-        app.marked.insert(crate::store::row_hash(f));
+        app.panes.marked.insert(crate::store::row_hash(f));
     }
     command(&mut app, "comment paged the payments on-call");
-    let text = app.confirm.as_ref().unwrap().lines.join("\n");
+    let text = app.overlays.confirm.as_ref().unwrap().lines.join("\n");
     assert!(
         text.contains(
             "Replaces the Security Hub note on 1 finding (\"under investigation\" by alice)"
@@ -211,12 +213,12 @@ fn unprocessed_findings_go_back_and_a_poll_confirms_the_rest() {
     let mut app = app(true, &[]);
     for f in app.store.findings.items() {
         if f.account_id == "111111111111" {
-            app.marked.insert(crate::store::row_hash(f));
+            app.panes.marked.insert(crate::store::row_hash(f));
         }
     }
     command(&mut app, "resolve");
     app.update(Action::Copy { link: false });
-    let Some(Command::Triage(req)) = app.commands.pop() else {
+    let Some(Command::Triage(req)) = app.outbox.commands.pop() else {
         panic!("a triage command");
     };
     assert_eq!(req.targets.len(), 3);
@@ -267,7 +269,7 @@ fn a_change_no_poll_shows_within_the_hold_is_given_up() {
     command(&mut app, "resolve");
     app.update(Action::Copy { link: false });
     let id = {
-        let Some(Command::Triage(req)) = app.commands.pop() else {
+        let Some(Command::Triage(req)) = app.outbox.commands.pop() else {
             panic!("a triage command");
         };
         req.targets[0].id.clone()
@@ -296,7 +298,7 @@ fn replay_is_read_only() {
     let mut app = app(true, &[]);
     app.settings.mode_label = "replay".into();
     command(&mut app, "resolve");
-    assert!(app.confirm.is_none());
+    assert!(app.overlays.confirm.is_none());
     assert!(flash(&app).contains("replay is read-only"));
 }
 
@@ -305,7 +307,7 @@ fn a_triage_no_source_could_take_goes_back() {
     let mut app = app(true, &[]);
     command(&mut app, "resolve");
     app.update(Action::Copy { link: false });
-    let Some(cmd) = app.commands.pop() else {
+    let Some(cmd) = app.outbox.commands.pop() else {
         panic!("a command");
     };
     let Command::Triage(req) = &cmd else {
@@ -331,7 +333,7 @@ fn a_second_change_while_pending_keeps_the_first_status_to_go_back_to() {
     app.update(Action::Copy { link: false });
     command(&mut app, "resolve");
     app.update(Action::Copy { link: false });
-    let Some(Command::Triage(second)) = app.commands.pop() else {
+    let Some(Command::Triage(second)) = app.outbox.commands.pop() else {
         panic!("a triage");
     };
     let id = second.targets[0].id.clone();

@@ -16,7 +16,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let t = &app.theme;
     let width = area.width as usize;
     let now = app.clock.now();
-    let (title, mut lines, cursor_line) = match &app.drill {
+    let (title, mut lines, cursor_line) = match &app.drills.running {
         Some(d) => {
             let (lines, cursor) = running(app, d, now, width);
             (
@@ -27,7 +27,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         }
         None => (" Drills ".to_string(), idle(app, width), 0),
     };
-    let hint = if app.drill.is_some() {
+    let hint = if app.drills.running.is_some() {
         "j k: a step · space: tick · n: note · a: acknowledged · c: contained · x: close · d: activity"
     } else {
         ":drill start RUNBOOK [tabletop|detection] · Tab completes · d: activity"
@@ -133,7 +133,7 @@ fn running(app: &App, d: &Drill, now: DateTime<Utc>, width: usize) -> (Vec<Line<
             None => "[ ]".into(),
         };
         let text = cut(format!("  {mark} {}", clean(&s.text)));
-        let style = if i == app.drill_cursor {
+        let style = if i == app.drills.cursor {
             cursor_line = lines.len();
             t.selection
         } else if s.done.is_some() {
@@ -171,10 +171,10 @@ fn idle(app: &App, width: usize) -> Vec<Line<'static>> {
     }
     lines.push(Line::raw(""));
     lines.push(Line::styled("History", t.title));
-    if app.drill_history.is_empty() {
+    if app.drills.history.is_empty() {
         lines.push(Line::styled("  no drill closed yet", t.muted));
     }
-    for p in app.drill_history.iter().take(10) {
+    for p in app.drills.history.iter().take(10) {
         let secs = |s: Option<i64>| span(s.map(chrono::Duration::seconds));
         lines.push(Line::styled(
             cut(format!(

@@ -17,8 +17,9 @@ use crate::ui::widgets::table::TableStyle;
 pub(crate) fn table_style(app: &App) -> TableStyle {
     let t = &app.theme;
     // The config may choose the pane's columns (`[columns]`); the rest are hidden.
-    let hidden = match app.settings.columns.get(app.tab.id()) {
+    let hidden = match app.settings.columns.get(app.panes.tab.id()) {
         Some(chosen) => app
+            .panes
             .tab
             .spec()
             .columns

@@ -90,7 +90,7 @@ fn indicators(frame: &mut Frame, area: Rect, app: &App) {
             Span::styled(format!("{label:<label_w$}"), t.text),
             Span::styled(format!(" {value:>value_w$}"), style),
         ]);
-        if i == app.overview_cursor {
+        if i == app.panes.overview_cursor {
             line = line.patch_style(t.selection);
         }
         lines.push((Some(i), line));
@@ -98,7 +98,7 @@ fn indicators(frame: &mut Frame, area: Rect, app: &App) {
     // Keep the cursor's line on screen.
     let at = lines
         .iter()
-        .position(|(i, _)| *i == Some(app.overview_cursor))
+        .position(|(i, _)| *i == Some(app.panes.overview_cursor))
         .unwrap_or(0);
     let skip = (at + 1).saturating_sub(height);
     let shown: Vec<Line> = lines

@@ -124,7 +124,10 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, pane_title: &str) {
         lines.push(Line::styled("nothing to summarise yet", t.muted));
     }
     let visible = (inner.height as usize).saturating_sub(1).max(1);
-    let cursor = app.summary_cursor.min(summary.rows.len().saturating_sub(1));
+    let cursor = app
+        .panes
+        .summary_cursor
+        .min(summary.rows.len().saturating_sub(1));
     let skip = (cursor + 1).saturating_sub(visible);
     for (i, row) in summary.rows.iter().enumerate().skip(skip).take(visible) {
         let mut l = line(

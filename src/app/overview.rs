@@ -1,0 +1,98 @@
+//! The overview (`0`): the security pillar's indicators and the accounts-by-regions grid,
+//! computed when the store changes; `Enter` opens an indicator's evidence.
+
+use super::{move_cursor, Action, App, Pane};
+
+pub(super) const NOT_ON_THE_OVERVIEW: &str =
+    "the overview has no rows: Enter opens an indicator's evidence";
+
+impl App {
+    /// The posture indicators as they stand (as of the last refresh when the overview has
+    /// computed them).
+    pub fn indicators(&self) -> Vec<crate::analysis::posture::Indicator> {
+        match &self.posture {
+            Some((generation, _, list, _)) if *generation == self.store.generation() => {
+                list.clone()
+            }
+            _ => {
+                let s = &self.settings;
+                let now = self.clock.now();
+                let mut list =
+                    crate::analysis::posture::indicators(&self.store, s.thresholds, &s.bars, now);
+                crate::analysis::posture::last_drill(&mut list, self.drills.history.first(), now);
+                list
+            }
+        }
+    }
+
+    /// The accounts-by-regions grid, likewise.
+    pub fn posture_grid(&self) -> crate::analysis::posture::Grid {
+        match &self.posture {
+            Some((generation, _, _, grid)) if *generation == self.store.generation() => {
+                grid.clone()
+            }
+            _ => crate::analysis::posture::grid(&self.store),
+        }
+    }
+
+    /// What a key does on the overview; false when it means the same as anywhere.
+    pub(super) fn overview_action(&mut self, action: Action) -> bool {
+        let last = self.indicators().len().saturating_sub(1);
+        if move_cursor(&mut self.panes.overview_cursor, last, action) {
+            return true;
+        }
+        match action {
+            Action::Open => self.open_evidence(),
+            Action::ShowTab(t) => {
+                self.panes.overview = false;
+                self.panes.tab = t;
+            }
+            Action::NextTab => {
+                self.panes.overview = false;
+                self.panes.tab = Pane::ALL[0];
+            }
+            Action::PrevTab => {
+                self.panes.overview = false;
+                self.panes.tab = Pane::ALL[Pane::ALL.len() - 1];
+            }
+            Action::FilterStart
+            | Action::SortNext
+            | Action::SortReverse
+            | Action::ClearFilter
+            | Action::NoteStart => self.say(NOT_ON_THE_OVERVIEW),
+            _ => return false,
+        }
+        true
+    }
+
+    /// Opens the evidence of the indicator under the cursor: its pane, filtered and sorted.
+    pub(super) fn open_evidence(&mut self) {
+        let list = self.indicators();
+        let Some(ind) = list.get(self.panes.overview_cursor) else {
+            return;
+        };
+        let Some(ev) = &ind.evidence else {
+            self.say(format!("{}: nothing to show yet", ind.label));
+            return;
+        };
+        if ev.pane == "sources" {
+            self.overlays.sources = true;
+            return;
+        }
+        let Some(tab) = Pane::from_id(ev.pane) else {
+            return;
+        };
+        self.panes.overview = false;
+        self.panes.tab = tab;
+        let v = self.view_mut(tab);
+        v.set_filter(&ev.filter);
+        if let Some(col) = ev
+            .sort
+            .and_then(|s| tab.sort_names().iter().position(|n| *n == s))
+        {
+            v.sort_column = col;
+            v.reversed = false;
+        }
+        self.say(format!("evidence: {}", ind.label));
+    }
+}

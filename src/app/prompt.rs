@@ -1,0 +1,191 @@
+//! A line of input in the status line: a `:` command, a note on a row, a search in a
+//! detail's raw JSON, a drill note; Tab completes commands and what they take.
+
+use super::{Action, App, Pane, Request};
+
+/// A line of input in the status line: a `:` command or a note.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prompt {
+    pub kind: PromptKind,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PromptKind {
+    Command,
+    Note {
+        pane: Pane,
+        key: String,
+    },
+    /// `/` in a detail view: find text in the raw JSON.
+    Search,
+    /// `n` in the drill view: a timestamped note, journalled.
+    DrillNote,
+}
+
+impl App {
+    pub(super) fn start_note(&mut self) {
+        let Some((pane, key)) = self
+            .current_row()
+            .and_then(|(tab, row)| Some((tab, self.row_key(tab, row)?)))
+        else {
+            self.say("no row selected to write a note on");
+            return;
+        };
+        let text = self
+            .notes
+            .get(pane.spec().dataset, &key)
+            .map(|n| n.text.clone())
+            .unwrap_or_default();
+        self.overlays.prompt = Some(Prompt {
+            kind: PromptKind::Note { pane, key },
+            text,
+        });
+    }
+
+    /// The note of the row on screen, if any.
+    pub fn note_for(&self, tab: Pane, row: u32) -> Option<&crate::model::notes::Note> {
+        self.notes.get(tab.spec().dataset, &self.row_key(tab, row)?)
+    }
+
+    pub(super) fn update_prompt(&mut self, action: Action) {
+        let Some(prompt) = &mut self.overlays.prompt else {
+            return;
+        };
+        match action {
+            Action::FilterChar(c)
+                if prompt.text.chars().count() < crate::model::notes::MAX_CHARS =>
+            {
+                prompt.text.push(c);
+            }
+            Action::FilterBackspace => {
+                prompt.text.pop();
+            }
+            Action::FilterCancel => self.overlays.prompt = None,
+            Action::FilterAccept => {
+                if let Some(prompt) = self.overlays.prompt.take() {
+                    self.accept_prompt(prompt);
+                }
+            }
+            Action::Complete if prompt.kind == PromptKind::Command => {
+                let views: Vec<&str> = self
+                    .settings
+                    .views
+                    .iter()
+                    .map(|v| v.name.as_str())
+                    .collect();
+                let runbooks: Vec<&str> =
+                    self.runbooks.all().iter().map(|r| r.id.as_str()).collect();
+                let (line, choices) = complete_command(&prompt.text, &views, &runbooks);
+                let said = (choices.len() > 1).then(|| choices.join("  "));
+                prompt.text = line;
+                if let Some(text) = said {
+                    self.say(text);
+                }
+            }
+            Action::Quit => self.should_quit = true,
+            Action::Resize(w, h) => self.size = (w, h),
+            _ => {}
+        }
+    }
+
+    pub(super) fn accept_prompt(&mut self, prompt: Prompt) {
+        match prompt.kind {
+            PromptKind::Note { pane, key } => {
+                let now = self.clock.now();
+                let user = self.settings.user.clone();
+                self.notes
+                    .set(pane.spec().dataset, &key, &prompt.text, &user, now);
+                self.outbox.requests.push(Request::SaveNotes);
+            }
+            PromptKind::Command => self.run_command(prompt.text.trim()),
+            PromptKind::Search => self.search_raw(&prompt.text),
+            PromptKind::DrillNote => self.drill_note(&prompt.text),
+        }
+    }
+}
+
+/// The commands `:` knows, for completion.
+const COMMANDS: [&str; 23] = [
+    "comment",
+    "compliance",
+    "credentials",
+    "drill",
+    "drills",
+    "export",
+    "findings",
+    "freeze",
+    "group",
+    "help",
+    "note",
+    "notify",
+    "public",
+    "quit",
+    "reopen",
+    "resolve",
+    "snapshot",
+    "sources",
+    "suppress",
+    "theme",
+    "timeline",
+    "unmark",
+    "view",
+];
+
+/// Completes a command line: its command word, or what `group` takes. Returns the line and,
+/// when the word is ambiguous, the choices.
+pub fn complete_command<'a>(
+    line: &str,
+    views: &[&'a str],
+    runbooks: &[&'a str],
+) -> (String, Vec<&'a str>) {
+    if line.starts_with("drill start ") && line.matches(' ').count() == 2 {
+        return complete_last_word(line, runbooks, " ");
+    }
+    match line.split_once(' ') {
+        Some(("drill", rest)) if !rest.contains(' ') => {
+            complete_last_word(line, &["start", "close"], " ")
+        }
+        Some(("group", _)) => {
+            let names: Vec<&str> = crate::analysis::summary::GroupBy::ALL
+                .map(|g| g.name())
+                .to_vec();
+            complete_last_word(line, &names, "")
+        }
+        Some(("view", _)) => complete_last_word(line, views, ""),
+        Some(("theme", _)) => complete_last_word(line, crate::theme::builtin_names(), ""),
+        Some(_) => (line.to_string(), Vec::new()),
+        None => complete_last_word(line, &COMMANDS, " "),
+    }
+}
+
+/// Completes the last word of `line` from `words`: in full when one fits (followed by
+/// `then`), else to the choices' common prefix. Returns the line and the choices.
+pub fn complete_last_word<'a>(line: &str, words: &[&'a str], then: &str) -> (String, Vec<&'a str>) {
+    let start = line.rfind(' ').map_or(0, |i| i + 1);
+    let (head, word) = line.split_at(start);
+    let word = word.trim_start_matches(['!', '-']);
+    let negation = &line[start..start + (line.len() - start - word.len())];
+    let choices: Vec<&'a str> = words
+        .iter()
+        .copied()
+        .filter(|w| w.starts_with(word))
+        .collect();
+    let done = match choices.as_slice() {
+        [] => return (line.to_string(), Vec::new()),
+        [one] => format!("{head}{negation}{one}{then}"),
+        many => {
+            let mut prefix = many[0].to_string();
+            for w in &many[1..] {
+                let common = prefix
+                    .chars()
+                    .zip(w.chars())
+                    .take_while(|(a, b)| a == b)
+                    .count();
+                prefix.truncate(common);
+            }
+            format!("{head}{negation}{prefix}")
+        }
+    };
+    (done, choices)
+}
