@@ -296,7 +296,11 @@ fn main() {
         peak_rss_mb()
     );
     let t = Instant::now();
-    let (store, _) = rampart::source::replay::load_store(std::slice::from_ref(&path), fixed_now());
+    let (store, _) = rampart::source::replay::load_store(
+        std::slice::from_ref(&path),
+        fixed_now(),
+        &Default::default(),
+    );
     println!(
         "replay of that snapshot: {} findings in {}",
         store.findings.len(),

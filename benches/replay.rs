@@ -69,7 +69,8 @@ fn main() {
 fn load(dir: &Path) {
     rampart::util::allocator::tune();
     let t = Instant::now();
-    let (store, reports) = rampart::source::replay::load_store(&[dir.to_path_buf()], fixed_now());
+    let (store, reports) =
+        rampart::source::replay::load_store(&[dir.to_path_buf()], fixed_now(), &Default::default());
     let took = t.elapsed();
     // Where the memory goes: the compressed raw records and the search text.
     let raw: usize = store

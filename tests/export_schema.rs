@@ -64,7 +64,8 @@ fn an_export_of_the_real_evidence_follows_the_schema() {
         eprintln!("skipped: {} is not here", real.display());
         return;
     }
-    let (store, reports) = rampart::source::replay::load_store(&[real], fixed_now());
+    let (store, reports) =
+        rampart::source::replay::load_store(&[real], fixed_now(), &Default::default());
     assert!(reports.len() > 3);
     assert!(store.findings.len() + store.events.len() > 10);
     assert_valid(

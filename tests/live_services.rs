@@ -995,7 +995,10 @@ async fn a_timeline_lookup_asks_by_resource_name_in_the_window() {
         &desks,
         &Pacer::new(4),
         rampart::source::aws::pace::LOOKUP_EVENTS,
-        10,
+        &rampart::source::aws::cloudtrail::Window {
+            max_pages: 10,
+            ..Default::default()
+        },
     )
     .await;
     let names: Vec<&str> = events.iter().map(|e| e.event_name.as_str()).collect();
@@ -1020,7 +1023,10 @@ async fn a_timeline_lookup_asks_by_resource_name_in_the_window() {
         &desks,
         &Pacer::new(4),
         rampart::source::aws::pace::LOOKUP_EVENTS,
-        10,
+        &rampart::source::aws::cloudtrail::Window {
+            max_pages: 10,
+            ..Default::default()
+        },
     )
     .await;
     assert!(none.is_empty());

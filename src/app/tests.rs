@@ -374,10 +374,15 @@ fn a_replayed_snapshot_shows_what_its_author_saw() {
     // Another responder, another machine: replay the file into a fresh console.
     let mut second = App::new(first.clock.clone(), Settings::default(), Theme::default());
     second.update(Action::Resize(80, 24));
-    crate::source::replay::load(std::slice::from_ref(&path), first.clock.now(), |u| {
-        second.apply(u);
-        true
-    });
+    crate::source::replay::load(
+        std::slice::from_ref(&path),
+        first.clock.now(),
+        &Default::default(),
+        |u| {
+            second.apply(u);
+            true
+        },
+    );
     second.refresh_view();
     assert_eq!(second.panes.tab, Pane::Findings);
     assert_eq!(second.view(Pane::Findings).filter_text, "probe");

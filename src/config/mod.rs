@@ -27,7 +27,7 @@ use std::time::Duration;
 pub const CONFIG_ENV: &str = "RAMPART_CONFIG";
 
 /// In a region list: every region enabled in the account (account:ListRegions).
-pub const ALL_REGIONS: &str = "all";
+pub const ALL_REGIONS: &str = crate::source::aws::discover::ALL;
 
 /// The whole configuration file.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
@@ -540,6 +540,7 @@ impl Config {
             cloudtrail_window: cloudtrail::Window {
                 lookback: Duration::from_secs(u64::from(trail.lookback_hours) * 3600),
                 max_pages: trail.max_pages as usize,
+                detector: std::sync::Arc::new(self.detector()),
                 ..cloudtrail::Window::default()
             },
             ..Default::default()

@@ -112,14 +112,6 @@ impl Default for Detector {
     }
 }
 
-static CONFIGURED: std::sync::OnceLock<Detector> = std::sync::OnceLock::new();
-
-/// Sets the process's detector from the config, once, at start: every source judges its
-/// events with it. Later calls are ignored.
-pub fn configure(d: Detector) {
-    let _ = CONFIGURED.set(d);
-}
-
 pub fn rule(id: &str) -> Option<&'static Rule> {
     RULES.iter().find(|r| r.id == id)
 }
@@ -161,15 +153,6 @@ const NAMES_WITH_RULES: &[&str] = &[
     "DisableKey",
     "ScheduleKeyDeletion",
 ];
-
-/// Fills every event's `detections` (replacing what was there), with the configured
-/// detector ([`configure`]) or the default one.
-pub fn detect_all(events: &mut [TrailEvent]) {
-    match CONFIGURED.get() {
-        Some(d) => d.run(events),
-        None => Detector::default().run(events),
-    }
-}
 
 impl Detector {
     /// Fills every event's `detections` (replacing what was there).

@@ -23,8 +23,13 @@ pub fn run_demo(args: &ExportArgs, opts: &DemoOptions, clock: &Clock) -> ExitCod
 }
 
 /// Loads the evidence files and exports them; says on stderr what each file gave.
-pub fn run_replay(args: &ExportArgs, paths: &[std::path::PathBuf], clock: &Clock) -> ExitCode {
-    let (store, reports) = crate::source::replay::load_store(paths, clock.now());
+pub fn run_replay(
+    args: &ExportArgs,
+    paths: &[std::path::PathBuf],
+    options: &crate::source::replay::ReplayOptions,
+    clock: &Clock,
+) -> ExitCode {
+    let (store, reports) = crate::source::replay::load_store(paths, clock.now(), options);
     eprint!("{}", crate::source::replay::summary(&reports));
     write_store(&store, args, clock)
 }

@@ -70,7 +70,10 @@ pub fn main(cli: Cli) -> ExitCode {
     let log = crate::run::logging::init(None);
     tracing::info!(?mode, config = ?loaded.path, "starting");
     // Every source judges CloudTrail with the configured thresholds and accounts.
-    crate::drill::detect::configure(loaded.config.detector());
+    let detector = std::sync::Arc::new(loaded.config.detector());
+    let replay = crate::source::replay::ReplayOptions {
+        detector: detector.clone(),
+    };
     let theme = match load_theme(&cli, &loaded.config) {
         Ok(t) => t,
         Err(e) => return fail(e, EXIT_USAGE),
@@ -79,7 +82,7 @@ pub fn main(cli: Cli) -> ExitCode {
         Some(now) => Clock::starting_at(now),
         None => Clock::System,
     };
-    let demo = demo_options(&cli, &loaded.config, clock.now());
+    let demo = demo_options(&cli, &loaded.config, clock.now(), detector);
     let session = match session_options(&cli, &mode) {
         Ok(s) => s,
         Err(e) => return fail(e, EXIT_USAGE),
@@ -89,7 +92,9 @@ pub fn main(cli: Cli) -> ExitCode {
             // Export sees the store as of `--now` exactly, so output is reproducible.
             let clock = cli.options.now.map(Clock::Fixed).unwrap_or(clock);
             match (&mode, live) {
-                (Mode::Replay, _) => export::run_replay(&args, &cli.options.replay, &clock),
+                (Mode::Replay, _) => {
+                    export::run_replay(&args, &cli.options.replay, &replay, &clock)
+                }
                 (Mode::Live, Some(accounts)) => {
                     export::run_live(&args, &accounts, &session, &loaded.config.polling(), &clock)
                 }
@@ -158,7 +163,9 @@ pub fn main(cli: Cli) -> ExitCode {
                 .config
                 .write_policy(cli.options.allow_writes, crate::run::logging::state_dir());
             let source: Box<dyn Source> = match (mode, live) {
-                (Mode::Replay, _) => Box::new(ReplaySource::new(cli.options.replay.clone(), clock)),
+                (Mode::Replay, _) => {
+                    Box::new(ReplaySource::new(cli.options.replay.clone(), clock, replay))
+                }
                 (Mode::Live, Some(accounts)) => Box::new(AwsSource {
                     accounts,
                     session,
@@ -325,10 +332,16 @@ fn decide_mode(cli: &Cli, config: &Config) -> Result<Mode, ExitCode> {
     Err(ExitCode::from(EXIT_USAGE))
 }
 
-fn demo_options(cli: &Cli, config: &Config, now: chrono::DateTime<chrono::Utc>) -> DemoOptions {
+fn demo_options(
+    cli: &Cli,
+    config: &Config,
+    now: chrono::DateTime<chrono::Utc>,
+    detector: std::sync::Arc<crate::drill::detect::Detector>,
+) -> DemoOptions {
     let seed = cli.options.seed.unwrap_or(config.demo_seed());
     let mut opts = DemoOptions::new(seed, cli.options.demo_scale.map(|n| n as usize), now);
     opts.tick = config.tick();
+    opts.detector = detector;
     opts
 }
 

@@ -70,7 +70,7 @@ fn a_detection_drill_played_end_to_end_in_the_demo() {
     .iter()
     .filter_map(crate::source::simulated::activity::parse)
     .collect();
-    crate::drill::detect::detect_all(&mut events);
+    crate::drill::detect::Detector::default().run(&mut events);
     app.apply(Update::Events(events));
     at(&mut app, 3);
     app.after_updates();

@@ -1,4 +1,8 @@
 use super::*;
+
+fn detect_all(events: &mut [TrailEvent]) {
+    Detector::default().run(events)
+}
 use crate::model::cloudtrail::parse_record;
 use crate::model::CompactString;
 use serde_json::json;

@@ -25,7 +25,7 @@ const TRAIL_RATE: pace::Rate = pace::Rate {
 };
 
 /// How far back and how much a poll reads.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Window {
     /// The first poll reads this far back.
     pub lookback: Duration,
@@ -34,6 +34,8 @@ pub struct Window {
     pub max_pages: usize,
     /// Later polls start this long before the newest event seen.
     pub skew: Duration,
+    /// Judges the records read (the configured thresholds and accounts).
+    pub detector: std::sync::Arc<crate::drill::detect::Detector>,
 }
 
 impl Default for Window {
@@ -42,6 +44,7 @@ impl Default for Window {
             lookback: Duration::from_secs(24 * 60 * 60),
             max_pages: 100,
             skew: Duration::from_secs(5 * 60),
+            detector: Default::default(),
         }
     }
 }
@@ -276,7 +279,7 @@ impl TrailPoller {
         self.recent
             .extend(events.iter().map(|e| (e.event_id.clone(), e.event_time)));
         self.recent.retain(|_, t| *t >= newest - skew);
-        crate::drill::detect::detect_all(&mut events);
+        self.window.detector.run(&mut events);
         let updates = super::super::batches(events, super::BATCH)
             .map(Update::Events)
             .collect();

@@ -271,8 +271,9 @@ pub async fn lookup(
     desks: &Desks,
     pacer: &Pacer,
     rate: pace::Rate,
-    max_pages: usize,
+    window: &cloudtrail::Window,
 ) -> (Vec<crate::model::TrailEvent>, Looked) {
+    let max_pages = window.max_pages;
     let mut looked = Looked {
         id: l.id,
         event_ids: Vec::new(),
@@ -331,7 +332,7 @@ pub async fn lookup(
     // The same event from two series (a resource's ARN and its short name) once.
     let mut seen = std::collections::HashSet::new();
     events.retain(|e| seen.insert(e.event_id.clone()));
-    crate::drill::detect::detect_all(&mut events);
+    window.detector.run(&mut events);
     looked.event_ids = events.iter().map(|e| e.event_id.clone()).collect();
     (events, looked)
 }

@@ -35,8 +35,8 @@ pub struct OrgAccount {
     pub partition: String,
 }
 
-/// The region list that means every enabled region.
-pub const ALL: &str = crate::config::ALL_REGIONS;
+/// In a region list: every region enabled in the account (account:ListRegions).
+pub const ALL: &str = "all";
 
 /// The region that answers account-wide calls (STS, Organizations, Account) when a list
 /// says only `"all"`.

@@ -359,13 +359,13 @@ impl Source for AwsSource {
                         Some(Command::Lookup(lookup)) => {
                             let (desks, pacer, tx) =
                                 (desks.clone(), pacer.clone(), ctx.updates.clone());
-                            let (rate, pages) = (
+                            let (rate, window) = (
                                 settings.lookup_events_rate,
-                                settings.cloudtrail_window.max_pages,
+                                settings.cloudtrail_window.clone(),
                             );
                             tasks.spawn(async move {
                                 let (events, looked) =
-                                    desk::lookup(&lookup, &desks, &pacer, rate, pages).await;
+                                    desk::lookup(&lookup, &desks, &pacer, rate, &window).await;
                                 if !events.is_empty() {
                                     let _ = tx.send(Update::Events(events)).await;
                                 }
@@ -720,7 +720,7 @@ fn pollers(
                 every,
                 clock.clone(),
             );
-            trail.window = settings.cloudtrail_window;
+            trail.window = settings.cloudtrail_window.clone();
             trail.rate = settings.lookup_events_rate;
             out.push(Box::new(trail));
         }

@@ -77,7 +77,7 @@ impl Query {
         if let Some(since) = self.since {
             f = f.updated_at(
                 DateFilter::builder()
-                    .start(crate::export::json::time(since))
+                    .start(crate::model::clock::format_rfc3339(since))
                     .end("2999-12-31T23:59:59Z")
                     .build(),
             );
@@ -126,7 +126,7 @@ impl Query {
                             .field_name(OcsfDateField::FindingInfoModifiedTimeDt)
                             .filter(
                                 DateFilter::builder()
-                                    .start(crate::export::json::time(since))
+                                    .start(crate::model::clock::format_rfc3339(since))
                                     .end("2999-12-31T23:59:59Z")
                                     .build(),
                             )

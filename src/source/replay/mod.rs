@@ -8,16 +8,31 @@
 
 pub mod export_in;
 pub mod formats;
+mod order;
+mod read;
+mod walk;
+
+pub use read::read_file;
+pub use walk::files;
 
 use super::{Source, SourceContext, SourceFuture};
+use crate::drill::detect::Detector;
 use crate::feed::{Command, SourceHealth, SourceKey, Status, Update};
 use crate::model::Clock;
 use chrono::{DateTime, Utc};
-use formats::{Batch, EvidenceError, Format};
-use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use formats::{Batch, Format};
+use order::in_order;
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader, Read};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
+use std::sync::Arc;
+use walk::is_digest;
+
+/// How a replay reads its evidence.
+#[derive(Debug, Clone, Default)]
+pub struct ReplayOptions {
+    /// Judges the CloudTrail records (the configured thresholds and accounts).
+    pub detector: Arc<Detector>,
+}
 
 /// Rows per update, so the console stays responsive while a large replay loads.
 const BATCH: usize = 5_000;
@@ -38,267 +53,6 @@ impl FileReport {
     }
 }
 
-/// Every file under `paths`, directories walked recursively in name order.
-pub fn files(paths: &[PathBuf]) -> Vec<Result<PathBuf, FileReport>> {
-    let mut out = Vec::new();
-    for p in paths {
-        walk(p, &mut out);
-    }
-    out
-}
-
-fn walk(path: &Path, out: &mut Vec<Result<PathBuf, FileReport>>) {
-    let unreadable = |e: std::io::Error| FileReport {
-        path: path.display().to_string(),
-        format: None,
-        records: 0,
-        error: Some(format!("cannot read: {e}")),
-    };
-    match std::fs::metadata(path) {
-        Ok(m) if m.is_dir() => match std::fs::read_dir(path) {
-            Ok(entries) => {
-                let mut children: Vec<PathBuf> =
-                    entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-                children.sort();
-                for c in children {
-                    walk(&c, out);
-                }
-            }
-            Err(e) => out.push(Err(unreadable(e))),
-        },
-        Ok(_) => out.push(Ok(path.to_path_buf())),
-        Err(e) => out.push(Err(unreadable(e))),
-    }
-}
-
-/// Opens a file, decompressing gzip when its first bytes say so.
-fn open(path: &Path) -> std::io::Result<Box<dyn BufRead>> {
-    let mut file = BufReader::with_capacity(1 << 16, std::fs::File::open(path)?);
-    let gz = file.fill_buf()?.starts_with(&[0x1f, 0x8b]);
-    Ok(if gz {
-        Box::new(BufReader::with_capacity(
-            1 << 16,
-            flate2::bufread::MultiGzDecoder::new(file),
-        ))
-    } else {
-        Box::new(file)
-    })
-}
-
-/// The documents read as a stream, record by record, whatever their size: a CloudTrail
-/// delivery and rampart's own export (or hand-off snapshot), the two that grow large.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Streamed {
-    TrailLog,
-    Export,
-}
-
-/// Looks at the first key of the document: `{"Records":` is a CloudTrail delivery;
-/// `{"schema_version":` (how rampart writes) or `{"compliance":` (an export written with
-/// sorted keys) is a rampart export.
-fn streamed_shape(r: &mut dyn BufRead) -> std::io::Result<Option<Streamed>> {
-    let head = r.fill_buf()?;
-    let compact: Vec<u8> = head
-        .iter()
-        .copied()
-        .filter(|b| !b.is_ascii_whitespace())
-        .take(20)
-        .collect();
-    Ok(if compact.starts_with(b"{\"Records\":") {
-        Some(Streamed::TrailLog)
-    } else if compact.starts_with(b"{\"schema_version\":")
-        || compact.starts_with(b"{\"compliance\":")
-    {
-        Some(Streamed::Export)
-    } else {
-        None
-    })
-}
-
-/// Files up to this size (decompressed) are parsed from memory, several times faster
-/// than from a reader; larger CloudTrail logs and exports are streamed record by record.
-const IN_MEMORY: u64 = 256 << 20;
-
-/// Reads one file into a batch.
-pub fn read_file(path: &Path) -> Result<(Format, Batch), EvidenceError> {
-    let io = |e: std::io::Error| EvidenceError::Io(e.to_string());
-    let mut r = open(path).map_err(io)?;
-    let shape = streamed_shape(&mut r).map_err(io)?;
-    let mut bytes = Vec::new();
-    // A truncated gzip fails mid-read; what came before the cut is still evidence.
-    let cut = (&mut r).take(IN_MEMORY + 1).read_to_end(&mut bytes).err();
-    let whole = bytes.len() as u64 <= IN_MEMORY;
-    if let Some(e) = cut.filter(|_| shape.is_none() || bytes.is_empty()) {
-        return Err(io(e));
-    }
-    let Some(shape) = shape else {
-        if !whole {
-            return Err(EvidenceError::Io(format!(
-                "larger than {} MiB: expected a CloudTrail log file or a rampart export, the formats read as a stream",
-                IN_MEMORY >> 20
-            )));
-        }
-        return formats::read(&bytes);
-    };
-    let mut doc = Document::default();
-    let parsed = if whole {
-        serde_json::Deserializer::from_slice(&bytes).deserialize_document(&mut doc)
-    } else {
-        drop(bytes);
-        let reader = open(path).map_err(io)?;
-        serde_json::Deserializer::from_reader(reader).deserialize_document(&mut doc)
-    };
-    let Document { mut batch, rest } = doc;
-    if let Err(e) = parsed {
-        // A truncated file still gives the records before the cut.
-        if batch.records() == 0 {
-            return Err(EvidenceError::json(&e));
-        }
-        batch
-            .rejected
-            .push(format!("the rest of the file: {}", EvidenceError::json(&e)));
-    }
-    match shape {
-        Streamed::TrailLog => Ok((Format::CloudTrailLog, batch)),
-        Streamed::Export => export_in::finish(batch, rest).map(|b| (Format::RampartExport, b)),
-    }
-}
-
-/// What a streamed document gave: records as they were read, and an export's parts
-/// that wait for the end.
-#[derive(Default)]
-struct Document {
-    batch: Batch,
-    rest: export_in::Rest,
-}
-
-trait DeserializeDocument {
-    fn deserialize_document(&mut self, doc: &mut Document) -> Result<(), serde_json::Error>;
-}
-
-impl<'de, R: serde_json::de::Read<'de>> DeserializeDocument for serde_json::Deserializer<R> {
-    fn deserialize_document(&mut self, doc: &mut Document) -> Result<(), serde_json::Error> {
-        serde::Deserializer::deserialize_map(&mut *self, doc)?;
-        self.end()
-    }
-}
-
-impl<'de> Visitor<'de> for &mut Document {
-    type Value = ();
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("a CloudTrail log file {\"Records\": [...]} or a rampart export")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        while let Some(key) = map.next_key::<String>()? {
-            let rest = &mut self.rest;
-            match key.as_str() {
-                "Records" | "findings" | "events" => {
-                    let kind = match key.as_str() {
-                        "Records" => RowKind::TrailRecord,
-                        "findings" => RowKind::ExportFinding,
-                        _ => RowKind::ExportEvent,
-                    };
-                    map.next_value_seed(Rows {
-                        batch: &mut self.batch,
-                        kind,
-                    })?
-                }
-                "schema_version" => rest.schema_version = Some(map.next_value()?),
-                "generated_at" => rest.generated_at = Some(map.next_value()?),
-                "credentials" => rest.credentials = map.next_value()?,
-                "exposures" => rest.exposures = map.next_value()?,
-                "compliance" => rest.compliance = map.next_value()?,
-                crate::model::handoff::MEMBER => rest.handoff = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(())
-    }
-}
-
-/// What the rows of a streamed array are.
-#[derive(Clone, Copy)]
-enum RowKind {
-    /// A CloudTrail log's `Records`: each row is a record.
-    TrailRecord,
-    /// An export's `events` or `findings`: only the row's `raw` record is read, through
-    /// the same parsers as live data.
-    ExportEvent,
-    ExportFinding,
-}
-
-/// One array of a streamed document, read a row at a time.
-struct Rows<'a> {
-    batch: &'a mut Batch,
-    kind: RowKind,
-}
-
-#[derive(serde::Deserialize)]
-struct FindingRow {
-    #[serde(default)]
-    raw: serde_json::Value,
-    /// An unused-access finding's raw record does not carry its region.
-    #[serde(default)]
-    region: Option<String>,
-}
-
-#[derive(serde::Deserialize)]
-struct EventRow {
-    raw: Option<Box<serde_json::value::RawValue>>,
-}
-
-impl<'de> DeserializeSeed<'de> for Rows<'_> {
-    type Value = ();
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_seq(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Rows<'_> {
-    type Value = ();
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str(match self.kind {
-            RowKind::TrailRecord => "an array of CloudTrail records",
-            _ => "an array of rows with a `raw` record",
-        })
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        let mut i = 0;
-        match self.kind {
-            // Each record's own bytes: the typed parse reads only the fields the console
-            // uses, and the raw record keeps the bytes as delivered.
-            RowKind::TrailRecord => {
-                while let Some(record) = seq.next_element::<Box<serde_json::value::RawValue>>()? {
-                    self.batch.add_trail_bytes(i, record.get().as_bytes());
-                    i += 1;
-                }
-            }
-            RowKind::ExportEvent => {
-                while let Some(row) = seq.next_element::<EventRow>()? {
-                    let raw = row.raw.as_ref().map_or("null", |r| r.get());
-                    self.batch.add_trail_bytes(i, raw.as_bytes());
-                    i += 1;
-                }
-            }
-            RowKind::ExportFinding => {
-                while let Some(row) = seq.next_element::<FindingRow>()? {
-                    self.batch
-                        .add_finding_in(i, &row.raw, row.region.as_deref());
-                    i += 1;
-                }
-            }
-        }
-        Ok(())
-    }
-}
-
-/// The CloudTrail digest files that sit beside the logs: not evidence of activity.
-fn is_digest(path: &Path) -> bool {
-    path.to_string_lossy().contains("CloudTrail-Digest")
-}
-
 /// One file read, recognised and judged, ready to send.
 struct Processed {
     report: FileReport,
@@ -306,7 +60,11 @@ struct Processed {
 }
 
 /// Reads one file (in a worker thread): parse, and run the detections over its events.
-fn process(entry: Result<PathBuf, FileReport>, now: DateTime<Utc>) -> Processed {
+fn process(
+    entry: Result<PathBuf, FileReport>,
+    now: DateTime<Utc>,
+    detector: &Detector,
+) -> Processed {
     let path = match entry {
         Err(report) => {
             return Processed {
@@ -331,7 +89,7 @@ fn process(entry: Result<PathBuf, FileReport>, now: DateTime<Utc>) -> Processed 
     }
     match read_file(&path) {
         Ok((format, mut batch)) => {
-            crate::drill::detect::detect_all(&mut batch.events);
+            detector.run(&mut batch.events);
             let records = batch.records();
             let error = (!batch.rejected.is_empty()).then(|| {
                 let first: Vec<&str> = batch.rejected.iter().take(3).map(String::as_str).collect();
@@ -368,106 +126,15 @@ fn process(entry: Result<PathBuf, FileReport>, now: DateTime<Utc>) -> Processed 
     }
 }
 
-/// Runs `work` over `items` on a few threads and hands the results to `each` in the
-/// items' order; stops when `each` returns false. Workers run at most a small window
-/// ahead of the consumer, so one slow (large) file does not let finished results pile up.
-fn in_order<T: Send, R: Send>(
-    items: Vec<T>,
-    work: impl Fn(T) -> R + Sync,
-    mut each: impl FnMut(R) -> bool,
-) {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
-    let window = threads * 2;
-    let gate = Gate {
-        state: std::sync::Mutex::new(GateState {
-            items: items.into_iter().enumerate(),
-            taken: 0,
-            delivered: 0,
-            stopped: false,
-        }),
-        moved: std::sync::Condvar::new(),
-    };
-    // A worker that panics sends `None` for its item, so the consumer stops instead of
-    // waiting forever for that item.
-    let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, Option<R>)>(window);
-    std::thread::scope(|s| {
-        for _ in 0..threads {
-            let (tx, gate, work) = (tx.clone(), &gate, &work);
-            s.spawn(move || {
-                while let Some((i, item)) = gate.take(window) {
-                    let done =
-                        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(item))).ok();
-                    let failed = done.is_none();
-                    if tx.send((i, done)).is_err() || failed {
-                        return;
-                    }
-                }
-            });
-        }
-        drop(tx);
-        // Owned here so that returning early drops it and unblocks any sender.
-        let rx = rx;
-        let mut waiting = BTreeMap::new();
-        let mut next = 0;
-        for (i, r) in rx.iter() {
-            waiting.insert(i, r);
-            while let Some(r) = waiting.remove(&next) {
-                next += 1;
-                let Some(r) = r else {
-                    gate.delivered(false);
-                    return;
-                };
-                let go_on = each(r);
-                gate.delivered(go_on);
-                if !go_on {
-                    return;
-                }
-            }
-        }
-    });
-}
-
-struct GateState<I> {
-    items: I,
-    taken: usize,
-    delivered: usize,
-    stopped: bool,
-}
-
-struct Gate<I> {
-    state: std::sync::Mutex<GateState<I>>,
-    moved: std::sync::Condvar,
-}
-
-impl<T, I: Iterator<Item = (usize, T)>> Gate<I> {
-    fn take(&self, window: usize) -> Option<(usize, T)> {
-        let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        while !st.stopped && st.taken >= st.delivered + window {
-            st = self.moved.wait(st).unwrap_or_else(|e| e.into_inner());
-        }
-        if st.stopped {
-            return None;
-        }
-        let next = st.items.next()?;
-        st.taken += 1;
-        Some(next)
-    }
-
-    fn delivered(&self, go_on: bool) {
-        let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        st.delivered += 1;
-        st.stopped |= !go_on;
-        self.moved.notify_all();
-    }
-}
-
 /// Loads every file under `paths`, calling `send` with the updates in file order;
 /// returns a report per file. Stops early when `send` returns false.
 pub fn load(
     paths: &[PathBuf],
     now: DateTime<Utc>,
+    options: &ReplayOptions,
     mut send: impl FnMut(Update) -> bool,
 ) -> Vec<FileReport> {
+    let detector = &*options.detector;
     let mut reports = Vec::new();
     let mut total = 0usize;
     let all = files(paths);
@@ -489,7 +156,7 @@ pub fn load(
     let mut outside: Vec<crate::model::TrailEvent> = Vec::new();
     in_order(
         all,
-        |entry| process(entry, now),
+        |entry| process(entry, now, detector),
         |Processed { report, batch }| {
             if let Some((batch, report_time)) = batch {
                 for e in &batch.events {
@@ -597,9 +264,13 @@ pub(crate) fn send_batch(
 }
 
 /// Loads the evidence into a fresh store, for `rampart export --replay`.
-pub fn load_store(paths: &[PathBuf], now: DateTime<Utc>) -> (crate::store::Store, Vec<FileReport>) {
+pub fn load_store(
+    paths: &[PathBuf],
+    now: DateTime<Utc>,
+    options: &ReplayOptions,
+) -> (crate::store::Store, Vec<FileReport>) {
     let mut store = crate::store::Store::new();
-    let reports = load(paths, now, |u| {
+    let reports = load(paths, now, options, |u| {
         store.apply(u);
         true
     });
@@ -624,11 +295,16 @@ pub fn summary(reports: &[FileReport]) -> String {
 pub struct ReplaySource {
     paths: Vec<PathBuf>,
     clock: Clock,
+    options: ReplayOptions,
 }
 
 impl ReplaySource {
-    pub fn new(paths: Vec<PathBuf>, clock: Clock) -> ReplaySource {
-        ReplaySource { paths, clock }
+    pub fn new(paths: Vec<PathBuf>, clock: Clock, options: ReplayOptions) -> ReplaySource {
+        ReplaySource {
+            paths,
+            clock,
+            options,
+        }
     }
 }
 
@@ -639,7 +315,11 @@ impl Source for ReplaySource {
 
     fn run(self: Box<Self>, mut ctx: SourceContext) -> SourceFuture {
         Box::pin(async move {
-            let ReplaySource { paths, clock } = *self;
+            let ReplaySource {
+                paths,
+                clock,
+                options,
+            } = *self;
             let loading = SourceHealth::loading();
             if ctx
                 .updates
@@ -651,7 +331,7 @@ impl Source for ReplaySource {
             }
             let (tx, cancel, now) = (ctx.updates.clone(), ctx.cancel.clone(), clock.now());
             let loaded = tokio::task::spawn_blocking(move || {
-                load(&paths, now, |u| {
+                load(&paths, now, &options, |u| {
                     !cancel.is_cancelled() && tx.blocking_send(u).is_ok()
                 })
             });

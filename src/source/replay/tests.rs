@@ -1,8 +1,11 @@
+use super::formats::EvidenceError;
+use super::read::{DeserializeDocument, Document};
 use super::*;
 use crate::model::clock::fixed_now;
 use base64::Engine;
 use serde_json::{json, Value};
 use std::io::Write;
+use std::path::Path;
 
 fn asff(id: &str) -> Value {
     json!({
@@ -187,7 +190,11 @@ fn directories_load_in_name_order_with_a_report_per_file() {
         &gz(b"{\"awsAccountId\": \"1\"}"),
     );
     write(root, "c.txt", b"not evidence");
-    let (store, reports) = load_store(&[root.to_path_buf()], fixed_now());
+    let (store, reports) = load_store(
+        &[root.to_path_buf()],
+        fixed_now(),
+        &ReplayOptions::default(),
+    );
     let names: Vec<&str> = reports
         .iter()
         .map(|r| r.path.rsplit('/').next().unwrap())
@@ -223,7 +230,11 @@ fn directories_load_in_name_order_with_a_report_per_file() {
     );
     assert!(text.contains("skipped (CloudTrail digest file)"), "{text}");
     // A path that does not exist is reported, not fatal.
-    let (_, reports) = load_store(&[root.join("missing")], fixed_now());
+    let (_, reports) = load_store(
+        &[root.join("missing")],
+        fixed_now(),
+        &ReplayOptions::default(),
+    );
     assert!(reports[0]
         .error
         .as_deref()
@@ -246,7 +257,7 @@ fn export_replay_export_round_trips() {
         "export.json",
         &crate::export::json::to_bytes(&store, fixed_now()),
     );
-    let (again, reports) = load_store(&[path], fixed_now());
+    let (again, reports) = load_store(&[path], fixed_now(), &ReplayOptions::default());
     assert_eq!(reports[0].format, Some(Format::RampartExport));
     assert!(!reports[0].failed(), "{:?}", reports[0].error);
     let second = crate::export::json::document(&again, fixed_now());
@@ -314,7 +325,11 @@ fn parallel_work_comes_back_in_order_and_stops_when_asked() {
 #[test]
 fn an_empty_folder_is_a_failed_replay_not_a_hang() {
     let d = tempfile::tempdir().unwrap();
-    let (store, reports) = load_store(&[d.path().to_path_buf()], fixed_now());
+    let (store, reports) = load_store(
+        &[d.path().to_path_buf()],
+        fixed_now(),
+        &ReplayOptions::default(),
+    );
     assert!(reports.is_empty());
     let h = &store.sources[&SourceKey::service("replay")];
     assert_eq!(h.status, Status::Failed);
@@ -391,7 +406,11 @@ fn assume_role_from_outside_is_judged_over_all_the_evidence() {
         "b.json",
         json!({"Records": [other]}).to_string().as_bytes(),
     );
-    let (store, _) = load_store(&[dir.path().to_path_buf()], fixed_now());
+    let (store, _) = load_store(
+        &[dir.path().to_path_buf()],
+        fixed_now(),
+        &ReplayOptions::default(),
+    );
     let fired = |id: &str| {
         let e = store
             .events

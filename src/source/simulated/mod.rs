@@ -42,6 +42,8 @@ pub struct DemoOptions {
     pub now: DateTime<Utc>,
     /// Interval of the live updates.
     pub tick: std::time::Duration,
+    /// Judges the simulated CloudTrail records, as a live source's would be.
+    pub detector: std::sync::Arc<crate::drill::detect::Detector>,
 }
 
 impl DemoOptions {
@@ -51,6 +53,7 @@ impl DemoOptions {
             findings: findings.unwrap_or(DEFAULT_FINDINGS).max(1),
             now,
             tick: std::time::Duration::from_secs(4),
+            detector: Default::default(),
         }
     }
 
@@ -181,7 +184,7 @@ fn generate_rest(opts: &DemoOptions) -> Rest {
             .iter()
             .filter_map(activity::parse),
     );
-    crate::drill::detect::detect_all(&mut events);
+    opts.detector.run(&mut events);
     release_freed_memory();
     Rest {
         credentials,
@@ -366,7 +369,7 @@ pub fn live_step(opts: &DemoOptions, tick: u64, now: DateTime<Utc>) -> Vec<Updat
             activity::parse(&v)
         })
         .collect();
-    crate::drill::detect::detect_all(&mut events);
+    opts.detector.run(&mut events);
     let mut updates = vec![Update::Findings(changed)];
     if !events.is_empty() {
         updates.push(Update::Events(events));
@@ -432,7 +435,7 @@ const FINDING_AFTER: std::time::Duration = std::time::Duration::from_secs(8);
 /// A detection drill in the demo: the attack's CloudTrail events, then the finding a
 /// product raises about it, as if the team ran the Stratus technique.
 fn play_attack(
-    seed: u64,
+    opts: &DemoOptions,
     start: &crate::drill::exercise::Entry,
     clock: Clock,
     tx: tokio::sync::mpsc::Sender<Update>,
@@ -446,13 +449,14 @@ fn play_attack(
         return;
     };
     let (detections, patterns) = (detections.clone(), patterns.clone());
+    let (seed, detector) = (opts.seed, opts.detector.clone());
     tokio::spawn(async move {
         tokio::time::sleep(ATTACK_AFTER).await;
         let mut events: Vec<TrailEvent> = activity::attack(seed, &detections, clock.now())
             .iter()
             .filter_map(activity::parse)
             .collect();
-        crate::drill::detect::detect_all(&mut events);
+        detector.run(&mut events);
         if tx.send(Update::Events(events)).await.is_err() {
             return;
         }
@@ -540,7 +544,7 @@ async fn answer(
             updates.send(Update::Imported(outcome)).await.is_ok()
         }
         Command::Drill(start) => {
-            play_attack(opts.seed, &start, clock.clone(), updates.clone());
+            play_attack(opts, &start, clock.clone(), updates.clone());
             true
         }
         Command::Lookup(lookup) => {
@@ -548,7 +552,7 @@ async fn answer(
                 .iter()
                 .filter_map(activity::parse)
                 .collect();
-            crate::drill::detect::detect_all(&mut events);
+            opts.detector.run(&mut events);
             let looked = crate::model::lookup::Looked {
                 id: lookup.id,
                 event_ids: events.iter().map(|e| e.event_id.clone()).collect(),
