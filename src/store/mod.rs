@@ -5,7 +5,9 @@
 //! keystroke filter over 100k findings is a scan of prepared strings, not a re-format.
 //! A failed poll never removes data: health is tracked beside the data, per source.
 
+mod facets;
 pub mod fields;
+mod keyed;
 pub mod pending;
 pub mod query;
 pub mod related;

@@ -4,7 +4,10 @@
 
 use super::errors::{classify, PollError};
 use super::pace::{self, Pacer};
+use super::poller::{PollFuture, Polled, Poller};
+use crate::feed::{SourceKey, Update};
 use crate::model::credential_report;
+use crate::model::Clock;
 use crate::model::CredentialRecord;
 use aws_sdk_iam::types::ReportStateType;
 use chrono::{DateTime, Utc};
@@ -69,4 +72,60 @@ pub async fn credential_report(
     let rows = credential_report::parse(content)
         .map_err(|e| PollError::Malformed(format!("credential report: {e}")))?;
     Ok((generated, rows))
+}
+
+/// An account's IAM credential report, every [`EVERY`]; a failed one again after
+/// [`RETRY`] or on `r`.
+pub(super) struct CredentialPoller {
+    pub(super) account_id: String,
+    pub(super) profile: Option<String>,
+    pub(super) client: aws_sdk_iam::Client,
+    pub(super) pacer: Pacer,
+    pub(super) clock: Clock,
+    pub(super) records: usize,
+}
+
+impl Poller for CredentialPoller {
+    fn key(&self) -> SourceKey {
+        SourceKey {
+            service: "iam".into(),
+            account_id: Some(self.account_id.clone()),
+            region: None,
+            file: None,
+        }
+    }
+
+    fn every(&self) -> Duration {
+        EVERY
+    }
+
+    fn retry(&self) -> Duration {
+        RETRY
+    }
+
+    fn refresh_when_ok(&self) -> bool {
+        false
+    }
+
+    fn records(&self) -> usize {
+        self.records
+    }
+
+    fn poll(&mut self) -> PollFuture<'_> {
+        Box::pin(async move {
+            let (generated, records) =
+                credential_report(&self.client, &self.pacer, &self.account_id)
+                    .await
+                    .map_err(|e| e.for_profile(self.profile.as_deref()))?;
+            self.records = records.len();
+            Ok(Polled {
+                updates: vec![Update::Credentials {
+                    account_id: self.account_id.clone(),
+                    generated_at: generated.unwrap_or_else(|| self.clock.now()),
+                    records,
+                }],
+                note: None,
+            })
+        })
+    }
 }

@@ -1,3 +1,4 @@
+use super::source::{answer, Triaged};
 use super::*;
 use crate::model::{RecordState, Severity, WorkflowStatus};
 use std::collections::HashSet;

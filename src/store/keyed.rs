@@ -1,0 +1,240 @@
+//! How each kind of record is indexed: its key, the text a free-text filter searches, and
+//! its values for the fields a filter may name.
+
+use super::fields::{self, Field, Value};
+use super::table::{Keyed, ROW_END};
+use super::Accounts;
+use crate::model::{
+    CompactString, ComplianceResult, CredentialRecord, Exposure, Finding, TrailEvent,
+};
+
+/// Joins parts with a separator that no filter term contains, so terms cannot match across
+/// field boundaries.
+pub(super) fn join_lower(parts: &[&str]) -> String {
+    let mut s = String::with_capacity(parts.iter().map(|p| p.len() + 1).sum());
+    for p in parts {
+        if !s.is_empty() {
+            s.push('\u{1f}');
+        }
+        s.push_str(p);
+    }
+    let s = s.to_lowercase();
+    // Data could carry the row terminator; it must not end a row early.
+    if s.contains(ROW_END) {
+        s.replace(ROW_END, " ")
+    } else {
+        s
+    }
+}
+
+impl Keyed for Finding {
+    fn key(&self) -> String {
+        Finding::key(self)
+    }
+
+    fn fields() -> &'static [Field] {
+        fields::FINDING_FIELDS
+    }
+
+    fn first_text(&self, field: Field) -> Option<&str> {
+        match field {
+            Field::Type => self.types.first().map(|t| &**t),
+            Field::Resource => self.resources.first().map(|r| &*r.id),
+            _ => match self.value(field) {
+                Value::Text(t) | Value::Account(t) => Some(t),
+                _ => None,
+            },
+        }
+    }
+
+    fn value(&self, field: Field) -> Value<'_> {
+        match field {
+            Field::Severity => Value::Severity(self.severity),
+            Field::Account => Value::Account(&self.account_id),
+            Field::Region => Value::Text(&self.region),
+            Field::Product => Value::Text(&self.product),
+            Field::Type => Value::Texts(self.types.iter().map(|t| &**t).collect()),
+            Field::Status => Value::Text(self.workflow_status.label()),
+            Field::Resource => Value::Texts(self.resources.iter().map(|r| &*r.id).collect()),
+            Field::Control => self
+                .control_id
+                .as_deref()
+                .map_or(Value::Missing, Value::Text),
+            Field::Title => Value::Text(&self.title),
+            Field::Age => Value::Time(self.updated_at),
+            _ => Value::Missing,
+        }
+    }
+
+    fn search_text(&self, accounts: &Accounts) -> String {
+        let mut parts: Vec<&str> = vec![
+            self.severity.label(),
+            &self.title,
+            &self.account_id,
+            accounts.name(&self.account_id),
+            &self.region,
+            &self.product,
+            self.workflow_status.label(),
+            self.control_id.as_deref().unwrap_or(""),
+        ];
+        parts.extend(self.types.iter().map(|t| &**t));
+        parts.extend(self.resources.iter().map(|r| &*r.id));
+        join_lower(&parts)
+    }
+}
+
+impl Keyed for CredentialRecord {
+    fn key(&self) -> String {
+        CredentialRecord::key(self)
+    }
+
+    fn fields() -> &'static [Field] {
+        fields::CREDENTIAL_FIELDS
+    }
+
+    fn value(&self, field: Field) -> Value<'_> {
+        match field {
+            Field::Account => Value::Account(&self.account_id),
+            Field::User => Value::Text(&self.user),
+            _ => Value::Missing,
+        }
+    }
+
+    fn search_text(&self, accounts: &Accounts) -> String {
+        join_lower(&[
+            &self.user,
+            &self.arn,
+            &self.account_id,
+            accounts.name(&self.account_id),
+            if self.mfa_active { "mfa" } else { "no-mfa" },
+        ])
+    }
+}
+
+impl Keyed for Exposure {
+    fn key(&self) -> String {
+        Exposure::key(self)
+    }
+
+    fn fields() -> &'static [Field] {
+        fields::EXPOSURE_FIELDS
+    }
+
+    fn value(&self, field: Field) -> Value<'_> {
+        match field {
+            Field::Account => Value::Account(&self.account_id),
+            Field::Region => Value::Text(&self.region),
+            Field::Type => Value::Text(&self.resource_type),
+            Field::Resource => Value::Text(&self.resource),
+            Field::Access => Value::Texts(vec![
+                if self.is_public {
+                    "public"
+                } else {
+                    "cross-account"
+                },
+                &self.principal,
+                self.external_account.as_deref().unwrap_or(""),
+            ]),
+            Field::Source => Value::Text(&self.source),
+            Field::Age => Value::Time(self.updated_at),
+            _ => Value::Missing,
+        }
+    }
+
+    fn search_text(&self, accounts: &Accounts) -> String {
+        let mut parts: Vec<&str> = vec![
+            &self.resource,
+            &self.resource_type,
+            &self.account_id,
+            accounts.name(&self.account_id),
+            &self.region,
+            &self.principal,
+            if self.is_public {
+                "public"
+            } else {
+                "cross-account"
+            },
+        ];
+        parts.extend(self.actions.iter().map(String::as_str));
+        join_lower(&parts)
+    }
+}
+
+impl Keyed for ComplianceResult {
+    fn key(&self) -> String {
+        ComplianceResult::key(self)
+    }
+
+    fn fields() -> &'static [Field] {
+        fields::COMPLIANCE_FIELDS
+    }
+
+    fn value(&self, field: Field) -> Value<'_> {
+        match field {
+            Field::Rule => Value::Text(&self.rule),
+            Field::Account => self
+                .account_id
+                .as_deref()
+                .map_or(Value::Missing, Value::Account),
+            Field::Region => self.region.as_deref().map_or(Value::Missing, Value::Text),
+            Field::Type => Value::Text(&self.resource_type),
+            Field::Resource => Value::Text(&self.resource_id),
+            Field::Age => self.recorded_at.map_or(Value::Missing, Value::Time),
+            _ => Value::Missing,
+        }
+    }
+
+    fn search_text(&self, accounts: &Accounts) -> String {
+        let account = self.account_id.as_deref().unwrap_or("");
+        join_lower(&[
+            &self.rule,
+            &self.compliance_type,
+            &self.resource_type,
+            &self.resource_id,
+            account,
+            accounts.name(account),
+            self.region.as_deref().unwrap_or(""),
+            self.annotation.as_deref().unwrap_or(""),
+        ])
+    }
+}
+
+impl Keyed for TrailEvent {
+    fn key(&self) -> String {
+        TrailEvent::key(self)
+    }
+
+    fn fields() -> &'static [Field] {
+        fields::EVENT_FIELDS
+    }
+
+    fn value(&self, field: Field) -> Value<'_> {
+        match field {
+            Field::Account => Value::Account(&self.account_id),
+            Field::Region => Value::Text(&self.region),
+            Field::User => Value::Text(&self.username),
+            Field::Event => Value::Text(&self.event_name),
+            Field::Source => Value::Text(&self.event_source),
+            Field::Detection => Value::Texts(self.detections.iter().map(|d| d.as_str()).collect()),
+            // A failed call's error code; "ok" for a call that succeeded.
+            Field::Status => Value::Text(self.error_code.as_deref().unwrap_or("ok")),
+            Field::Age => Value::Time(self.event_time),
+            _ => Value::Missing,
+        }
+    }
+
+    fn search_text(&self, accounts: &Accounts) -> String {
+        let mut parts: Vec<&str> = vec![
+            &self.event_name,
+            &self.event_source,
+            &self.username,
+            &self.account_id,
+            accounts.name(&self.account_id),
+            &self.region,
+            self.source_ip.as_deref().unwrap_or(""),
+            self.error_code.as_deref().unwrap_or(""),
+        ];
+        parts.extend(self.detections.iter().map(CompactString::as_str));
+        join_lower(&parts)
+    }
+}
