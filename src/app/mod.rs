@@ -1,9 +1,13 @@
-//! Application state and what each action does to it.
+//! The console as a state machine: its state ([`App`]) and what each action does to it.
 //!
-//! The UI loop ([`event_loop`]) owns one [`App`]: the store plus everything about what the
-//! operator is looking at. Keys become [`Action`]s ([`keys`]), actions change the state,
-//! and the renderer reads the state by shared reference. Nothing here draws or does I/O,
-//! so every behaviour is testable with plain values.
+//! The UI loop (`crate::run::event_loop`) owns one [`App`]: the store plus everything about
+//! what the operator is looking at. Keys become [`Action`]s ([`keys`]), the mode stack
+//! ([`modes`]) decides what takes each one, and the renderer reads the state by shared
+//! reference. The panes are described in [`pane`], one file each. Nothing here draws or
+//! does I/O: file work and clipboard copies leave as [`Request`]s, source work as
+//! commands, so every behaviour is testable with plain values.
+//!
+//! May import: `util`, `model`, `feed`, `store`, `drill`, `analysis`, `theme`, `config`.
 
 pub mod action;
 mod apply;

@@ -1,7 +1,7 @@
 //! Triage as values: what to change ([`Change`]) on which findings ([`Target`]), the
 //! request the console sends ([`TriageRequest`]), the policy that says where writes are
-//! allowed ([`WritePolicy`]), and what became of it ([`Outcome`]). The write path that
-//! sends them is `crate::source::write`.
+//! allowed ([`WritePolicy`]), and what became of it ([`Outcome`]). Sending them is the
+//! sources' write path.
 
 use crate::model::{Finding, WorkflowStatus};
 use chrono::{DateTime, Utc};

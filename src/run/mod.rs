@@ -1,7 +1,13 @@
-//! From the command line to a running console (or an export), and back to an exit code.
+//! The composition root: from the command line to a running console (or an export), and
+//! back to an exit code. It loads the config (telling it the panes' vocabulary), builds the
+//! detector and the sources, owns the terminal ([`tui`]) and the event loop
+//! ([`event_loop`]), performs what the console asks for ([`effects`]), and runs
+//! `rampart export` ([`export`]).
 //!
 //! This is the edge where errors become the one user-facing message style:
 //! `rampart: <what went wrong>` on stderr, with what to do about it.
+//!
+//! May import: every layer.
 
 pub mod cli;
 pub mod effects;

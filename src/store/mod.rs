@@ -4,6 +4,8 @@
 //! a [`Table`] that upserts by key and keeps a lowercase search text per row, so that a
 //! keystroke filter over 100k findings is a scan of prepared strings, not a re-format.
 //! A failed poll never removes data: health is tracked beside the data, per source.
+//!
+//! May import: `util`, `model`, `feed`.
 
 mod facets;
 pub mod fields;

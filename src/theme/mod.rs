@@ -4,7 +4,10 @@
 //! theme file can restyle the whole console. Five themes are compiled in (see
 //! [`builtin_names`]); a user theme in `<config_dir>/themes/NAME.toml` starts from a built-in
 //! (`extends`, default `dark`) and overrides only the slots it names. `NO_COLOR` selects
-//! `monochrome`, which uses no colour at all.
+//! `monochrome`, which uses no colour at all. The console's panes choose a [`Slot`] (or a
+//! [`Role`]: a slot, maybe bold) for each piece of text; only the renderer looks it up.
+//!
+//! May import: `util`, `model`.
 //!
 //! File format:
 //! ```toml

@@ -1,7 +1,11 @@
 //! Rendering: borrowed application state in, a frame out.
 //!
-//! ratatui stops here. Every pane draws from `&App`; nothing in this module changes state
-//! or does I/O. All text that comes from data passes through [`sanitize`] on its way in.
+//! ratatui stops here. Every pane draws from `&App` through one table renderer and one
+//! detail renderer (the panes say what, with roles; the theme says how); nothing in this
+//! module changes state or does I/O. All text that comes from data passes through
+//! [`crate::util::sanitize`] on its way in.
+//!
+//! May import: every layer but `run`.
 
 pub mod chrome;
 pub mod clipboard;
