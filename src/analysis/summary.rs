@@ -29,7 +29,7 @@ pub struct Cell {
 
 /// What `Enter` on a row opens.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Drill {
+pub enum Opens {
     /// The pane's list with this filter.
     Filter(String),
     /// The sources overlay (recorder status lives there).
@@ -39,7 +39,7 @@ pub enum Drill {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Row {
     pub cells: Vec<Cell>,
-    pub drill: Option<Drill>,
+    pub opens: Option<Opens>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -181,9 +181,9 @@ pub fn findings(store: &Store, rows: &[u32], by: GroupBy, filter: &str) -> Summa
                     Tone::Plain
                 },
             ));
-            let drill = (!key.is_empty())
-                .then(|| Drill::Filter(format!("{filter} {}", by.term(key)).trim().to_string()));
-            Row { cells, drill }
+            let opens = (!key.is_empty())
+                .then(|| Opens::Filter(format!("{filter} {}", by.term(key)).trim().to_string()));
+            Row { cells, opens }
         })
         .collect();
     Summary {
@@ -321,7 +321,7 @@ pub fn credentials(store: &Store, limits: Thresholds, now: DateTime<Utc>) -> Sum
                 risk,
                 Row {
                     cells,
-                    drill: Some(Drill::Filter(id)),
+                    opens: Some(Opens::Filter(id)),
                 },
             )
         })
@@ -405,7 +405,7 @@ pub fn compliance(store: &Store) -> Summary {
             );
             Row {
                 cells,
-                drill: Some(Drill::Filter(quoted(rule))),
+                opens: Some(Opens::Filter(quoted(rule))),
             }
         })
         .collect();
@@ -426,7 +426,7 @@ pub fn compliance(store: &Store) -> Summary {
     }));
     rows.push(Row {
         cells,
-        drill: (!recorder.is_empty()).then_some(Drill::Sources),
+        opens: (!recorder.is_empty()).then_some(Opens::Sources),
     });
     Summary {
         of: "rules",
@@ -501,7 +501,7 @@ pub fn exposures(store: &Store, marks: &ExposureMarks) -> Summary {
                     count(t.marked, Tone::Bad),
                     cell(t.accounts.len().to_string(), Tone::Muted),
                 ],
-                drill: Some(Drill::Filter(t.resource_type.to_ascii_lowercase())),
+                opens: Some(Opens::Filter(t.resource_type.to_ascii_lowercase())),
             })
             .collect(),
     }

@@ -52,7 +52,7 @@ impl App {
             Action::Back => {
                 self.panes.summaries.remove(&self.panes.tab);
             }
-            Action::Open => self.drill_summary(),
+            Action::Open => self.open_summary_line(),
             Action::SortNext if self.panes.tab == Pane::Findings => {
                 self.panes.finding_group = self.panes.finding_group.next();
                 self.panes.summary_cursor = 0;
@@ -69,7 +69,7 @@ impl App {
     }
 
     /// Opens the list filtered to the summary line under the cursor.
-    pub(super) fn drill_summary(&mut self) {
+    pub(super) fn open_summary_line(&mut self) {
         let summary = self.summary();
         let Some(row) = summary.rows.get(self.panes.summary_cursor) else {
             return;
@@ -79,8 +79,8 @@ impl App {
             .first()
             .map(|c| c.text.clone())
             .unwrap_or_default();
-        match row.drill.clone() {
-            Some(crate::analysis::summary::Drill::Filter(filter)) => {
+        match row.opens.clone() {
+            Some(crate::analysis::summary::Opens::Filter(filter)) => {
                 let tab = self.panes.tab;
                 self.panes.summaries.remove(&tab);
                 let v = self.view_mut(tab);
@@ -90,7 +90,7 @@ impl App {
                     "{name}: Esc clears the filter, v goes back to the summary"
                 ));
             }
-            Some(crate::analysis::summary::Drill::Sources) => self.overlays.sources = true,
+            Some(crate::analysis::summary::Opens::Sources) => self.overlays.sources = true,
             None => self.say(format!("{name}: nothing to open")),
         }
     }

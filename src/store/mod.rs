@@ -152,7 +152,7 @@ pub struct Store {
     applied: u64,
     /// Per finding (by key hash), the changes of severity and status this store has seen,
     /// oldest first, at most [`HISTORY_PER_FINDING`].
-    history: HashMap<u64, Vec<Change>>,
+    history: HashMap<u64, Vec<HistoryEntry>>,
     /// Triage sent and not yet shown back by a poll, by finding key hash.
     pending: HashMap<u64, pending::Pending>,
     /// Why Security Hub did not take a finding's last triage.
@@ -168,18 +168,18 @@ pub const HISTORY_PER_FINDING: usize = 20;
 
 /// One change of a finding as the console saw it, at the finding's own `UpdatedAt`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Change {
+pub struct HistoryEntry {
     pub at: DateTime<Utc>,
     /// `severity MEDIUM -> HIGH`, `status NEW -> RESOLVED`.
     pub what: String,
 }
 
 /// What changed between two versions of a finding that a responder cares about.
-fn changes(old: &Finding, new: &Finding) -> Vec<Change> {
+fn changes(old: &Finding, new: &Finding) -> Vec<HistoryEntry> {
     let mut out = Vec::new();
     let mut note = |what: &str, a: &str, b: &str| {
         if a != b {
-            out.push(Change {
+            out.push(HistoryEntry {
                 at: new.updated_at,
                 what: format!("{what} {a} -> {b}"),
             });
@@ -215,7 +215,7 @@ impl Store {
     }
 
     /// The changes seen of the finding with this key hash, oldest first.
-    pub fn history(&self, key_hash: u64) -> &[Change] {
+    pub fn history(&self, key_hash: u64) -> &[HistoryEntry] {
         self.history.get(&key_hash).map_or(&[], Vec::as_slice)
     }
 

@@ -33,7 +33,7 @@ fn an_empty_store_summarises_to_nothing_but_the_recorder_row() {
     assert_eq!(c.columns, ["Rule", "Total"]);
     assert_eq!(c.rows.len(), 1);
     assert_eq!(texts(&c.rows[0]), ["recorder", "0 off"]);
-    assert_eq!(c.rows[0].drill, None, "no recorder polled: nothing to open");
+    assert_eq!(c.rows[0].opens, None, "no recorder polled: nothing to open");
 }
 
 #[test]
@@ -84,7 +84,7 @@ fn credentials_per_account_count_each_risk_and_say_when_no_report_came() {
     );
     assert_eq!(prod.cells[6].tone, Tone::Bad, "root without MFA");
     assert_eq!(prod.cells[8].tone, Tone::Warn, "a report over a day old");
-    assert_eq!(prod.drill, Some(Drill::Filter("111111111111".into())));
+    assert_eq!(prod.opens, Some(Opens::Filter("111111111111".into())));
     let dev = &sum.rows[1];
     assert_eq!(dev.cells[0].text, "dev-web");
     assert_eq!(dev.cells[1].text, "—");
@@ -126,11 +126,11 @@ fn compliance_is_rules_by_accounts_with_the_recorder_of_each() {
         "a compliant result is not counted"
     );
     assert_eq!(
-        sum.rows[0].drill,
-        Some(Drill::Filter("\"s3-versioning\"".into()))
+        sum.rows[0].opens,
+        Some(Opens::Filter("\"s3-versioning\"".into()))
     );
     assert_eq!(texts(&sum.rows[2]), ["recorder", "1 off", "on", "off 1/2"]);
-    assert_eq!(sum.rows[2].drill, Some(Drill::Sources));
+    assert_eq!(sum.rows[2].opens, Some(Opens::Sources));
 }
 
 #[test]
@@ -192,8 +192,8 @@ fn exposures_by_type_split_public_inside_and_outside_with_controls_and_marks() {
     );
     assert_eq!(sum.rows[0].cells[0].text, "S3 bucket", "most marked first");
     assert_eq!(
-        row("IAM role").drill,
-        Some(Drill::Filter("aws::iam::role".into()))
+        row("IAM role").opens,
+        Some(Opens::Filter("aws::iam::role".into()))
     );
 }
 
@@ -224,19 +224,19 @@ fn findings_group_with_counts_by_severity_worst_first() {
         "the least severe last"
     );
     assert_eq!(
-        sum.rows[0].drill,
-        Some(Drill::Filter("age<2d product:\"GuardDuty\"".into()))
+        sum.rows[0].opens,
+        Some(Opens::Filter("age<2d product:\"GuardDuty\"".into()))
     );
     let by_account = findings(&s, &rows[..1], GroupBy::Account, "");
     assert_eq!(by_account.rows[0].cells[0].text, "prod-web (111111111111)");
     assert_eq!(
-        by_account.rows[0].drill,
-        Some(Drill::Filter("acct:\"111111111111\"".into()))
+        by_account.rows[0].opens,
+        Some(Opens::Filter("acct:\"111111111111\"".into()))
     );
     let by_control = findings(&s, &rows, GroupBy::Control, "");
     let none = by_control.rows.iter().find(|r| r.cells[0].text == "(none)");
     assert_eq!(
-        none.unwrap().drill,
+        none.unwrap().opens,
         None,
         "no term keeps the ungrouped ones"
     );
