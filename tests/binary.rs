@@ -237,11 +237,12 @@ fn export_of_the_demo_is_deterministic_private_and_follows_the_contract() {
         .unwrap();
     assert_eq!(csv.status.code(), Some(0));
     let text = String::from_utf8(csv.stdout).unwrap();
-    assert!(text.starts_with("id,product_arn,product,account_id"));
+    // Every cell quoted: a separator inside one never starts another (OWASP).
+    assert!(text.starts_with("\"id\",\"product_arn\",\"product\",\"account_id\""));
     // 50 demo findings and the organization's unused roles and permissions.
     let unused = text
         .lines()
-        .filter(|l| l.contains(",IAM Access Analyzer,") && l.contains(":finding/"))
+        .filter(|l| l.contains(",\"IAM Access Analyzer\",") && l.contains(":finding/"))
         .count();
     assert!(unused > 0);
     assert_eq!(text.lines().count(), 1 + 50 + unused);
@@ -487,4 +488,90 @@ fn a_drill_in_the_demo_sees_the_attack_and_resumes_after_kill_9() {
     again.wait_for_screen("✓ first log");
     again.send("q");
     assert_eq!(again.wait_exit(), 0);
+}
+
+/// Hardening 1: a bracketed paste hiding `⏎:suppress⏎y` marks, commands and confirms
+/// nothing. It is literal text in a prompt, ignored elsewhere, and never answers the
+/// confirmation; no write is sent and no audit line written.
+#[test]
+fn hardening_01_a_pasted_text_never_presses_keys_or_confirms_a_write() {
+    let home = tempfile::tempdir().unwrap();
+    let mut run = PtyRun::start(
+        &["--demo", "--now", NOW, "--allow-writes"],
+        home.path(),
+        (120, 30),
+    );
+    run.wait_for_screen("demo ok");
+    run.send("1");
+    let hostile = "arn:aws:x\r \r:suppress evil\ry\r";
+    // Outside a prompt: nothing happens but a word on the status line.
+    run.send(&format!("\u{1b}[200~{hostile}\u{1b}[201~"));
+    run.wait_for_screen("a paste goes into a prompt");
+    // In the filter: literal text on one line, not Enter, space or `:`.
+    run.send("/");
+    run.send(&format!("\u{1b}[200~{hostile}\u{1b}[201~"));
+    run.wait_for_screen("/arn:aws:x   :suppress evil y");
+    run.send("\u{1b}");
+    // A real confirmation is answered only by a typed key, never by a paste of `y`.
+    run.send(" ");
+    run.wait_for_screen("1 marked");
+    run.send(":suppress typed\r");
+    run.wait_for_screen("Write to Security Hub?");
+    run.send("\u{1b}[200~y\u{1b}[201~");
+    run.wait_for_screen("a paste does not answer");
+    run.send("n");
+    run.send("q");
+    assert_eq!(run.wait_exit(), 0);
+    let audit = home.path().join(".local/state/rampart/audit-demo.jsonl");
+    assert!(!audit.exists(), "nothing was sent");
+}
+
+/// Hardening 4: file names, CSV cells and error text from the evidence go through the
+/// sanitizer on stdout and stderr: a file named with an OSC 52 sequence, or a finding
+/// title carrying one, never sets the clipboard of the terminal running the export.
+#[test]
+fn hardening_04_export_prints_nothing_raw_from_the_evidence() {
+    let home = tempfile::tempdir().unwrap();
+    let dir = home.path().join("evidence");
+    std::fs::create_dir(&dir).unwrap();
+    let osc52 = "\u{1b}]52;c;cHduZWQ=\u{7}";
+    std::fs::write(dir.join(format!("broken{osc52}.json")), "{ not json").unwrap();
+    let finding = serde_json::json!([{
+        "SchemaVersion": "2018-10-08", "Id": format!("id{osc52}"),
+        "ProductArn": "arn:aws:securityhub:us-east-1::product/aws/securityhub",
+        "GeneratorId": "g", "AwsAccountId": "111122223333", "Types": ["t"],
+        "CreatedAt": "2026-11-01T00:00:00Z", "UpdatedAt": "2026-11-20T00:00:00Z",
+        "Severity": {"Label": "HIGH"}, "Title": format!("=cmd|' /C calc'!A0 {osc52}\u{9b}31m"),
+        "Region": "us-east-1", "Resources": [{"Type": "Other", "Id": "r"}],
+        "Workflow": {"Status": "NEW"}, "RecordState": "ACTIVE"
+    }]);
+    std::fs::write(dir.join("finding.json"), finding.to_string()).unwrap();
+    for format in ["csv", "json"] {
+        let out = std::process::Command::new(BIN)
+            .args(["export", "--now", NOW, "--format", format, "--replay"])
+            .arg(&dir)
+            .env_clear()
+            .envs(isolated_env(home.path()))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "a broken file exits 2");
+        for (name, bytes) in [("stdout", &out.stdout), ("stderr", &out.stderr)] {
+            let text = String::from_utf8_lossy(bytes);
+            // Line ends are the only control characters printed.
+            let raw: Vec<char> = text
+                .chars()
+                .filter(|&c| c != '\n' && rampart::util::sanitize::is_unsafe(c))
+                .collect();
+            assert!(raw.is_empty(), "{format} {name} carries {raw:?}: {text:?}");
+        }
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("broken^[]52;c;cHduZWQ=^G.json"), "{err}");
+        if format == "csv" {
+            let csv = String::from_utf8_lossy(&out.stdout);
+            assert!(
+                csv.contains("\"'=cmd|' /C calc'!A0 ^[]52;c;cHduZWQ=^G<U+009B>31m\""),
+                "{csv}"
+            );
+        }
+    }
 }

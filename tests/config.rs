@@ -543,3 +543,24 @@ fn pane_columns_are_checked_against_the_pane() {
         "{err}"
     );
 }
+
+/// Hardening 2: a blank or padded read-only pattern is refused at load, with its line.
+#[test]
+fn hardening_02_a_padded_or_blank_read_only_pattern_is_refused_with_its_line() {
+    let err = config::parse_str(
+        "[writes]\nallowed = true\nread_only = [\"prod-*\", \" 123456789012\"]\n",
+        Path::new("c.toml"),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(err.starts_with("c.toml:3:"), "{err}");
+    assert!(err.contains("writes.read_only[1]"), "{err}");
+    assert!(
+        err.contains("spaces around it: write \"123456789012\""),
+        "{err}"
+    );
+    let err = config::parse_str("[writes]\nread_only = [\"  \"]\n", Path::new("c.toml"))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("found a blank one"), "{err}");
+}

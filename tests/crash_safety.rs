@@ -194,6 +194,7 @@ mod writer {
                 source: "demo".into(),
                 view: Default::default(),
                 notes: notes.iter().cloned().collect(),
+                file: None,
             };
             rampart::export::snapshot::write(&dir.join("snapshot.json"), &store, &handoff, at)
                 .unwrap();

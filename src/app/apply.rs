@@ -52,6 +52,15 @@ impl App {
                 if changed.sources {
                     self.drop_cache_mark();
                 }
+                if changed.accounts {
+                    // Which accounts are protected is said when they become known, and
+                    // again only when that changes.
+                    let summary = self.writes_summary();
+                    if summary.is_some() && summary != self.read_only_said {
+                        self.read_only_said = summary.clone();
+                        self.say(summary.unwrap_or_default());
+                    }
+                }
                 changed
             }
         }

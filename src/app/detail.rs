@@ -41,9 +41,14 @@ impl App {
         let mut doc = Doc::default();
         let (pane, row) = detail.target.pane_and_row();
         if let Some(note) = self.note_for(pane, row) {
+            let from = note
+                .imported_from
+                .as_ref()
+                .map(|f| format!(", imported from {f}"))
+                .unwrap_or_default();
             doc.line(
                 &format!(
-                    "Note by {}, {} (n edits)",
+                    "Note by {}{from}, {} (n edits)",
                     note.author,
                     self.settings.time.format(note.at)
                 ),

@@ -51,11 +51,13 @@ impl App {
                 detail,
             },
             notes: self.notes.iter().cloned().collect(),
+            file: None,
         }
     }
 
     /// Shows what a snapshot's author saw: pane, filters, sorts, selections, the open
-    /// detail, and their notes (merged with ours; the newer note of a row wins).
+    /// detail, and their notes (imported: marked with the file, dated no later than the
+    /// snapshot, and never over a note written here since).
     pub(super) fn restore_from(&mut self, h: Handoff) {
         for (id, state) in &h.view.panes {
             let Some(tab) = Pane::from_id(id) else {
@@ -81,7 +83,9 @@ impl App {
             self.restore.select.insert(tab, d.key.clone());
             Some((tab, d.key, d.scroll))
         });
-        let notes = self.notes.merge(h.notes);
+        let file = h.file.clone().unwrap_or_else(|| "a snapshot".into());
+        let not_after = h.written_at.min(self.clock.now());
+        let notes = self.notes.import(h.notes, &file, not_after);
         let when = self.settings.time.format(h.written_at);
         self.say(format!(
             "snapshot by {} at {when} ({}): view restored, {notes} notes",

@@ -183,6 +183,8 @@ pub struct App {
     restore: handoff::Restore,
     /// When old events were last retired.
     events_retired: Option<chrono::DateTime<chrono::Utc>>,
+    /// The read-only accounts last said (at start, and when they change).
+    read_only_said: Option<String>,
 }
 
 /// The panes: which one is on screen, each one's view, the overview and the summaries.
@@ -295,6 +297,7 @@ impl App {
             marks: None,
             restore: handoff::Restore::default(),
             events_retired: None,
+            read_only_said: None,
         }
     }
 

@@ -250,12 +250,14 @@ impl App {
         {
             match action {
                 Action::Up => detail.scroll = detail.scroll.saturating_sub(1),
-                Action::Down => detail.scroll += 1,
+                Action::Down => detail.scroll = detail.scroll.saturating_add(1),
                 Action::Scroll(n) => {
                     detail.scroll = (detail.scroll as i64 + n as i64).max(0) as usize
                 }
                 Action::PageUp => detail.scroll = detail.scroll.saturating_sub(size.1 as usize / 2),
-                Action::PageDown => detail.scroll += size.1 as usize / 2,
+                Action::PageDown => {
+                    detail.scroll = detail.scroll.saturating_add(size.1 as usize / 2)
+                }
                 Action::Top => detail.scroll = 0,
                 Action::Bottom => detail.scroll = usize::MAX / 4,
                 Action::Back | Action::Open => self.overlays.detail = None,

@@ -177,15 +177,61 @@ pub fn complete_last_word<'a>(line: &str, words: &[&'a str], then: &str) -> (Str
         many => {
             let mut prefix = many[0].to_string();
             for w in &many[1..] {
-                let common = prefix
+                // The common prefix in bytes, counted over whole characters: names may
+                // hold any character (a view called `aé1`).
+                let common: usize = prefix
                     .chars()
                     .zip(w.chars())
                     .take_while(|(a, b)| a == b)
-                    .count();
+                    .map(|(a, _)| a.len_utf8())
+                    .sum();
                 prefix.truncate(common);
             }
             format!("{head}{negation}{prefix}")
         }
     };
     (done, choices)
+}
+
+impl App {
+    /// A bracketed paste: literal text in a prompt or the filter being typed, on one line,
+    /// its unsafe characters made visible; nothing anywhere else. It never answers a
+    /// confirmation or presses a key: only a typed key does that.
+    pub fn paste(&mut self, text: &str) {
+        let text = crate::util::sanitize::clean_cell(text);
+        if let Some(prompt) = &mut self.overlays.prompt {
+            let room = crate::model::notes::MAX_CHARS.saturating_sub(prompt.text.chars().count());
+            prompt.text.extend(text.chars().take(room));
+            return;
+        }
+        if self.overlays.confirm.is_some() {
+            self.say("a paste does not answer: type y to send, any other key to cancel");
+            return;
+        }
+        if self.panes.editing_filter {
+            let tab = self.panes.tab;
+            let mut filter = self.view(tab).filter_text.clone();
+            filter.extend(text.chars().take(crate::model::notes::MAX_CHARS));
+            self.view_mut(tab).set_filter(&filter);
+            return;
+        }
+        self.say("a paste goes into a prompt: / to filter, : for a command, n for a note");
+    }
+}
+
+#[cfg(test)]
+mod hardening {
+    use super::*;
+
+    /// Hardening 11: completion cuts at a character, never inside one.
+    #[test]
+    fn hardening_11_completion_of_names_with_accents_does_not_panic() {
+        let (line, choices) = complete_last_word("view a", &["aé1", "aé2"], "");
+        assert_eq!(line, "view aé");
+        assert_eq!(choices, ["aé1", "aé2"]);
+        let (line, _) = complete_last_word("view ", &["日本1", "日本語"], "");
+        assert_eq!(line, "view 日本");
+        let (line, _) = complete_last_word("view é", &["éa", "eb"], "");
+        assert_eq!(line, "view éa");
+    }
 }

@@ -36,6 +36,38 @@ impl Confirm {
 }
 
 impl App {
+    /// Which known accounts writes leave alone, and the `[writes] read_only` patterns that
+    /// match no known account; `None` when writes are off or nothing is read-only.
+    pub fn writes_summary(&self) -> Option<String> {
+        let policy = &self.settings.writes;
+        if !policy.allowed || policy.read_only.is_empty() {
+            return None;
+        }
+        let accounts: Vec<(&str, &str)> = self
+            .store
+            .accounts
+            .iter()
+            .map(|a| (a.id.as_str(), a.name.as_str()))
+            .collect();
+        let (protected, unmatched) = policy.read_only_accounts(accounts.iter().copied());
+        let mut text = match protected.len() {
+            0 => "writes allowed; no known account is read-only".to_string(),
+            n => format!(
+                "writes allowed; read-only: {} ({n} account{})",
+                protected.join(", "),
+                if n == 1 { "" } else { "s" }
+            ),
+        };
+        if !unmatched.is_empty() {
+            let list: Vec<String> = unmatched.iter().map(|p| format!("`{p}`")).collect();
+            text.push_str(&format!(
+                "; [writes] read_only {} matches no known account",
+                list.join(", ")
+            ));
+        }
+        Some(crate::util::sanitize::clean(&text).into_owned())
+    }
+
     /// `space`: marks the selected finding (or unmarks it) and moves to the next row.
     pub(super) fn toggle_mark(&mut self) {
         let Some((Pane::Findings, row)) = self.current_row() else {

@@ -59,6 +59,8 @@ pub struct Config {
     pub detections: Detections,
     /// `[runbooks]`: a directory of the team's own runbooks.
     pub runbooks: Runbooks,
+    /// `[replay]`: limits on one evidence file.
+    pub replay: Replay,
     /// What validation noticed but accepted: old names, with the name to use instead.
     #[serde(skip)]
     pub deprecations: Vec<String>,
@@ -159,6 +161,14 @@ impl Config {
             .dir
             .clone()
             .or_else(|| config_dir().map(|d| d.join("runbooks")))
+    }
+
+    /// The limits on one evidence file.
+    pub fn replay_limits(&self) -> crate::source::replay::Limits {
+        crate::source::replay::Limits {
+            max_bytes: u64::from(self.replay.max_file_mb) << 20,
+            max_records: self.replay.max_records_per_file as usize,
+        }
     }
 
     pub fn timeline_window(&self) -> crate::model::lookup::Window {
@@ -277,6 +287,27 @@ impl Default for CloudTrail {
             lookback_hours: 24,
             max_pages: 100,
             keep_hours: 7 * 24,
+        }
+    }
+}
+
+/// `[replay]`: what one evidence file may cost; a file that reaches a limit keeps the
+/// records before it and says which limit stopped it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Replay {
+    /// Content read from one file, after decompression, in MiB.
+    pub max_file_mb: u32,
+    /// Records kept from one file.
+    pub max_records_per_file: u32,
+}
+
+impl Default for Replay {
+    fn default() -> Self {
+        let l = crate::source::replay::Limits::default();
+        Replay {
+            max_file_mb: (l.max_bytes >> 20) as u32,
+            max_records_per_file: l.max_records as u32,
         }
     }
 }

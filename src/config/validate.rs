@@ -116,13 +116,32 @@ pub(crate) fn validate(
             .map_err(|m| fail(&[Seg::Key("timeline"), Seg::Key(key)], m))?;
     }
     for (i, pattern) in config.writes.read_only.iter().enumerate() {
+        let at = [Seg::Key("writes"), Seg::Key("read_only"), Seg::Index(i)];
         if pattern.trim().is_empty() {
             return Err(fail(
-                &[Seg::Key("writes"), Seg::Key("read_only"), Seg::Index(i)],
+                &at,
                 "expected an account id or name (globs like \"prod-*\"), found a blank one".into(),
             ));
         }
+        if pattern.trim() != pattern {
+            // A padded id would silently protect nothing: refuse it rather than guess.
+            return Err(fail(
+                &at,
+                format!(
+                    "{pattern:?} has spaces around it: write {:?}",
+                    pattern.trim()
+                ),
+            ));
+        }
     }
+    check_range(config.replay.max_file_mb, (1, 1 << 20), "MiB")
+        .map_err(|m| fail(&[Seg::Key("replay"), Seg::Key("max_file_mb")], m))?;
+    check_range(
+        config.replay.max_records_per_file,
+        (1, 1_000_000_000),
+        "records",
+    )
+    .map_err(|m| fail(&[Seg::Key("replay"), Seg::Key("max_records_per_file")], m))?;
     check_range(config.demo.tick_seconds, TICK_RANGE, "seconds")
         .map_err(|m| fail(&[Seg::Key("demo"), Seg::Key("tick_seconds")], m))?;
     let hub = &config.securityhub;
@@ -432,11 +451,7 @@ fn check_region(region: &str) -> Result<(), String> {
     if region == ALL_REGIONS {
         return Ok(());
     }
-    let shaped = region.split('-').count() >= 3
-        && region
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-    if shaped {
+    if crate::model::region::is_region_name(region) {
         Ok(())
     } else {
         Err(format!(

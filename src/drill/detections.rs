@@ -191,7 +191,7 @@ impl Detector {
             let ids = single_event_rules(e, &raw, &inside);
             e.detections.extend(ids.into_iter().map(Into::into));
         }
-        burst(
+        let _ = burst(
             events,
             "console-login-failures",
             self.failed_logins,
@@ -205,7 +205,7 @@ impl Detector {
                 })
             },
         );
-        burst(
+        let _ = burst(
             events,
             "access-denied-spree",
             self.access_denied,
@@ -476,13 +476,15 @@ fn disables_management_events(req: &Value) -> bool {
 
 /// Tags every event that belongs to a window of at least `threshold` events sharing a key
 /// within 10 minutes. `keys(e)` returns the grouping keys of a relevant event.
+/// Returns how many marks it made: each event at most once per group, so a brute-force
+/// file of a million failures in one window costs a million marks, not a million squared.
 fn burst(
     events: &mut [TrailEvent],
     id: &str,
     threshold: usize,
     window: Duration,
     keys: impl Fn(&TrailEvent) -> Option<Vec<String>>,
-) {
+) -> usize {
     let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
     for (i, e) in events.iter().enumerate() {
         for k in keys(e).unwrap_or_default() {
@@ -491,20 +493,25 @@ fn burst(
     }
     let threshold = threshold.max(1);
     let mut hits = vec![false; events.len()];
+    let mut marks = 0;
     for idx in groups.values_mut() {
         if idx.len() < threshold {
             continue;
         }
         idx.sort_by_key(|&i| events[i].event_time);
         let mut start = 0;
+        // Everything before this position of `idx` is already marked.
+        let mut marked = 0;
         for end in 0..idx.len() {
             while events[idx[end]].event_time - events[idx[start]].event_time > window {
                 start += 1;
             }
             if end + 1 - start >= threshold {
-                for &i in &idx[start..=end] {
+                for &i in &idx[start.max(marked)..=end] {
                     hits[i] = true;
+                    marks += 1;
                 }
+                marked = end + 1;
             }
         }
     }
@@ -513,6 +520,7 @@ fn burst(
             e.detections.push(id.into());
         }
     }
+    marks
 }
 
 #[cfg(test)]

@@ -18,7 +18,7 @@ fn file(dir: &Path, id: &str) -> PathBuf {
 /// Appends one entry and syncs it. A drill id is made by rampart (`drill-` and a time), so
 /// it is a safe file name.
 pub fn append(dir: &Path, id: &str, entry: &Entry) -> std::io::Result<()> {
-    crate::util::files::create_private_dir(dir)?;
+    crate::util::files::ensure_private_dir(dir)?;
     let line = serde_json::to_vec(entry).map_err(std::io::Error::other)?;
     crate::util::files::append_line(&file(dir, id), &line)
 }

@@ -119,7 +119,7 @@ pub fn markdown(d: &Drill) -> String {
 
 /// Writes the report's Markdown and JSON; returns the Markdown's path.
 pub fn write(dir: &Path, d: &Drill) -> std::io::Result<PathBuf> {
-    crate::util::files::create_private_dir(dir)?;
+    crate::util::files::ensure_private_dir(dir)?;
     let md = dir.join(format!("{}.md", d.id));
     let js = dir.join(format!("{}.json", d.id));
     let json = serde_json::to_vec_pretty(&json(d)).map_err(std::io::Error::other)?;

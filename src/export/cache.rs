@@ -16,7 +16,7 @@ pub fn default_path() -> Option<PathBuf> {
 /// Writes the store (0600, atomically; the directory 0700).
 pub fn write(path: &Path, store: &Store, now: DateTime<Utc>) -> std::io::Result<()> {
     if let Some(dir) = path.parent() {
-        crate::util::files::create_private_dir(dir)?;
+        crate::util::files::ensure_private_dir(dir)?;
     }
     crate::util::files::write_private_atomic_with(path, |w| {
         super::json::write_document(store, now, &[], w)

@@ -229,6 +229,98 @@ pub fn write_document(
     extra: &[(&str, Value)],
     w: &mut (impl std::io::Write + ?Sized),
 ) -> std::io::Result<()> {
+    let mut safe = TerminalSafe::new(w);
+    write_document_raw(store, generated_at, extra, &mut safe)?;
+    safe.finish()
+}
+
+/// Writes the document through to `w`, escaping every character the terminal sanitizer
+/// calls unsafe (a C1 control, a bidi override, a tag character) as `\uXXXX`: the same
+/// JSON, but one that cannot act on a terminal it is printed to. Outside strings valid JSON
+/// has only ASCII, so only characters inside strings are ever escaped.
+pub struct TerminalSafe<'a, W: std::io::Write + ?Sized> {
+    inner: &'a mut W,
+    /// The start of a UTF-8 character cut by the end of a write.
+    pending: Vec<u8>,
+}
+
+impl<'a, W: std::io::Write + ?Sized> TerminalSafe<'a, W> {
+    pub fn new(inner: &'a mut W) -> Self {
+        TerminalSafe {
+            inner,
+            pending: Vec::new(),
+        }
+    }
+
+    /// Writes what is left (a cut character is written as it came).
+    pub fn finish(mut self) -> std::io::Result<()> {
+        let rest = std::mem::take(&mut self.pending);
+        self.inner.write_all(&rest)?;
+        self.inner.flush()
+    }
+
+    fn escape(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        let mut start = 0;
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            // Fast path: ASCII other than DEL passes (controls are already escaped).
+            if b < 0x7f {
+                i += 1;
+                continue;
+            }
+            let len = match b {
+                0x7f => 1,
+                0xc0..=0xdf => 2,
+                0xe0..=0xef => 3,
+                0xf0..=0xf7 => 4,
+                _ => 1,
+            };
+            if i + len > bytes.len() {
+                self.inner.write_all(&bytes[start..i])?;
+                self.pending.extend_from_slice(&bytes[i..]);
+                return Ok(());
+            }
+            let c = std::str::from_utf8(&bytes[i..i + len])
+                .ok()
+                .and_then(|s| s.chars().next());
+            if let Some(c) = c.filter(|c| crate::util::sanitize::is_unsafe(*c)) {
+                self.inner.write_all(&bytes[start..i])?;
+                let mut units = [0u16; 2];
+                for u in c.encode_utf16(&mut units) {
+                    write!(self.inner, "\\u{:04x}", u)?;
+                }
+                start = i + len;
+            }
+            i += len;
+        }
+        self.inner.write_all(&bytes[start..])
+    }
+}
+
+impl<W: std::io::Write + ?Sized> std::io::Write for TerminalSafe<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.pending.is_empty() {
+            self.escape(buf)?;
+        } else {
+            let mut joined = std::mem::take(&mut self.pending);
+            joined.extend_from_slice(buf);
+            self.escape(&joined)?;
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+fn write_document_raw(
+    store: &Store,
+    generated_at: DateTime<Utc>,
+    extra: &[(&str, Value)],
+    w: &mut (impl std::io::Write + ?Sized),
+) -> std::io::Result<()> {
     fn list<W: std::io::Write + ?Sized, T>(
         w: &mut W,
         name: &str,
@@ -279,4 +371,37 @@ pub fn to_bytes(store: &Store, generated_at: DateTime<Utc>) -> Vec<u8> {
     let mut out = serde_json::to_vec_pretty(&document(store, generated_at)).unwrap_or_default();
     out.push(b'\n');
     out
+}
+
+#[cfg(test)]
+mod terminal_safe {
+    use super::*;
+    use std::io::Write;
+
+    /// Hardening 4: a document printed to a terminal carries no raw C1 control, bidi
+    /// override or tag character, and parses to the same JSON.
+    #[test]
+    fn hardening_04_json_output_escapes_what_a_terminal_would_act_on() {
+        let v = serde_json::json!({"title": "x\u{9b}31m \u{202E}evil \u{E0041} é 日本 \u{7f}"});
+        let plain = serde_json::to_vec(&v).unwrap();
+        let mut out = Vec::new();
+        let mut safe = TerminalSafe::new(&mut out);
+        // Written a byte at a time: characters cut between writes still come out whole.
+        for b in &plain {
+            safe.write_all(std::slice::from_ref(b)).unwrap();
+        }
+        safe.finish().unwrap();
+        let text = String::from_utf8(out.clone()).unwrap();
+        assert!(
+            !text.chars().any(crate::util::sanitize::is_unsafe),
+            "{text}"
+        );
+        assert!(
+            text.contains("\\u009b") && text.contains("\\u202e") && text.contains("\\udb40\\udc41"),
+            "{text}"
+        );
+        assert!(text.contains("é 日本"), "{text}");
+        let back: Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(back, v, "the same JSON");
+    }
 }

@@ -94,7 +94,9 @@ mod tests {
                 text: "called the account owner".into(),
                 author: "alice".into(),
                 at: fixed_now(),
+                imported_from: None,
             }],
+            file: None,
         }
     }
 

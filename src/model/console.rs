@@ -24,13 +24,25 @@ pub fn partition_of_region(region: &str) -> &'static str {
     }
 }
 
-/// The console's address for `region` in `partition`.
+/// The console's address for `region` in `partition`. A region that is not a region
+/// name (it comes from the record) gets the global console, never a host of its own.
 pub fn host(partition: &str, region: &str) -> String {
     match partition {
         "aws-us-gov" => "https://console.amazonaws-us-gov.com".into(),
         "aws-cn" => "https://console.amazonaws.cn".into(),
-        _ if region.is_empty() => "https://console.aws.amazon.com".into(),
+        _ if !crate::model::region::is_region_name(region) => {
+            "https://console.aws.amazon.com".into()
+        }
         _ => format!("https://{region}.console.aws.amazon.com"),
+    }
+}
+
+/// `region` as a link's query value: the region, or nothing when it is not a region name.
+fn region_param(region: &str) -> &str {
+    if crate::model::region::is_region_name(region) {
+        region
+    } else {
+        ""
     }
 }
 
@@ -52,8 +64,9 @@ pub fn securityhub_finding(product_arn: &str, region: &str, id: &str) -> String 
     // The console's search filter is itself URL-encoded inside the fragment.
     let search = encode(&format!("Id=\\operator\\:EQUALS\\:{id}"));
     format!(
-        "{}/securityhub/home?region={region}#/findings?search={}",
+        "{}/securityhub/home?region={}#/findings?search={}",
         host(partition_of(product_arn), region),
+        region_param(region),
         encode(&search)
     )
 }
@@ -62,8 +75,9 @@ pub fn securityhub_finding(product_arn: &str, region: &str, id: &str) -> String 
 pub fn cloudtrail_event(principal_arn: Option<&str>, region: &str, event_id: &str) -> String {
     let partition = principal_arn.map_or("aws", partition_of);
     format!(
-        "{}/cloudtrailv2/home?region={region}#/events/{}",
+        "{}/cloudtrailv2/home?region={}#/events/{}",
         host(partition, region),
+        region_param(region),
         encode(event_id)
     )
 }
@@ -71,8 +85,9 @@ pub fn cloudtrail_event(principal_arn: Option<&str>, region: &str, event_id: &st
 /// An Access Analyzer finding.
 pub fn access_analyzer_finding(resource_arn: &str, region: &str, id: &str) -> String {
     format!(
-        "{}/access-analyzer/home?region={region}#/findings/details/{}",
+        "{}/access-analyzer/home?region={}#/findings/details/{}",
         host(partition_of(resource_arn), region),
+        region_param(region),
         encode(id)
     )
 }
@@ -106,5 +121,37 @@ mod tests {
             access_analyzer_finding("arn:aws:s3:::site", "eu-west-1", "f 1"),
             "https://eu-west-1.console.aws.amazon.com/access-analyzer/home?region=eu-west-1#/findings/details/f%201"
         );
+    }
+
+    /// Hardening 7: a region taken from a record never becomes the link's host.
+    #[test]
+    fn hardening_07_the_copied_link_takes_its_host_only_from_a_real_region() {
+        let arn = "arn:aws:securityhub:us-east-1::product/aws/securityhub";
+        for region in [
+            "evil.example/#",
+            "us-east-1.evil.example",
+            "x@evil.example",
+            "",
+        ] {
+            let link = securityhub_finding(arn, region, "id-1");
+            assert!(
+                link.starts_with("https://console.aws.amazon.com/securityhub/home?region=#"),
+                "{link}"
+            );
+            assert!(!link.contains("evil"), "{link}");
+            let link = cloudtrail_event(None, region, "e");
+            assert!(
+                link.starts_with("https://console.aws.amazon.com/"),
+                "{link}"
+            );
+            let link = access_analyzer_finding("arn:aws:s3:::b", region, "f");
+            assert!(
+                link.starts_with("https://console.aws.amazon.com/"),
+                "{link}"
+            );
+        }
+        assert!(securityhub_finding(arn, "eu-west-3", "id").starts_with(
+            "https://eu-west-3.console.aws.amazon.com/securityhub/home?region=eu-west-3#"
+        ));
     }
 }

@@ -23,6 +23,9 @@ pub struct Handoff {
     pub source: String,
     pub view: ViewState,
     pub notes: Vec<Note>,
+    /// The file it was read from (not part of the document: the reader sets it).
+    #[serde(skip)]
+    pub file: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

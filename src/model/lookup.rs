@@ -78,9 +78,19 @@ impl Lookup {
     pub fn around(id: u64, f: &Finding, window: Window, now: DateTime<Utc>) -> Lookup {
         let first = f.first_observed_at.or(f.created_at).unwrap_or(f.updated_at);
         let last = f.last_observed_at.unwrap_or(f.updated_at).max(first);
+        // Times come from the record: a year-200000 observation or a window at the edge of
+        // chrono's range must clamp, not overflow.
         let oldest = now - Duration::days(HISTORY_DAYS);
-        let start = (first - window.before).max(oldest).min(now);
-        let end = (last + window.after).min(now).max(start);
+        let start = first
+            .checked_sub_signed(window.before)
+            .unwrap_or(oldest)
+            .max(oldest)
+            .min(now);
+        let end = last
+            .checked_add_signed(window.after)
+            .unwrap_or(now)
+            .min(now)
+            .max(start);
         Lookup {
             id,
             account_id: f.account_id.to_string(),
@@ -197,5 +207,30 @@ mod tests {
         f.resources[0].kind = "AwsAccount".into();
         f.resources[0].id = "AWS::::Account:111111111111".into();
         assert!(names(&f).is_empty());
+    }
+}
+
+#[cfg(test)]
+mod hardening {
+    use super::*;
+    use crate::test_support::now;
+
+    /// Hardening 3: `t` on a finding observed in year 200000 (or at chrono's edge) clamps
+    /// the window instead of overflowing.
+    #[test]
+    fn hardening_03_a_window_around_a_far_future_observation_clamps() {
+        let mut f = crate::test_support::bucket_finding();
+        f.first_observed_at = Some(DateTime::<Utc>::MAX_UTC);
+        f.last_observed_at = Some(DateTime::<Utc>::MAX_UTC);
+        let l = Lookup::around(1, &f, Window::default(), now());
+        assert_eq!((l.start, l.end), (now(), now()));
+        f.first_observed_at = Some(DateTime::<Utc>::MIN_UTC);
+        let l = Lookup::around(1, &f, Window::default(), now());
+        assert_eq!(l.start, now() - Duration::days(HISTORY_DAYS));
+        let wide = Window {
+            before: Duration::MAX,
+            after: Duration::MAX,
+        };
+        let _ = Lookup::around(1, &f, wide, now());
     }
 }

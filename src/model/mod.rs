@@ -35,6 +35,7 @@ pub mod lookup;
 pub mod notes;
 pub mod ocsf;
 pub mod raw;
+pub mod region;
 pub mod severity;
 pub mod triage;
 pub mod watermarks;

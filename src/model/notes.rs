@@ -24,6 +24,19 @@ pub struct Note {
     pub author: String,
     #[serde(with = "rfc3339")]
     pub at: DateTime<Utc>,
+    /// For a note taken from a hand-off snapshot: the snapshot's file, so the operator
+    /// knows whose words these are and where they came from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub imported_from: Option<String>,
+}
+
+/// The longest author name kept from a snapshot.
+const MAX_AUTHOR: usize = 64;
+/// The longest row key or pane name kept from a snapshot (a finding's id and ARN fit).
+const MAX_KEY: usize = 2048;
+
+fn cut(text: &str, max: usize) -> String {
+    text.chars().take(max).collect()
 }
 
 #[derive(Debug, Default, Clone)]
@@ -97,8 +110,33 @@ impl Notes {
             text: text.chars().take(MAX_CHARS).collect(),
             author: author.to_string(),
             at,
+            imported_from: None,
         };
         self.by_row.insert(row, note);
+    }
+
+    /// Takes a snapshot's notes, as evidence from someone else, not as the operator's own:
+    /// each is dated no later than `not_after` (when the snapshot was written, and never
+    /// in the future), its text and author are cut to size, it is marked as imported from
+    /// `file`, and a note written here since stays. Returns how many were taken.
+    pub fn import(
+        &mut self,
+        notes: impl IntoIterator<Item = Note>,
+        file: &str,
+        not_after: DateTime<Utc>,
+    ) -> usize {
+        let notes = notes
+            .into_iter()
+            .filter(|n| !n.text.trim().is_empty())
+            .map(|n| Note {
+                pane: cut(&n.pane, MAX_KEY),
+                key: cut(&n.key, MAX_KEY),
+                text: cut(&n.text, MAX_CHARS),
+                author: cut(&n.author, MAX_AUTHOR),
+                at: n.at.min(not_after),
+                imported_from: Some(cut(file, MAX_KEY)),
+            });
+        self.merge(notes)
     }
 
     /// Adds notes from elsewhere (a snapshot); a note already here for the same row and
@@ -410,5 +448,65 @@ mod two_consoles {
             h.join().unwrap();
         }
         assert_eq!(Notes::load(&path).unwrap().len(), 80);
+    }
+}
+
+#[cfg(test)]
+mod hardening {
+    use super::*;
+    use crate::model::clock::fixed_now;
+
+    /// Hardening 6: a snapshot's notes are not trusted like the operator's own.
+    #[test]
+    fn hardening_06_imported_notes_are_dated_capped_marked_and_never_over_a_newer_edit() {
+        let now = fixed_now();
+        let written = now - chrono::Duration::minutes(10);
+        let mut mine = Notes::default();
+        mine.set(
+            "findings",
+            "mine-newer",
+            "my own words",
+            "me",
+            now - chrono::Duration::minutes(5),
+        );
+        mine.set(
+            "findings",
+            "mine-older",
+            "old words",
+            "me",
+            now - chrono::Duration::hours(3),
+        );
+        let forged = |key: &str| Note {
+            pane: "findings".into(),
+            key: key.into(),
+            text: "x".repeat(100_000),
+            author: "root@".repeat(100),
+            at: DateTime::<Utc>::MAX_UTC,
+            imported_from: None,
+        };
+        let taken = mine.import(
+            [forged("mine-newer"), forged("mine-older"), forged("fresh")],
+            "incident.json",
+            written.min(now),
+        );
+        assert_eq!(taken, 2, "the newer local edit stays");
+        assert_eq!(
+            mine.get("findings", "mine-newer").unwrap().text,
+            "my own words"
+        );
+        for key in ["mine-older", "fresh"] {
+            let n = mine.get("findings", key).unwrap();
+            assert_eq!(n.at, written, "dated no later than the snapshot");
+            assert_eq!(n.text.chars().count(), MAX_CHARS);
+            assert_eq!(n.author.chars().count(), 64);
+            assert_eq!(n.imported_from.as_deref(), Some("incident.json"));
+        }
+        // The operator's next edit wins over the import, and is their own again.
+        mine.set("findings", "fresh", "checked: benign", "me", now);
+        let n = mine.get("findings", "fresh").unwrap();
+        assert_eq!(
+            (n.text.as_str(), n.imported_from.as_deref()),
+            ("checked: benign", None)
+        );
     }
 }

@@ -113,11 +113,40 @@ pub struct WritePolicy {
 }
 
 impl WritePolicy {
+    /// Whether a pattern of `read_only` names the account, by id or by name. Names are
+    /// matched without regard to letter case (`prod-*` protects `Prod-Payments`), and a
+    /// pattern's surrounding spaces never make it protect nothing.
     pub fn is_read_only(&self, account_id: &str, account_name: &str) -> bool {
-        use crate::util::glob::glob;
         self.read_only
             .iter()
-            .any(|p| glob(p, account_id) || glob(p, account_name))
+            .any(|p| Self::names(p, account_id, account_name))
+    }
+
+    fn names(pattern: &str, account_id: &str, account_name: &str) -> bool {
+        use crate::util::glob::glob_ci;
+        let p = pattern.trim();
+        glob_ci(p, account_id) || (!account_name.is_empty() && glob_ci(p, account_name))
+    }
+
+    /// The known accounts (id, name) kept read-only, and the patterns that match none of
+    /// them, for the operator to check at start and in the sources view.
+    pub fn read_only_accounts<'a>(
+        &'a self,
+        accounts: impl Iterator<Item = (&'a str, &'a str)> + Clone,
+    ) -> (Vec<&'a str>, Vec<&'a str>) {
+        let mut protected: Vec<&str> = accounts
+            .clone()
+            .filter(|(id, name)| self.is_read_only(id, name))
+            .map(|(id, name)| if name.is_empty() { id } else { name })
+            .collect();
+        protected.sort_unstable();
+        let unmatched = self
+            .read_only
+            .iter()
+            .filter(|p| !accounts.clone().any(|(id, name)| Self::names(p, id, name)))
+            .map(String::as_str)
+            .collect();
+        (protected, unmatched)
     }
 
     /// Why this target may not be changed, or `None` when it may.

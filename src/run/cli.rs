@@ -74,6 +74,10 @@ pub struct Options {
     /// Send every AWS client to this endpoint (a local emulator).
     #[arg(long, value_name = "URL", global = true)]
     pub endpoint_url: Option<String>,
+    /// Allow an http:// endpoint on another host: signed requests then cross the network
+    /// in clear text.
+    #[arg(long, global = true)]
+    pub insecure_endpoint: bool,
     /// Colour theme: dark, light, high-contrast, ansi16, monochrome, or a user theme.
     #[arg(long, value_name = "NAME", global = true)]
     pub theme: Option<String>,

@@ -91,6 +91,11 @@ where
                 None => updates_open = false,
             },
             event = input.next() => match event {
+                Some(Ok(Event::Paste(text))) => {
+                    stats.events += 1;
+                    app.paste(&text);
+                    dirty = true;
+                }
                 Some(Ok(event)) => {
                     stats.events += 1;
                     let typing = app.panes.editing_filter || app.overlays.prompt.is_some();

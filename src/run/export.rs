@@ -30,7 +30,10 @@ pub fn run_replay(
     clock: &Clock,
 ) -> ExitCode {
     let (store, reports) = crate::source::replay::load_store(paths, clock.now(), options);
-    eprint!("{}", crate::source::replay::summary(&reports));
+    eprint!(
+        "{}",
+        crate::util::sanitize::clean_multiline(&crate::source::replay::summary(&reports))
+    );
     write_store(&store, args, clock)
 }
 
@@ -50,7 +53,7 @@ pub fn run_live(
     {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("rampart: cannot start the async runtime: {e}");
+            super::say(&format!("cannot start the async runtime: {e}"));
             return ExitCode::from(EXIT_NOTHING);
         }
     };
@@ -82,7 +85,7 @@ pub fn write_store(store: &Store, args: &ExportArgs, clock: &Clock) -> ExitCode 
         }
     };
     if let Err(e) = written {
-        eprintln!("rampart: {e}");
+        super::say(&e);
         return ExitCode::from(EXIT_NOTHING);
     }
     let mut failed = false;
@@ -90,7 +93,7 @@ pub fn write_store(store: &Store, args: &ExportArgs, clock: &Clock) -> ExitCode 
         if matches!(health.status, Status::Failed | Status::Stale) {
             failed = true;
             let why = health.error.as_deref().unwrap_or("no detail");
-            eprintln!("rampart: source {key} {}: {why}", health.status.label());
+            super::say(&format!("source {key} {}: {why}", health.status.label()));
         }
     }
     ExitCode::from(if failed { EXIT_PARTIAL } else { EXIT_OK })

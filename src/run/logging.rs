@@ -38,7 +38,7 @@ const SDK_TARGETS: [&str; 8] = [
 /// `RAMPART_LOG` (default `info`).
 pub fn init(dir: Option<&Path>) -> Option<PathBuf> {
     let dir = dir.map(Path::to_path_buf).or_else(state_dir)?;
-    std::fs::create_dir_all(&dir).ok()?;
+    crate::util::files::ensure_private_dir(&dir).ok()?;
     let path = dir.join("rampart.log");
     let file = crate::util::files::open_private(&path).ok()?;
     let mut filter = tracing_subscriber::EnvFilter::try_from_env("RAMPART_LOG")

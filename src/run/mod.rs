@@ -45,10 +45,19 @@ pub enum Mode {
     Live,
 }
 
-/// The first line of every error message the user sees.
+/// The first line of every error message the user sees. Messages carry file names, config
+/// text and AWS's words: they go through the sanitizer like everything on screen.
 fn fail(message: impl std::fmt::Display, code: u8) -> ExitCode {
-    eprintln!("rampart: {message}");
+    say(&message.to_string());
     ExitCode::from(code)
+}
+
+/// `rampart: <message>` on stderr, sanitized.
+pub fn say(message: &str) {
+    eprintln!(
+        "rampart: {}",
+        crate::util::sanitize::clean_multiline(message)
+    );
 }
 
 pub fn main(cli: Cli) -> ExitCode {
@@ -60,7 +69,7 @@ pub fn main(cli: Cli) -> ExitCode {
         Err(e) => return fail(e, EXIT_USAGE),
     };
     for note in &loaded.config.deprecations {
-        eprintln!("rampart: {}", crate::util::sanitize::clean(note));
+        say(note);
     }
     let mode = match decide_mode(&cli, &loaded.config) {
         Ok(m) => m,
@@ -75,10 +84,22 @@ pub fn main(cli: Cli) -> ExitCode {
     };
     let log = crate::run::logging::init(None);
     tracing::info!(?mode, config = ?loaded.path, "starting");
+    // rampart's own directories: 0700, and named when they belong to someone else.
+    let dir_warnings: Vec<String> = [logging::state_dir(), logging::data_dir()]
+        .into_iter()
+        .flatten()
+        .filter(|d| d.exists())
+        .filter_map(|d| crate::util::files::ensure_private_dir(&d).ok().flatten())
+        .collect();
+    for w in &dir_warnings {
+        tracing::warn!("{w}");
+        say(w);
+    }
     // Every source judges CloudTrail with the configured thresholds and accounts.
     let detector = std::sync::Arc::new(loaded.config.detector());
     let replay = crate::source::replay::ReplayOptions {
         detector: detector.clone(),
+        limits: loaded.config.replay_limits(),
     };
     let theme = match load_theme(&cli, &loaded.config) {
         Ok(t) => t,
@@ -140,6 +161,9 @@ pub fn main(cli: Cli) -> ExitCode {
                     .then(|| chrono::Duration::hours(loaded.config.cloudtrail.keep_hours.into())),
             };
             let mut app = App::new(clock.clone(), settings, theme);
+            if let Some(w) = dir_warnings.first() {
+                app.say(crate::util::sanitize::clean(w));
+            }
             // The built-in runbooks came with the app; the team's own add to them.
             if let Some(dir) = loaded.config.runbook_dir() {
                 app.runbooks.add_dir(&dir);
@@ -257,6 +281,14 @@ fn session_options(cli: &Cli, mode: &Mode) -> Result<SessionOptions, String> {
         }
         _ => None,
     };
+    if *mode == Mode::Live {
+        let from_env = std::env::var("AWS_ENDPOINT_URL")
+            .ok()
+            .filter(|u| !u.is_empty());
+        for url in cli.options.endpoint_url.iter().chain(from_env.iter()) {
+            crate::source::aws::session::check_endpoint(url, cli.options.insecure_endpoint)?;
+        }
+    }
     Ok(SessionOptions {
         endpoint_url: cli.options.endpoint_url.clone(),
         ca_bundle,

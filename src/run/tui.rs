@@ -2,8 +2,14 @@
 //!
 //! Restoring happens on drop, from the panic hook, and from the signal path, and is
 //! idempotent, so quit, error, panic, SIGTERM and SIGHUP all leave a usable shell.
+//!
+//! Bracketed paste is on while the console runs: a paste arrives as one piece of text, not
+//! as keys, so pasted text cannot press keys (confirm a write, run a command).
 
-use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
+use crate::ui::safe_backend::SafeBackend;
+use crossterm::event::{
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+};
 use crossterm::terminal::{self, EnterAlternateScreen, LeaveAlternateScreen};
 use crossterm::{cursor, execute};
 use ratatui::backend::CrosstermBackend;
@@ -14,7 +20,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 static ACTIVE: AtomicBool = AtomicBool::new(false);
 static MOUSE: AtomicBool = AtomicBool::new(false);
 
-pub type Term = Terminal<CrosstermBackend<Stdout>>;
+pub type Term = Terminal<SafeBackend<CrosstermBackend<Stdout>>>;
 
 /// Holds the terminal in console mode; dropping it restores the terminal.
 pub struct TerminalGuard {
@@ -29,11 +35,16 @@ impl TerminalGuard {
         MOUSE.store(mouse, Ordering::SeqCst);
         let guard = TerminalGuard { _private: () };
         let mut out = io::stdout();
-        execute!(out, EnterAlternateScreen, cursor::Hide)?;
+        execute!(
+            out,
+            EnterAlternateScreen,
+            cursor::Hide,
+            EnableBracketedPaste
+        )?;
         if mouse {
             execute!(out, EnableMouseCapture)?;
         }
-        let terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+        let terminal = Terminal::new(SafeBackend(CrosstermBackend::new(io::stdout())))?;
         Ok((guard, terminal))
     }
 }
@@ -54,7 +65,12 @@ pub fn restore() {
     if MOUSE.load(Ordering::SeqCst) {
         let _ = execute!(out, DisableMouseCapture);
     }
-    let _ = execute!(out, LeaveAlternateScreen, cursor::Show);
+    let _ = execute!(
+        out,
+        DisableBracketedPaste,
+        LeaveAlternateScreen,
+        cursor::Show
+    );
     let _ = terminal::disable_raw_mode();
 }
 

@@ -225,7 +225,10 @@ pub fn filter_line(frame: &mut Frame, area: Rect, app: &App, view: &View) {
     ];
     if let Some(err) = &view.filter_error {
         spans.push(Span::styled(
-            format!("  ✖ {err} (showing the last valid filter)"),
+            format!(
+                "  ✖ {} (showing the last valid filter)",
+                clean(&err.to_string())
+            ),
             t.failed,
         ));
     } else {

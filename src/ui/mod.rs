@@ -11,6 +11,7 @@ pub mod chrome;
 pub mod clipboard;
 pub mod layout;
 pub mod panes;
+pub mod safe_backend;
 pub mod svg;
 pub mod widgets;
 

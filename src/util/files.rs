@@ -52,15 +52,40 @@ fn lock_path(path: &Path) -> PathBuf {
     path.with_file_name(name)
 }
 
+/// How long a save waits for another console's: a save takes milliseconds, so a lock held
+/// this long is a stuck process, and the save says so instead of freezing the console.
+pub const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
 impl Lock {
     pub fn take(path: &Path) -> std::io::Result<Lock> {
-        let file = open_private(&lock_path(path))?;
+        Lock::take_within(path, LOCK_WAIT)
+    }
+
+    /// Takes the lock, waiting at most `wait` for another holder to let it go.
+    pub fn take_within(path: &Path, wait: std::time::Duration) -> std::io::Result<Lock> {
+        let lock = lock_path(path);
+        let file = open_private(&lock)?;
         #[cfg(unix)]
         {
             use std::os::unix::io::AsRawFd;
-            // Blocks while the other console writes: a save takes milliseconds.
-            if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) } != 0 {
-                return Err(std::io::Error::last_os_error());
+            let started = std::time::Instant::now();
+            loop {
+                // SAFETY: flock on a descriptor this function owns.
+                if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0 {
+                    break;
+                }
+                let e = std::io::Error::last_os_error();
+                if e.raw_os_error() != Some(libc::EWOULDBLOCK) {
+                    return Err(e);
+                }
+                if started.elapsed() >= wait {
+                    return Err(std::io::Error::other(format!(
+                        "{} is held by another rampart for more than {} s; nothing was written",
+                        lock.display(),
+                        wait.as_secs_f32()
+                    )));
+                }
+                std::thread::sleep(std::time::Duration::from_millis(20));
             }
         }
         Ok(Lock { _file: file })
@@ -74,7 +99,7 @@ pub fn merge_and_replace(
     merge: impl FnOnce(Option<&[u8]>) -> std::io::Result<Vec<u8>>,
 ) -> std::io::Result<()> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        create_private_dir(dir)?;
+        ensure_private_dir(dir)?;
     }
     let _lock = Lock::take(path)?;
     let current = match std::fs::read(path) {
@@ -218,16 +243,58 @@ pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     builder.create(dir)
 }
 
-/// Opens a file for appending, created with mode 0600.
+/// Opens a file for appending, created with mode 0600. A symbolic link in its place is
+/// refused (`O_NOFOLLOW`: a link planted in the state directory cannot redirect the log or
+/// the audit trail), and a file of ours left with a looser mode is made 0600.
 pub fn open_private(path: &Path) -> std::io::Result<std::fs::File> {
     let mut opts = std::fs::OpenOptions::new();
     opts.create(true).append(true);
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o600);
+        opts.mode(0o600)
+            .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC);
     }
-    opts.open(path)
+    let file = opts.open(path)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        let meta = file.metadata()?;
+        if meta.mode() & 0o077 != 0 && meta.uid() == current_uid() {
+            file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+        }
+    }
+    Ok(file)
+}
+
+#[cfg(unix)]
+fn current_uid() -> u32 {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    unsafe { libc::geteuid() }
+}
+
+/// One of rampart's own directories (state, data, cache and what is under them): created
+/// 0700 when missing, tightened to 0700 when it exists looser. Returns a warning, in words,
+/// when the directory belongs to someone else: another user can then read or replace what
+/// rampart keeps there, and rampart does not change a directory it does not own.
+pub fn ensure_private_dir(dir: &Path) -> std::io::Result<Option<String>> {
+    create_private_dir(dir)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        let meta = std::fs::symlink_metadata(dir)?;
+        if meta.uid() != current_uid() {
+            return Ok(Some(format!(
+                "{} belongs to user {}, not to you: others may read or change what rampart keeps there",
+                dir.display(),
+                meta.uid()
+            )));
+        }
+        if meta.mode() & 0o077 != 0 {
+            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+        }
+    }
+    Ok(None)
 }
 
 #[cfg(test)]
@@ -301,5 +368,80 @@ mod private_tests {
             std::fs::metadata(&p).unwrap().permissions().mode() & 0o777,
             0o600
         );
+    }
+}
+
+#[cfg(test)]
+#[cfg(unix)]
+mod hardening {
+    use super::*;
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+
+    fn mode(p: &Path) -> u32 {
+        std::fs::symlink_metadata(p).unwrap().permissions().mode() & 0o777
+    }
+
+    /// Hardening 9: rampart's directories are 0700 (an existing looser one tightened), a
+    /// file opened for appending never follows a link and ends up 0600, and a directory
+    /// owned by someone else is named.
+    #[test]
+    fn hardening_09_private_directories_and_files_without_links() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = dir.path().join("state");
+        std::fs::create_dir(&state).unwrap();
+        std::fs::set_permissions(&state, std::fs::Permissions::from_mode(0o755)).unwrap();
+        assert_eq!(ensure_private_dir(&state).unwrap(), None);
+        assert_eq!(mode(&state), 0o700, "tightened");
+        let fresh = dir.path().join("a/b");
+        ensure_private_dir(&fresh).unwrap();
+        assert_eq!((mode(&fresh), mode(&dir.path().join("a"))), (0o700, 0o700));
+
+        let log = state.join("rampart.log");
+        std::fs::write(&log, "old\n").unwrap();
+        std::fs::set_permissions(&log, std::fs::Permissions::from_mode(0o644)).unwrap();
+        open_private(&log).unwrap();
+        assert_eq!(mode(&log), 0o600, "a loose mode is fixed");
+
+        let target = dir.path().join("elsewhere");
+        std::fs::write(&target, "").unwrap();
+        let link = state.join("audit.jsonl");
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        let e = open_private(&link).unwrap_err();
+        assert_eq!(e.raw_os_error(), Some(libc::ELOOP), "{e}");
+        assert!(append_line(&link, b"{}").is_err());
+        assert_eq!(
+            std::fs::read(&target).unwrap(),
+            b"",
+            "nothing written through the link"
+        );
+
+        // A directory owned by another user is named, not changed (needs root to set up).
+        if unsafe { libc::geteuid() } == 0 {
+            let theirs = dir.path().join("theirs");
+            std::fs::create_dir(&theirs).unwrap();
+            std::fs::set_permissions(&theirs, std::fs::Permissions::from_mode(0o777)).unwrap();
+            std::os::unix::fs::chown(&theirs, Some(4242), Some(4242)).unwrap();
+            let warning = ensure_private_dir(&theirs).unwrap().unwrap();
+            assert!(warning.contains("belongs to user 4242"), "{warning}");
+            assert_eq!(mode(&theirs), 0o777);
+            assert_eq!(std::fs::metadata(&theirs).unwrap().uid(), 4242);
+        }
+    }
+
+    /// Hardening 11: a lock another process never lets go of is a message, not a freeze.
+    #[test]
+    fn hardening_11_a_held_lock_times_out_with_a_message() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("notes.json");
+        let held = Lock::take(&path).unwrap();
+        let started = std::time::Instant::now();
+        let e = match Lock::take_within(&path, std::time::Duration::from_millis(200)) {
+            Err(e) => e,
+            Ok(_) => panic!("a second lock while the first is held"),
+        };
+        assert!(started.elapsed() >= std::time::Duration::from_millis(200));
+        assert!(e.to_string().contains("held by another rampart"), "{e}");
+        drop(held);
+        assert!(Lock::take_within(&path, std::time::Duration::from_millis(200)).is_ok());
     }
 }

@@ -20,13 +20,21 @@ pub fn clean_multiline(s: &str) -> Cow<'_, str> {
     clean_with(s, true, usize::MAX / 2)
 }
 
-/// Whether a character must not reach the terminal as itself.
+/// Whether a character must not reach the terminal, stderr or the clipboard as itself:
+/// controls (C0, DEL, C1), bidi and other format characters, the default-ignorable code
+/// points (zero-width, variation selectors, tag characters that smuggle ASCII, Hangul
+/// fillers that draw blanks), line and paragraph separators, noncharacters, and the blank
+/// braille pattern.
 pub fn is_unsafe(c: char) -> bool {
+    let u = c as u32;
     c.is_control() // C0, DEL, C1
-        || matches!(c,
-            '\u{061C}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
-            | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}'
-            | '\u{FFF9}'..='\u{FFFB}')
+        || matches!(u,
+            0x00AD | 0x034F | 0x061C | 0x115F | 0x1160 | 0x17B4..=0x17B5
+            | 0x180B..=0x180F | 0x200B..=0x200F | 0x2028 | 0x2029 | 0x202A..=0x202E
+            | 0x2060..=0x206F | 0x2800 | 0x3164 | 0xFDD0..=0xFDEF | 0xFE00..=0xFE0F
+            | 0xFEFF | 0xFFA0 | 0xFFF0..=0xFFFB | 0x1BCA0..=0x1BCA3 | 0x1D173..=0x1D17A
+            | 0xE0000..=0xE0FFF)
+        || u & 0xFFFE == 0xFFFE
 }
 
 fn clean_with(s: &str, keep_newlines: bool, max_chars: usize) -> Cow<'_, str> {
@@ -41,7 +49,7 @@ fn clean_with(s: &str, keep_newlines: bool, max_chars: usize) -> Cow<'_, str> {
             break;
         }
         match c {
-            '\n' if keep_newlines => out.push('\n'),
+            '\n' | '\u{2028}' | '\u{2029}' if keep_newlines => out.push('\n'),
             '\n' | '\r' | '\t' => out.push(' '),
             '\u{1b}' => out.push_str("^["),
             c if (c as u32) < 0x20 => {
@@ -54,6 +62,12 @@ fn clean_with(s: &str, keep_newlines: bool, max_chars: usize) -> Cow<'_, str> {
         }
     }
     Cow::Owned(out)
+}
+
+/// A spreadsheet cell or a copied value: one line, every unsafe character made visible,
+/// never cut.
+pub fn clean_cell(s: &str) -> Cow<'_, str> {
+    clean_with(s, false, usize::MAX / 2)
 }
 
 /// Cuts `s` to at most `width` display columns, ending with `…` when cut.
@@ -123,6 +137,33 @@ mod tests {
         let c = clean(&long);
         assert!(c.ends_with("…[+100 bytes]"));
         assert!(c.len() < MAX_CHARS + 20);
+    }
+
+    /// Hardening 10: the characters the first sanitizer let through.
+    #[test]
+    fn hardening_10_tags_separators_soft_hyphens_and_fillers_are_unsafe() {
+        let smuggled: String = "ignore previous"
+            .chars()
+            .map(|c| char::from_u32(0xE0000 + c as u32).unwrap())
+            .collect();
+        for hostile in [
+            format!("title{smuggled}"),
+            "line\u{2028}forged".to_string(),
+            "para\u{2029}graph".to_string(),
+            "pay\u{AD}pal".to_string(),
+            "blank\u{3164}name".to_string(),
+            "\u{115F}\u{1160}\u{FFA0}".to_string(),
+            "g\u{FE01}".to_string(),
+            "\u{2800}".to_string(),
+            "x\u{206A}y".to_string(),
+            "nonchar\u{FFFE}".to_string(),
+        ] {
+            let c = clean(&hostile);
+            assert!(!c.chars().any(is_unsafe), "{hostile:?} -> {c:?}");
+            assert!(c.contains("<U+"), "{hostile:?} -> {c:?}");
+        }
+        assert_eq!(clean_multiline("a\u{2028}b"), "a\nb");
+        assert_eq!(clean("plain ascii, é, 日本"), "plain ascii, é, 日本");
     }
 
     #[test]

@@ -349,3 +349,31 @@ fn a_second_change_while_pending_keeps_the_first_status_to_go_back_to() {
         "not NOTIFIED, never confirmed"
     );
 }
+
+/// Hardening 2: with writes allowed, the console says which known accounts are read-only
+/// (whatever their letter case) and which patterns match no account, when accounts arrive.
+#[test]
+fn hardening_02_the_console_says_which_accounts_are_read_only() {
+    let mut app = App::new(
+        Clock::Fixed(crate::test_support::now()),
+        Settings {
+            writes: crate::model::triage::WritePolicy {
+                allowed: true,
+                read_only: vec!["prod-*".into(), "staging-*".into()],
+                state_dir: None,
+            },
+            ..Settings::default()
+        },
+        Theme::default(),
+    );
+    app.apply(Update::Accounts(vec![
+        crate::model::Account::new("111111111111", "Prod-Payments", "prod"),
+        crate::model::Account::new("222222222222", "dev", "dev"),
+    ]));
+    let said = app.flash.as_ref().unwrap().text.clone();
+    assert_eq!(
+        said,
+        "writes allowed; read-only: Prod-Payments (1 account); [writes] read_only `staging-*` matches no known account"
+    );
+    assert_eq!(app.writes_summary().as_deref(), Some(said.as_str()));
+}

@@ -1,11 +1,12 @@
 use super::*;
+use crate::model::cloudtrail::{self, parse_record};
+use crate::model::CompactString;
+use chrono::TimeZone;
+use serde_json::json;
 
 fn detect_all(events: &mut [TrailEvent]) {
     Detector::default().run(events)
 }
-use crate::model::cloudtrail::parse_record;
-use crate::model::CompactString;
-use serde_json::json;
 
 fn event(name: &str, identity: Value, extra: Value) -> TrailEvent {
     let mut v = json!({
@@ -626,4 +627,41 @@ fn every_rule_has_a_severity_and_an_attack_technique() {
             .is_ascii_digit());
     }
     assert!(RULES.len() >= 18);
+}
+
+/// Hardening 11: a brute-force file (every failure in one window) costs one mark per
+/// event, not one per event per window.
+#[test]
+fn hardening_11_a_burst_marks_each_event_once() {
+    let start = chrono::Utc
+        .with_ymd_and_hms(2026, 11, 22, 10, 0, 0)
+        .unwrap();
+    let n = 20_000;
+    let mut events: Vec<TrailEvent> = (0..n)
+        .map(|i| {
+            let mut e = cloudtrail::parse_record(&serde_json::json!({
+                "eventID": format!("e{i}"), "eventTime": "2026-11-22T10:00:00Z",
+                "eventName": "ConsoleLogin", "eventSource": "signin.amazonaws.com",
+                "awsRegion": "us-east-1", "recipientAccountId": "111111111111",
+                "sourceIPAddress": "203.0.113.9",
+                "userIdentity": {"type": "IAMUser", "userName": "alice"},
+                "errorMessage": "Failed authentication",
+                "responseElements": {"ConsoleLogin": "Failure"}
+            }))
+            .unwrap();
+            e.event_time = start + chrono::Duration::milliseconds(i as i64);
+            e
+        })
+        .collect();
+    let marks = burst(
+        &mut events,
+        "console-login-failures",
+        5,
+        chrono::Duration::minutes(10),
+        |e| Some(vec![format!("ip:{}", e.source_ip.as_deref().unwrap_or(""))]),
+    );
+    assert_eq!(marks, n, "each event marked once");
+    assert!(events
+        .iter()
+        .all(|e| e.detections == ["console-login-failures"]));
 }

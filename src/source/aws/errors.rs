@@ -62,7 +62,7 @@ where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
 {
     let code = e.code().map(str::to_string);
-    let full = DisplayErrorContext(&e).to_string();
+    let full = redact(&DisplayErrorContext(&e).to_string());
     tracing::debug!(action, error = %full, "AWS call failed");
     let words = short(&full);
     let status = e.raw_response().map_or(0, |r| r.status().as_u16());
@@ -127,6 +127,49 @@ where
 
 /// The SDK's error text: a chain of causes joined by `: ` on the first line, then debug
 /// dumps. Keep the first line, without repeats or the SDK's category words, bounded.
+/// An error's text without what it may repeat of the signed request: AWS's signature
+/// mismatch answer quotes the canonical request and the string to sign, headers and all
+/// (a session token among them). What follows those markers, and any line naming a
+/// signing header, is dropped, at every log level and on screen.
+pub fn redact(text: &str) -> String {
+    const CUT_AT: [&str; 3] = [
+        "The Canonical String for this request should have been",
+        "The String-to-Sign should have been",
+        "canonical request",
+    ];
+    const HEADERS: [&str; 5] = [
+        "authorization",
+        "x-amz-security-token",
+        "x-amz-content-sha256",
+        "x-amz-date",
+        "amz-sdk-",
+    ];
+    let lower = text.to_ascii_lowercase();
+    let end = CUT_AT
+        .iter()
+        .filter_map(|m| lower.find(&m.to_ascii_lowercase()))
+        .min()
+        .unwrap_or(text.len());
+    let kept = &text[..end];
+    let mut out: Vec<String> = Vec::new();
+    for line in kept.lines() {
+        let l = line.to_ascii_lowercase();
+        if let Some(at) = HEADERS.iter().filter_map(|h| l.find(h)).min() {
+            let before = line[..at].trim_end();
+            if !before.is_empty() {
+                out.push(format!("{before} [request details withheld]"));
+            }
+            continue;
+        }
+        out.push(line.to_string());
+    }
+    let mut joined = out.join("\n");
+    if end < text.len() {
+        joined.push_str(" [request details withheld]");
+    }
+    joined
+}
+
 fn short(text: &str) -> String {
     let plain = unhandled(text);
     let mut first = plain
@@ -258,5 +301,26 @@ mod tests {
         );
         let s = short(&format!("a: a: {}\n  c", "x".repeat(400)));
         assert!(s.starts_with("a: xxx") && s.ends_with('…') && s.chars().count() == 301);
+    }
+
+    /// Hardening 12: AWS's signature-mismatch text quotes the signed request; none of it is
+    /// kept, at any log level.
+    #[test]
+    fn hardening_12_error_text_never_carries_request_headers() {
+        let aws = "InvalidSignatureException: The request signature we calculated does not match the signature you provided. The Canonical String for this request should have been\n'POST\n/\n\ncontent-type:application/x-amz-json-1.1\nhost:securityhub.us-east-1.amazonaws.com\nx-amz-date:20261122T120000Z\nx-amz-security-token:IQoJb3JpZ2luX2VjEXAMPLETOKEN\n'\n\nThe String-to-Sign should have been\n'AWS4-HMAC-SHA256\n...'";
+        let r = redact(aws);
+        assert!(!r.contains("IQoJb3JpZ2luX2VjEXAMPLETOKEN"), "{r}");
+        assert!(!r.contains("x-amz-date"), "{r}");
+        assert!(
+            r.starts_with("InvalidSignatureException: The request signature"),
+            "{r}"
+        );
+        assert!(r.ends_with("[request details withheld]"), "{r}");
+        let header_line = "dispatch failure: authorization: AWS4-HMAC-SHA256 Credential=AKIA/2026";
+        assert_eq!(
+            redact(header_line),
+            "dispatch failure: [request details withheld]"
+        );
+        assert_eq!(redact("throttled"), "throttled");
     }
 }

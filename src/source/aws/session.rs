@@ -165,3 +165,61 @@ fn https_client(bundle: Vec<u8>) -> aws_sdk_securityhub::config::SharedHttpClien
         conn.build()
     })
 }
+
+/// Refuses an endpoint that would carry signed requests in clear text across a network:
+/// `http://` to a host other than this one, unless the operator said so
+/// (`--insecure-endpoint`). `https://` anywhere and `http://` on loopback are fine.
+pub fn check_endpoint(url: &str, insecure_allowed: bool) -> Result<(), String> {
+    let lower = url.trim().to_ascii_lowercase();
+    let Some(rest) = lower.strip_prefix("http://") else {
+        return Ok(());
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let authority = authority.rsplit('@').next().unwrap_or_default();
+    let host = if let Some(v6) = authority.strip_prefix('[') {
+        v6.split(']').next().unwrap_or_default()
+    } else {
+        authority.split(':').next().unwrap_or_default()
+    };
+    let loopback = host == "localhost"
+        || host.ends_with(".localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    if loopback || insecure_allowed {
+        return Ok(());
+    }
+    Err(format!(
+        "{url}: an http:// endpoint on another host would send signed requests in clear text; use https://, an endpoint on 127.0.0.1, or --insecure-endpoint"
+    ))
+}
+
+#[cfg(test)]
+mod hardening {
+    use super::*;
+
+    /// Hardening 12: signed requests never cross a network in clear text unless asked.
+    #[test]
+    fn hardening_12_plain_http_endpoints_off_this_host_are_refused() {
+        for ok in [
+            "https://securityhub.example.com",
+            "http://127.0.0.1:4566",
+            "http://localhost:5000/",
+            "http://[::1]:4566",
+            "HTTP://127.0.0.2",
+        ] {
+            assert!(check_endpoint(ok, false).is_ok(), "{ok}");
+        }
+        for bad in [
+            "http://10.0.0.5:4566",
+            "http://moto.internal:5000",
+            "http://127.0.0.1.evil.example",
+            "http://user@203.0.113.9/",
+            "http://[2001:db8::1]:4566",
+        ] {
+            let e = check_endpoint(bad, false).unwrap_err();
+            assert!(e.contains("--insecure-endpoint"), "{bad}: {e}");
+            assert!(check_endpoint(bad, true).is_ok(), "{bad} with the flag");
+        }
+    }
+}

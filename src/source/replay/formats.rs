@@ -87,6 +87,46 @@ impl EvidenceError {
     }
 }
 
+/// How many of a file's rejected records are named in its report; the rest are counted.
+pub const NAMED_REJECTIONS: usize = 20;
+
+/// A file's rejected records: how many, and the first [`NAMED_REJECTIONS`] by position
+/// and why. A hostile file of a million bad records costs a count, not a million strings.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Rejections {
+    first: Vec<String>,
+    count: usize,
+}
+
+impl Rejections {
+    pub fn push(&mut self, why: String) {
+        self.count += 1;
+        if self.first.len() < NAMED_REJECTIONS {
+            self.first.push(why);
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.count
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// The ones named.
+    pub fn iter(&self) -> impl Iterator<Item = &String> {
+        self.first.iter()
+    }
+}
+
+impl std::ops::Index<usize> for Rejections {
+    type Output = String;
+    fn index(&self, i: usize) -> &String {
+        &self.first[i]
+    }
+}
+
 /// The rows read from one file, and the records that were rejected (by position).
 #[derive(Debug, Default)]
 pub struct Batch {
@@ -97,9 +137,13 @@ pub struct Batch {
     pub report_generated_at: Option<DateTime<Utc>>,
     pub exposures: Vec<Exposure>,
     pub compliance: Vec<ComplianceResult>,
-    pub rejected: Vec<String>,
+    pub rejected: Rejections,
     /// A hand-off snapshot's view and notes, sent after its data.
     pub handoff: Option<Box<crate::model::handoff::Handoff>>,
+    /// At most this many records are kept from the file (`None`: no limit).
+    pub max_records: Option<usize>,
+    /// Why reading stopped before the end of the file (a limit was reached).
+    pub stopped: Option<String>,
 }
 
 impl Batch {
@@ -115,8 +159,52 @@ impl Batch {
         self.rejected.push(format!("{what} {}: {why}", index + 1));
     }
 
+    /// Keeps at most `max` records (for the formats read whole), saying so when it cuts.
+    pub fn cap(&mut self, max: usize) {
+        let mut left = max;
+        let mut cut = false;
+        let mut keep = |len: usize| {
+            let k = len.min(left);
+            left -= k;
+            cut |= k < len;
+            k
+        };
+        let n = keep(self.findings.len());
+        self.findings.truncate(n);
+        let n = keep(self.events.len());
+        self.events.truncate(n);
+        let n = keep(self.credentials.len());
+        self.credentials.truncate(n);
+        let n = keep(self.exposures.len());
+        self.exposures.truncate(n);
+        let n = keep(self.compliance.len());
+        self.compliance.truncate(n);
+        self.max_records = Some(max);
+        if cut {
+            self.room();
+        }
+    }
+
+    /// Whether another record may be kept; at the limit, says so once and refuses.
+    pub fn room(&mut self) -> bool {
+        match self.max_records {
+            Some(max) if self.records() >= max => {
+                if self.stopped.is_none() {
+                    self.stopped = Some(format!(
+                        "stopped after {max} records ([replay] max_records_per_file); the records before are kept"
+                    ));
+                }
+                false
+            }
+            _ => true,
+        }
+    }
+
     /// Adds one CloudTrail record; used by the streaming reader too.
     pub fn add_trail_record(&mut self, index: usize, v: &Value) {
+        if !self.room() {
+            return;
+        }
         match cloudtrail::parse_record(v) {
             Ok(e) => self.events.push(e),
             Err(e) => self.reject("record", index, e),
@@ -124,6 +212,9 @@ impl Batch {
     }
 
     pub fn add_trail_bytes(&mut self, index: usize, bytes: &[u8]) {
+        if !self.room() {
+            return;
+        }
         match cloudtrail::parse_bytes(bytes) {
             Ok(e) => self.events.push(e),
             Err(e) => self.reject("record", index, e),
@@ -137,6 +228,9 @@ impl Batch {
     /// A finding, or an Access Analyzer unused-access record (as exports keep them), whose
     /// region comes from outside the record.
     pub fn add_finding_in(&mut self, index: usize, v: &Value, region: Option<&str>) {
+        if !self.room() {
+            return;
+        }
         if crate::model::access_analyzer::is_unused(v) {
             let region = region.unwrap_or("us-east-1");
             match crate::model::access_analyzer::unused_finding(v, region) {

@@ -12,7 +12,7 @@ mod order;
 mod read;
 mod walk;
 
-pub use read::read_file;
+pub use read::{read_file, read_file_within};
 pub use walk::files;
 
 use super::{Source, SourceContext, SourceFuture};
@@ -32,6 +32,26 @@ use walk::is_digest;
 pub struct ReplayOptions {
     /// Judges the CloudTrail records (the configured thresholds and accounts).
     pub detector: Arc<Detector>,
+    pub limits: Limits,
+}
+
+/// What one evidence file may cost (`[replay]` in the config): a file that reaches a limit
+/// keeps the records before it and says which limit stopped it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Content read from one file, after decompression.
+    pub max_bytes: u64,
+    /// Records kept from one file.
+    pub max_records: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_bytes: 4 << 30,
+            max_records: 5_000_000,
+        }
+    }
 }
 
 /// Rows per update, so the console stays responsive while a large replay loads.
@@ -63,7 +83,7 @@ struct Processed {
 fn process(
     entry: Result<PathBuf, FileReport>,
     now: DateTime<Utc>,
-    detector: &Detector,
+    options: &ReplayOptions,
 ) -> Processed {
     let path = match entry {
         Err(report) => {
@@ -87,11 +107,14 @@ fn process(
             batch: None,
         };
     }
-    match read_file(&path) {
+    match read_file_within(&path, &options.limits) {
         Ok((format, mut batch)) => {
-            detector.run(&mut batch.events);
+            options.detector.run(&mut batch.events);
+            if let Some(h) = &mut batch.handoff {
+                h.file = Some(name.clone());
+            }
             let records = batch.records();
-            let error = (!batch.rejected.is_empty()).then(|| {
+            let rejected = (!batch.rejected.is_empty()).then(|| {
                 let first: Vec<&str> = batch.rejected.iter().take(3).map(String::as_str).collect();
                 format!(
                     "{} of {} records rejected: {}",
@@ -100,6 +123,10 @@ fn process(
                     first.join("; ")
                 )
             });
+            let error = match (batch.stopped.take(), rejected) {
+                (Some(stop), Some(r)) => Some(format!("{stop}; {r}")),
+                (stop, r) => stop.or(r),
+            };
             let mtime = std::fs::metadata(&path)
                 .and_then(|m| m.modified())
                 .ok()
@@ -134,7 +161,6 @@ pub fn load(
     options: &ReplayOptions,
     mut send: impl FnMut(Update) -> bool,
 ) -> Vec<FileReport> {
-    let detector = &*options.detector;
     let mut reports = Vec::new();
     let mut total = 0usize;
     let all = files(paths);
@@ -156,7 +182,7 @@ pub fn load(
     let mut outside: Vec<crate::model::TrailEvent> = Vec::new();
     in_order(
         all,
-        |entry| process(entry, now, detector),
+        |entry| process(entry, now, options),
         |Processed { report, batch }| {
             if let Some((batch, report_time)) = batch {
                 for e in &batch.events {

@@ -3,22 +3,79 @@
 
 use super::export_in;
 use super::formats::{self, Batch, EvidenceError, Format};
+use super::Limits;
 use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
-/// Opens a file, decompressing gzip when its first bytes say so.
-fn open(path: &Path) -> std::io::Result<Box<dyn BufRead>> {
-    let mut file = BufReader::with_capacity(1 << 16, std::fs::File::open(path)?);
+/// Opens a file, decompressing gzip when its first bytes say so; at most `max_bytes` of
+/// (decompressed) content are read, so a small gzip cannot grow into gigabytes.
+fn open(path: &Path, max_bytes: u64) -> std::io::Result<Box<dyn BufRead>> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        // Opening a FIFO put in a file's place after the walk must not block.
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path)?;
+    if !file.metadata()?.is_file() {
+        return Err(std::io::Error::other("not a regular file"));
+    }
+    let mut file = BufReader::with_capacity(1 << 16, file);
     let gz = file.fill_buf()?.starts_with(&[0x1f, 0x8b]);
-    Ok(if gz {
-        Box::new(BufReader::with_capacity(
-            1 << 16,
-            flate2::bufread::MultiGzDecoder::new(file),
-        ))
+    let content: Box<dyn Read> = if gz {
+        Box::new(flate2::bufread::MultiGzDecoder::new(file))
     } else {
         Box::new(file)
-    })
+    };
+    Ok(Box::new(BufReader::with_capacity(
+        1 << 16,
+        Capped {
+            inner: content,
+            left: max_bytes,
+        },
+    )))
+}
+
+/// Why reading stopped at the byte limit, as the error a capped reader returns.
+const BYTE_LIMIT: &str = "the [replay] max_file_mb limit";
+
+/// A reader that fails once `left` bytes have been read.
+struct Capped<R> {
+    inner: R,
+    left: u64,
+}
+
+impl<R: Read> Read for Capped<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.left == 0 {
+            // Only an error if there is more to read.
+            let mut probe = [0u8; 1];
+            return match self.inner.read(&mut probe)? {
+                0 => Ok(0),
+                _ => Err(std::io::Error::other(BYTE_LIMIT)),
+            };
+        }
+        let want = buf
+            .len()
+            .min(usize::try_from(self.left).unwrap_or(usize::MAX));
+        let n = self.inner.read(&mut buf[..want])?;
+        self.left -= n as u64;
+        Ok(n)
+    }
+}
+
+fn hit_byte_limit(e: &std::io::Error) -> bool {
+    e.to_string().contains(BYTE_LIMIT)
+}
+
+fn byte_limit_note(limits: &Limits) -> String {
+    format!(
+        "stopped at {} MiB ([replay] max_file_mb); the records before are kept",
+        limits.max_bytes >> 20
+    )
 }
 
 /// The documents read as a stream, record by record, whatever their size: a CloudTrail
@@ -55,16 +112,29 @@ fn streamed_shape(r: &mut dyn BufRead) -> std::io::Result<Option<Streamed>> {
 /// than from a reader; larger CloudTrail logs and exports are streamed record by record.
 const IN_MEMORY: u64 = 256 << 20;
 
-/// Reads one file into a batch.
+/// Reads one file into a batch, with the default limits.
 pub fn read_file(path: &Path) -> Result<(Format, Batch), EvidenceError> {
+    read_file_within(path, &Limits::default())
+}
+
+/// Reads one file into a batch, at most `limits.max_bytes` of content and
+/// `limits.max_records` records; a limit reached is said in the batch (`stopped`).
+pub fn read_file_within(path: &Path, limits: &Limits) -> Result<(Format, Batch), EvidenceError> {
     let io = |e: std::io::Error| EvidenceError::Io(e.to_string());
-    let mut r = open(path).map_err(io)?;
+    let mut r = open(path, limits.max_bytes).map_err(io)?;
     let shape = streamed_shape(&mut r).map_err(io)?;
     let mut bytes = Vec::new();
     // A truncated gzip fails mid-read; what came before the cut is still evidence.
     let cut = (&mut r).take(IN_MEMORY + 1).read_to_end(&mut bytes).err();
     let whole = bytes.len() as u64 <= IN_MEMORY;
+    let capped = cut.as_ref().is_some_and(hit_byte_limit);
     if let Some(e) = cut.filter(|_| shape.is_none() || bytes.is_empty()) {
+        if capped && shape.is_none() {
+            return Err(EvidenceError::Io(format!(
+                "larger than {} MiB ([replay] max_file_mb), and not a format read as a stream",
+                limits.max_bytes >> 20
+            )));
+        }
         return Err(io(e));
     }
     let Some(shape) = shape else {
@@ -74,25 +144,38 @@ pub fn read_file(path: &Path) -> Result<(Format, Batch), EvidenceError> {
                 IN_MEMORY >> 20
             )));
         }
-        return formats::read(&bytes);
+        let (format, mut batch) = formats::read(&bytes)?;
+        batch.cap(limits.max_records);
+        return Ok((format, batch));
     };
     let mut doc = Document::default();
+    doc.batch.max_records = Some(limits.max_records);
     let parsed = if whole {
-        serde_json::Deserializer::from_slice(&bytes).deserialize_document(&mut doc)
+        let parsed = serde_json::Deserializer::from_slice(&bytes).deserialize_document(&mut doc);
+        if capped && doc.batch.stopped.is_none() {
+            doc.batch.stopped = Some(byte_limit_note(limits));
+        }
+        parsed
     } else {
         drop(bytes);
-        let reader = open(path).map_err(io)?;
+        let reader = open(path, limits.max_bytes).map_err(io)?;
         serde_json::Deserializer::from_reader(reader).deserialize_document(&mut doc)
     };
     let Document { mut batch, rest } = doc;
     if let Err(e) = parsed {
+        let at_limit = e.is_io() && e.to_string().contains(BYTE_LIMIT);
+        if at_limit && batch.stopped.is_none() {
+            batch.stopped = Some(byte_limit_note(limits));
+        }
         // A truncated file still gives the records before the cut.
-        if batch.records() == 0 {
+        if batch.records() == 0 && batch.stopped.is_none() {
             return Err(EvidenceError::json(&e));
         }
-        batch
-            .rejected
-            .push(format!("the rest of the file: {}", EvidenceError::json(&e)));
+        if batch.stopped.is_none() {
+            batch
+                .rejected
+                .push(format!("the rest of the file: {}", EvidenceError::json(&e)));
+        }
     }
     match shape {
         Streamed::TrailLog => Ok((Format::CloudTrailLog, batch)),
@@ -209,6 +292,7 @@ impl<'de> Visitor<'de> for Rows<'_> {
                 while let Some(record) = seq.next_element::<Box<serde_json::value::RawValue>>()? {
                     self.batch.add_trail_bytes(i, record.get().as_bytes());
                     i += 1;
+                    stop_when_full(self.batch)?;
                 }
             }
             RowKind::ExportEvent => {
@@ -216,6 +300,7 @@ impl<'de> Visitor<'de> for Rows<'_> {
                     let raw = row.raw.as_ref().map_or("null", |r| r.get());
                     self.batch.add_trail_bytes(i, raw.as_bytes());
                     i += 1;
+                    stop_when_full(self.batch)?;
                 }
             }
             RowKind::ExportFinding => {
@@ -223,9 +308,19 @@ impl<'de> Visitor<'de> for Rows<'_> {
                     self.batch
                         .add_finding_in(i, &row.raw, row.region.as_deref());
                     i += 1;
+                    stop_when_full(self.batch)?;
                 }
             }
         }
         Ok(())
+    }
+}
+
+/// Ends the stream once a record beyond the limit was refused: the rest of the file is
+/// not read.
+fn stop_when_full<E: serde::de::Error>(batch: &mut Batch) -> Result<(), E> {
+    match batch.stopped {
+        None => Ok(()),
+        Some(_) => Err(E::custom("record limit reached")),
     }
 }

@@ -423,3 +423,124 @@ fn assume_role_from_outside_is_judged_over_all_the_evidence() {
     assert!(!fired("from-sibling"), "444455556666 is in the evidence");
     assert!(fired("from-stranger"));
 }
+
+/// Hardening 5: a symbolic link loop is walked once and named; a FIFO is never opened.
+#[test]
+#[cfg(unix)]
+fn hardening_05_link_loops_and_fifos_do_not_hang_the_walk() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir(root.join("logs")).unwrap();
+    std::fs::write(
+        root.join("logs/a.json"),
+        trail_log(&[trail("e1", "ListBuckets")]),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(root, root.join("logs/back-to-root")).unwrap();
+    std::os::unix::fs::symlink(root.join("logs"), root.join("logs/self")).unwrap();
+    let fifo = root.join("logs/pipe");
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let found = files(&[root.to_path_buf()]);
+    let ok: Vec<_> = found.iter().filter_map(|f| f.as_ref().ok()).collect();
+    assert_eq!(ok.len(), 1, "{found:?}");
+    let skipped: Vec<String> = found
+        .iter()
+        .filter_map(|f| f.as_ref().err())
+        .filter_map(|r| r.error.clone())
+        .collect();
+    assert!(
+        skipped.iter().any(|e| e.contains("not a regular file")),
+        "{skipped:?}"
+    );
+    assert!(
+        skipped.iter().any(|e| e.contains("already walked")),
+        "{skipped:?}"
+    );
+    // And the whole load finishes.
+    let (store, _) = load_store(
+        &[root.to_path_buf()],
+        fixed_now(),
+        &ReplayOptions::default(),
+    );
+    assert_eq!(store.events.len(), 1);
+}
+
+/// Hardening 5: a small gzip that grows to a huge document of bad records stops at the
+/// byte limit, keeps a count and the first few rejections, and names the limit.
+#[test]
+fn hardening_05_a_gzip_bomb_stops_at_the_limit_with_a_count_of_rejections() {
+    use flate2::write::GzEncoder;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bomb.json.gz");
+    let mut gz = GzEncoder::new(Vec::new(), flate2::Compression::best());
+    gz.write_all(b"{\"Records\":[").unwrap();
+    let chunk = "1,".repeat(1 << 16);
+    for _ in 0..64 {
+        gz.write_all(chunk.as_bytes()).unwrap();
+    }
+    gz.write_all(b"1]}").unwrap();
+    let bytes = gz.finish().unwrap();
+    assert!(bytes.len() < 1 << 20, "a small file: {} bytes", bytes.len());
+    std::fs::write(&path, bytes).unwrap();
+    let limits = Limits {
+        max_bytes: 1 << 20,
+        max_records: 1_000,
+    };
+    let (_, b) = read_file_within(&path, &limits).unwrap();
+    assert_eq!(b.records(), 0);
+    assert!(b.rejected.len() > 100_000, "{}", b.rejected.len());
+    assert_eq!(b.rejected.iter().count(), super::formats::NAMED_REJECTIONS);
+    assert!(
+        b.stopped.as_deref().unwrap().contains("max_file_mb"),
+        "{:?}",
+        b.stopped
+    );
+    // Through the loader, the report names the limit and the count.
+    let options = ReplayOptions {
+        limits,
+        ..ReplayOptions::default()
+    };
+    let (_, reports) = load_store(&[path], fixed_now(), &options);
+    let e = reports[0].error.as_deref().unwrap();
+    assert!(e.contains("stopped at 1 MiB ([replay] max_file_mb)"), "{e}");
+    assert!(e.contains("records rejected"), "{e}");
+}
+
+/// Hardening 5: a file with more records than the limit keeps the first ones and says so.
+#[test]
+fn hardening_05_records_per_file_are_capped_and_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("many.json");
+    let records: Vec<Value> = (0..100)
+        .map(|i| trail(&format!("e{i}"), "ListBuckets"))
+        .collect();
+    std::fs::write(&path, trail_log(&records)).unwrap();
+    let limits = Limits {
+        max_records: 10,
+        ..Limits::default()
+    };
+    let (_, b) = read_file_within(&path, &limits).unwrap();
+    assert_eq!(b.events.len(), 10);
+    assert!(b.rejected.is_empty());
+    assert!(
+        b.stopped
+            .as_deref()
+            .unwrap()
+            .contains("max_records_per_file"),
+        "{:?}",
+        b.stopped
+    );
+    // Exactly at the limit is not "stopped".
+    let limits = Limits {
+        max_records: 100,
+        ..Limits::default()
+    };
+    let (_, b) = read_file_within(&path, &limits).unwrap();
+    assert_eq!((b.events.len(), b.stopped), (100, None));
+}
+
+/// A CloudTrail delivery of these records.
+fn trail_log(records: &[Value]) -> Vec<u8> {
+    json!({ "Records": records }).to_string().into_bytes()
+}

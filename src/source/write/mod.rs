@@ -241,7 +241,8 @@ pub async fn perform_import<W: FindingsWriter>(
 /// interleave mid-line, and a line torn by a kill does not swallow the next.
 fn append_line(path: &Path, v: &serde_json::Value) -> Result<(), String> {
     if let Some(dir) = path.parent() {
-        crate::util::files::create_private_dir(dir)
+        crate::util::files::ensure_private_dir(dir)
+            .map(|_| ())
             .map_err(|e| format!("audit log directory {}: {e}", dir.display()))?;
     }
     crate::util::files::append_line(path, v.to_string().as_bytes())

@@ -449,3 +449,63 @@ async fn a_drill_finding_is_imported_into_the_accounts_own_product_and_audited()
     assert_eq!(hub.imported.lock().unwrap().len(), 1);
     assert_eq!(audit_lines(dir.path()).len(), 2);
 }
+
+/// Hardening 2: read-only matches names whatever their letter case, a padded pattern still
+/// protects its account, and a member account read-only stays so when its batch would go
+/// through the administrator.
+#[tokio::test]
+async fn hardening_02_read_only_holds_across_case_padding_and_the_aggregator() {
+    let dir = tempfile::tempdir().unwrap();
+    let targets = vec![
+        target(1, "111111111111", "Prod-Payments", "us-east-1"),
+        target(2, "123456789012", "ledger", "us-east-1"),
+        target(3, "333333333333", "dev", "us-east-1"),
+    ];
+    // Every batch goes through the delegated administrator.
+    let hub = MockHub {
+        aggregator: Some(Route {
+            account_id: "999999999999".into(),
+            region: "us-east-1".into(),
+        }),
+        ..MockHub::default()
+    };
+    let p = policy(dir.path(), &["prod-*", " 123456789012"]);
+    let out = perform(&hub, &request(targets), &p, now).await;
+    let calls = hub.calls.lock().unwrap();
+    assert_eq!(calls.len(), 1);
+    assert_eq!(
+        calls[0].0.account_id, "999999999999",
+        "through the administrator"
+    );
+    assert_eq!(calls[0].1, ["f-3"], "only dev's finding is sent");
+    let refused: Vec<&String> = out
+        .results
+        .iter()
+        .filter_map(|(_, r)| r.as_ref().err())
+        .collect();
+    assert_eq!(
+        refused,
+        [
+            "Prod-Payments is read-only ([writes] read_only)",
+            "ledger is read-only ([writes] read_only)"
+        ]
+    );
+    let (protected, unmatched) = p.read_only_accounts(
+        [
+            ("111111111111", "Prod-Payments"),
+            ("123456789012", "ledger"),
+            ("333333333333", "dev"),
+        ]
+        .into_iter(),
+    );
+    assert_eq!(protected, ["Prod-Payments", "ledger"]);
+    assert!(unmatched.is_empty());
+    let p = policy(dir.path(), &["staging-*"]);
+    let (protected, unmatched) = p.read_only_accounts([("1", "dev")].into_iter());
+    assert!(protected.is_empty());
+    assert_eq!(
+        unmatched,
+        ["staging-*"],
+        "a pattern that matches no known account"
+    );
+}

@@ -86,18 +86,29 @@ fn error(position: usize, message: impl Into<String>) -> QueryError {
 }
 
 /// `30m`, `12h`, `2d`, `3w`, `6mo`, `1y`.
-fn duration(text: &str) -> Option<Duration> {
+/// `30m`, `12h`, `2d`, `3w`, `6mo`, `1y`. `Err(true)` for a number too large to be a
+/// duration (a typo of zeros), `Err(false)` for anything else that is not one.
+fn duration(text: &str) -> Result<Duration, bool> {
     let digits = text.chars().take_while(char::is_ascii_digit).count();
-    let n: i64 = text[..digits].parse().ok()?;
-    Some(match &text[digits..] {
-        "m" | "min" => Duration::minutes(n),
-        "h" => Duration::hours(n),
-        "d" => Duration::days(n),
-        "w" => Duration::weeks(n),
-        "mo" => Duration::days(30 * n),
-        "y" => Duration::days(365 * n),
-        _ => return None,
-    })
+    let n: i64 = match text[..digits].parse() {
+        Ok(n) => n,
+        Err(e) if digits > 0 && matches!(e.kind(), std::num::IntErrorKind::PosOverflow) => {
+            return Err(true)
+        }
+        Err(_) => return Err(false),
+    };
+    let days = |per: i64| n.checked_mul(per).and_then(Duration::try_days);
+    let d = match &text[digits..] {
+        "m" | "min" => Duration::try_minutes(n),
+        "h" => Duration::try_hours(n),
+        "d" => days(1),
+        "w" => days(7),
+        "mo" => days(30),
+        "y" => days(365),
+        _ => return Err(false),
+    };
+    // Beyond a thousand years no record is that old: a typo, said as one.
+    d.filter(|d| *d <= Duration::days(365_000)).ok_or(true)
 }
 
 /// `>=` and friends at the start of `rest`, with their length.
@@ -274,11 +285,13 @@ fn predicate(
                     format!("`{name}` compares with < or >, e.g. {name}<2d"),
                 ));
             }
-            duration(value).map(|d| Pred::Age(cmp, d)).ok_or_else(|| {
-                error(
-                    at,
-                    format!("expected a duration such as 30m, 12h, 2d, 3w, 6mo or 1y after `{name}{op}`, found `{value}`"),
-                )
+            duration(value).map(|d| Pred::Age(cmp, d)).map_err(|too_long| {
+                let what = if too_long {
+                    "a duration of at most 1000y"
+                } else {
+                    "a duration such as 30m, 12h, 2d, 3w, 6mo or 1y"
+                };
+                error(at, format!("expected {what} after `{name}{op}`, found `{value}`"))
             })
         }
         _ if cmp != Cmp::Eq => Err(error(

@@ -127,3 +127,23 @@ fn scroll_keeps_selection_visible() {
     v.last();
     assert_eq!(v.selected, 99);
 }
+
+/// Hardening 3: a duration typed (or in a snapshot's view) is checked, never a panic.
+#[test]
+fn hardening_03_a_huge_age_is_an_error_in_place_not_a_panic() {
+    use crate::store::fields::FINDING_FIELDS;
+    for text in [
+        "age<9999999999999999d",
+        "age<99999999999999999999999d",
+        "age>9223372036854775807mo",
+        "age<400000000y",
+        "age<2000y",
+    ] {
+        let e = TextQuery::parse_for(text, FINDING_FIELDS).unwrap_err();
+        assert!(e.to_string().contains("at most 1000y"), "{text}: {e}");
+    }
+    assert!(TextQuery::parse_for("age<999y", FINDING_FIELDS).is_ok());
+    let mut v = View::new(0);
+    v.set_filter("sev>=high age<9999999999999999d");
+    assert!(v.filter_error.is_some());
+}

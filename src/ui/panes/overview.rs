@@ -128,7 +128,8 @@ fn grid(frame: &mut Frame, area: Rect, app: &App) {
     let mut lines = Vec::new();
     let mut header = vec![Span::styled(format!("{:<name_w$}", "account"), t.header)];
     for r in g.regions.iter().take(cols) {
-        let r: String = r.chars().take(cell_w - 1).collect();
+        // A region name comes from the data like any other field.
+        let r: String = clean(r).chars().take(cell_w - 1).collect();
         header.push(Span::styled(format!("{r:<cell_w$}"), t.header));
     }
     if g.regions.len() > cols {

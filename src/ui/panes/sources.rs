@@ -35,13 +35,22 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
             .as_deref()
             .map_or(Vec::new(), |e| wrap(&clean(e), inner.saturating_sub(5), 2))
     };
-    let needed: usize = rows.iter().map(|(_, h)| 1 + error_lines(h).len()).sum();
+    // Which accounts writes leave alone: worth checking before any write.
+    let writes = app
+        .writes_summary()
+        .map(|w| wrap(&w, inner.saturating_sub(2), 3));
+    let writes_len = writes.as_ref().map_or(0, Vec::len);
+    let needed: usize = rows
+        .iter()
+        .map(|(_, h)| 1 + error_lines(h).len())
+        .sum::<usize>()
+        + writes_len;
     // Never a panic on a tiny terminal or an absurd number of sources.
     let height = u16::try_from(needed + 4)
         .unwrap_or(u16::MAX)
         .max(5)
         .min(area.height);
-    let room = height.saturating_sub(4) as usize;
+    let room = (height.saturating_sub(4) as usize).saturating_sub(writes_len);
     let mut lines = vec![Line::styled(
         format!(
             " {:<38} {:<11} {:<8} {:<8} {:>8}",
@@ -98,6 +107,9 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
             format!(" … {} more (export lists them all)", rows.len() - shown),
             t.muted,
         ));
+    }
+    for line in writes.into_iter().flatten() {
+        lines.push(Line::styled(format!(" {line}"), t.accent));
     }
     lines.push(Line::styled(" any key closes this", t.muted));
     let popup = centered(area, width, height);
