@@ -53,6 +53,10 @@ impl Intercept for RawBody {
     }
 }
 
+/// The largest response body kept: a Security Hub page of 100 findings is a few MB, so a
+/// body this large is not an AWS answer, and it is refused rather than held.
+pub const MAX_BODY: usize = 64 << 20;
+
 /// A body that keeps what it reads and yields `{}` when the real body ends.
 struct Tee {
     inner: SdkBody,
@@ -78,6 +82,15 @@ impl http_body::Body for Tee {
                 Poll::Pending => return Poll::Pending,
                 Poll::Ready(Some(Ok(frame))) => {
                     if let Ok(data) = frame.into_data() {
+                        if self.kept.len() + data.len() > MAX_BODY {
+                            self.kept = Vec::new();
+                            self.done = true;
+                            return Poll::Ready(Some(Err(format!(
+                                "the response body is larger than {} MiB: not read",
+                                MAX_BODY >> 20
+                            )
+                            .into())));
+                        }
                         self.kept.extend_from_slice(&data);
                     }
                 }
@@ -91,5 +104,46 @@ impl http_body::Body for Tee {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn drain(mut tee: Tee) -> Result<Vec<u8>, String> {
+        let mut out = Vec::new();
+        loop {
+            let frame = std::future::poll_fn(|cx| {
+                http_body::Body::poll_frame(std::pin::Pin::new(&mut tee), cx)
+            })
+            .await;
+            match frame {
+                None => return Ok(out),
+                Some(Err(e)) => return Err(e.to_string()),
+                Some(Ok(f)) => out.extend_from_slice(&f.into_data().unwrap_or_default()),
+            }
+        }
+    }
+
+    fn tee(bytes: Vec<u8>, sink: &Arc<Mutex<Option<Vec<u8>>>>) -> Tee {
+        Tee {
+            inner: SdkBody::from(bytes),
+            sink: sink.clone(),
+            kept: Vec::new(),
+            done: false,
+        }
+    }
+
+    /// Hardening 11: the body kept for rampart's parsers is bounded.
+    #[tokio::test]
+    async fn hardening_11_a_huge_response_body_is_refused_not_held() {
+        let sink = Arc::new(Mutex::new(None));
+        let e = drain(tee(vec![b'x'; MAX_BODY + 1], &sink)).await.unwrap_err();
+        assert!(e.contains("larger than 64 MiB"), "{e}");
+        assert!(sink.lock().unwrap().is_none(), "nothing kept");
+        let ok = drain(tee(b"{\"Findings\":[]}".to_vec(), &sink)).await.unwrap();
+        assert_eq!(ok, b"{}", "the SDK gets an empty object");
+        assert_eq!(sink.lock().unwrap().as_deref(), Some(&b"{\"Findings\":[]}"[..]));
     }
 }
