@@ -1,30 +1,39 @@
-//! Embeds the built-in runbooks: every `runbooks/*.md`, in name order, so a new file is
-//! part of the binary without a list to keep in step.
+//! Embeds the built-in runbooks (every `runbooks/*.md`), detection rules (every
+//! `rules/*.yml`) and the rules' cases (every `rules/cases/*.json`, which the demo plays as
+//! attacks), in name order, so a new file is part of the binary without a list to
+//! keep in step.
 
 use std::path::Path;
 
 fn main() {
-    println!("cargo:rerun-if-changed=runbooks");
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("runbooks");
+    embed("runbooks", "md", "runbooks.rs");
+    embed("rules", "yml", "rules.rs");
+    embed("rules/cases", "json", "rule_cases.rs");
+}
+
+/// Writes `&[(file name, contents)]` for every `dir/*.ext` into `OUT_DIR/out`.
+fn embed(dir: &str, ext: &str, out: &str) {
+    println!("cargo:rerun-if-changed={dir}");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .map(|entries| {
             entries
                 .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|e| e == "md"))
+                .filter(|p| p.extension().is_some_and(|e| e == ext))
                 .collect()
         })
         .unwrap_or_default();
     files.sort();
-    let mut out = String::from("&[\n");
+    let mut text = String::from("&[\n");
     for path in &files {
         println!("cargo:rerun-if-changed={}", path.display());
         let name = path.file_name().unwrap().to_string_lossy();
-        out.push_str(&format!(
+        text.push_str(&format!(
             "    ({name:?}, include_str!({:?})),\n",
             path.display().to_string()
         ));
     }
-    out.push_str("]\n");
-    let target = Path::new(&std::env::var("OUT_DIR").unwrap()).join("runbooks.rs");
-    std::fs::write(target, out).unwrap();
+    text.push_str("]\n");
+    let target = Path::new(&std::env::var("OUT_DIR").unwrap()).join(out);
+    std::fs::write(target, text).unwrap();
 }

@@ -1,6 +1,8 @@
 //! `cargo bench --bench replay`: loading evidence as `--replay` does. Prints the time and
-//! peak memory to load 1,000,000 CloudTrail events in gzip log files, and 100,000
-//! findings from `get-findings` output. Figures, not assertions: the README quotes them.
+//! peak memory to load 1,000,000 CloudTrail events in gzip log files (with the built-in
+//! detection rules, then with SigmaHQ's 57 CloudTrail rules loaded too, and the share of
+//! the time the rules took), and 100,000 findings from `get-findings` output. Figures,
+//! not assertions: the README quotes them.
 //!
 //! The evidence is written once to `target/bench-evidence/` (generated from the demo's
 //! own record shapes); each load runs in a fresh child process so that its peak memory is
@@ -32,13 +34,19 @@ fn main() {
         write_findings(&hub);
     }
     println!("rampart replay benchmark");
-    for (what, dir) in [
+    let sigma =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/sigma/aws_cloudtrail");
+    let files = EVENTS / EVENTS_PER_FILE;
+    for (what, dir, rules) in [
         (
-            format!(
-                "{EVENTS} CloudTrail events in {} gzip log files",
-                EVENTS / EVENTS_PER_FILE
-            ),
+            format!("{EVENTS} CloudTrail events in {files} gzip log files, built-in rules"),
             &trail,
+            None,
+        ),
+        (
+            format!("{EVENTS} CloudTrail events in {files} gzip log files, built-in and SigmaHQ's 57 rules"),
+            &trail,
+            sigma.exists().then_some(&sigma),
         ),
         (
             format!(
@@ -46,6 +54,7 @@ fn main() {
                 FINDINGS / FINDINGS_PER_FILE
             ),
             &hub,
+            None,
         ),
     ] {
         let bytes: u64 = std::fs::read_dir(dir)
@@ -53,10 +62,12 @@ fn main() {
             .filter_map(|e| e.ok()?.metadata().ok())
             .map(|m| m.len())
             .sum();
-        let out = std::process::Command::new(std::env::current_exe().unwrap())
-            .env("RAMPART_BENCH_LOAD", dir)
-            .output()
-            .unwrap();
+        let mut child = std::process::Command::new(std::env::current_exe().unwrap());
+        child.env("RAMPART_BENCH_LOAD", dir);
+        if let Some(rules) = rules {
+            child.env("RAMPART_BENCH_RULES", rules);
+        }
+        let out = child.output().unwrap();
         print!(
             "{what} ({:.0} MB on disk): {}",
             bytes as f64 / 1e6,
@@ -67,11 +78,46 @@ fn main() {
 
 /// In the child: load, then print the time and this process's peak memory.
 fn load(dir: &Path) {
+    use rampart::drill::detect::{Detector, RuleSet};
     rampart::util::allocator::tune();
+    let detector = match std::env::var_os("RAMPART_BENCH_RULES") {
+        Some(rules) => Detector {
+            rules: std::sync::Arc::new(RuleSet::load(&[rules.into()], &[])),
+            ..Detector::default()
+        },
+        None => Detector::default(),
+    };
+    let (singles, windows) = detector.rules.compiled();
+    let options = rampart::source::replay::ReplayOptions {
+        detector: std::sync::Arc::new(detector.clone()),
+        ..Default::default()
+    };
     let t = Instant::now();
     let (store, reports) =
-        rampart::source::replay::load_store(&[dir.to_path_buf()], fixed_now(), &Default::default());
+        rampart::source::replay::load_store(&[dir.to_path_buf()], fixed_now(), &options);
     let took = t.elapsed();
+    // The rules' share: the same events judged again, alone, in file-sized batches as the
+    // loader judges them.
+    let mut events: Vec<_> = store.events.items().to_vec();
+    let fired = events.iter().filter(|e| !e.detections.is_empty()).count();
+    let t = Instant::now();
+    let mut cost = rampart::drill::detect::Cost::default();
+    for batch in events.chunks_mut(EVENTS_PER_FILE as usize) {
+        let c = detector.run_counted(batch);
+        cost.evaluations += c.evaluations;
+        cost.decoded += c.decoded;
+    }
+    let judging = t.elapsed();
+    let mut rules_line = String::new();
+    if !events.is_empty() {
+        rules_line = format!(
+            "  rules: {singles} single-event and {windows} correlation rules; judging alone took {:.2} s ({:.0}% of the load, {} rule evaluations, {} records decoded, {fired} events fired)",
+            judging.as_secs_f64(),
+            100.0 * judging.as_secs_f64() / took.as_secs_f64(),
+            cost.evaluations,
+            cost.decoded,
+        );
+    }
     // Where the memory goes: the compressed raw records and the search text.
     let raw: usize = store
         .events
@@ -110,6 +156,9 @@ fn load(dir: &Path) {
         raw / 1_000_000,
         text / 1_000_000
     );
+    if !rules_line.is_empty() {
+        println!("{rules_line}");
+    }
 }
 
 fn gz_file(path: PathBuf, json: &[u8]) {

@@ -130,6 +130,9 @@ pub enum Update {
     Exposures(Vec<Exposure>),
     Compliance(Vec<ComplianceResult>),
     Events(Vec<TrailEvent>),
+    /// Detections found after their events were sent, as (event id, rule id): a
+    /// correlation whose window spans two evidence files or two polls.
+    Marked(Vec<(String, String)>),
     Health(SourceKey, SourceHealth),
     /// Records a live source no longer sees: resolved or suppressed elsewhere, archived,
     /// made compliant. The store removes them.

@@ -140,6 +140,7 @@ mod writer {
             DRILL.into(),
             rb,
             Kind::Detection,
+            rampart::drill::scenario::for_runbook(&rb.id),
             "operator",
             t0(),
             None,

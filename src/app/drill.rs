@@ -26,7 +26,7 @@ impl App {
             None => self.show_drill_view(),
             Some("start") => {
                 let (Some(id), kind) = (words.next(), words.next()) else {
-                    return self.say("drill start RUNBOOK [tabletop|detection] (Tab lists runbooks)");
+                    return self.say("drill start RUNBOOK|STRATUS-TECHNIQUE [tabletop|detection] (Tab lists them)");
                 };
                 self.start_drill(id, kind);
             }
@@ -53,13 +53,17 @@ impl App {
                 d.id
             ));
         }
+        // A Stratus Red Team technique plays that technique; a runbook its first one.
+        let (runbook, scenario) = match crate::drill::scenario::by_stratus(runbook) {
+            Some(s) => (s.runbook, Some(s)),
+            None => (runbook, crate::drill::scenario::for_runbook(runbook)),
+        };
         let Some(rb) = self.runbooks.get(runbook).cloned() else {
             return self.say(format!(
-                "no runbook `{}`: Tab lists them",
+                "no runbook or Stratus technique `{}`: Tab lists them",
                 crate::util::sanitize::clean(runbook)
             ));
         };
-        let scenario = crate::drill::scenario::for_runbook(runbook);
         let kind = match kind.map(Kind::parse) {
             None if scenario.is_some() => Kind::Detection,
             None => Kind::Tabletop,
@@ -85,7 +89,15 @@ impl App {
             salt & 0xffff
         );
         let injected = (kind == Kind::Tabletop).then(|| format!("rampart-drill/{id}"));
-        let start = Drill::start_entry(id.clone(), &rb, kind, &self.settings.user, now, injected);
+        let start = Drill::start_entry(
+            id.clone(),
+            &rb,
+            kind,
+            scenario,
+            &self.settings.user,
+            now,
+            injected,
+        );
         self.drills.running = Drill::replay([&start]);
         self.drills.cursor = 0;
         self.outbox
@@ -106,11 +118,16 @@ impl App {
         self.show_drill_view();
         let how = match (kind, scenario) {
             (Kind::Detection, Some(s)) => format!(
-                "run Stratus Red Team `{}` now; watching for it until {}",
+                "run Stratus Red Team `{}` now; watching for it until {}{}",
                 s.stratus,
                 self.settings
                     .time
-                    .format_clock(now + chrono::Duration::minutes(s.deadline_minutes))
+                    .format_clock(now + chrono::Duration::minutes(s.deadline_minutes)),
+                if s.blind.is_some() {
+                    " (CloudTrail shows it only with S3 data events on: see the drill view)"
+                } else {
+                    ""
+                }
             ),
             _ => "a drill finding is in the findings pane; a acknowledges it".to_string(),
         };

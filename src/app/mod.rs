@@ -147,6 +147,9 @@ pub struct App {
     pub theme: Theme,
     /// The runbook library (built-in and the team's).
     pub runbooks: crate::drill::runbook::Library,
+    /// The detection rules the sources judge CloudTrail with (for their titles, levels and
+    /// files).
+    pub rules: std::sync::Arc<crate::drill::detect::RuleSet>,
     pub panes: Panes,
     pub overlays: Overlays,
     pub drills: Drills,
@@ -266,6 +269,7 @@ impl App {
             settings,
             theme,
             runbooks: crate::drill::runbook::Library::builtin(),
+            rules: crate::drill::detect::RuleSet::builtin(),
             panes: Panes {
                 tab: Pane::Findings,
                 views: Pane::ALL.iter().map(|p| p.kind().new_view()).collect(),

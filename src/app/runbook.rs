@@ -16,6 +16,17 @@ pub struct RunbookView {
 }
 
 impl App {
+    /// A runbook by id; `rule:<id>` is a detection rule without one, shown as a runbook.
+    pub fn book(&self, id: &str) -> Option<std::borrow::Cow<'_, crate::drill::runbook::Runbook>> {
+        if let Some(rb) = self.runbooks.get(id) {
+            return Some(std::borrow::Cow::Borrowed(rb));
+        }
+        let rule = self.rules.get(id.strip_prefix("rule:")?)?;
+        Some(std::borrow::Cow::Owned(
+            crate::drill::runbook::Runbook::from_rule(rule),
+        ))
+    }
+
     /// The runbook for what is selected, and what that is, or why there is none.
     fn runbook_for_selection(&self) -> Result<(String, String), String> {
         // On the timeline: the selected event's detections.
@@ -51,13 +62,23 @@ impl App {
     /// A key while a runbook is open. False when it is not the runbook's.
     pub(super) fn runbook_action(&mut self, action: Action) -> bool {
         let page = (self.size.1 as usize / 2).max(1);
+        let Some((id, selected)) = self
+            .overlays
+            .runbook
+            .as_ref()
+            .map(|v| (v.id.clone(), v.command))
+        else {
+            return false;
+        };
+        let commands = self.book(&id).map_or(0, |rb| rb.commands().len());
+        let command = self.book(&id).and_then(|rb| {
+            rb.commands()
+                .get(selected.unwrap_or(0))
+                .map(|c| c.to_string())
+        });
         let Some(view) = &mut self.overlays.runbook else {
             return false;
         };
-        let commands = self
-            .runbooks
-            .get(&view.id)
-            .map_or(0, |rb| rb.commands().len());
         match action {
             Action::Down => {
                 let next = view.command.map_or(0, |c| c + 1);
@@ -67,16 +88,10 @@ impl App {
             Action::PageDown | Action::Scroll(1..) => view.scroll += page,
             Action::PageUp | Action::Scroll(..=0) => view.scroll = view.scroll.saturating_sub(page),
             Action::Top => view.scroll = 0,
-            Action::Copy { .. } => {
-                let command = self.runbooks.get(&view.id).and_then(|rb| {
-                    let at = view.command.unwrap_or(0);
-                    rb.commands().get(at).map(|c| c.to_string())
-                });
-                match command {
-                    Some(c) => self.outbox.requests.push(Request::Copy(c)),
-                    None => self.say("this runbook has no command to copy"),
-                }
-            }
+            Action::Copy { .. } => match command {
+                Some(c) => self.outbox.requests.push(Request::Copy(c)),
+                None => self.say("this runbook has no command to copy"),
+            },
             Action::Back | Action::Runbook => self.overlays.runbook = None,
             other => return self.overlay_common(other),
         }

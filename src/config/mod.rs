@@ -12,10 +12,12 @@
 //! May import: `util`, `model`, `feed`, `store`, `drill`, `analysis`, `source`, `export`,
 //! `theme`.
 
+mod detections;
 mod load;
 pub(crate) mod validate;
 pub mod vocabulary;
 
+pub use detections::Detections;
 pub use load::{config_dir, load, load_from, parse_str, user_theme_dirs, ConfigError, Loaded};
 pub use vocabulary::{PaneWords, Vocabulary};
 
@@ -55,7 +57,7 @@ pub struct Config {
     pub writes: Writes,
     /// `[timeline]`: the CloudTrail window around a finding.
     pub timeline: Timeline,
-    /// `[detections]`: the burst rules' thresholds.
+    /// `[detections]`: the burst rules' thresholds, the team's rule directories.
     pub detections: Detections,
     /// `[runbooks]`: a directory of the team's own runbooks.
     pub runbooks: Runbooks,
@@ -64,28 +66,6 @@ pub struct Config {
     /// What validation noticed but accepted: old names, with the name to use instead.
     #[serde(skip)]
     pub deprecations: Vec<String>,
-}
-
-/// `[detections]`: how many failures, in how many minutes, make a burst.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct Detections {
-    pub failed_logins: u32,
-    pub failed_login_minutes: u32,
-    pub access_denied: u32,
-    pub access_denied_minutes: u32,
-}
-
-impl Default for Detections {
-    fn default() -> Self {
-        let d = crate::drill::detect::Detector::default();
-        Detections {
-            failed_logins: d.failed_logins as u32,
-            failed_login_minutes: d.failed_login_window.num_minutes() as u32,
-            access_denied: d.access_denied as u32,
-            access_denied_minutes: d.access_denied_window.num_minutes() as u32,
-        }
-    }
 }
 
 /// `[runbooks]`: where the team's own runbooks are (they add to or replace the built-in
@@ -138,19 +118,6 @@ impl Config {
             allowed: allow_writes || self.writes.allowed,
             read_only: self.writes.read_only.clone(),
             state_dir,
-        }
-    }
-
-    /// The detector every source judges CloudTrail with: the thresholds, and the configured
-    /// accounts as the ones inside the organization.
-    pub fn detector(&self) -> crate::drill::detect::Detector {
-        let d = &self.detections;
-        crate::drill::detect::Detector {
-            failed_logins: d.failed_logins as usize,
-            failed_login_window: chrono::Duration::minutes(d.failed_login_minutes.into()),
-            access_denied: d.access_denied as usize,
-            access_denied_window: chrono::Duration::minutes(d.access_denied_minutes.into()),
-            inside: self.accounts.iter().map(|a| a.id.clone()).collect(),
         }
     }
 

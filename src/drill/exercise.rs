@@ -35,6 +35,8 @@ pub struct Drill {
     pub steps: Vec<Step>,
     pub notes: Vec<(DateTime<Utc>, String)>,
     pub injected: Option<String>,
+    /// The Stratus Red Team technique a detection drill plays.
+    pub stratus: Option<String>,
 }
 
 impl Drill {
@@ -53,6 +55,7 @@ impl Drill {
             steps,
             by,
             injected,
+            stratus,
         }) = entries.next()
         else {
             return None;
@@ -77,6 +80,7 @@ impl Drill {
                 .collect(),
             notes: Vec::new(),
             injected: injected.clone(),
+            stratus: stratus.clone(),
         };
         for e in entries {
             d.apply(e);
@@ -113,11 +117,11 @@ impl Drill {
         id: String,
         rb: &Runbook,
         kind: Kind,
+        scenario: Option<&super::scenario::Scenario>,
         by: &str,
         now: DateTime<Utc>,
         injected: Option<String>,
     ) -> Entry {
-        let scenario = super::scenario::for_runbook(&rb.id);
         let (detections, findings, minutes) = match (kind, scenario) {
             (Kind::Detection, Some(s)) => (
                 s.detections.iter().map(|d| d.to_string()).collect(),
@@ -149,6 +153,9 @@ impl Drill {
             steps,
             by: by.to_string(),
             injected,
+            stratus: scenario
+                .filter(|_| kind == Kind::Detection)
+                .map(|s| s.stratus.to_string()),
         }
     }
 

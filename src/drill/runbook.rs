@@ -38,6 +38,39 @@ pub struct Runbook {
 }
 
 impl Runbook {
+    /// A detection rule with no runbook, shown as one: what it looks for, where it comes
+    /// from, and its Sigma source.
+    pub fn from_rule(rule: &crate::drill::detect::Rule) -> Runbook {
+        let mut triage = vec![rule.description.clone()];
+        triage.push(format!(
+            "Level: {} · fires on {}",
+            rule.level,
+            rule.fires_on.label()
+        ));
+        if !rule.attack.is_empty() {
+            triage.push(format!("ATT&CK: {}", rule.attack));
+        }
+        if !rule.author.is_empty() {
+            triage.push(format!("Author: {}", rule.author));
+        }
+        triage.extend(rule.references.iter().map(|r| format!("Reference: {r}")));
+        triage.push("No runbook covers this rule: its Sigma source is below.".into());
+        let mut evidence = vec![format!("Rule file: {}", rule.file)];
+        evidence.extend(rule.source.lines().map(str::to_string));
+        Runbook {
+            id: format!("rule:{}", rule.id),
+            title: rule.title.clone(),
+            severity: rule.severity,
+            types: Vec::new(),
+            controls: Vec::new(),
+            detections: vec![rule.id.clone()],
+            resources: Vec::new(),
+            credentials: Vec::new(),
+            sections: vec![("Triage", triage), ("Evidence", evidence)],
+            origin: rule.file.clone(),
+        }
+    }
+
     /// The AWS CLI commands, without their `$ `.
     pub fn commands(&self) -> Vec<&str> {
         self.section("Commands")
@@ -144,16 +177,9 @@ pub fn parse(text: &str, file: &str, stem: &str) -> Result<Runbook, RunbookError
             }
             "types" => rb.types = list(),
             "controls" => rb.controls = list(),
-            "detections" => {
-                rb.detections = list();
-                if let Some(unknown) = rb
-                    .detections
-                    .iter()
-                    .find(|d| crate::drill::detect::rule(d).is_none())
-                {
-                    return Err(err(n, format!("no detection `{unknown}`")));
-                }
-            }
+            // Checked against the loaded rules (a team's runbook may name a team's rule):
+            // see `Library::unknown_detections`.
+            "detections" => rb.detections = list(),
             "resources" => rb.resources = list(),
             "credentials" => rb.credentials = list(),
             other => {
@@ -331,6 +357,22 @@ impl Library {
 
     pub fn get(&self, id: &str) -> Option<&Runbook> {
         self.books.iter().find(|b| b.id == id)
+    }
+
+    /// `runbook (file): detection `x`` for each detection a runbook names that no loaded
+    /// rule has.
+    pub fn unknown_detections(&self, rules: &crate::drill::detect::RuleSet) -> Vec<String> {
+        self.books
+            .iter()
+            .flat_map(|b| {
+                b.detections
+                    .iter()
+                    .filter(|d| rules.get(d).is_none())
+                    .map(move |d| {
+                        format!("runbook {} ({}): no detection rule `{d}`", b.id, b.origin)
+                    })
+            })
+            .collect()
     }
 
     /// A finding's runbook: by its control id first (the most specific), then by its types

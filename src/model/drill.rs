@@ -82,6 +82,9 @@ pub enum Entry {
         by: String,
         /// The synthetic finding of a tabletop drill.
         injected: Option<String>,
+        /// The Stratus Red Team technique a detection drill plays.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        stratus: Option<String>,
     },
     Tick {
         step: usize,

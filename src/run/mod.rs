@@ -97,6 +97,22 @@ pub fn main(cli: Cli) -> ExitCode {
     }
     // Every source judges CloudTrail with the configured thresholds and accounts.
     let detector = std::sync::Arc::new(loaded.config.detector());
+    // Rule files that did not load are named, with why; the rest run.
+    let rule_problems: Vec<String> = detector
+        .rules
+        .problems
+        .iter()
+        .map(|p| p.to_string())
+        .collect();
+    for p in &rule_problems {
+        tracing::warn!(problem = %p, "detection rule not loaded");
+    }
+    if !loaded.config.rule_dirs().is_empty() || !rule_problems.is_empty() {
+        say(&format!("rampart: {}", detector.rules.summary()));
+        for p in rule_problems.iter().take(20) {
+            say(&format!("rampart: rule not loaded: {p}"));
+        }
+    }
     let replay = crate::source::replay::ReplayOptions {
         detector: detector.clone(),
         limits: loaded.config.replay_limits(),
@@ -109,7 +125,7 @@ pub fn main(cli: Cli) -> ExitCode {
         Some(now) => Clock::starting_at(now),
         None => Clock::System,
     };
-    let demo = demo_options(&cli, &loaded.config, clock.now(), detector);
+    let demo = demo_options(&cli, &loaded.config, clock.now(), detector.clone());
     let session = match session_options(&cli, &mode) {
         Ok(s) => s,
         Err(e) => return fail(e, EXIT_USAGE),
@@ -170,6 +186,22 @@ pub fn main(cli: Cli) -> ExitCode {
             }
             for e in &app.runbooks.errors {
                 tracing::warn!(error = %e, "runbook not loaded");
+            }
+            app.rules = detector.rules.clone();
+            if let Some(unknown) = app.runbooks.unknown_detections(&app.rules).first() {
+                tracing::warn!("{unknown}");
+                app.say(crate::util::sanitize::clean(unknown));
+            }
+            if let Some(first) = rule_problems.first() {
+                let more = rule_problems.len() - 1;
+                app.say(format!(
+                    "rule not loaded: {first}{}",
+                    if more > 0 {
+                        format!(" (and {more} more)")
+                    } else {
+                        String::new()
+                    }
+                ));
             }
             if let Some(first) = app.runbooks.errors.first() {
                 let more = app.runbooks.errors.len() - 1;

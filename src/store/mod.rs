@@ -229,7 +229,7 @@ impl Store {
     pub fn apply(&mut self, update: Update) -> Changed {
         self.applied += 1;
         // Shared text of replaced records lingers in the pool; sweep it now and then.
-        if self.applied % 1024 == 0 {
+        if self.applied.is_multiple_of(1024) {
             crate::model::intern::purge_unused();
         }
         let mut changed = Changed::default();
@@ -314,6 +314,32 @@ impl Store {
             }
             Update::Events(list) => {
                 changed.events = self.events.upsert_newer(list, &self.accounts, |_, _| true);
+            }
+            Update::Marked(marks) => {
+                let mut updated: std::collections::HashMap<String, TrailEvent> =
+                    std::collections::HashMap::new();
+                for (key, detection) in marks {
+                    let e = match updated.entry(key) {
+                        std::collections::hash_map::Entry::Occupied(o) => o.into_mut(),
+                        std::collections::hash_map::Entry::Vacant(v) => {
+                            let Some(e) = self
+                                .events
+                                .position(v.key())
+                                .and_then(|i| self.events.get(i))
+                            else {
+                                continue;
+                            };
+                            v.insert(e.clone())
+                        }
+                    };
+                    if !e.detections.iter().any(|d| *d == detection) {
+                        e.detections.push(detection.into());
+                    }
+                }
+                let updated: Vec<TrailEvent> = updated.into_values().collect();
+                changed.events = self
+                    .events
+                    .upsert_newer(updated, &self.accounts, |_, _| true);
             }
             Update::Health(key, health) => {
                 let merged = merge_health(self.sources.get(&key), health);

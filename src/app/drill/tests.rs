@@ -153,7 +153,7 @@ fn a_detection_drill_played_end_to_end_in_the_demo() {
 fn a_tabletop_drill_injects_a_marked_finding_and_times_the_acknowledgement() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = app(dir.path());
-    command(&mut app, "drill start crypto-mining-instance");
+    command(&mut app, "drill start crypto-mining-instance tabletop");
     assert!(
         app.outbox.commands.is_empty(),
         "nothing for the sources to play"
@@ -167,7 +167,7 @@ fn a_tabletop_drill_injects_a_marked_finding_and_times_the_acknowledgement() {
         .iter()
         .find(|f| f.title.starts_with("[DRILL]"))
         .expect("the drill's finding");
-    assert!(injected.types[0].contains("CryptoCurrency:EC2"));
+    assert!(injected.types[0].contains("CryptoCurrency"));
     assert_eq!(
         app.runbooks.for_finding(injected).unwrap().id,
         "crypto-mining-instance"
@@ -221,7 +221,7 @@ fn a_tabletop_drill_finding_is_imported_only_with_writes_allowed_and_confirmed()
         "dev",
         "dev",
     )]));
-    command(&mut app, "drill start crypto-mining-instance");
+    command(&mut app, "drill start crypto-mining-instance tabletop");
     command(&mut app, "drill import");
     assert!(app.overlays.confirm.is_none());
     assert!(app.flash.as_ref().unwrap().text.contains("--allow-writes"));

@@ -172,15 +172,24 @@ impl PaneKind for Drills {
         if !e.detections.is_empty() {
             doc.section("Detections");
             for d in &e.detections {
-                let Some(rule) = crate::drill::detect::rule(d) else {
+                let Some(rule) = app.rules.get(d) else {
                     doc.field(d, "", Slot::Detection);
                     continue;
                 };
-                let what = format!("{} ({})", rule.title, rule.severity.label());
+                let what = format!("{} ({})", rule.title, rule.level);
                 doc.field(d, &what, Slot::Detection);
-                doc.field("ATT&CK", rule.mitre, Slot::Muted);
-                if let Some(rb) = app.runbooks.for_detection(d) {
-                    doc.field("Runbook", &format!("{} (r)", rb.title), Slot::Accent);
+                if !rule.attack.is_empty() {
+                    doc.field("ATT&CK", &rule.attack, Slot::Muted);
+                }
+                if !rule.author.is_empty() {
+                    doc.field("Author", &rule.author, Slot::Muted);
+                }
+                for r in &rule.references {
+                    doc.field("Reference", r, Slot::Muted);
+                }
+                match runbook_for(app, d) {
+                    Some(rb) => doc.field("Runbook", &format!("{} (r)", rb.title), Slot::Accent),
+                    None => doc.field("Rule file", &format!("{} (r)", rule.file), Slot::Accent),
                 }
             }
         }
@@ -199,16 +208,29 @@ impl PaneKind for Drills {
         let Some(e) = app.store.events.get(row) else {
             return Err("no event selected".into());
         };
+        if let Some(found) = e
+            .detections
+            .iter()
+            .find_map(|d| runbook_for(app, d).map(|rb| (rb.id.clone(), format!("detection {d}"))))
+        {
+            return Ok(found);
+        }
+        // No runbook: the first fired rule's own file.
         e.detections
             .iter()
-            .find_map(|d| {
-                app.runbooks
-                    .for_detection(d)
-                    .map(|rb| (rb.id.clone(), format!("detection {d}")))
-            })
+            .find(|d| app.rules.get(d).is_some())
+            .map(|d| (format!("rule:{d}"), format!("detection {d}")))
             .ok_or_else(|| {
                 "no detection fired on this event: runbooks open from detections and findings"
                     .into()
             })
     }
+}
+
+/// A detection's runbook: one that lists it, else the one its rule names.
+fn runbook_for<'a>(app: &'a App, detection: &str) -> Option<&'a crate::drill::runbook::Runbook> {
+    app.runbooks.for_detection(detection).or_else(|| {
+        let named = app.rules.get(detection)?.runbook.as_deref()?;
+        app.runbooks.get(named)
+    })
 }

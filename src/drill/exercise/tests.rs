@@ -29,6 +29,7 @@ fn started() -> (Entry, Drill) {
         "drill-1".into(),
         &runbook(),
         Kind::Detection,
+        crate::drill::scenario::for_runbook(&runbook().id),
         "alice",
         now(),
         None,

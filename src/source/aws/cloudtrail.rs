@@ -62,6 +62,8 @@ pub struct TrailPoller {
     newest: Option<DateTime<Utc>>,
     /// Event ids inside the skew margin, so the overlap is not counted twice.
     recent: HashMap<String, DateTime<Utc>>,
+    /// Correlation matches of earlier polls, for a burst that spans two polls.
+    carry: crate::drill::detect::Carry,
     records: usize,
     trails_checked: Option<tokio::time::Instant>,
     trails_note: Option<String>,
@@ -183,6 +185,7 @@ impl TrailPoller {
             clock,
             newest: None,
             recent: HashMap::new(),
+            carry: Default::default(),
             records: 0,
             trails_checked: None,
             trails_note: None,
@@ -279,10 +282,17 @@ impl TrailPoller {
         self.recent
             .extend(events.iter().map(|e| (e.event_id.clone(), e.event_time)));
         self.recent.retain(|_, t| *t >= newest - skew);
-        self.window.detector.run(&mut events);
-        let updates = super::super::batches(events, super::BATCH)
+        let detector = &self.window.detector;
+        detector.run_carrying(&mut events, Some(&mut self.carry));
+        let marks = detector.settle(&mut self.carry);
+        // Only what a window can still reach is kept.
+        self.carry.forget_before(newest - detector.horizon() - skew);
+        let mut updates: Vec<Update> = super::super::batches(events, super::BATCH)
             .map(Update::Events)
             .collect();
+        if !marks.is_empty() {
+            updates.push(Update::Marked(marks));
+        }
         Ok(Polled {
             updates,
             note: self.trails_note.clone(),

@@ -139,11 +139,18 @@ mod tests {
     #[tokio::test]
     async fn hardening_11_a_huge_response_body_is_refused_not_held() {
         let sink = Arc::new(Mutex::new(None));
-        let e = drain(tee(vec![b'x'; MAX_BODY + 1], &sink)).await.unwrap_err();
+        let e = drain(tee(vec![b'x'; MAX_BODY + 1], &sink))
+            .await
+            .unwrap_err();
         assert!(e.contains("larger than 64 MiB"), "{e}");
         assert!(sink.lock().unwrap().is_none(), "nothing kept");
-        let ok = drain(tee(b"{\"Findings\":[]}".to_vec(), &sink)).await.unwrap();
+        let ok = drain(tee(b"{\"Findings\":[]}".to_vec(), &sink))
+            .await
+            .unwrap();
         assert_eq!(ok, b"{}", "the SDK gets an empty object");
-        assert_eq!(sink.lock().unwrap().as_deref(), Some(&b"{\"Findings\":[]}"[..]));
+        assert_eq!(
+            sink.lock().unwrap().as_deref(),
+            Some(&b"{\"Findings\":[]}"[..])
+        );
     }
 }

@@ -16,7 +16,7 @@ pub use read::{read_file, read_file_within};
 pub use walk::files;
 
 use super::{Source, SourceContext, SourceFuture};
-use crate::drill::detect::Detector;
+use crate::drill::detect::{Carry, Detector};
 use crate::feed::{Command, SourceHealth, SourceKey, Status, Update};
 use crate::model::Clock;
 use chrono::{DateTime, Utc};
@@ -77,6 +77,8 @@ impl FileReport {
 struct Processed {
     report: FileReport,
     batch: Option<(Batch, DateTime<Utc>)>,
+    /// The file's correlation matches, settled with every other file's at the end.
+    carry: Carry,
 }
 
 /// Reads one file (in a worker thread): parse, and run the detections over its events.
@@ -90,6 +92,7 @@ fn process(
             return Processed {
                 report,
                 batch: None,
+                carry: Carry::default(),
             }
         }
         Ok(path) => path,
@@ -105,11 +108,15 @@ fn process(
         return Processed {
             report,
             batch: None,
+            carry: Carry::default(),
         };
     }
     match read_file_within(&path, &options.limits) {
         Ok((format, mut batch)) => {
-            options.detector.run(&mut batch.events);
+            let mut carry = Carry::default();
+            options
+                .detector
+                .run_carrying(&mut batch.events, Some(&mut carry));
             if let Some(h) = &mut batch.handoff {
                 h.file = Some(name.clone());
             }
@@ -139,6 +146,7 @@ fn process(
                     error,
                 },
                 batch: Some((batch, mtime.unwrap_or(now))),
+                carry,
             }
         }
         Err(e) => Processed {
@@ -149,6 +157,7 @@ fn process(
                 error: Some(e.to_string()),
             },
             batch: None,
+            carry: Carry::default(),
         },
     }
 }
@@ -180,10 +189,18 @@ pub fn load(
     // known only at the end: AssumeRole calls one file judged outside are judged again then.
     let mut recipients: std::collections::HashSet<String> = Default::default();
     let mut outside: Vec<crate::model::TrailEvent> = Vec::new();
+    // A burst split over files (S3 delivers a file every five minutes per region) is
+    // seen whole once every file is in.
+    let mut carry = Carry::default();
     in_order(
         all,
         |entry| process(entry, now, options),
-        |Processed { report, batch }| {
+        |Processed {
+             report,
+             batch,
+             carry: file_carry,
+         }| {
+            carry.merge(file_carry);
             if let Some((batch, report_time)) = batch {
                 for e in &batch.events {
                     recipients.insert(e.account_id.to_string());
@@ -225,6 +242,10 @@ pub fn load(
         .collect();
     if !inside.is_empty() {
         send(Update::Events(inside));
+    }
+    let marks = options.detector.settle(&mut carry);
+    if !marks.is_empty() {
+        send(Update::Marked(marks));
     }
     reports
 }

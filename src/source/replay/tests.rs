@@ -544,3 +544,48 @@ fn hardening_05_records_per_file_are_capped_and_named() {
 fn trail_log(records: &[Value]) -> Vec<u8> {
     json!({ "Records": records }).to_string().into_bytes()
 }
+
+/// A burst split over two delivery files (S3 writes one every five minutes) is one burst:
+/// three failed sign-ins in one file and two in the next, within ten minutes, are five.
+#[test]
+fn a_burst_split_over_two_files_is_seen_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let failed = |i: u32| {
+        let mut v = trail(&format!("login-{i}"), "ConsoleLogin");
+        v["eventSource"] = json!("signin.amazonaws.com");
+        v["eventType"] = json!("AwsConsoleSignIn");
+        v["eventTime"] = json!(format!("2026-11-20T10:0{i}:00Z"));
+        v["sourceIPAddress"] = json!("203.0.113.50");
+        v["errorMessage"] = json!("Failed authentication");
+        v["responseElements"] = json!({"ConsoleLogin": "Failure"});
+        v
+    };
+    write(
+        dir.path(),
+        "a.json",
+        &trail_log(&[failed(0), failed(1), failed(2)]),
+    );
+    write(dir.path(), "b.json", &trail_log(&[failed(5), failed(7)]));
+    let (store, _) = load_store(
+        &[dir.path().to_path_buf()],
+        fixed_now(),
+        &ReplayOptions::default(),
+    );
+    let marked = store
+        .events
+        .items()
+        .iter()
+        .filter(|e| e.detections.iter().any(|d| d == "console-login-failures"))
+        .count();
+    assert_eq!(marked, 5, "neither file alone has five");
+    // Four, across the same two files, are not a burst.
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.json", &trail_log(&[failed(0), failed(1)]));
+    write(dir.path(), "b.json", &trail_log(&[failed(5), failed(7)]));
+    let (store, _) = load_store(
+        &[dir.path().to_path_buf()],
+        fixed_now(),
+        &ReplayOptions::default(),
+    );
+    assert!(store.events.items().iter().all(|e| e.detections.is_empty()));
+}

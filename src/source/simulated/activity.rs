@@ -153,12 +153,20 @@ pub fn routine(seed: u64, index: u64, now: DateTime<Utc>) -> Value {
         private_ip(&mut r)
     };
     let mut extra = json!({});
+    // Deployments ship their code from the pipeline's artifact bucket.
+    let request = if api.1.starts_with("UpdateFunctionCode") {
+        json!({"functionName": format!("arn:aws:lambda:{region}:{acct}:function:checkout-api"),
+            "s3Bucket": format!("{acct}-deploy-artifacts"), "s3Key": format!("builds/{}.zip", r.below(10_000)),
+            "publish": true, "dryRun": false})
+    } else {
+        json!({})
+    };
     if api.1 == "ConsoleLogin" {
         extra = json!({"responseElements": {"ConsoleLogin": "Success"}, "additionalEventData": {"MFAUsed": "Yes", "LoginTo": "https://console.aws.amazon.com/console/home"}});
     } else if r.chance(0.03) {
         extra = json!({"errorCode": "AccessDenied", "errorMessage": format!("User is not authorized to perform: {}", api.1)});
     }
-    record(&mut r, acct, region, at, ident, api, &ip, json!({}), extra)
+    record(&mut r, acct, region, at, ident, api, &ip, request, extra)
 }
 
 /// The fixed suspicious events, spread over the last day.
@@ -453,64 +461,40 @@ fn calls_about(name: &str) -> &'static [(&'static str, &'static str, bool)] {
     }
 }
 
-/// The CloudTrail records a Stratus Red Team technique leaves in the sandbox account, one
-/// per expected detection, at `at`: what a detection drill in the demo watches for.
+/// A detection drill's attack, as the team running Stratus Red Team would produce it: for
+/// each expected detection, the records its rule's cases say fire it (real detonation
+/// shapes), moved to the sandbox account, to now, and given fresh event ids.
 pub fn attack(seed: u64, detections: &[String], at: DateTime<Utc>) -> Vec<Value> {
     let mut r = Rng::for_item(seed, SALT + 3, at.timestamp() as u64);
     let acct = ACCOUNTS
         .iter()
         .find(|a| a.1 == "sandbox")
         .map_or(ACCOUNTS[0].0, |a| a.0);
-    let who = identity(acct, "IAMUser", "stratus-red-team", &mut r);
-    let ip = "198.51.100.66";
-    detections
-        .iter()
-        .filter_map(|d| {
-            let (call, request, extra): ((&str, &str, bool), Value, Value) = match d.as_str() {
-                "cloudtrail-stopped" => (
-                    ("cloudtrail.amazonaws.com", "StopLogging", false),
-                    json!({"name": format!("arn:aws:cloudtrail:us-east-1:{acct}:trail/stratus-red-team-ctstop-trail")}),
-                    json!({}),
-                ),
-                "flow-logs-deleted" => (
-                    ("ec2.amazonaws.com", "DeleteFlowLogs", false),
-                    json!({"DeleteFlowLogsRequest": {"FlowLogId": {"content": "fl-0b1c2d3e4f5a6b7c8", "tag": 1}}}),
-                    json!({}),
-                ),
-                "access-key-created-for-other-user" => (
-                    ("iam.amazonaws.com", "CreateAccessKey", false),
-                    json!({"userName": "stratus-red-team-backdoor-u"}),
-                    json!({}),
-                ),
-                "admin-policy-attached" => (
-                    ("iam.amazonaws.com", "AttachUserPolicy", false),
-                    json!({"userName": "stratus-red-team-admin-user", "policyArn": "arn:aws:iam::aws:policy/AdministratorAccess"}),
-                    json!({}),
-                ),
-                "console-login-without-mfa" => (
-                    ("signin.amazonaws.com", "ConsoleLogin", false),
-                    json!(null),
-                    json!({"responseElements": {"ConsoleLogin": "Success"}, "additionalEventData": {"MFAUsed": "No", "LoginTo": "https://console.aws.amazon.com/console/home"}}),
-                ),
-                "snapshot-shared-with-account" => (
-                    ("ec2.amazonaws.com", "ModifySnapshotAttribute", false),
-                    json!({"snapshotId": "snap-0a1b2c3d4e5f60718", "attributeType": "CREATE_VOLUME_PERMISSION",
-                        "createVolumePermission": {"add": {"items": [{"userId": "012345678912"}]}}}),
-                    json!({}),
-                ),
-                "role-trust-modified" => (
-                    ("iam.amazonaws.com", "UpdateAssumeRolePolicy", false),
-                    json!({"roleName": "stratus-red-team-backdoor-r", "policyDocument": "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::193672423079:root\"},\"Action\":\"sts:AssumeRole\"}]}"}),
-                    json!({}),
-                ),
-                "security-group-open-to-world" => (
-                    ("ec2.amazonaws.com", "AuthorizeSecurityGroupIngress", false),
-                    json!({"groupId": "sg-0a1b2c3d4e5f60718", "ipPermissions": {"items": [{"ipProtocol": "tcp", "fromPort": 22, "toPort": 22, "ipRanges": {"items": [{"cidrIp": "0.0.0.0/0"}]}}]}}),
-                    json!({}),
-                ),
-                _ => return None,
-            };
-            Some(record(&mut r, acct, "us-east-1", at, who.clone(), call, ip, request, extra))
-        })
-        .collect()
+    let mut out = Vec::new();
+    for d in detections {
+        let Some(cases) = crate::drill::detect::rules::cases(d) else {
+            tracing::warn!(detection = %d, "no cases to play for this detection");
+            continue;
+        };
+        // The cases' inside account is the sandbox; their outside one stays outside.
+        let text = cases.replace("111111111111", acct);
+        let Ok(cases) = serde_json::from_str::<Value>(&text) else {
+            continue;
+        };
+        let fires = cases["fires"].as_array().cloned().unwrap_or_default();
+        let times: Vec<DateTime<Utc>> = fires
+            .iter()
+            .filter_map(|f| crate::model::asff::parse_time(&f["eventTime"]))
+            .collect();
+        let first = times.iter().min().copied().unwrap_or(at);
+        for mut f in fires {
+            let when = crate::model::asff::parse_time(&f["eventTime"]).unwrap_or(first);
+            f["eventTime"] = json!((at + (when - first))
+                .format("%Y-%m-%dT%H:%M:%SZ")
+                .to_string());
+            f["eventID"] = json!(r.uuid());
+            out.push(f);
+        }
+    }
+    out
 }

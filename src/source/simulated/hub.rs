@@ -19,7 +19,7 @@ pub struct DemoHub {
 impl DemoHub {
     /// The simulated concurrent update: the findings the demo's Security Hub does not take.
     fn busy(&self, t: &Target) -> bool {
-        (t.key_hash() ^ self.request.wrapping_mul(0x9e37_79b9_7f4a_7c15)) % 25 == 0
+        (t.key_hash() ^ self.request.wrapping_mul(0x9e37_79b9_7f4a_7c15)).is_multiple_of(25)
     }
 }
 

@@ -500,3 +500,29 @@ fn new_findings_recur_so_a_long_demo_does_not_grow() {
         "the second hour raises the same ones"
     );
 }
+
+/// Every detection drill plays in the demo: the attack of each Stratus Red Team technique
+/// (its rule cases' records, moved to the sandbox and to now) fires every detection the
+/// drill waits for.
+#[test]
+fn every_detection_drill_attack_fires_what_the_drill_expects() {
+    let detector = crate::drill::detect::Detector::default();
+    for s in crate::drill::scenario::SCENARIOS {
+        let expected: Vec<String> = s.detections.iter().map(|d| d.to_string()).collect();
+        let mut events: Vec<crate::model::TrailEvent> =
+            super::activity::attack(7, &expected, now())
+                .iter()
+                .filter_map(super::activity::parse)
+                .collect();
+        assert!(!events.is_empty(), "{}: no attack to play", s.stratus);
+        detector.run(&mut events);
+        for d in s.detections {
+            assert!(
+                events.iter().any(|e| e.detections.iter().any(|x| x == d)),
+                "{}: the attack did not fire {d}",
+                s.stratus
+            );
+        }
+        assert!(events.iter().all(|e| e.event_time >= now()));
+    }
+}

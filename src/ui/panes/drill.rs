@@ -82,6 +82,18 @@ fn running(app: &App, d: &Drill, now: DateTime<Utc>, width: usize) -> (Vec<Line<
         )),
         t.accent,
     ));
+    if let Some(technique) = &d.stratus {
+        lines.push(Line::styled(
+            cut(format!("plays Stratus Red Team {}", clean(technique))),
+            t.muted,
+        ));
+        // Said before the clock runs out: management events alone cannot show it.
+        if let Some(why) = crate::drill::scenario::by_stratus(technique).and_then(|s| s.blind) {
+            for part in words_to_width(why, width.saturating_sub(2).max(20)) {
+                lines.push(Line::styled(cut(format!("! {part}")), t.warning));
+            }
+        }
+    }
     lines.push(Line::raw(""));
     lines.push(Line::styled("Timeline", t.title));
     for m in Milestone::ALL {
@@ -159,18 +171,14 @@ fn running(app: &App, d: &Drill, now: DateTime<Utc>, width: usize) -> (Vec<Line<
 fn idle(app: &App, width: usize) -> Vec<Line<'static>> {
     let t = &app.theme;
     let cut = |s: String| truncate_to_width(&s, width).into_owned();
-    let mut lines = vec![Line::styled(
-        "No drill is running. Every runbook is a tabletop drill; these are detection drills too:",
-        t.text,
-    )];
-    for s in crate::drill::scenario::SCENARIOS {
-        lines.push(Line::styled(
-            cut(format!("  {:<34} Stratus {}", s.runbook, s.stratus)),
-            t.muted,
-        ));
-    }
-    lines.push(Line::raw(""));
-    lines.push(Line::styled("History", t.title));
+    let mut lines = vec![
+        Line::styled(
+            "No drill is running. Every runbook is a tabletop drill.",
+            t.text,
+        ),
+        Line::raw(""),
+        Line::styled("History", t.title),
+    ];
     if app.drills.history.is_empty() {
         lines.push(Line::styled("  no drill closed yet", t.muted));
     }
@@ -188,6 +196,55 @@ fn idle(app: &App, width: usize) -> Vec<Line<'static>> {
             )),
             if p.missed > 0 { t.warning } else { t.text },
         ));
+    }
+    lines.push(Line::raw(""));
+    let scenarios = crate::drill::scenario::SCENARIOS;
+    // One line per runbook, its techniques after it (the first is what RUNBOOK plays).
+    let mut runbooks: Vec<&str> = Vec::new();
+    for s in scenarios {
+        if !runbooks.contains(&s.runbook) {
+            runbooks.push(s.runbook);
+        }
+    }
+    lines.push(Line::styled(
+        cut(format!(
+            "Detection drills: {} Stratus Red Team techniques, {} runbooks",
+            scenarios.len(),
+            runbooks.len()
+        )),
+        t.title,
+    ));
+    lines.push(Line::styled(
+        cut(":drill start RUNBOOK (its first technique) or :drill start TECHNIQUE".into()),
+        t.muted,
+    ));
+    for rb in runbooks {
+        let techniques: Vec<&str> = scenarios
+            .iter()
+            .filter(|s| s.runbook == rb)
+            .map(|s| s.stratus.trim_start_matches("aws."))
+            .collect();
+        lines.push(Line::styled(
+            cut(format!("  {rb:<34} {}", techniques.join(", "))),
+            t.muted,
+        ));
+    }
+    lines
+}
+
+/// Words into lines of at most `width` columns (a word longer than that gets its own).
+fn words_to_width(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for word in text.split_whitespace() {
+        match lines.last_mut() {
+            Some(l)
+                if unicode_width::UnicodeWidthStr::width(l.as_str()) + 1 + word.len() <= width =>
+            {
+                l.push(' ');
+                l.push_str(word);
+            }
+            _ => lines.push(word.to_string()),
+        }
     }
     lines
 }

@@ -11,7 +11,7 @@ use ratatui::Frame;
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, view: &RunbookView) {
     let t = &app.theme;
-    let Some(rb) = app.runbooks.get(&view.id) else {
+    let Some(rb) = app.book(&view.id) else {
         return;
     };
     let width = area.width as usize;

@@ -39,7 +39,15 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let writes = app
         .writes_summary()
         .map(|w| wrap(&w, inner.saturating_sub(2), 3));
-    let writes_len = writes.as_ref().map_or(0, Vec::len);
+    // What judges CloudTrail, and any rule file that did not load.
+    let rules = {
+        let mut text = format!("detections: {}", app.rules.summary());
+        if let Some(p) = app.rules.problems.first() {
+            text.push_str(&format!("; first: {}", clean(&p.to_string())));
+        }
+        wrap(&text, inner.saturating_sub(2), 2)
+    };
+    let writes_len = writes.as_ref().map_or(0, Vec::len) + rules.len();
     let needed: usize = rows
         .iter()
         .map(|(_, h)| 1 + error_lines(h).len())
@@ -110,6 +118,14 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     }
     for line in writes.into_iter().flatten() {
         lines.push(Line::styled(format!(" {line}"), t.accent));
+    }
+    let rules_style = if app.rules.problems.is_empty() {
+        t.muted
+    } else {
+        t.warning
+    };
+    for line in rules {
+        lines.push(Line::styled(format!(" {line}"), rules_style));
     }
     lines.push(Line::styled(" any key closes this", t.muted));
     let popup = centered(area, width, height);
