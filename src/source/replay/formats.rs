@@ -28,6 +28,21 @@ pub enum Format {
     /// The newer Security Hub's `get-findings-v2` output.
     OcsfFindings,
     RampartExport,
+    /// CloudTrail records one per line (or SIEM events holding them).
+    JsonLines,
+    /// A bare array of CloudTrail records (Stratus Red Team, Grimoire).
+    RecordArray,
+    /// One CloudTrail record alone (or one SIEM event holding it).
+    SingleRecord,
+    /// `aws logs filter-log-events` or `get-log-events` output, or a subscription's
+    /// `logEvents`.
+    CloudWatchLogs,
+    /// CloudWatch Logs Insights `get-query-results` output.
+    LogsInsights,
+    /// A SIEM's search results holding raw records (Splunk's `results`).
+    SearchResults,
+    /// `aws cloudtrail get-query-results` output (CloudTrail Lake).
+    CloudTrailLake,
 }
 
 impl Format {
@@ -45,6 +60,13 @@ impl Format {
             Format::GuardDuty => "GuardDuty get-findings output",
             Format::OcsfFindings => "Security Hub get-findings-v2 output (OCSF)",
             Format::RampartExport => "rampart export",
+            Format::JsonLines => "CloudTrail records as JSON lines",
+            Format::RecordArray => "array of CloudTrail records",
+            Format::SingleRecord => "one CloudTrail record",
+            Format::CloudWatchLogs => "CloudWatch Logs events",
+            Format::LogsInsights => "CloudWatch Logs Insights query results",
+            Format::SearchResults => "search results with CloudTrail records",
+            Format::CloudTrailLake => "CloudTrail Lake query results",
         }
     }
 }
@@ -52,7 +74,10 @@ impl Format {
 /// What the formats accept, for the message about a file that is none of them.
 pub const ACCEPTED: &str = "Security Hub get-findings output, an ASFF finding or array, \
 EventBridge Security Hub events, a CloudTrail log file ({\"Records\": [...]}, plain or .gz), \
-lookup-events output, an IAM credential report (CSV, base64, or get-credential-report output), \
+lookup-events output, CloudTrail records as JSON lines, an array or one record (or SIEM events \
+holding them: Splunk _raw, Elastic event.original), CloudWatch Logs filter-log-events, \
+get-log-events or Insights get-query-results output, CloudTrail Lake get-query-results output, \
+an IAM credential report (CSV, base64, or get-credential-report output), \
 Access Analyzer list-findings (V1 or V2) or get-finding output, Config get-compliance-details \
 output, GuardDuty get-findings output, or a rampart export";
 
@@ -155,7 +180,8 @@ impl Batch {
             + self.compliance.len()
     }
 
-    fn reject(&mut self, what: &str, index: usize, why: impl std::fmt::Display) {
+    /// Rejects the `index`th (from 0) `what` of the file (a record, a line, a row).
+    pub(super) fn reject(&mut self, what: &str, index: usize, why: impl std::fmt::Display) {
         self.rejected.push(format!("{what} {}: {why}", index + 1));
     }
 
@@ -202,12 +228,17 @@ impl Batch {
 
     /// Adds one CloudTrail record; used by the streaming reader too.
     pub fn add_trail_record(&mut self, index: usize, v: &Value) {
+        self.add_trail_in("record", index, v)
+    }
+
+    /// Adds one CloudTrail record, named as the `index`th `what` if it is rejected.
+    pub(super) fn add_trail_in(&mut self, what: &str, index: usize, v: &Value) {
         if !self.room() {
             return;
         }
         match cloudtrail::parse_record(v) {
             Ok(e) => self.events.push(e),
-            Err(e) => self.reject("record", index, e),
+            Err(e) => self.reject(what, index, e),
         }
     }
 
@@ -262,12 +293,27 @@ impl Batch {
 /// Reads a file's bytes that are not a streamed CloudTrail log.
 pub fn read(bytes: &[u8]) -> Result<(Format, Batch), EvidenceError> {
     let text = trim_bom(bytes);
+    let json_lines = || {
+        let mut b = Batch::default();
+        super::lines::read_slice(text, &mut b);
+        Ok((Format::JsonLines, b))
+    };
+    if super::lines::starts_like(text) {
+        return json_lines();
+    }
     let first = text.iter().find(|b| !b.is_ascii_whitespace()).copied();
     if !matches!(first, Some(b'{') | Some(b'[')) {
+        if super::lines::may_be(text) {
+            return json_lines();
+        }
         return credential_csv(text).map(|b| (Format::CredentialReport, b));
     }
-    let value: Value = serde_json::from_slice(text).map_err(|e| EvidenceError::json(&e))?;
-    from_value(&value)
+    match serde_json::from_slice::<Value>(text) {
+        Ok(value) => from_value(&value),
+        // JSON lines whose first line is broken: that line is rejected, not the file.
+        Err(_) if super::lines::may_be(text) => json_lines(),
+        Err(e) => Err(EvidenceError::json(&e)),
+    }
 }
 
 fn trim_bom(bytes: &[u8]) -> &[u8] {
@@ -384,6 +430,9 @@ pub fn from_value(v: &Value) -> Result<(Format, Batch), EvidenceError> {
         b.add_findings(array(&v["detail"], "findings").unwrap_or_default());
         return Ok((Format::EventBridgeFindings, b));
     }
+    if let Some(read) = super::wrapped::from_value(v).or_else(|| super::lake::from_value(v)) {
+        return Ok(read);
+    }
     if let Some(list) = v.as_array() {
         if list.iter().all(is_eventbridge) && !list.is_empty() {
             for event in list {
@@ -399,6 +448,14 @@ pub fn from_value(v: &Value) -> Result<(Format, Batch), EvidenceError> {
             b.add_findings(list);
             return Ok((Format::AsffArray, b));
         }
+        // Records as Stratus Red Team and Grimoire write them, or SIEM events holding
+        // them; one element that is neither is rejected by its position.
+        if list.iter().any(super::wrapped::holds_record) {
+            for (i, r) in list.iter().enumerate() {
+                b.add_element("record", i, r);
+            }
+            return Ok((Format::RecordArray, b));
+        }
         return Err(EvidenceError::NotRecognised);
     }
     if is_asff(v) || guardduty::looks_native(v) {
@@ -409,6 +466,10 @@ pub fn from_value(v: &Value) -> Result<(Format, Batch), EvidenceError> {
             Format::GuardDuty
         };
         return Ok((format, b));
+    }
+    if super::wrapped::holds_record(v) {
+        b.add_element("record", 0, v);
+        return Ok((Format::SingleRecord, b));
     }
     Err(EvidenceError::NotRecognised)
 }

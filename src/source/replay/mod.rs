@@ -2,15 +2,21 @@
 //!
 //! Paths are files or directories (walked recursively, in name order). Each file is
 //! recognised by its content ([`formats`]); gzip is recognised by its magic bytes. CloudTrail
-//! log files are streamed record by record, so a large delivery never sits in memory as
-//! text. A file that cannot be read or recognised is reported with its position and what
-//! was expected, and the others still load. Every file gets its own health entry.
+//! log files are streamed record by record, and large JSON lines line by line, so a large
+//! delivery never sits in memory as text. CloudTrail records are also read as SIEMs, log
+//! services and detonation tools pass them on (`lines`, `wrapped`, `lake`), one record at a
+//! time: a bad record is rejected with its position and the others load. A file that
+//! cannot be read or recognised is reported with its position and what was expected, and
+//! the others still load. Every file gets its own health entry.
 
 pub mod export_in;
 pub mod formats;
+mod lake;
+mod lines;
 mod order;
 mod read;
 mod walk;
+mod wrapped;
 
 pub use read::{read_file, read_file_within};
 pub use walk::files;
@@ -443,5 +449,7 @@ fn offline_answer(cmd: Command) -> Option<Update> {
     })
 }
 
+#[cfg(test)]
+mod evidence_tests;
 #[cfg(test)]
 mod tests;

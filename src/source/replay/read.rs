@@ -1,5 +1,6 @@
 //! Reading one evidence file: gzip or plain, recognised by content, CloudTrail deliveries
-//! and rampart exports streamed record by record, anything else parsed whole.
+//! and rampart exports streamed record by record, JSON lines line by line when they are
+//! large, anything else parsed whole.
 
 use super::export_in;
 use super::formats::{self, Batch, EvidenceError, Format};
@@ -128,19 +129,27 @@ pub fn read_file_within(path: &Path, limits: &Limits) -> Result<(Format, Batch),
     let cut = (&mut r).take(IN_MEMORY + 1).read_to_end(&mut bytes).err();
     let whole = bytes.len() as u64 <= IN_MEMORY;
     let capped = cut.as_ref().is_some_and(hit_byte_limit);
-    if let Some(e) = cut.filter(|_| shape.is_none() || bytes.is_empty()) {
-        if capped && shape.is_none() {
-            return Err(EvidenceError::Io(format!(
-                "larger than {} MiB ([replay] max_file_mb), and not a format read as a stream",
-                limits.max_bytes >> 20
-            )));
-        }
-        return Err(io(e));
+    if let Some(e) = cut.as_ref().filter(|_| shape.is_some() && bytes.is_empty()) {
+        return Err(EvidenceError::Io(e.to_string()));
     }
     let Some(shape) = shape else {
+        // JSON lines too large to hold, or cut short, are read line by line: the lines
+        // before the limit or the cut are evidence.
+        if (cut.is_some() || !whole) && super::lines::starts_like(&bytes) {
+            return json_lines(path, bytes, cut, limits).map(|b| (Format::JsonLines, b));
+        }
+        if let Some(e) = cut {
+            if capped {
+                return Err(EvidenceError::Io(format!(
+                    "larger than {} MiB ([replay] max_file_mb), and not a format read as a stream",
+                    limits.max_bytes >> 20
+                )));
+            }
+            return Err(io(e));
+        }
         if !whole {
             return Err(EvidenceError::Io(format!(
-                "larger than {} MiB: expected a CloudTrail log file or a rampart export, the formats read as a stream",
+                "larger than {} MiB: expected a CloudTrail log file, JSON lines or a rampart export, the formats read as a stream",
                 IN_MEMORY >> 20
             )));
         }
@@ -183,6 +192,48 @@ pub fn read_file_within(path: &Path, limits: &Limits) -> Result<(Format, Batch),
     }
 }
 
+/// JSON lines that were cut short (`cut`: the error that stopped the first read) or are
+/// larger than [`IN_MEMORY`]: the first are read from `bytes` up to the last whole line,
+/// the second again from the file, a line at a time.
+fn json_lines(
+    path: &Path,
+    bytes: Vec<u8>,
+    cut: Option<std::io::Error>,
+    limits: &Limits,
+) -> Result<Batch, EvidenceError> {
+    let mut batch = Batch {
+        max_records: Some(limits.max_records),
+        ..Batch::default()
+    };
+    let stopped_by = match cut {
+        Some(e) => {
+            let whole_lines = bytes.iter().rposition(|b| *b == b'\n').map_or(0, |n| n + 1);
+            let text = &bytes[..whole_lines];
+            super::lines::read_slice(
+                text.strip_prefix(b"\xef\xbb\xbf").unwrap_or(text),
+                &mut batch,
+            );
+            Some(e)
+        }
+        None => {
+            drop(bytes);
+            let mut reader =
+                open(path, limits.max_bytes).map_err(|e| EvidenceError::Io(e.to_string()))?;
+            super::lines::read_stream(&mut reader, &mut batch).err()
+        }
+    };
+    if let Some(e) = stopped_by.filter(|_| batch.stopped.is_none()) {
+        if hit_byte_limit(&e) {
+            batch.stopped = Some(byte_limit_note(limits));
+        } else {
+            batch
+                .rejected
+                .push(format!("the rest of the file: cannot read: {e}"));
+        }
+    }
+    Ok(batch)
+}
+
 /// What a streamed document gave: records as they were read, and an export's parts
 /// that wait for the end.
 #[derive(Default)]
@@ -211,6 +262,9 @@ impl<'de> Visitor<'de> for &mut Document {
         while let Some(key) = map.next_key::<String>()? {
             let rest = &mut self.rest;
             match key.as_str() {
+                // Only a document whose first key is `Records`, `schema_version` or
+                // `compliance` is streamed, so `events` here is an export's: CloudWatch
+                // Logs output (`events` of log events) is read whole, by `wrapped`.
                 "Records" | "findings" | "events" => {
                     let kind = match key.as_str() {
                         "Records" => RowKind::TrailRecord,

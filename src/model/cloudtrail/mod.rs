@@ -1,12 +1,19 @@
-//! CloudTrail record parsing: one record as delivered to S3 or as the JSON string inside a
-//! LookupEvents result.
+//! CloudTrail record parsing: one record as delivered to S3, as the JSON string inside a
+//! LookupEvents result, or as a SIEM or log service passed it on (the replay unwraps it).
+//!
+//! Lenient per record: a field of the wrong type reads as missing, `eventTime` is read in
+//! the forms exports write it (or taken from the wrapper), and a record without `eventID`
+//! gets a stable one; only a record without `eventName` or any time is not an event.
 
 use super::asff::parse_time;
+use super::clock::{from_epoch, parse_lenient};
 use super::{intern, CompactString, RawRecord, TrailEvent};
-use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
-use serde::{Deserialize, Deserializer};
+use chrono::{DateTime, Utc};
+use lenient::{Lenient, Text};
+use serde::Deserialize;
 use serde_json::Value;
-use std::borrow::Cow;
+
+mod lenient;
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum TrailError {
@@ -14,27 +21,129 @@ pub enum TrailError {
     NotAnObject,
     #[error("field `{0}` is missing or malformed")]
     MissingField(&'static str),
+    #[error(
+        "field `eventTime`: found {found}, expected a time such as 2024-01-15T10:30:00Z, \
+         2024-01-15 10:30:00 (UTC) or epoch seconds"
+    )]
+    BadTime { found: String },
     #[error("invalid JSON: {0}")]
     Json(String),
 }
 
+impl TrailError {
+    /// serde's message with the position said once: a record is one line of a JSON-lines
+    /// file or one string in a wrapper, so the column is what locates the fault.
+    fn json(e: &serde_json::Error) -> TrailError {
+        let message = e.to_string();
+        let message = message.split(" at line ").next().unwrap_or_default();
+        TrailError::Json(match e.line() {
+            0 => message.to_string(),
+            1 => format!("{message} at column {}", e.column()),
+            line => format!("{message} at line {line}, column {}", e.column()),
+        })
+    }
+}
+
 pub fn parse_bytes(bytes: &[u8]) -> Result<TrailEvent, TrailError> {
-    let fields = match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
-        Some(b'{') => serde_json::from_slice::<Fields>(bytes),
-        _ => return Err(TrailError::NotAnObject),
-    };
-    event(
-        fields.map_err(|e| TrailError::Json(e.to_string()))?,
-        RawRecord::from_bytes(bytes),
-    )
+    parse_bytes_at(bytes, None)
+}
+
+/// One record from its bytes. `fallback` is the time the record's wrapper gives (a
+/// CloudWatch log event's `timestamp`, a Logs Insights `@timestamp`), used when the
+/// record's own `eventTime` is missing or unreadable.
+pub fn parse_bytes_at(
+    bytes: &[u8],
+    fallback: Option<DateTime<Utc>>,
+) -> Result<TrailEvent, TrailError> {
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return Err(TrailError::NotAnObject);
+    }
+    let raw = || RawRecord::from_bytes(bytes);
+    match serde_json::from_slice::<Fields>(bytes) {
+        Ok(fields) => event(fields, raw(), fallback),
+        // A key given twice (serde refuses it for a struct): read as a tree, where the last
+        // one wins, as jq, Python and JavaScript read it, rather than losing the record.
+        // The raw record keeps the bytes as delivered, both keys included.
+        Err(e) if e.is_data() && e.to_string().starts_with("duplicate field") => {
+            let tree: Value = serde_json::from_slice(bytes).map_err(|e| TrailError::json(&e))?;
+            let fields = Fields::deserialize(&tree).map_err(|e| TrailError::json(&e))?;
+            event(fields, raw(), fallback)
+        }
+        Err(e) => Err(TrailError::json(&e)),
+    }
 }
 
 pub fn parse_record(v: &Value) -> Result<TrailEvent, TrailError> {
+    parse_record_at(v, None)
+}
+
+/// One record from a tree; `fallback` as for [`parse_bytes_at`].
+pub fn parse_record_at(
+    v: &Value,
+    fallback: Option<DateTime<Utc>>,
+) -> Result<TrailEvent, TrailError> {
     if !v.is_object() {
         return Err(TrailError::NotAnObject);
     }
-    let fields = Fields::deserialize(v).map_err(|e| TrailError::Json(e.to_string()))?;
-    event(fields, RawRecord::from_value(v))
+    let fields = Fields::deserialize(v).map_err(|e| TrailError::json(&e))?;
+    event(fields, RawRecord::from_value(v), fallback)
+}
+
+/// CloudTrail's `eventTime` as evidence carries it: a string in any form
+/// [`parse_lenient`] reads, a number of epoch seconds or milliseconds, or a botocore
+/// datetime object.
+pub fn event_time(v: &Value) -> Option<DateTime<Utc>> {
+    match v {
+        Value::String(s) => parse_lenient(s),
+        Value::Number(n) => from_epoch(n.as_f64()?),
+        other => parse_time(other),
+    }
+}
+
+/// A value found where a time was expected, for a rejection: cut short and with control
+/// and bidi characters made visible, since it comes from the file and ends on a screen.
+fn found(v: Option<&Value>) -> String {
+    const SHOWN: usize = 40;
+    let text = match v {
+        None | Some(Value::Null) => return "nothing".into(),
+        Some(Value::String(s)) => format!("\"{s}\""),
+        Some(other) => other.to_string(),
+    };
+    let mut cut: String = text.chars().take(SHOWN).collect();
+    if cut.len() < text.len() {
+        cut.push('…');
+    }
+    crate::util::sanitize::clean(&cut).into_owned()
+}
+
+/// The id of a record that has none (some SIEM exports drop `eventID`): `rampart-` and the
+/// first 16 bytes of the SHA-256 of the record as compact JSON with sorted keys, in hex.
+/// The same record gives the same id in every run and whatever the file's shape or
+/// spacing, so reading it again replaces its row instead of adding one; two records alike
+/// in every field are one event.
+fn synthesized_id(raw: &RawRecord) -> String {
+    use sha2::Digest;
+    use std::fmt::Write;
+    // Sorted here, at every level, whether or not serde_json keeps keys in input order
+    // (its `preserve_order` feature, which any crate in the build may turn on).
+    fn sorted(v: Value) -> Value {
+        match v {
+            Value::Object(m) => {
+                let mut entries: Vec<(String, Value)> = m.into_iter().collect();
+                entries.sort_by(|a, b| a.0.cmp(&b.0));
+                Value::Object(entries.into_iter().map(|(k, v)| (k, sorted(v))).collect())
+            }
+            Value::Array(list) => Value::Array(list.into_iter().map(sorted).collect()),
+            other => other,
+        }
+    }
+    let canonical = serde_json::to_vec(&sorted(raw.to_value())).unwrap_or_default();
+    let digest = sha2::Sha256::digest(canonical);
+    let mut id = String::from("rampart-");
+    for b in &digest[..16] {
+        let _ = write!(id, "{b:02x}");
+    }
+    id
 }
 
 /// The fields of a record the console uses, read without building the whole tree: a
@@ -114,135 +223,37 @@ struct Issuer<'a> {
     user_name: Text<'a>,
 }
 
-/// An object field read as `T`; any other JSON type reads as `T::default()`, as a
-/// missing one does.
-#[derive(Default)]
-struct Lenient<T>(T);
-
-impl<'de, T: Deserialize<'de> + Default> Deserialize<'de> for Lenient<T> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V<T>(std::marker::PhantomData<T>);
-        impl<'de, T: Deserialize<'de> + Default> Visitor<'de> for V<T> {
-            type Value = Lenient<T>;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("any JSON value")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Lenient<T>, A::Error> {
-                T::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(Lenient)
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Lenient<T>, A::Error> {
-                while seq.next_element::<IgnoredAny>()?.is_some() {}
-                Ok(Lenient(T::default()))
-            }
-            fn visit_str<E>(self, _: &str) -> Result<Lenient<T>, E> {
-                Ok(Lenient(T::default()))
-            }
-            fn visit_bool<E>(self, _: bool) -> Result<Lenient<T>, E> {
-                Ok(Lenient(T::default()))
-            }
-            fn visit_i64<E>(self, _: i64) -> Result<Lenient<T>, E> {
-                Ok(Lenient(T::default()))
-            }
-            fn visit_u64<E>(self, _: u64) -> Result<Lenient<T>, E> {
-                Ok(Lenient(T::default()))
-            }
-            fn visit_f64<E>(self, _: f64) -> Result<Lenient<T>, E> {
-                Ok(Lenient(T::default()))
-            }
-            fn visit_unit<E>(self) -> Result<Lenient<T>, E> {
-                Ok(Lenient(T::default()))
-            }
-            fn visit_none<E>(self) -> Result<Lenient<T>, E> {
-                Ok(Lenient(T::default()))
-            }
-        }
-        d.deserialize_any(V(std::marker::PhantomData))
-    }
-}
-
-/// A string field, borrowed from the input when it has no escapes; any other JSON type
-/// reads as absent.
-#[derive(Default)]
-struct Text<'a>(Option<Cow<'a, str>>);
-
-impl Text<'_> {
-    fn get(&self) -> Option<&str> {
-        self.0.as_deref()
-    }
-}
-
-impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(TextVisitor(std::marker::PhantomData))
-    }
-}
-
-struct TextVisitor<'a>(std::marker::PhantomData<&'a ()>);
-
-impl<'de: 'a, 'a> Visitor<'de> for TextVisitor<'a> {
-    type Value = Text<'a>;
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("any JSON value")
-    }
-    fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Text<'a>, E> {
-        Ok(Text(Some(Cow::Borrowed(s))))
-    }
-    fn visit_str<E>(self, s: &str) -> Result<Text<'a>, E> {
-        Ok(Text(Some(Cow::Owned(s.to_string()))))
-    }
-    fn visit_string<E>(self, s: String) -> Result<Text<'a>, E> {
-        Ok(Text(Some(Cow::Owned(s))))
-    }
-    fn visit_bool<E>(self, _: bool) -> Result<Text<'a>, E> {
-        Ok(Text(None))
-    }
-    fn visit_i64<E>(self, _: i64) -> Result<Text<'a>, E> {
-        Ok(Text(None))
-    }
-    fn visit_u64<E>(self, _: u64) -> Result<Text<'a>, E> {
-        Ok(Text(None))
-    }
-    fn visit_f64<E>(self, _: f64) -> Result<Text<'a>, E> {
-        Ok(Text(None))
-    }
-    fn visit_unit<E>(self) -> Result<Text<'a>, E> {
-        Ok(Text(None))
-    }
-    fn visit_none<E>(self) -> Result<Text<'a>, E> {
-        Ok(Text(None))
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Text<'a>, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(Text(None))
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Text<'a>, A::Error> {
-        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        Ok(Text(None))
-    }
-}
-
-fn event(v: Fields, raw: RawRecord) -> Result<TrailEvent, TrailError> {
+fn event(
+    v: Fields,
+    raw: RawRecord,
+    fallback: Option<DateTime<Utc>>,
+) -> Result<TrailEvent, TrailError> {
+    // Without a name there is nothing to show or to judge: not an event.
+    let event_name = v
+        .event_name
+        .get()
+        .filter(|n| !n.is_empty())
+        .ok_or(TrailError::MissingField("eventName"))?;
     let event_time = v
         .event_time
         .as_ref()
-        .and_then(parse_time)
-        .ok_or(TrailError::MissingField("eventTime"))?;
-    let identity = v.user_identity.0;
+        .and_then(event_time)
+        .or(fallback)
+        .ok_or_else(|| TrailError::BadTime {
+            found: found(v.event_time.as_ref()),
+        })?;
+    let identity = &v.user_identity.0;
     let account_id = v
         .recipient_account_id
         .get()
         .or(identity.account_id.get())
         .unwrap_or_default();
-    let event_id = v
-        .event_id
-        .get()
-        .ok_or(TrailError::MissingField("eventID"))?;
-    let event_name = v
-        .event_name
-        .get()
-        .ok_or(TrailError::MissingField("eventName"))?;
+    let event_id = match v.event_id.get().filter(|id| !id.is_empty()) {
+        Some(id) => id.to_string(),
+        None => synthesized_id(&raw),
+    };
     Ok(TrailEvent {
-        event_id: event_id.to_string(),
+        event_id,
         event_time,
         event_name: event_name.into(),
         event_source: v.event_source.get().unwrap_or_default().into(),
@@ -412,7 +423,97 @@ mod tests {
     fn missing_fields_are_named() {
         assert_eq!(
             parse_record(&json!({"eventID":"x"})).unwrap_err(),
-            TrailError::MissingField("eventTime")
+            TrailError::MissingField("eventName")
+        );
+        let e = parse_record(&json!({"eventName":"E","eventTime":"2024-13-45 99:99:99"}));
+        assert_eq!(
+            e.unwrap_err().to_string(),
+            "field `eventTime`: found \"2024-13-45 99:99:99\", expected a time such as \
+             2024-01-15T10:30:00Z, 2024-01-15 10:30:00 (UTC) or epoch seconds"
+        );
+        let e = parse_record(&json!({"eventName":"E"}))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("field `eventTime`: found nothing, expected"),
+            "{e}"
+        );
+        // What the file holds is cut short and made safe to print.
+        let long = format!("\u{1b}[31m{}", "9".repeat(100));
+        let e = parse_record(&json!({"eventName":"E","eventTime": long})).unwrap_err();
+        let TrailError::BadTime { found } = e else {
+            panic!("{e:?}")
+        };
+        assert!(
+            found.starts_with("\"^[[31m999") && found.ends_with('…'),
+            "{found}"
+        );
+        assert!(found.chars().count() < 50, "{found}");
+    }
+
+    #[test]
+    fn a_record_without_an_event_id_gets_a_stable_one() {
+        let record = json!({"eventVersion":"1.08","eventTime":"2023-07-10T11:54:38Z",
+            "eventSource":"sts.amazonaws.com","eventName":"GetCallerIdentity",
+            "userIdentity":{"type":"IAMUser","userName":"bert-jan"}});
+        let a = parse_record(&record).unwrap();
+        assert!(a.event_id.starts_with("rampart-"), "{}", a.event_id);
+        assert_eq!(a.event_id.len(), "rampart-".len() + 32);
+        // The same record pretty-printed, with its keys in another order: the same id.
+        let pretty = br#"{
+            "userIdentity": {"userName": "bert-jan", "type": "IAMUser"},
+            "eventName": "GetCallerIdentity", "eventSource": "sts.amazonaws.com",
+            "eventTime": "2023-07-10T11:54:38Z", "eventVersion": "1.08", "eventID": ""
+        }"#;
+        let mut with_empty = record.clone();
+        with_empty["eventID"] = json!("");
+        assert_eq!(
+            parse_bytes(pretty).unwrap().event_id,
+            parse_record(&with_empty).unwrap().event_id
+        );
+        let mut other = record.clone();
+        other["eventTime"] = json!("2023-07-10T11:54:39Z");
+        assert_ne!(parse_record(&other).unwrap().event_id, a.event_id);
+        // Pinned, so that a change of the recipe (which would duplicate rows read before
+        // and after it) is a decision, not an accident.
+        assert_eq!(a.event_id, "rampart-baaee52752537b4328f26d55e724ec28");
+    }
+
+    #[test]
+    fn a_wrapper_time_stands_in_for_a_missing_or_unreadable_event_time() {
+        let t = crate::model::clock::parse_rfc3339("2024-01-15T10:30:00Z");
+        let v = json!({"eventID":"x","eventName":"E","eventTime":"soon"});
+        assert_eq!(parse_record_at(&v, t).unwrap().event_time, t.unwrap());
+        assert!(matches!(parse_record(&v), Err(TrailError::BadTime { .. })));
+        let own =
+            json!({"eventID":"x","eventName":"E","eventTime":"2025-03-26 17:22:33.000000000"});
+        let e = parse_record_at(&own, t).unwrap();
+        assert_eq!(
+            crate::model::clock::format_rfc3339(e.event_time),
+            "2025-03-26T17:22:33Z"
+        );
+        let ms = json!({"eventID":"x","eventName":"E","eventTime":1_705_314_600_000u64});
+        assert_eq!(parse_record(&ms).unwrap().event_time, t.unwrap());
+    }
+
+    #[test]
+    fn a_duplicated_key_keeps_the_record_and_the_last_value() {
+        let bytes = br#"{"eventID":"d","eventTime":"2023-07-10T11:42:36Z","eventName":"ListBuckets",
+            "eventName":"StopLogging","userIdentity":{"type":"IAMUser","userName":"a","userName":"b"}}"#;
+        let e = parse_bytes(bytes).unwrap();
+        assert_eq!(
+            (e.event_name.as_str(), e.username.as_str()),
+            ("StopLogging", "b")
+        );
+        assert_eq!(
+            e.raw.bytes(),
+            bytes.to_vec(),
+            "the raw record is as delivered"
+        );
+        let broken = parse_bytes(br#"{"eventID":"x","eventName":}"#).unwrap_err();
+        assert_eq!(
+            broken.to_string(),
+            "invalid JSON: expected value at column 28"
         );
     }
 }
