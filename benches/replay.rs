@@ -88,30 +88,71 @@ fn load(dir: &Path) {
         None => Detector::default(),
     };
     let (singles, windows) = detector.rules.compiled();
+    let kb = |key: &str| {
+        let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+        status
+            .lines()
+            .find(|l| l.starts_with(key))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|kb| kb.parse::<f64>().ok())
+            .unwrap_or(f64::NAN)
+    };
     let options = rampart::source::replay::ReplayOptions {
         detector: std::sync::Arc::new(detector.clone()),
         ..Default::default()
     };
+    // Raw records to a spill file, as the binary keeps them.
+    let spill = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-spill");
+    if let Err(e) = rampart::model::RawRecord::spill_to(&spill) {
+        println!("(no spill file: {e})");
+    }
     let t = Instant::now();
     let (store, reports) =
         rampart::source::replay::load_store(&[dir.to_path_buf()], fixed_now(), &options);
     let took = t.elapsed();
-    // The rules' share: the same events judged again, alone, in file-sized batches as the
-    // loader judges them.
+    let loaded_peak = kb("VmHWM:");
+    let loaded_rss = kb("VmRSS:");
+    // The rules' share: the same events judged again, alone, in file-sized batches on as
+    // many threads as the loader reads with.
     let mut events: Vec<_> = store.events.items().to_vec();
     let fired = events.iter().filter(|e| !e.detections.is_empty()).count();
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(4);
     let t = Instant::now();
-    let mut cost = rampart::drill::detect::Cost::default();
-    for batch in events.chunks_mut(EVENTS_PER_FILE as usize) {
-        let c = detector.run_counted(batch);
-        cost.evaluations += c.evaluations;
-        cost.decoded += c.decoded;
-    }
+    let costs: Vec<rampart::drill::detect::Cost> = std::thread::scope(|scope| {
+        let detector = &detector;
+        let per = events.len().div_ceil(threads).max(1);
+        let parts: Vec<_> = events
+            .chunks_mut(per)
+            .map(|part| {
+                scope.spawn(move || {
+                    let mut cost = rampart::drill::detect::Cost::default();
+                    for batch in part.chunks_mut(EVENTS_PER_FILE as usize) {
+                        let c = detector.run_counted(batch);
+                        cost.evaluations += c.evaluations;
+                        cost.decoded += c.decoded;
+                    }
+                    cost
+                })
+            })
+            .collect();
+        parts.into_iter().map(|p| p.join().unwrap()).collect()
+    });
     let judging = t.elapsed();
+    let cost = costs
+        .iter()
+        .fold(rampart::drill::detect::Cost::default(), |mut a, c| {
+            a.evaluations += c.evaluations;
+            a.decoded += c.decoded;
+            a
+        });
+    drop(events);
     let mut rules_line = String::new();
-    if !events.is_empty() {
+    if store.events.len() > 0 {
         rules_line = format!(
-            "  rules: {singles} single-event and {windows} correlation rules; judging alone took {:.2} s ({:.0}% of the load, {} rule evaluations, {} records decoded, {fired} events fired)",
+            "  rules: {singles} single-event and {windows} correlation rules; judging alone took {:.2} s on {threads} threads ({:.0}% of the load, {} rule evaluations, {} records decoded, {fired} events fired)",
             judging.as_secs_f64(),
             100.0 * judging.as_secs_f64() / took.as_secs_f64(),
             cost.evaluations,
@@ -136,24 +177,16 @@ fn load(dir: &Path) {
         .chain((0..store.findings.len() as u32).map(|i| store.findings.search_text(i).len()))
         .sum();
     let failed = reports.iter().filter(|r| r.failed()).count();
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let kb = |key: &str| {
-        status
-            .lines()
-            .find(|l| l.starts_with(key))
-            .and_then(|l| l.split_whitespace().nth(1))
-            .and_then(|kb| kb.parse::<f64>().ok())
-            .unwrap_or(f64::NAN)
-    };
-    let (hwm, rss) = (kb("VmHWM:"), kb("VmRSS:"));
+    let (hwm, rss) = (loaded_peak, loaded_rss);
     println!(
-        "loaded {} events and {} findings in {:.2} s, peak memory {:.0} MB ({:.0} MB held after: raw records {} MB, search text {} MB), {failed} files failed",
+        "loaded {} events and {} findings in {:.2} s, peak memory {:.0} MB ({:.0} MB held after: raw records {} MB in memory and {} MB in the spill file, search text {} MB), {failed} files failed",
         store.events.len(),
         store.findings.len(),
         took.as_secs_f64(),
         hwm / 1024.0,
         rss / 1024.0,
         raw / 1_000_000,
+        rampart::model::RawRecord::spill_usage().map_or(0, |(live, _)| live / 1_000_000),
         text / 1_000_000
     );
     if !rules_line.is_empty() {

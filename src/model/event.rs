@@ -1,5 +1,6 @@
 //! One CloudTrail management event, with the detections that fired on it.
 
+use super::caller_kind::CallerKind;
 use super::{CompactString, RawRecord, Shared};
 use chrono::{DateTime, Utc};
 
@@ -21,6 +22,8 @@ pub struct TrailEvent {
     pub user_agent: Option<Shared>,
     pub error_code: Option<CompactString>,
     pub read_only: Option<bool>,
+    /// The caller's type, its session issuer's and the record's `eventType`, as codes.
+    pub kind: CallerKind,
     /// Stable rule ids, e.g. `cloudtrail-stopped`. Filled by the detection rules.
     pub detections: Vec<CompactString>,
     pub raw: RawRecord,

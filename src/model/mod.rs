@@ -16,6 +16,7 @@ pub mod access_analyzer;
 pub mod account;
 pub mod age;
 pub mod asff;
+pub mod caller_kind;
 pub mod clock;
 pub mod cloudtrail;
 pub mod compliance;

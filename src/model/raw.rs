@@ -7,17 +7,54 @@
 //! Records are small and alike, so they are compressed against a shared dictionary of
 //! the key names and common values of ASFF and CloudTrail (`raw_dictionary.json`, written
 //! by hand): about half the size of compressing each record alone. The compressed form
-//! lives only in memory; anything written to disk is the decoded JSON.
+//! lives in memory, or (at scale, see [`RawRecord::spill_to`]) in an unlinked 0600 spill
+//! file in the cache directory that vanishes with the process; anything rampart writes to
+//! disk for people is the decoded JSON.
 
+use crate::util::spill::{Block, Spill};
+use std::borrow::Cow;
 use std::fmt;
+use std::path::Path;
+use std::sync::OnceLock;
 
 /// Shared history for the compressor (LZ4 looks back at most 64 KiB).
 const DICTIONARY: &[u8] = include_bytes!("raw_dictionary.json");
 
-#[derive(Clone, PartialEq, Eq, Default)]
-pub struct RawRecord(Box<[u8]>);
+/// A record's compressed bytes, in memory or in the spill file.
+pub struct RawRecord(Repr);
+
+enum Repr {
+    Heap(Box<[u8]>),
+    Spilled(Block),
+}
+
+impl Default for RawRecord {
+    fn default() -> Self {
+        RawRecord(Repr::Heap(Box::default()))
+    }
+}
+
+/// The process's spill file, once [`RawRecord::spill_to`] made one.
+static SPILL: OnceLock<Spill> = OnceLock::new();
 
 impl RawRecord {
+    /// From now on, records are kept in a spill file in `dir` (the cache directory)
+    /// rather than on the heap. Records made before stay where they are; if the file
+    /// cannot be made, records stay in memory and the error says why.
+    pub fn spill_to(dir: &Path) -> std::io::Result<()> {
+        if SPILL.get().is_some() {
+            return Ok(());
+        }
+        let spill = Spill::create(dir)?;
+        let _ = SPILL.set(spill);
+        Ok(())
+    }
+
+    /// Bytes in use in the spill file and its length, when there is one.
+    pub fn spill_usage() -> Option<(u64, u64)> {
+        SPILL.get().map(Spill::usage)
+    }
+
     pub fn from_bytes(json: &[u8]) -> RawRecord {
         thread_local! {
             // Reused between records: the library's own Vec path zeroes a worst-case buffer
@@ -31,14 +68,21 @@ impl RawRecord {
             }
             out[..4].copy_from_slice(&(json.len() as u32).to_le_bytes());
             match lz4_flex::block::compress_into_with_dict(json, &mut out[4..], DICTIONARY) {
-                Ok(n) => RawRecord(out[..4 + n].into()),
+                Ok(n) => RawRecord::keep(&out[..4 + n]),
                 // Cannot happen with a worst-case sized buffer; fall back to the Vec path.
-                Err(_) => RawRecord(
-                    lz4_flex::block::compress_prepend_size_with_dict(json, DICTIONARY)
-                        .into_boxed_slice(),
-                ),
+                Err(_) => RawRecord::keep(&lz4_flex::block::compress_prepend_size_with_dict(
+                    json, DICTIONARY,
+                )),
             }
         })
+    }
+
+    /// Compressed bytes to the spill file when there is one (memory when a write fails).
+    fn keep(compressed: &[u8]) -> RawRecord {
+        if let Some(block) = SPILL.get().and_then(|s| s.put(compressed).ok()) {
+            return RawRecord(Repr::Spilled(block));
+        }
+        RawRecord(Repr::Heap(compressed.into()))
     }
 
     pub fn from_value(value: &serde_json::Value) -> RawRecord {
@@ -47,22 +91,44 @@ impl RawRecord {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        match &self.0 {
+            Repr::Heap(b) => b.is_empty(),
+            Repr::Spilled(b) => b.len == 0,
+        }
     }
 
-    /// Bytes held in memory (compressed).
+    /// Bytes held in memory (compressed); a spilled record holds none.
     pub fn stored_len(&self) -> usize {
-        self.0.len()
+        match &self.0 {
+            Repr::Heap(b) => b.len(),
+            Repr::Spilled(_) => 0,
+        }
+    }
+
+    /// The compressed bytes, read back from the spill file if need be.
+    fn compressed(&self) -> Cow<'_, [u8]> {
+        match &self.0 {
+            Repr::Heap(b) => Cow::Borrowed(b),
+            // The file is ours, unlinked and open: a read fails only if the disk does,
+            // and then the record reads as empty rather than stopping the console.
+            Repr::Spilled(block) => Cow::Owned(
+                SPILL
+                    .get()
+                    .and_then(|s| s.get(*block).ok())
+                    .unwrap_or_default(),
+            ),
+        }
     }
 
     /// The original bytes. An empty record decodes to nothing.
     pub fn bytes(&self) -> Vec<u8> {
-        if self.0.is_empty() {
+        let compressed = self.compressed();
+        if compressed.is_empty() {
             return Vec::new();
         }
         // We only ever decode what `from_bytes` encoded, so failure means memory corruption;
         // returning nothing keeps the console alive rather than panicking in the render path.
-        lz4_flex::block::decompress_size_prepended_with_dict(&self.0, DICTIONARY)
+        lz4_flex::block::decompress_size_prepended_with_dict(&compressed, DICTIONARY)
             .unwrap_or_default()
     }
 
@@ -76,9 +142,37 @@ impl RawRecord {
     }
 }
 
+impl Clone for RawRecord {
+    fn clone(&self) -> Self {
+        match &self.0 {
+            Repr::Heap(b) => RawRecord(Repr::Heap(b.clone())),
+            Repr::Spilled(_) => RawRecord::keep(&self.compressed()),
+        }
+    }
+}
+
+impl Drop for RawRecord {
+    fn drop(&mut self) {
+        if let (Repr::Spilled(block), Some(spill)) = (&self.0, SPILL.get()) {
+            spill.free(*block);
+        }
+    }
+}
+
+impl PartialEq for RawRecord {
+    fn eq(&self, other: &Self) -> bool {
+        self.compressed() == other.compressed()
+    }
+}
+
+impl Eq for RawRecord {}
+
 impl fmt::Debug for RawRecord {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "RawRecord({} bytes compressed)", self.0.len())
+        match &self.0 {
+            Repr::Heap(b) => write!(f, "RawRecord({} bytes compressed)", b.len()),
+            Repr::Spilled(b) => write!(f, "RawRecord({} bytes compressed, spilled)", b.len),
+        }
     }
 }
 

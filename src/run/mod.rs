@@ -177,6 +177,18 @@ pub fn main(cli: Cli) -> ExitCode {
                     .then(|| chrono::Duration::hours(loaded.config.cloudtrail.keep_hours.into())),
             };
             let mut app = App::new(clock.clone(), settings, theme);
+            // Raw records to the cache directory's spill file before any source makes one.
+            if let Some(dir) = directories::ProjectDirs::from("", "", "rampart")
+                .map(|d| d.cache_dir().join("spill"))
+            {
+                if let Err(e) = crate::model::RawRecord::spill_to(&dir) {
+                    tracing::warn!(error = %e, "raw records kept in memory");
+                    app.say(crate::util::sanitize::clean(&format!(
+                        "raw records kept in memory: no spill file in {}: {e}",
+                        dir.display()
+                    )));
+                }
+            }
             if let Some(w) = dir_warnings.first() {
                 app.say(crate::util::sanitize::clean(w));
             }

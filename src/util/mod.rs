@@ -5,6 +5,7 @@
 //! - [`sanitize`]: external text made safe for the terminal, stderr and the clipboard.
 //! - [`glob`], [`suggest`]: name matching and "did you mean".
 //! - [`diagnostic`]: `FILE:LINE:COL: message`, and TOML errors in words.
+//! - [`spill`]: byte blocks kept in an unlinked 0600 file instead of the heap.
 //! - [`allocator`]: the allocator's tuning and the counting allocator benchmarks use.
 //!
 //! May import: nothing of the crate.
@@ -15,4 +16,5 @@ pub mod digits;
 pub mod files;
 pub mod glob;
 pub mod sanitize;
+pub mod spill;
 pub mod suggest;

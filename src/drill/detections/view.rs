@@ -6,6 +6,7 @@
 //! written for one (`requestParameters|contains: 'Suspended'`) still matches.
 
 use super::derived;
+use crate::model::caller_kind::Known;
 use crate::model::TrailEvent;
 use rsigma_eval::{Event, EventValue};
 use serde_json::Value;
@@ -56,6 +57,17 @@ impl Event for View<'_> {
             "userAgent" => return e.user_agent.as_deref().and_then(text),
             "userIdentity.arn" => return e.principal_arn.as_deref().and_then(text),
             _ => {}
+        }
+        let coded = match path {
+            "userIdentity.type" => e.kind.identity(),
+            "userIdentity.sessionContext.sessionIssuer.type" => e.kind.issuer(),
+            "eventType" => e.kind.event_type(),
+            _ => Known::Unsure,
+        };
+        match coded {
+            Known::Is(word) => return text(word),
+            Known::Absent => return None,
+            Known::Unsure => {}
         }
         if let Some(name) = path.strip_prefix("rampart.") {
             if let Some(v) = derived::from_columns(name, e) {

@@ -6,6 +6,7 @@
 //! gets a stable one; only a record without `eventName` or any time is not an event.
 
 use super::asff::parse_time;
+use super::caller_kind::{CallerKind, Seen};
 use super::clock::{from_epoch, parse_lenient};
 use super::{intern, CompactString, RawRecord, TrailEvent};
 use chrono::{DateTime, Utc};
@@ -179,6 +180,8 @@ struct Fields<'a> {
     response_elements: Lenient<Response<'a>>,
     #[serde(default)]
     read_only: Option<Value>,
+    #[serde(borrow, default)]
+    event_type: Option<Text<'a>>,
 }
 
 /// The one answer the console reads: a console sign-in's `Success` or `Failure`.
@@ -192,7 +195,7 @@ struct Response<'a> {
 #[serde(rename_all = "camelCase")]
 struct Identity<'a> {
     #[serde(rename = "type", borrow, default)]
-    kind: Text<'a>,
+    kind: Option<Text<'a>>,
     #[serde(borrow, default)]
     user_name: Text<'a>,
     #[serde(borrow, default)]
@@ -221,6 +224,8 @@ struct SessionContext<'a> {
 struct Issuer<'a> {
     #[serde(borrow, default)]
     user_name: Text<'a>,
+    #[serde(rename = "type", borrow, default)]
+    kind: Option<Text<'a>>,
 }
 
 fn event(
@@ -279,9 +284,27 @@ fn event(
             r.as_bool()
                 .or_else(|| r.as_str().map(|s| s.eq_ignore_ascii_case("true")))
         }),
+        kind: CallerKind::new(
+            seen(identity.kind.as_ref()),
+            seen(
+                identity
+                    .session_context
+                    .as_ref()
+                    .and_then(|c| c.session_issuer.as_ref())
+                    .and_then(|i| i.kind.as_ref()),
+            ),
+            seen(v.event_type.as_ref()),
+        ),
         detections: Vec::new(),
         raw,
     })
+}
+
+fn seen<'t>(field: Option<&'t Text<'_>>) -> Seen<'t> {
+    match field {
+        None => Seen::Missing,
+        Some(t) => t.get().map_or(Seen::Odd, Seen::Text),
+    }
 }
 
 /// The caller in a form people recognise: IAM user name; `role/session` for an assumed
@@ -302,7 +325,7 @@ impl Identity<'_> {
                 .and_then(|a| a.rsplit_once(':'))
                 .map(|(_, t)| t)
         };
-        match self.kind.get().unwrap_or_default() {
+        match self.kind.as_ref().and_then(Text::get).unwrap_or_default() {
             "Root" => "root".into(),
             "IAMUser" => self
                 .user_name
