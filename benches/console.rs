@@ -49,6 +49,12 @@ fn main() {
         .and_then(|s| s.parse().ok())
         .unwrap_or(100_000);
     println!("rampart console benchmark, --demo-scale {scale}");
+    // Raw records to a spill file, as the binary keeps them.
+    let spill = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-spill");
+    if let Err(e) = rampart::model::RawRecord::spill_to(&spill) {
+        println!("(no spill file: {e})");
+    }
+    println!("generating the organization...");
 
     let t = Instant::now();
     let org = demo::generate(&DemoOptions::new(42, Some(scale), fixed_now()));
@@ -62,6 +68,7 @@ fn main() {
         org.exposures.len(),
         org.events.len(),
     );
+    println!("generated in {}; applying...", ms(generated));
     let t = Instant::now();
     let mut app = App::new(
         Clock::Fixed(fixed_now()),
@@ -173,7 +180,8 @@ fn main() {
             times.push(t.elapsed());
         }
         println!(
-            "group 100,000 findings by {}: median {}, worst {} ({groups} groups)",
+            "group {} findings by {}: median {}, worst {} ({groups} groups)",
+            all.len(),
             by.name(),
             ms(median(times.clone())),
             ms(*times.iter().max().unwrap())
@@ -188,6 +196,56 @@ fn main() {
         times.push(t.elapsed());
     }
     println!("re-sort on `s`: median {}", ms(median(times)));
+    while app.view(Pane::Findings).sort_column != 0 {
+        app.update(Action::SortNext);
+    }
+    app.refresh_view();
+
+    // One poll's worth of changes (500 findings re-rated or updated, as a live poll or a
+    // demo tick brings), on the UI thread: the store takes them in, then the findings view
+    // catches up on those rows alone. Without a filter, then with the five-term one.
+    for filter in ["", query] {
+        app.view_mut(Pane::Findings).set_filter(filter);
+        app.refresh_view();
+        let (mut applies, mut refreshes, mut totals) = (Vec::new(), Vec::new(), Vec::new());
+        let n = app.store.findings.len();
+        for round in 0..20usize {
+            let batch: Vec<_> = (0..500usize)
+                .map(|k| {
+                    let mut f =
+                        app.store.findings.items()[(k * 7919 + round * 104_729) % n].clone();
+                    f.updated_at += chrono::Duration::seconds(60 + round as i64);
+                    if k % 3 == 0 {
+                        f.severity = rampart::model::Severity::ALL_DESC[(k + round) % 5];
+                    }
+                    f
+                })
+                .collect();
+            let t = Instant::now();
+            app.apply(rampart::feed::Update::Findings(batch));
+            let applied = t.elapsed();
+            let t = Instant::now();
+            app.refresh_view();
+            let refreshed = t.elapsed();
+            applies.push(applied);
+            refreshes.push(refreshed);
+            totals.push(applied + refreshed);
+        }
+        println!(
+            "update batch of 500 findings{}: UI thread median {} (apply {}, view {}), worst {}",
+            if filter.is_empty() {
+                String::new()
+            } else {
+                format!(" under `{filter}`")
+            },
+            ms(median(totals.clone())),
+            ms(median(applies)),
+            ms(median(refreshes)),
+            ms(*totals.iter().max().unwrap())
+        );
+    }
+    app.view_mut(Pane::Findings).set_filter("");
+    app.refresh_view();
 
     let mut terminal = Terminal::new(TestBackend::new(200, 50)).unwrap();
     let mut times = Vec::new();

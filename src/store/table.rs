@@ -69,6 +69,11 @@ pub struct Table<T> {
     /// Bumped when rows move to other positions (a removal or a replacement compacts):
     /// a frozen view's positions mean other records after it.
     moves: u64,
+    /// (revision, row) for each row written since `logged_from`, oldest first: a view
+    /// catches up on these rows alone instead of sorting and filtering everything again.
+    written: Vec<(u64, u32)>,
+    /// The revision after which `written` lists every write.
+    logged_from: u64,
     /// The compact values field filters read, for the revision they were built at.
     facets: std::sync::Mutex<FacetCache>,
 }
@@ -85,6 +90,8 @@ impl<T> Default for Table<T> {
             collided: HashMap::new(),
             revision: 0,
             moves: 0,
+            written: Vec::new(),
+            logged_from: 0,
             facets: Default::default(),
         }
     }
@@ -148,6 +155,81 @@ impl<T: Keyed> Table<T> {
     /// Bumped on every change; views compare it to know when to re-sort.
     pub fn revision(&self) -> u64 {
         self.revision
+    }
+
+    /// The rows written after `revision` (positions, possibly repeated), when the log
+    /// still reaches back that far and no row moved since; `None` asks for a full pass.
+    pub fn written_since(&self, revision: u64) -> Option<Vec<u32>> {
+        if revision < self.logged_from || revision > self.revision {
+            return None;
+        }
+        let from = self.written.partition_point(|&(r, _)| r <= revision);
+        Some(self.written[from..].iter().map(|&(_, row)| row).collect())
+    }
+
+    /// Every row is to be looked at again (rows moved, or every text was rewritten).
+    fn forget_writes(&mut self) {
+        self.written.clear();
+        self.logged_from = self.revision;
+    }
+
+    fn log_write(&mut self, row: u32) {
+        // Bounded: past an eighth of the table a full pass is as cheap as catching up.
+        let cap = (self.items.len() / 8).max(4096);
+        if self.written.len() >= cap {
+            let half = self.written.len() / 2;
+            self.logged_from = self.written[half - 1].0;
+            self.written.drain(..half);
+        }
+        self.written.push((self.revision + 1, row));
+    }
+
+    /// Whether the query matches each of `rows`: the same answer as [`Table::matching`]
+    /// for those positions, looking at those rows only.
+    pub fn matches_rows(
+        &self,
+        query: &TextQuery,
+        rows: &[u32],
+        accounts: &Accounts,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Vec<bool> {
+        let texts: Vec<(bool, &Finder<'_>)> = query.terms().collect();
+        let terms: Vec<(bool, Field, &Pred)> = query.field_terms().collect();
+        let facets = (!terms.is_empty()).then(|| self.facets());
+        let now_ms = now.timestamp_millis();
+        let compiled: Vec<(bool, Option<FacetTest>, Field, &Pred)> = match &facets {
+            Some(f) => terms
+                .iter()
+                .map(|&(negated, field, pred)| {
+                    (negated, facet_test(f, field, pred, accounts), field, pred)
+                })
+                .collect(),
+            None => Vec::new(),
+        };
+        rows.iter()
+            .map(|&i| {
+                let text = self.search_text(i).as_bytes();
+                if !texts
+                    .iter()
+                    .all(|(negated, finder)| finder.find(text).is_some() != *negated)
+                {
+                    return false;
+                }
+                let (Some(item), Some(f)) = (self.items.get(i as usize), &facets) else {
+                    return compiled.is_empty();
+                };
+                let Some(row) = f.rows.get(i as usize) else {
+                    return false;
+                };
+                compiled.iter().all(|(negated, test, field, pred)| {
+                    let hit = match test {
+                        Some(t) => t.holds(row, now_ms),
+                        None => pred.test(&item.value(*field), now),
+                    };
+                    hit != *negated
+                })
+            })
+            .collect()
     }
 
     /// Which rows the query matches, by position: one pass over the text buffer per word,
@@ -395,6 +477,7 @@ impl<T: Keyed> Table<T> {
                         self.write_text(i, &row.search_text(accounts));
                         self.items[i as usize] = row;
                         self.touch(i);
+                        self.log_write(i);
                         changed = true;
                     }
                 }
@@ -405,6 +488,7 @@ impl<T: Keyed> Table<T> {
                     self.write_text(i, &row.search_text(accounts));
                     self.items.push(row);
                     self.touch(i);
+                    self.log_write(i);
                     changed = true;
                 }
             }
@@ -428,6 +512,7 @@ impl<T: Keyed> Table<T> {
         self.moves += 1;
         self.upsert_newer(rows, accounts, |_, _| true);
         self.revision += 1;
+        self.forget_writes();
     }
 
     /// Removes the rows matching `remove`; returns whether any was there.
@@ -440,6 +525,7 @@ impl<T: Keyed> Table<T> {
         self.items = items.into_iter().filter(|r| !remove(r)).collect();
         self.rebuild(accounts);
         self.revision += 1;
+        self.forget_writes();
         true
     }
 
@@ -480,6 +566,7 @@ impl<T: Keyed> Table<T> {
             .collect();
         self.rebuild(accounts);
         self.revision += 1;
+        self.forget_writes();
         true
     }
 
@@ -497,6 +584,7 @@ impl<T: Keyed> Table<T> {
     pub fn reindex(&mut self, accounts: &Accounts) {
         self.rebuild_text(|t, i| t.items[i as usize].search_text(accounts));
         self.revision += 1;
+        self.forget_writes();
     }
 }
 

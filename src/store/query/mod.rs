@@ -326,7 +326,12 @@ pub struct View {
     /// First row on screen; the renderer keeps the selection visible.
     pub offset: usize,
     sorted_for: Option<(u64, usize, bool)>,
+    /// The table's moves count when `sorted` was built: positions still mean its rows.
+    sorted_moves: u64,
     filtered_for: Option<(u64, u64, i64)>,
+    /// For each table position at `filtered_for`, whether the filter keeps it (empty for
+    /// no filter).
+    kept: Vec<bool>,
     filter_generation: u64,
     /// The fields the filter may name (the pane's kind of record).
     fields: &'static [Field],
@@ -441,6 +446,20 @@ impl View {
         let keep = self.selected_row();
         let sort_key = (table.revision(), self.sort_column, self.reversed);
         let mut changed = false;
+        let same_order = self.sorted_for.map(|(_, c, r)| (c, r))
+            == Some((self.sort_column, self.reversed))
+            && self.sorted_moves == table.moves();
+        let catch_up = match self.sorted_for {
+            Some((revision, ..)) if same_order && revision != table.revision() => {
+                table.written_since(revision)
+            }
+            _ => None,
+        };
+        if let Some(written) = catch_up {
+            self.merge_written(written, table.len(), compare);
+            self.sorted_for = Some(sort_key);
+            changed = true;
+        }
         if self.sorted_for != Some(sort_key) || self.sorted.len() != table.len() {
             self.sorted.clear();
             self.sorted.extend(0..table.len() as u32);
@@ -450,6 +469,7 @@ impl View {
                 self.sorted.sort_by(|a, b| compare(*a, *b));
             }
             self.sorted_for = Some(sort_key);
+            self.sorted_moves = table.moves();
             changed = true;
         }
         let minute = if self.query.depends_on_time() {
@@ -459,13 +479,37 @@ impl View {
         };
         let filter_key = (self.filter_generation, table.revision(), minute);
         if changed || self.filtered_for != Some(filter_key) {
-            self.rows.clear();
             if self.query.is_empty() {
+                self.kept.clear();
+            } else {
+                // Only the rows written since, when the same filter saw the rest.
+                let written = match self.filtered_for {
+                    Some((generation, revision, at))
+                        if (generation, at) == (self.filter_generation, minute)
+                            && self.kept.len() <= table.len() =>
+                    {
+                        table.written_since(revision)
+                    }
+                    _ => None,
+                };
+                match written {
+                    Some(rows) if self.sorted_moves == table.moves() => {
+                        self.kept.resize(table.len(), false);
+                        let hits = table.matches_rows(&self.query, &rows, accounts, now);
+                        for (&row, hit) in rows.iter().zip(hits) {
+                            self.kept[row as usize] = hit;
+                        }
+                    }
+                    _ => self.kept = table.matching(&self.query, accounts, now),
+                }
+            }
+            self.rows.clear();
+            if self.kept.is_empty() {
                 self.rows.extend_from_slice(&self.sorted);
             } else {
-                let keep = table.matching(&self.query, accounts, now);
+                let kept = &self.kept;
                 self.rows
-                    .extend(self.sorted.iter().copied().filter(|&i| keep[i as usize]));
+                    .extend(self.sorted.iter().copied().filter(|&i| kept[i as usize]));
             }
             self.filtered_for = Some(filter_key);
             changed = true;
@@ -475,6 +519,47 @@ impl View {
                 .and_then(|k| self.rows.iter().position(|&r| r == k))
                 .unwrap_or(self.selected)
                 .min(self.rows.len().saturating_sub(1));
+        }
+    }
+
+    /// Puts the rows written since the last sort in their places: out of the order,
+    /// sorted among themselves, merged back in (from the end, in place).
+    fn merge_written(
+        &mut self,
+        mut written: Vec<u32>,
+        len: usize,
+        compare: &dyn Fn(u32, u32) -> Ordering,
+    ) {
+        written.sort_unstable();
+        written.dedup();
+        let mut moved = vec![false; len];
+        for &row in &written {
+            if let Some(m) = moved.get_mut(row as usize) {
+                *m = true;
+            }
+        }
+        self.sorted
+            .retain(|&row| !moved.get(row as usize).copied().unwrap_or(true));
+        let reversed = self.reversed;
+        let order = |a: u32, b: u32| {
+            if reversed {
+                compare(b, a)
+            } else {
+                compare(a, b)
+            }
+        };
+        written.sort_by(|a, b| order(*a, *b));
+        let (mut i, mut j) = (self.sorted.len(), written.len());
+        self.sorted.resize(i + j, 0);
+        while j > 0 {
+            let k = i + j - 1;
+            if i > 0 && order(self.sorted[i - 1], written[j - 1]) == Ordering::Greater {
+                self.sorted[k] = self.sorted[i - 1];
+                i -= 1;
+            } else {
+                self.sorted[k] = written[j - 1];
+                j -= 1;
+            }
         }
     }
 
