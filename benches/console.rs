@@ -368,7 +368,7 @@ fn main() {
     let _ = std::fs::remove_dir_all(&dir);
 
     binary_figures(None, true);
-    binary_figures(Some(scale), false);
+    binary_figures(Some(scale), true);
 }
 
 /// What the release binary showed, and when, in a pseudo-terminal.

@@ -30,10 +30,20 @@ pub struct Block {
 
 pub struct Spill {
     file: File,
-    end: AtomicU64,
-    free: Mutex<HashMap<u32, Vec<u64>>>,
+    inner: Mutex<Inner>,
     live: AtomicU64,
 }
+
+/// Blocks at the end of the file are gathered in memory and written a megabyte at a
+/// time: a million records are then a few hundred writes, not a million.
+struct Inner {
+    free: HashMap<u32, Vec<u64>>,
+    /// Bytes from `base` on, not yet written.
+    pending: Vec<u8>,
+    base: u64,
+}
+
+const FLUSH_AT: usize = 1 << 20;
 
 /// Blocks round up to a class so that a freed block fits the next one of about its size:
 /// 32-byte steps to 1 KiB, then a sixteenth of the power of two above (under an eighth
@@ -79,8 +89,11 @@ impl Spill {
                     std::fs::remove_file(&path)?;
                     return Ok(Spill {
                         file,
-                        end: AtomicU64::new(0),
-                        free: Mutex::new(HashMap::new()),
+                        inner: Mutex::new(Inner {
+                            free: HashMap::new(),
+                            pending: Vec::new(),
+                            base: 0,
+                        }),
                         live: AtomicU64::new(0),
                     });
                 }
@@ -95,18 +108,54 @@ impl Spill {
     pub fn put(&self, bytes: &[u8]) -> io::Result<Block> {
         let len = u32::try_from(bytes.len()).map_err(|_| io::Error::other("block over 4 GiB"))?;
         let size = class(len);
-        let reused = self.lock().get_mut(&size).and_then(Vec::pop);
-        let offset =
-            reused.unwrap_or_else(|| self.end.fetch_add(u64::from(size), Ordering::Relaxed));
-        if let Err(e) = self.file.write_all_at(bytes, offset) {
-            self.lock().entry(size).or_default().push(offset);
-            return Err(e);
-        }
+        let mut inner = self.lock();
+        let reused = inner.free.get_mut(&size).and_then(Vec::pop);
+        let offset = match reused {
+            // A freed block still in memory is overwritten there.
+            Some(offset) if offset >= inner.base => {
+                let at = (offset - inner.base) as usize;
+                inner.pending[at..at + bytes.len()].copy_from_slice(bytes);
+                offset
+            }
+            Some(offset) => {
+                drop(inner);
+                if let Err(e) = self.file.write_all_at(bytes, offset) {
+                    self.lock().free.entry(size).or_default().push(offset);
+                    return Err(e);
+                }
+                offset
+            }
+            None => {
+                let offset = inner.base + inner.pending.len() as u64;
+                inner.pending.extend_from_slice(bytes);
+                let padded = inner.pending.len() + (size - len) as usize;
+                inner.pending.resize(padded, 0);
+                if inner.pending.len() >= FLUSH_AT {
+                    let Inner { pending, base, .. } = &mut *inner;
+                    self.file.write_all_at(pending, *base)?;
+                    *base += pending.len() as u64;
+                    pending.clear();
+                }
+                offset
+            }
+        };
         self.live.fetch_add(u64::from(size), Ordering::Relaxed);
         Ok(Block { offset, len })
     }
 
     pub fn get(&self, block: Block) -> io::Result<Vec<u8>> {
+        {
+            let inner = self.lock();
+            if block.offset >= inner.base {
+                let at = (block.offset - inner.base) as usize;
+                return inner
+                    .pending
+                    .get(at..at + block.len as usize)
+                    .map(<[u8]>::to_vec)
+                    .ok_or_else(|| io::Error::other("block beyond the spill file"));
+            }
+        }
+        // Below `base` everything is written: no lock needed to read it.
         let mut out = vec![0; block.len as usize];
         self.file.read_exact_at(&mut out, block.offset)?;
         Ok(out)
@@ -116,20 +165,21 @@ impl Spill {
     pub fn free(&self, block: Block) {
         let size = class(block.len);
         self.live.fetch_sub(u64::from(size), Ordering::Relaxed);
-        self.lock().entry(size).or_default().push(block.offset);
+        self.lock().free.entry(size).or_default().push(block.offset);
     }
 
-    /// Bytes in blocks in use, and the file's length.
+    /// Bytes in blocks in use, and the file's length (what is written and pending).
     pub fn usage(&self) -> (u64, u64) {
-        (
-            self.live.load(Ordering::Relaxed),
-            self.end.load(Ordering::Relaxed),
-        )
+        let end = {
+            let inner = self.lock();
+            inner.base + inner.pending.len() as u64
+        };
+        (self.live.load(Ordering::Relaxed), end)
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<u32, Vec<u64>>> {
-        // A panic elsewhere while holding the list leaves it whole: keep using it.
-        self.free.lock().unwrap_or_else(|p| p.into_inner())
+    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
+        // A panic elsewhere while holding the lists leaves them whole: keep using them.
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
 
@@ -157,6 +207,25 @@ mod tests {
         let mode = std::fs::metadata(dir.path().join("cache")).unwrap();
         use std::os::unix::fs::PermissionsExt;
         assert_eq!(mode.permissions().mode() & 0o777, 0o700);
+    }
+
+    #[test]
+    fn blocks_read_back_on_both_sides_of_a_flush() {
+        let (_dir, s) = spill();
+        let blocks: Vec<Block> = (0..5000u32)
+            .map(|i| s.put(&[(i % 251) as u8; 1000]).unwrap())
+            .collect();
+        for (i, b) in blocks.iter().enumerate() {
+            assert_eq!(s.get(*b).unwrap(), vec![(i % 251) as u8; 1000], "block {i}");
+        }
+        // A freed block reused, whether written out already or still pending.
+        for &i in &[0usize, 4999] {
+            s.free(blocks[i]);
+            let again = s.put(&[9u8; 1000]).unwrap();
+            assert_eq!(again.offset, blocks[i].offset);
+            assert_eq!(s.get(again).unwrap(), vec![9u8; 1000]);
+        }
+        assert_eq!(s.get(blocks[4998]).unwrap(), vec![(4998 % 251) as u8; 1000]);
     }
 
     #[test]
