@@ -148,6 +148,30 @@ pub(super) fn add_all(store: &Store, bars: &Bars, out: &mut Vec<Indicator>) {
         unscanned += usize::from(in_list(&controls.code_scanning, control));
     }
     let none = store.findings.is_empty();
+    push(
+        7,
+        &["SEC07-BP02", "SEC07-BP03"],
+        "Sensitive-data findings (Macie)",
+        if none {
+            "no findings yet".into()
+        } else {
+            format!("{sensitive} in {} accounts", sensitive_accounts.len())
+        },
+        if none {
+            Level::Unknown
+        } else {
+            bars.sensitive_data.level(sensitive)
+        },
+        evidence("findings", "product:macie sensitive"),
+    );
+    push(
+        10,
+        &["SEC10-BP04"],
+        "Runbook coverage of open critical and high",
+        "no runbooks read".into(),
+        Level::Unknown,
+        None,
+    );
     let mut counted = |question, practices, label, n: usize, unit: &str, bar: Bar, ev| {
         push(
             question,
@@ -189,22 +213,6 @@ pub(super) fn add_all(store: &Store, bars: &Bars, out: &mut Vec<Indicator>) {
         bars.macie_off,
         evidence("findings", "control:macie."),
     );
-    push(
-        7,
-        &["SEC07-BP02", "SEC07-BP03"],
-        "Sensitive-data findings (Macie)",
-        if none {
-            "no findings yet".into()
-        } else {
-            format!("{sensitive} in {} accounts", sensitive_accounts.len())
-        },
-        if none {
-            Level::Unknown
-        } else {
-            bars.sensitive_data.level(sensitive)
-        },
-        evidence("findings", "product:macie sensitive"),
-    );
     counted(
         8,
         &["SEC08-BP02", "SEC07-BP02"],
@@ -231,14 +239,6 @@ pub(super) fn add_all(store: &Store, bars: &Bars, out: &mut Vec<Indicator>) {
         "",
         bars.unscanned_code,
         sorted("findings", "severity"),
-    );
-    push(
-        10,
-        &["SEC10-BP04"],
-        "Runbook coverage of open critical and high",
-        "no runbooks read".into(),
-        Level::Unknown,
-        None,
     );
 }
 
