@@ -16,8 +16,9 @@ pub struct WaView {
     /// Practices selected, of the question's practices.
     pub selected: usize,
     pub of: usize,
-    /// Where the answer claims a practice the evidence says is not in place:
-    /// `answered "Use temporary credentials"; IAM users with active access keys: 40`.
+    /// Where the answer claims a practice the evidence says is not in place, one per
+    /// practice: `answered "Use temporary credentials"; IAM users with active access
+    /// keys: 40, ...`.
     pub disagreements: Vec<String>,
 }
 
@@ -63,13 +64,14 @@ fn disagreements(q: &Question, answer: &WaAnswer, list: &[Indicator], level: Lev
         let Some(p) = q.practices.iter().find(|p| &p.choice_id == choice) else {
             continue;
         };
-        for i in list.iter().filter(|i| i.practices.contains(&p.id.as_str())) {
-            if matches!(i.level, Level::Warn | Level::Bad) {
-                out.push(format!(
-                    "answered \"{}\"; {}: {}",
-                    p.title, i.label, i.value
-                ));
-            }
+        let against: Vec<String> = list
+            .iter()
+            .filter(|i| i.practices.contains(&p.id.as_str()))
+            .filter(|i| matches!(i.level, Level::Warn | Level::Bad))
+            .map(|i| format!("{}: {}", i.label, i.value))
+            .collect();
+        if !against.is_empty() {
+            out.push(format!("answered \"{}\"; {}", p.title, against.join(", ")));
         }
     }
     if out.is_empty() && answer.risk == "NONE" && level == Level::Bad {

@@ -86,8 +86,8 @@ fn indicators(frame: &mut Frame, area: Rect, app: &App) {
     let disagreements: usize = questions
         .iter()
         .flat_map(|q| &q.answers)
-        .map(|a| a.disagreements.len())
-        .sum();
+        .filter(|a| !a.disagreements.is_empty())
+        .count();
     let unseen = questions
         .iter()
         .filter(|q| !q.unobservable.is_empty())
@@ -98,7 +98,7 @@ fn indicators(frame: &mut Frame, area: Rect, app: &App) {
     let roomy = fits || (width >= 80 && list.len() + questions.len() <= height * 2);
     let value_w = 22usize.min(width / 3);
     // The practices' ids when there is room for them beside a readable label.
-    let practice_w = if width >= 88 { 22 } else { 0 };
+    let practice_w = if width >= 88 { 14 } else { 0 };
     let lead_w = if roomy { 0 } else { 5 };
     let label_w = width.saturating_sub(value_w + practice_w + lead_w + 4);
     let mut lines: Vec<(Option<usize>, Line)> = Vec::new();
@@ -106,7 +106,7 @@ fn indicators(frame: &mut Frame, area: Rect, app: &App) {
         if roomy {
             let mut spans = vec![
                 Span::styled(format!("{} ", mark(q.level)), style_of(app, q.level)),
-                Span::styled(format!("{:<5}{}", q.id, q.short), t.header),
+                Span::styled(format!("{:<6}{}", q.id, q.short), t.header),
             ];
             if !q.unobservable.is_empty() {
                 let claimed = q
@@ -117,7 +117,7 @@ fn indicators(frame: &mut Frame, area: Rect, app: &App) {
                 let wa = if q.answers.is_empty() {
                     String::new()
                 } else {
-                    format!(", {claimed} claimed in WA")
+                    format!(", {claimed} claimed")
                 };
                 spans.push(Span::styled(
                     format!("  · {} not observable{wa}", q.unobservable.len()),
@@ -126,7 +126,7 @@ fn indicators(frame: &mut Frame, area: Rect, app: &App) {
             }
             for a in &q.answers {
                 let text = format!(
-                    "  · WA {}: {}, {} of {} practices",
+                    "  · WA {}: {}, {}/{} practices",
                     clean(&a.workload),
                     a.risk,
                     a.selected,
@@ -152,8 +152,12 @@ fn indicators(frame: &mut Frame, area: Rect, app: &App) {
             }
             spans.push(Span::styled(format!("{label:<label_w$}"), t.text));
             if practice_w > 0 {
-                let ids = ind.practices.join(" ");
-                let ids: String = ids.chars().take(practice_w - 1).collect();
+                // The first practice, and how many more it speaks to.
+                let ids = match ind.practices {
+                    [] => String::new(),
+                    [one] => one.to_string(),
+                    [one, rest @ ..] => format!("{one} +{}", rest.len()),
+                };
                 spans.push(Span::styled(
                     format!(" {ids:<w$}", w = practice_w - 1),
                     t.muted,
@@ -185,12 +189,23 @@ fn indicators(frame: &mut Frame, area: Rect, app: &App) {
                 .collect();
             lines.push((None, Line::styled(text, t.muted)));
         }
+        // The first disagreement of each answer, and how many more: the rest would crowd
+        // out the indicators (the export carries the answers in full).
         for a in &q.answers {
-            for d in &a.disagreements {
-                let text: String = format!("   ≠ {} WA {}: {}", q.id, clean(&a.workload), clean(d))
-                    .chars()
-                    .take(width)
-                    .collect();
+            if let Some(d) = a.disagreements.first() {
+                let more = match a.disagreements.len() - 1 {
+                    0 => String::new(),
+                    n => format!(" (+{n} more)"),
+                };
+                let text: String = format!(
+                    "   ≠ {} WA {}{more}: {}",
+                    q.id,
+                    clean(&a.workload),
+                    clean(d)
+                )
+                .chars()
+                .take(width)
+                .collect();
                 lines.push((None, Line::styled(text, t.warning)));
             }
         }
