@@ -354,7 +354,10 @@ fn overview_shows_every_question_and_nothing_unpolled() {
             app.update(Action::Down);
         }
         for n in 1..=11 {
-            assert!(seen.contains(&format!("SEC{n} ")), "SEC{n} never shown at {size:?}");
+            assert!(
+                seen.contains(&format!("SEC{n} ")),
+                "SEC{n} never shown at {size:?}"
+            );
         }
         assert!(!seen.contains("not polled"), "{seen}");
         let questions = app.questions(&app.indicators());
