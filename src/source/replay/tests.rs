@@ -282,7 +282,9 @@ fn export_replay_export_round_trips() {
     }
     // The demo's standing administrators and WA answers are carried, and also through
     // the record-by-record writer a running console uses.
-    assert!(first["standing_access"].as_array().is_some_and(|a| a.len() > 5));
+    assert!(first["standing_access"]
+        .as_array()
+        .is_some_and(|a| a.len() > 5));
     assert_eq!(first["wa_answers"].as_array().map(Vec::len), Some(11));
     let mut streamed = Vec::new();
     crate::export::json::write_document(&store, fixed_now(), &[], &mut streamed).unwrap();
