@@ -475,4 +475,6 @@ fn offline_answer(cmd: Command) -> Option<Update> {
 #[cfg(test)]
 mod evidence_tests;
 #[cfg(test)]
+mod pillar_tests;
+#[cfg(test)]
 mod tests;
