@@ -166,11 +166,31 @@ impl HttpConnector for Fake {
         let target = request.headers().get("x-amz-target").unwrap_or_default();
         let uri = request.uri().to_string();
         let path = uri.strip_prefix(URL).unwrap_or(&uri).to_string();
-        let mut body: Value = request
-            .body()
-            .bytes()
-            .and_then(|b| serde_json::from_slice(b).ok())
-            .unwrap_or(json!({}));
+        let raw = request.body().bytes().unwrap_or_default().to_vec();
+        let mut body: Value = serde_json::from_slice(&raw).unwrap_or(json!({}));
+        // IAM's query protocol: a form, answered in XML.
+        let form = String::from_utf8_lossy(&raw).to_string();
+        if let Some(action) = form.split('&').find_map(|kv| kv.strip_prefix("Action=")) {
+            let user = form
+                .split('&')
+                .find_map(|kv| {
+                    kv.strip_prefix("UserName=")
+                        .or(kv.strip_prefix("GroupName="))
+                })
+                .unwrap_or_default()
+                .to_string();
+            self.log
+                .lock()
+                .unwrap()
+                .push((action.to_string(), json!({"name": user})));
+            let xml = iam_answer(action, &user);
+            let mut response = HttpResponse::new(
+                200.try_into().unwrap(),
+                aws_smithy_types::body::SdkBody::from(xml),
+            );
+            response.headers_mut().insert("content-type", "text/xml");
+            return HttpConnectorFuture::ready(Ok(response));
+        }
         // awsJson names the operation in the target; the Tool's REST API in the path.
         let api = if let Some((_, op)) = target.split_once('.') {
             op.to_string()
@@ -405,4 +425,89 @@ async fn the_well_architected_answers_are_read_for_the_security_pillar_page_by_p
         asked[0]
     );
     assert_eq!(asked[1]["NextToken"], "a2");
+}
+
+/// IAM's answers: bob holds AdministratorAccess himself, carol through the group `ops`,
+/// dave only ReadOnlyAccess.
+fn iam_answer(action: &str, name: &str) -> String {
+    let policies = |list: &[&str]| {
+        list.iter()
+            .map(|p| format!("<member><PolicyName>{p}</PolicyName><PolicyArn>arn:aws:iam::aws:policy/{p}</PolicyArn></member>"))
+            .collect::<String>()
+    };
+    let result = match (action, name) {
+        ("ListAttachedUserPolicies", "bob") => {
+            format!("<AttachedPolicies>{}</AttachedPolicies><IsTruncated>false</IsTruncated>", policies(&["AdministratorAccess"]))
+        }
+        ("ListAttachedUserPolicies", _) => {
+            format!("<AttachedPolicies>{}</AttachedPolicies><IsTruncated>false</IsTruncated>", policies(&["ReadOnlyAccess"]))
+        }
+        ("ListGroupsForUser", "carol") => "<Groups><member><Path>/</Path><GroupName>ops</GroupName><GroupId>AGPAOPS</GroupId><Arn>arn:aws:iam::111111111111:group/ops</Arn><CreateDate>2024-01-01T00:00:00Z</CreateDate></member></Groups><IsTruncated>false</IsTruncated>".to_string(),
+        ("ListGroupsForUser", _) => "<Groups/><IsTruncated>false</IsTruncated>".to_string(),
+        ("ListAttachedGroupPolicies", _) => {
+            format!("<AttachedPolicies>{}</AttachedPolicies><IsTruncated>false</IsTruncated>", policies(&["AdministratorAccess"]))
+        }
+        _ => String::new(),
+    };
+    format!(
+        "<{action}Response xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\"><{action}Result>{result}</{action}Result><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></{action}Response>"
+    )
+}
+
+#[tokio::test]
+async fn console_users_with_an_administrator_policy_are_standing_admins() {
+    let (f, log) = fake(false, false);
+    let sdk = sdk(f).await;
+    let user = |name: &str, password: bool| rampart::model::CredentialRecord {
+        account_id: "111111111111".into(),
+        user: name.into(),
+        arn: format!("arn:aws:iam::111111111111:user/{name}"),
+        is_root: false,
+        user_creation_time: None,
+        password_enabled: Some(password),
+        password_last_used: None,
+        password_last_changed: None,
+        mfa_active: true,
+        access_keys: vec![],
+    };
+    let report = vec![
+        user("bob", true),
+        user("carol", true),
+        user("dave", true),
+        // No console password: a machine user, not asked about.
+        user("ci", false),
+    ];
+    let admins = rampart::source::aws::iam_admins::console_admins(
+        &aws_sdk_iam::Client::new(&sdk),
+        &Pacer::new(4),
+        "111111111111",
+        &report,
+    )
+    .await
+    .unwrap();
+    let seen: Vec<(&str, &str, Route)> = admins
+        .iter()
+        .map(|a| (a.principal.as_str(), a.via.as_str(), a.route))
+        .collect();
+    assert_eq!(
+        seen,
+        vec![
+            ("bob", "AdministratorAccess", Route::IamUser),
+            ("carol", "ops/AdministratorAccess", Route::IamUser),
+        ]
+    );
+    let asked: Vec<String> = log
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|c| format!("{} {}", c.0, c.1["name"].as_str().unwrap_or("")))
+        .collect();
+    assert!(!asked.iter().any(|a| a.ends_with(" ci")), "{asked:?}");
+    assert_eq!(
+        asked
+            .iter()
+            .filter(|a| a.starts_with("ListAttachedGroupPolicies"))
+            .count(),
+        1
+    );
 }

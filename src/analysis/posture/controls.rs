@@ -91,7 +91,7 @@ pub(super) fn add_all(store: &Store, bars: &Bars, out: &mut Vec<Indicator>) {
         || store
             .sources
             .keys()
-            .any(|k| k.service == "identitycenter" || k.service == "demo");
+            .any(|k| matches!(k.service.as_str(), "identitycenter" | "iam" | "demo"));
     let people: BTreeSet<(&str, &str)> = standing
         .iter()
         .flat_map(|s| {

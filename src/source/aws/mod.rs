@@ -15,6 +15,7 @@ pub mod discover;
 pub mod errors;
 pub mod hub;
 pub mod iam;
+pub mod iam_admins;
 pub mod identity_center;
 mod once;
 pub mod pace;
