@@ -475,6 +475,4 @@ fn offline_answer(cmd: Command) -> Option<Update> {
 #[cfg(test)]
 mod evidence_tests;
 #[cfg(test)]
-mod pillar_tests;
-#[cfg(test)]
 mod tests;

@@ -591,3 +591,5 @@ fn a_burst_split_over_two_files_is_seen_whole() {
     );
     assert!(store.events.items().iter().all(|e| e.detections.is_empty()));
 }
+
+mod pillar;

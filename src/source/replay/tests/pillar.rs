@@ -2,7 +2,7 @@
 //! both writers (the whole document, and record by record as a running console writes),
 //! and a record that does not parse rejected with its reason.
 
-use super::*;
+use super::super::*;
 use crate::model::clock::fixed_now;
 
 fn demo_store() -> crate::store::Store {
