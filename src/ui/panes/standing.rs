@@ -45,7 +45,15 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
             " {:<16} {:<22} {:<24} {:<24} {}",
             cut(&account, 16),
             s.route.label(),
-            cut(&s.principal, 24),
+            // A group's size where the members' names do not fit.
+            cut(
+                &if s.members.is_empty() {
+                    s.principal.clone()
+                } else {
+                    format!("{} ({})", s.principal, s.members.len())
+                },
+                24
+            ),
             cut(&s.via, 24),
             clean(&s.members.join(", "))
         );
