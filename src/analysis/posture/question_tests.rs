@@ -328,3 +328,76 @@ fn no_risk_recorded_over_evidence_that_reads_act_is_flagged() {
         .unwrap();
     assert_eq!(bp04.2, Some(false));
 }
+
+/// Question by question, which indicator reads what on the bad store, and that the same
+/// indicator reads good on the good one and unknown or good on an empty one.
+#[test]
+fn each_question_has_an_indicator_that_moves_from_empty_to_good_to_bad() {
+    let table: [(u8, &str, &str, Level); 11] = [
+        (
+            1,
+            "Root with access keys or without MFA",
+            "1 with keys, 1 without MFA",
+            Level::Bad,
+        ),
+        (2, "Console users without MFA", "1", Level::Bad),
+        (3, "Standing admin access", "13 in 1 accounts", Level::Bad),
+        (
+            4,
+            "GuardDuty off (control GuardDuty.1)",
+            "1 account-regions",
+            Level::Bad,
+        ),
+        (
+            5,
+            "Security groups and ACLs open to the world",
+            "1",
+            Level::Bad,
+        ),
+        (
+            6,
+            "Inspector off (controls Inspector.1-4)",
+            "1 account-regions",
+            Level::Bad,
+        ),
+        (
+            7,
+            "Macie off (controls Macie.1-2)",
+            "1 account-regions",
+            Level::Warn,
+        ),
+        (8, "Resources open to the public", "1", Level::Bad),
+        (
+            9,
+            "Resources failing encryption-in-transit controls",
+            "1",
+            Level::Warn,
+        ),
+        (10, "Critical findings open", "2", Level::Bad),
+        (
+            11,
+            "Code, images and builds unscanned (Inspector.3, ECR.1, CodeBuild)",
+            "1",
+            Level::Warn,
+        ),
+    ];
+    let empty = indicators(&Store::new(), limits(), &Bars::default(), now());
+    let good = indicators(&good_store(), limits(), &Bars::default(), now());
+    let bad = indicators(&bad_store(), limits(), &Bars::default(), now());
+    for (question, label, value, level) in table {
+        let (e, g, b) = (get(&empty, label), get(&good, label), get(&bad, label));
+        assert_eq!(b.question, question, "{label}");
+        assert_eq!((b.value.as_str(), b.level), (value, level), "{label}");
+        assert_eq!(
+            g.level,
+            Level::Good,
+            "{label} on the good store: {}",
+            g.value
+        );
+        assert!(
+            matches!(e.level, Level::Unknown | Level::Good),
+            "{label} on the empty store: {:?}",
+            e.level
+        );
+    }
+}
