@@ -130,6 +130,18 @@ pub enum Update {
     Exposures(Vec<Exposure>),
     Compliance(Vec<ComplianceResult>),
     Events(Vec<TrailEvent>),
+    /// Standing administrator access as one source read it: replaces every record of the
+    /// same scope (a source that finds none sends an empty list).
+    Standing {
+        scope: String,
+        records: Vec<crate::model::StandingAccess>,
+    },
+    /// One workload's Well-Architected Tool answers for the security pillar: replaces
+    /// that workload's previous answers.
+    WaAnswers {
+        workload_id: String,
+        answers: Vec<crate::model::WaAnswer>,
+    },
     /// Detections found after their events were sent, as (event id, rule id): a
     /// correlation whose window spans two evidence files or two polls.
     Marked(Vec<(String, String)>),

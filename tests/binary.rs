@@ -197,7 +197,17 @@ fn export_of_the_demo_is_deterministic_private_and_follows_the_contract() {
         .filter(|f| f["raw"]["findingType"].is_string())
         .count();
     assert!(unused > 0, "the demo has unused roles and permissions");
-    assert_eq!(findings.len(), 500 + unused);
+    // And the failed controls behind the pillar's questions (Macie, Inspector, SSM, ...).
+    let pillar = findings
+        .iter()
+        .filter(|f| {
+            f["id"]
+                .as_str()
+                .is_some_and(|id| id.contains("/demo-pillar-"))
+        })
+        .count();
+    assert_eq!(pillar, 12);
+    assert_eq!(findings.len(), 500 + unused + pillar);
     for key in [
         "credentials",
         "exposures",
@@ -245,7 +255,12 @@ fn export_of_the_demo_is_deterministic_private_and_follows_the_contract() {
         .filter(|l| l.contains(",\"IAM Access Analyzer\",") && l.contains(":finding/"))
         .count();
     assert!(unused > 0);
-    assert_eq!(text.lines().count(), 1 + 50 + unused);
+    let pillar = text.lines().filter(|l| l.contains("/demo-pillar-")).count();
+    assert_eq!(
+        pillar, 12,
+        "the failed controls behind the pillar's questions"
+    );
+    assert_eq!(text.lines().count(), 1 + 50 + unused + pillar);
 }
 
 /// Writes a small evidence folder: a CloudTrail log with a StopLogging, and a broken file.

@@ -338,3 +338,71 @@ fn drill_view() {
         );
     }
 }
+
+/// The demo's overview, walked from the first indicator to the last: every question
+/// SEC1..SEC11 is on screen at some point and no indicator reads "not polled"; the end of
+/// the list, where SEC11 is, is kept as a snapshot.
+#[test]
+fn overview_shows_every_question_and_nothing_unpolled() {
+    for size in SIZES {
+        let mut app = app(size);
+        app.update(Action::Overview);
+        let count = app.indicators().len();
+        let mut seen = String::new();
+        for _ in 0..count {
+            seen.push_str(&draw(&mut app));
+            app.update(Action::Down);
+        }
+        for n in 1..=11 {
+            assert!(
+                seen.contains(&format!("SEC{n} ")),
+                "SEC{n} never shown at {size:?}"
+            );
+        }
+        assert!(!seen.contains("not polled"), "{seen}");
+        let questions = app.questions(&app.indicators());
+        assert_eq!(questions.len(), 11);
+        assert!(questions.iter().all(|q| !q.indicators.is_empty()));
+        insta::assert_snapshot!(
+            format!("overview_last_question_{}x{}", size.0, size.1),
+            draw(&mut app)
+        );
+    }
+}
+
+/// A Well-Architected answer that the evidence contradicts is flagged on the overview.
+#[test]
+fn overview_flags_an_answer_the_evidence_contradicts() {
+    let mut app = app((160, 48));
+    app.update(Action::Overview);
+    let screen = draw(&mut app);
+    assert!(screen.contains("answers disagree"), "{screen}");
+    assert!(
+        screen.contains("≠ SEC3 WA payments-platform: answered \"Grant least privilege access\""),
+        "{screen}"
+    );
+}
+
+/// Enter on "Standing admin access" lists who holds it, where and how.
+#[test]
+fn standing_admin_access_opens_its_list() {
+    for size in SIZES {
+        let mut app = app(size);
+        app.update(Action::Overview);
+        let at = app
+            .indicators()
+            .iter()
+            .position(|i| i.label == "Standing admin access")
+            .unwrap();
+        for _ in 0..at {
+            app.update(Action::Down);
+        }
+        app.update(Action::Open);
+        assert!(app.overlays.standing);
+        let screen = draw(&mut app);
+        assert!(screen.contains("PlatformAdmins"), "{screen}");
+        insta::assert_snapshot!(format!("standing_{}x{}", size.0, size.1), draw(&mut app));
+        app.update(Action::Back);
+        assert!(!app.overlays.standing);
+    }
+}

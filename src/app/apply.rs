@@ -189,6 +189,7 @@ impl App {
                     now,
                 );
                 crate::analysis::posture::last_drill(&mut list, self.drills.history.first(), now);
+                crate::analysis::posture::runbook_coverage(&mut list, &self.store, &self.runbooks);
                 let grid = crate::analysis::posture::grid(&self.store);
                 self.posture = Some((at.0, at.1, list, grid));
             }

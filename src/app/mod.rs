@@ -227,6 +227,8 @@ pub struct Overlays {
     pub help: bool,
     /// The sources overlay (`i`).
     pub sources: bool,
+    /// The standing administrator access list (Enter on its overview indicator).
+    pub standing: bool,
     /// The runbook, drawn over the pane.
     pub runbook: Option<runbook::RunbookView>,
     /// The CloudTrail timeline around a finding.

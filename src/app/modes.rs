@@ -52,7 +52,7 @@ impl App {
         if o.runbook.is_some() && !o.help {
             stack.push(Mode::Runbook);
         }
-        if self.drill_view_shown() && !o.help && !o.sources {
+        if self.drill_view_shown() && !o.help && !o.sources && !o.standing {
             stack.push(Mode::DrillView);
         }
         stack.push(Mode::Anywhere);
@@ -100,6 +100,11 @@ impl App {
             Mode::Runbook => self.runbook_action(action),
             Mode::DrillView => self.drill_action(action),
             Mode::Anywhere => self.anywhere_action(action),
+            Mode::Sources if self.overlays.standing && !anywhere(action) => {
+                // A list to read, like help: any key closes it.
+                self.overlays.standing = false;
+                true
+            }
             Mode::Sources if self.overlays.sources && !anywhere(action) => {
                 // Like help: any key closes the overlay; `i` toggles it.
                 self.overlays.sources = false;

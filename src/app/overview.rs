@@ -20,9 +20,19 @@ impl App {
                 let mut list =
                     crate::analysis::posture::indicators(&self.store, s.thresholds, &s.bars, now);
                 crate::analysis::posture::last_drill(&mut list, self.drills.history.first(), now);
+                crate::analysis::posture::runbook_coverage(&mut list, &self.store, &self.runbooks);
                 list
             }
         }
+    }
+
+    /// The pillar's eleven questions over the indicators, with the team's
+    /// Well-Architected Tool answers beside them.
+    pub fn questions(
+        &self,
+        list: &[crate::analysis::posture::Indicator],
+    ) -> Vec<crate::analysis::posture::QuestionView> {
+        crate::analysis::posture::questions(list, &self.store.wa_answers)
     }
 
     /// The accounts-by-regions grid, likewise.
@@ -77,6 +87,10 @@ impl App {
         };
         if ev.pane == "sources" {
             self.overlays.sources = true;
+            return;
+        }
+        if ev.pane == "standing" {
+            self.overlays.standing = true;
             return;
         }
         let Some(tab) = Pane::from_id(ev.pane) else {

@@ -14,6 +14,7 @@
 
 mod detections;
 mod load;
+pub mod pillar;
 pub(crate) mod validate;
 pub mod vocabulary;
 
@@ -63,6 +64,8 @@ pub struct Config {
     pub runbooks: Runbooks,
     /// `[replay]`: limits on one evidence file.
     pub replay: Replay,
+    pub identity_center: pillar::IdentityCenter,
+    pub wellarchitected: pillar::WellArchitected,
     /// What validation noticed but accepted: old names, with the name to use instead.
     #[serde(skip)]
     pub deprecations: Vec<String>,
@@ -526,6 +529,8 @@ impl Config {
                 crate::source::aws::securityhub::Api::Asff
             },
             discovery: self.discovery(),
+            identity_center: self.identity_center.placed(),
+            wellarchitected: self.wellarchitected.placed(),
             hub_aggregator: (!hub.aggregator_account.is_empty()).then(|| {
                 crate::source::aws::HubAggregator {
                     account: hub.aggregator_account.clone(),

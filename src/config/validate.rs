@@ -310,6 +310,38 @@ pub(crate) fn validate(
         aggregator_region(&agg.aggregator_account, &agg.aggregator_region)
             .map_err(|m| fail(&at("aggregator_region"), m))?;
     }
+    // Identity Center and the WA Tool are read in one account and region each.
+    let placed = [
+        (
+            "identity_center",
+            &config.identity_center.account,
+            &config.identity_center.region,
+        ),
+        (
+            "wellarchitected",
+            &config.wellarchitected.account,
+            &config.wellarchitected.region,
+        ),
+    ];
+    for (table, account, region) in placed {
+        if account.is_empty() {
+            continue;
+        }
+        if !configured(account) {
+            return Err(fail(
+                &[Seg::Key(table), Seg::Key("account")],
+                expected_account(account),
+            ));
+        }
+        aggregator_region(account, region)
+            .map_err(|m| fail(&[Seg::Key(table), Seg::Key("region")], m))?;
+    }
+    if let Err(m) = config.wellarchitected.check() {
+        return Err(fail(
+            &[Seg::Key("wellarchitected"), Seg::Key("workloads")],
+            m,
+        ));
+    }
     if hub.record_states.is_empty() {
         return Err(fail(
             &[Seg::Key("securityhub"), Seg::Key("record_states")],

@@ -206,6 +206,35 @@ fn sources(store: &Store) -> Vec<Value> {
         .collect()
 }
 
+/// Standing administrator access as the sources read it (in key order already); the
+/// roles trusted from outside are derived from `exposures` and not repeated.
+fn standing_access(store: &Store) -> Vec<Value> {
+    store
+        .standing
+        .iter()
+        .map(|s| serde_json::to_value(s).unwrap_or(Value::Null))
+        .collect()
+}
+
+/// The team's Well-Architected Tool answers, by workload and question.
+fn wa_answers(store: &Store) -> Vec<Value> {
+    store
+        .wa_answers
+        .iter()
+        .map(|a| {
+            json!({
+                "workload_id": a.workload_id,
+                "workload_name": a.workload_name,
+                "question_id": a.question_id,
+                "selected": a.selected,
+                "risk": a.risk,
+                "applicable": a.applicable,
+                "read_at": opt_time(a.read_at),
+            })
+        })
+        .collect()
+}
+
 pub fn document(store: &Store, generated_at: DateTime<Utc>) -> Value {
     let o = ordered(store);
     json!({
@@ -216,6 +245,8 @@ pub fn document(store: &Store, generated_at: DateTime<Utc>) -> Value {
         "exposures": o.exposures.into_iter().map(exposure).collect::<Vec<_>>(),
         "compliance": o.compliance.into_iter().map(self::compliance).collect::<Vec<_>>(),
         "events": o.events.into_iter().map(event).collect::<Vec<_>>(),
+        "standing_access": standing_access(store),
+        "wa_answers": wa_answers(store),
         "sources": sources(store),
     })
 }
@@ -356,6 +387,8 @@ fn write_document_raw(
     list(w, "events", o.events, |w, e| {
         write_with_raw(w, event_fields(e), &e.raw)
     })?;
+    list(w, "standing_access", standing_access(store), value)?;
+    list(w, "wa_answers", wa_answers(store), value)?;
     list(w, "sources", sources(store), value)?;
     for (name, value) in extra {
         write!(w, ",\n{}: ", Value::from(*name))?;

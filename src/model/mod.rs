@@ -38,7 +38,9 @@ pub mod ocsf;
 pub mod raw;
 pub mod region;
 pub mod severity;
+pub mod standing;
 pub mod triage;
+pub mod wa;
 pub mod watermarks;
 
 /// Short text kept inline (up to 24 bytes, no allocation): account ids, regions, product
@@ -55,3 +57,5 @@ pub use finding::{Finding, RecordState, Resource, WorkflowStatus};
 pub use intern::{intern, Shared};
 pub use raw::RawRecord;
 pub use severity::Severity;
+pub use standing::StandingAccess;
+pub use wa::WaAnswer;

@@ -145,6 +145,10 @@ pub struct Store {
     /// AWS Config evaluations (shown by a later pane; exported and replayed now).
     pub compliance: Table<ComplianceResult>,
     pub events: Table<TrailEvent>,
+    /// Standing administrator access, in key order (a few hundred rows at most: no table).
+    pub standing: Vec<crate::model::StandingAccess>,
+    /// The team's Well-Architected Tool answers, by (workload, question).
+    pub wa_answers: Vec<crate::model::WaAnswer>,
     pub sources: BTreeMap<SourceKey, SourceHealth>,
     /// Kept up to date row by row as findings change: recounting 100,000 findings cost
     /// a frame 5 ms after every update, and a replay's thousand batches went quadratic.
@@ -314,6 +318,24 @@ impl Store {
             }
             Update::Events(list) => {
                 changed.events = self.events.upsert_newer(list, &self.accounts, |_, _| true);
+            }
+            Update::Standing { scope, records } => {
+                let before = self.standing.len();
+                self.standing.retain(|r| r.scope != scope);
+                changed.sources = before != self.standing.len() || !records.is_empty();
+                self.standing.extend(records);
+                self.standing.sort_by(|a, b| a.key().cmp(&b.key()));
+                self.standing.dedup_by(|a, b| a.key() == b.key());
+            }
+            Update::WaAnswers {
+                workload_id,
+                answers,
+            } => {
+                self.wa_answers.retain(|a| a.workload_id != workload_id);
+                self.wa_answers.extend(answers);
+                self.wa_answers.sort_by(|a, b| a.key().cmp(&b.key()));
+                self.wa_answers.dedup_by(|a, b| a.key() == b.key());
+                changed.sources = true;
             }
             Update::Marked(marks) => {
                 let mut updated: std::collections::HashMap<String, TrailEvent> =

@@ -201,7 +201,12 @@ fn freshness(app: &App) -> (String, Style) {
     }
     let latest = store.sources.values().filter_map(|h| h.last_success).max();
     let at = latest.map(|l| format!(" · {}", fmt(l))).unwrap_or_default();
-    let what = if store.sources.len() == 1 {
+    // The demo's simulated services (its accounts' Security Hub, Config, CloudTrail) are
+    // the demo's own: it says "demo ok", and the Sources view lists them.
+    let demo = store.sources.keys().any(|k| k.service == "demo");
+    let what = if demo {
+        "demo".to_string()
+    } else if store.sources.len() == 1 {
         store
             .sources
             .keys()

@@ -44,6 +44,9 @@ pub fn render(frame: &mut Frame, app: &App) {
     if app.overlays.sources {
         panes::sources::render(frame, frame.area(), app);
     }
+    if app.overlays.standing {
+        panes::standing::render(frame, frame.area(), app);
+    }
     if let Some(confirm) = &app.overlays.confirm {
         panes::confirm::render(frame, frame.area(), app, confirm);
     }

@@ -1,5 +1,6 @@
-//! The indicators, area by area: each a count read from the store, judged against its
-//! bars, with the evidence that opens behind it.
+//! The indicators, question by question (SEC1..SEC11): each a count read from the store,
+//! judged against its bars, with the best practices it speaks to and the evidence that
+//! opens behind it. The indicators counted from control lists are in `controls.rs`.
 
 use super::*;
 
@@ -9,7 +10,7 @@ const OPEN_NETWORK_CONTROLS: [&str; 7] = [
     "EC2.2", "EC2.13", "EC2.14", "EC2.18", "EC2.19", "EC2.21", "EC2.53",
 ];
 
-fn evidence(pane: &'static str, filter: &str) -> Option<Evidence> {
+pub(super) fn evidence(pane: &'static str, filter: &str) -> Option<Evidence> {
     Some(Evidence {
         pane,
         filter: filter.to_string(),
@@ -17,7 +18,7 @@ fn evidence(pane: &'static str, filter: &str) -> Option<Evidence> {
     })
 }
 
-fn sorted(pane: &'static str, sort: &'static str) -> Option<Evidence> {
+pub(super) fn sorted(pane: &'static str, sort: &'static str) -> Option<Evidence> {
     Some(Evidence {
         pane,
         filter: String::new(),
@@ -33,9 +34,14 @@ pub fn indicators(
     now: DateTime<Utc>,
 ) -> Vec<Indicator> {
     let mut out = Vec::new();
-    let mut add = |area, label, value: String, level, evidence| {
+    let mut add = |(question, practices): (u8, &'static [&'static str]),
+                   label,
+                   value: String,
+                   level,
+                   evidence| {
         out.push(Indicator {
-            area,
+            question,
+            practices,
             label,
             value,
             level,
@@ -50,7 +56,7 @@ pub fn indicators(
         .filter(|h| matches!(h.status, Status::Failed | Status::Stale))
         .count();
     add(
-        Area::Foundations,
+        (1, &["SEC01-BP08"]),
         "Sources failing or stale",
         if sources.is_empty() {
             "no source yet".into()
@@ -65,7 +71,7 @@ pub fn indicators(
         evidence("sources", ""),
     );
     add(
-        Area::Foundations,
+        (1, &["SEC01-BP01"]),
         "Accounts watched",
         store.accounts.len().to_string(),
         if store.accounts.is_empty() {
@@ -86,7 +92,7 @@ pub fn indicators(
     // only where Config was asked.
     let config_asked = !compliance.is_empty() || sources.keys().any(|k| k.service == "config");
     add(
-        Area::Foundations,
+        (1, &["SEC01-BP03", "SEC01-BP06", "SEC04-BP04"]),
         "Resources breaking Config rules",
         if config_asked {
             format!("{} across {} rules", non_compliant.len(), rules.len())
@@ -123,7 +129,7 @@ pub fn indicators(
         }
     };
     add(
-        Area::Identity,
+        (1, &["SEC01-BP02", "SEC02-BP01"]),
         "Root with access keys or without MFA",
         format!(
             "{} with keys, {} without MFA",
@@ -138,7 +144,7 @@ pub fn indicators(
         evidence("credentials", "root"),
     );
     add(
-        Area::Identity,
+        (2, &["SEC02-BP01"]),
         "Console users without MFA",
         with(CredentialRisk::CONSOLE_NO_MFA).to_string(),
         identity(
@@ -155,7 +161,7 @@ pub fn indicators(
     // One old key among hundreds rounds to 0%, and still deserves a look.
     let old_share = percent.map_or(0, |p| p.max(usize::from(old_keys > 0)));
     add(
-        Area::Identity,
+        (2, &["SEC02-BP02", "SEC02-BP05"]),
         "Active keys older than the age limit",
         share,
         identity(old_share, bars.old_keys_percent),
@@ -163,7 +169,7 @@ pub fn indicators(
     );
     let unused = with(CredentialRisk::UNUSED_KEY) + with(CredentialRisk::UNUSED_PASSWORD);
     add(
-        Area::Identity,
+        (2, &["SEC02-BP05", "SEC03-BP04"]),
         "Unused keys and passwords",
         unused.to_string(),
         identity(unused, bars.unused_credentials),
@@ -173,7 +179,6 @@ pub fn indicators(
     // One pass over the findings for the rest.
     let mut unused_access = 0;
     let mut open_network = 0;
-    let mut encryption = 0;
     let mut critical = 0;
     let mut vulnerabilities = 0;
     let mut guardduty_off = BTreeSet::new();
@@ -188,10 +193,6 @@ pub fn indicators(
         if OPEN_NETWORK_CONTROLS.contains(&control) {
             open_network += 1;
         }
-        // "Encrypt", "encrypt", "encryption": no lowercase copy of 100,000 titles.
-        if f.title.contains("ncrypt") {
-            encryption += 1;
-        }
         if f.severity == Severity::Critical {
             critical += 1;
         }
@@ -200,7 +201,7 @@ pub fn indicators(
         }
     }
     add(
-        Area::Identity,
+        (3, &["SEC03-BP02", "SEC03-BP04"]),
         "Unused roles, keys and permissions (Access Analyzer)",
         unused_access.to_string(),
         bars.unused_access.level(unused_access),
@@ -227,7 +228,7 @@ pub fn indicators(
     for (service, label, note) in detective {
         let n = off(service, note);
         add(
-            Area::Detection,
+            (4, &["SEC04-BP01", "SEC04-BP02"]),
             label,
             if watched(service) {
                 format!("{n} account-regions")
@@ -245,7 +246,7 @@ pub fn indicators(
     // GuardDuty is not polled itself: Security Hub's control GuardDuty.1 says where it is off.
     let no_findings = store.findings.is_empty();
     add(
-        Area::Detection,
+        (4, &["SEC04-BP03"]),
         "GuardDuty off (control GuardDuty.1)",
         if no_findings {
             "no findings yet".into()
@@ -266,7 +267,7 @@ pub fn indicators(
         .filter(|e| !e.detections.is_empty())
         .count();
     add(
-        Area::Detection,
+        (4, &["SEC04-BP03"]),
         "CloudTrail events a detection fired on",
         detected.to_string(),
         bars.detections.level(detected),
@@ -274,7 +275,7 @@ pub fn indicators(
     );
 
     add(
-        Area::Infrastructure,
+        (5, &["SEC05-BP02", "SEC06-BP03"]),
         "Security groups and ACLs open to the world",
         open_network.to_string(),
         bars.open_network.level(open_network),
@@ -284,7 +285,7 @@ pub fn indicators(
     let exposures = store.exposures.items();
     let public = exposures.iter().filter(|e| e.is_public).count();
     add(
-        Area::DataProtection,
+        (8, &["SEC08-BP04", "SEC03-BP07"]),
         "Resources open to the public",
         public.to_string(),
         bars.public_resources.level(public),
@@ -300,29 +301,22 @@ pub fn indicators(
         })
         .count();
     add(
-        Area::DataProtection,
+        (3, &["SEC03-BP07", "SEC03-BP08", "SEC03-BP09"]),
         "Access granted outside the watched accounts",
         outside.to_string(),
         bars.outside_access.level(outside),
         evidence("exposures", "cross-account"),
     );
-    add(
-        Area::DataProtection,
-        "Open findings about encryption",
-        encryption.to_string(),
-        bars.encryption_findings.level(encryption),
-        evidence("findings", "encrypt"),
-    );
 
     add(
-        Area::IncidentResponse,
+        (10, &["SEC10-BP02"]),
         "Critical findings open",
         critical.to_string(),
         bars.critical_findings.level(critical),
         evidence("findings", "critical"),
     );
     add(
-        Area::IncidentResponse,
+        (10, &["SEC10-BP04", "SEC10-BP07"]),
         "Last game-day drill",
         "none run yet".into(),
         Level::Unknown,
@@ -330,12 +324,14 @@ pub fn indicators(
     );
 
     add(
-        Area::Application,
+        (6, &["SEC06-BP01", "SEC11-BP05"]),
         "Critical and high vulnerabilities (Inspector)",
         vulnerabilities.to_string(),
         bars.vulnerabilities.level(vulnerabilities),
         evidence("findings", "inspector"),
     );
+    super::controls::add_all(store, bars, &mut out);
+    out.sort_by_key(|i| i.question);
     out
 }
 

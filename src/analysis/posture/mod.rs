@@ -1,7 +1,10 @@
-//! The security posture at a glance, along the areas of the AWS Well-Architected security
-//! pillar: indicators computed from the store, each with the evidence one key away (a pane
-//! and a filter); an accounts-by-regions grid of open findings; and the trend of open
-//! findings since the console started.
+//! The security posture at a glance, question by question of the AWS Well-Architected
+//! security pillar (SEC1..SEC11, from `data/wa-security-pillar.toml`): indicators computed
+//! from the store, each with the best practices it speaks to and the evidence one key away
+//! (a pane and a filter); per question, what rampart cannot see and the team's own
+//! Well-Architected Tool answer, flagged where it disagrees with the evidence; an
+//! accounts-by-regions grid of open findings; and the trend of open findings since the
+//! console started.
 //!
 //! Everything here is computed from `&Store`: no I/O, no ratatui, so each indicator is
 //! tested on hand-made stores.
@@ -12,37 +15,16 @@ use crate::store::Store;
 use chrono::{DateTime, Utc};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
+mod controls;
 mod grid;
 mod indicators;
+pub mod pillar;
+mod questions;
 
+pub use controls::{runbook_coverage, standing_admins};
 pub use grid::{grid, Cell, Grid, Trend};
 pub use indicators::{indicators, last_drill};
-
-/// The areas of the security pillar, in the pillar's order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Area {
-    Foundations,
-    Identity,
-    Detection,
-    Infrastructure,
-    DataProtection,
-    IncidentResponse,
-    Application,
-}
-
-impl Area {
-    pub fn label(self) -> &'static str {
-        match self {
-            Area::Foundations => "Security foundations",
-            Area::Identity => "Identity and access management",
-            Area::Detection => "Detection",
-            Area::Infrastructure => "Infrastructure protection",
-            Area::DataProtection => "Data protection",
-            Area::IncidentResponse => "Incident response",
-            Area::Application => "Application security",
-        }
-    }
-}
+pub use questions::{questions, QuestionView, WaView};
 
 /// How an indicator reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,7 +48,10 @@ pub struct Evidence {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Indicator {
-    pub area: Area,
+    /// The pillar question it belongs to: 1 for SEC1 .. 11 for SEC11.
+    pub question: u8,
+    /// The best practices it speaks to (`SEC02-BP01`), as in the pillar file.
+    pub practices: &'static [&'static str],
     pub label: &'static str,
     pub value: String,
     pub level: Level,
@@ -138,9 +123,19 @@ pub struct Bars {
     pub open_network: Bar,
     pub public_resources: Bar,
     pub outside_access: Bar,
+    /// Resources failing encryption-at-rest controls (the key predates the split from
+    /// in transit, and stays so that configs keep working).
     pub encryption_findings: Bar,
     pub critical_findings: Bar,
     pub vulnerabilities: Bar,
+    pub users_with_keys: Bar,
+    pub standing_admins: Bar,
+    pub inspector_off: Bar,
+    pub unmanaged_instances: Bar,
+    pub macie_off: Bar,
+    pub sensitive_data: Bar,
+    pub in_transit: Bar,
+    pub unscanned_code: Bar,
 }
 
 impl Default for Bars {
@@ -161,13 +156,23 @@ impl Default for Bars {
             encryption_findings: Bar::ANY_IS_A_LOOK,
             critical_findings: Bar::ANY_IS_BAD,
             vulnerabilities: Bar::ANY_IS_BAD,
+            users_with_keys: Bar::ANY_IS_A_LOOK,
+            // Standing administrators are the thing just-in-time access removes: a few
+            // break-glass ones are a look, a crowd is a practice to fix.
+            standing_admins: Bar { look: 1, act: 10 },
+            inspector_off: Bar::ANY_IS_BAD,
+            unmanaged_instances: Bar::ANY_IS_A_LOOK,
+            macie_off: Bar::ANY_IS_A_LOOK,
+            sensitive_data: Bar::ANY_IS_A_LOOK,
+            in_transit: Bar::ANY_IS_A_LOOK,
+            unscanned_code: Bar::ANY_IS_A_LOOK,
         }
     }
 }
 
 impl Bars {
     /// Every bar with its config key, for validation.
-    pub fn named(&self) -> [(&'static str, Bar); 14] {
+    pub fn named(&self) -> [(&'static str, Bar); 22] {
         [
             ("sources_failing", self.sources_failing),
             ("config_noncompliant", self.config_noncompliant),
@@ -183,9 +188,20 @@ impl Bars {
             ("encryption_findings", self.encryption_findings),
             ("critical_findings", self.critical_findings),
             ("vulnerabilities", self.vulnerabilities),
+            ("users_with_keys", self.users_with_keys),
+            ("standing_admins", self.standing_admins),
+            ("inspector_off", self.inspector_off),
+            ("unmanaged_instances", self.unmanaged_instances),
+            ("macie_off", self.macie_off),
+            ("sensitive_data", self.sensitive_data),
+            ("in_transit", self.in_transit),
+            ("unscanned_code", self.unscanned_code),
         ]
     }
 }
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod question_tests;

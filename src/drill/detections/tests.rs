@@ -956,6 +956,7 @@ fn made_public_covers_every_resource_policy_service() {
     let open_aws = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sqs:SendMessage","Resource":"*"}]}"#;
     let narrowed = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-abc"}}}]}"#;
     let named = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:root"},"Action":"*","Resource":"*"}]}"#;
+    #[allow(clippy::type_complexity)]
     let cases: Vec<(&str, &str, Box<dyn Fn(&str) -> Value>, &str)> = vec![
         (
             "ecr",

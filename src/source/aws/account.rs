@@ -9,7 +9,9 @@ use super::pace::{self, Pacer};
 use super::poller::{self, failed, Poller, Wires};
 use super::session::{self, AccountAccess, SessionOptions};
 use super::settings::{Cached, PollSettings};
-use super::{accessanalyzer, cloudtrail, config_rules, desk, discover};
+use super::{
+    accessanalyzer, cloudtrail, config_rules, desk, discover, identity_center, wellarchitected,
+};
 use crate::feed::{SourceHealth, SourceKey, Status, Update};
 use crate::model::{Account, Clock};
 use std::time::Duration;
@@ -312,6 +314,37 @@ pub(super) fn pollers(
                     Cached::take(&settings.cached.unused, here),
                 ),
             ));
+        }
+        if let Some(at) = settings
+            .identity_center
+            .as_ref()
+            .filter(|p| p.is_in(access, account_id, region))
+        {
+            out.push(Box::new(identity_center::IdentityCenterPoller::new(
+                account_id.to_string(),
+                region.clone(),
+                profile.clone(),
+                session::client_for!(aws_sdk_ssoadmin, &sdk, account_id),
+                session::client_for!(aws_sdk_identitystore, &sdk, account_id),
+                pacer.clone(),
+                at.every,
+            )));
+        }
+        if let Some((at, workloads)) = settings
+            .wellarchitected
+            .as_ref()
+            .filter(|(p, _)| p.is_in(access, account_id, region))
+        {
+            out.push(Box::new(wellarchitected::WaPoller::new(
+                account_id.to_string(),
+                region.clone(),
+                profile.clone(),
+                session::client_for!(aws_sdk_wellarchitected, &sdk, account_id),
+                pacer.clone(),
+                at.every,
+                workloads.clone(),
+                clock.clone(),
+            )));
         }
         if let Some(every) = settings.config_every {
             let scope = match &settings.config_aggregator {

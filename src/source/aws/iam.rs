@@ -118,14 +118,31 @@ impl Poller for CredentialPoller {
                     .await
                     .map_err(|e| e.for_profile(self.profile.as_deref()))?;
             self.records = records.len();
-            Ok(Polled {
-                updates: vec![Update::Credentials {
-                    account_id: self.account_id.clone(),
-                    generated_at: generated.unwrap_or_else(|| self.clock.now()),
-                    records,
-                }],
-                note: None,
-            })
+            // Console users with an administrator policy: standing access outside
+            // Identity Center. Not reading them leaves the report on screen, with a note.
+            let admins = super::iam_admins::console_admins(
+                &self.client,
+                &self.pacer,
+                &self.account_id,
+                &records,
+            )
+            .await;
+            let mut updates = vec![Update::Credentials {
+                account_id: self.account_id.clone(),
+                generated_at: generated.unwrap_or_else(|| self.clock.now()),
+                records,
+            }];
+            let note = match admins {
+                Ok(list) => {
+                    updates.push(Update::Standing {
+                        scope: format!("iam:{}", self.account_id),
+                        records: list,
+                    });
+                    None
+                }
+                Err(e) => Some(format!("administrator users not read: {e}")),
+            };
+            Ok(Polled { updates, note })
         })
     }
 }

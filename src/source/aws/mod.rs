@@ -15,6 +15,8 @@ pub mod discover;
 pub mod errors;
 pub mod hub;
 pub mod iam;
+pub mod iam_admins;
+pub mod identity_center;
 mod once;
 pub mod pace;
 pub mod poller;
@@ -22,10 +24,11 @@ mod raw_body;
 pub mod securityhub;
 pub mod session;
 pub mod settings;
+pub mod wellarchitected;
 
 pub use hub::HubPoller;
 pub use once::poll_once;
-pub use settings::{Cached, HubAggregator, PollSettings, Resume};
+pub use settings::{Cached, HubAggregator, Placed, PollSettings, Resume};
 
 use super::{Source, SourceContext, SourceFuture};
 use crate::feed::{Command, SourceHealth, SourceKey, Status, Update};

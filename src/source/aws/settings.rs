@@ -78,6 +78,25 @@ pub struct PollSettings {
     pub hub_aggregator: Option<HubAggregator>,
     /// More accounts from AWS Organizations.
     pub discovery: Option<discover::Discovery>,
+    /// IAM Identity Center's standing administrators, read in one account and region.
+    pub identity_center: Option<Placed>,
+    /// The Well-Architected Tool's answers for these workloads, read in one account and
+    /// region.
+    pub wellarchitected: Option<(Placed, Vec<String>)>,
+}
+
+/// A feed read in one configured account (id or name) and region, this often.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Placed {
+    pub account: String,
+    pub region: String,
+    pub every: Duration,
+}
+
+impl Placed {
+    pub fn is_in(&self, access: &super::AccountAccess, account_id: &str, region: &str) -> bool {
+        region == self.region && (self.account == account_id || self.account == access.name)
+    }
 }
 
 /// Security Hub's aggregator mode: the delegated administrator (a configured account's
@@ -146,6 +165,8 @@ impl Default for PollSettings {
             },
             hub_aggregator: None,
             discovery: None,
+            identity_center: None,
+            wellarchitected: None,
         }
     }
 }

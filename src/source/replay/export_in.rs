@@ -23,6 +23,8 @@ pub struct Rest {
     pub credentials: Vec<Value>,
     pub exposures: Vec<Value>,
     pub compliance: Vec<Value>,
+    pub standing: Vec<Value>,
+    pub wa_answers: Vec<Value>,
     pub handoff: Option<Value>,
 }
 
@@ -48,6 +50,8 @@ pub fn read(doc: &Value) -> Result<Batch, EvidenceError> {
         credentials: list("credentials"),
         exposures: list("exposures"),
         compliance: list("compliance"),
+        standing: list("standing_access"),
+        wa_answers: list("wa_answers"),
         handoff: doc.get(crate::model::handoff::MEMBER).cloned(),
     };
     finish(b, rest)
@@ -82,6 +86,18 @@ pub fn finish(mut b: Batch, rest: Rest) -> Result<Batch, EvidenceError> {
             annotation: s(c, "annotation"),
             recorded_at: None,
         });
+    }
+    for (i, v) in rest.standing.into_iter().enumerate() {
+        match serde_json::from_value(v) {
+            Ok(r) => b.standing.push(r),
+            Err(e) => b.reject("standing_access record", i, e),
+        }
+    }
+    for (i, v) in rest.wa_answers.into_iter().enumerate() {
+        match serde_json::from_value::<crate::model::WaAnswer>(v) {
+            Ok(a) => b.wa_answers.push(a),
+            Err(e) => b.reject("wa_answers record", i, e),
+        }
     }
     match rest
         .handoff

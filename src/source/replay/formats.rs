@@ -162,6 +162,9 @@ pub struct Batch {
     pub report_generated_at: Option<DateTime<Utc>>,
     pub exposures: Vec<Exposure>,
     pub compliance: Vec<ComplianceResult>,
+    /// Standing administrator access and Well-Architected answers, from an export.
+    pub standing: Vec<crate::model::StandingAccess>,
+    pub wa_answers: Vec<crate::model::WaAnswer>,
     pub rejected: Rejections,
     /// A hand-off snapshot's view and notes, sent after its data.
     pub handoff: Option<Box<crate::model::handoff::Handoff>>,
@@ -178,6 +181,8 @@ impl Batch {
             + self.credentials.len()
             + self.exposures.len()
             + self.compliance.len()
+            + self.standing.len()
+            + self.wa_answers.len()
     }
 
     /// Rejects the `index`th (from 0) `what` of the file (a record, a line, a row).

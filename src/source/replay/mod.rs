@@ -291,9 +291,31 @@ pub(crate) fn send_batch(
         report_generated_at,
         exposures,
         compliance,
+        standing,
+        wa_answers,
         handoff,
         ..
     } = b;
+    // A scope's records and a workload's answers replace the previous ones as a whole.
+    let mut scopes: BTreeMap<String, Vec<_>> = BTreeMap::new();
+    for r in standing {
+        scopes.entry(r.scope.clone()).or_default().push(r);
+    }
+    let mut workloads: BTreeMap<String, Vec<_>> = BTreeMap::new();
+    for a in wa_answers {
+        workloads.entry(a.workload_id.clone()).or_default().push(a);
+    }
+    let pillar_updates = scopes
+        .into_iter()
+        .map(|(scope, records)| Update::Standing { scope, records })
+        .chain(
+            workloads
+                .into_iter()
+                .map(|(workload_id, answers)| Update::WaAnswers {
+                    workload_id,
+                    answers,
+                }),
+        );
     let mut by_account: BTreeMap<String, Vec<_>> = BTreeMap::new();
     for c in credentials {
         by_account.entry(c.account_id.clone()).or_default().push(c);
@@ -312,6 +334,7 @@ pub(crate) fn send_batch(
         .chain(credential_updates)
         .chain((!exposures.is_empty()).then_some(Update::Exposures(exposures)))
         .chain((!compliance.is_empty()).then_some(Update::Compliance(compliance)))
+        .chain(pillar_updates)
         .chain(handoff.map(Update::Handoff))
         .all(send)
 }

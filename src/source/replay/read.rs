@@ -281,6 +281,8 @@ impl<'de> Visitor<'de> for &mut Document {
                 "credentials" => rest.credentials = map.next_value()?,
                 "exposures" => rest.exposures = map.next_value()?,
                 "compliance" => rest.compliance = map.next_value()?,
+                "standing_access" => rest.standing = map.next_value()?,
+                "wa_answers" => rest.wa_answers = map.next_value()?,
                 crate::model::handoff::MEMBER => rest.handoff = Some(map.next_value()?),
                 _ => {
                     map.next_value::<IgnoredAny>()?;

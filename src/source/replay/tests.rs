@@ -267,6 +267,8 @@ fn export_replay_export_round_trips() {
         "exposures",
         "compliance",
         "events",
+        "standing_access",
+        "wa_answers",
     ] {
         assert_eq!(
             first[part].as_array().map(Vec::len),
@@ -589,3 +591,5 @@ fn a_burst_split_over_two_files_is_seen_whole() {
     );
     assert!(store.events.items().iter().all(|e| e.detections.is_empty()));
 }
+
+mod pillar;

@@ -12,6 +12,7 @@ pub mod exposures;
 pub mod findings;
 pub mod hub;
 pub mod org;
+pub mod pillar;
 pub mod rng;
 mod source;
 
@@ -283,6 +284,7 @@ impl Rest {
         updates.push(Update::Findings(self.unused_access));
         updates.push(Update::Exposures(self.exposures));
         updates.extend(batches(self.events).map(Update::Events));
+        updates.extend(pillar::updates(at));
         updates.push(health(Status::Ok, Some(at), records));
         updates
     }

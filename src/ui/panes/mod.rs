@@ -8,6 +8,7 @@ pub mod help;
 pub mod overview;
 pub mod runbook;
 pub mod sources;
+pub mod standing;
 pub mod summary;
 pub mod timeline;
 

@@ -1,9 +1,10 @@
-//! The overview (`0`): the security pillar at a glance. Indicators by area, each with its
-//! evidence one key away (Enter); beside them when there is room, an accounts-by-regions
+//! The overview (`0`): the security pillar at a glance. Indicators under the pillar's
+//! questions SEC1..SEC11 with the team's Well-Architected answers beside them, each with
+//! its evidence one key away (Enter); beside them when there is room, an accounts-by-regions
 //! grid of open findings (worst severity, count, data age) and the trend of open critical
 //! and high findings since the console started.
 
-use crate::analysis::posture::{Area, Level};
+use crate::analysis::posture::Level;
 use crate::app::App;
 use crate::model::age::format_age;
 use crate::model::Severity;
@@ -52,48 +53,162 @@ fn block<'a>(app: &App, title: String) -> Block<'a> {
         .title(Span::styled(title, t.title_focused))
 }
 
+fn style_of(app: &App, level: Level) -> ratatui::style::Style {
+    let t = &app.theme;
+    match level {
+        Level::Good => t.ok,
+        Level::Warn => t.warning,
+        Level::Bad => t.failed,
+        Level::Unknown => t.muted,
+    }
+}
+
+/// The indicators under their questions (SEC1..SEC11). With room: a heading per question
+/// with the team's Well-Architected answer, each indicator with the practices it speaks
+/// to, and what rampart cannot see. Without: one line per indicator led by its question.
+/// A disagreement between an answer and the evidence is always shown.
 fn indicators(frame: &mut Frame, area: Rect, app: &App) {
     let t = &app.theme;
     let list = app.indicators();
+    let questions = app.questions(&list);
     let bad = list.iter().filter(|i| i.level == Level::Bad).count();
-    let title = format!(" Overview · security pillar · {bad} to act on · Enter: evidence ");
+    let split = questions.iter().filter(|q| q.disagrees()).count();
+    let mut title = format!(" Overview · security pillar SEC1-SEC11 · {bad} to act on ");
+    if split > 0 {
+        title.push_str(&format!("· {split} answers disagree "));
+    }
+    title.push_str("· Enter: evidence ");
     let b = block(app, title);
     let inner = b.inner(area);
     frame.render_widget(b, area);
     let height = inner.height as usize;
-    let areas = list
+    let width = inner.width as usize;
+    let disagreements: usize = questions
         .iter()
-        .map(|i| i.area)
-        .collect::<std::collections::BTreeSet<_>>()
-        .len();
-    // Area headings when everything fits with them; otherwise one line per indicator.
-    let headings = list.len() + areas <= height;
-    let value_w = 22usize.min(inner.width as usize / 3);
-    let label_w = (inner.width as usize).saturating_sub(value_w + 4);
+        .flat_map(|q| &q.answers)
+        .filter(|a| !a.disagreements.is_empty())
+        .count();
+    let unseen = questions
+        .iter()
+        .filter(|q| !q.unobservable.is_empty())
+        .count();
+    // Headings when they fit, or when the pane is wide enough that scrolling to the last
+    // questions is the lesser cost; the unobservable practices by title only when all fits.
+    let fits = list.len() + questions.len() + unseen + disagreements <= height;
+    let roomy = fits || (width >= 80 && list.len() + questions.len() <= height * 2);
+    let value_w = 22usize.min(width / 3);
+    // The practices' ids when there is room for them beside a readable label.
+    let practice_w = if width >= 88 { 14 } else { 0 };
+    let lead_w = if roomy { 0 } else { 5 };
+    let label_w = width.saturating_sub(value_w + practice_w + lead_w + 4);
     let mut lines: Vec<(Option<usize>, Line)> = Vec::new();
-    let mut last_area: Option<Area> = None;
-    for (i, ind) in list.iter().enumerate() {
-        if headings && last_area != Some(ind.area) {
-            lines.push((None, Line::styled(ind.area.label(), t.header)));
+    for q in &questions {
+        if roomy {
+            let mut spans = vec![
+                Span::styled(format!("{} ", mark(q.level)), style_of(app, q.level)),
+                Span::styled(format!("{:<6}{}", q.id, q.short), t.header),
+            ];
+            if !q.unobservable.is_empty() {
+                let claimed = q
+                    .unobservable
+                    .iter()
+                    .filter(|(.., c)| *c == Some(true))
+                    .count();
+                let wa = if q.answers.is_empty() {
+                    String::new()
+                } else {
+                    format!(", {claimed} claimed")
+                };
+                spans.push(Span::styled(
+                    format!("  · {} not observable{wa}", q.unobservable.len()),
+                    t.muted,
+                ));
+            }
+            for a in &q.answers {
+                let text = format!(
+                    "  · WA {}: {}, {}/{} practices",
+                    clean(&a.workload),
+                    a.risk,
+                    a.selected,
+                    a.of
+                );
+                let role = if a.disagreements.is_empty() {
+                    t.muted
+                } else {
+                    t.warning
+                };
+                spans.push(Span::styled(text, role));
+            }
+            lines.push((None, Line::from(spans)));
         }
-        last_area = Some(ind.area);
-        let style = match ind.level {
-            Level::Good => t.ok,
-            Level::Warn => t.warning,
-            Level::Bad => t.failed,
-            Level::Unknown => t.muted,
-        };
-        let label: String = ind.label.chars().take(label_w).collect();
-        let value: String = clean(&ind.value).chars().take(value_w).collect();
-        let mut line = Line::from(vec![
-            Span::styled(format!(" {} ", mark(ind.level)), style),
-            Span::styled(format!("{label:<label_w$}"), t.text),
-            Span::styled(format!(" {value:>value_w$}"), style),
-        ]);
-        if i == app.panes.overview_cursor {
-            line = line.patch_style(t.selection);
+        for &i in &q.indicators {
+            let ind = &list[i];
+            let style = style_of(app, ind.level);
+            let label: String = ind.label.chars().take(label_w).collect();
+            let value: String = clean(&ind.value).chars().take(value_w).collect();
+            let mut spans = vec![Span::styled(format!(" {} ", mark(ind.level)), style)];
+            if !roomy {
+                spans.push(Span::styled(format!("{:<5}", q.id), t.muted));
+            }
+            spans.push(Span::styled(format!("{label:<label_w$}"), t.text));
+            if practice_w > 0 {
+                // The first practice, and how many more it speaks to.
+                let ids = match ind.practices {
+                    [] => String::new(),
+                    [one] => one.to_string(),
+                    [one, rest @ ..] => format!("{one} +{}", rest.len()),
+                };
+                spans.push(Span::styled(
+                    format!(" {ids:<w$}", w = practice_w - 1),
+                    t.muted,
+                ));
+            }
+            spans.push(Span::styled(format!(" {value:>value_w$}"), style));
+            let mut line = Line::from(spans);
+            if i == app.panes.overview_cursor {
+                line = line.patch_style(t.selection);
+            }
+            lines.push((Some(i), line));
         }
-        lines.push((Some(i), line));
+        if fits && !q.unobservable.is_empty() {
+            let parts: Vec<String> = q
+                .unobservable
+                .iter()
+                .map(|(id, title, claimed)| {
+                    let wa = match claimed {
+                        Some(true) => "WA: yes",
+                        Some(false) => "WA: no",
+                        None => "WA: not read",
+                    };
+                    format!("{id} {title} ({wa})")
+                })
+                .collect();
+            let text: String = format!("   not observable: {}", parts.join("; "))
+                .chars()
+                .take(width)
+                .collect();
+            lines.push((None, Line::styled(text, t.muted)));
+        }
+        // The first disagreement of each answer, and how many more: the rest would crowd
+        // out the indicators (the export carries the answers in full).
+        for a in &q.answers {
+            if let Some(d) = a.disagreements.first() {
+                let more = match a.disagreements.len() - 1 {
+                    0 => String::new(),
+                    n => format!(" (+{n} more)"),
+                };
+                let text: String = format!(
+                    "   ≠ {} WA {}{more}: {}",
+                    q.id,
+                    clean(&a.workload),
+                    clean(d)
+                )
+                .chars()
+                .take(width)
+                .collect();
+                lines.push((None, Line::styled(text, t.warning)));
+            }
+        }
     }
     // Keep the cursor's line on screen.
     let at = lines

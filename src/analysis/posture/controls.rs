@@ -1,0 +1,301 @@
+//! The indicators added for the pillar's questions that had none or only a proxy: IAM
+//! users with long-term keys and standing administrator access (SEC2, SEC3), Inspector
+//! coverage and Systems Manager management (SEC6), Macie and its sensitive-data findings
+//! (SEC7), encryption at rest and in transit by their control lists (SEC8, SEC9), runbook
+//! coverage (SEC10), and code and pipeline scanning (SEC11). Control lists come from the
+//! pillar data file, not from titles: "encrypt" in a title both over- and under-counts.
+
+use super::indicators::{evidence, sorted};
+use super::pillar::pillar;
+use super::*;
+use crate::model::standing::{Route, StandingAccess};
+
+fn in_list(list: &[String], control: &str) -> bool {
+    list.iter().any(|c| c == control)
+}
+
+/// Standing administrator access: what the sources read (Identity Center, IAM), and the
+/// roles that accounts outside the watched ones may assume (from Access Analyzer), in key
+/// order.
+pub fn standing_admins(store: &Store) -> Vec<StandingAccess> {
+    let mut list = store.standing.clone();
+    for e in store.exposures.items().iter() {
+        if e.resource_type != "AWS::IAM::Role" || e.status != "ACTIVE" {
+            continue;
+        }
+        let outside = e.is_public
+            || e.external_account
+                .as_deref()
+                .is_none_or(|a| store.accounts.get(a).is_none());
+        if outside {
+            list.push(StandingAccess {
+                account_id: e.account_id.clone(),
+                principal: e.principal.clone(),
+                route: Route::OutsideTrust,
+                via: e
+                    .resource
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or(&e.resource)
+                    .to_string(),
+                members: Vec::new(),
+                scope: "access-analyzer".into(),
+            });
+        }
+    }
+    list.sort_by(|a, b| a.key().cmp(&b.key()));
+    list.dedup_by(|a, b| a.key() == b.key());
+    list
+}
+
+/// Adds the indicators of this module to `out` (the caller sorts by question).
+pub(super) fn add_all(store: &Store, bars: &Bars, out: &mut Vec<Indicator>) {
+    let controls = &pillar().controls;
+    let mut push = |question, practices, label, value: String, level, evidence| {
+        out.push(Indicator {
+            question,
+            practices,
+            label,
+            value,
+            level,
+            evidence,
+        })
+    };
+
+    // SEC2: long-term keys are what "use temporary credentials" removes.
+    let creds = store.credentials.items();
+    let with_keys = creds
+        .iter()
+        .filter(|c| !c.is_root && c.active_keys().next().is_some())
+        .count();
+    push(
+        2,
+        &["SEC02-BP02"],
+        "IAM users with active access keys",
+        if creds.is_empty() {
+            "no credential report yet".into()
+        } else {
+            with_keys.to_string()
+        },
+        if creds.is_empty() {
+            Level::Unknown
+        } else {
+            bars.users_with_keys.level(with_keys)
+        },
+        evidence("credentials", "key"),
+    );
+
+    // SEC3: standing administrators, by person and account.
+    let standing = standing_admins(store);
+    let polled = !store.standing.is_empty()
+        || store
+            .sources
+            .keys()
+            .any(|k| matches!(k.service.as_str(), "identitycenter" | "iam" | "demo"));
+    let people: BTreeSet<(&str, &str)> = standing
+        .iter()
+        .flat_map(|s| {
+            let one = std::iter::once(s.principal.as_str()).filter(|_| s.members.is_empty());
+            s.members
+                .iter()
+                .map(String::as_str)
+                .chain(one)
+                .map(move |p| (s.route.label(), p))
+        })
+        .collect();
+    let accounts: BTreeSet<&str> = standing.iter().map(|s| s.account_id.as_str()).collect();
+    push(
+        3,
+        &["SEC03-BP02", "SEC02-BP02", "SEC02-BP06", "SEC03-BP09"],
+        "Standing admin access",
+        if polled || !standing.is_empty() {
+            format!("{} in {} accounts", people.len(), accounts.len())
+        } else {
+            "not polled".into()
+        },
+        if polled || !standing.is_empty() {
+            bars.standing_admins.level(people.len())
+        } else {
+            Level::Unknown
+        },
+        evidence("standing", ""),
+    );
+
+    // One pass over the open findings for the control-counted indicators.
+    let mut inspector_off = BTreeSet::new();
+    let mut macie_off = BTreeSet::new();
+    let (mut unmanaged, mut at_rest, mut in_transit, mut unscanned) = (0, 0, 0, 0);
+    let mut sensitive = 0;
+    let mut sensitive_accounts = BTreeSet::new();
+    for f in store.findings.items().iter().filter(|f| f.is_open()) {
+        if f.product == "Macie" && f.types.iter().any(|t| t.contains("Sensitive Data")) {
+            sensitive += 1;
+            sensitive_accounts.insert(f.account_id.as_str());
+        }
+        let Some(control) = f.control_id.as_deref() else {
+            continue;
+        };
+        let place = (f.account_id.as_str(), f.region.as_str());
+        if in_list(&controls.inspector, control) {
+            inspector_off.insert(place);
+        }
+        if in_list(&controls.macie, control) {
+            macie_off.insert(place);
+        }
+        unmanaged += usize::from(in_list(&controls.ssm_managed, control));
+        at_rest += usize::from(in_list(&controls.at_rest, control));
+        in_transit += usize::from(in_list(&controls.in_transit, control));
+        unscanned += usize::from(in_list(&controls.code_scanning, control));
+    }
+    let none = store.findings.is_empty();
+    push(
+        7,
+        &["SEC07-BP02", "SEC07-BP03"],
+        "Sensitive-data findings (Macie)",
+        if none {
+            "no findings yet".into()
+        } else {
+            format!("{sensitive} in {} accounts", sensitive_accounts.len())
+        },
+        if none {
+            Level::Unknown
+        } else {
+            bars.sensitive_data.level(sensitive)
+        },
+        evidence("findings", "product:macie sensitive"),
+    );
+    push(
+        10,
+        &["SEC10-BP04"],
+        "Runbook coverage of open critical and high",
+        "no runbooks read".into(),
+        Level::Unknown,
+        None,
+    );
+    let mut counted = |question, practices, label, n: usize, unit: &str, bar: Bar, ev| {
+        push(
+            question,
+            practices,
+            label,
+            if none {
+                "no findings yet".into()
+            } else {
+                format!("{n}{unit}")
+            },
+            if none { Level::Unknown } else { bar.level(n) },
+            ev,
+        )
+    };
+    counted(
+        6,
+        &["SEC06-BP01", "SEC06-BP02"],
+        "Inspector off (controls Inspector.1-4)",
+        inspector_off.len(),
+        " account-regions",
+        bars.inspector_off,
+        evidence("findings", "control:inspector."),
+    );
+    counted(
+        6,
+        &["SEC06-BP03", "SEC06-BP05"],
+        "Instances not managed by Systems Manager (SSM.1)",
+        unmanaged,
+        "",
+        bars.unmanaged_instances,
+        evidence("findings", "control:ssm.1"),
+    );
+    counted(
+        7,
+        &["SEC07-BP03"],
+        "Macie off (controls Macie.1-2)",
+        macie_off.len(),
+        " account-regions",
+        bars.macie_off,
+        evidence("findings", "control:macie."),
+    );
+    counted(
+        8,
+        &["SEC08-BP02", "SEC07-BP02"],
+        "Resources failing encryption-at-rest controls",
+        at_rest,
+        "",
+        bars.encryption_findings,
+        evidence("findings", "encrypt"),
+    );
+    counted(
+        9,
+        &["SEC09-BP02"],
+        "Resources failing encryption-in-transit controls",
+        in_transit,
+        "",
+        bars.in_transit,
+        evidence("findings", "ssl"),
+    );
+    counted(
+        11,
+        &["SEC11-BP02", "SEC11-BP07"],
+        "Code, images and builds unscanned (Inspector.3, ECR.1, CodeBuild)",
+        unscanned,
+        "",
+        bars.unscanned_code,
+        sorted("findings", "severity"),
+    );
+}
+
+/// Fills "Runbook coverage": of the kinds of open critical and high findings (by control,
+/// else by type) and of the detections that fired, how many have a runbook. Good when all
+/// do, a look when most do, bad when fewer than half.
+pub fn runbook_coverage(
+    list: &mut [Indicator],
+    store: &Store,
+    library: &crate::drill::runbook::Library,
+) {
+    let Some(i) = list
+        .iter_mut()
+        .find(|i| i.label == "Runbook coverage of open critical and high")
+    else {
+        return;
+    };
+    // One finding per kind: the library's glob matching is too dear for 100,000 rows.
+    let mut kinds: BTreeMap<String, &crate::model::Finding> = BTreeMap::new();
+    for f in store.findings.items().iter() {
+        if f.is_open() && f.severity >= Severity::High {
+            let kind = f
+                .control_id
+                .as_deref()
+                .map(str::to_string)
+                .or_else(|| f.types.first().map(|t| t.to_string()))
+                .unwrap_or_else(|| f.generator_id.to_string());
+            kinds.entry(kind).or_insert(f);
+        }
+    }
+    let detections: BTreeSet<&str> = store
+        .events
+        .items()
+        .iter()
+        .flat_map(|e| e.detections.iter().map(|d| &**d))
+        .collect();
+    let total = kinds.len() + detections.len();
+    let covered = kinds
+        .values()
+        .filter(|f| library.for_finding(f).is_some())
+        .count()
+        + detections
+            .iter()
+            .filter(|d| library.for_detection(d).is_some())
+            .count();
+    if total == 0 {
+        i.value = "nothing open to cover".into();
+        i.level = Level::Good;
+        return;
+    }
+    i.value = format!("{covered} of {total} kinds");
+    i.level = if covered == total {
+        Level::Good
+    } else if covered * 2 >= total {
+        Level::Warn
+    } else {
+        Level::Bad
+    };
+    i.evidence = evidence("findings", "sev>=high");
+}
