@@ -21,11 +21,7 @@ pub const BINDINGS: &[(&str, &str)] = &[
         "Enter / Esc",
         "keep / restore the filter; Esc closes a view, clears",
     ),
-    (
-        "  editing",
-        "←→ Home End C-a C-e M-b M-f C-u C-w; ↑↓ history",
-    ),
-    ("o", "Findings: open only (NEW, NOTIFIED) / all"),
+    ("o", "open / all findings; typing: C-a C-e C-u C-w ↑↓"),
     ("s / S", "cycle the sort column / reverse the sort"),
     ("Enter", "detail view: fields, resources, raw JSON"),
     (

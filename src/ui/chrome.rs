@@ -241,10 +241,11 @@ pub fn filter_line(frame: &mut Frame, area: Rect, app: &App, view: &View) {
     let mut spans = vec![Span::styled("/", t.accent), Span::styled(text, t.filter)];
     if let Some(err) = &view.filter_error {
         let committed = view.committed_filter();
+        // The rows are the committed filter's until the text parses.
         let showing = if committed.is_empty() {
-            "showing all rows, Enter refuses it".to_string()
+            "rows: no filter".to_string()
         } else {
-            format!("showing /{}, Enter refuses it", clean(committed))
+            format!("rows: /{}", clean(committed))
         };
         spans.push(Span::styled(
             format!("  ✖ {} ({showing})", clean(&err.to_string())),

@@ -138,7 +138,12 @@ fn grid(frame: &mut Frame, area: Rect, app: &App) {
         return;
     }
     let name_w = 14usize;
-    let cell_w = 17usize;
+    // Room for the data's age only where a source says how old it is (live).
+    let cell_w = if g.cells.values().any(|c| c.synced.is_some()) {
+        17
+    } else {
+        12
+    };
     let cols = ((inner.width as usize).saturating_sub(name_w + 3) / cell_w).max(1);
     let rows = (inner.height as usize).saturating_sub(1).max(1);
     let (sel_row, sel_col) = focused.unwrap_or((0, 0));
