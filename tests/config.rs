@@ -532,7 +532,9 @@ fn pane_columns_are_checked_against_the_pane() {
     .unwrap_err()
     .to_string();
     assert!(
-        err.starts_with("c.toml:2:20: columns.findings[1]: expected one of Sev, S, Title, Account,"),
+        err.starts_with(
+            "c.toml:2:20: columns.findings[1]: expected one of Sev, S, Title, Account,"
+        ),
         "{err}"
     );
     let err = config::parse_str("[columns]\ndrills = []\n", Path::new("c.toml"))

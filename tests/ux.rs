@@ -297,3 +297,17 @@ fn issue21_item5_prompts_edit_like_a_shell_and_keep_a_history() {
     other.update(Action::Edit(Edit::KillWord));
     assert_eq!(other.overlays.prompt.as_ref().unwrap().text, "");
 }
+
+#[test]
+fn issue21_item2_tab_after_a_flag_field_completes_its_flags() {
+    let mut app = app();
+    app.update(Action::ShowTab(Pane::Credentials));
+    app.update(Action::FilterStart);
+    type_text(&mut app, "risk:ol");
+    app.update(Action::Complete);
+    assert_eq!(app.view(Pane::Credentials).filter_text, "risk:old-key ");
+    type_text(&mut app, "!risk:un");
+    app.update(Action::Complete);
+    let said = app.flash.as_ref().unwrap().text.clone();
+    assert_eq!(said, "risk:unused-key  risk:unused-pw");
+}

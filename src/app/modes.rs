@@ -362,9 +362,25 @@ impl App {
                 )),
             },
             Action::Complete => {
-                let fields: Vec<&str> = self.view(tab).fields().iter().map(|f| f.name()).collect();
+                let fields = self.view(tab).fields();
                 let text = self.panes.filter_line.text.clone();
-                let (line, choices) = complete_last_word(&text, &fields, ":");
+                // After `risk:` or `mark:`, the flags; else the field names.
+                let word = text.rsplit(' ').next().unwrap_or("");
+                let word = word.trim_start_matches(['!', '-']);
+                let flags: Vec<String> = word
+                    .split_once(':')
+                    .and_then(|(name, _)| crate::store::fields::Field::parse(name))
+                    .filter(|f| fields.contains(f))
+                    .and_then(|f| Some((f.name(), f.flag_names()?)))
+                    .map(|(name, values)| values.iter().map(|v| format!("{name}:{v}")).collect())
+                    .unwrap_or_default();
+                let words: Vec<&str> = if flags.is_empty() {
+                    fields.iter().map(|f| f.name()).collect()
+                } else {
+                    flags.iter().map(String::as_str).collect()
+                };
+                let then = if flags.is_empty() { ":" } else { " " };
+                let (line, choices) = complete_last_word(&text, &words, then);
                 if choices.len() > 1 {
                     self.say(choices.join("  "));
                 }

@@ -140,6 +140,14 @@ impl App {
             v.sort_column = col;
             v.reversed = false;
         }
-        self.say(format!("evidence: {}", ind.label));
+        // The rows it opens, said with the filter that chose them.
+        self.refresh_view();
+        let rows = self.view(tab).rows.len();
+        self.say(format!(
+            "evidence: {} · {} rows: /{}",
+            ind.label,
+            crate::util::digits::group(rows),
+            ev.filter
+        ));
     }
 }

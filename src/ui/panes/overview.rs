@@ -121,15 +121,12 @@ fn grid(frame: &mut Frame, area: Rect, app: &App) {
     let g = app.posture_grid();
     let focused = app.panes.grid_cursor;
     let hint = if focused.is_some() {
-        "Enter opens · h back"
+        "Enter opens, h back"
     } else {
         "l: select"
     };
     // Read as the header reads: `CRIT 3` is three critical findings open; then all open.
-    let b = block(
-        app,
-        format!(" Open findings: worst severity n / all open · {hint} "),
-    );
+    let b = block(app, format!(" Open findings: worst n / all · {hint} "));
     let inner = b.inner(area);
     frame.render_widget(b, area);
     if g.accounts.is_empty() {
