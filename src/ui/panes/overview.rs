@@ -186,11 +186,17 @@ fn grid(frame: &mut Frame, area: Rect, app: &App) {
                         chrome::group(c.open)
                     );
                     let rest = cell_w.saturating_sub(text.chars().count());
+                    // The cursor is seen without colour too: a mark after the numbers.
+                    let gap = if at { "◂" } else { " " };
                     vec![
                         Span::styled(text, t.severity(c.worst)),
-                        Span::styled(format!(" {age:<w$}", w = rest.saturating_sub(1)), t.muted),
+                        Span::styled(
+                            format!("{gap}{age:<w$}", w = rest.saturating_sub(1)),
+                            t.muted,
+                        ),
                     ]
                 }
+                None if at => vec![Span::styled(format!("{:<cell_w$}", "·◂"), t.muted)],
                 None => vec![Span::styled(format!("{:<cell_w$}", "·"), t.muted)],
             };
             if at {
