@@ -439,6 +439,9 @@ fn demo_triage_with_writes_allowed_and_the_timeline() {
     run.wait_for_screen("on 1 finding in 1 account");
     run.send("y");
     run.wait_for_screen("Security Hub took");
+    // Resolved, it has left the open findings the pane shows by default: `o` shows all.
+    run.send("o");
+    run.wait_for_screen("all statuses");
     run.send("t");
     run.wait_for_screen("CloudTrail around");
     run.wait_for_screen("from CloudTrail");

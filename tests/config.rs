@@ -492,7 +492,7 @@ fn saved_views_are_checked_against_their_pane() {
         ),
         (
             ok.replace("pane = \"findings\"", "pane = \"credentials\""),
-            "views[0].filter: `sev` is not a field here: this pane has acct, user at column 1",
+            "views[0].filter: `sev` is not a field here: this pane has acct, user, risk at column 1",
         ),
         (
             ok.replace("\"findings\"", "\"alerts\""),
@@ -532,7 +532,9 @@ fn pane_columns_are_checked_against_the_pane() {
     .unwrap_err()
     .to_string();
     assert!(
-        err.starts_with("c.toml:2:20: columns.findings[1]: expected one of Sev, Title, Account,"),
+        err.starts_with(
+            "c.toml:2:20: columns.findings[1]: expected one of Sev, S, Title, Account,"
+        ),
         "{err}"
     );
     let err = config::parse_str("[columns]\ndrills = []\n", Path::new("c.toml"))

@@ -55,6 +55,23 @@ fn overview() {
     }
 }
 
+/// Issue 21 item 1: the grid selected, its cursor a region to the right and an account
+/// down (at 80 columns the grid takes the screen while it has the keys).
+#[test]
+fn overview_grid_selected() {
+    for size in SIZES {
+        let mut app = app(size);
+        app.update(Action::Overview);
+        for action in [Action::Right, Action::Right, Action::Down] {
+            app.update(action);
+        }
+        insta::assert_snapshot!(
+            format!("overview_grid_{}x{}", size.0, size.1),
+            draw(&mut app)
+        );
+    }
+}
+
 #[test]
 fn finding_detail() {
     for size in SIZES {

@@ -231,12 +231,46 @@ struct AccountCredentials {
 /// without MFA, old active keys, unused keys or passwords, users with two active keys,
 /// root, Access Analyzer's unused roles, keys and permissions, and the report's age.
 pub fn credentials(store: &Store, limits: Thresholds, now: DateTime<Utc>) -> Summary {
+    credentials_of(store, None, limits, now)
+}
+
+/// Which table positions a summary counts: those of `rows` (the pane's filtered rows), or
+/// all of them.
+fn kept(len: usize, rows: Option<&[u32]>) -> Vec<bool> {
+    match rows {
+        None => vec![true; len],
+        Some(rows) => {
+            let mut keep = vec![false; len];
+            for &r in rows {
+                if let Some(k) = keep.get_mut(r as usize) {
+                    *k = true;
+                }
+            }
+            keep
+        }
+    }
+}
+
+/// The credentials summary of the rows the pane shows (its filter applies).
+pub fn credentials_of(
+    store: &Store,
+    rows: Option<&[u32]>,
+    limits: Thresholds,
+    now: DateTime<Utc>,
+) -> Summary {
+    let keep = kept(store.credentials.len(), rows);
     let mut by: BTreeMap<String, AccountCredentials> = store
         .accounts
         .iter()
         .map(|a| (a.id.clone(), AccountCredentials::default()))
         .collect();
-    for r in store.credentials.items() {
+    for (r, _) in store
+        .credentials
+        .items()
+        .iter()
+        .zip(&keep)
+        .filter(|(_, k)| **k)
+    {
         let a = by.entry(r.account_id.clone()).or_default();
         let risks = r.risks(now, limits);
         if r.is_root {
@@ -350,9 +384,21 @@ pub fn credentials(store: &Store, limits: Thresholds, now: DateTime<Utc>) -> Sum
 /// Rules by accounts: non-compliant resources per rule in each account, the busiest
 /// rules and accounts first, and a last row with each account's Config recorder.
 pub fn compliance(store: &Store) -> Summary {
+    compliance_of(store, None)
+}
+
+/// The compliance summary of the rows the pane shows (its filter applies).
+pub fn compliance_of(store: &Store, rows: Option<&[u32]>) -> Summary {
+    let keep = kept(store.compliance.len(), rows);
     let mut per_rule: BTreeMap<&str, BTreeMap<&str, usize>> = BTreeMap::new();
     let mut per_account: BTreeMap<&str, usize> = BTreeMap::new();
-    for c in store.compliance.items() {
+    for (c, _) in store
+        .compliance
+        .items()
+        .iter()
+        .zip(&keep)
+        .filter(|(_, k)| **k)
+    {
         if c.compliance_type != "NON_COMPLIANT" {
             continue;
         }
@@ -450,8 +496,17 @@ struct TypeExposure {
 /// One row per resource type: public, cross-account inside and outside the watched
 /// accounts, failed Security Hub controls, marked combinations, accounts.
 pub fn exposures(store: &Store, marks: &ExposureMarks) -> Summary {
+    exposures_of(store, None, marks)
+}
+
+/// The public-access summary of the rows the pane shows (its filter applies).
+pub fn exposures_of(store: &Store, rows: Option<&[u32]>, marks: &ExposureMarks) -> Summary {
+    let keep = kept(store.exposures.len(), rows);
     let mut by: BTreeMap<String, TypeExposure> = BTreeMap::new();
     for (row, e) in store.exposures.items().iter().enumerate() {
+        if !keep[row] {
+            continue;
+        }
         let t = by.entry(e.short_type()).or_default();
         t.resource_type = e.resource_type.clone();
         t.total += 1;

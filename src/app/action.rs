@@ -12,6 +12,9 @@ pub enum Action {
     PrevTab,
     Up,
     Down,
+    /// `h` / `l`, ← →: across (the overview's grid).
+    Left,
+    Right,
     PageUp,
     PageDown,
     Top,
@@ -23,6 +26,10 @@ pub enum Action {
     FilterBackspace,
     FilterAccept,
     FilterCancel,
+    /// A key that edits the line being typed (cursor, words, history).
+    Edit(super::line::Edit),
+    /// `o` on the Findings pane: open findings only, or all.
+    ToggleOpen,
     ClearFilter,
     /// `:` command line.
     CommandStart,

@@ -331,10 +331,8 @@ impl App {
                 self.drills.cursor = (self.drills.cursor + 1).min(steps.saturating_sub(1));
             }
             Action::NoteStart if self.drills.running.is_some() => {
-                self.overlays.prompt = Some(Prompt {
-                    kind: PromptKind::DrillNote,
-                    text: String::new(),
-                });
+                self.history.reset();
+                self.overlays.prompt = Some(Prompt::new(PromptKind::DrillNote, String::new()));
             }
             Action::Acknowledge => self.milestone(Milestone::Acknowledged),
             Action::Contain => self.milestone(Milestone::Contained),

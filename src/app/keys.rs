@@ -9,18 +9,19 @@ use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, Mou
 /// (keys, what they do), in the order the help overlay lists them.
 pub const BINDINGS: &[(&str, &str)] = &[
     ("1 2 3 4 5", "Findings, Credentials, Public, Drills, Config"),
-    ("0", "overview of the security pillar; Enter: evidence"),
+    ("0", "overview: Enter evidence; l/→ grid, Enter a region"),
     ("Tab / Shift-Tab", "next / previous pane"),
     ("j k  PgDn PgUp  g G", "a row, a page, the first / last row"),
     ("/", "filter: words, \"quoted words\", !word, and fields"),
     (
         "  fields",
-        "sev>=high acct:prod status:new age<2d; Tab: names",
+        "sev>=high status:open,resolved risk:no-mfa; Tab",
     ),
     (
         "Enter / Esc",
         "keep / restore the filter; Esc closes a view, clears",
     ),
+    ("o", "open / all findings; typing: C-a C-e C-u C-w ↑↓"),
     ("s / S", "cycle the sort column / reverse the sort"),
     ("Enter", "detail view: fields, resources, raw JSON"),
     (
@@ -77,14 +78,36 @@ fn key_action(key: &KeyEvent, editing: bool) -> Option<Action> {
         return Some(Action::Quit);
     }
     if editing {
+        use super::line::Edit;
+        let alt = key.modifiers.contains(KeyModifiers::ALT);
+        let edit = |e| Some(Action::Edit(e));
+        // As a shell edits a line (readline's emacs keys).
         return match key.code {
             KeyCode::Enter => Some(Action::FilterAccept),
             KeyCode::Esc => Some(Action::FilterCancel),
+            KeyCode::Backspace if alt || ctrl => edit(Edit::KillWord),
             KeyCode::Backspace => Some(Action::FilterBackspace),
             KeyCode::Tab => Some(Action::Complete),
-            KeyCode::Char(c) if !ctrl => Some(Action::FilterChar(c)),
-            KeyCode::Down => Some(Action::Down),
-            KeyCode::Up => Some(Action::Up),
+            KeyCode::Char('u') if ctrl => edit(Edit::KillStart),
+            KeyCode::Char('w') if ctrl => edit(Edit::KillWord),
+            KeyCode::Char('a') if ctrl => edit(Edit::Start),
+            KeyCode::Char('e') if ctrl => edit(Edit::End),
+            KeyCode::Char('b') if ctrl => edit(Edit::Left),
+            KeyCode::Char('f') if ctrl => edit(Edit::Right),
+            KeyCode::Char('p') if ctrl => edit(Edit::Older),
+            KeyCode::Char('n') if ctrl => edit(Edit::Newer),
+            KeyCode::Char('b') if alt => edit(Edit::WordLeft),
+            KeyCode::Char('f') if alt => edit(Edit::WordRight),
+            KeyCode::Char(c) if !ctrl && !alt => Some(Action::FilterChar(c)),
+            KeyCode::Left if ctrl || alt => edit(Edit::WordLeft),
+            KeyCode::Right if ctrl || alt => edit(Edit::WordRight),
+            KeyCode::Left => edit(Edit::Left),
+            KeyCode::Right => edit(Edit::Right),
+            KeyCode::Home => edit(Edit::Start),
+            KeyCode::End => edit(Edit::End),
+            KeyCode::Delete => edit(Edit::Delete),
+            KeyCode::Up => edit(Edit::Older),
+            KeyCode::Down => edit(Edit::Newer),
             _ => None,
         };
     }
@@ -97,6 +120,8 @@ fn key_action(key: &KeyEvent, editing: bool) -> Option<Action> {
         KeyCode::Tab => Action::NextTab,
         KeyCode::BackTab => Action::PrevTab,
         KeyCode::Char('j') | KeyCode::Down => Action::Down,
+        KeyCode::Char('h') | KeyCode::Left => Action::Left,
+        KeyCode::Char('l') | KeyCode::Right => Action::Right,
         KeyCode::Char('k') | KeyCode::Up => Action::Up,
         KeyCode::PageDown => Action::PageDown,
         KeyCode::Char(' ') => Action::Mark,
@@ -119,6 +144,7 @@ fn key_action(key: &KeyEvent, editing: bool) -> Option<Action> {
         KeyCode::Char('n') => Action::NoteStart,
         KeyCode::Char('i') => Action::ToggleSources,
         KeyCode::Char('v') => Action::ToggleSummary,
+        KeyCode::Char('o') => Action::ToggleOpen,
         KeyCode::Char('f') => Action::Freeze,
         KeyCode::Char('y') => Action::Copy { link: false },
         KeyCode::Char('N') => Action::MarkSeen,

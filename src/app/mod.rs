@@ -17,6 +17,7 @@ pub mod drill;
 mod handoff;
 pub mod keys;
 pub mod layout;
+pub mod line;
 pub mod modes;
 mod overview;
 pub mod pane;
@@ -126,6 +127,8 @@ pub struct Flash {
 pub enum Request {
     SaveNotes,
     SaveWatermarks,
+    /// Write the prompts' history (a line was entered).
+    SaveHistory,
     Snapshot(Option<PathBuf>),
     /// `:export [PATH]`: the store as `rampart export` writes it.
     Export(Option<PathBuf>),
@@ -156,6 +159,8 @@ pub struct App {
     pub outbox: Outbox,
     /// The operator's notes on rows.
     pub notes: Notes,
+    /// Lines entered in the prompts, kept across sessions.
+    pub history: line::History,
     /// The notes file could not be read: it is set aside before the first save.
     pub notes_unreadable: bool,
     /// What the operator has seen, per pane or saved view ("new since I last looked").
@@ -197,12 +202,16 @@ pub struct Panes {
     views: Vec<View>,
     /// Typing into the filter of the current pane.
     pub editing_filter: bool,
+    /// The filter being typed and its cursor.
+    pub filter_line: line::Line,
     /// The filter before editing began, restored by `Esc`.
     filter_before_edit: String,
     /// The overview is shown instead of the current pane.
     pub overview: bool,
     /// The indicator under the cursor on the overview.
     pub overview_cursor: usize,
+    /// The grid's cell under the cursor (account, region), when the grid has the keys.
+    pub grid_cursor: Option<(usize, usize)>,
     /// The panes showing their summary instead of their list.
     pub summaries: std::collections::HashSet<Pane>,
     /// The summary line under the cursor.
@@ -276,9 +285,11 @@ impl App {
                 tab: Pane::Findings,
                 views: Pane::ALL.iter().map(|p| p.kind().new_view()).collect(),
                 editing_filter: false,
+                filter_line: Default::default(),
                 filter_before_edit: String::new(),
                 overview: false,
                 overview_cursor: 0,
+                grid_cursor: None,
                 summaries: Default::default(),
                 summary_cursor: 0,
                 finding_group: Default::default(),
@@ -290,6 +301,7 @@ impl App {
             drills: Drills::default(),
             outbox: Outbox::default(),
             notes: Notes::default(),
+            history: Default::default(),
             notes_unreadable: false,
             watermarks: Default::default(),
             flash: None,

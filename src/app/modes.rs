@@ -3,6 +3,7 @@
 //! the stack until a mode takes it, so what is drawn on top is what answers.
 
 use super::layout;
+use super::line::Edit;
 use super::overview::NOT_ON_THE_OVERVIEW;
 use super::prompt::complete_last_word;
 use super::summary::NOT_ON_A_SUMMARY;
@@ -213,10 +214,8 @@ impl App {
             }
             Action::CommandStart => {
                 self.overlays.help = false;
-                self.overlays.prompt = Some(Prompt {
-                    kind: PromptKind::Command,
-                    text: String::new(),
-                });
+                self.history.reset();
+                self.overlays.prompt = Some(Prompt::new(PromptKind::Command, String::new()));
                 return true;
             }
             Action::NoteStart => {
@@ -267,10 +266,10 @@ impl App {
                 Action::Bottom => detail.scroll = usize::MAX / 4,
                 Action::Back | Action::Open => self.overlays.detail = None,
                 Action::FilterStart => {
-                    self.overlays.prompt = Some(Prompt {
-                        kind: PromptKind::Search,
-                        text: self.panes.last_search.clone(),
-                    })
+                    self.overlays.prompt = Some(Prompt::new(
+                        PromptKind::Search,
+                        self.panes.last_search.clone(),
+                    ))
                 }
                 Action::Quit => self.should_quit = true,
                 Action::ToggleHelp => self.overlays.help = true,
@@ -336,28 +335,74 @@ impl App {
             }
             Action::FilterStart => {
                 self.panes.filter_before_edit = self.view(tab).filter_text.clone();
+                self.panes.filter_line = super::line::Line::new(&self.panes.filter_before_edit);
+                self.history.reset();
                 self.panes.editing_filter = true;
             }
-            Action::FilterChar(c) => {
-                let mut text = self.view(tab).filter_text.clone();
-                text.push(c);
-                self.view_mut(tab).set_filter(&text);
+            Action::FilterChar(_) | Action::FilterBackspace | Action::Edit(_) => {
+                let edit = match action {
+                    Action::FilterChar(c) => Edit::Insert(c),
+                    Action::FilterBackspace => Edit::Backspace,
+                    Action::Edit(e) => e,
+                    _ => return,
+                };
+                let line = &mut self.panes.filter_line;
+                if !line.apply(edit, crate::model::notes::MAX_CHARS) {
+                    self.history
+                        .walk(super::line::Kind::Filter, line, edit == Edit::Older);
+                }
+                let text = self.panes.filter_line.text.clone();
+                self.view_mut(tab).edit_filter(&text);
             }
-            Action::FilterBackspace => {
-                let mut text = self.view(tab).filter_text.clone();
-                text.pop();
-                self.view_mut(tab).set_filter(&text);
-            }
-            Action::FilterAccept => self.panes.editing_filter = false,
+            Action::FilterAccept => match self.view_mut(tab).commit_filter() {
+                Ok(()) => {
+                    self.panes.editing_filter = false;
+                    let text = self.view(tab).filter_text.clone();
+                    self.history.push(super::line::Kind::Filter, &text);
+                    self.outbox.requests.push(Request::SaveHistory);
+                }
+                // Enter never keeps a filter that does not parse: the typo stays to fix.
+                Err(e) => self.say(format!(
+                    "not applied: {e}; fix it, or Esc to restore the filter"
+                )),
+            },
             Action::Complete => {
-                let fields: Vec<&str> = self.view(tab).fields().iter().map(|f| f.name()).collect();
-                let text = self.view(tab).filter_text.clone();
-                let (line, choices) = complete_last_word(&text, &fields, ":");
+                let fields = self.view(tab).fields();
+                let text = self.panes.filter_line.text.clone();
+                // After `risk:` or `mark:`, the flags; else the field names.
+                let word = text.rsplit(' ').next().unwrap_or("");
+                let word = word.trim_start_matches(['!', '-']);
+                let flags: Vec<String> = word
+                    .split_once(':')
+                    .and_then(|(name, _)| crate::store::fields::Field::parse(name))
+                    .filter(|f| fields.contains(f))
+                    .and_then(|f| Some((f.name(), f.flag_names()?)))
+                    .map(|(name, values)| values.iter().map(|v| format!("{name}:{v}")).collect())
+                    .unwrap_or_default();
+                let words: Vec<&str> = if flags.is_empty() {
+                    fields.iter().map(|f| f.name()).collect()
+                } else {
+                    flags.iter().map(String::as_str).collect()
+                };
+                let then = if flags.is_empty() { ":" } else { " " };
+                let (line, choices) = complete_last_word(&text, &words, then);
                 if choices.len() > 1 {
                     self.say(choices.join("  "));
                 }
-                self.view_mut(tab).set_filter(&line);
+                self.panes.filter_line = super::line::Line::new(&line);
+                self.view_mut(tab).edit_filter(&line);
             }
+            Action::ToggleOpen if tab == Pane::Findings => {
+                let v = self.view_mut(tab);
+                let open = v.scope().is_none();
+                v.set_scope(open.then_some(super::pane::findings::OPEN_SCOPE));
+                self.say(if open {
+                    "open findings only (NEW or NOTIFIED, active): o shows all"
+                } else {
+                    "all findings, resolved and suppressed too: o shows open only"
+                });
+            }
+            Action::ToggleOpen => self.say("o switches the Findings pane between open and all"),
             Action::FilterCancel => {
                 let before = std::mem::take(&mut self.panes.filter_before_edit);
                 self.view_mut(tab).set_filter(&before);
@@ -422,6 +467,8 @@ impl App {
                 };
                 self.say(format!("{} has no summary: v works on {with}", tab.title()));
             }
+            // Across means something on the overview's grid only.
+            Action::Left | Action::Right => {}
             // Handled before the pane sees the action.
             Action::CommandStart
             | Action::NoteStart

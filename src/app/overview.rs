@@ -47,6 +47,13 @@ impl App {
 
     /// What a key does on the overview; false when it means the same as anywhere.
     pub(super) fn overview_action(&mut self, action: Action) -> bool {
+        if self.panes.grid_cursor.is_some() && self.grid_action(action) {
+            return true;
+        }
+        if action == Action::Right {
+            self.panes.grid_cursor = Some((0, 0));
+            return true;
+        }
         let last = self.indicators().len().saturating_sub(1);
         if move_cursor(&mut self.panes.overview_cursor, last, action) {
             return true;
@@ -72,6 +79,46 @@ impl App {
             | Action::NoteStart => self.say(NOT_ON_THE_OVERVIEW),
             _ => return false,
         }
+        true
+    }
+
+    /// Keys on the grid: move across accounts and regions (left of the first region goes
+    /// back to the indicators), Enter opens that account-region's open findings.
+    fn grid_action(&mut self, action: Action) -> bool {
+        let grid = self.posture_grid();
+        let Some((row, col)) = self.panes.grid_cursor else {
+            return false;
+        };
+        let rows = grid.accounts.len().saturating_sub(1);
+        let cols = grid.regions.len().saturating_sub(1);
+        let (mut row, mut col) = (row.min(rows), col.min(cols));
+        match action {
+            Action::Left if col == 0 => {
+                self.panes.grid_cursor = None;
+                return true;
+            }
+            Action::Left => col -= 1,
+            Action::Right => col = (col + 1).min(cols),
+            Action::Open => {
+                let (Some(account), Some(region)) = (grid.accounts.get(row), grid.regions.get(col))
+                else {
+                    self.say("no open findings to open");
+                    return true;
+                };
+                self.panes.overview = false;
+                self.panes.tab = Pane::Findings;
+                let v = self.view_mut(Pane::Findings);
+                v.set_filter(&format!("acct={account} region={region} status:open"));
+                v.sort_column = 0;
+                v.reversed = false;
+                let name = self.store.accounts.name(account).to_string();
+                self.say(format!("open findings in {name} {region}"));
+                return true;
+            }
+            other if move_cursor(&mut row, rows, other) => {}
+            _ => return false,
+        }
+        self.panes.grid_cursor = Some((row, col));
         true
     }
 
@@ -107,6 +154,14 @@ impl App {
             v.sort_column = col;
             v.reversed = false;
         }
-        self.say(format!("evidence: {}", ind.label));
+        // The rows it opens, said with the filter that chose them.
+        self.refresh_view();
+        let rows = self.view(tab).rows.len();
+        self.say(format!(
+            "evidence: {} · {} rows: /{}",
+            ind.label,
+            crate::util::digits::group(rows),
+            ev.filter
+        ));
     }
 }

@@ -1,6 +1,7 @@
 //! A line of input in the status line: a `:` command, a note on a row, a search in a
 //! detail's raw JSON, a drill note; Tab completes commands and what they take.
 
+use super::line::{Edit, Line};
 use super::{Action, App, Pane, Request};
 
 /// A line of input in the status line: a `:` command or a note.
@@ -8,6 +9,31 @@ use super::{Action, App, Pane, Request};
 pub struct Prompt {
     pub kind: PromptKind,
     pub text: String,
+    /// Where the cursor is in `text` (a byte offset).
+    pub cursor: usize,
+    /// What Tab found to choose from, shown in the prompt line until the next key.
+    pub choices: String,
+}
+
+impl Prompt {
+    /// A prompt holding `text`, the cursor at its end.
+    pub fn new(kind: PromptKind, text: String) -> Prompt {
+        Prompt {
+            kind,
+            cursor: text.len(),
+            text,
+            choices: String::new(),
+        }
+    }
+
+    /// Which history the prompt's lines go to.
+    pub fn history_kind(&self) -> super::line::Kind {
+        match self.kind {
+            PromptKind::Command => super::line::Kind::Command,
+            PromptKind::Search => super::line::Kind::Filter,
+            PromptKind::Note { .. } | PromptKind::DrillNote => super::line::Kind::Note,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,10 +63,8 @@ impl App {
             .get(pane.spec().dataset, &key)
             .map(|n| n.text.clone())
             .unwrap_or_default();
-        self.overlays.prompt = Some(Prompt {
-            kind: PromptKind::Note { pane, key },
-            text,
-        });
+        self.history.reset();
+        self.overlays.prompt = Some(Prompt::new(PromptKind::Note { pane, key }, text));
     }
 
     /// The note of the row on screen, if any.
@@ -52,18 +76,32 @@ impl App {
         let Some(prompt) = &mut self.overlays.prompt else {
             return;
         };
+        let edit = match action {
+            Action::FilterChar(c) => Some(Edit::Insert(c)),
+            Action::FilterBackspace => Some(Edit::Backspace),
+            Action::Edit(e) => Some(e),
+            _ => None,
+        };
+        if let Some(edit) = edit {
+            prompt.choices.clear();
+            let mut line = Line {
+                text: std::mem::take(&mut prompt.text),
+                cursor: prompt.cursor,
+            };
+            if !line.apply(edit, crate::model::notes::MAX_CHARS) {
+                let kind = prompt.history_kind();
+                self.history.walk(kind, &mut line, edit == Edit::Older);
+            }
+            prompt.text = line.text;
+            prompt.cursor = line.cursor;
+            return;
+        }
         match action {
-            Action::FilterChar(c)
-                if prompt.text.chars().count() < crate::model::notes::MAX_CHARS =>
-            {
-                prompt.text.push(c);
-            }
-            Action::FilterBackspace => {
-                prompt.text.pop();
-            }
             Action::FilterCancel => self.overlays.prompt = None,
             Action::FilterAccept => {
                 if let Some(prompt) = self.overlays.prompt.take() {
+                    self.history.push(prompt.history_kind(), &prompt.text);
+                    self.outbox.requests.push(Request::SaveHistory);
                     self.accept_prompt(prompt);
                 }
             }
@@ -77,11 +115,14 @@ impl App {
                 let runbooks: Vec<&str> =
                     self.runbooks.all().iter().map(|r| r.id.as_str()).collect();
                 let (line, choices) = complete_command(&prompt.text, &views, &runbooks);
-                let said = (choices.len() > 1).then(|| choices.join("  "));
+                // Shown in the prompt line itself: the status line is the prompt now.
+                prompt.choices = if choices.len() > 1 {
+                    choices.join("  ")
+                } else {
+                    String::new()
+                };
+                prompt.cursor = line.len();
                 prompt.text = line;
-                if let Some(text) = said {
-                    self.say(text);
-                }
             }
             Action::Quit => self.should_quit = true,
             Action::Resize(w, h) => self.size = (w, h),
@@ -200,8 +241,13 @@ impl App {
     pub fn paste(&mut self, text: &str) {
         let text = crate::util::sanitize::clean_cell(text);
         if let Some(prompt) = &mut self.overlays.prompt {
-            let room = crate::model::notes::MAX_CHARS.saturating_sub(prompt.text.chars().count());
-            prompt.text.extend(text.chars().take(room));
+            let mut line = Line {
+                text: std::mem::take(&mut prompt.text),
+                cursor: prompt.cursor,
+            };
+            line.insert_str(&text, crate::model::notes::MAX_CHARS);
+            prompt.text = line.text;
+            prompt.cursor = line.cursor;
             return;
         }
         if self.overlays.confirm.is_some() {
@@ -210,9 +256,11 @@ impl App {
         }
         if self.panes.editing_filter {
             let tab = self.panes.tab;
-            let mut filter = self.view(tab).filter_text.clone();
-            filter.extend(text.chars().take(crate::model::notes::MAX_CHARS));
-            self.view_mut(tab).set_filter(&filter);
+            self.panes
+                .filter_line
+                .insert_str(&text, crate::model::notes::MAX_CHARS);
+            let filter = self.panes.filter_line.text.clone();
+            self.view_mut(tab).edit_filter(&filter);
             return;
         }
         self.say("a paste goes into a prompt: / to filter, : for a command, n for a note");

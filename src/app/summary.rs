@@ -20,11 +20,13 @@ impl App {
     pub(super) fn summary_tag(&self) -> String {
         match self.panes.tab {
             Pane::Findings => format!(
-                "{}\u{1f}{}",
+                "{}\u{1f}{}\u{1f}{:?}",
                 self.panes.finding_group.name(),
-                self.view(Pane::Findings).filter_text
+                self.view(Pane::Findings).filter_text,
+                self.view(Pane::Findings).scope()
             ),
-            _ => String::new(),
+            // The other summaries count the rows the filter leaves.
+            tab => self.view(tab).filter_text.clone(),
         }
     }
 

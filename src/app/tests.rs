@@ -74,7 +74,10 @@ fn enter_on_an_indicator_opens_its_evidence_filtered() {
     app.update(Action::Open);
     assert!(!app.panes.overview);
     assert_eq!(app.panes.tab, Pane::Findings);
-    assert_eq!(app.view(Pane::Findings).filter_text, "critical");
+    assert_eq!(
+        app.view(Pane::Findings).filter_text,
+        "sev:critical status:open"
+    );
     app.refresh_view();
     assert_eq!(
         app.view(Pane::Findings).rows.len(),
@@ -233,7 +236,10 @@ fn a_note_on_the_selected_row_is_saved_at_once_and_shown() {
     assert!(!app.should_quit, "typing into a note is not a key binding");
     app.update(Action::FilterAccept);
     assert_eq!(app.overlays.prompt, None);
-    assert_eq!(app.outbox.requests, vec![Request::SaveNotes]);
+    assert_eq!(
+        app.outbox.requests,
+        vec![Request::SaveHistory, Request::SaveNotes]
+    );
     perform_requests(&mut app);
     let note = app.note_for(Pane::Findings, row).unwrap();
     assert_eq!(
@@ -305,6 +311,7 @@ fn command_mode_runs_commands_and_names_an_unknown_one() {
     app.update(Action::CommandStart);
     type_text(&mut app, "snapshot /tmp/x y.json");
     app.update(Action::FilterAccept);
+    app.outbox.requests.retain(|r| *r != Request::SaveHistory);
     assert_eq!(
         app.outbox.requests,
         vec![Request::Snapshot(Some("/tmp/x y.json".into()))]

@@ -72,6 +72,17 @@ impl CredentialRisk {
         (CredentialRisk::TWO_ACTIVE_KEYS, "2-keys"),
     ];
 
+    /// Every flag's label, for the filter (`risk:old-key`).
+    pub const NAMES: &'static [&'static str] = &[
+        "root-keys",
+        "root-no-mfa",
+        "no-mfa",
+        "old-key",
+        "unused-key",
+        "unused-pw",
+        "2-keys",
+    ];
+
     pub fn contains(self, other: CredentialRisk) -> bool {
         self.0 & other.0 == other.0 && other.0 != 0
     }

@@ -16,6 +16,20 @@ pub fn perform(app: &mut App, request: Request) {
         Request::DrillReport(drill) => drill_report(app, &drill),
         Request::Copy(text) => copy(app, &text),
         Request::SaveWatermarks => save_watermarks(app),
+        Request::SaveHistory => save_history(app),
+    }
+}
+
+/// The prompts' history, 0600 under the state directory (kept small by the app).
+fn save_history(app: &mut App) {
+    let Some(dir) = app.settings.state_dir.clone() else {
+        return;
+    };
+    let path = dir.join(crate::app::line::FILE);
+    if let Err(e) =
+        crate::util::files::write_private_atomic(&path, app.history.to_text().as_bytes())
+    {
+        tracing::warn!(error = %e, "history not saved");
     }
 }
 

@@ -228,6 +228,7 @@ pub fn main(cli: Cli) -> ExitCode {
             app.panes.overview = true;
             load_notes(&mut app);
             load_watermarks(&mut app);
+            load_history(&mut app);
             load_drills(&mut app);
             let cache = (mode == Mode::Live && loaded.config.cache.enabled)
                 .then(crate::export::cache::default_path)
@@ -351,6 +352,19 @@ fn login_name() -> String {
 
 /// Reads what the operator saw last time; an unreadable file is reported and replaced
 /// by new marks (it holds nothing that cannot be seen again).
+/// The prompts' history from an earlier session; a missing or unreadable file is an empty
+/// history (it is only a convenience), and an oversized one is not read.
+fn load_history(app: &mut App) {
+    let Some(dir) = &app.settings.state_dir else {
+        return;
+    };
+    let path = dir.join(crate::app::line::FILE);
+    let small = std::fs::metadata(&path).is_ok_and(|m| m.is_file() && m.len() <= 1 << 20);
+    if let (true, Ok(text)) = (small, std::fs::read_to_string(&path)) {
+        app.history = crate::app::line::History::from_text(&text);
+    }
+}
+
 fn load_watermarks(app: &mut App) {
     let Some(dir) = &app.settings.state_dir else {
         return;

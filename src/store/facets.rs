@@ -187,17 +187,34 @@ pub(super) fn facet_test(
     match (field, pred) {
         (Field::Severity, Pred::Severity(cmp, s)) => Some(FacetTest::Severity(*cmp, *s as u8)),
         (Field::Age, Pred::Age(cmp, d)) => Some(FacetTest::Age(*cmp, d.num_milliseconds())),
-        (Field::Account, Pred::Contains(n)) => {
-            let named = fields::accounts_named(accounts, n);
+        (Field::Account, Pred::Text { any, exact }) => {
+            let named: Vec<&str> = any
+                .iter()
+                .flat_map(|n| fields::accounts_named(accounts, n))
+                .collect();
+            let named_exactly = |id: &str| {
+                any.iter().any(|n| {
+                    accounts
+                        .get(id)
+                        .is_some_and(|a| a.name.eq_ignore_ascii_case(n))
+                })
+            };
             Some(FacetTest::Account(accept(&|id| {
-                fields::contains(id, n) || named.contains(&id)
+                pred.text_holds(id)
+                    || if *exact {
+                        named_exactly(id)
+                    } else {
+                        named.contains(&id)
+                    }
             })))
         }
-        (Field::Region, Pred::Contains(n)) => {
-            Some(FacetTest::Region(accept(&|t| fields::contains(t, n))))
+        (Field::Region, Pred::Text { .. } | Pred::Present) => {
+            Some(FacetTest::Region(accept(&|t| pred.text_holds(t))))
         }
-        (Field::Status, Pred::Contains(n)) => {
-            Some(FacetTest::Status(accept(&|t| fields::contains(t, n))))
+        // Open depends on the record's state as well: read from the record.
+        (Field::Status, Pred::Text { .. }) if pred.asks_open() => None,
+        (Field::Status, Pred::Text { .. } | Pred::Present) => {
+            Some(FacetTest::Status(accept(&|t| pred.text_holds(t))))
         }
         _ => None,
     }

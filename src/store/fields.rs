@@ -24,10 +24,18 @@ pub enum Field {
     Detection,
     Access,
     Age,
+    /// A credential's risk flags (`risk:old-key`), worked out by the pane.
+    Risk,
+    /// A public-access row's marks (`mark:public+macie`), worked out by the pane.
+    Mark,
+    /// A finding's generator (`gen:access-analyzer/unused`).
+    Generator,
+    /// How many active access keys a credential record has (`keys=1,2`).
+    Keys,
 }
 
 /// Names and aliases, the first being the one the help shows.
-const NAMES: [(Field, &[&str]); 16] = [
+const NAMES: [(Field, &[&str]); 20] = [
     (Field::Severity, &["sev", "severity"]),
     (Field::Account, &["acct", "account"]),
     (Field::Region, &["region"]),
@@ -44,6 +52,20 @@ const NAMES: [(Field, &[&str]); 16] = [
     (Field::Detection, &["det", "detection"]),
     (Field::Access, &["access"]),
     (Field::Age, &["age"]),
+    (Field::Risk, &["risk"]),
+    (Field::Mark, &["mark"]),
+    (Field::Generator, &["gen", "generator"]),
+    (Field::Keys, &["keys"]),
+];
+
+/// The public-access pane's marks (what it shows in its Marks column), then the flags the
+/// overview counts by: `public` and `outside` (access to an account not watched).
+pub const MARK_NAMES: &[&str] = &[
+    "public+macie",
+    "public-write",
+    "outside-trust",
+    "public",
+    "outside",
 ];
 
 impl Field {
@@ -62,6 +84,30 @@ impl Field {
             .map_or("?", |(_, names)| names[0])
     }
 
+    /// Every spelling, the help's first.
+    pub fn names(self) -> &'static [&'static str] {
+        NAMES
+            .iter()
+            .find(|(f, _)| *f == self)
+            .map_or(&[], |(_, names)| names)
+    }
+
+    /// For a flag field, the flags it can hold: a value outside them is an error, not a
+    /// term that matches nothing.
+    pub fn flag_names(self) -> Option<&'static [&'static str]> {
+        match self {
+            Field::Risk => Some(crate::model::CredentialRisk::NAMES),
+            Field::Mark => Some(MARK_NAMES),
+            _ => None,
+        }
+    }
+
+    /// Worked out from more than the record (the time, the thresholds, other tables): the
+    /// pane supplies the flags of each row.
+    pub fn is_derived(self) -> bool {
+        self.flag_names().is_some()
+    }
+
     /// Compared with `<`, `>=`...; the others match with `:` (contains).
     pub fn is_ordered(self) -> bool {
         matches!(self, Field::Severity | Field::Age)
@@ -76,6 +122,9 @@ pub enum Value<'a> {
     Account(&'a str),
     /// Any of these (a finding's types or resources).
     Texts(Vec<&'a str>),
+    /// A finding's workflow status, and whether the finding is open (NEW or NOTIFIED on
+    /// an active record), for `status:open`.
+    Status(&'a str, bool),
     Severity(Severity),
     Time(DateTime<Utc>),
     Missing,
@@ -92,9 +141,10 @@ pub const FINDING_FIELDS: &[Field] = &[
     Field::Resource,
     Field::Control,
     Field::Title,
+    Field::Generator,
     Field::Age,
 ];
-pub const CREDENTIAL_FIELDS: &[Field] = &[Field::Account, Field::User];
+pub const CREDENTIAL_FIELDS: &[Field] = &[Field::Account, Field::User, Field::Keys, Field::Risk];
 pub const EXPOSURE_FIELDS: &[Field] = &[
     Field::Account,
     Field::Region,
@@ -102,10 +152,12 @@ pub const EXPOSURE_FIELDS: &[Field] = &[
     Field::Resource,
     Field::Access,
     Field::Source,
+    Field::Mark,
     Field::Age,
 ];
 pub const COMPLIANCE_FIELDS: &[Field] = &[
     Field::Rule,
+    Field::Status,
     Field::Account,
     Field::Region,
     Field::Type,
@@ -150,7 +202,7 @@ impl Value<'_> {
     /// For `field:text`.
     pub fn contains(&self, needle: &str) -> bool {
         match self {
-            Value::Text(t) | Value::Account(t) => contains(t, needle),
+            Value::Text(t) | Value::Account(t) | Value::Status(t, _) => contains(t, needle),
             Value::Texts(list) => list.iter().any(|t| contains(t, needle)),
             Value::Severity(s) => contains(s.label(), needle),
             Value::Time(_) | Value::Missing => false,

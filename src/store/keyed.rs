@@ -41,7 +41,7 @@ impl Keyed for Finding {
             Field::Type => self.types.first().map(|t| &**t),
             Field::Resource => self.resources.first().map(|r| &*r.id),
             _ => match self.value(field) {
-                Value::Text(t) | Value::Account(t) => Some(t),
+                Value::Text(t) | Value::Account(t) | Value::Status(t, _) => Some(t),
                 _ => None,
             },
         }
@@ -54,13 +54,14 @@ impl Keyed for Finding {
             Field::Region => Value::Text(&self.region),
             Field::Product => Value::Text(&self.product),
             Field::Type => Value::Texts(self.types.iter().map(|t| &**t).collect()),
-            Field::Status => Value::Text(self.workflow_status.label()),
+            Field::Status => Value::Status(self.workflow_status.label(), self.is_open()),
             Field::Resource => Value::Texts(self.resources.iter().map(|r| &*r.id).collect()),
             Field::Control => self
                 .control_id
                 .as_deref()
                 .map_or(Value::Missing, Value::Text),
             Field::Title => Value::Text(&self.title),
+            Field::Generator => Value::Text(&self.generator_id),
             Field::Age => Value::Time(self.updated_at),
             _ => Value::Missing,
         }
@@ -96,6 +97,13 @@ impl Keyed for CredentialRecord {
         match field {
             Field::Account => Value::Account(&self.account_id),
             Field::User => Value::Text(&self.user),
+            Field::Keys => Value::Text(match self.active_keys().count() {
+                0 => "0",
+                1 => "1",
+                2 => "2",
+                // The report has two key columns; more can only come from an export.
+                _ => "3+",
+            }),
             _ => Value::Missing,
         }
     }
@@ -172,6 +180,7 @@ impl Keyed for ComplianceResult {
     fn value(&self, field: Field) -> Value<'_> {
         match field {
             Field::Rule => Value::Text(&self.rule),
+            Field::Status => Value::Text(&self.compliance_type),
             Field::Account => self
                 .account_id
                 .as_deref()

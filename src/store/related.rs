@@ -46,6 +46,19 @@ impl ExposureMarks {
         self.scores.get(row as usize).copied().unwrap_or(0)
     }
 
+    /// What `mark:` filters by: the marks, then `public` and `outside` (the overview's
+    /// "open to the public" and "access outside the watched accounts").
+    pub fn flags(&self, e: &Exposure, accounts: &Accounts) -> Vec<&'static str> {
+        let mut out = self.marks(e, accounts);
+        if e.is_public {
+            out.push("public");
+        }
+        if is_outside(e, accounts) {
+            out.push("outside");
+        }
+        out
+    }
+
     /// Why this exposure matters more than its neighbours, most urgent first.
     pub fn marks(&self, e: &Exposure, accounts: &Accounts) -> Vec<&'static str> {
         let mut out = Vec::new();
@@ -64,6 +77,16 @@ impl ExposureMarks {
         }
         out
     }
+}
+
+/// Access granted to an account the console does not watch (or to no account named),
+/// neither public nor a Security Hub control: what the overview counts as outside.
+pub fn is_outside(e: &Exposure, accounts: &Accounts) -> bool {
+    !e.is_public
+        && !e.is_control()
+        && e.external_account
+            .as_deref()
+            .is_none_or(|a| accounts.get(a).is_none())
 }
 
 /// `s3:PutObject`, `sqs:*`, `*`, `kms:Decrypt` is not.

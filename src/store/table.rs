@@ -36,7 +36,7 @@ pub trait Keyed {
     /// building the facets allocates nothing per row.
     fn first_text(&self, field: Field) -> Option<&str> {
         match self.value(field) {
-            Value::Text(t) | Value::Account(t) => Some(t),
+            Value::Text(t) | Value::Account(t) | Value::Status(t, _) => Some(t),
             Value::Texts(list) => list.first().copied(),
             _ => None,
         }
@@ -194,7 +194,11 @@ impl<T: Keyed> Table<T> {
         now: chrono::DateTime<chrono::Utc>,
     ) -> Vec<bool> {
         let texts: Vec<(bool, &Finder<'_>)> = query.terms().collect();
-        let terms: Vec<(bool, Field, &Pred)> = query.field_terms().collect();
+        // Derived fields are the view's to test, as in `matching`.
+        let terms: Vec<(bool, Field, &Pred)> = query
+            .field_terms()
+            .filter(|(_, f, _)| !f.is_derived())
+            .collect();
         let facets = (!terms.is_empty()).then(|| self.facets());
         let now_ms = now.timestamp_millis();
         let compiled: Vec<(bool, Option<FacetTest>, Field, &Pred)> = match &facets {
@@ -251,7 +255,11 @@ impl<T: Keyed> Table<T> {
         }
         // One pass over the rows, every field term on each row still in. The common fields
         // read the compact facets; the others (titles, types, resources) the record.
-        let terms: Vec<(bool, Field, &Pred)> = query.field_terms().collect();
+        // Derived fields (`risk:`, `mark:`) are the view's to test, with the pane's flags.
+        let terms: Vec<(bool, Field, &Pred)> = query
+            .field_terms()
+            .filter(|(_, f, _)| !f.is_derived())
+            .collect();
         if terms.is_empty() {
             return keep;
         }

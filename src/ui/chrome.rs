@@ -124,29 +124,43 @@ fn prompt_line(app: &App, prompt: &Prompt, width: u16) -> Line<'static> {
             "  Enter save (empty removes)  Esc cancel",
         ),
     };
-    let text = clean(&prompt.text).into_owned();
-    let len = text.chars().count();
+    let cursor = prompt.cursor.min(prompt.text.len());
+    let (before, after) = prompt.text.split_at(cursor);
+    let (before, after) = (clean(before).into_owned(), clean(after).into_owned());
+    let len = before.chars().count() + after.chars().count();
     let width = width as usize;
     let label_len = label.chars().count();
+    // Tab's choices take the hint's place until the next key.
+    let choices = format!("  {}", clean(&prompt.choices));
+    let hint = if prompt.choices.is_empty() {
+        hint
+    } else {
+        choices.as_str()
+    };
     // The hint goes once the text needs its room.
-    let hint = if label_len + len + 1 + hint.len() <= width {
+    let hint = if label_len + len + 1 + hint.chars().count() <= width {
         hint
     } else {
         ""
     };
-    let room = width.saturating_sub(label_len + hint.len() + 1);
-    let skip = len.saturating_sub(room);
-    let shown: String = text.chars().skip(skip).collect();
+    let room = width.saturating_sub(label_len + hint.chars().count() + 1);
+    // Keep the cursor on screen: drop characters from the left of it first.
+    let skip = before.chars().count().saturating_sub(room);
+    let shown: String = before.chars().skip(skip).collect();
+    let rest: String = after
+        .chars()
+        .take(room.saturating_sub(shown.chars().count()))
+        .collect();
     Line::from(vec![
         Span::styled(label, t.accent),
-        Span::styled(format!("{shown}▏"), t.filter),
-        Span::styled(hint, t.key_hint),
+        Span::styled(format!("{shown}▏{rest}"), t.filter),
+        Span::styled(hint.to_string(), t.key_hint),
     ])
 }
 
 fn hints(app: &App) -> String {
     if app.panes.editing_filter {
-        "Enter keep  Esc restore  ↑↓ move ".into()
+        "Enter keep  Esc restore  ↑↓ history ".into()
     } else if app.overlays.detail.is_some() {
         "j/k scroll  g/G top/end  Esc back  ? help ".into()
     } else {
@@ -222,18 +236,24 @@ fn freshness(app: &App) -> (String, Style) {
 /// The filter line: what is typed, and a parse error in place with a caret.
 pub fn filter_line(frame: &mut Frame, area: Rect, app: &App, view: &View) {
     let t = &app.theme;
-    let text = clean(&view.filter_text).into_owned();
-    let cursor = if app.panes.editing_filter { "▏" } else { "" };
-    let mut spans = vec![
-        Span::styled("/", t.accent),
-        Span::styled(format!("{text}{cursor}"), t.filter),
-    ];
+    let line = &app.panes.filter_line;
+    let text = if app.panes.editing_filter && line.text == view.filter_text {
+        let (before, after) = line.split();
+        format!("{}▏{}", clean(before), clean(after))
+    } else {
+        clean(&view.filter_text).into_owned()
+    };
+    let mut spans = vec![Span::styled("/", t.accent), Span::styled(text, t.filter)];
     if let Some(err) = &view.filter_error {
+        let committed = view.committed_filter();
+        // The rows are the committed filter's until the text parses.
+        let showing = if committed.is_empty() {
+            "rows: no filter".to_string()
+        } else {
+            format!("rows: /{}", clean(committed))
+        };
         spans.push(Span::styled(
-            format!(
-                "  ✖ {} (showing the last valid filter)",
-                clean(&err.to_string())
-            ),
+            format!("  ✖ {} ({showing})", clean(&err.to_string())),
             t.failed,
         ));
     } else {
@@ -254,7 +274,25 @@ pub fn pane_title(app: &App, tab: Pane, view: &View, extra: &str) -> Line<'stati
     let names = tab.sort_names();
     let sort = names.get(view.sort_column).copied().unwrap_or("");
     let arrow = if view.reversed { "↑" } else { "↓" };
-    let count = if view.rows.len() == view.total_sorted() {
+    let count = if let Some(scope) = view.scope() {
+        // Counted as the header counts: the open ones, of all there are.
+        let what = if scope == crate::app::pane::findings::OPEN_SCOPE {
+            "open"
+        } else {
+            scope
+        };
+        format!(
+            "{} {what} of {} (o: all)",
+            group(view.rows.len()),
+            group(view.total_sorted())
+        )
+    } else if tab == Pane::Findings {
+        format!(
+            "{} of {}, all statuses (o: open)",
+            group(view.rows.len()),
+            group(view.total_sorted())
+        )
+    } else if view.rows.len() == view.total_sorted() {
         group(view.rows.len())
     } else {
         format!(

@@ -16,6 +16,9 @@ pub struct Grid {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Cell {
     pub worst: Severity,
+    /// Open findings of the worst severity: what the header's count of that severity
+    /// counts, here.
+    pub worst_open: usize,
     pub open: usize,
     pub synced: Option<DateTime<Utc>>,
 }
@@ -29,10 +32,15 @@ pub fn grid(store: &Store) -> Grid {
             .entry((f.account_id.as_str(), f.region.as_str()))
             .or_insert(Cell {
                 worst: f.severity,
+                worst_open: 0,
                 open: 0,
                 synced: None,
             });
-        cell.worst = cell.worst.max(f.severity);
+        if f.severity > cell.worst {
+            cell.worst = f.severity;
+            cell.worst_open = 0;
+        }
+        cell.worst_open += usize::from(f.severity == cell.worst);
         cell.open += 1;
     }
     let mut cells: BTreeMap<(String, String), Cell> = BTreeMap::new();

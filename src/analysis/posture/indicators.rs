@@ -18,14 +18,6 @@ pub(super) fn evidence(pane: &'static str, filter: &str) -> Option<Evidence> {
     })
 }
 
-pub(super) fn sorted(pane: &'static str, sort: &'static str) -> Option<Evidence> {
-    Some(Evidence {
-        pane,
-        filter: String::new(),
-        sort: Some(sort),
-    })
-}
-
 /// Every indicator, in area order.
 pub fn indicators(
     store: &Store,
@@ -104,7 +96,7 @@ pub fn indicators(
         } else {
             Level::Unknown
         },
-        evidence("compliance", ""),
+        evidence("compliance", "status=non_compliant"),
     );
 
     // Identity: the credential report's risks.
@@ -141,7 +133,7 @@ pub fn indicators(
             with(CredentialRisk::ROOT_KEYS) + with(CredentialRisk::ROOT_NO_MFA),
             Bar::ANY_IS_BAD,
         ),
-        evidence("credentials", "root"),
+        evidence("credentials", "risk:root-keys,root-no-mfa"),
     );
     add(
         (2, &["SEC02-BP01"]),
@@ -151,7 +143,7 @@ pub fn indicators(
             with(CredentialRisk::CONSOLE_NO_MFA),
             bars.console_users_without_mfa,
         ),
-        evidence("credentials", "no-mfa"),
+        evidence("credentials", "risk:no-mfa"),
     );
     let percent = (old_keys * 100 + active_keys / 2).checked_div(active_keys);
     let share = match percent {
@@ -165,15 +157,25 @@ pub fn indicators(
         "Active keys older than the age limit",
         share,
         identity(old_share, bars.old_keys_percent),
-        sorted("credentials", "key age"),
+        Some(Evidence {
+            pane: "credentials",
+            filter: "risk:old-key".into(),
+            sort: Some("key age"),
+        }),
     );
-    let unused = with(CredentialRisk::UNUSED_KEY) + with(CredentialRisk::UNUSED_PASSWORD);
+    // Users with either: the rows the evidence lists.
+    let unused = risks
+        .iter()
+        .filter(|r| {
+            r.contains(CredentialRisk::UNUSED_KEY) || r.contains(CredentialRisk::UNUSED_PASSWORD)
+        })
+        .count();
     add(
         (2, &["SEC02-BP05", "SEC03-BP04"]),
         "Unused keys and passwords",
         unused.to_string(),
         identity(unused, bars.unused_credentials),
-        sorted("credentials", "risk"),
+        evidence("credentials", "risk:unused-key,unused-pw"),
     );
 
     // One pass over the findings for the rest.
@@ -205,7 +207,7 @@ pub fn indicators(
         "Unused roles, keys and permissions (Access Analyzer)",
         unused_access.to_string(),
         bars.unused_access.level(unused_access),
-        evidence("findings", "unused"),
+        evidence("findings", "gen:aws/access-analyzer/unused status:open"),
     );
 
     // Detection: are the detective services on everywhere?
@@ -258,7 +260,7 @@ pub fn indicators(
         } else {
             bars.services_off.level(guardduty_off.len())
         },
-        evidence("findings", "guardduty.1"),
+        evidence("findings", "control=guardduty.1 status:open"),
     );
     let detected = store
         .events
@@ -271,7 +273,7 @@ pub fn indicators(
         "CloudTrail events a detection fired on",
         detected.to_string(),
         bars.detections.level(detected),
-        sorted("events", "detections"),
+        evidence("events", "det:*"),
     );
 
     add(
@@ -279,7 +281,11 @@ pub fn indicators(
         "Security groups and ACLs open to the world",
         open_network.to_string(),
         bars.open_network.level(open_network),
-        evidence("findings", "security group"),
+        Some(Evidence {
+            pane: "findings",
+            filter: format!("control={} status:open", OPEN_NETWORK_CONTROLS.join(",")),
+            sort: None,
+        }),
     );
 
     let exposures = store.exposures.items();
@@ -289,23 +295,18 @@ pub fn indicators(
         "Resources open to the public",
         public.to_string(),
         bars.public_resources.level(public),
-        evidence("exposures", "public"),
+        evidence("exposures", "mark:public"),
     );
     let outside = exposures
         .iter()
-        .filter(|e| !e.is_public && !e.is_control())
-        .filter(|e| {
-            e.external_account
-                .as_deref()
-                .is_none_or(|a| store.accounts.get(a).is_none())
-        })
+        .filter(|e| crate::store::related::is_outside(e, &store.accounts))
         .count();
     add(
         (3, &["SEC03-BP07", "SEC03-BP08", "SEC03-BP09"]),
         "Access granted outside the watched accounts",
         outside.to_string(),
         bars.outside_access.level(outside),
-        evidence("exposures", "cross-account"),
+        evidence("exposures", "mark:outside"),
     );
 
     add(
@@ -313,7 +314,7 @@ pub fn indicators(
         "Critical findings open",
         critical.to_string(),
         bars.critical_findings.level(critical),
-        evidence("findings", "critical"),
+        evidence("findings", "sev:critical status:open"),
     );
     add(
         (10, &["SEC10-BP04", "SEC10-BP07"]),
@@ -328,7 +329,7 @@ pub fn indicators(
         "Critical and high vulnerabilities (Inspector)",
         vulnerabilities.to_string(),
         bars.vulnerabilities.level(vulnerabilities),
-        evidence("findings", "inspector"),
+        evidence("findings", "product=inspector sev>=high status:open"),
     );
     super::controls::add_all(store, bars, &mut out);
     out.sort_by_key(|i| i.question);

@@ -215,7 +215,10 @@ fn indicators_count_what_the_store_holds() {
         .evidence
         .clone()
         .unwrap();
-    assert_eq!((mfa.pane, mfa.filter.as_str()), ("credentials", "no-mfa"));
+    assert_eq!(
+        (mfa.pane, mfa.filter.as_str()),
+        ("credentials", "risk:no-mfa")
+    );
 
     // The config's bars move the levels, not the values.
     let bars = Bars {

@@ -159,6 +159,6 @@ impl PaneKind for Compliance {
     }
 
     fn summary(&self, app: &App) -> crate::analysis::summary::Summary {
-        crate::analysis::summary::compliance(&app.store)
+        crate::analysis::summary::compliance_of(&app.store, Some(&app.view(Pane::Compliance).rows))
     }
 }

@@ -89,7 +89,19 @@ impl PaneKind for Credentials {
         let store = &app.store;
         let view = &mut app.panes.views[Pane::Credentials.index()];
         let cmp = sort::credentials(store, SORTS[view.sort_column], now, limits);
-        view.refresh(&store.credentials, &cmp, &store.accounts, now);
+        let items = store.credentials.items();
+        let of = |row: u32| {
+            items
+                .get(row as usize)
+                .map(|c| c.risks(now, limits).labels().collect())
+                .unwrap_or_default()
+        };
+        // Risks move with the clock (checked each minute) and the thresholds.
+        let flags = crate::store::query::Flags {
+            key: u64::from(limits.age_days as u32) ^ store.generation(),
+            of: &of,
+        };
+        view.refresh_flagged(&store.credentials, &cmp, &store.accounts, now, Some(flags));
     }
 
     fn table<'a>(&self, app: &'a App) -> Table<'a> {
@@ -302,6 +314,11 @@ impl PaneKind for Credentials {
     }
 
     fn summary(&self, app: &App) -> crate::analysis::summary::Summary {
-        crate::analysis::summary::credentials(&app.store, app.settings.thresholds, app.clock.now())
+        crate::analysis::summary::credentials_of(
+            &app.store,
+            Some(&app.view(Pane::Credentials).rows),
+            app.settings.thresholds,
+            app.clock.now(),
+        )
     }
 }

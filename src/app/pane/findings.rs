@@ -25,8 +25,11 @@ const SORTS: [FindingSort; 8] = [
     FindingSort::Updated,
 ];
 
-const COLUMNS: [Column; 8] = [
+const COLUMNS: [Column; 9] = [
     Column::new("Sev", 4, 4, 0),
+    // The workflow status in a letter, kept at any width: RESOLVED and pending rows must
+    // not look like NEW ones at 80 columns.
+    Column::new("S", 1, 1, 0),
     Column::new("Title", 20, 0, 0),
     Column::new("Account", 10, 15, 1),
     Column::new("Region", 9, 12, 3),
@@ -52,6 +55,30 @@ static SPEC: PaneSpec = PaneSpec {
     summary: true,
 };
 
+/// The findings pane's own filter while it shows open findings only.
+pub const OPEN_SCOPE: &str = "status:open";
+
+/// One letter for the workflow status: N new, T notified, R resolved, S suppressed, A an
+/// archived record; `*` a change waiting for Security Hub, `!` one it refused.
+fn status_letter<'a>(app: &App, f: &Finding, hash: u64) -> Cell<'a> {
+    use crate::model::WorkflowStatus as W;
+    if app.store.pending_count() > 0 && app.store.pending(hash).is_some() {
+        return Cell::new("*", Slot::Accent);
+    }
+    if app.store.refused_count() > 0 && app.store.refused(hash).is_some() {
+        return Cell::new("!", Slot::Critical);
+    }
+    if f.record_state != crate::model::RecordState::Active {
+        return Cell::new("A", Slot::Muted);
+    }
+    match f.workflow_status {
+        W::New => Cell::new("N", Slot::Text),
+        W::Notified => Cell::new("T", Slot::Text),
+        W::Resolved => Cell::new("R", Slot::Muted),
+        W::Suppressed => Cell::new("S", Slot::Muted),
+    }
+}
+
 impl PaneKind for Findings {
     fn spec(&self) -> &'static PaneSpec {
         &SPEC
@@ -66,7 +93,10 @@ impl PaneKind for Findings {
     }
 
     fn new_view(&self) -> View {
-        View::of::<Finding>(0)
+        // Open findings first of all: what the header counts; `o` shows all.
+        let mut v = View::of::<Finding>(0);
+        v.set_scope(Some(OPEN_SCOPE));
+        v
     }
 
     fn refresh(&self, app: &mut App) {
@@ -107,14 +137,15 @@ impl PaneKind for Findings {
             let marked = !app.panes.marked.is_empty() && app.panes.marked.contains(&hash());
             match col {
                 0 => Cell::new(f.severity.short(), Slot::severity(f.severity)),
-                1 if marked => Cell::new(format!("+ {}", f.title), Slot::Marked),
-                1 if is_new(row) => Cell::new(&*f.title, Role::bold(Slot::Text)),
-                1 => Cell::new(&*f.title, Slot::Text),
-                2 => Cell::new(app.store.accounts.name(&f.account_id), Slot::Text),
-                3 => Cell::new(f.region.as_str(), Slot::Muted),
-                4 => Cell::new(f.product.as_str(), Slot::Text),
-                5 => Cell::new(f.primary_resource(), Slot::Muted),
-                6 => {
+                1 => status_letter(app, f, hash()),
+                2 if marked => Cell::new(format!("+ {}", f.title), Slot::Marked),
+                2 if is_new(row) => Cell::new(&*f.title, Role::bold(Slot::Text)),
+                2 => Cell::new(&*f.title, Slot::Text),
+                3 => Cell::new(app.store.accounts.name(&f.account_id), Slot::Text),
+                4 => Cell::new(f.region.as_str(), Slot::Muted),
+                5 => Cell::new(f.product.as_str(), Slot::Text),
+                6 => Cell::new(f.primary_resource(), Slot::Muted),
+                7 => {
                     let label = f.workflow_status.label();
                     if app.store.pending_count() > 0 && app.store.pending(hash()).is_some() {
                         Cell::new(format!("{label}*"), Slot::Accent)

@@ -88,7 +88,18 @@ impl PaneKind for PublicAccess {
         let empty = ExposureMarks::default();
         let marks = app.marks.as_ref().map_or(&empty, |m| &m.1);
         let cmp = sort::exposures(store, SORTS[view.sort_column], marks);
-        view.refresh(&store.exposures, &cmp, &store.accounts, now);
+        let items = store.exposures.items();
+        let of = |row: u32| {
+            items
+                .get(row as usize)
+                .map(|e| marks.flags(e, &store.accounts))
+                .unwrap_or_default()
+        };
+        let flags = crate::store::query::Flags {
+            key: generation,
+            of: &of,
+        };
+        view.refresh_flagged(&store.exposures, &cmp, &store.accounts, now, Some(flags));
     }
 
     fn table<'a>(&self, app: &'a App) -> Table<'a> {
@@ -225,6 +236,10 @@ impl PaneKind for PublicAccess {
     }
 
     fn summary(&self, app: &App) -> crate::analysis::summary::Summary {
-        crate::analysis::summary::exposures(&app.store, &app.exposure_marks())
+        crate::analysis::summary::exposures_of(
+            &app.store,
+            Some(&app.view(Pane::PublicAccess).rows),
+            &app.exposure_marks(),
+        )
     }
 }

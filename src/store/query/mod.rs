@@ -4,13 +4,16 @@
 //! passes the filter. A keystroke in the filter only re-filters the already sorted order;
 //! a sort change or new data re-sorts. Both leave the selection on the same row.
 
-use super::fields::{Field, Value};
+use super::fields::Field;
 use super::table::{Keyed, Table};
 use super::Accounts;
-use crate::model::Severity;
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use memchr::memmem::Finder;
 use std::cmp::Ordering;
+
+mod pred;
+use pred::{error, field_list, operator, predicate, read_value, unknown_field};
+pub use pred::{Cmp, Pred};
 
 /// A parse error in a filter, with the byte offset where it failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -18,50 +21,6 @@ use std::cmp::Ordering;
 pub struct QueryError {
     pub position: usize,
     pub message: String,
-}
-
-/// How an ordered field compares.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Cmp {
-    Eq,
-    Lt,
-    Le,
-    Gt,
-    Ge,
-}
-
-impl Cmp {
-    pub fn holds(self, o: Ordering) -> bool {
-        match self {
-            Cmp::Eq => o == Ordering::Equal,
-            Cmp::Lt => o == Ordering::Less,
-            Cmp::Le => o != Ordering::Greater,
-            Cmp::Gt => o == Ordering::Greater,
-            Cmp::Ge => o != Ordering::Less,
-        }
-    }
-}
-
-/// What a field term asks of a value.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Pred {
-    /// `acct:prod`: the value contains the text (lowercase).
-    Contains(String),
-    /// `sev>=high`.
-    Severity(Cmp, Severity),
-    /// `age<2d`: how long ago the record was last updated.
-    Age(Cmp, Duration),
-}
-
-impl Pred {
-    pub fn test(&self, value: &Value<'_>, now: DateTime<Utc>) -> bool {
-        match (self, value) {
-            (Pred::Contains(text), v) => v.contains(text),
-            (Pred::Severity(cmp, want), Value::Severity(s)) => cmp.holds(s.cmp(want)),
-            (Pred::Age(cmp, want), Value::Time(t)) => cmp.holds((now - *t).cmp(want)),
-            _ => false,
-        }
-    }
 }
 
 #[derive(Debug, Clone)]
@@ -76,62 +35,6 @@ enum Term {
 #[derive(Debug, Clone, Default)]
 pub struct TextQuery {
     terms: Vec<Term>,
-}
-
-fn error(position: usize, message: impl Into<String>) -> QueryError {
-    QueryError {
-        position,
-        message: message.into(),
-    }
-}
-
-/// `30m`, `12h`, `2d`, `3w`, `6mo`, `1y`.
-/// `30m`, `12h`, `2d`, `3w`, `6mo`, `1y`. `Err(true)` for a number too large to be a
-/// duration (a typo of zeros), `Err(false)` for anything else that is not one.
-fn duration(text: &str) -> Result<Duration, bool> {
-    let digits = text.chars().take_while(char::is_ascii_digit).count();
-    let n: i64 = match text[..digits].parse() {
-        Ok(n) => n,
-        Err(e) if digits > 0 && matches!(e.kind(), std::num::IntErrorKind::PosOverflow) => {
-            return Err(true)
-        }
-        Err(_) => return Err(false),
-    };
-    let days = |per: i64| n.checked_mul(per).and_then(Duration::try_days);
-    let d = match &text[digits..] {
-        "m" | "min" => Duration::try_minutes(n),
-        "h" => Duration::try_hours(n),
-        "d" => days(1),
-        "w" => days(7),
-        "mo" => days(30),
-        "y" => days(365),
-        _ => return Err(false),
-    };
-    // Beyond a thousand years no record is that old: a typo, said as one.
-    d.filter(|d| *d <= Duration::days(365_000)).ok_or(true)
-}
-
-/// `>=` and friends at the start of `rest`, with their length.
-fn operator(rest: &str) -> Option<(Cmp, usize)> {
-    [
-        (">=", Cmp::Ge),
-        ("<=", Cmp::Le),
-        (">", Cmp::Gt),
-        ("<", Cmp::Lt),
-        (":", Cmp::Eq),
-        ("=", Cmp::Eq),
-    ]
-    .iter()
-    .find(|(op, _)| rest.starts_with(op))
-    .map(|(op, cmp)| (*cmp, op.len()))
-}
-
-fn field_list(fields: &[Field]) -> String {
-    if fields.is_empty() {
-        return "this pane has no fields, only words".into();
-    }
-    let names: Vec<&str> = fields.iter().map(|f| f.name()).collect();
-    format!("this pane has {}", names.join(", "))
 }
 
 impl TextQuery {
@@ -160,10 +63,17 @@ impl TextQuery {
                 .bytes()
                 .take_while(u8::is_ascii_alphabetic)
                 .count();
-            let named = (name_len > 0)
+            let op_here = operator(&input[at + name_len..]);
+            let field_here = (name_len > 0)
                 .then(|| Field::parse(&input[at..at + name_len]))
-                .flatten()
-                .zip(operator(&input[at + name_len..]));
+                .flatten();
+            if name_len > 0 && field_here.is_none() && op_here.is_some() {
+                // `stauts:new` is a typo of a field, not a word that matches nothing.
+                if let Some(e) = unknown_field(&input[at..at + name_len], fields, start) {
+                    return Err(e);
+                }
+            }
+            let named = field_here.zip(op_here);
             if let Some((field, (cmp, op_len))) = named {
                 let name = &input[at..at + name_len];
                 let op = &input[at + name_len..at + name_len + op_len];
@@ -229,6 +139,31 @@ impl TextQuery {
         })
     }
 
+    /// Whether a term names a flag the pane works out (`risk:`, `mark:`).
+    pub fn has_derived(&self) -> bool {
+        self.field_terms().any(|(_, f, _)| f.is_derived())
+    }
+
+    /// Applies the flag terms to `keep`, a row at a time, with the pane's flags; without
+    /// flags no row has any.
+    pub fn filter_derived(&self, keep: &mut [bool], flags: Option<&Flags<'_>>) {
+        let terms: Vec<(bool, &Pred)> = self
+            .field_terms()
+            .filter(|(_, f, _)| f.is_derived())
+            .map(|(n, _, p)| (n, p))
+            .collect();
+        if terms.is_empty() {
+            return;
+        }
+        for (row, k) in keep.iter_mut().enumerate().filter(|(_, k)| **k) {
+            let have = flags.map(|f| (f.of)(row as u32)).unwrap_or_default();
+            let value = super::fields::Value::Texts(have);
+            *k = terms
+                .iter()
+                .all(|(negated, p)| p.test(&value, DateTime::<Utc>::MIN_UTC) != *negated);
+        }
+    }
+
     /// Whether the result changes as time passes (`age<2d`).
     pub fn depends_on_time(&self) -> bool {
         self.field_terms()
@@ -243,63 +178,11 @@ impl TextQuery {
     }
 }
 
-/// A quoted or bare value starting at `at`, and where the input goes on after it.
-fn read_value(input: &str, at: usize) -> Result<(String, usize), QueryError> {
-    let rest = &input[at..];
-    if let Some(quoted) = rest.strip_prefix('"') {
-        return match quoted.find('"') {
-            Some(end) => Ok((quoted[..end].to_string(), at + 1 + end + 1)),
-            None => Err(error(at, "unclosed quote")),
-        };
-    }
-    let len = rest
-        .char_indices()
-        .find(|(_, c)| c.is_whitespace())
-        .map_or(rest.len(), |(i, _)| i);
-    Ok((rest[..len].to_string(), at + len))
-}
-
-fn predicate(
-    field: Field,
-    name: &str,
-    op: &str,
-    cmp: Cmp,
-    value: &str,
-    at: usize,
-) -> Result<Pred, QueryError> {
-    match field {
-        Field::Severity => Severity::from_label(&value.to_ascii_uppercase())
-            .map(|s| Pred::Severity(cmp, s))
-            .ok_or_else(|| {
-                error(
-                    at,
-                    format!(
-                        "expected critical, high, medium, low or informational after `{name}{op}`, found `{value}`"
-                    ),
-                )
-            }),
-        Field::Age => {
-            if cmp == Cmp::Eq {
-                return Err(error(
-                    at,
-                    format!("`{name}` compares with < or >, e.g. {name}<2d"),
-                ));
-            }
-            duration(value).map(|d| Pred::Age(cmp, d)).map_err(|too_long| {
-                let what = if too_long {
-                    "a duration of at most 1000y"
-                } else {
-                    "a duration such as 30m, 12h, 2d, 3w, 6mo or 1y"
-                };
-                error(at, format!("expected {what} after `{name}{op}`, found `{value}`"))
-            })
-        }
-        _ if cmp != Cmp::Eq => Err(error(
-            at,
-            format!("`{name}` matches with `:`, e.g. {name}:{value}"),
-        )),
-        _ => Ok(Pred::Contains(value.to_lowercase())),
-    }
+/// The flags of a pane's rows (`risk:old-key`, `mark:public`), by table position, and a
+/// key that changes when they may have.
+pub struct Flags<'a> {
+    pub key: u64,
+    pub of: &'a dyn Fn(u32) -> Vec<&'static str>,
 }
 
 /// A sortable column: a comparator over table positions, with its natural direction.
@@ -314,9 +197,16 @@ pub struct SortSpec<'a> {
 pub struct View {
     /// The filter as typed.
     pub filter_text: String,
-    /// The last filter that parsed; the table keeps it while the text has an error.
+    /// The filter the rows are filtered by: what is typed while it parses, else the last
+    /// committed filter (never a half-typed prefix of the new one).
     query: TextQuery,
+    /// The last filter committed (Enter, a saved view, the overview's evidence), and its
+    /// text: what the table shows while the typed text has an error.
+    committed: (String, TextQuery),
     pub filter_error: Option<QueryError>,
+    /// A filter under the typed one that the pane applies by itself (the findings pane's
+    /// open findings), with its text: shown in the title, toggled with a key.
+    scope: Option<(String, TextQuery)>,
     pub sort_column: usize,
     pub reversed: bool,
     sorted: Vec<u32>,
@@ -395,17 +285,56 @@ impl View {
         self.sorted.len()
     }
 
-    /// Sets the filter text; on a parse error keeps the last good filter.
+    /// Sets and commits the filter (a saved view, the overview's evidence, a restore);
+    /// on a parse error the rows keep the last committed filter.
     pub fn set_filter(&mut self, text: &str) {
+        self.edit_filter(text);
+        let _ = self.commit_filter();
+    }
+
+    /// The text as typed so far: the rows follow it while it parses; while it does not,
+    /// they show the last committed filter, and the error says so.
+    pub fn edit_filter(&mut self, text: &str) {
         self.filter_text = text.to_string();
         match TextQuery::parse_for(text, self.fields) {
             Ok(q) => {
                 self.query = q;
                 self.filter_error = None;
-                self.filter_generation += 1;
             }
-            Err(e) => self.filter_error = Some(e),
+            Err(e) => {
+                self.query = self.committed.1.clone();
+                self.filter_error = Some(e);
+            }
         }
+        self.filter_generation += 1;
+    }
+
+    /// Enter: the typed filter becomes the committed one; an invalid one is refused.
+    pub fn commit_filter(&mut self) -> Result<(), QueryError> {
+        if let Some(e) = &self.filter_error {
+            return Err(e.clone());
+        }
+        self.committed = (self.filter_text.clone(), self.query.clone());
+        Ok(())
+    }
+
+    /// The committed filter's text (what the rows show while the typed text is invalid).
+    pub fn committed_filter(&self) -> &str {
+        &self.committed.0
+    }
+
+    /// Sets (or with `None` removes) the pane's own filter under the typed one.
+    pub fn set_scope(&mut self, scope: Option<&str>) {
+        self.scope = scope.map(|text| {
+            let q = TextQuery::parse_for(text, self.fields).unwrap_or_default();
+            (text.to_string(), q)
+        });
+        self.filter_generation += 1;
+    }
+
+    /// The pane's own filter's text, if it has one.
+    pub fn scope(&self) -> Option<&str> {
+        self.scope.as_ref().map(|(t, _)| t.as_str())
     }
 
     /// Sorts again at the next refresh: the order depends on more than this table.
@@ -421,6 +350,20 @@ impl View {
         compare: &dyn Fn(u32, u32) -> Ordering,
         accounts: &Accounts,
         now: DateTime<Utc>,
+    ) {
+        self.refresh_flagged(table, compare, accounts, now, None);
+    }
+
+    /// [`View::refresh`] for a pane whose rows carry flags worked out from more than the
+    /// record (`risk:`, `mark:`): `flags` gives a row's flags, and its key changes when
+    /// they may have (a store generation).
+    pub fn refresh_flagged<T: Keyed>(
+        &mut self,
+        table: &Table<T>,
+        compare: &dyn Fn(u32, u32) -> Ordering,
+        accounts: &Accounts,
+        now: DateTime<Utc>,
+        flags: Option<Flags<'_>>,
     ) {
         match self.frozen {
             Some(Some((_, moves))) if moves != table.moves() => {
@@ -472,35 +415,70 @@ impl View {
             self.sorted_moves = table.moves();
             changed = true;
         }
-        let minute = if self.query.depends_on_time() {
+        let scope = self.scope.as_ref().map(|(_, q)| q);
+        let queries: Vec<&TextQuery> = std::iter::once(&self.query)
+            .chain(scope)
+            .filter(|q| !q.is_empty())
+            .collect();
+        let derived = queries.iter().any(|q| q.has_derived());
+        // Flags move with time (a key's age) and with other tables (Macie findings).
+        let minute = if derived || queries.iter().any(|q| q.depends_on_time()) {
             now.timestamp().div_euclid(60)
         } else {
             0
         };
-        let filter_key = (self.filter_generation, table.revision(), minute);
+        let flags_key = if derived {
+            flags.as_ref().map_or(0, |f| f.key)
+        } else {
+            0
+        };
+        let filter_key = (
+            self.filter_generation,
+            table.revision() ^ flags_key.rotate_left(32),
+            minute,
+        );
         if changed || self.filtered_for != Some(filter_key) {
-            if self.query.is_empty() {
+            if queries.is_empty() {
                 self.kept.clear();
             } else {
-                // Only the rows written since, when the same filter saw the rest.
+                // Only the rows written since, when the same filters saw the rest; flags
+                // worked out from other tables move without a write, so those go whole.
                 let written = match self.filtered_for {
                     Some((generation, revision, at))
-                        if (generation, at) == (self.filter_generation, minute)
-                            && self.kept.len() <= table.len() =>
+                        if !derived
+                            && (generation, at) == (self.filter_generation, minute)
+                            && self.kept.len() <= table.len()
+                            && self.sorted_moves == table.moves() =>
                     {
                         table.written_since(revision)
                     }
                     _ => None,
                 };
                 match written {
-                    Some(rows) if self.sorted_moves == table.moves() => {
+                    Some(rows) => {
                         self.kept.resize(table.len(), false);
-                        let hits = table.matches_rows(&self.query, &rows, accounts, now);
+                        let mut hits = vec![true; rows.len()];
+                        for q in &queries {
+                            let hit = table.matches_rows(q, &rows, accounts, now);
+                            for (h, one) in hits.iter_mut().zip(hit) {
+                                *h &= one;
+                            }
+                        }
                         for (&row, hit) in rows.iter().zip(hits) {
                             self.kept[row as usize] = hit;
                         }
                     }
-                    _ => self.kept = table.matching(&self.query, accounts, now),
+                    None => {
+                        let mut keep = vec![true; table.len()];
+                        for q in &queries {
+                            let hit = table.matching(q, accounts, now);
+                            for (k, h) in keep.iter_mut().zip(hit) {
+                                *k &= h;
+                            }
+                            q.filter_derived(&mut keep, flags.as_ref());
+                        }
+                        self.kept = keep;
+                    }
                 }
             }
             self.rows.clear();

@@ -1,6 +1,8 @@
 //! The filter language: words, quoted phrases, negation and fields, parsed and matched.
 
 use super::*;
+use crate::model::Severity;
+use chrono::Duration;
 
 #[test]
 fn terms_quotes_and_negation() {
@@ -54,21 +56,14 @@ fn fields_with_operators_quotes_and_negation() {
     );
     assert_eq!(
         got[1],
-        (
-            false,
-            Field::Account,
-            Pred::Contains("prod-payments".into())
-        )
+        (false, Field::Account, Pred::contains("prod-payments"))
     );
-    assert_eq!(got[4], (false, Field::Status, Pred::Contains("new".into())));
+    assert_eq!(got[4], (false, Field::Status, Pred::contains("new")));
     assert_eq!(
         got[7],
         (false, Field::Age, Pred::Age(Cmp::Lt, Duration::days(2)))
     );
-    assert_eq!(
-        got[8],
-        (true, Field::Control, Pred::Contains("ec2 .19".into()))
-    );
+    assert_eq!(got[8], (true, Field::Control, Pred::contains("ec2 .19")));
     assert_eq!(q.terms().count(), 1, "ssh stays a free word");
     assert!(q.depends_on_time());
     // Words with colons that are not field names stay words: ARNs, times.
@@ -90,7 +85,7 @@ fn field_errors_say_where_and_what_was_expected() {
         ("age:2d", 0, "`age` compares with < or >, e.g. age<2d"),
         ("age<2 days", 0, "expected a duration such as 30m, 12h, 2d, 3w, 6mo or 1y after `age<`, found `2`"),
         ("acct>prod", 0, "`acct` matches with `:`, e.g. acct:prod"),
-        ("x user:bob", 2, "`user` is not a field here: this pane has sev, acct, region, product, type, status, res, control, title, age"),
+        ("x user:bob", 2, "`user` is not a field here: this pane has sev, acct, region, product, type, status, res, control, title, gen, age"),
         ("sev>= high", 0, "expected a value after `sev>=`"),
         ("acct:\"prod", 5, "unclosed quote"),
     ];

@@ -29,6 +29,11 @@ fn mark(level: Level) -> &'static str {
 }
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App) {
+    if area.width < SIDE_BY_SIDE && app.panes.grid_cursor.is_some() {
+        // Too narrow for both: the grid has the screen while it has the keys.
+        grid(frame, area, app);
+        return;
+    }
     let (left, right) = if area.width >= SIDE_BY_SIDE {
         let [l, r] = Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)])
             .areas(area);
@@ -77,7 +82,7 @@ fn indicators(frame: &mut Frame, area: Rect, app: &App) {
     if split > 0 {
         title.push_str(&format!("· {split} answers disagree "));
     }
-    title.push_str("· Enter: evidence ");
+    title.push_str("· Enter: evidence · l: grid ");
     let b = block(app, title);
     let inner = b.inner(area);
     frame.render_widget(b, area);
@@ -228,7 +233,14 @@ fn indicators(frame: &mut Frame, area: Rect, app: &App) {
 fn grid(frame: &mut Frame, area: Rect, app: &App) {
     let t = &app.theme;
     let g = app.posture_grid();
-    let b = block(app, " Open findings by account and region ".into());
+    let focused = app.panes.grid_cursor;
+    let hint = if focused.is_some() {
+        "Enter opens, h back"
+    } else {
+        "l: select"
+    };
+    // Read as the header reads: `CRIT 3` is three critical findings open; then all open.
+    let b = block(app, format!(" Open findings: worst n / all · {hint} "));
     let inner = b.inner(area);
     frame.render_widget(b, area);
     if g.accounts.is_empty() {
@@ -237,43 +249,77 @@ fn grid(frame: &mut Frame, area: Rect, app: &App) {
         return;
     }
     let name_w = 14usize;
-    let cell_w = 13usize;
-    let cols = ((inner.width as usize).saturating_sub(name_w) / cell_w).max(1);
+    // Room for the data's age only where a source says how old it is (live).
+    let cell_w = if g.cells.values().any(|c| c.synced.is_some()) {
+        17
+    } else {
+        12
+    };
+    let cols = ((inner.width as usize).saturating_sub(name_w + 3) / cell_w).max(1);
+    let rows = (inner.height as usize).saturating_sub(1).max(1);
+    let (sel_row, sel_col) = focused.unwrap_or((0, 0));
+    let sel_row = sel_row.min(g.accounts.len() - 1);
+    let sel_col = sel_col.min(g.regions.len().saturating_sub(1));
+    // Every region is reachable: the columns and rows scroll to keep the cursor on screen.
+    let first_col = (sel_col + 1).saturating_sub(cols);
+    let first_row = (sel_row + 1).saturating_sub(rows);
     let now = app.clock.now();
     let mut lines = Vec::new();
     let mut header = vec![Span::styled(format!("{:<name_w$}", "account"), t.header)];
-    for r in g.regions.iter().take(cols) {
+    if first_col > 0 {
+        header[0] = Span::styled(
+            format!("{:<name_w$}", format!("‹{first_col} account")),
+            t.header,
+        );
+    }
+    for r in g.regions.iter().skip(first_col).take(cols) {
         // A region name comes from the data like any other field.
         let r: String = clean(r).chars().take(cell_w - 1).collect();
         header.push(Span::styled(format!("{r:<cell_w$}"), t.header));
     }
-    if g.regions.len() > cols {
-        header.push(Span::styled(
-            format!("+{}", g.regions.len() - cols),
-            t.muted,
-        ));
+    let after = g.regions.len().saturating_sub(first_col + cols);
+    if after > 0 {
+        header.push(Span::styled(format!("+{after}›"), t.muted));
     }
     lines.push(Line::from(header));
-    for account in &g.accounts {
+    for (i, account) in g.accounts.iter().enumerate().skip(first_row).take(rows) {
         let name: String = clean(app.store.accounts.name(account))
             .chars()
             .take(name_w - 1)
             .collect();
         let mut spans = vec![Span::styled(format!("{name:<name_w$}"), t.text)];
-        for r in g.regions.iter().take(cols) {
-            match g.cells.get(&(account.clone(), r.clone())) {
+        for (j, r) in g.regions.iter().enumerate().skip(first_col).take(cols) {
+            let at = focused.is_some() && (i, j) == (sel_row, sel_col);
+            let mut cell = match g.cells.get(&(account.clone(), r.clone())) {
                 Some(c) => {
                     let age = c.synced.map(|s| format_age(s, now)).unwrap_or_default();
-                    let text = format!("{} {}", c.worst.short(), chrome::group(c.open));
-                    spans.push(Span::styled(text.clone(), t.severity(c.worst)));
+                    let text = format!(
+                        "{} {}/{}",
+                        c.worst.short(),
+                        chrome::group(c.worst_open),
+                        chrome::group(c.open)
+                    );
                     let rest = cell_w.saturating_sub(text.chars().count());
-                    spans.push(Span::styled(
-                        format!(" {age:<w$}", w = rest.saturating_sub(1)),
-                        t.muted,
-                    ));
+                    // The cursor is seen without colour too: a mark after the numbers.
+                    let gap = if at { "◂" } else { " " };
+                    vec![
+                        Span::styled(text, t.severity(c.worst)),
+                        Span::styled(
+                            format!("{gap}{age:<w$}", w = rest.saturating_sub(1)),
+                            t.muted,
+                        ),
+                    ]
                 }
-                None => spans.push(Span::styled(format!("{:<cell_w$}", "·"), t.muted)),
+                None if at => vec![Span::styled(format!("{:<cell_w$}", "·◂"), t.muted)],
+                None => vec![Span::styled(format!("{:<cell_w$}", "·"), t.muted)],
+            };
+            if at {
+                cell = cell
+                    .into_iter()
+                    .map(|s| s.patch_style(t.selection))
+                    .collect();
             }
+            spans.extend(cell);
         }
         lines.push(Line::from(spans));
     }
