@@ -4,7 +4,10 @@ use super::Pane;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
+    /// `Ctrl-C`, `:q`: quit from anywhere.
     Quit,
+    /// `q`: back out of a detail, timeline, runbook or overlay; quit from the top level.
+    Leave,
     ShowTab(Pane),
     /// `0`: the posture overview.
     Overview,

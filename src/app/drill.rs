@@ -293,6 +293,7 @@ impl App {
                         opened_for: "the running drill".into(),
                         command: None,
                         scroll: 0,
+                        values: Vec::new(),
                     })
                 }
                 None => self.say("no drill is running: :drill start RUNBOOK"),
@@ -327,8 +328,8 @@ impl App {
                     done: step.done.is_none(),
                     at: self.clock.now(),
                 };
+                // In place: the cursor stays on the step just ticked.
                 self.record(entry);
-                self.drills.cursor = (self.drills.cursor + 1).min(steps.saturating_sub(1));
             }
             Action::NoteStart if self.drills.running.is_some() => {
                 self.overlays.prompt = Some(Prompt {

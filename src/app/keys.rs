@@ -50,8 +50,8 @@ pub const BINDINGS: &[(&str, &str)] = &[
     ),
     ("f / N / R", "freeze rows / findings seen / poll now"),
     (
-        "? / q Ctrl-C",
-        "help / quit (mouse: wheel scrolls, click a tab)",
+        "? / q / Ctrl-C :q",
+        "help / back, quit at the top / quit (mouse: wheel, click)",
     ),
 ];
 
@@ -89,7 +89,7 @@ fn key_action(key: &KeyEvent, editing: bool) -> Option<Action> {
         };
     }
     let action = match key.code {
-        KeyCode::Char('q') => Action::Quit,
+        KeyCode::Char('q') => Action::Leave,
         KeyCode::Char('d') if ctrl => Action::PageDown,
         KeyCode::Char('u') if ctrl => Action::PageUp,
         KeyCode::Char('0') => Action::Overview,
@@ -147,7 +147,7 @@ mod tests {
     #[test]
     fn typing_a_filter_does_not_trigger_bindings() {
         let q = key(KeyCode::Char('q'), KeyModifiers::NONE);
-        assert_eq!(action_for(&q, false), Some(Action::Quit));
+        assert_eq!(action_for(&q, false), Some(Action::Leave));
         assert_eq!(action_for(&q, true), Some(Action::FilterChar('q')));
         let ctrl_c = key(KeyCode::Char('c'), KeyModifiers::CONTROL);
         assert_eq!(action_for(&ctrl_c, true), Some(Action::Quit));

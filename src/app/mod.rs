@@ -391,4 +391,6 @@ fn move_cursor(cursor: &mut usize, last: usize, action: Action) -> bool {
 }
 
 #[cfg(test)]
+mod cursor_tests;
+#[cfg(test)]
 mod tests;

@@ -81,9 +81,6 @@ impl App {
         if !self.panes.marked.remove(&hash) {
             self.panes.marked.insert(hash);
         }
-        if self.overlays.detail.is_none() {
-            self.view_mut(Pane::Findings).move_by(1);
-        }
         let n = self.panes.marked.len();
         self.say(format!(
             "{n} marked · :resolve :suppress :notify :reopen [NOTE] · :comment NOTE"

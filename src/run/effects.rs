@@ -43,9 +43,10 @@ fn copy(app: &mut App, text: &str) {
         .take(60)
         .collect();
     match written {
-        Ok(()) => app.say(format!(
-            "copied {shown} (OSC 52: the terminal must allow it)"
-        )),
+        Ok(()) => {
+            let said = crate::ui::clipboard::copied_message(&shown, app.in_tmux);
+            app.say(said)
+        }
         Err(e) => app.say(format!("copy failed: {e}")),
     }
 }

@@ -107,9 +107,21 @@ impl PaneKind for Findings {
             let marked = !app.panes.marked.is_empty() && app.panes.marked.contains(&hash());
             match col {
                 0 => Cell::new(f.severity.short(), Slot::severity(f.severity)),
-                1 if marked => Cell::new(format!("+ {}", f.title), Slot::Marked),
-                1 if is_new(row) => Cell::new(&*f.title, Role::bold(Slot::Text)),
-                1 => Cell::new(&*f.title, Slot::Text),
+                1 => {
+                    // GuardDuty's titles start with an address or an instance id: lead
+                    // with what happened and on what instead.
+                    let title = match crate::model::guardduty_action::headline(f) {
+                        Some(h) => std::borrow::Cow::Owned(h),
+                        None => std::borrow::Cow::Borrowed(&*f.title),
+                    };
+                    if marked {
+                        Cell::new(format!("+ {title}"), Slot::Marked)
+                    } else if is_new(row) {
+                        Cell::new(title, Role::bold(Slot::Text))
+                    } else {
+                        Cell::new(title, Slot::Text)
+                    }
+                }
                 2 => Cell::new(app.store.accounts.name(&f.account_id), Slot::Text),
                 3 => Cell::new(f.region.as_str(), Slot::Muted),
                 4 => Cell::new(f.product.as_str(), Slot::Text),
@@ -183,6 +195,14 @@ impl PaneKind for Findings {
         doc.field("Id", &f.id, Slot::Muted);
         doc.field("Product ARN", &f.product_arn, Slot::Muted);
         doc.field("Generator", &f.generator_id, Slot::Muted);
+        if let Some(a) = crate::model::guardduty_action::action(f) {
+            // What GuardDuty saw, above the description and the raw JSON it comes from.
+            let kind = crate::model::guardduty_action::finding_type(f).unwrap_or_default();
+            doc.section(&format!("GuardDuty: {kind}"));
+            for (label, value) in a.lines() {
+                doc.field(label, &value, Slot::Text);
+            }
+        }
         if !f.description.is_empty() {
             doc.section("Description");
             doc.text(&f.description, Slot::Text);

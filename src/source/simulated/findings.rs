@@ -86,20 +86,106 @@ const CVES: [(&str, &str, &str, f64); 22] = [
     ("CVE-2024-0727", "openssl", "LOW", 3.3),
 ];
 
-/// GuardDuty finding types: (type, ASFF type namespace, title template, severity 1-10,
-/// resource kind). `{r}` is the resource's short name, `{ip}` a remote address.
-const GUARDDUTY: [(&str, &str, &str, f64, &str); 10] = [
-    ("UnauthorizedAccess:EC2/SSHBruteForce", "TTPs/Initial Access", "{ip} is performing SSH brute force attacks against {r}.", 5.0, "instance"),
-    ("Recon:EC2/PortProbeUnprotectedPort", "TTPs/Discovery", "Unprotected port on EC2 instance {r} is being probed.", 2.0, "instance"),
-    ("CryptoCurrency:EC2/BitcoinTool.B!DNS", "TTPs/Command and Control", "EC2 instance {r} is querying a domain name that is associated with Bitcoin-related activity.", 8.0, "instance"),
-    ("UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS", "TTPs/Initial Access", "Credentials for instance role {r} used from external IP address {ip}.", 8.0, "key"),
-    ("Trojan:EC2/DNSDataExfiltration", "TTPs/Exfiltration", "Data exfiltration through DNS queries from EC2 instance {r}.", 8.0, "instance"),
-    ("Policy:IAMUser/RootCredentialUsage", "TTPs/Policy", "API DescribeInstances was invoked using root credentials from {ip}.", 2.0, "key"),
-    ("Discovery:S3/MaliciousIPCaller", "TTPs/Discovery", "API GetObject was invoked on {r} from a known malicious IP address {ip}.", 5.0, "bucket"),
-    ("Stealth:IAMUser/CloudTrailLoggingDisabled", "TTPs/Defense Evasion", "AWS CloudTrail trail org-trail was disabled by {r}.", 2.0, "key"),
-    ("UnauthorizedAccess:EC2/TorClient", "TTPs/Command and Control", "EC2 instance {r} is communicating with a Tor entry node.", 8.0, "instance"),
-    ("Backdoor:EC2/C&CActivity.B!DNS", "TTPs/Command and Control", "EC2 instance {r} is querying a domain name associated with a known command and control server.", 8.0, "instance"),
+/// GuardDuty finding types: (type, its ASFF `Types[]` value as Security Hub writes it,
+/// title template, severity 1-10, resource kind, action). `{r}` is the resource's short
+/// name, `{ip}` a remote address, `{role}` an instance role.
+const GUARDDUTY: [(&str, &str, &str, f64, &str, GdAction); 10] = [
+    ("UnauthorizedAccess:EC2/SSHBruteForce", "TTPs/Initial Access/UnauthorizedAccess:EC2-SSHBruteForce", "{ip} is performing SSH brute force attacks against {r}.", 5.0, "instance", GdAction::Inbound(22)),
+    ("Recon:EC2/PortProbeUnprotectedPort", "TTPs/Discovery/Recon:EC2-PortProbeUnprotectedPort", "Unprotected port on EC2 instance {r} is being probed.", 2.0, "instance", GdAction::Probe(3389)),
+    ("CryptoCurrency:EC2/BitcoinTool.B!DNS", "TTPs/Command and Control/CryptoCurrency:EC2-BitcoinTool.B!DNS", "EC2 instance {r} is querying a domain name that is associated with Bitcoin-related activity.", 8.0, "instance", GdAction::Dns("xmr.pool.minergate.example")),
+    ("UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS", "Effects/Data Exfiltration/UnauthorizedAccess:IAMUser-InstanceCredentialExfiltration.OutsideAWS", "Credentials for instance role {role} used from external IP address {ip}.", 8.0, "session-key", GdAction::Api("ListBuckets", "s3.amazonaws.com")),
+    ("Trojan:EC2/DNSDataExfiltration", "TTPs/Command and Control/Trojan:EC2-DNSDataExfiltration", "Data exfiltration through DNS queries from EC2 instance {r}.", 8.0, "instance", GdAction::Dns("q7x0a3.tunnel.example.net")),
+    ("Policy:IAMUser/RootCredentialUsage", "TTPs/Policy:IAMUser-RootCredentialUsage", "API DescribeInstances was invoked using root credentials from {ip}.", 2.0, "key", GdAction::Api("DescribeInstances", "ec2.amazonaws.com")),
+    ("Discovery:S3/MaliciousIPCaller", "TTPs/Discovery:S3-MaliciousIPCaller", "API GetObject was invoked on {r} from a known malicious IP address {ip}.", 5.0, "bucket", GdAction::Api("GetObject", "s3.amazonaws.com")),
+    ("Stealth:IAMUser/CloudTrailLoggingDisabled", "TTPs/Defense Evasion/Stealth:IAMUser-CloudTrailLoggingDisabled", "AWS CloudTrail trail org-trail was disabled by {r}.", 2.0, "key", GdAction::Api("StopLogging", "cloudtrail.amazonaws.com")),
+    ("UnauthorizedAccess:EC2/TorClient", "Effects/Resource Consumption/UnauthorizedAccess:EC2-TorClient", "EC2 instance {r} is communicating with a Tor entry node.", 8.0, "instance", GdAction::Outbound(9001)),
+    ("Backdoor:EC2/C&CActivity.B!DNS", "TTPs/Command and Control/Backdoor:EC2-C&CActivity.B!DNS", "EC2 instance {r} is querying a domain name associated with a known command and control server.", 8.0, "instance", GdAction::Dns("cnc.botnet.example.org")),
 ];
+
+/// What GuardDuty saw, written as Security Hub flattens it into `ProductFields`.
+#[derive(Clone, Copy)]
+enum GdAction {
+    Inbound(u16),
+    Outbound(u16),
+    Probe(u16),
+    Dns(&'static str),
+    Api(&'static str, &'static str),
+}
+
+/// One detector per account and region, as GuardDuty has: its findings' ARNs and their
+/// generator name the same one.
+pub fn detector_id(acct: &str, region: &str) -> String {
+    let h = crate::model::key::key_hash(&format!("guardduty/{acct}/{region}"));
+    format!("{h:016x}{:016x}", h.rotate_left(29) ^ 0x9e37_79b9_7f4a_7c15)
+}
+
+/// GuardDuty's `ProductFields` for an action, with its count and first and last sighting.
+fn guardduty_fields(
+    action: GdAction,
+    ip: &str,
+    count: i64,
+    first: DateTime<Utc>,
+    last: DateTime<Utc>,
+) -> Value {
+    let key = |k: &str| format!("aws/guardduty/service/{k}");
+    let mut m = serde_json::Map::new();
+    let mut put = |k: &str, v: String| {
+        m.insert(key(k), Value::String(v));
+    };
+    match action {
+        GdAction::Inbound(port) | GdAction::Outbound(port) => {
+            let inbound = matches!(action, GdAction::Inbound(_));
+            put("action/actionType", "NETWORK_CONNECTION".into());
+            let dir = if inbound { "INBOUND" } else { "OUTBOUND" };
+            put(
+                "action/networkConnectionAction/connectionDirection",
+                dir.into(),
+            );
+            put(
+                "action/networkConnectionAction/remoteIpDetails/ipAddressV4",
+                ip.into(),
+            );
+            let side = if inbound {
+                "localPortDetails"
+            } else {
+                "remotePortDetails"
+            };
+            put(
+                &format!("action/networkConnectionAction/{side}/port"),
+                port.to_string(),
+            );
+            put("resourceRole", "TARGET".into());
+        }
+        GdAction::Probe(port) => {
+            put("action/actionType", "PORT_PROBE".into());
+            put(
+                "action/portProbeAction/portProbeDetails.0_/localPortDetails/port",
+                port.to_string(),
+            );
+            put(
+                "action/portProbeAction/portProbeDetails.0_/remoteIpDetails/ipAddressV4",
+                ip.into(),
+            );
+        }
+        GdAction::Dns(domain) => {
+            put("action/actionType", "DNS_REQUEST".into());
+            put("action/dnsRequestAction/domain", domain.into());
+        }
+        GdAction::Api(api, service) => {
+            put("action/actionType", "AWS_API_CALL".into());
+            put("action/awsApiCallAction/api", api.into());
+            put("action/awsApiCallAction/serviceName", service.into());
+            put(
+                "action/awsApiCallAction/remoteIpDetails/ipAddressV4",
+                ip.into(),
+            );
+        }
+    }
+    put("count", count.to_string());
+    put("eventFirstSeen", time(first));
+    put("eventLastSeen", time(last));
+    Value::Object(m)
+}
 
 const MACIE: [(&str, &str, &str, &str); 4] = [
     (
@@ -236,6 +322,15 @@ pub fn resource(kind: &str, acct: &str, region: &str, acct_name: &str, r: &mut R
         }
         "key" => {
             let key = format!("AKIA{}", pool.hex(16).to_uppercase());
+            Res {
+                kind: "AwsIamAccessKey",
+                id: key.clone(),
+                name: key,
+            }
+        }
+        // An instance role's credentials are temporary: STS session keys start ASIA.
+        "session-key" => {
+            let key = format!("ASIA{}", pool.hex(16).to_uppercase());
             Res {
                 kind: "AwsIamAccessKey",
                 id: key.clone(),
@@ -408,28 +503,43 @@ pub fn asff_value(seed: u64, index: u64, now: DateTime<Utc>) -> Value {
             });
         }
         Product::GuardDuty => {
-            let (gtype, ns, tmpl, sev, kind) = *r.pick(&GUARDDUTY);
+            let (_, asff_type, tmpl, sev, kind, action) = *r.pick(&GUARDDUTY);
             res = resource(kind, acct, region, acct_name, &mut r);
             let ip = remote_ip(&mut r);
+            let detector = detector_id(acct, region);
             id = format!(
-                "arn:aws:guardduty:{region}:{acct}:detector/{}/finding/{}",
-                r.hex(32),
+                "arn:aws:guardduty:{region}:{acct}:detector/{detector}/finding/{}",
                 r.hex(32)
             );
             parn = product_arn("guardduty");
             pname = "GuardDuty";
-            generator = format!("arn:aws:guardduty:{region}:{acct}:detector/{}", r.hex(32));
-            types = vec![format!("{ns}/{}", gtype.replace('/', "-"))];
-            title = tmpl.replace("{r}", &res.name).replace("{ip}", &ip);
+            generator = format!("arn:aws:guardduty:{region}:{acct}:detector/{detector}");
+            types = vec![asff_type.to_string()];
+            let role = format!(
+                "{acct_name}-{}-ec2-role",
+                r.pick(&["web", "worker", "batch"])
+            );
+            title = tmpl
+                .replace("{r}", &res.name)
+                .replace("{ip}", &ip)
+                .replace("{role}", &role);
             desc = format!("{title} This activity is unusual for this resource.");
             label = crate::model::Severity::from_guardduty(sev)
                 .label()
                 .to_string();
-            extra = json!({
+            let mut fields = guardduty_fields(action, &ip, r.range(1, 400), first, updated);
+            fields["aws/guardduty/service/detectorId"] = json!(detector);
+            fields["aws/guardduty/service/archived"] = json!("false");
+            let mut more = json!({
                 "Severity": {"Product": sev},
-                "ProductFields": {"aws/guardduty/service/action/actionType": "NETWORK_CONNECTION", "aws/guardduty/service/count": r.range(1, 400).to_string(), "aws/guardduty/type": gtype},
-                "Network": {"Direction": "IN", "SourceIpV4": ip}
+                "ProductFields": fields,
             });
+            if kind == "session-key" {
+                // The role's session: whose credentials they are.
+                more["ResourcesDetails"] =
+                    json!({"PrincipalName": role, "PrincipalType": "AssumedRole"});
+            }
+            extra = more;
         }
         Product::Config => {
             let (rule, kind, _) = *r.pick(&CONFIG_RULES);
@@ -517,7 +627,10 @@ pub fn asff_value(seed: u64, index: u64, now: DateTime<Utc>) -> Value {
     });
     if let (Some(obj), Value::Object(more)) = (v.as_object_mut(), extra) {
         for (k, val) in more {
-            if k == "Severity" {
+            if k == "ResourcesDetails" {
+                // A key's principal, where Security Hub keeps it.
+                obj["Resources"][0]["Details"] = json!({"AwsIamAccessKey": val});
+            } else if k == "Severity" {
                 if let (Some(s), Value::Object(add)) =
                     (obj.get_mut("Severity").and_then(Value::as_object_mut), val)
                 {

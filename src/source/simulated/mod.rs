@@ -321,6 +321,12 @@ fn batches<T>(rows: Vec<T>) -> impl Iterator<Item = Vec<T>> {
     })
 }
 
+/// Whether the product that wrote a finding changes its severity over time.
+fn rerates(v: &Value) -> bool {
+    let arn = v["ProductArn"].as_str().unwrap_or_default();
+    arn.ends_with("/guardduty") || arn.ends_with("/inspector")
+}
+
 fn set_times(v: &mut Value, first: DateTime<Utc>, updated: DateTime<Utc>) {
     v["FirstObservedAt"] = json!(findings::time(first));
     v["CreatedAt"] = json!(findings::time(first));
@@ -354,10 +360,21 @@ pub fn live_step(opts: &DemoOptions, tick: u64, now: DateTime<Utc>) -> Vec<Updat
         match r.below(10) {
             0..=4 => v["Workflow"] = json!({"Status": "RESOLVED"}),
             5..=6 => v["RecordState"] = json!("ARCHIVED"),
+            // Only the products that re-score re-rate: GuardDuty and Inspector. A Config
+            // rule or a control has one severity; such a finding is resolved instead.
+            _ if !rerates(&v) => v["Workflow"] = json!({"Status": "RESOLVED"}),
             _ => {
-                let label = *r.pick(&["CRITICAL", "HIGH", "MEDIUM", "LOW"]);
+                let (label, product) = *r.pick(&[
+                    ("CRITICAL", 9.0),
+                    ("HIGH", 8.0),
+                    ("MEDIUM", 5.0),
+                    ("LOW", 2.0),
+                ]);
                 v["Severity"]["Label"] = json!(label);
                 v["Severity"]["Original"] = json!(label);
+                if v["Severity"].get("Product").is_some() {
+                    v["Severity"]["Product"] = json!(product);
+                }
             }
         }
         v["UpdatedAt"] = json!(findings::time(now));
@@ -381,5 +398,7 @@ pub fn live_step(opts: &DemoOptions, tick: u64, now: DateTime<Utc>) -> Vec<Updat
     updates
 }
 
+#[cfg(test)]
+mod consistency_tests;
 #[cfg(test)]
 mod tests;

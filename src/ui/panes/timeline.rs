@@ -131,10 +131,11 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, tl: &TimelineView) {
         Line::styled(
             truncate_to_width(
                 &format!(
-                    "{} ({}) · {} · first seen {} · window {} to {}",
+                    "{} ({}) · {} · {} {} · window {} to {}",
                     clean(app.store.accounts.name(&l.account_id)),
                     clean(&l.account_id),
                     clean(&l.region),
+                    tl.anchor,
                     time.format_clock(tl.first_seen),
                     time.format_clock(l.start),
                     // The end's date only when the window spans days.
