@@ -393,4 +393,6 @@ fn move_cursor(cursor: &mut usize, last: usize, action: Action) -> bool {
 #[cfg(test)]
 mod cursor_tests;
 #[cfg(test)]
+mod small_tests;
+#[cfg(test)]
 mod tests;
