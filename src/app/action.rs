@@ -57,8 +57,10 @@ pub enum Action {
     Timeline,
     /// `r`: the runbook of the selection.
     Runbook,
-    /// `d` on the Drills pane: the drill view or the activity.
+    /// `d` on the Activity pane: the drill view or the activity.
     DrillView,
+    /// `D`: the drill view from anywhere (again: back to the activity).
+    ShowDrills,
     /// `a`, `c`, `x` in the drill view: acknowledged, contained, close.
     Acknowledge,
     Contain,

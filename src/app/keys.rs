@@ -8,7 +8,10 @@ use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, Mou
 
 /// (keys, what they do), in the order the help overlay lists them.
 pub const BINDINGS: &[(&str, &str)] = &[
-    ("1 2 3 4 5", "Findings, Credentials, Public, Drills, Config"),
+    (
+        "1 2 3 4 5",
+        "Findings, Credentials, Public, Activity, Config",
+    ),
     ("0", "overview of the security pillar; Enter: evidence"),
     ("Tab / Shift-Tab", "next / previous pane"),
     ("j k  PgDn PgUp  g G", "a row, a page, the first / last row"),
@@ -41,8 +44,8 @@ pub const BINDINGS: &[(&str, &str)] = &[
     ("v", "summary by account, rule or type; Enter opens one"),
     ("r", "runbook of the finding, detection or row; y copies"),
     (
-        "d / :drill start ID",
-        "the drill view (Drills pane) / start a drill",
+        "D / :drill start ID",
+        "the drill view (d on Activity) / start a drill",
     ),
     (
         "  in a drill",
@@ -51,7 +54,7 @@ pub const BINDINGS: &[(&str, &str)] = &[
     ("f / N / R", "freeze rows / findings seen / poll now"),
     (
         "? / q / Ctrl-C :q",
-        "help / back, quit at the top / quit (mouse: wheel, click)",
+        "help / back, or quit / quit (mouse: wheel, click)",
     ),
 ];
 
@@ -113,6 +116,7 @@ fn key_action(key: &KeyEvent, editing: bool) -> Option<Action> {
         KeyCode::Char('r') => Action::Runbook,
         KeyCode::Char('R') => Action::Refresh,
         KeyCode::Char('d') => Action::DrillView,
+        KeyCode::Char('D') => Action::ShowDrills,
         KeyCode::Char('a') => Action::Acknowledge,
         KeyCode::Char('c') => Action::Contain,
         KeyCode::Char('x') => Action::CloseDrill,

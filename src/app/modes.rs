@@ -169,7 +169,15 @@ impl App {
                 return true;
             }
             Action::DrillView => {
-                self.say("d shows the drill view on the Drills pane (4)");
+                self.say("D shows the drill view (d does on the Activity pane, 4)");
+                return true;
+            }
+            Action::ShowDrills => {
+                self.overlays.help = false;
+                self.overlays.sources = false;
+                self.overlays.timeline = None;
+                self.overlays.runbook = None;
+                self.show_drill_view();
                 return true;
             }
             Action::Acknowledge | Action::Contain | Action::CloseDrill => {
@@ -395,6 +403,7 @@ impl App {
             | Action::Timeline
             | Action::Runbook
             | Action::DrillView
+            | Action::ShowDrills
             | Action::Acknowledge
             | Action::Contain
             | Action::CloseDrill => {}

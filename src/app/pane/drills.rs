@@ -1,5 +1,5 @@
-//! The drills pane: CloudTrail activity with the events detections fired on marked, and
-//! (`d`) the drill view over it.
+//! The Activity pane: CloudTrail activity with the events detections fired on marked, and
+//! (`d` here, `D` anywhere) the drill view over it.
 
 use super::doc::Doc;
 use super::{Cell, Column, Pane, PaneKind, PaneSpec, Table};
@@ -37,13 +37,14 @@ const COLUMNS: [Column; 8] = [
 ];
 
 static SPEC: PaneSpec = PaneSpec {
-    id: "drills",
+    id: "activity",
     dataset: "events",
-    title: "Drills",
-    short_title: "Drills",
+    title: "Activity",
+    short_title: "Activity",
     key: '4',
-    // `events`: the dataset's name, which notes and snapshots use.
-    aliases: &["events"],
+    // `events`: the dataset's name, which notes and snapshots use; `drills`: what this
+    // pane was called before the drill view got its own key (saved views, snapshots).
+    aliases: &["events", "drills", "cloudtrail"],
     noun: "event",
     sorts: &[
         "time",
