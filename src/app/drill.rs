@@ -455,6 +455,6 @@ impl App {
 }
 
 #[cfg(test)]
-mod tests;
-#[cfg(test)]
 mod activity_tests;
+#[cfg(test)]
+mod tests;

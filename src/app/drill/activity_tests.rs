@@ -51,7 +51,14 @@ fn item9_x_asks_before_closing_with_unticked_steps_and_the_drill_finding_is_reso
     let mut app = app(dir.path());
     command(&mut app, "drill start root-account-use tabletop");
     perform(&mut app);
-    let injected = app.drills.running.as_ref().unwrap().injected.clone().unwrap();
+    let injected = app
+        .drills
+        .running
+        .as_ref()
+        .unwrap()
+        .injected
+        .clone()
+        .unwrap();
     let drill_finding = |app: &App| {
         app.store
             .findings
@@ -65,7 +72,10 @@ fn item9_x_asks_before_closing_with_unticked_steps_and_the_drill_finding_is_reso
     assert!(app.overlays.confirm.is_some(), "unticked steps: it asks");
     assert!(app.overlays.confirm.as_ref().unwrap().lines[0].contains("not ticked"));
     app.update(Action::Back);
-    assert!(app.drills.running.is_some(), "any other key: the drill goes on");
+    assert!(
+        app.drills.running.is_some(),
+        "any other key: the drill goes on"
+    );
     app.update(Action::CloseDrill);
     app.update(Action::Copy { link: false });
     assert!(app.drills.running.is_none(), "y closes it");

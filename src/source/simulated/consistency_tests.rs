@@ -149,3 +149,21 @@ fn item8_every_guardduty_type_of_the_demo_reaches_a_runbook() {
         "compromised-ec2-instance"
     );
 }
+
+#[test]
+fn item10_the_sources_view_counts_the_demos_records_every_tick() {
+    let opts = DemoOptions::new(DEFAULT_SEED, None, now());
+    let org = generate(&opts);
+    let total = org.records();
+    assert_eq!(opts.records(), total);
+    assert!(total > 3000 + 2000, "{total}");
+    let counted = |updates: Vec<crate::feed::Update>| {
+        updates.into_iter().find_map(|u| match u {
+            crate::feed::Update::Health(_, h) => Some(h.records),
+            _ => None,
+        })
+    };
+    assert_eq!(counted(initial_updates(org, now())), Some(total));
+    // A live tick does not reset the count to what that tick sent.
+    assert_eq!(counted(live_step(&opts, 3, now())), Some(total));
+}

@@ -75,6 +75,34 @@ impl DemoOptions {
     pub fn events(&self) -> usize {
         self.scaled(BASE_EVENTS).max(1)
     }
+
+    /// How many records the organization holds (findings, unused access, exposures,
+    /// events, credential-report rows), as the sources view counts them; equal to
+    /// [`DemoOrg::records`] of what [`generate`] builds.
+    pub fn records(&self) -> usize {
+        self.findings
+            + unused::findings(self.seed, self.now).len()
+            + self.exposures()
+            + self.events()
+            + activity::suspicious(self.seed, self.now).len()
+            + self.users()
+            + org::ACCOUNTS.len()
+    }
+}
+
+impl DemoOrg {
+    /// Every record it holds, credential-report rows included.
+    pub fn records(&self) -> usize {
+        self.findings.len()
+            + self.unused_access.len()
+            + self.exposures.len()
+            + self.events.len()
+            + self
+                .credentials
+                .iter()
+                .map(|b| b.records.len())
+                .sum::<usize>()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -218,8 +246,7 @@ pub fn stream(opts: &DemoOptions, at: DateTime<Utc>, mut send: impl FnMut(Update
         (start, size) = (end, BATCH);
     }
     let rest = generate_rest(opts);
-    let records =
-        opts.findings + rest.unused_access.len() + rest.exposures.len() + rest.events.len();
+    let records = opts.records();
     for update in rest.into_updates(records, at) {
         if !send(update) {
             return;
@@ -246,8 +273,7 @@ fn health(status: Status, at: Option<DateTime<Utc>>, records: usize) -> Update {
 
 /// The updates that deliver an organization, in the order the source sends them.
 pub fn initial_updates(org: DemoOrg, at: DateTime<Utc>) -> Vec<Update> {
-    let records =
-        org.findings.len() + org.unused_access.len() + org.exposures.len() + org.events.len();
+    let records = org.records();
     let mut updates = vec![Update::Accounts(org.accounts)];
     // Exactly sized batches: `split_off` would leave each batch holding the capacity of
     // everything after it, a quadratic peak at 100k findings.
@@ -394,7 +420,8 @@ pub fn live_step(opts: &DemoOptions, tick: u64, now: DateTime<Utc>) -> Vec<Updat
     if !events.is_empty() {
         updates.push(Update::Events(events));
     }
-    updates.push(health(Status::Ok, Some(now), 0));
+    // The sources view counts what the organization holds, tick after tick.
+    updates.push(health(Status::Ok, Some(now), opts.records()));
     updates
 }
 
