@@ -30,10 +30,11 @@ const COLUMNS: [Column; 8] = [
     Column::new("User", 10, 26, 1),
     Column::new("Account", 10, 15, 2),
     Column::new("Region", 9, 14, 4),
-    Column::new("Source IP", 11, 15, 3),
+    // Where a call came from stays at 80 columns; the region goes first.
+    Column::new("Source IP", 11, 15, 2),
     Column::new("Result", 6, 14, 2),
     // Bounded, so it grows with the other essentials before names and addresses do.
-    Column::new("Detections", 12, 26, 0),
+    Column::new("Detections", 10, 26, 0),
 ];
 
 static SPEC: PaneSpec = PaneSpec {

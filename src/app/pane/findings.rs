@@ -156,6 +156,16 @@ impl PaneKind for Findings {
         doc.field("Region", &f.region, Slot::Text);
         let status = format!("{} · record {}", f.workflow_status, f.record_state.label());
         doc.field("Status", &status, Slot::Text);
+        if let Some(a) = crate::model::guardduty_action::action(f) {
+            // What GuardDuty saw, on the first screen: the raw JSON it comes from is far
+            // below.
+            if let Some(kind) = crate::model::guardduty_action::finding_type(f) {
+                doc.field("GuardDuty", &kind, Slot::Accent);
+            }
+            for (label, value) in a.lines() {
+                doc.field(label, &value, Slot::Text);
+            }
+        }
         let hash = crate::store::row_hash(f);
         if let Some(p) = app.store.pending(hash) {
             let state = if p.accepted {
@@ -195,14 +205,6 @@ impl PaneKind for Findings {
         doc.field("Id", &f.id, Slot::Muted);
         doc.field("Product ARN", &f.product_arn, Slot::Muted);
         doc.field("Generator", &f.generator_id, Slot::Muted);
-        if let Some(a) = crate::model::guardduty_action::action(f) {
-            // What GuardDuty saw, above the description and the raw JSON it comes from.
-            let kind = crate::model::guardduty_action::finding_type(f).unwrap_or_default();
-            doc.section(&format!("GuardDuty: {kind}"));
-            for (label, value) in a.lines() {
-                doc.field(label, &value, Slot::Text);
-            }
-        }
         if !f.description.is_empty() {
             doc.section("Description");
             doc.text(&f.description, Slot::Text);
