@@ -19,7 +19,10 @@ fn item10_q_backs_out_of_a_detail_then_quits() {
     run.wait_for_screen("Product ARN");
     run.send("q");
     run.wait_for_screen("sort severity");
-    assert!(run.child.try_wait().unwrap().is_none(), "q in a detail does not quit");
+    assert!(
+        run.child.try_wait().unwrap().is_none(),
+        "q in a detail does not quit"
+    );
     run.send("q");
     assert_eq!(run.wait_exit(), 0);
     assert!(left_alternate_screen(&run.output()));
