@@ -455,6 +455,7 @@ impl App {
 }
 
 #[cfg(test)]
+#[path = "tests/drill_activity.rs"]
 mod activity_tests;
 #[cfg(test)]
 mod tests;

@@ -397,8 +397,10 @@ fn move_cursor(cursor: &mut usize, last: usize, action: Action) -> bool {
 }
 
 #[cfg(test)]
+#[path = "tests/cursor.rs"]
 mod cursor_tests;
 #[cfg(test)]
+#[path = "tests/small.rs"]
 mod small_tests;
 #[cfg(test)]
 mod tests;
