@@ -167,3 +167,214 @@ fn item10_the_sources_view_counts_the_demos_records_every_tick() {
     // A live tick does not reset the count to what that tick sent.
     assert_eq!(counted(live_step(&opts, 3, now())), Some(total));
 }
+
+/// The calls each Stratus Red Team technique's detonation makes (from its documentation),
+/// at least one of which its drill's attack must contain: the drill plays what the
+/// technique does, not just any record that fires the rule.
+const STRATUS_CALLS: &[(&str, &[&str])] = &[
+    ("aws.defense-evasion.cloudtrail-stop", &["StopLogging"]),
+    (
+        "aws.defense-evasion.vpc-remove-flow-logs",
+        &["DeleteFlowLogs"],
+    ),
+    ("aws.persistence.iam-backdoor-user", &["CreateAccessKey"]),
+    (
+        "aws.persistence.iam-create-admin-user",
+        &["AttachUserPolicy"],
+    ),
+    (
+        "aws.initial-access.console-login-without-mfa",
+        &["ConsoleLogin"],
+    ),
+    (
+        "aws.exfiltration.ec2-share-ebs-snapshot",
+        &["ModifySnapshotAttribute"],
+    ),
+    (
+        "aws.persistence.iam-backdoor-role",
+        &["UpdateAssumeRolePolicy"],
+    ),
+    (
+        "aws.exfiltration.ec2-security-group-open-port-22-ingress",
+        &["AuthorizeSecurityGroupIngress"],
+    ),
+    (
+        "aws.credential-access.ec2-get-password-data",
+        &["GetPasswordData"],
+    ),
+    (
+        "aws.credential-access.ec2-steal-instance-credentials",
+        &["GetCallerIdentity", "DescribeInstances", "ListBuckets"],
+    ),
+    (
+        "aws.credential-access.secretsmanager-batch-retrieve-secrets",
+        &["BatchGetSecretValue"],
+    ),
+    (
+        "aws.credential-access.secretsmanager-retrieve-secrets",
+        &["GetSecretValue"],
+    ),
+    (
+        "aws.credential-access.ssm-retrieve-securestring-parameters",
+        &["GetParameters", "GetParameter"],
+    ),
+    ("aws.defense-evasion.cloudtrail-delete", &["DeleteTrail"]),
+    (
+        "aws.defense-evasion.cloudtrail-event-selectors",
+        &["PutEventSelectors"],
+    ),
+    (
+        "aws.defense-evasion.cloudtrail-lifecycle-rule",
+        &["PutBucketLifecycle"],
+    ),
+    (
+        "aws.defense-evasion.dns-delete-logs",
+        &["DeleteResolverQueryLogConfig"],
+    ),
+    (
+        "aws.defense-evasion.organizations-leave",
+        &["LeaveOrganization"],
+    ),
+    (
+        "aws.defense-evasion.bedrock-guardrail-delete",
+        &["DeleteGuardrail"],
+    ),
+    (
+        "aws.defense-evasion.bedrock-model-invocation-logging-delete",
+        &["DeleteModelInvocationLoggingConfiguration"],
+    ),
+    (
+        "aws.discovery.ec2-enumerate-from-instance",
+        &[
+            "DescribeInstances",
+            "DescribeVpcs",
+            "DescribeSecurityGroups",
+            "GetCallerIdentity",
+            "ListBuckets",
+            "DescribeSnapshots",
+        ],
+    ),
+    (
+        "aws.discovery.ec2-download-user-data",
+        &["DescribeInstanceAttribute"],
+    ),
+    (
+        "aws.discovery.ses-enumerate",
+        &[
+            "GetAccountSendingEnabled",
+            "ListIdentities",
+            "GetSendQuota",
+            "ListEmailIdentities",
+            "GetAccount",
+        ],
+    ),
+    (
+        "aws.discovery.bedrock-enumerate-models-multiple-regions",
+        &["InvokeModel"],
+    ),
+    (
+        "aws.execution.ec2-launch-unusual-instances",
+        &["RunInstances"],
+    ),
+    ("aws.execution.ec2-user-data", &["ModifyInstanceAttribute"]),
+    (
+        "aws.execution.sagemaker-update-lifecycle-config",
+        &[
+            "CreateNotebookInstanceLifecycleConfig",
+            "UpdateNotebookInstance",
+        ],
+    ),
+    ("aws.execution.ssm-send-command", &["SendCommand"]),
+    ("aws.execution.ssm-start-session", &["StartSession"]),
+    ("aws.exfiltration.ec2-share-ami", &["ModifyImageAttribute"]),
+    (
+        "aws.exfiltration.rds-share-snapshot",
+        &["ModifyDBSnapshotAttribute"],
+    ),
+    (
+        "aws.exfiltration.s3-backdoor-bucket-policy",
+        &["PutBucketPolicy"],
+    ),
+    ("aws.impact.bedrock-invoke-model", &["InvokeModel"]),
+    ("aws.impact.ec2-deregister-ami", &["DeregisterImage"]),
+    (
+        "aws.impact.s3-ransomware-batch-deletion",
+        &["DeleteObjects"],
+    ),
+    (
+        "aws.impact.s3-ransomware-client-side-encryption",
+        &["PutObject", "CopyObject"],
+    ),
+    (
+        "aws.impact.s3-ransomware-individual-deletion",
+        &["DeleteObject"],
+    ),
+    (
+        "aws.lateral-movement.ec2-instance-connect",
+        &["SendSSHPublicKey"],
+    ),
+    (
+        "aws.lateral-movement.ec2-serial-console-send-ssh-public-key",
+        &["SendSerialConsoleSSHPublicKey", "EnableSerialConsoleAccess"],
+    ),
+    (
+        "aws.persistence.iam-create-backdoor-role",
+        &["CreateRole", "AttachRolePolicy"],
+    ),
+    (
+        "aws.persistence.iam-create-user-login-profile",
+        &["CreateLoginProfile"],
+    ),
+    (
+        "aws.persistence.lambda-backdoor-function",
+        &["AddPermission"],
+    ),
+    (
+        "aws.persistence.lambda-layer-extension",
+        &["UpdateFunctionConfiguration", "PublishLayerVersion"],
+    ),
+    (
+        "aws.persistence.lambda-overwrite-code",
+        &["UpdateFunctionCode"],
+    ),
+    (
+        "aws.persistence.rolesanywhere-create-trust-anchor",
+        &["CreateTrustAnchor", "CreateProfile"],
+    ),
+    (
+        "aws.persistence.sts-federation-token",
+        &["GetFederationToken"],
+    ),
+    (
+        "aws.persistence.cognito-refresh-token-reuse",
+        &[
+            "InitiateAuth",
+            "GetTokensFromRefreshToken",
+            "AdminInitiateAuth",
+        ],
+    ),
+    (
+        "aws.privilege-escalation.iam-update-user-login-profile",
+        &["UpdateLoginProfile"],
+    ),
+];
+
+#[test]
+fn item9_each_detection_drill_plays_the_calls_its_stratus_technique_makes() {
+    let mut wrong = Vec::new();
+    for s in crate::drill::scenario::SCENARIOS {
+        let Some((_, calls)) = STRATUS_CALLS.iter().find(|(t, _)| *t == s.stratus) else {
+            wrong.push(format!("{}: not in the table of techniques", s.stratus));
+            continue;
+        };
+        let expected: Vec<String> = s.detections.iter().map(|d| d.to_string()).collect();
+        let names: Vec<String> = activity::attack(7, &expected, now())
+            .iter()
+            .filter_map(|v| v["eventName"].as_str().map(str::to_string))
+            .collect();
+        if !names.iter().any(|n| calls.iter().any(|c| n.starts_with(c))) {
+            wrong.push(format!("{}: plays {names:?}, not {calls:?}", s.stratus));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
