@@ -109,3 +109,36 @@ fn item9_x_asks_before_closing_with_unticked_steps_and_the_drill_finding_is_reso
     assert!(app.drills.report.is_none());
     assert!(app.drill_view_shown());
 }
+
+/// Beyond any peer: the coverage matrix. A detection drill's technique reads proven after
+/// a drill that missed nothing, missed after one that missed, and assumed until drilled.
+#[test]
+fn coverage_matrix_from_the_drill_history() {
+    use crate::drill::report::{coverage, Past};
+    let at = |d: u32| chrono::Utc.with_ymd_and_hms(2026, 11, d, 9, 0, 0).unwrap();
+    let past = |id: &str, d: u32, missed: usize, stratus: &str| Past {
+        id: id.into(),
+        title: id.into(),
+        kind: "detection".into(),
+        started: at(d),
+        detect: None,
+        contain: None,
+        missed,
+        stratus: Some(stratus.into()),
+    };
+    let history = vec![
+        past("a", 20, 1, "aws.defense-evasion.cloudtrail-stop"),
+        past("b", 21, 0, "aws.defense-evasion.cloudtrail-stop"),
+        past("c", 21, 2, "aws.persistence.iam-backdoor-user"),
+    ];
+    let c = coverage(&history);
+    assert_eq!(c.len(), crate::drill::scenario::SCENARIOS.len());
+    let of = |t: &str| c.iter().find(|(x, _)| *x == t).unwrap().1;
+    assert_eq!(
+        of("aws.defense-evasion.cloudtrail-stop").unwrap().id,
+        "b",
+        "the latest run"
+    );
+    assert_eq!(of("aws.persistence.iam-backdoor-user").unwrap().missed, 2);
+    assert!(of("aws.execution.ssm-send-command").is_none(), "assumed");
+}

@@ -223,6 +223,40 @@ fn idle(app: &App, width: usize) -> (Vec<Line<'static>>, usize) {
         ));
     }
     lines.push(Line::raw(""));
+    // Which detections a drill has proven, which failed, which are only assumed.
+    let coverage = crate::drill::report::coverage(&app.drills.history);
+    let proven = coverage
+        .iter()
+        .filter(|(_, p)| p.is_some_and(|p| p.missed == 0))
+        .count();
+    let failed = coverage
+        .iter()
+        .filter(|(_, p)| p.is_some_and(|p| p.missed > 0))
+        .count();
+    lines.push(Line::styled(
+        cut(format!(
+            "Detection coverage: {proven} proven · {failed} missed · {} assumed (never drilled)",
+            coverage.len() - proven - failed
+        )),
+        t.title,
+    ));
+    for (technique, last) in coverage.iter().filter(|(_, p)| p.is_some()) {
+        let Some(p) = last else { continue };
+        let (mark, style) = if p.missed == 0 {
+            ("✓ proven", t.ok)
+        } else {
+            ("✗ missed", t.failed)
+        };
+        lines.push(Line::styled(
+            cut(format!(
+                "  {mark} {}  {}",
+                app.settings.time.format(p.started),
+                technique.trim_start_matches("aws.")
+            )),
+            style,
+        ));
+    }
+    lines.push(Line::raw(""));
     let scenarios = crate::drill::scenario::SCENARIOS;
     // One line per runbook, its techniques after it (the first is what RUNBOOK plays).
     let mut runbooks: Vec<&str> = Vec::new();
