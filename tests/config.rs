@@ -496,7 +496,7 @@ fn saved_views_are_checked_against_their_pane() {
         ),
         (
             ok.replace("\"findings\"", "\"alerts\""),
-            "views[0].pane: expected findings, credentials, public, drills or compliance, found \"alerts\"",
+            "views[0].pane: expected findings, credentials, public, activity or compliance, found \"alerts\"",
         ),
     ];
     for (text, want) in cases {
