@@ -4,7 +4,7 @@
 use super::*;
 use crate::model::guardduty_action;
 use crate::model::Severity;
-use findings::detector_id;
+use guardduty::detector_id;
 
 fn now() -> DateTime<Utc> {
     crate::model::clock::parse_rfc3339("2026-11-22T12:00:00Z").unwrap()

@@ -10,6 +10,7 @@ pub mod activity;
 pub mod credentials;
 pub mod exposures;
 pub mod findings;
+pub mod guardduty;
 pub mod hub;
 pub mod org;
 pub mod rng;
