@@ -492,11 +492,11 @@ fn saved_views_are_checked_against_their_pane() {
         ),
         (
             ok.replace("pane = \"findings\"", "pane = \"credentials\""),
-            "views[0].filter: `sev` is not a field here: this pane has acct, user, risk at column 1",
+            "views[0].filter: `sev` is not a field here: this pane has acct, user, keys, risk at column 1",
         ),
         (
             ok.replace("\"findings\"", "\"alerts\""),
-            "views[0].pane: expected findings, credentials, public, drills or compliance, found \"alerts\"",
+            "views[0].pane: expected findings, credentials, public, activity or compliance, found \"alerts\"",
         ),
     ];
     for (text, want) in cases {

@@ -387,6 +387,30 @@ fn overview_shows_every_question_and_nothing_unpolled() {
     }
 }
 
+/// Issue 21 item 7: GuardDuty findings lead with what happened and on what; the detail
+/// summarises GuardDuty's action above the raw JSON.
+#[test]
+fn guardduty_titles_and_action() {
+    for size in SIZES {
+        let mut app = app(size);
+        command(&mut app, "");
+        app.update(Action::FilterStart);
+        for c in "InstanceCredentialExfiltration".chars() {
+            app.update(Action::FilterChar(c));
+        }
+        app.update(Action::FilterAccept);
+        insta::assert_snapshot!(
+            format!("guardduty_list_{}x{}", size.0, size.1),
+            draw(&mut app)
+        );
+        app.update(Action::Open);
+        insta::assert_snapshot!(
+            format!("guardduty_detail_{}x{}", size.0, size.1),
+            draw(&mut app)
+        );
+    }
+}
+
 /// A Well-Architected answer that the evidence contradicts is flagged on the overview.
 #[test]
 fn overview_flags_an_answer_the_evidence_contradicts() {

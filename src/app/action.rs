@@ -4,7 +4,10 @@ use super::Pane;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
+    /// `Ctrl-C`, `:q`: quit from anywhere.
     Quit,
+    /// `q`: back out of a detail, timeline, runbook or overlay; quit from the top level.
+    Leave,
     ShowTab(Pane),
     /// `0`: the posture overview.
     Overview,
@@ -61,8 +64,10 @@ pub enum Action {
     Timeline,
     /// `r`: the runbook of the selection.
     Runbook,
-    /// `d` on the Drills pane: the drill view or the activity.
+    /// `d` on the Activity pane: the drill view or the activity.
     DrillView,
+    /// `D`: the drill view from anywhere (again: back to the activity).
+    ShowDrills,
     /// `a`, `c`, `x` in the drill view: acknowledged, contained, close.
     Acknowledge,
     Contain,

@@ -71,6 +71,10 @@ impl App {
         let mut held: Vec<(Pane, String)> = Pane::ALL
             .iter()
             .filter_map(|&tab| {
+                // A cursor at the top stays at the top whatever arrives or leaves.
+                if self.view(tab).selected == 0 {
+                    return None;
+                }
                 let row = self.view(tab).selected_row()?;
                 Some((tab, self.row_key(tab, row)?))
             })

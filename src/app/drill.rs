@@ -39,7 +39,7 @@ impl App {
         }
     }
 
-    fn show_drill_view(&mut self) {
+    pub(super) fn show_drill_view(&mut self) {
         self.panes.overview = false;
         self.overlays.detail = None;
         self.panes.tab = Pane::Drills;
@@ -250,9 +250,34 @@ impl App {
         self.say(format!("{} at +{after}", m.label()));
     }
 
+    /// `x`: close the drill; with steps unticked, only after a `y`.
     fn close_drill(&mut self) {
         let Some(d) = &self.drills.running else {
             return self.say("no drill is running");
+        };
+        let open = d.steps.iter().filter(|s| s.done.is_none()).count();
+        if open > 0 {
+            let lines = vec![
+                format!(
+                    "{open} of {} checklist steps are not ticked in drill {}",
+                    d.steps.len(),
+                    d.id
+                ),
+                "Closing writes the after-action report with them as not done".into(),
+            ];
+            self.overlays.confirm = Some(super::triage::Confirm {
+                sends: super::triage::Sends::CloseDrill,
+                lines,
+            });
+            return;
+        }
+        self.close_drill_now();
+    }
+
+    /// Closes the running drill: the report is written and its `[DRILL]` finding resolved.
+    pub(super) fn close_drill_now(&mut self) {
+        let Some(d) = &self.drills.running else {
+            return;
         };
         if d.at(Milestone::Closed).is_none() {
             let at = self.clock.now();
@@ -262,7 +287,28 @@ impl App {
             });
         }
         if let Some(d) = self.drills.running.take() {
+            self.resolve_drill_finding(&d);
             self.outbox.requests.push(Request::DrillReport(Box::new(d)));
+        }
+    }
+
+    /// A closed drill's `[DRILL]` finding is resolved in the store (a drill finding
+    /// imported into Security Hub is the team's to resolve there: rampart says so).
+    fn resolve_drill_finding(&mut self, d: &Drill) {
+        let Some(id) = &d.injected else {
+            return;
+        };
+        let Some(f) = self.store.findings.items().iter().find(|f| &f.id == id) else {
+            return;
+        };
+        let mut raw = f.raw.to_value();
+        raw["Workflow"] = serde_json::json!({"Status": "RESOLVED"});
+        raw["UpdatedAt"] = serde_json::json!(self
+            .clock
+            .now()
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+        if let Ok(f) = crate::model::asff::parse_value(&raw) {
+            self.apply(Update::Findings(vec![f]));
         }
     }
 
@@ -284,6 +330,9 @@ impl App {
     /// A key while the drill view is shown. False when it is not the drill view's.
     pub(super) fn drill_action(&mut self, action: Action) -> bool {
         let steps = self.drills.running.as_ref().map_or(0, |d| d.steps.len());
+        if self.drills.running.is_none() && self.past_drills_action(action) {
+            return true;
+        }
         match action {
             // The running drill's runbook; the activity list behind the view is not in play.
             Action::Runbook => match self.drills.running.as_ref().map(|d| d.runbook.clone()) {
@@ -293,6 +342,7 @@ impl App {
                         opened_for: "the running drill".into(),
                         command: None,
                         scroll: 0,
+                        values: Vec::new(),
                     })
                 }
                 None => self.say("no drill is running: :drill start RUNBOOK"),
@@ -309,7 +359,7 @@ impl App {
             Action::NoteStart if self.drills.running.is_none() => {
                 self.say("no drill is running: :drill start RUNBOOK")
             }
-            Action::DrillView => self.drills.view = false,
+            Action::DrillView | Action::ShowDrills => self.drills.view = false,
             Action::Down => {
                 self.drills.cursor = (self.drills.cursor + 1).min(steps.saturating_sub(1))
             }
@@ -327,8 +377,8 @@ impl App {
                     done: step.done.is_none(),
                     at: self.clock.now(),
                 };
+                // In place: the cursor stays on the step just ticked.
                 self.record(entry);
-                self.drills.cursor = (self.drills.cursor + 1).min(steps.saturating_sub(1));
             }
             Action::NoteStart if self.drills.running.is_some() => {
                 self.history.reset();
@@ -337,6 +387,39 @@ impl App {
             Action::Acknowledge => self.milestone(Milestone::Acknowledged),
             Action::Contain => self.milestone(Milestone::Contained),
             Action::CloseDrill => self.close_drill(),
+            _ => return false,
+        }
+        true
+    }
+
+    /// Without a running drill, the view lists past drills: `j`/`k` pick one, `Enter`
+    /// reads its after-action report, `Esc` (or `Enter`) goes back to the list.
+    fn past_drills_action(&mut self, action: Action) -> bool {
+        let last = self.drills.history.len().saturating_sub(1);
+        if let Some((_, lines, scroll)) = &mut self.drills.report {
+            let page = (self.size.1 as usize / 2).max(1);
+            let end = lines.len().saturating_sub(1);
+            match action {
+                Action::Down | Action::Scroll(1..) => *scroll = (*scroll + 1).min(end),
+                Action::Up | Action::Scroll(..=0) => *scroll = scroll.saturating_sub(1),
+                Action::PageDown => *scroll = (*scroll + page).min(end),
+                Action::PageUp => *scroll = scroll.saturating_sub(page),
+                Action::Top => *scroll = 0,
+                Action::Bottom => *scroll = end,
+                Action::Back | Action::Open => self.drills.report = None,
+                _ => return false,
+            }
+            return true;
+        }
+        match action {
+            Action::Down => self.drills.past = (self.drills.past + 1).min(last),
+            Action::Up => self.drills.past = self.drills.past.saturating_sub(1),
+            Action::Top => self.drills.past = 0,
+            Action::Bottom => self.drills.past = last,
+            Action::Open => match self.drills.history.get(self.drills.past) {
+                Some(p) => self.outbox.requests.push(Request::OpenReport(p.id.clone())),
+                None => self.say("no drill closed yet: :drill start RUNBOOK"),
+            },
             _ => return false,
         }
         true
@@ -369,5 +452,8 @@ impl App {
     }
 }
 
+#[cfg(test)]
+#[path = "tests/drill_activity.rs"]
+mod activity_tests;
 #[cfg(test)]
 mod tests;

@@ -8,7 +8,10 @@ use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, Mou
 
 /// (keys, what they do), in the order the help overlay lists them.
 pub const BINDINGS: &[(&str, &str)] = &[
-    ("1 2 3 4 5", "Findings, Credentials, Public, Drills, Config"),
+    (
+        "1 2 3 4 5",
+        "Findings, Credentials, Public, Activity, Config",
+    ),
     ("0", "overview: Enter evidence; l/→ grid, Enter a region"),
     ("Tab / Shift-Tab", "next / previous pane"),
     ("j k  PgDn PgUp  g G", "a row, a page, the first / last row"),
@@ -42,8 +45,8 @@ pub const BINDINGS: &[(&str, &str)] = &[
     ("v", "summary by account, rule or type; Enter opens one"),
     ("r", "runbook of the finding, detection or row; y copies"),
     (
-        "d / :drill start ID",
-        "the drill view (Drills pane) / start a drill",
+        "D / :drill start ID",
+        "the drill view (d on Activity) / start a drill",
     ),
     (
         "  in a drill",
@@ -51,8 +54,8 @@ pub const BINDINGS: &[(&str, &str)] = &[
     ),
     ("f / N / R", "freeze rows / findings seen / poll now"),
     (
-        "? / q Ctrl-C",
-        "help / quit (mouse: wheel scrolls, click a tab)",
+        "? / q / Ctrl-C :q",
+        "help / back, or quit / quit (mouse: wheel, click)",
     ),
 ];
 
@@ -112,7 +115,7 @@ fn key_action(key: &KeyEvent, editing: bool) -> Option<Action> {
         };
     }
     let action = match key.code {
-        KeyCode::Char('q') => Action::Quit,
+        KeyCode::Char('q') => Action::Leave,
         KeyCode::Char('d') if ctrl => Action::PageDown,
         KeyCode::Char('u') if ctrl => Action::PageUp,
         KeyCode::Char('0') => Action::Overview,
@@ -138,6 +141,7 @@ fn key_action(key: &KeyEvent, editing: bool) -> Option<Action> {
         KeyCode::Char('r') => Action::Runbook,
         KeyCode::Char('R') => Action::Refresh,
         KeyCode::Char('d') => Action::DrillView,
+        KeyCode::Char('D') => Action::ShowDrills,
         KeyCode::Char('a') => Action::Acknowledge,
         KeyCode::Char('c') => Action::Contain,
         KeyCode::Char('x') => Action::CloseDrill,
@@ -173,7 +177,7 @@ mod tests {
     #[test]
     fn typing_a_filter_does_not_trigger_bindings() {
         let q = key(KeyCode::Char('q'), KeyModifiers::NONE);
-        assert_eq!(action_for(&q, false), Some(Action::Quit));
+        assert_eq!(action_for(&q, false), Some(Action::Leave));
         assert_eq!(action_for(&q, true), Some(Action::FilterChar('q')));
         let ctrl_c = key(KeyCode::Char('c'), KeyModifiers::CONTROL);
         assert_eq!(action_for(&ctrl_c, true), Some(Action::Quit));

@@ -138,6 +138,8 @@ pub enum Request {
     Journal(String, Box<crate::drill::exercise::Entry>),
     /// Write a closed drill's after-action report.
     DrillReport(Box<crate::drill::exercise::Drill>),
+    /// Read a past drill's after-action report (by drill id) to show it.
+    OpenReport(String),
 }
 
 /// The console's whole state. The store and what the operator is looking at, grouped by
@@ -256,6 +258,10 @@ pub struct Drills {
     pub cursor: usize,
     /// Past drills, newest first (from the reports).
     pub history: Vec<crate::drill::report::Past>,
+    /// The past drill under the cursor when no drill runs.
+    pub past: usize,
+    /// A past drill's report being read: its id, its lines and how far it is scrolled.
+    pub report: Option<(String, Vec<String>, usize)>,
     /// The store generation the drill last looked at.
     seen: u64,
 }
@@ -404,5 +410,11 @@ fn move_cursor(cursor: &mut usize, last: usize, action: Action) -> bool {
     true
 }
 
+#[cfg(test)]
+#[path = "tests/cursor.rs"]
+mod cursor_tests;
+#[cfg(test)]
+#[path = "tests/small.rs"]
+mod small_tests;
 #[cfg(test)]
 mod tests;

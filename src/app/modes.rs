@@ -79,10 +79,30 @@ impl App {
 
     /// Changes the state for one action: the first mode of the stack that takes it.
     pub fn update(&mut self, action: Action) {
+        let action = match action {
+            Action::Leave => self.leave_means(),
+            other => other,
+        };
         for mode in self.modes() {
             if self.take(mode, action) {
                 return;
             }
+        }
+    }
+
+    /// `q`: back out of what is open over a pane (like `Esc`), quit from the top level.
+    fn leave_means(&self) -> Action {
+        let o = &self.overlays;
+        let over = o.confirm.is_some()
+            || o.help
+            || o.sources
+            || o.runbook.is_some()
+            || o.timeline.is_some()
+            || o.detail.is_some();
+        if over {
+            Action::Back
+        } else {
+            Action::Quit
         }
     }
 
@@ -155,7 +175,15 @@ impl App {
                 return true;
             }
             Action::DrillView => {
-                self.say("d shows the drill view on the Drills pane (4)");
+                self.say("D shows the drill view (d does on the Activity pane, 4)");
+                return true;
+            }
+            Action::ShowDrills => {
+                self.overlays.help = false;
+                self.overlays.sources = false;
+                self.overlays.timeline = None;
+                self.overlays.runbook = None;
+                self.show_drill_view();
                 return true;
             }
             Action::Acknowledge | Action::Contain | Action::CloseDrill => {
@@ -299,7 +327,7 @@ impl App {
         let page = self.page();
         let tab = self.panes.tab;
         match action {
-            Action::Quit => self.should_quit = true,
+            Action::Quit | Action::Leave => self.should_quit = true,
             Action::ShowTab(t) => self.panes.tab = t,
             Action::Overview => {
                 self.panes.overview = true;
@@ -425,6 +453,7 @@ impl App {
             | Action::Timeline
             | Action::Runbook
             | Action::DrillView
+            | Action::ShowDrills
             | Action::Acknowledge
             | Action::Contain
             | Action::CloseDrill => {}

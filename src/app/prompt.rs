@@ -147,7 +147,8 @@ impl App {
 }
 
 /// The commands `:` knows, for completion.
-const COMMANDS: [&str; 23] = [
+const COMMANDS: [&str; 24] = [
+    "activity",
     "comment",
     "compliance",
     "credentials",

@@ -13,6 +13,8 @@ pub struct RunbookView {
     pub command: Option<usize>,
     /// Lines scrolled past.
     pub scroll: usize,
+    /// The selection's own values for the commands' placeholders.
+    pub values: crate::drill::fill::Values,
 }
 
 impl App {
@@ -44,15 +46,57 @@ impl App {
         pane.kind().runbook(self, row)
     }
 
+    /// The values of what is selected, for a runbook's placeholders.
+    fn selection_values(&self) -> crate::drill::fill::Values {
+        use crate::drill::fill;
+        let timeline = self
+            .overlays
+            .timeline
+            .as_ref()
+            .and_then(|tl| tl.rows.get(tl.cursor).copied());
+        if let Some(e) = timeline.and_then(|row| self.store.events.get(row)) {
+            return fill::for_event(e);
+        }
+        match self.current_row() {
+            Some((Pane::Findings, row)) => self
+                .store
+                .findings
+                .get(row)
+                .map(fill::for_finding)
+                .unwrap_or_default(),
+            Some((Pane::Drills, row)) => self
+                .store
+                .events
+                .get(row)
+                .map(fill::for_event)
+                .unwrap_or_default(),
+            Some((Pane::Credentials, row)) => self
+                .store
+                .credentials
+                .get(row)
+                .map(|u| {
+                    let mut v: fill::Values = vec![("ACCOUNT_ID", u.account_id.clone())];
+                    if !u.is_root {
+                        v.push(("USER", u.user.clone()));
+                    }
+                    v
+                })
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        }
+    }
+
     /// `r`: opens the runbook of the selection, or says why there is none.
     pub(super) fn open_runbook(&mut self) {
         match self.runbook_for_selection() {
             Ok((id, opened_for)) => {
+                let values = self.selection_values();
                 self.overlays.runbook = Some(RunbookView {
                     id,
                     opened_for,
                     command: None,
                     scroll: 0,
+                    values,
                 });
             }
             Err(why) => self.say(why),
@@ -71,10 +115,16 @@ impl App {
             return false;
         };
         let commands = self.book(&id).map_or(0, |rb| rb.commands().len());
+        let values = self
+            .overlays
+            .runbook
+            .as_ref()
+            .map(|v| v.values.clone())
+            .unwrap_or_default();
         let command = self.book(&id).and_then(|rb| {
             rb.commands()
                 .get(selected.unwrap_or(0))
-                .map(|c| c.to_string())
+                .map(|c| crate::drill::fill::fill(c, &values))
         });
         let Some(view) = &mut self.overlays.runbook else {
             return false;

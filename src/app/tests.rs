@@ -770,7 +770,8 @@ fn y_copies_the_arn_and_shift_y_the_console_link_through_osc_52() {
         *sink.0.lock().unwrap(),
         crate::ui::clipboard::osc52(&id, false)
     );
-    assert!(app.flash.as_ref().unwrap().text.starts_with("copied "));
+    // OSC 52 has no answer: the message says it was sent, not that it arrived.
+    assert!(app.flash.as_ref().unwrap().text.starts_with("sent "));
     sink.0.lock().unwrap().clear();
     app.update(Action::Open);
     app.update(Action::Copy { link: true });

@@ -7,6 +7,9 @@ use crate::model::lookup::{Looked, Lookup};
 use chrono::{DateTime, Utc};
 use std::collections::HashSet;
 
+/// How far back `t` on a user or an event's caller looks.
+const PRINCIPAL_DAYS: i64 = 7;
+
 /// Where the lookup stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Asking {
@@ -23,6 +26,8 @@ pub struct TimelineView {
     pub lookup: Lookup,
     pub title: String,
     pub first_seen: DateTime<Utc>,
+    /// What `first_seen` is: the finding's first observation, or a principal's last use.
+    pub anchor: &'static str,
     pub state: Asking,
     /// Event ids the lookup returned.
     pub found: HashSet<String>,
@@ -55,10 +60,15 @@ impl App {
             self.say("t shows the CloudTrail timeline of a finding: pick one in the list (1)");
             return;
         }
-        let Some((Pane::Findings, row)) = self.current_row() else {
-            self.say("t shows the CloudTrail timeline of a finding (pane 1)");
-            return;
-        };
+        let row =
+            match self.current_row() {
+                Some((Pane::Findings, row)) => row,
+                Some((Pane::Credentials, row)) => return self.open_user_timeline(row),
+                Some((Pane::Drills, row)) => return self.open_caller_timeline(row),
+                _ => return self.say(
+                    "t shows the CloudTrail of a finding (1), a user (2) or an event's caller (4)",
+                ),
+            };
         let Some(f) = self.store.findings.get(row) else {
             return;
         };
@@ -78,10 +88,104 @@ impl App {
                 .push(Command::Lookup(Box::new(lookup.clone())));
             Asking::Waiting
         };
+        let title = f.title.to_string();
+        self.show_timeline(lookup, title, first_seen, "first seen", state);
+    }
+
+    /// `t` on a user of the credential report: what they (and their keys) did lately.
+    fn open_user_timeline(&mut self, row: u32) {
+        let Some(u) = self.store.credentials.get(row) else {
+            return;
+        };
+        // CloudTrail names the root user `root`; the report says `<root_account>`.
+        let user = if u.is_root { "root" } else { u.user.as_str() };
+        let last = u
+            .access_keys
+            .iter()
+            .filter_map(|k| k.last_used)
+            .chain(u.password_last_used)
+            .max();
+        // IAM is global but LookupEvents is regional: where a key was last used, else
+        // us-east-1, where IAM and sign-in events are recorded.
+        let region = u
+            .access_keys
+            .iter()
+            .filter(|k| k.last_used.is_some())
+            .max_by_key(|k| k.last_used)
+            .and_then(|k| k.last_used_region.clone())
+            .filter(|r| crate::model::region::is_region_name(r))
+            .unwrap_or_else(|| "us-east-1".into());
+        self.outbox.next_request += 1;
+        let now = self.clock.now();
+        let lookup = Lookup::principal(
+            self.outbox.next_request,
+            &u.account_id,
+            &region,
+            user,
+            &[],
+            PRINCIPAL_DAYS,
+            now,
+        );
+        let title = format!("user {}", u.user);
+        self.ask_lookup(lookup, title, last.unwrap_or(now), "last used");
+    }
+
+    /// `t` on a CloudTrail event: its caller's user name and access key, lately.
+    fn open_caller_timeline(&mut self, row: u32) {
+        let Some(e) = self.store.events.get(row) else {
+            return;
+        };
+        let keys: Vec<&str> = e.access_key_id.as_deref().into_iter().collect();
+        self.outbox.next_request += 1;
+        let lookup = Lookup::principal(
+            self.outbox.next_request,
+            &e.account_id,
+            &e.region,
+            &e.username,
+            &keys,
+            PRINCIPAL_DAYS,
+            self.clock.now(),
+        );
+        let title = match keys.first() {
+            Some(k) => format!("{} (key {k})", e.username),
+            None => e.username.to_string(),
+        };
+        let at = e.event_time;
+        self.ask_lookup(lookup, title, at, "this event");
+    }
+
+    /// Sends a lookup and shows its timeline.
+    fn ask_lookup(
+        &mut self,
+        lookup: Lookup,
+        title: String,
+        at: DateTime<Utc>,
+        anchor: &'static str,
+    ) {
+        let state = if lookup.names.is_empty() {
+            Asking::Failed("no user name or access key to look up".into())
+        } else {
+            self.outbox
+                .commands
+                .push(Command::Lookup(Box::new(lookup.clone())));
+            Asking::Waiting
+        };
+        self.show_timeline(lookup, title, at, anchor, state);
+    }
+
+    fn show_timeline(
+        &mut self,
+        lookup: Lookup,
+        title: String,
+        first_seen: DateTime<Utc>,
+        anchor: &'static str,
+        state: Asking,
+    ) {
         self.overlays.timeline = Some(TimelineView {
             lookup,
-            title: f.title.to_string(),
+            title,
             first_seen,
+            anchor,
             state,
             found: HashSet::new(),
             rows: Vec::new(),

@@ -23,6 +23,8 @@ pub enum Sends {
     Triage(TriageRequest),
     /// A tabletop drill's finding into Security Hub.
     Import(Box<crate::model::triage::DrillFinding>),
+    /// Close the running drill although steps are unticked (nothing leaves rampart).
+    CloseDrill,
 }
 
 impl Confirm {
@@ -30,7 +32,7 @@ impl Confirm {
     pub fn triage(&self) -> Option<&TriageRequest> {
         match &self.sends {
             Sends::Triage(t) => Some(t),
-            Sends::Import(_) => None,
+            Sends::Import(_) | Sends::CloseDrill => None,
         }
     }
 }
@@ -80,9 +82,6 @@ impl App {
         let hash = crate::store::row_hash(f);
         if !self.panes.marked.remove(&hash) {
             self.panes.marked.insert(hash);
-        }
-        if self.overlays.detail.is_none() {
-            self.view_mut(Pane::Findings).move_by(1);
         }
         let n = self.panes.marked.len();
         self.say(format!(
@@ -242,6 +241,8 @@ impl App {
                 self.say("importing the drill finding into Security Hub…");
                 self.outbox.commands.push(Command::Import(f));
             }
+            (Action::Copy { link: false }, Sends::CloseDrill) => self.close_drill_now(),
+            (_, Sends::CloseDrill) => self.say("the drill goes on"),
             (Action::Copy { link: false }, Sends::Triage(req)) => {
                 let now = self.clock.now();
                 self.store.now = Some(now);

@@ -35,7 +35,7 @@ impl Vocabulary {
             .find(|p| p.id == name || p.aliases.contains(&name))
     }
 
-    /// `findings, credentials, public, drills or compliance`.
+    /// `findings, credentials, public, activity or compliance`.
     pub fn pane_ids(&self) -> String {
         let ids: Vec<&str> = self.panes.iter().map(|p| p.id).collect();
         match ids.split_last() {

@@ -253,6 +253,9 @@ impl Drill {
             }
         }
         for pattern in &self.findings {
+            // Without regard to punctuation, as runbooks match: GuardDuty's own type and
+            // Security Hub's copy of it both count.
+            let squashed = super::runbook::squash(pattern);
             let hit = findings
                 .iter()
                 // Seen by its product since the start: a triage or an unrelated update of an
@@ -261,7 +264,7 @@ impl Drill {
                 .filter(|f| {
                     f.types
                         .iter()
-                        .any(|t| crate::util::glob::glob_ci(pattern, t))
+                        .any(|t| crate::util::glob::glob_ci(&squashed, &super::runbook::squash(t)))
                 })
                 .map(|f| f.first_observed_at.unwrap_or(f.updated_at))
                 .min();

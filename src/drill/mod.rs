@@ -7,6 +7,7 @@
 
 pub mod detections;
 pub mod exercise;
+pub mod fill;
 pub mod journal;
 pub mod report;
 pub mod runbook;

@@ -33,6 +33,7 @@ pub fn json(d: &Drill) -> Value {
     json!({
         "id": d.id,
         "runbook": d.runbook,
+        "stratus": d.stratus,
         "title": d.title,
         "kind": d.kind.label(),
         "by": d.by,
@@ -138,6 +139,23 @@ pub struct Past {
     pub detect: Option<i64>,
     pub contain: Option<i64>,
     pub missed: usize,
+    /// The Stratus Red Team technique a detection drill played.
+    pub stratus: Option<String>,
+}
+
+/// What the drills prove: for each detection drill's technique, its latest run (passed
+/// when nothing was missed), or none (the detection is assumed, not proven).
+pub fn coverage(history: &[Past]) -> Vec<(&'static str, Option<&Past>)> {
+    crate::drill::scenario::SCENARIOS
+        .iter()
+        .map(|s| {
+            let last = history
+                .iter()
+                .filter(|p| p.stratus.as_deref() == Some(s.stratus))
+                .max_by_key(|p| p.started);
+            (s.stratus, last)
+        })
+        .collect()
 }
 
 /// The reports in `dir`, newest first.
@@ -158,6 +176,7 @@ pub fn history(dir: &Path) -> Vec<Past> {
                 detect: v["time_to_detect_seconds"].as_i64(),
                 contain: v["time_to_contain_seconds"].as_i64(),
                 missed: v["missed"].as_array().map_or(0, Vec::len),
+                stratus: v["stratus"].as_str().map(str::to_string),
             })
         })
         .collect();

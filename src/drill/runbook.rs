@@ -387,11 +387,15 @@ impl Library {
                 return Some(rb);
             }
         }
-        let texts: Vec<&str> = f
+        // Matched without regard to punctuation: GuardDuty writes
+        // `UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS`, its ASFF
+        // copy `.../UnauthorizedAccess:IAMUser-InstanceCredentialExfiltration.OutsideAWS`.
+        let texts: Vec<String> = f
             .types
             .iter()
-            .map(|t| &**t)
-            .chain(std::iter::once(f.generator_id.as_str()))
+            .map(|t| squash(t))
+            .chain(std::iter::once(squash(&f.generator_id)))
+            .chain(crate::model::guardduty_action::finding_type(f).map(|t| squash(&t)))
             .collect();
         // The most specific pattern wins: `*Persistence:IAMUser-AnomalousBehavior*` over
         // `*Persistence:IAMUser*`, whatever the files' order.
@@ -400,6 +404,7 @@ impl Library {
             .filter_map(|b| {
                 b.types
                     .iter()
+                    .map(|p| squash(p))
                     .filter(|p| texts.iter().any(|t| crate::util::glob::glob_ci(p, t)))
                     .map(|p| p.chars().filter(|c| *c != '*').count())
                     .max()
@@ -434,5 +439,16 @@ impl Library {
     }
 }
 
+/// Letters, digits and `*` only, lower-cased: how finding types and their patterns are
+/// compared.
+pub fn squash(text: &str) -> String {
+    text.chars()
+        .filter(|c| c.is_alphanumeric() || *c == '*')
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+#[cfg(test)]
+mod coverage_tests;
 #[cfg(test)]
 mod tests;

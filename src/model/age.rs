@@ -50,6 +50,26 @@ impl TimeDisplay {
         }
     }
 
+    /// The clock time when `t` is on `now`'s day, else the date too (`11-20 14:03Z`), and
+    /// the year when it is another year: a time alone would pass yesterday off as today.
+    pub fn format_when(self, t: DateTime<Utc>, now: DateTime<Utc>) -> String {
+        let (day, today) = match self {
+            TimeDisplay::Utc => (t.date_naive(), now.date_naive()),
+            TimeDisplay::Local => (
+                t.with_timezone(&Local).date_naive(),
+                now.with_timezone(&Local).date_naive(),
+            ),
+        };
+        if day == today {
+            self.format_clock(t)
+        } else if chrono::Datelike::year(&day) == chrono::Datelike::year(&today) {
+            let full = self.format(t);
+            full.get(5..).unwrap_or(&full).to_string()
+        } else {
+            self.format(t)
+        }
+    }
+
     /// Clock time only (`14:03Z`), for the status line.
     pub fn format_clock(self, t: DateTime<Utc>) -> String {
         match self {
@@ -63,6 +83,22 @@ impl TimeDisplay {
 mod tests {
     use super::*;
     use chrono::{Duration, TimeZone};
+
+    /// Issue 21 item 7: a date when the event is not today.
+    #[test]
+    fn item7_dates_when_not_today() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0).unwrap();
+        let t = TimeDisplay::Utc;
+        assert_eq!(t.format_when(now - Duration::hours(3), now), "09:00Z");
+        assert_eq!(
+            t.format_when(now - Duration::hours(13), now),
+            "11-21 23:00Z"
+        );
+        assert_eq!(
+            t.format_when(now - Duration::days(400), now),
+            "2025-10-18 12:00Z"
+        );
+    }
 
     fn now() -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0).unwrap()

@@ -101,6 +101,35 @@ impl Lookup {
         }
     }
 
+    /// The lookup for a principal (`t` on a user or on an event's caller): its user name
+    /// and access key ids, in `region`, over the last `days` (never before CloudTrail's 90
+    /// days).
+    pub fn principal(
+        id: u64,
+        account_id: &str,
+        region: &str,
+        user: &str,
+        keys: &[&str],
+        days: i64,
+        now: DateTime<Utc>,
+    ) -> Lookup {
+        let mut names = Vec::new();
+        if !user.is_empty() {
+            names.push((Attribute::Username, user.to_string()));
+        }
+        for k in keys.iter().filter(|k| !k.is_empty()).take(MAX_NAMES - 1) {
+            names.push((Attribute::AccessKeyId, k.to_string()));
+        }
+        Lookup {
+            id,
+            account_id: account_id.to_string(),
+            region: region.to_string(),
+            names,
+            start: now - Duration::days(days.clamp(0, HISTORY_DAYS)),
+            end: now,
+        }
+    }
+
     /// Whether an event of the store belongs on this timeline: in the account and window,
     /// and about one of the names (its user, its access key, or a resource its record
     /// mentions).

@@ -29,6 +29,7 @@ pub mod event;
 pub mod exposure;
 pub mod finding;
 pub mod guardduty;
+pub mod guardduty_action;
 pub mod handoff;
 pub mod intern;
 pub mod key;

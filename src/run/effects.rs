@@ -14,6 +14,7 @@ pub fn perform(app: &mut App, request: Request) {
         Request::Export(path) => export(app, path),
         Request::Journal(id, entry) => journal(app, &id, &entry),
         Request::DrillReport(drill) => drill_report(app, &drill),
+        Request::OpenReport(id) => open_report(app, &id),
         Request::Copy(text) => copy(app, &text),
         Request::SaveWatermarks => save_watermarks(app),
         Request::SaveHistory => save_history(app),
@@ -57,9 +58,10 @@ fn copy(app: &mut App, text: &str) {
         .take(60)
         .collect();
     match written {
-        Ok(()) => app.say(format!(
-            "copied {shown} (OSC 52: the terminal must allow it)"
-        )),
+        Ok(()) => {
+            let said = crate::ui::clipboard::copied_message(&shown, app.in_tmux);
+            app.say(said)
+        }
         Err(e) => app.say(format!("copy failed: {e}")),
     }
 }
@@ -103,6 +105,25 @@ fn journal(app: &mut App, id: &str, entry: &crate::drill::exercise::Entry) {
     };
     if let Err(e) = crate::drill::journal::append(&crate::drill::journal::dir_in(&dir), id, entry) {
         app.say(format!("drill journal not written: {e}"));
+    }
+}
+
+/// A past drill's Markdown report, into the drill view.
+fn open_report(app: &mut App, id: &str) {
+    let Some(dir) = app.settings.data_dir.clone() else {
+        return app.say("no data directory: past drills' reports are not kept");
+    };
+    // The id comes from the reports' own JSON: a path in it would read another file.
+    if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+        return app.say("that drill's id is not a plain name: its report is not opened");
+    }
+    let path = crate::drill::report::dir_in(&dir).join(format!("{id}.md"));
+    match std::fs::read_to_string(&path) {
+        Ok(text) => {
+            let lines = text.lines().map(str::to_string).collect();
+            app.drills.report = Some((id.to_string(), lines, 0));
+        }
+        Err(e) => app.say(format!("report {} not read: {e}", path.display())),
     }
 }
 

@@ -13,11 +13,25 @@ pub fn osc52(text: &str, tmux: bool) -> Vec<u8> {
     let payload = base64::engine::general_purpose::STANDARD.encode(clean.as_bytes());
     let inner = format!("\x1b]52;c;{payload}\x07");
     if tmux {
-        // Inside the passthrough, every ESC of the inner sequence is doubled.
-        format!("\x1bPtmux;{}\x1b\\", inner.replace('\x1b', "\x1b\x1b")).into_bytes()
+        // Both forms: tmux with `set-clipboard on` takes the plain one itself (and passes
+        // it on), with `allow-passthrough on` only the wrapped one reaches the outer
+        // terminal. Inside the passthrough, every ESC of the inner sequence is doubled.
+        let wrapped = format!("\x1bPtmux;{}\x1b\\", inner.replace('\x1b', "\x1b\x1b"));
+        format!("{inner}{wrapped}").into_bytes()
     } else {
         inner.into_bytes()
     }
+}
+
+/// What the status line says after a copy: OSC 52 has no answer, so rampart cannot know
+/// whether the terminal (or tmux) let it through.
+pub fn copied_message(shown: &str, tmux: bool) -> String {
+    let how = if tmux {
+        "OSC 52, plain and through tmux"
+    } else {
+        "OSC 52"
+    };
+    format!("sent {shown} to the clipboard ({how}); the terminal does not confirm: paste to check")
 }
 
 #[cfg(test)]
@@ -34,8 +48,21 @@ mod tests {
         );
         assert_eq!(
             osc52("arn:aws:x", true),
-            b"\x1bPtmux;\x1b\x1b]52;c;YXJuOmF3czp4\x07\x1b\\"
+            b"\x1b]52;c;YXJuOmF3czp4\x07\x1bPtmux;\x1b\x1b]52;c;YXJuOmF3czp4\x07\x1b\\"
         );
+    }
+
+    /// Issue 21 item 10: inside tmux the plain sequence goes too (for `set-clipboard on`),
+    /// and the message never claims the copy arrived.
+    #[test]
+    fn item10_copy_sends_plain_osc52_with_the_tmux_form_and_says_it_cannot_know() {
+        let seq = String::from_utf8(osc52("i-0abc", true)).unwrap();
+        assert!(seq.starts_with("\x1b]52;c;aS0wYWJj\x07"), "{seq:?}");
+        assert!(seq.contains("\x1bPtmux;\x1b\x1b]52;c;aS0wYWJj\x07\x1b\\"));
+        let said = copied_message("i-0abc", true);
+        assert!(said.contains("does not confirm"), "{said}");
+        assert!(said.contains("plain and through tmux"), "{said}");
+        assert!(!copied_message("x", false).contains("tmux"));
     }
 
     /// Hardening 10: bidi and zero-width characters never reach a pasted command.

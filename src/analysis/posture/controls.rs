@@ -167,7 +167,10 @@ pub(super) fn add_all(store: &Store, bars: &Bars, out: &mut Vec<Indicator>) {
         } else {
             bars.sensitive_data.level(sensitive)
         },
-        evidence("findings", "product=macie type:\"sensitive data\" status:open"),
+        evidence(
+            "findings",
+            "product=macie type:\"sensitive data\" status:open",
+        ),
     );
     push(
         10,

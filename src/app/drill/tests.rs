@@ -109,6 +109,9 @@ fn a_detection_drill_played_end_to_end_in_the_demo() {
     app.update(Action::Contain);
     at(&mut app, 12);
     app.update(Action::CloseDrill);
+    // Steps are left unticked: `x` asks first, `y` closes (issue 21 item 9).
+    assert!(app.overlays.confirm.is_some());
+    app.update(Action::Copy { link: false });
     perform(&mut app);
     assert!(app.drills.running.is_none());
     let reports = dir.path().join("data/drills");

@@ -1,5 +1,5 @@
-//! The drills pane: CloudTrail activity with the events detections fired on marked, and
-//! (`d`) the drill view over it.
+//! The Activity pane: CloudTrail activity with the events detections fired on marked, and
+//! (`d` here, `D` anywhere) the drill view over it.
 
 use super::doc::Doc;
 use super::{Cell, Column, Pane, PaneKind, PaneSpec, Table};
@@ -30,20 +30,22 @@ const COLUMNS: [Column; 8] = [
     Column::new("User", 10, 26, 1),
     Column::new("Account", 10, 15, 2),
     Column::new("Region", 9, 14, 4),
-    Column::new("Source IP", 11, 15, 3),
+    // Where a call came from stays at 80 columns; the region goes first.
+    Column::new("Source IP", 11, 15, 2),
     Column::new("Result", 6, 14, 2),
     // Bounded, so it grows with the other essentials before names and addresses do.
-    Column::new("Detections", 12, 26, 0),
+    Column::new("Detections", 10, 26, 0),
 ];
 
 static SPEC: PaneSpec = PaneSpec {
-    id: "drills",
+    id: "activity",
     dataset: "events",
-    title: "Drills",
-    short_title: "Drills",
+    title: "Activity",
+    short_title: "Activity",
     key: '4',
-    // `events`: the dataset's name, which notes and snapshots use.
-    aliases: &["events"],
+    // `events`: the dataset's name, which notes and snapshots use; `drills`: what this
+    // pane was called before the drill view got its own key (saved views, snapshots).
+    aliases: &["events", "drills", "cloudtrail"],
     noun: "event",
     sorts: &[
         "time",

@@ -138,9 +138,21 @@ impl PaneKind for Findings {
             match col {
                 0 => Cell::new(f.severity.short(), Slot::severity(f.severity)),
                 1 => status_letter(app, f, hash()),
-                2 if marked => Cell::new(format!("+ {}", f.title), Slot::Marked),
-                2 if is_new(row) => Cell::new(&*f.title, Role::bold(Slot::Text)),
-                2 => Cell::new(&*f.title, Slot::Text),
+                2 => {
+                    // GuardDuty's titles start with an address or an instance id: lead
+                    // with what happened and on what instead.
+                    let title = match crate::model::guardduty_action::headline(f) {
+                        Some(h) => std::borrow::Cow::Owned(h),
+                        None => std::borrow::Cow::Borrowed(&*f.title),
+                    };
+                    if marked {
+                        Cell::new(format!("+ {title}"), Slot::Marked)
+                    } else if is_new(row) {
+                        Cell::new(title, Role::bold(Slot::Text))
+                    } else {
+                        Cell::new(title, Slot::Text)
+                    }
+                }
                 3 => Cell::new(app.store.accounts.name(&f.account_id), Slot::Text),
                 4 => Cell::new(f.region.as_str(), Slot::Muted),
                 5 => Cell::new(f.product.as_str(), Slot::Text),
@@ -175,6 +187,16 @@ impl PaneKind for Findings {
         doc.field("Region", &f.region, Slot::Text);
         let status = format!("{} · record {}", f.workflow_status, f.record_state.label());
         doc.field("Status", &status, Slot::Text);
+        if let Some(a) = crate::model::guardduty_action::action(f) {
+            // What GuardDuty saw, on the first screen: the raw JSON it comes from is far
+            // below.
+            if let Some(kind) = crate::model::guardduty_action::finding_type(f) {
+                doc.field("GuardDuty", &kind, Slot::Accent);
+            }
+            for (label, value) in a.lines() {
+                doc.field(label, &value, Slot::Text);
+            }
+        }
         let hash = crate::store::row_hash(f);
         if let Some(p) = app.store.pending(hash) {
             let state = if p.accepted {

@@ -28,7 +28,9 @@ const SORTS: [ExposureSort; 7] = [
 ];
 
 const COLUMNS: [Column; 8] = [
-    Column::new("Resource", 16, 0, 0),
+    // Wide enough for a bucket's or a queue's name at 80 columns: the name is what a
+    // responder acts on, the actions are in the detail.
+    Column::new("Resource", 26, 0, 0),
     Column::new("Type", 10, 18, 1),
     Column::new("Account", 10, 18, 1),
     Column::new("Region", 9, 14, 3),

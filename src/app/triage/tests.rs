@@ -105,7 +105,9 @@ fn marked_findings_are_confirmed_then_sent_and_shown_pending() {
     let mut app = app(true, &[]);
     // Sorted newest critical first: all alike here, so by their order in the table.
     for _ in 0..3 {
+        // Space marks in place (issue 21 item 6): the cursor is moved by hand.
         app.update(Action::Mark);
+        app.update(Action::Down);
     }
     assert_eq!(app.panes.marked.len(), 3);
     command(&mut app, "resolve false positive, scanner");
@@ -158,7 +160,9 @@ fn read_only_accounts_are_left_out_and_named() {
     let mut app = app(true, &["prod-*"]);
     // Mark every finding: three in dev, two in prod-payments.
     for _ in 0..5 {
+        // Space marks in place (issue 21 item 6): the cursor is moved by hand.
         app.update(Action::Mark);
+        app.update(Action::Down);
     }
     command(&mut app, "notify");
     let confirm = app.overlays.confirm.as_ref().unwrap();

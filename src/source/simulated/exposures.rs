@@ -89,7 +89,7 @@ pub fn exposure(seed: u64, index: u64, now: DateTime<Utc>) -> Exposure {
         "ap-southeast-2",
     ]);
     let (kind, actions, p_public) = KINDS[(index as usize + r.below(3) as usize) % KINDS.len()];
-    let is_public = r.chance(p_public);
+    let mut is_public = r.chance(p_public);
     let (principal, external, mut conditions) = if is_public {
         ("*".to_string(), None, Vec::new())
     } else if r.chance(0.4) {
@@ -114,6 +114,8 @@ pub fn exposure(seed: u64, index: u64, now: DateTime<Utc>) -> Exposure {
         )
     };
     if is_public && r.chance(0.25) {
+        // Anyone, but only through one VPC: Access Analyzer does not call that public.
+        is_public = false;
         conditions.push(format!("aws:SourceVpc=vpc-0{}", r.hex(16)));
     }
     let region = if matches!(kind, "AWS::S3::Bucket" | "AWS::IAM::Role") {

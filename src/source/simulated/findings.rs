@@ -3,6 +3,7 @@
 //! findings. Each finding is a pure function of (seed, index, now), so the live
 //! simulation can rebuild any one of them to change it.
 
+use super::guardduty::{detector_id, guardduty_fields, GUARDDUTY};
 use super::org::{self, ACCOUNTS, BUCKETS, DATABASES, FUNCTIONS, REGIONS};
 use super::rng::Rng;
 use crate::model::{asff, Finding};
@@ -84,21 +85,6 @@ const CVES: [(&str, &str, &str, f64); 22] = [
     ("CVE-2022-48174", "busybox", "CRITICAL", 9.8),
     ("CVE-2023-2650", "openssl", "MEDIUM", 6.5),
     ("CVE-2024-0727", "openssl", "LOW", 3.3),
-];
-
-/// GuardDuty finding types: (type, ASFF type namespace, title template, severity 1-10,
-/// resource kind). `{r}` is the resource's short name, `{ip}` a remote address.
-const GUARDDUTY: [(&str, &str, &str, f64, &str); 10] = [
-    ("UnauthorizedAccess:EC2/SSHBruteForce", "TTPs/Initial Access", "{ip} is performing SSH brute force attacks against {r}.", 5.0, "instance"),
-    ("Recon:EC2/PortProbeUnprotectedPort", "TTPs/Discovery", "Unprotected port on EC2 instance {r} is being probed.", 2.0, "instance"),
-    ("CryptoCurrency:EC2/BitcoinTool.B!DNS", "TTPs/Command and Control", "EC2 instance {r} is querying a domain name that is associated with Bitcoin-related activity.", 8.0, "instance"),
-    ("UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS", "TTPs/Initial Access", "Credentials for instance role {r} used from external IP address {ip}.", 8.0, "key"),
-    ("Trojan:EC2/DNSDataExfiltration", "TTPs/Exfiltration", "Data exfiltration through DNS queries from EC2 instance {r}.", 8.0, "instance"),
-    ("Policy:IAMUser/RootCredentialUsage", "TTPs/Policy", "API DescribeInstances was invoked using root credentials from {ip}.", 2.0, "key"),
-    ("Discovery:S3/MaliciousIPCaller", "TTPs/Discovery", "API GetObject was invoked on {r} from a known malicious IP address {ip}.", 5.0, "bucket"),
-    ("Stealth:IAMUser/CloudTrailLoggingDisabled", "TTPs/Defense Evasion", "AWS CloudTrail trail org-trail was disabled by {r}.", 2.0, "key"),
-    ("UnauthorizedAccess:EC2/TorClient", "TTPs/Command and Control", "EC2 instance {r} is communicating with a Tor entry node.", 8.0, "instance"),
-    ("Backdoor:EC2/C&CActivity.B!DNS", "TTPs/Command and Control", "EC2 instance {r} is querying a domain name associated with a known command and control server.", 8.0, "instance"),
 ];
 
 const MACIE: [(&str, &str, &str, &str); 4] = [
@@ -236,6 +222,15 @@ pub fn resource(kind: &str, acct: &str, region: &str, acct_name: &str, r: &mut R
         }
         "key" => {
             let key = format!("AKIA{}", pool.hex(16).to_uppercase());
+            Res {
+                kind: "AwsIamAccessKey",
+                id: key.clone(),
+                name: key,
+            }
+        }
+        // An instance role's credentials are temporary: STS session keys start ASIA.
+        "session-key" => {
+            let key = format!("ASIA{}", pool.hex(16).to_uppercase());
             Res {
                 kind: "AwsIamAccessKey",
                 id: key.clone(),
@@ -408,28 +403,43 @@ pub fn asff_value(seed: u64, index: u64, now: DateTime<Utc>) -> Value {
             });
         }
         Product::GuardDuty => {
-            let (gtype, ns, tmpl, sev, kind) = *r.pick(&GUARDDUTY);
+            let (_, asff_type, tmpl, sev, kind, action) = *r.pick(&GUARDDUTY);
             res = resource(kind, acct, region, acct_name, &mut r);
             let ip = remote_ip(&mut r);
+            let detector = detector_id(acct, region);
             id = format!(
-                "arn:aws:guardduty:{region}:{acct}:detector/{}/finding/{}",
-                r.hex(32),
+                "arn:aws:guardduty:{region}:{acct}:detector/{detector}/finding/{}",
                 r.hex(32)
             );
             parn = product_arn("guardduty");
             pname = "GuardDuty";
-            generator = format!("arn:aws:guardduty:{region}:{acct}:detector/{}", r.hex(32));
-            types = vec![format!("{ns}/{}", gtype.replace('/', "-"))];
-            title = tmpl.replace("{r}", &res.name).replace("{ip}", &ip);
+            generator = format!("arn:aws:guardduty:{region}:{acct}:detector/{detector}");
+            types = vec![asff_type.to_string()];
+            let role = format!(
+                "{acct_name}-{}-ec2-role",
+                r.pick(&["web", "worker", "batch"])
+            );
+            title = tmpl
+                .replace("{r}", &res.name)
+                .replace("{ip}", &ip)
+                .replace("{role}", &role);
             desc = format!("{title} This activity is unusual for this resource.");
             label = crate::model::Severity::from_guardduty(sev)
                 .label()
                 .to_string();
-            extra = json!({
+            let mut fields = guardduty_fields(action, &ip, r.range(1, 400), first, updated);
+            fields["aws/guardduty/service/detectorId"] = json!(detector);
+            fields["aws/guardduty/service/archived"] = json!("false");
+            let mut more = json!({
                 "Severity": {"Product": sev},
-                "ProductFields": {"aws/guardduty/service/action/actionType": "NETWORK_CONNECTION", "aws/guardduty/service/count": r.range(1, 400).to_string(), "aws/guardduty/type": gtype},
-                "Network": {"Direction": "IN", "SourceIpV4": ip}
+                "ProductFields": fields,
             });
+            if kind == "session-key" {
+                // The role's session: whose credentials they are.
+                more["ResourcesDetails"] =
+                    json!({"PrincipalName": role, "PrincipalType": "AssumedRole"});
+            }
+            extra = more;
         }
         Product::Config => {
             let (rule, kind, _) = *r.pick(&CONFIG_RULES);
@@ -517,7 +527,10 @@ pub fn asff_value(seed: u64, index: u64, now: DateTime<Utc>) -> Value {
     });
     if let (Some(obj), Value::Object(more)) = (v.as_object_mut(), extra) {
         for (k, val) in more {
-            if k == "Severity" {
+            if k == "ResourcesDetails" {
+                // A key's principal, where Security Hub keeps it.
+                obj["Resources"][0]["Details"] = json!({"AwsIamAccessKey": val});
+            } else if k == "Severity" {
                 if let (Some(s), Value::Object(add)) =
                     (obj.get_mut("Severity").and_then(Value::as_object_mut), val)
                 {

@@ -10,6 +10,7 @@ pub mod activity;
 pub mod credentials;
 pub mod exposures;
 pub mod findings;
+pub mod guardduty;
 pub mod hub;
 pub mod org;
 pub mod pillar;
@@ -75,6 +76,34 @@ impl DemoOptions {
 
     pub fn events(&self) -> usize {
         self.scaled(BASE_EVENTS).max(1)
+    }
+
+    /// How many records the organization holds (findings, unused access, exposures,
+    /// events, credential-report rows), as the sources view counts them; equal to
+    /// [`DemoOrg::records`] of what [`generate`] builds.
+    pub fn records(&self) -> usize {
+        self.findings
+            + unused::findings(self.seed, self.now).len()
+            + self.exposures()
+            + self.events()
+            + activity::suspicious(self.seed, self.now).len()
+            + self.users()
+            + org::ACCOUNTS.len()
+    }
+}
+
+impl DemoOrg {
+    /// Every record it holds, credential-report rows included.
+    pub fn records(&self) -> usize {
+        self.findings.len()
+            + self.unused_access.len()
+            + self.exposures.len()
+            + self.events.len()
+            + self
+                .credentials
+                .iter()
+                .map(|b| b.records.len())
+                .sum::<usize>()
     }
 }
 
@@ -219,8 +248,7 @@ pub fn stream(opts: &DemoOptions, at: DateTime<Utc>, mut send: impl FnMut(Update
         (start, size) = (end, BATCH);
     }
     let rest = generate_rest(opts);
-    let records =
-        opts.findings + rest.unused_access.len() + rest.exposures.len() + rest.events.len();
+    let records = opts.records();
     for update in rest.into_updates(records, at) {
         if !send(update) {
             return;
@@ -247,8 +275,7 @@ fn health(status: Status, at: Option<DateTime<Utc>>, records: usize) -> Update {
 
 /// The updates that deliver an organization, in the order the source sends them.
 pub fn initial_updates(org: DemoOrg, at: DateTime<Utc>) -> Vec<Update> {
-    let records =
-        org.findings.len() + org.unused_access.len() + org.exposures.len() + org.events.len();
+    let records = org.records();
     let mut updates = vec![Update::Accounts(org.accounts)];
     // Exactly sized batches: `split_off` would leave each batch holding the capacity of
     // everything after it, a quadratic peak at 100k findings.
@@ -323,6 +350,12 @@ fn batches<T>(rows: Vec<T>) -> impl Iterator<Item = Vec<T>> {
     })
 }
 
+/// Whether the product that wrote a finding changes its severity over time.
+fn rerates(v: &Value) -> bool {
+    let arn = v["ProductArn"].as_str().unwrap_or_default();
+    arn.ends_with("/guardduty") || arn.ends_with("/inspector")
+}
+
 fn set_times(v: &mut Value, first: DateTime<Utc>, updated: DateTime<Utc>) {
     v["FirstObservedAt"] = json!(findings::time(first));
     v["CreatedAt"] = json!(findings::time(first));
@@ -356,10 +389,21 @@ pub fn live_step(opts: &DemoOptions, tick: u64, now: DateTime<Utc>) -> Vec<Updat
         match r.below(10) {
             0..=4 => v["Workflow"] = json!({"Status": "RESOLVED"}),
             5..=6 => v["RecordState"] = json!("ARCHIVED"),
+            // Only the products that re-score re-rate: GuardDuty and Inspector. A Config
+            // rule or a control has one severity; such a finding is resolved instead.
+            _ if !rerates(&v) => v["Workflow"] = json!({"Status": "RESOLVED"}),
             _ => {
-                let label = *r.pick(&["CRITICAL", "HIGH", "MEDIUM", "LOW"]);
+                let (label, product) = *r.pick(&[
+                    ("CRITICAL", 9.0),
+                    ("HIGH", 8.0),
+                    ("MEDIUM", 5.0),
+                    ("LOW", 2.0),
+                ]);
                 v["Severity"]["Label"] = json!(label);
                 v["Severity"]["Original"] = json!(label);
+                if v["Severity"].get("Product").is_some() {
+                    v["Severity"]["Product"] = json!(product);
+                }
             }
         }
         v["UpdatedAt"] = json!(findings::time(now));
@@ -379,9 +423,12 @@ pub fn live_step(opts: &DemoOptions, tick: u64, now: DateTime<Utc>) -> Vec<Updat
     if !events.is_empty() {
         updates.push(Update::Events(events));
     }
-    updates.push(health(Status::Ok, Some(now), 0));
+    // The sources view counts what the organization holds, tick after tick.
+    updates.push(health(Status::Ok, Some(now), opts.records()));
     updates
 }
 
+#[cfg(test)]
+mod consistency_tests;
 #[cfg(test)]
 mod tests;

@@ -387,6 +387,12 @@ impl View {
             self.waiting = 0;
         }
         let keep = self.selected_row();
+        // The cursor stays where the user put it: at the top of the list, arrivals do not
+        // push it down (the top stays the top); after a new sort or filter it follows its
+        // record, kept on the same screen line when it can be.
+        let at_top = self.selected == 0;
+        let asked = self.asked_for_other_rows();
+        let line = self.selected.saturating_sub(self.offset);
         let sort_key = (table.revision(), self.sort_column, self.reversed);
         let mut changed = false;
         let same_order = self.sorted_for.map(|(_, c, r)| (c, r))
@@ -492,11 +498,17 @@ impl View {
             self.filtered_for = Some(filter_key);
             changed = true;
         }
-        if changed {
+        if changed && at_top && !asked {
+            self.selected = 0;
+            self.offset = 0;
+        } else if changed {
             self.selected = keep
                 .and_then(|k| self.rows.iter().position(|&r| r == k))
                 .unwrap_or(self.selected)
                 .min(self.rows.len().saturating_sub(1));
+            if asked {
+                self.offset = self.selected.saturating_sub(line);
+            }
         }
     }
 

@@ -23,11 +23,19 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, confirm: &Confirm) {
             .max(1);
         lines.push(Line::styled(text, t.text));
     }
+    let closing = matches!(confirm.sends, crate::app::triage::Sends::CloseDrill);
     let keys = Line::from(vec![
         Span::styled("y", t.key_hint),
-        Span::styled(": send    ", t.text),
+        Span::styled(if closing { ": close    " } else { ": send    " }, t.text),
         Span::styled("any other key", t.key_hint),
-        Span::styled(": cancel, nothing is sent", t.text),
+        Span::styled(
+            if closing {
+                ": the drill goes on"
+            } else {
+                ": cancel, nothing is sent"
+            },
+            t.text,
+        ),
     ]);
     let height = u16::try_from(height).unwrap_or(u16::MAX);
     let popup = centered(area, width, height.min(area.height));
@@ -43,6 +51,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, confirm: &Confirm) {
                 crate::app::triage::Sends::Import(_) => {
                     " Write to Security Hub? (BatchImportFindings) "
                 }
+                crate::app::triage::Sends::CloseDrill => " Close the drill? ",
             },
             t.title_focused,
         ));

@@ -25,12 +25,27 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
                 cursor,
             )
         }
-        None => (" Drills ".to_string(), idle(app, width), 0),
+        None => match &app.drills.report {
+            Some((id, text, scroll)) => (
+                format!(" Drill report: {} ", clean(id)),
+                text.iter()
+                    .skip(*scroll)
+                    .map(|l| Line::styled(truncate_to_width(&clean(l), width).into_owned(), t.text))
+                    .collect(),
+                0,
+            ),
+            None => {
+                let (lines, cursor) = idle(app, width);
+                (" Drills ".to_string(), lines, cursor)
+            }
+        },
     };
     let hint = if app.drills.running.is_some() {
-        "j k: a step · space: tick · n: note · a: acknowledged · c: contained · x: close · d: activity"
+        "j k: a step · space: tick · n: note · a: acknowledged · c: contained · x: close · D: activity"
+    } else if app.drills.report.is_some() {
+        "j k PgDn PgUp: read · Esc: the list of drills · D: activity"
     } else {
-        ":drill start RUNBOOK [tabletop|detection] · Tab completes · d: activity"
+        "j k: a past drill · Enter: its report · :drill start RUNBOOK [tabletop|detection] · D: activity"
     };
     let room = (area.height as usize).saturating_sub(2);
     // The first line (the clock) stays; below it, scrolled so the selected step shows.
@@ -168,7 +183,8 @@ fn running(app: &App, d: &Drill, now: DateTime<Utc>, width: usize) -> (Vec<Line<
     (lines, cursor_line)
 }
 
-fn idle(app: &App, width: usize) -> Vec<Line<'static>> {
+/// The view without a running drill, and the line of the selected past drill.
+fn idle(app: &App, width: usize) -> (Vec<Line<'static>>, usize) {
     let t = &app.theme;
     let cut = |s: String| truncate_to_width(&s, width).into_owned();
     let mut lines = vec![
@@ -182,8 +198,17 @@ fn idle(app: &App, width: usize) -> Vec<Line<'static>> {
     if app.drills.history.is_empty() {
         lines.push(Line::styled("  no drill closed yet", t.muted));
     }
-    for p in app.drills.history.iter().take(10) {
+    let mut cursor = 0;
+    for (i, p) in app.drills.history.iter().enumerate() {
         let secs = |s: Option<i64>| span(s.map(chrono::Duration::seconds));
+        let style = if i == app.drills.past {
+            cursor = lines.len();
+            t.selection
+        } else if p.missed > 0 {
+            t.warning
+        } else {
+            t.text
+        };
         lines.push(Line::styled(
             cut(format!(
                 "  {}  {:<9} detect {:>8}  contain {:>8}  missed {}  {}",
@@ -194,7 +219,41 @@ fn idle(app: &App, width: usize) -> Vec<Line<'static>> {
                 p.missed,
                 clean(&p.title)
             )),
-            if p.missed > 0 { t.warning } else { t.text },
+            style,
+        ));
+    }
+    lines.push(Line::raw(""));
+    // Which detections a drill has proven, which failed, which are only assumed.
+    let coverage = crate::drill::report::coverage(&app.drills.history);
+    let proven = coverage
+        .iter()
+        .filter(|(_, p)| p.is_some_and(|p| p.missed == 0))
+        .count();
+    let failed = coverage
+        .iter()
+        .filter(|(_, p)| p.is_some_and(|p| p.missed > 0))
+        .count();
+    lines.push(Line::styled(
+        cut(format!(
+            "Detection coverage: {proven} proven · {failed} missed · {} assumed (never drilled)",
+            coverage.len() - proven - failed
+        )),
+        t.title,
+    ));
+    for (technique, last) in coverage.iter().filter(|(_, p)| p.is_some()) {
+        let Some(p) = last else { continue };
+        let (mark, style) = if p.missed == 0 {
+            ("✓ proven", t.ok)
+        } else {
+            ("✗ missed", t.failed)
+        };
+        lines.push(Line::styled(
+            cut(format!(
+                "  {mark} {}  {}",
+                app.settings.time.format(p.started),
+                technique.trim_start_matches("aws.")
+            )),
+            style,
         ));
     }
     lines.push(Line::raw(""));
@@ -229,7 +288,7 @@ fn idle(app: &App, width: usize) -> Vec<Line<'static>> {
             t.muted,
         ));
     }
-    lines
+    (lines, cursor)
 }
 
 /// Words into lines of at most `width` columns (a word longer than that gets its own).

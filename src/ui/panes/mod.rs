@@ -18,7 +18,12 @@ use crate::ui::widgets::table::TableStyle;
 pub(crate) fn table_style(app: &App) -> TableStyle {
     let t = &app.theme;
     // The config may choose the pane's columns (`[columns]`); the rest are hidden.
-    let hidden = match app.settings.columns.get(app.panes.tab.id()) {
+    // Under its id or an older name (`drills = [...]` still chooses the Activity columns).
+    let spec = app.panes.tab.spec();
+    let chosen = std::iter::once(spec.id)
+        .chain(spec.aliases.iter().copied())
+        .find_map(|name| app.settings.columns.get(name));
+    let hidden = match chosen {
         Some(chosen) => app
             .panes
             .tab

@@ -54,6 +54,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, view: &RunbookView) {
                         t.accent
                     };
                     n += 1;
+                    // Filled with the selection's values (and cleaned again: they are data).
+                    let cmd = clean(&crate::drill::fill::fill(cmd, &view.values)).into_owned();
                     lines.push(Line::from(vec![
                         Span::styled(format!("[{n}] "), t.muted),
                         Span::styled(format!("$ {cmd}"), style),

@@ -25,29 +25,37 @@ fn offset(at: DateTime<Utc>, first: DateTime<Utc>) -> String {
     }
 }
 
-/// Column widths for the terminal's width: the source IP goes first when room is short,
-/// the result (what failed) never.
+/// Column widths for the terminal's width: the source IP stays from 80 columns (where
+/// a call came from is what a responder asks first); the result (what failed) never goes.
 struct Cols {
+    /// 6 for a clock time, 12 when the window reaches another day (`11-20 14:03Z`).
+    time: usize,
     event: usize,
     who: usize,
     ip: usize,
 }
 
 impl Cols {
-    fn for_width(width: usize) -> Cols {
+    fn for_width(width: usize, dated: bool) -> Cols {
+        let time = if dated { 12 } else { 6 };
+        // What the date takes comes out of the event's width.
+        let less = time - 6;
         match width {
             w if w >= 110 => Cols {
-                event: 34,
+                time,
+                event: 34 - less,
                 who: 22,
                 ip: 15,
             },
             w if w >= 80 => Cols {
-                event: 28,
-                who: 18,
-                ip: 0,
+                time,
+                event: 22 - less,
+                who: 14,
+                ip: 15,
             },
             _ => Cols {
-                event: 22,
+                time,
+                event: 22 - less,
                 who: 12,
                 ip: 0,
             },
@@ -61,16 +69,29 @@ impl Cols {
             String::new()
         };
         format!(
-            " {time:<6} {from:>6}  {:<ew$} {:<ww$} {ip}{rest}",
+            " {time:<tw$} {from:>6}  {:<ew$} {:<ww$} {ip}{rest}",
             truncate_to_width(event, self.event),
             truncate_to_width(who, self.who),
+            tw = self.time,
             ew = self.event,
             ww = self.who,
         )
     }
 }
 
-fn event_line(app: &App, e: &TrailEvent, first: DateTime<Utc>, width: usize) -> (String, Style) {
+/// Whether the timeline's window reaches a day other than today: its times carry dates.
+fn dated(app: &App, tl: &TimelineView) -> bool {
+    let now = app.clock.now();
+    tl.lookup.start.date_naive() != now.date_naive()
+}
+
+fn event_line(
+    app: &App,
+    e: &TrailEvent,
+    first: DateTime<Utc>,
+    width: usize,
+    dated: bool,
+) -> (String, Style) {
     let t = &app.theme;
     let result = e.error_code.as_deref().unwrap_or("ok");
     let what = format!("{} ({})", e.event_name, e.service());
@@ -83,8 +104,14 @@ fn event_line(app: &App, e: &TrailEvent, first: DateTime<Utc>, width: usize) -> 
             format!("  ⚑ {}", clean(&e.detections.join(" ")))
         }
     );
-    let text = Cols::for_width(width).line(
-        &app.settings.time.format_clock(e.event_time),
+    let time = app.settings.time;
+    let when = if dated {
+        time.format_when(e.event_time, app.clock.now())
+    } else {
+        time.format_clock(e.event_time)
+    };
+    let text = Cols::for_width(width, dated).line(
+        &when,
         &offset(e.event_time, first),
         &clean(&what),
         &clean(&e.username),
@@ -131,18 +158,14 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, tl: &TimelineView) {
         Line::styled(
             truncate_to_width(
                 &format!(
-                    "{} ({}) · {} · first seen {} · window {} to {}",
+                    "{} ({}) · {} · {} {} · window {} to {}",
                     clean(app.store.accounts.name(&l.account_id)),
                     clean(&l.account_id),
                     clean(&l.region),
-                    time.format_clock(tl.first_seen),
-                    time.format_clock(l.start),
-                    // The end's date only when the window spans days.
-                    if l.start.date_naive() == l.end.date_naive() {
-                        time.format_clock(l.end)
-                    } else {
-                        time.format(l.end)
-                    },
+                    tl.anchor,
+                    time.format_when(tl.first_seen, app.clock.now()),
+                    time.format_when(l.start, app.clock.now()),
+                    time.format_when(l.end, app.clock.now()),
                 ),
                 width,
             )
@@ -167,7 +190,14 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, tl: &TimelineView) {
         state_line(app, tl),
         Line::styled(
             truncate_to_width(
-                &Cols::for_width(width).line("Time", "±1st", "Event", "Who", "Source IP", "Result"),
+                &Cols::for_width(width, dated(app, tl)).line(
+                    "Time",
+                    "±1st",
+                    "Event",
+                    "Who",
+                    "Source IP",
+                    "Result",
+                ),
                 width,
             )
             .into_owned(),
@@ -200,7 +230,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, tl: &TimelineView) {
         let Some(e) = app.store.events.get(row) else {
             continue;
         };
-        let (text, style) = event_line(app, e, tl.first_seen, width);
+        let (text, style) = event_line(app, e, tl.first_seen, width, dated(app, tl));
         let style = if i == tl.cursor { t.selection } else { style };
         body.push(Line::styled(text, style));
         if i == tl.cursor {
