@@ -150,7 +150,7 @@ fn load(dir: &Path) {
         });
     drop(events);
     let mut rules_line = String::new();
-    if store.events.len() > 0 {
+    if !store.events.is_empty() {
         rules_line = format!(
             "  rules: {singles} single-event and {windows} correlation rules; judging alone took {:.2} s on {threads} threads ({:.0}% of the load, {} rule evaluations, {} records decoded, {fired} events fired)",
             judging.as_secs_f64(),
