@@ -418,3 +418,6 @@ mod cursor_tests;
 mod small_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+#[path = "tests/views.rs"]
+mod view_tests;

@@ -268,4 +268,8 @@ fn key_text(v: rsigma_eval::EventValue<'_>) -> String {
 }
 
 #[cfg(test)]
+mod rule_tests;
+#[cfg(test)]
+mod stratus_tests;
+#[cfg(test)]
 mod tests;

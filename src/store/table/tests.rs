@@ -1,0 +1,93 @@
+//! The table's text index, key lookup and in-place replacement.
+
+use super::*;
+use crate::store::keyed::join_lower;
+
+#[derive(Debug, Clone)]
+struct Row(&'static str, &'static str);
+
+impl Keyed for Row {
+    fn key(&self) -> String {
+        self.0.to_string()
+    }
+    fn search_text(&self, _: &Accounts) -> String {
+        join_lower(&[self.0, self.1])
+    }
+}
+
+fn rows_matching(t: &Table<Row>, q: &str) -> Vec<u32> {
+    let keep = t.matching(
+        &TextQuery::parse(q).unwrap(),
+        &Accounts::default(),
+        chrono::DateTime::UNIX_EPOCH,
+    );
+    (0..t.len() as u32).filter(|&i| keep[i as usize]).collect()
+}
+
+#[test]
+fn replaced_text_no_longer_matches_and_compaction_keeps_answers() {
+    let acc = Accounts::default();
+    let mut t = Table::default();
+    t.upsert_newer(vec![Row("a", "alpha"), Row("b", "beta")], &acc, |_, _| true);
+    t.upsert_newer(vec![Row("a", "gamma")], &acc, |_, _| true);
+    assert_eq!(rows_matching(&t, "alpha"), Vec::<u32>::new());
+    assert_eq!(rows_matching(&t, "gamma"), vec![0]);
+    assert_eq!(rows_matching(&t, "a"), vec![0, 1]);
+    assert_eq!(rows_matching(&t, "-gamma"), vec![1]);
+    // Many replacements force compaction; answers stay the same.
+    for _ in 0..50 {
+        t.upsert_newer(vec![Row("b", "delta"), Row("a", "gamma")], &acc, |_, _| {
+            true
+        });
+    }
+    assert!(t.text.len() < 64, "compacted: {} bytes", t.text.len());
+    assert_eq!(rows_matching(&t, "delta"), vec![1]);
+    assert_eq!(rows_matching(&t, "beta"), Vec::<u32>::new());
+    assert_eq!(t.search_text(1), "b\u{1f}delta");
+}
+
+#[test]
+fn a_match_never_spans_two_rows() {
+    let acc = Accounts::default();
+    let mut t = Table::default();
+    t.upsert_newer(vec![Row("x", "ab"), Row("y", "cd")], &acc, |_, _| true);
+    assert_eq!(rows_matching(&t, "bc"), Vec::<u32>::new());
+    assert_eq!(rows_matching(&t, "\"ab\u{1e}y\""), Vec::<u32>::new());
+}
+
+#[test]
+fn colliding_key_hashes_still_find_both_rows() {
+    let acc = Accounts::default();
+    let mut t = Table::default();
+    t.upsert_newer(vec![Row("first", "one")], &acc, |_, _| true);
+    // Pretend "second" hashed like "first".
+    t.insert_key("second".into(), hash_key("first"), 1);
+    t.write_text(1, "second\u{1f}two");
+    t.items.push(Row("second", "two"));
+    assert_eq!(t.position("first"), Some(0));
+    assert_eq!(t.position("second"), Some(1));
+    t.upsert_newer(vec![Row("second", "three")], &acc, |_, _| true);
+    assert_eq!(
+        t.len(),
+        2,
+        "an upsert of the collided key replaced in place"
+    );
+    assert_eq!(rows_matching(&t, "three"), vec![1]);
+}
+
+#[test]
+fn replace_where_rebuilds_keys_and_text() {
+    let acc = Accounts::default();
+    let mut t = Table::default();
+    t.upsert_newer(
+        vec![Row("a", "x"), Row("b", "y"), Row("c", "x")],
+        &acc,
+        |_, _| true,
+    );
+    t.replace_where(|r| r.1 == "x", vec![Row("d", "z")], &acc);
+    assert_eq!(t.len(), 2);
+    assert_eq!(t.position("b"), Some(0));
+    assert_eq!(t.position("d"), Some(1));
+    assert_eq!(t.position("a"), None);
+    assert_eq!(rows_matching(&t, "z"), vec![1]);
+}
