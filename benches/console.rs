@@ -7,6 +7,9 @@
 //! - peak memory of this process (VmHWM)
 //! - the real binary: time to first frame and to the first frame with data, and CPU
 //!   and bytes written while idle
+//!
+//! `RAMPART_BENCH_SCALE=1000000` for the million-finding case (building it prints its
+//! progress); `RAMPART_BENCH_QUICK=1` stops after the in-process figures.
 
 use portable_pty::{native_pty_system, CommandBuilder, PtySize};
 use rampart::app::{Action, App, Pane, Settings};
@@ -339,6 +342,10 @@ fn main() {
         "peak memory (VmHWM) of this process: {:.0} MB",
         peak_rss_mb()
     );
+    if std::env::var_os("RAMPART_BENCH_QUICK").is_some() {
+        // The in-process figures only: no snapshot round trip, no binary runs.
+        return;
+    }
 
     // `w` in the console: the hand-off snapshot of everything, written record by record.
     let dir = std::env::temp_dir().join(format!("rampart-bench-{}", std::process::id()));

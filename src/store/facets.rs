@@ -30,6 +30,9 @@ pub struct Facets {
 pub(super) struct RowFacets {
     /// `Severity as u8`, or 255 for none.
     pub(super) severity: u8,
+    /// Open (a finding NEW or NOTIFIED on an active record): what `status:open` asks, kept
+    /// here so the findings pane's default scope never reads a million records.
+    pub(super) open: bool,
     pub(super) account: u32,
     pub(super) region: u32,
     pub(super) status: u32,
@@ -93,6 +96,7 @@ impl Facets {
                 Value::Severity(s) => s as u8,
                 _ => u8::MAX,
             },
+            open: matches!(item.value(Field::Status), Value::Status(_, true)),
             account: self.number(text(Field::Account)),
             region: self.number(text(Field::Region)),
             status: self.number(text(Field::Status)),
@@ -156,7 +160,8 @@ pub(super) enum FacetTest {
     Age(super::query::Cmp, i64),
     Account(Vec<bool>),
     Region(Vec<bool>),
-    Status(Vec<bool>),
+    /// The accepted status texts, and whether an open record is accepted whatever its text.
+    Status(Vec<bool>, bool),
 }
 
 impl FacetTest {
@@ -171,7 +176,7 @@ impl FacetTest {
             }
             FacetTest::Account(a) => pick(a, r.account),
             FacetTest::Region(a) => pick(a, r.region),
-            FacetTest::Status(a) => pick(a, r.status),
+            FacetTest::Status(a, open) => (*open && r.open) || pick(a, r.status),
         }
     }
 }
@@ -211,11 +216,10 @@ pub(super) fn facet_test(
         (Field::Region, Pred::Text { .. } | Pred::Present) => {
             Some(FacetTest::Region(accept(&|t| pred.text_holds(t))))
         }
-        // Open depends on the record's state as well: read from the record.
-        (Field::Status, Pred::Text { .. }) if pred.asks_open() => None,
-        (Field::Status, Pred::Text { .. } | Pred::Present) => {
-            Some(FacetTest::Status(accept(&|t| pred.text_holds(t))))
-        }
+        (Field::Status, Pred::Text { .. } | Pred::Present) => Some(FacetTest::Status(
+            accept(&|t| pred.text_holds(t)),
+            pred.asks_open(),
+        )),
         _ => None,
     }
 }

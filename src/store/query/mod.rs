@@ -513,7 +513,10 @@ impl View {
     }
 
     /// Puts the rows written since the last sort in their places: out of the order,
-    /// sorted among themselves, merged back in (from the end, in place).
+    /// sorted among themselves, each one's place found by binary search, and the rows
+    /// between two places moved as one block. Comparisons cost `written x log(rows)`, not
+    /// one per row held: at a million findings, a full merge compared a million records
+    /// (58 ms) for a poll of 500.
     fn merge_written(
         &mut self,
         mut written: Vec<u32>,
@@ -539,17 +542,21 @@ impl View {
             }
         };
         written.sort_by(|a, b| order(*a, *b));
-        let (mut i, mut j) = (self.sorted.len(), written.len());
-        self.sorted.resize(i + j, 0);
-        while j > 0 {
-            let k = i + j - 1;
-            if i > 0 && order(self.sorted[i - 1], written[j - 1]) == Ordering::Greater {
-                self.sorted[k] = self.sorted[i - 1];
-                i -= 1;
-            } else {
-                self.sorted[k] = written[j - 1];
-                j -= 1;
-            }
+        // After the rows that sort equal, as a merge from the end would put them.
+        let places: Vec<usize> = written
+            .iter()
+            .map(|&w| {
+                self.sorted
+                    .partition_point(|&r| order(r, w) != Ordering::Greater)
+            })
+            .collect();
+        let mut end = self.sorted.len();
+        self.sorted.resize(end + written.len(), 0);
+        for (j, (&row, &at)) in written.iter().zip(&places).enumerate().rev() {
+            // The held rows from `at` on have the written rows 0..=j before them.
+            self.sorted.copy_within(at..end, at + j + 1);
+            self.sorted[at + j] = row;
+            end = at;
         }
     }
 
