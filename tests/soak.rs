@@ -223,9 +223,16 @@ async fn a_long_demo_run_holds_flat_memory_and_tasks() {
         high <= low * 1.10 + 0.5,
         "memory grew from {low:.2} MB to {high:.2} MB after the warm-up"
     );
-    // A leak of 300 KB an hour (60 bytes a frame) fails here; the week-long run shows
-    // a smaller one.
-    assert!(slope < 0.3, "memory trends up {slope:+.3} MB an hour");
+    // A leak of 300 KB an hour (60 bytes a frame) fails here at the default scale; the
+    // week-long run shows a smaller one. A larger organization's demo adds new findings
+    // and history in proportion during its first hours (at a million: 1,500 findings and
+    // 1,100 history entries in the first hour, +3.7 MB of 2,216), so the bar is also a
+    // share of what is held: 0.5% an hour.
+    let bar = (low * 0.005).max(0.3);
+    assert!(
+        slope < bar,
+        "memory trends up {slope:+.3} MB an hour (bar {bar:.3})"
+    );
     assert!(
         steady.iter().all(|r| r.tasks == steady[0].tasks),
         "the number of tasks changed: {readings:?}"
