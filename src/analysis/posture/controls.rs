@@ -87,7 +87,13 @@ pub(super) fn add_all(store: &Store, bars: &Bars, out: &mut Vec<Indicator>) {
         } else {
             bars.users_with_keys.level(with_keys)
         },
-        evidence("credentials", "keys=1,2,3+ !user=\"<root_account>\""),
+        evidence(
+            "credentials",
+            &format!(
+                "keys=1,2,3+ !user=\"{}\"",
+                crate::model::credential_report::ROOT_USER
+            ),
+        ),
     );
 
     // SEC3: standing administrators, by person and account.
