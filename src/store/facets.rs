@@ -21,9 +21,78 @@ pub struct Facets {
     /// The table's `moves` when built: positions are only valid while it holds.
     pub(super) moves: u64,
     pub(super) rows: Vec<RowFacets>,
-    /// The distinct account ids, regions, statuses, products, controls, resources, types.
-    pub(super) dictionary: Vec<String>,
-    pub(super) numbers: HashMap<String, u32, BuildHasherDefault<FastHasher>>,
+    /// The distinct texts of each column, numbered apart: a term on a column with a few
+    /// hundred values (accounts, regions, statuses) looks at those, not at the hundreds of
+    /// thousands of resource ids a million findings name.
+    pub(super) columns: [Dictionary; COLUMNS],
+}
+
+/// The texts a facet column numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Column {
+    Account,
+    Region,
+    Status,
+    Product,
+    Control,
+    Resource,
+    Kind,
+}
+
+const COLUMNS: usize = 7;
+
+impl Column {
+    /// The column that holds a field's (first) text, for the fields the facets number.
+    pub(super) fn of(field: Field) -> Option<Column> {
+        Some(match field {
+            Field::Account => Column::Account,
+            Field::Region => Column::Region,
+            Field::Status => Column::Status,
+            Field::Product => Column::Product,
+            Field::Control => Column::Control,
+            Field::Resource => Column::Resource,
+            Field::Type => Column::Kind,
+            _ => return None,
+        })
+    }
+
+    pub(super) fn read(self, r: &RowFacets) -> u32 {
+        match self {
+            Column::Account => r.account,
+            Column::Region => r.region,
+            Column::Status => r.status,
+            Column::Product => r.product,
+            Column::Control => r.control,
+            Column::Resource => r.resource,
+            Column::Kind => r.kind,
+        }
+    }
+}
+
+/// One column's distinct texts, each once in memory.
+#[derive(Debug, Default, Clone)]
+pub(super) struct Dictionary {
+    pub(super) texts: Vec<std::sync::Arc<str>>,
+    numbers: HashMap<std::sync::Arc<str>, u32, BuildHasherDefault<FastHasher>>,
+}
+
+impl Dictionary {
+    fn number(&mut self, text: Option<&str>) -> u32 {
+        let Some(text) = text else { return NONE };
+        if let Some(&n) = self.numbers.get(text) {
+            return n;
+        }
+        let n = self.texts.len() as u32;
+        let shared: std::sync::Arc<str> = text.into();
+        self.texts.push(shared.clone());
+        self.numbers.insert(shared, n);
+        n
+    }
+
+    /// Which of the texts a test accepts, by number.
+    fn accept(&self, test: &dyn Fn(&str) -> bool) -> Vec<bool> {
+        self.texts.iter().map(|t| test(t)).collect()
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -71,15 +140,13 @@ impl Facets {
         self.revision = revision;
     }
 
-    pub(super) fn number(&mut self, text: Option<&str>) -> u32 {
-        let Some(text) = text else { return NONE };
-        if let Some(&n) = self.numbers.get(text) {
-            return n;
-        }
-        let n = self.dictionary.len() as u32;
-        self.dictionary.push(text.to_string());
-        self.numbers.insert(text.to_string(), n);
-        n
+    fn number(&mut self, column: Column, text: Option<&str>) -> u32 {
+        self.columns[column as usize].number(text)
+    }
+
+    /// A column's texts, by number.
+    pub(super) fn texts(&self, column: Column) -> &[std::sync::Arc<str>] {
+        &self.columns[column as usize].texts
     }
 
     pub(super) fn row_of<T: Keyed>(&mut self, item: &T) -> RowFacets {
@@ -97,13 +164,13 @@ impl Facets {
                 _ => u8::MAX,
             },
             open: matches!(item.value(Field::Status), Value::Status(_, true)),
-            account: self.number(text(Field::Account)),
-            region: self.number(text(Field::Region)),
-            status: self.number(text(Field::Status)),
-            product: self.number(text(Field::Product)),
-            control: self.number(text(Field::Control)),
-            resource: self.number(text(Field::Resource)),
-            kind: self.number(text(Field::Type)),
+            account: self.number(Column::Account, text(Field::Account)),
+            region: self.number(Column::Region, text(Field::Region)),
+            status: self.number(Column::Status, text(Field::Status)),
+            product: self.number(Column::Product, text(Field::Product)),
+            control: self.number(Column::Control, text(Field::Control)),
+            resource: self.number(Column::Resource, text(Field::Resource)),
+            kind: self.number(Column::Kind, text(Field::Type)),
             time: match item.value(Field::Age) {
                 Value::Time(t) => t.timestamp_millis(),
                 _ => i64::MIN,
@@ -188,7 +255,7 @@ pub(super) fn facet_test(
     pred: &Pred,
     accounts: &Accounts,
 ) -> Option<FacetTest> {
-    let accept = |test: &dyn Fn(&str) -> bool| facets.dictionary.iter().map(|t| test(t)).collect();
+    let column = |c: Column| &facets.columns[c as usize];
     match (field, pred) {
         (Field::Severity, Pred::Severity(cmp, s)) => Some(FacetTest::Severity(*cmp, *s as u8)),
         (Field::Age, Pred::Age(cmp, d)) => Some(FacetTest::Age(*cmp, d.num_milliseconds())),
@@ -204,7 +271,7 @@ pub(super) fn facet_test(
                         .is_some_and(|a| a.name.eq_ignore_ascii_case(n))
                 })
             };
-            Some(FacetTest::Account(accept(&|id| {
+            Some(FacetTest::Account(column(Column::Account).accept(&|id| {
                 pred.text_holds(id)
                     || if *exact {
                         named_exactly(id)
@@ -213,11 +280,11 @@ pub(super) fn facet_test(
                     }
             })))
         }
-        (Field::Region, Pred::Text { .. } | Pred::Present) => {
-            Some(FacetTest::Region(accept(&|t| pred.text_holds(t))))
-        }
+        (Field::Region, Pred::Text { .. } | Pred::Present) => Some(FacetTest::Region(
+            column(Column::Region).accept(&|t| pred.text_holds(t)),
+        )),
         (Field::Status, Pred::Text { .. } | Pred::Present) => Some(FacetTest::Status(
-            accept(&|t| pred.text_holds(t)),
+            column(Column::Status).accept(&|t| pred.text_holds(t)),
             pred.asks_open(),
         )),
         _ => None,

@@ -368,29 +368,24 @@ impl Store {
                 changed.sources = self.sources.get(&key) != Some(&merged);
                 self.sources.insert(key, merged);
             }
-            Update::Gone(gone) => {
-                let accounts = &self.accounts;
-                match gone {
-                    Gone::Findings(keys) => {
-                        let counts = &mut self.counts;
-                        changed.findings = self
-                            .findings
-                            .remove_keys(&keys, accounts, |f| counts.remove(f));
-                        for k in &keys {
-                            self.history.remove(k);
-                            self.pending.remove(k);
-                            self.refused.remove(k);
-                        }
-                        changed.exposures = self.exposures.remove_keys(&keys, accounts, |_| {});
+            Update::Gone(gone) => match gone {
+                Gone::Findings(keys) => {
+                    let counts = &mut self.counts;
+                    changed.findings = self.findings.remove_keys(&keys, |f| counts.remove(f));
+                    for k in &keys {
+                        self.history.remove(k);
+                        self.pending.remove(k);
+                        self.refused.remove(k);
                     }
-                    Gone::Exposures(keys) => {
-                        changed.exposures = self.exposures.remove_keys(&keys, accounts, |_| {});
-                    }
-                    Gone::Compliance(keys) => {
-                        changed.compliance = self.compliance.remove_keys(&keys, accounts, |_| {});
-                    }
+                    changed.exposures = self.exposures.remove_keys(&keys, |_| {});
                 }
-            }
+                Gone::Exposures(keys) => {
+                    changed.exposures = self.exposures.remove_keys(&keys, |_| {});
+                }
+                Gone::Compliance(keys) => {
+                    changed.compliance = self.compliance.remove_keys(&keys, |_| {});
+                }
+            },
             // The view and notes of a snapshot are the UI's, not data: the app takes them.
             Update::Handoff(_) => {}
             // A drill finding's import is told in the status line; the store has it already.
@@ -411,7 +406,7 @@ impl Store {
     fn derive_exposures(&mut self, exposed: Vec<Exposure>, closed: &[u64]) -> bool {
         let mut changed = false;
         if !closed.is_empty() {
-            changed |= self.exposures.remove_keys(closed, &self.accounts, |_| {});
+            changed |= self.exposures.remove_keys(closed, |_| {});
         }
         if !exposed.is_empty() {
             changed |= self
@@ -424,9 +419,7 @@ impl Store {
     /// Removes the CloudTrail events from before `cutoff`: a console that runs for weeks
     /// keeps a window of activity, not all of it.
     pub fn retire_events(&mut self, cutoff: DateTime<Utc>) -> bool {
-        let gone = self
-            .events
-            .remove_where(|e| e.event_time < cutoff, &self.accounts);
+        let gone = self.events.remove_where(|e| e.event_time < cutoff);
         if gone {
             self.applied += 1;
         }

@@ -9,8 +9,9 @@ use std::collections::HashSet;
 /// What the public-access pane marks, computed once per store change.
 #[derive(Debug, Default, Clone)]
 pub struct ExposureMarks {
-    /// Resources with an open Macie finding (sensitive data found in them).
-    sensitive: HashSet<String>,
+    /// The hashes of the resources with an open Macie finding (sensitive data found in
+    /// them): read from every finding at each change, so nothing is copied per resource.
+    sensitive: HashSet<u64>,
     /// How many marks each exposure row has, by table position, for the "marked" sort.
     scores: Vec<u8>,
 }
@@ -22,7 +23,11 @@ impl ExposureMarks {
             .items()
             .iter()
             .filter(|f| f.product == "Macie" && f.is_open())
-            .flat_map(|f| f.resources.iter().map(|r| r.id.to_string()))
+            .flat_map(|f| {
+                f.resources
+                    .iter()
+                    .map(|r| crate::model::key::key_hash(&r.id))
+            })
             .collect();
         let mut marks = ExposureMarks {
             sensitive,
@@ -62,7 +67,11 @@ impl ExposureMarks {
     /// Why this exposure matters more than its neighbours, most urgent first.
     pub fn marks(&self, e: &Exposure, accounts: &Accounts) -> Vec<&'static str> {
         let mut out = Vec::new();
-        if e.is_public && self.sensitive.contains(&e.resource) {
+        if e.is_public
+            && self
+                .sensitive
+                .contains(&crate::model::key::key_hash(&e.resource))
+        {
             out.push("public+macie");
         }
         if e.is_public && e.actions.iter().any(|a| is_write(a)) {

@@ -5,7 +5,7 @@
 //! heap; rows are found by a 64-bit hash of their key, so the table does not keep a second
 //! copy of every key.
 
-use super::facets::{facet_test, FacetCache, FacetTest, Facets, RowFacets, NONE};
+use super::facets::{facet_test, Column, FacetCache, FacetTest, Facets, NONE};
 use super::fields::{Field, Value};
 use super::query::{Pred, TextQuery};
 use super::Accounts;
@@ -48,7 +48,8 @@ pub trait Keyed {
 pub(super) const ROW_END: char = '\u{1e}';
 
 /// Rows keep their position once inserted (upserts replace in place), so indices held by
-/// views stay valid until the next revision; only `replace_where` compacts.
+/// views stay valid until the next revision; a removal moves the rows after it up, and
+/// says which positions left (see `removal`).
 #[derive(Debug)]
 pub struct Table<T> {
     items: Vec<T>,
@@ -76,6 +77,8 @@ pub struct Table<T> {
     logged_from: u64,
     /// The compact values field filters read, for the revision they were built at.
     facets: std::sync::Mutex<FacetCache>,
+    /// The last few removals, for views that renumber their rows instead of sorting.
+    removals: std::collections::VecDeque<removal::Removal>,
 }
 
 impl<T> Default for Table<T> {
@@ -93,6 +96,7 @@ impl<T> Default for Table<T> {
             written: Vec::new(),
             logged_from: 0,
             facets: Default::default(),
+            removals: Default::default(),
         }
     }
 }
@@ -295,26 +299,14 @@ impl<T: Keyed> Table<T> {
     /// product, control, or the first resource or type), by severity: read from the facets, no record touched. `None`
     /// for other fields. A record without the field counts under "".
     pub fn count_by(&self, rows: &[u32], field: Field) -> Option<Vec<(String, [usize; 5])>> {
+        let column = Column::of(field)?;
         let facets = self.facets();
-        let column = |r: &RowFacets| match field {
-            Field::Account => Some(r.account),
-            Field::Region => Some(r.region),
-            Field::Status => Some(r.status),
-            Field::Product => Some(r.product),
-            Field::Control => Some(r.control),
-            Field::Resource => Some(r.resource),
-            Field::Type => Some(r.kind),
-            _ => None,
-        };
-        let mut counts = vec![[0usize; 5]; facets.dictionary.len() + 1];
+        let texts = facets.texts(column);
+        let mut counts = vec![[0usize; 5]; texts.len() + 1];
         for &i in rows {
             let r = facets.rows.get(i as usize)?;
-            let n = column(r)?;
-            let slot = if n == NONE {
-                facets.dictionary.len()
-            } else {
-                n as usize
-            };
+            let n = column.read(r);
+            let slot = if n == NONE { texts.len() } else { n as usize };
             // A record without a severity counts as informational.
             let severity = if r.severity > 4 {
                 0
@@ -328,7 +320,7 @@ impl<T: Keyed> Table<T> {
                 .into_iter()
                 .enumerate()
                 .filter(|(_, c)| c.iter().any(|n| *n > 0))
-                .map(|(i, c)| (facets.dictionary.get(i).cloned().unwrap_or_default(), c))
+                .map(|(i, c)| (texts.get(i).map(|t| t.to_string()).unwrap_or_default(), c))
                 .collect(),
         )
     }
@@ -417,7 +409,7 @@ impl<T: Keyed> Table<T> {
     /// Rewrites the text buffer in row order once replaced texts outweigh live ones.
     fn compact_if_wasteful(&mut self) {
         if self.garbage > self.text.len() / 2 {
-            self.rebuild_text(|t, i| t.search_text(i).to_string());
+            self.compact_text(&removal::Removal::default());
         }
     }
 
@@ -508,93 +500,14 @@ impl<T: Keyed> Table<T> {
         changed
     }
 
-    /// Removes the rows matching `remove` and adds `rows` (a credential report replaces
-    /// the account's previous one).
-    pub fn replace_where(
-        &mut self,
-        remove: impl Fn(&T) -> bool,
-        rows: Vec<T>,
-        accounts: &Accounts,
-    ) {
-        self.remove_where(remove, accounts);
-        self.moves += 1;
-        self.upsert_newer(rows, accounts, |_, _| true);
-        self.revision += 1;
-        self.forget_writes();
-    }
-
-    /// Removes the rows matching `remove`; returns whether any was there.
-    pub fn remove_where(&mut self, remove: impl Fn(&T) -> bool, accounts: &Accounts) -> bool {
-        if !self.items.iter().any(&remove) {
-            return false;
-        }
-        self.moves += 1;
-        let items = std::mem::take(&mut self.items);
-        self.items = items.into_iter().filter(|r| !remove(r)).collect();
-        self.rebuild(accounts);
-        self.revision += 1;
-        self.forget_writes();
-        true
-    }
-
-    /// Removes the rows whose keys have these hashes ([`key_hash`]), telling `on_remove`
-    /// of each first. Returns whether any was there. Rows after a removed one move up:
-    /// views see a new revision.
-    pub fn remove_keys(
-        &mut self,
-        hashes: &[u64],
-        accounts: &Accounts,
-        mut on_remove: impl FnMut(&T),
-    ) -> bool {
-        let wanted: std::collections::HashSet<u64> = hashes.iter().copied().collect();
-        let mut doomed: std::collections::HashSet<u32> = hashes
-            .iter()
-            .filter_map(|h| self.index.get(h).copied())
-            .collect();
-        // A key whose hash collided is indexed by the whole key.
-        doomed.extend(
-            self.collided
-                .iter()
-                .filter(|(k, _)| wanted.contains(&hash_key(k)))
-                .map(|(_, row)| *row),
-        );
-        if doomed.is_empty() {
-            return false;
-        }
-        for &i in &doomed {
-            on_remove(&self.items[i as usize]);
-        }
-        self.moves += 1;
-        let items = std::mem::take(&mut self.items);
-        self.items = items
-            .into_iter()
-            .enumerate()
-            .filter(|(i, _)| !doomed.contains(&(*i as u32)))
-            .map(|(_, r)| r)
-            .collect();
-        self.rebuild(accounts);
-        self.revision += 1;
-        self.forget_writes();
-        true
-    }
-
-    /// The index and search text from the rows, after rows were removed.
-    fn rebuild(&mut self, accounts: &Accounts) {
-        self.index.clear();
-        self.collided.clear();
-        for i in 0..self.items.len() {
-            let key = self.items[i].key();
-            self.insert_key(key.clone(), hash_key(&key), i as u32);
-        }
-        self.rebuild_text(|t, i| t.items[i as usize].search_text(accounts));
-    }
-
     pub fn reindex(&mut self, accounts: &Accounts) {
         self.rebuild_text(|t, i| t.items[i as usize].search_text(accounts));
         self.revision += 1;
         self.forget_writes();
     }
 }
+
+mod removal;
 
 #[cfg(test)]
 mod tests;

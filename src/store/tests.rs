@@ -513,18 +513,34 @@ fn a_view_caught_up_row_by_row_equals_one_built_afresh() {
                     v.refresh(&s.findings, &sort::findings(s, column), &s.accounts, now)
                 };
                 refresh(&mut live, &s);
-                for round in 1..12 {
-                    // Some re-rated in place, some new, now and then one removed.
+                // One that looks only every fourth batch: several removals and writes
+                // arrive between its looks.
+                let mut lagging = live.clone();
+                let gone = |s: &mut Store, i: usize| {
+                    let key = <Finding as Keyed>::key(&make(i, 0));
+                    let before = s.findings.len();
+                    s.apply(Update::Gone(crate::feed::Gone::Findings(vec![key_hash(
+                        &key,
+                    )])));
+                    assert_eq!(s.findings.len() + 1, before, "f{i:04} left");
+                };
+                for round in 1..16 {
+                    // Some re-rated in place, some new, now and then some removed: before
+                    // the writes, after them, two in one batch.
+                    if round % 3 == 0 {
+                        gone(&mut s, round * 13 % 300);
+                    }
                     let batch: Vec<Finding> = (0..40)
                         .map(|k| make((k * 37 + round * 11) % (300 + round * 5), round))
                         .collect();
                     s.apply(Update::Findings(batch));
                     if round % 5 == 0 {
-                        s.apply(Update::Gone(crate::feed::Gone::Findings(vec![key_hash(
-                            &format!("f{:04}", round),
-                        )])));
+                        gone(&mut s, round);
+                        gone(&mut s, 299 - round);
                     }
+                    let passes = live.full_passes();
                     refresh(&mut live, &s);
+                    assert_eq!(live.full_passes(), passes, "caught up, round {round}");
                     let mut fresh = View::of::<Finding>(c);
                     fresh.reversed = reversed;
                     fresh.set_filter(filter);
@@ -533,6 +549,20 @@ fn a_view_caught_up_row_by_row_equals_one_built_afresh() {
                         live.rows, fresh.rows,
                         "{column:?} reversed={reversed} filter={filter:?} round {round}"
                     );
+                    if round % 4 == 2 {
+                        // Sorted afresh, the rows are filtered from what the filter kept.
+                        for _ in 0..2 {
+                            live.reversed = !live.reversed;
+                            refresh(&mut live, &s);
+                        }
+                        assert_eq!(live.rows, fresh.rows, "re-sorted, round {round}");
+                    }
+                    if round % 4 == 0 {
+                        let passes = lagging.full_passes();
+                        refresh(&mut lagging, &s);
+                        assert_eq!(lagging.full_passes(), passes, "lagging caught up");
+                        assert_eq!(lagging.rows, fresh.rows, "lagging, round {round}");
+                    }
                 }
             }
         }

@@ -91,3 +91,52 @@ fn replace_where_rebuilds_keys_and_text() {
     assert_eq!(t.position("a"), None);
     assert_eq!(rows_matching(&t, "z"), vec![1]);
 }
+
+/// Rows taken out move up with their keys and texts copied, not worked out again: the
+/// table answers as one built afresh from the rows that stay, and its log of writes names
+/// the rows at their new positions.
+#[test]
+fn a_removal_renumbers_keys_texts_and_the_log() {
+    const WORDS: [&str; 6] = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot"];
+    const KEYS: [&str; 12] = [
+        "k00", "k01", "k02", "k03", "k04", "k05", "k06", "k07", "k08", "k09", "k10", "k11",
+    ];
+    let acc = Accounts::default();
+    let mut t = Table::default();
+    t.upsert_newer(
+        (0..12).map(|i| Row(KEYS[i], WORDS[i % 6])).collect(),
+        &acc,
+        |_, _| true,
+    );
+    let before = t.revision();
+    // k03 rewritten (its old text becomes garbage), then k01, k03 and k10 leave.
+    t.upsert_newer(vec![Row("k03", "zulu")], &acc, |_, _| true);
+    t.upsert_newer(vec![Row("k07", "yankee")], &acc, |_, _| true);
+    let hashes: Vec<u64> = ["k01", "k03", "k10"].iter().map(|k| hash_key(k)).collect();
+    let mut told = Vec::new();
+    assert!(t.remove_keys(&hashes, |r| told.push(r.0)));
+    told.sort();
+    assert_eq!(told, ["k01", "k03", "k10"]);
+
+    let stay: Vec<Row> = t.items().to_vec();
+    let mut fresh = Table::default();
+    fresh.upsert_newer(stay.clone(), &acc, |_, _| true);
+    assert_eq!(t.len(), 9);
+    for (i, row) in stay.iter().enumerate() {
+        assert_eq!(t.position(row.0), Some(i as u32), "{} by key", row.0);
+        assert_eq!(t.search_text(i as u32), fresh.search_text(i as u32));
+    }
+    assert_eq!(t.position("k03"), None);
+    for q in ["zulu", "yankee", "alpha", "!echo", "charlie delta"] {
+        assert_eq!(rows_matching(&t, q), rows_matching(&fresh, q), "{q}");
+    }
+    // k07 was written after `before`: the log names it where it is now (k01 and k03
+    // left from before it), and k03's write left with k03.
+    assert_eq!(t.written_since(before), Some(vec![5]));
+    assert_eq!(t.items()[5].0, "k07");
+    assert_eq!(
+        t.removals_since(t.moves() - 1)
+            .map(|r| r[0].removed.clone()),
+        Some(vec![1, 3, 10])
+    );
+}

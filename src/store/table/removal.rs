@@ -1,0 +1,192 @@
+//! Rows leaving a table: the rows after a removed one move up, and the table remembers
+//! which positions left, so that a view renumbers the rows it holds instead of sorting a
+//! million again, the facets and the log of writes are renumbered in place, and no search
+//! text or key is worked out again.
+
+use super::{Keyed, Table, ROW_END};
+use crate::model::key::key_hash as hash_key;
+use crate::store::Accounts;
+
+/// How many removals a table remembers for views that have not looked since: a view
+/// further behind sorts afresh.
+const REMEMBERED: usize = 8;
+
+/// The positions one removal took out, ascending, and the table's `moves` after it.
+#[derive(Debug, Clone, Default)]
+pub(in crate::store) struct Removal {
+    pub(in crate::store) moves: u64,
+    pub(in crate::store) removed: Vec<u32>,
+}
+
+impl Removal {
+    /// Where the row at `old` is after the removal, or `None` when it left.
+    pub(in crate::store) fn renumber(&self, old: u32) -> Option<u32> {
+        let before = self.removed.partition_point(|&r| r < old);
+        match self.removed.get(before) {
+            Some(&r) if r == old => None,
+            _ => Some(old - before as u32),
+        }
+    }
+
+    /// Drops the removed positions from a list indexed by position.
+    pub(in crate::store) fn compact<V>(&self, list: &mut Vec<V>) {
+        let mut i = 0u32;
+        let mut gone = self.removed.iter().peekable();
+        list.retain(|_| {
+            let leaves = gone.peek() == Some(&&i);
+            if leaves {
+                gone.next();
+            }
+            i += 1;
+            !leaves
+        });
+    }
+}
+
+impl<T: Keyed> Table<T> {
+    /// The removals since a view saw `moves`, oldest first, when every move since was one
+    /// this table remembers; `None` asks for a full pass.
+    pub(in crate::store) fn removals_since(&self, moves: u64) -> Option<Vec<&Removal>> {
+        if moves > self.moves {
+            return None;
+        }
+        let list: Vec<&Removal> = self.removals.iter().filter(|r| r.moves > moves).collect();
+        (list.len() as u64 == self.moves - moves).then_some(list)
+    }
+
+    /// Removes the rows matching `remove` and adds `rows` (a credential report replaces
+    /// the account's previous one).
+    pub fn replace_where(
+        &mut self,
+        remove: impl Fn(&T) -> bool,
+        rows: Vec<T>,
+        accounts: &Accounts,
+    ) {
+        self.remove_where(remove);
+        self.upsert_newer(rows, accounts, |_, _| true);
+    }
+
+    /// Removes the rows matching `remove`; returns whether any was there.
+    pub fn remove_where(&mut self, remove: impl Fn(&T) -> bool) -> bool {
+        let doomed: Vec<u32> = (0..self.items.len() as u32)
+            .filter(|&i| remove(&self.items[i as usize]))
+            .collect();
+        self.remove_rows(doomed)
+    }
+
+    /// Removes the rows whose keys have these hashes ([`key_hash`]), telling `on_remove`
+    /// of each first. Returns whether any was there. Rows after a removed one move up:
+    /// views see a new revision.
+    ///
+    /// [`key_hash`]: crate::model::key::key_hash
+    pub fn remove_keys(&mut self, hashes: &[u64], mut on_remove: impl FnMut(&T)) -> bool {
+        let wanted: std::collections::HashSet<u64> = hashes.iter().copied().collect();
+        let mut doomed: Vec<u32> = hashes
+            .iter()
+            .filter_map(|h| self.index.get(h).copied())
+            .collect();
+        // A key whose hash collided is indexed by the whole key.
+        doomed.extend(
+            self.collided
+                .iter()
+                .filter(|(k, _)| wanted.contains(&hash_key(k)))
+                .map(|(_, row)| *row),
+        );
+        doomed.sort_unstable();
+        doomed.dedup();
+        for &i in &doomed {
+            on_remove(&self.items[i as usize]);
+        }
+        self.remove_rows(doomed)
+    }
+
+    /// Takes the rows at these positions (ascending) out; the others move up, keeping
+    /// their keys, texts and facets.
+    fn remove_rows(&mut self, doomed: Vec<u32>) -> bool {
+        if doomed.is_empty() {
+            return false;
+        }
+        // Facets written since they were built are brought up to date while the rows
+        // are still where the touched positions say.
+        self.facets_before_removal();
+        let removal = Removal {
+            moves: self.moves + 1,
+            removed: doomed,
+        };
+        removal.compact(&mut self.items);
+        self.index.retain(|_, row| match removal.renumber(*row) {
+            Some(new) => {
+                *row = new;
+                true
+            }
+            None => false,
+        });
+        self.collided.retain(|_, row| match removal.renumber(*row) {
+            Some(new) => {
+                *row = new;
+                true
+            }
+            None => false,
+        });
+        self.compact_text(&removal);
+        self.written
+            .retain_mut(|(_, row)| match removal.renumber(*row) {
+                Some(new) => {
+                    *row = new;
+                    true
+                }
+                None => false,
+            });
+        {
+            let cache = self.facets.get_mut().unwrap_or_else(|e| e.into_inner());
+            if let Some(f) = cache.built.as_mut() {
+                let f = std::sync::Arc::make_mut(f);
+                if f.moves == self.moves {
+                    removal.compact(&mut f.rows);
+                    f.moves = removal.moves;
+                }
+            }
+        }
+        self.moves = removal.moves;
+        if self.removals.len() == REMEMBERED {
+            self.removals.pop_front();
+        }
+        self.removals.push_back(removal);
+        self.revision += 1;
+        true
+    }
+
+    fn facets_before_removal(&mut self) {
+        let cache = self.facets.get_mut().unwrap_or_else(|e| e.into_inner());
+        let touched = std::mem::take(&mut cache.touched);
+        let overflow = std::mem::take(&mut cache.overflow);
+        match cache.built.as_mut() {
+            Some(f) if f.moves == self.moves && !overflow => {
+                std::sync::Arc::make_mut(f).update(&self.items, &touched, self.revision);
+            }
+            _ => cache.built = None,
+        }
+    }
+
+    /// The text buffer again with only the live texts of the rows kept (all of them
+    /// without a removal), in row order, copied rather than worked out again.
+    pub(super) fn compact_text(&mut self, removal: &Removal) {
+        let mut spans = std::mem::take(&mut self.spans);
+        removal.compact(&mut spans);
+        let live: usize = spans.iter().map(|&(_, len)| len as usize + 1).sum();
+        let mut text = String::with_capacity(live);
+        let mut order = Vec::with_capacity(spans.len());
+        for (row, span) in spans.iter_mut().enumerate() {
+            let (start, len) = *span;
+            let at = text.len() as u32;
+            text.push_str(&self.text[start as usize..(start + len) as usize]);
+            text.push(ROW_END);
+            order.push((at, row as u32));
+            *span = (at, len);
+        }
+        self.text = text;
+        self.spans = spans;
+        self.order = order;
+        self.garbage = 0;
+    }
+}
