@@ -302,6 +302,21 @@ fn main() {
     let t = Instant::now();
     let marks = rampart::store::related::ExposureMarks::of(&app.store);
     let marks_time = t.elapsed();
+    // After a poll of 500 findings, the marks read the rows written since.
+    let batch: Vec<_> = (0..500usize)
+        .map(|k| {
+            let mut f = app.store.findings.items()[k * 1999 % app.store.findings.len()].clone();
+            f.updated_at += chrono::Duration::seconds(3600);
+            f
+        })
+        .collect();
+    app.apply(rampart::feed::Update::Findings(batch));
+    let t = Instant::now();
+    let marks = rampart::store::related::ExposureMarks::after(Some(&marks), &app.store);
+    println!(
+        "public-access marks after a poll of 500 findings: {}",
+        ms(t.elapsed())
+    );
     let t = Instant::now();
     let now = fixed_now();
     let sums = [
