@@ -516,6 +516,8 @@ fn a_view_caught_up_row_by_row_equals_one_built_afresh() {
                 // One that looks only every fourth batch: several removals and writes
                 // arrive between its looks.
                 let mut lagging = live.clone();
+                // One that looks again only after more removals than the table remembers.
+                let mut far = live.clone();
                 let gone = |s: &mut Store, i: usize| {
                     let key = <Finding as Keyed>::key(&make(i, 0));
                     let before = s.findings.len();
@@ -556,6 +558,10 @@ fn a_view_caught_up_row_by_row_equals_one_built_afresh() {
                             refresh(&mut live, &s);
                         }
                         assert_eq!(live.rows, fresh.rows, "re-sorted, round {round}");
+                    }
+                    if round == 15 {
+                        refresh(&mut far, &s);
+                        assert_eq!(far.rows, fresh.rows, "far behind");
                     }
                     if round % 4 == 0 {
                         let passes = lagging.full_passes();

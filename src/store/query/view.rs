@@ -228,7 +228,7 @@ impl View {
             self.frozen = Some(Some((table.revision(), table.moves())));
             self.waiting = 0;
         }
-        if self.sorted_moves != table.moves() && self.sorted_for.is_some() {
+        if self.sorted_moves != table.moves() {
             self.renumber(table);
         }
         let keep = self.selected_row();
@@ -398,6 +398,8 @@ impl View {
     /// remembers every removal since.
     fn renumber<T: Keyed>(&mut self, table: &Table<T>) {
         let Some(removals) = table.removals_since(self.sorted_moves) else {
+            // What the filter kept is by the old positions: it is worked out again too.
+            self.filtered_for = None;
             return;
         };
         for removal in removals {
