@@ -268,6 +268,25 @@ fn main() {
         ms(median(times.clone())),
         ms(*times.iter().max().unwrap())
     );
+    // Enter on a finding: its detail (the raw record decompressed from the spill file, the
+    // related records looked up) worked out and drawn.
+    let mut times = Vec::new();
+    for _ in 0..20 {
+        app.update(Action::PageDown);
+        app.refresh_view();
+        let t = Instant::now();
+        app.update(Action::Open);
+        app.refresh_view();
+        terminal.draw(|f| ui::render(f, &app)).unwrap();
+        times.push(t.elapsed());
+        assert!(app.overlays.detail.is_some(), "Enter opens the detail");
+        app.update(Action::Back);
+    }
+    println!(
+        "open a finding's detail and draw it at 200x50: median {}, worst {}",
+        ms(median(times.clone())),
+        ms(*times.iter().max().unwrap())
+    );
     // The overview computes its indicators and grid from the whole store when it changes,
     // and draws them from that until it changes again.
     let t = Instant::now();
