@@ -36,13 +36,7 @@ impl ExposureMarks {
             let mut rows = b.macie.clone();
             if moves != findings.moves() {
                 for removal in findings.removals_since(moves)? {
-                    rows.retain_mut(|row| match removal.renumber(*row) {
-                        Some(new) => {
-                            *row = new;
-                            true
-                        }
-                        None => false,
-                    });
+                    rows.retain_mut(|row| removal.follow(row));
                 }
             }
             rows.extend(

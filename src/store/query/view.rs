@@ -403,20 +403,13 @@ impl View {
             return;
         };
         for removal in removals {
-            let keep = |row: &mut u32| match removal.renumber(*row) {
-                Some(new) => {
-                    *row = new;
-                    true
-                }
-                None => false,
-            };
-            self.sorted.retain_mut(keep);
+            self.sorted.retain_mut(|row| removal.follow(row));
             // The cursor stays on its record, or on the line it was on when that record
             // left: only the rows above it that left move it up.
             let (mut index, mut above) = (0, 0);
             let selected = self.selected;
             self.rows.retain_mut(|row| {
-                let stays = keep(row);
+                let stays = removal.follow(row);
                 if !stays && index < selected {
                     above += 1;
                 }

@@ -19,8 +19,20 @@ pub(in crate::store) struct Removal {
 }
 
 impl Removal {
+    /// Moves a held position to where its row is after the removal; `false` when the row
+    /// left (for `retain`).
+    pub(in crate::store) fn follow(&self, row: &mut u32) -> bool {
+        match self.renumber(*row) {
+            Some(new) => {
+                *row = new;
+                true
+            }
+            None => false,
+        }
+    }
+
     /// Where the row at `old` is after the removal, or `None` when it left.
-    pub(in crate::store) fn renumber(&self, old: u32) -> Option<u32> {
+    fn renumber(&self, old: u32) -> Option<u32> {
         let before = self.removed.partition_point(|&r| r < old);
         match self.removed.get(before) {
             Some(&r) if r == old => None,
@@ -106,47 +118,16 @@ impl<T: Keyed> Table<T> {
         if doomed.is_empty() {
             return false;
         }
-        // Facets written since they were built are brought up to date while the rows
-        // are still where the touched positions say.
-        self.facets_before_removal();
         let removal = Removal {
             moves: self.moves + 1,
             removed: doomed,
         };
+        self.facets_through(&removal);
         removal.compact(&mut self.items);
-        self.index.retain(|_, row| match removal.renumber(*row) {
-            Some(new) => {
-                *row = new;
-                true
-            }
-            None => false,
-        });
-        self.collided.retain(|_, row| match removal.renumber(*row) {
-            Some(new) => {
-                *row = new;
-                true
-            }
-            None => false,
-        });
+        self.index.retain(|_, row| removal.follow(row));
+        self.collided.retain(|_, row| removal.follow(row));
         self.compact_text(&removal);
-        self.written
-            .retain_mut(|(_, row)| match removal.renumber(*row) {
-                Some(new) => {
-                    *row = new;
-                    true
-                }
-                None => false,
-            });
-        {
-            let cache = self.facets.get_mut().unwrap_or_else(|e| e.into_inner());
-            if let Some(f) = cache.built.as_mut() {
-                let f = std::sync::Arc::make_mut(f);
-                if f.moves == self.moves {
-                    removal.compact(&mut f.rows);
-                    f.moves = removal.moves;
-                }
-            }
-        }
+        self.written.retain_mut(|(_, row)| removal.follow(row));
         self.moves = removal.moves;
         if self.removals.len() == REMEMBERED {
             self.removals.pop_front();
@@ -156,13 +137,19 @@ impl<T: Keyed> Table<T> {
         true
     }
 
-    fn facets_before_removal(&mut self) {
+    /// The facets follow the removal: the rows written since they were built are brought
+    /// up to date while they are still where the touched positions say, then the removed
+    /// rows are taken out.
+    fn facets_through(&mut self, removal: &Removal) {
         let cache = self.facets.get_mut().unwrap_or_else(|e| e.into_inner());
         let touched = std::mem::take(&mut cache.touched);
         let overflow = std::mem::take(&mut cache.overflow);
         match cache.built.as_mut() {
             Some(f) if f.moves == self.moves && !overflow => {
-                std::sync::Arc::make_mut(f).update(&self.items, &touched, self.revision);
+                let f = std::sync::Arc::make_mut(f);
+                f.update(&self.items, &touched, self.revision);
+                removal.compact(&mut f.rows);
+                f.moves = removal.moves;
             }
             _ => cache.built = None,
         }
