@@ -13,6 +13,7 @@ mod keyed;
 pub mod pending;
 pub mod query;
 pub mod related;
+pub mod resources;
 pub mod sort;
 pub mod table;
 
@@ -153,6 +154,8 @@ pub struct Store {
     /// Kept up to date row by row as findings change: recounting 100,000 findings cost
     /// a frame 5 ms after every update, and a replay's thousand batches went quadratic.
     counts: Counts,
+    /// Which findings name each resource, for a finding's detail.
+    resources: resources::ResourceIndex,
     applied: u64,
     /// Per finding (by key hash), the changes of severity and status this store has seen,
     /// oldest first, at most [`HISTORY_PER_FINDING`].
@@ -213,6 +216,15 @@ impl Store {
         &self.counts
     }
 
+    /// The rows of the findings that name the resource with this id.
+    pub fn findings_on(&self, resource_id: &str) -> Vec<u32> {
+        self.resources
+            .holders(resource_id)
+            .into_iter()
+            .filter_map(|k| self.findings.position_of_hash(k))
+            .collect()
+    }
+
     /// The latest `UpdatedAt` of any finding: what "seen up to" means for the watermarks.
     pub fn newest_finding_update(&self) -> Option<DateTime<Utc>> {
         self.findings.items().iter().map(|f| f.updated_at).max()
@@ -262,6 +274,7 @@ impl Store {
                 let now = self.now.unwrap_or_else(Utc::now);
                 self.reconcile_pending(&mut list, now);
                 let counts = &mut self.counts;
+                let resources = &mut self.resources;
                 let history = &mut self.history;
                 let quiet = self.quiet_history;
                 let mut exposed = Vec::new();
@@ -271,6 +284,7 @@ impl Store {
                     &self.accounts,
                     |old, new| new.updated_at >= old.updated_at,
                     |old, new| {
+                        resources.write(row_hash(new), old, new);
                         if let Some(old) = old {
                             counts.remove(old);
                             let seen = if quiet { Vec::new() } else { changes(old, new) };
@@ -370,8 +384,11 @@ impl Store {
             }
             Update::Gone(gone) => match gone {
                 Gone::Findings(keys) => {
-                    let counts = &mut self.counts;
-                    changed.findings = self.findings.remove_keys(&keys, |f| counts.remove(f));
+                    let (counts, resources) = (&mut self.counts, &mut self.resources);
+                    changed.findings = self.findings.remove_keys(&keys, |f| {
+                        counts.remove(f);
+                        resources.remove(row_hash(f), f);
+                    });
                     for k in &keys {
                         self.history.remove(k);
                         self.pending.remove(k);

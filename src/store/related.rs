@@ -175,20 +175,29 @@ pub fn finding_context(
         .map(|r| &*r.id)
         .filter(|id| !id.is_empty())
         .collect();
-    let mut same: Vec<&Finding> = store
-        .findings
-        .items()
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| *i as u32 != row)
-        .filter(|(_, o)| o.resources.iter().any(|r| ids.contains(&&*r.id)))
-        .map(|(_, o)| o)
+    // From the store's resource index: a look-up per resource, not a pass over every
+    // finding. The rows found are checked to name the resource (the index holds hashes).
+    let mut rows: Vec<u32> = ids.iter().flat_map(|id| store.findings_on(id)).collect();
+    rows.sort_unstable();
+    rows.dedup();
+    let mut same: Vec<&Finding> = rows
+        .into_iter()
+        .filter(|&i| i != row)
+        .filter_map(|i| store.findings.get(i))
+        .filter(|o| o.resources.iter().any(|r| ids.contains(&&*r.id)))
         .collect();
-    same.sort_by(|a, b| {
+    let worst_newest = |a: &&Finding, b: &&Finding| {
         b.severity
             .cmp(&a.severity)
             .then_with(|| b.updated_at.cmp(&a.updated_at))
-    });
+    };
+    // Ten are shown: an account's hundred thousand CIS findings are not all sorted.
+    let total = same.len();
+    if same.len() > 10 {
+        same.select_nth_unstable_by(9, worst_newest);
+        same.truncate(10);
+    }
+    same.sort_by(worst_newest);
     let exposures = store
         .exposures
         .items()
@@ -203,9 +212,12 @@ pub fn finding_context(
         .iter()
         .filter(|c| {
             c.account_id == f.account_id.as_str()
-                && ids
-                    .iter()
-                    .any(|id| *id == c.arn || id.ends_with(&format!(":user/{}", c.user)))
+                && ids.iter().any(|id| {
+                    *id == c.arn
+                        || id
+                            .strip_suffix(c.user.as_str())
+                            .is_some_and(|head| head.ends_with(":user/"))
+                })
         })
         .map(|c| {
             let flags: Vec<&str> = c.risks(now, limits).labels().collect();
@@ -220,10 +232,9 @@ pub fn finding_context(
         })
         .collect();
     FindingContext {
-        same_resource_total: same.len(),
+        same_resource_total: total,
         same_resource: same
             .into_iter()
-            .take(10)
             .map(|o| {
                 (
                     o.severity,
@@ -575,5 +586,66 @@ mod tests {
             finding_context(&s, 99, now, Default::default()),
             Default::default()
         );
+    }
+
+    #[test]
+    fn a_findings_context_lists_the_ten_worst_and_newest_of_many() {
+        let bucket = "arn:aws:s3:::logs";
+        let sevs = ["LOW", "CRITICAL", "MEDIUM", "HIGH", "INFORMATIONAL"];
+        let list: Vec<Finding> = (0..400u32)
+            .map(|i| {
+                crate::model::asff::parse_value(&json!({
+                    "Id": format!("f{i}"),
+                    "ProductArn": "arn:aws:securityhub:us-east-1::product/aws/securityhub",
+                    "AwsAccountId": "111111111111",
+                    "UpdatedAt": format!(
+                        "2026-11-{:02}T{:02}:{:02}:00Z",
+                        1 + (i * 7) % 28,
+                        i / 60,
+                        i % 60
+                    ),
+                    "Severity": {"Label": sevs[(i % 5) as usize]},
+                    "Title": format!("finding {i}"),
+                    // Every third finding names a second resource first.
+                    "Resources": if i % 3 == 0 {
+                        json!([{"Type": "AwsS3Bucket", "Id": "arn:aws:s3:::other"},
+                               {"Type": "AwsS3Bucket", "Id": bucket}])
+                    } else {
+                        json!([{"Type": "AwsS3Bucket", "Id": bucket}])
+                    }
+                }))
+                .unwrap()
+            })
+            .collect();
+        let mut s = Store::new();
+        s.apply(Update::Findings(list));
+        let row = 5;
+        let c = finding_context(&s, row, chrono::Utc::now(), Default::default());
+        // What a scan of every finding finds, sorted in full.
+        let mut all: Vec<&Finding> = s
+            .findings
+            .items()
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i as u32 != row)
+            .map(|(_, f)| f)
+            .collect();
+        all.sort_by(|a, b| {
+            b.severity
+                .cmp(&a.severity)
+                .then_with(|| b.updated_at.cmp(&a.updated_at))
+        });
+        assert_eq!(c.same_resource_total, 399);
+        let want: Vec<(crate::model::Severity, String)> = all
+            .iter()
+            .take(10)
+            .map(|f| (f.severity, f.title.to_string()))
+            .collect();
+        let got: Vec<(crate::model::Severity, String)> = c
+            .same_resource
+            .iter()
+            .map(|(sev, title, _, _)| (*sev, title.clone()))
+            .collect();
+        assert_eq!(got, want, "worst first, newest first within a severity");
     }
 }

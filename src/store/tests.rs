@@ -574,3 +574,62 @@ fn a_view_caught_up_row_by_row_equals_one_built_afresh() {
         }
     }
 }
+
+#[test]
+fn the_resource_index_kept_up_equals_one_built_afresh() {
+    let on = |id: &str, updated: &str, resources: &[&str]| -> Finding {
+        let list: Vec<serde_json::Value> = resources
+            .iter()
+            .map(|r| json!({"Type": "AwsS3Bucket", "Id": r}))
+            .collect();
+        asff::parse_value(&json!({
+            "Id": id,
+            "ProductArn": "arn:aws:securityhub:us-east-1::product/aws/securityhub",
+            "AwsAccountId": "111111111111",
+            "UpdatedAt": updated,
+            "Severity": {"Label": "HIGH"},
+            "Title": id,
+            "Resources": list
+        }))
+        .unwrap()
+    };
+    let shared = "AWS::::Account:111111111111";
+    let mut s = Store::new();
+    // Five on the account, two of them also on a bucket, one naming the bucket twice.
+    s.apply(Update::Findings(vec![
+        on("a", "2026-01-01T00:00:00Z", &[shared]),
+        on("b", "2026-01-01T00:00:00Z", &[shared, "arn:aws:s3:::b"]),
+        on("c", "2026-01-01T00:00:00Z", &[shared, "arn:aws:s3:::b"]),
+        on("d", "2026-01-01T00:00:00Z", &[shared]),
+        on(
+            "e",
+            "2026-01-01T00:00:00Z",
+            &["arn:aws:s3:::e", "arn:aws:s3:::e"],
+        ),
+    ]));
+    assert_eq!(s.resources, resources::index_of(s.findings.items()));
+    assert_eq!(s.findings_on(shared).len(), 4);
+    assert_eq!(s.findings_on("arn:aws:s3:::b").len(), 2);
+    // A finding moves from the bucket to another; another keeps its resources; an older
+    // version changes nothing.
+    s.apply(Update::Findings(vec![
+        on("b", "2026-01-02T00:00:00Z", &["arn:aws:s3:::z"]),
+        on("c", "2026-01-02T00:00:00Z", &[shared, "arn:aws:s3:::b"]),
+        on("d", "2025-12-01T00:00:00Z", &["arn:aws:s3:::old"]),
+    ]));
+    assert_eq!(s.resources, resources::index_of(s.findings.items()));
+    assert_eq!(s.findings_on("arn:aws:s3:::b").len(), 1, "c alone now");
+    assert!(s.findings_on("arn:aws:s3:::old").is_empty());
+    // Removals: the rows after move up, and the index still finds them by key.
+    let key = |s: &Store, i: usize| key_hash(&<Finding as Keyed>::key(&s.findings.items()[i]));
+    let gone = vec![key(&s, 0), key(&s, 2)];
+    s.apply(Update::Gone(Gone::Findings(gone)));
+    assert_eq!(s.resources, resources::index_of(s.findings.items()));
+    let rows = s.findings_on(shared);
+    let titles: Vec<&str> = rows
+        .iter()
+        .map(|&i| &*s.findings.items()[i as usize].title)
+        .collect();
+    assert_eq!(titles, ["d"], "a and c left; b moved to another bucket");
+    assert_eq!(s.findings_on("arn:aws:s3:::e").len(), 1);
+}
