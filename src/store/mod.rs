@@ -16,6 +16,7 @@ pub mod related;
 pub mod resources;
 pub mod sort;
 pub mod table;
+pub mod tally;
 
 use crate::feed::{Gone, SourceHealth, SourceKey, Status, Update};
 use crate::model::exposure;
@@ -154,6 +155,8 @@ pub struct Store {
     /// Kept up to date row by row as findings change: recounting 100,000 findings cost
     /// a frame 5 ms after every update, and a replay's thousand batches went quadratic.
     counts: Counts,
+    /// The open findings by what the overview asks about, kept up likewise.
+    tally: tally::OpenTally,
     /// Which findings name each resource, for a finding's detail.
     resources: resources::ResourceIndex,
     applied: u64,
@@ -216,6 +219,11 @@ impl Store {
         &self.counts
     }
 
+    /// The open findings tallied for the overview.
+    pub fn open_tally(&self) -> &tally::OpenTally {
+        &self.tally
+    }
+
     /// The rows of the findings that name the resource with this id.
     pub fn findings_on(&self, resource_id: &str) -> Vec<u32> {
         self.resources
@@ -274,6 +282,7 @@ impl Store {
                 let now = self.now.unwrap_or_else(Utc::now);
                 self.reconcile_pending(&mut list, now);
                 let counts = &mut self.counts;
+                let tally = &mut self.tally;
                 let resources = &mut self.resources;
                 let history = &mut self.history;
                 let quiet = self.quiet_history;
@@ -287,6 +296,7 @@ impl Store {
                         resources.write(row_hash(new), old, new);
                         if let Some(old) = old {
                             counts.remove(old);
+                            tally.remove(old);
                             let seen = if quiet { Vec::new() } else { changes(old, new) };
                             if !seen.is_empty() {
                                 let h = history.entry(row_hash(new)).or_default();
@@ -296,6 +306,7 @@ impl Store {
                             }
                         }
                         counts.add(new);
+                        tally.add(new);
                         if exposure::is_exposure_control(new) {
                             let key = Keyed::key(new);
                             match exposure::from_control_finding(new, key) {
@@ -384,9 +395,11 @@ impl Store {
             }
             Update::Gone(gone) => match gone {
                 Gone::Findings(keys) => {
-                    let (counts, resources) = (&mut self.counts, &mut self.resources);
+                    let (counts, tally) = (&mut self.counts, &mut self.tally);
+                    let resources = &mut self.resources;
                     changed.findings = self.findings.remove_keys(&keys, |f| {
                         counts.remove(f);
+                        tally.remove(f);
                         resources.remove(row_hash(f), f);
                     });
                     for k in &keys {

@@ -633,3 +633,99 @@ fn the_resource_index_kept_up_equals_one_built_afresh() {
     assert_eq!(titles, ["d"], "a and c left; b moved to another bucket");
     assert_eq!(s.findings_on("arn:aws:s3:::e").len(), 1);
 }
+
+#[test]
+fn the_open_tally_kept_up_equals_one_counted_afresh() {
+    // Findings of every kind the tally counts, re-rated, closed, re-opened and removed.
+    let products = [
+        ("aws/securityhub", "Security Hub", "aws-foundational"),
+        ("aws/inspector", "Inspector", "AWSInspector"),
+        ("aws/macie", "Macie", "aws/macie"),
+        (
+            "aws/access-analyzer",
+            "IAM Access Analyzer",
+            "aws/access-analyzer/UnusedIAMRole",
+        ),
+    ];
+    let controls = ["EC2.19", "GuardDuty.1", "Inspector.1", "S3.4", ""];
+    let sevs = ["LOW", "HIGH", "CRITICAL", "MEDIUM", "INFORMATIONAL"];
+    let statuses = ["NEW", "RESOLVED", "NOTIFIED", "SUPPRESSED"];
+    let make = |n: u32, round: u32| -> Finding {
+        let (product, name, generator) = products[(n % 4) as usize];
+        let control = controls[((n + round) % 5) as usize];
+        let region = ["us-east-1", "eu-west-1"][(n % 2) as usize];
+        let kind = if n % 4 == 2 {
+            "Sensitive Data Identifications/PII"
+        } else {
+            "Software and Configuration Checks"
+        };
+        let mut v = json!({
+            "Id": format!("f{}", n % 60),
+            "ProductArn": format!("arn:aws:securityhub:us-east-1::product/{product}"),
+            "ProductName": name,
+            "GeneratorId": generator,
+            "AwsAccountId": format!("11111111111{}", n % 3),
+            "Region": region,
+            "UpdatedAt": format!("2026-01-{:02}T00:00:00Z", 1 + round),
+            "Severity": {"Label": sevs[((n + round) % 5) as usize]},
+            "Title": format!("t{n}"),
+            "Types": [kind],
+            "Workflow": {"Status": statuses[((n * 3 + round) % 4) as usize]},
+        });
+        if !control.is_empty() {
+            v["Compliance"] = json!({"Status": "FAILED", "SecurityControlId": control});
+        }
+        asff::parse_value(&v).unwrap()
+    };
+    let mut s = Store::new();
+    for round in 0..8u32 {
+        let batch = (0..50u32)
+            .map(|i| make(i * 7 + round * 11, round))
+            .collect();
+        s.apply(Update::Findings(batch));
+        assert_eq!(
+            s.open_tally(),
+            &tally::tally_of(s.findings.items()),
+            "round {round}"
+        );
+        if round % 3 == 2 {
+            let gone: Vec<u64> = s
+                .findings
+                .items()
+                .iter()
+                .step_by(4)
+                .map(|f| key_hash(&<Finding as Keyed>::key(f)))
+                .collect();
+            s.apply(Update::Gone(Gone::Findings(gone)));
+            assert_eq!(
+                s.open_tally(),
+                &tally::tally_of(s.findings.items()),
+                "round {round}, after a removal"
+            );
+        }
+    }
+    let t = s.open_tally();
+    // Each count was reached, so the comparisons above compared something.
+    assert!(t.places.len() > 1, "{:?}", t.places.keys());
+    assert!(t.unused_access > 0 && t.inspector_high > 0 && !t.sensitive.is_empty());
+    assert!(t.controls_total(&["EC2.19", "S3.4", "EC2.19"]) > 0);
+    assert!(t
+        .high_kinds()
+        .all(|(kind, f)| f.is_some_and(|f| tally::runbook_kind(f) == kind)));
+    // Everything resolved: nothing is left in the tally, not even an empty place.
+    let resolved: Vec<Finding> = s
+        .findings
+        .items()
+        .iter()
+        .map(|f| {
+            let mut f = f.clone();
+            f.workflow_status = crate::model::WorkflowStatus::Resolved;
+            f.updated_at += chrono::Duration::days(30);
+            f
+        })
+        .collect();
+    s.apply(Update::Findings(resolved));
+    assert_eq!(s.open_tally(), &tally::tally_of(s.findings.items()));
+    assert!(s.open_tally().places.is_empty());
+    assert!(s.open_tally().high_kinds().next().is_none());
+}

@@ -15,10 +15,6 @@ fn open_controls(list: &[String]) -> String {
     format!("control={} status:open", list.join(",").to_lowercase())
 }
 
-fn in_list(list: &[String], control: &str) -> bool {
-    list.iter().any(|c| c == control)
-}
-
 /// Standing administrator access: what the sources read (Identity Center, IAM), and the
 /// roles that accounts outside the watched ones may assume (from Access Analyzer), in key
 /// order.
@@ -132,32 +128,16 @@ pub(super) fn add_all(store: &Store, bars: &Bars, out: &mut Vec<Indicator>) {
         evidence("standing", ""),
     );
 
-    // One pass over the open findings for the control-counted indicators.
-    let mut inspector_off = BTreeSet::new();
-    let mut macie_off = BTreeSet::new();
-    let (mut unmanaged, mut at_rest, mut in_transit, mut unscanned) = (0, 0, 0, 0);
-    let mut sensitive = 0;
-    let mut sensitive_accounts = BTreeSet::new();
-    for f in store.findings.items().iter().filter(|f| f.is_open()) {
-        if f.product == "Macie" && f.types.iter().any(|t| t.contains("Sensitive Data")) {
-            sensitive += 1;
-            sensitive_accounts.insert(f.account_id.as_str());
-        }
-        let Some(control) = f.control_id.as_deref() else {
-            continue;
-        };
-        let place = (f.account_id.as_str(), f.region.as_str());
-        if in_list(&controls.inspector, control) {
-            inspector_off.insert(place);
-        }
-        if in_list(&controls.macie, control) {
-            macie_off.insert(place);
-        }
-        unmanaged += usize::from(in_list(&controls.ssm_managed, control));
-        at_rest += usize::from(in_list(&controls.at_rest, control));
-        in_transit += usize::from(in_list(&controls.in_transit, control));
-        unscanned += usize::from(in_list(&controls.code_scanning, control));
-    }
+    // The control-counted indicators, from the tally the store keeps up.
+    let tally = store.open_tally();
+    let inspector_off = tally.places_failing(&controls.inspector);
+    let macie_off = tally.places_failing(&controls.macie);
+    let unmanaged = tally.controls_total(&controls.ssm_managed);
+    let at_rest = tally.controls_total(&controls.at_rest);
+    let in_transit = tally.controls_total(&controls.in_transit);
+    let unscanned = tally.controls_total(&controls.code_scanning);
+    let sensitive: usize = tally.sensitive.values().sum();
+    let sensitive_accounts = tally.sensitive.len();
     let none = store.findings.is_empty();
     push(
         7,
@@ -166,7 +146,7 @@ pub(super) fn add_all(store: &Store, bars: &Bars, out: &mut Vec<Indicator>) {
         if none {
             "no findings yet".into()
         } else {
-            format!("{sensitive} in {} accounts", sensitive_accounts.len())
+            format!("{sensitive} in {sensitive_accounts} accounts")
         },
         if none {
             Level::Unknown
@@ -204,7 +184,7 @@ pub(super) fn add_all(store: &Store, bars: &Bars, out: &mut Vec<Indicator>) {
         6,
         &["SEC06-BP01", "SEC06-BP02"],
         "Inspector off (controls Inspector.1-4)",
-        inspector_off.len(),
+        inspector_off,
         " account-regions",
         bars.inspector_off,
         evidence("findings", &open_controls(&controls.inspector)),
@@ -222,7 +202,7 @@ pub(super) fn add_all(store: &Store, bars: &Bars, out: &mut Vec<Indicator>) {
         7,
         &["SEC07-BP03"],
         "Macie off (controls Macie.1-2)",
-        macie_off.len(),
+        macie_off,
         " account-regions",
         bars.macie_off,
         evidence("findings", &open_controls(&controls.macie)),
@@ -270,19 +250,10 @@ pub fn runbook_coverage(
     else {
         return;
     };
-    // One finding per kind: the library's glob matching is too dear for 100,000 rows.
-    let mut kinds: BTreeMap<String, &crate::model::Finding> = BTreeMap::new();
-    for f in store.findings.items().iter() {
-        if f.is_open() && f.severity >= Severity::High {
-            let kind = f
-                .control_id
-                .as_deref()
-                .map(str::to_string)
-                .or_else(|| f.types.first().map(|t| t.to_string()))
-                .unwrap_or_else(|| f.generator_id.to_string());
-            kinds.entry(kind).or_insert(f);
-        }
-    }
+    // One finding per kind, from the tally the store keeps up: the library's glob
+    // matching is too dear for every finding.
+    let kinds: Vec<Option<&crate::model::Finding>> =
+        store.open_tally().high_kinds().map(|(_, f)| f).collect();
     let detections: BTreeSet<&str> = store
         .events
         .items()
@@ -291,8 +262,8 @@ pub fn runbook_coverage(
         .collect();
     let total = kinds.len() + detections.len();
     let covered = kinds
-        .values()
-        .filter(|f| library.for_finding(f).is_some())
+        .iter()
+        .filter(|f| f.is_some_and(|f| library.for_finding(f).is_some()))
         .count()
         + detections
             .iter()

@@ -24,29 +24,29 @@ pub struct Cell {
 }
 
 pub fn grid(store: &Store) -> Grid {
-    // Borrowed keys while counting: no allocation per finding.
-    let mut counted: std::collections::HashMap<(&str, &str), Cell> = Default::default();
+    // From the tally the store keeps up: a look at each account-region, not each finding.
     let mut per_region: BTreeMap<String, usize> = BTreeMap::new();
-    for f in store.findings.items().iter().filter(|f| f.is_open()) {
-        let cell = counted
-            .entry((f.account_id.as_str(), f.region.as_str()))
-            .or_insert(Cell {
-                worst: f.severity,
-                worst_open: 0,
-                open: 0,
-                synced: None,
-            });
-        if f.severity > cell.worst {
-            cell.worst = f.severity;
-            cell.worst_open = 0;
-        }
-        cell.worst_open += usize::from(f.severity == cell.worst);
-        cell.open += 1;
-    }
     let mut cells: BTreeMap<(String, String), Cell> = BTreeMap::new();
-    for ((a, r), cell) in counted {
-        *per_region.entry(r.to_string()).or_default() += cell.open;
-        cells.insert((a.to_string(), r.to_string()), cell);
+    for (account, regions) in &store.open_tally().places {
+        for (region, place) in regions {
+            let Some(worst) = Severity::ALL_DESC
+                .into_iter()
+                .find(|s| place.by_severity[*s as usize] > 0)
+            else {
+                continue;
+            };
+            let open = place.open();
+            *per_region.entry(region.to_string()).or_default() += open;
+            cells.insert(
+                (account.to_string(), region.to_string()),
+                Cell {
+                    worst,
+                    worst_open: place.by_severity[worst as usize],
+                    open,
+                    synced: None,
+                },
+            );
+        }
     }
     for (k, h) in &store.sources {
         if let (Some(a), Some(r)) = (&k.account_id, &k.region) {

@@ -179,29 +179,13 @@ pub fn indicators(
     );
 
     // One pass over the findings for the rest.
-    let mut unused_access = 0;
-    let mut open_network = 0;
-    let mut critical = 0;
-    let mut vulnerabilities = 0;
-    let mut guardduty_off = BTreeSet::new();
-    for f in store.findings.items().iter().filter(|f| f.is_open()) {
-        if crate::model::access_analyzer::is_unused_finding(f) {
-            unused_access += 1;
-        }
-        let control = f.control_id.as_deref().unwrap_or("");
-        if control == "GuardDuty.1" {
-            guardduty_off.insert((f.account_id.as_str(), f.region.as_str()));
-        }
-        if OPEN_NETWORK_CONTROLS.contains(&control) {
-            open_network += 1;
-        }
-        if f.severity == Severity::Critical {
-            critical += 1;
-        }
-        if f.product == "Inspector" && f.severity >= Severity::High {
-            vulnerabilities += 1;
-        }
-    }
+    // From the tally the store keeps up: no pass over the findings.
+    let tally = store.open_tally();
+    let unused_access = tally.unused_access;
+    let open_network = tally.controls_total(&OPEN_NETWORK_CONTROLS);
+    let critical = store.counts().severity(Severity::Critical);
+    let vulnerabilities = tally.inspector_high;
+    let guardduty_off = tally.places_failing(&["GuardDuty.1"]);
     add(
         (3, &["SEC03-BP02", "SEC03-BP04"]),
         "Unused roles, keys and permissions (Access Analyzer)",
@@ -253,12 +237,12 @@ pub fn indicators(
         if no_findings {
             "no findings yet".into()
         } else {
-            format!("{} account-regions", guardduty_off.len())
+            format!("{} account-regions", guardduty_off)
         },
         if no_findings {
             Level::Unknown
         } else {
-            bars.services_off.level(guardduty_off.len())
+            bars.services_off.level(guardduty_off)
         },
         evidence("findings", "control=guardduty.1 status:open"),
     );
