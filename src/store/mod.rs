@@ -293,7 +293,7 @@ impl Store {
                     &self.accounts,
                     |old, new| new.updated_at >= old.updated_at,
                     |old, new| {
-                        resources.write(row_hash(new), old, new);
+                        resources.write(|| row_hash(new), old, new);
                         if let Some(old) = old {
                             counts.remove(old);
                             tally.remove(old);

@@ -31,12 +31,11 @@ impl PlaceTally {
 
 /// What a runbook is matched by: a finding's control, else its first type, else its
 /// generator (one finding of each kind is asked: a glob per finding is too dear).
-pub fn runbook_kind(f: &Finding) -> String {
+pub fn runbook_kind(f: &Finding) -> &str {
     f.control_id
         .as_deref()
-        .map(str::to_string)
-        .or_else(|| f.types.first().map(|t| t.to_string()))
-        .unwrap_or_else(|| f.generator_id.to_string())
+        .or_else(|| f.types.first().map(|t| &**t))
+        .unwrap_or(f.generator_id.as_str())
 }
 
 /// The open findings, tallied.
@@ -53,7 +52,8 @@ pub struct OpenTally {
     /// Runbook kind -> open findings of high severity or worse of that kind.
     pub high_kinds: BTreeMap<String, usize>,
     /// A finding of each kind in `high_kinds`, for the runbook library to match: the
-    /// latest one written (the kind decides the match; which one does not matter).
+    /// first one written while the kind was open (the kind decides the match; which
+    /// finding does not matter, and a copy per write cost a poll 2 ms).
     examples: HashMap<String, Finding>,
 }
 
@@ -98,8 +98,9 @@ impl OpenTally {
     pub(super) fn add(&mut self, f: &Finding) {
         if f.is_open() {
             self.count(f, 1);
-            if f.severity >= Severity::High {
-                self.examples.insert(runbook_kind(f), f.clone());
+            let kind = runbook_kind(f);
+            if f.severity >= Severity::High && !self.examples.contains_key(kind) {
+                self.examples.insert(kind.to_string(), f.clone());
             }
         }
     }
@@ -153,9 +154,9 @@ impl OpenTally {
         }
         if f.severity >= Severity::High {
             let kind = runbook_kind(f);
-            bump(&mut self.high_kinds, kind.as_str(), by);
-            if !self.high_kinds.contains_key(&kind) {
-                self.examples.remove(&kind);
+            bump(&mut self.high_kinds, kind, by);
+            if !self.high_kinds.contains_key(kind) {
+                self.examples.remove(kind);
             }
         }
     }
