@@ -124,6 +124,8 @@ async fn a_long_demo_run_holds_flat_memory_and_tasks() {
     let mut frames = 0;
     let mut worst = Duration::ZERO;
     let mut costs: Vec<Duration> = Vec::new();
+    // The worst batches and what was on screen, to say where the worst frame comes from.
+    let mut worst_batches: Vec<(Duration, u64, String, usize)> = Vec::new();
     for minute in 1..=minutes {
         let deadline = began + Duration::from_secs(minute * 60);
         loop {
@@ -131,8 +133,10 @@ async fn a_long_demo_run_holds_flat_memory_and_tasks() {
                 u = updates.recv() => {
                     let cost = std::time::Instant::now();
                     app.apply(u.expect("the demo runs"));
+                    let mut batch = 1;
                     while let Ok(u) = updates.try_recv() {
                         app.apply(u);
+                        batch += 1;
                     }
                     app.after_updates();
                     app.refresh_view();
@@ -144,6 +148,14 @@ async fn a_long_demo_run_holds_flat_memory_and_tasks() {
                         let cost = cost.elapsed();
                         worst = worst.max(cost);
                         costs.push(cost);
+                        let shown = if app.panes.overview {
+                            "overview".to_string()
+                        } else {
+                            app.panes.tab.title().to_string()
+                        };
+                        worst_batches.push((cost, minute, shown, batch));
+                        worst_batches.sort_by(|a, b| b.0.cmp(&a.0));
+                        worst_batches.truncate(5);
                     }
                 }
                 _ = tokio::time::sleep_until(deadline) => break,
@@ -210,6 +222,12 @@ async fn a_long_demo_run_holds_flat_memory_and_tasks() {
             .map(|r| (r.index as f64 - mean_h).powi(2))
             .sum::<f64>();
     let slope = slope * 60.0 / every as f64;
+    for (cost, minute, shown, batch) in &worst_batches {
+        eprintln!(
+            "worst batch: {:.2} ms at minute {minute}, {batch} updates, {shown} shown",
+            cost.as_secs_f64() * 1e3
+        );
+    }
     costs.sort();
     let median = costs.get(costs.len() / 2).copied().unwrap_or_default();
     eprintln!(

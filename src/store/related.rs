@@ -6,69 +6,31 @@ use super::{Accounts, Store};
 use crate::model::{ComplianceResult, Exposure, Finding, TrailEvent};
 use std::collections::HashSet;
 
-/// What the public-access pane marks, computed once per store change.
+/// What the public-access pane marks, computed once per store change from the exposures
+/// and the store's tally of open Macie findings (no pass over the findings).
 #[derive(Debug, Default, Clone)]
 pub struct ExposureMarks {
-    /// The hashes of the resources with an open Macie finding (sensitive data found in
-    /// them), so nothing is copied per resource.
+    /// The hashes of the exposed resources with an open Macie finding (sensitive data
+    /// found in them).
     sensitive: HashSet<u64>,
     /// How many marks each exposure row has, by table position, for the "marked" sort.
     scores: Vec<u8>,
-    /// The findings table's positions of Macie findings, open or not, and the table's
-    /// revision and moves they are of: the next change looks at the rows written since,
-    /// not at a million findings.
-    macie: Vec<u32>,
-    seen: Option<(u64, u64)>,
 }
 
 impl ExposureMarks {
     pub fn of(store: &Store) -> ExposureMarks {
-        ExposureMarks::after(None, store)
-    }
-
-    /// The marks now, reading only the findings written since `before` was worked out
-    /// when the table still remembers them.
-    pub fn after(before: Option<&ExposureMarks>, store: &Store) -> ExposureMarks {
-        let findings = &store.findings;
-        let is_macie = |row: u32| findings.get(row).is_some_and(|f| f.product == "Macie");
-        let caught_up = before.and_then(|b| {
-            let (revision, moves) = b.seen?;
-            let mut rows = b.macie.clone();
-            if moves != findings.moves() {
-                for removal in findings.removals_since(moves)? {
-                    rows.retain_mut(|row| removal.follow(row));
-                }
-            }
-            rows.extend(
-                findings
-                    .written_since(revision)?
-                    .into_iter()
-                    .filter(|&row| is_macie(row)),
-            );
-            rows.sort_unstable();
-            rows.dedup();
-            Some(rows)
-        });
-        let macie = caught_up.unwrap_or_else(|| {
-            (0..findings.len() as u32)
-                .filter(|&row| is_macie(row))
-                .collect()
-        });
-        let sensitive = macie
+        let tally = store.open_tally();
+        let sensitive = store
+            .exposures
+            .items()
             .iter()
-            .filter_map(|&row| findings.get(row))
-            .filter(|f| f.is_open())
-            .flat_map(|f| {
-                f.resources
-                    .iter()
-                    .map(|r| crate::model::key::key_hash(&r.id))
-            })
+            .filter(|e| e.is_public)
+            .map(|e| crate::model::key::key_hash(&e.resource))
+            .filter(|h| tally.macie_found_in(*h))
             .collect();
         let mut marks = ExposureMarks {
             sensitive,
             scores: Vec::new(),
-            macie,
-            seen: Some((findings.revision(), findings.moves())),
         };
         marks.scores = store
             .exposures
@@ -428,39 +390,46 @@ mod tests {
         );
         assert_eq!(marks.score(0), 1);
         assert_eq!(marks.score(2), 0);
-        // Kept up from the rows written since: a Macie finding resolved, others arriving
-        // before it, one removed, and it opened again, each time as worked out afresh.
+        // From the store's tally as findings change: another product's finding on the
+        // bucket, the Macie finding resolved, a second one opened and resolved, the
+        // resolved first one removed, and it coming back open.
         let finding = |id: &str, product: &str, status: &str, at: &str| {
             crate::model::asff::parse_value(&json!({
-                "Id": id, "ProductArn": format!("arn:aws:securityhub:us-east-1::product/aws/{id}"),
+                "Id": id,
+                "ProductArn": format!(
+                    "arn:aws:securityhub:us-east-1::product/aws/{}",
+                    product.to_lowercase()
+                ),
                 "ProductName": product, "AwsAccountId": "111111111111",
                 "UpdatedAt": at, "Severity": {"Label": "HIGH"}, "Workflow": {"Status": status},
                 "Title": "t", "Resources": [{"Type": "AwsS3Bucket", "Id": "arn:aws:s3:::data"}]
             }))
             .unwrap()
         };
-        let mut kept = marks;
         let steps: Vec<Vec<Finding>> = vec![
             vec![finding("g1", "GuardDuty", "NEW", "2026-11-22T00:00:00Z")],
             vec![finding("m", "Macie", "RESOLVED", "2026-11-23T00:00:00Z")],
-            vec![finding("m2", "Macie", "RESOLVED", "2026-11-23T00:00:00Z")],
+            vec![finding("m2", "Macie", "NEW", "2026-11-23T00:00:00Z")],
+            vec![finding("m2", "Macie", "RESOLVED", "2026-11-24T00:00:00Z")],
             vec![],
             vec![finding("m", "Macie", "NEW", "2026-11-24T00:00:00Z")],
         ];
-        for (i, step) in steps.into_iter().enumerate() {
+        let mut scores = Vec::new();
+        for step in steps {
             if step.is_empty() {
-                let g1 = crate::model::key::key_hash(&s.findings.items()[0].key());
-                s.apply(Update::Gone(crate::feed::Gone::Findings(vec![g1])));
+                let m = crate::model::key::key_hash(&s.findings.items()[0].key());
+                assert_eq!(s.findings.items()[0].id, "m");
+                s.apply(Update::Gone(crate::feed::Gone::Findings(vec![m])));
             } else {
                 s.apply(Update::Findings(step));
             }
-            kept = ExposureMarks::after(Some(&kept), &s);
-            let fresh = ExposureMarks::of(&s);
-            assert_eq!(kept.macie, fresh.macie, "step {i}");
-            assert_eq!(kept.sensitive, fresh.sensitive, "step {i}");
-            assert_eq!(kept.scores, fresh.scores, "step {i}");
+            scores.push(ExposureMarks::of(&s).score(0));
         }
-        assert_eq!(kept.score(0), 1, "public+macie again");
+        assert_eq!(
+            scores,
+            [1, 0, 1, 0, 0, 1],
+            "public+macie while a Macie finding is open"
+        );
         assert!(!is_write("kms:Decrypt") && is_write("sqs:*") && is_write("*"));
         assert!(
             !is_write("ec2:CreateVolumePermission"),

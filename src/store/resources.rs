@@ -29,7 +29,7 @@ pub struct ResourceIndex {
 }
 
 /// The distinct, non-empty resource ids of a finding, hashed.
-fn resource_hashes(f: &Finding) -> Vec<u64> {
+pub(super) fn resource_hashes(f: &Finding) -> Vec<u64> {
     let mut ids: Vec<u64> = f
         .resources
         .iter()

@@ -49,6 +49,9 @@ pub struct OpenTally {
     pub inspector_high: usize,
     /// Account id -> Macie's sensitive-data findings there.
     pub sensitive: BTreeMap<CompactString, usize>,
+    /// Resource id hash -> open Macie findings about that resource (sensitive data found
+    /// in it: an exposure of it matters more).
+    macie_resources: HashMap<u64, usize>,
     /// Runbook kind -> open findings of high severity or worse of that kind.
     pub high_kinds: BTreeMap<String, usize>,
     /// A finding of each kind in `high_kinds`, for the runbook library to match: the
@@ -65,6 +68,7 @@ impl PartialEq for OpenTally {
             && self.inspector_high == o.inspector_high
             && self.sensitive == o.sensitive
             && self.high_kinds == o.high_kinds
+            && self.macie_resources == o.macie_resources
     }
 }
 
@@ -152,6 +156,15 @@ impl OpenTally {
         if is_sensitive(f) {
             bump(&mut self.sensitive, f.account_id.as_str(), by);
         }
+        if f.product == "Macie" {
+            for r in super::resources::resource_hashes(f) {
+                let n = self.macie_resources.entry(r).or_default();
+                *n = n.saturating_add_signed(by);
+                if *n == 0 {
+                    self.macie_resources.remove(&r);
+                }
+            }
+        }
         if f.severity >= Severity::High {
             let kind = runbook_kind(f);
             bump(&mut self.high_kinds, kind, by);
@@ -181,6 +194,11 @@ impl OpenTally {
             .flat_map(|r| r.values())
             .filter(|p| p.fails_any(controls))
             .count()
+    }
+
+    /// Whether an open Macie finding names the resource with this id hash.
+    pub fn macie_found_in(&self, resource_hash: u64) -> bool {
+        self.macie_resources.contains_key(&resource_hash)
     }
 
     /// Each high kind with a finding of that kind.

@@ -670,6 +670,7 @@ fn the_open_tally_kept_up_equals_one_counted_afresh() {
             "Severity": {"Label": sevs[((n + round) % 5) as usize]},
             "Title": format!("t{n}"),
             "Types": [kind],
+            "Resources": [{"Type": "AwsS3Bucket", "Id": format!("arn:aws:s3:::b{}", n % 5)}],
             "Workflow": {"Status": statuses[((n * 3 + round) % 4) as usize]},
         });
         if !control.is_empty() {
@@ -708,6 +709,8 @@ fn the_open_tally_kept_up_equals_one_counted_afresh() {
     // Each count was reached, so the comparisons above compared something.
     assert!(t.places.len() > 1, "{:?}", t.places.keys());
     assert!(t.unused_access > 0 && t.inspector_high > 0 && !t.sensitive.is_empty());
+    let bucket = |n: u32| key_hash(&format!("arn:aws:s3:::b{n}"));
+    assert!((0..5).any(|n| t.macie_found_in(bucket(n))));
     assert!(t.controls_total(&["EC2.19", "S3.4", "EC2.19"]) > 0);
     assert!(t
         .high_kinds()
@@ -728,4 +731,5 @@ fn the_open_tally_kept_up_equals_one_counted_afresh() {
     assert_eq!(s.open_tally(), &tally::tally_of(s.findings.items()));
     assert!(s.open_tally().places.is_empty());
     assert!(s.open_tally().high_kinds().next().is_none());
+    assert!((0..5).all(|n| !s.open_tally().macie_found_in(bucket(n))));
 }

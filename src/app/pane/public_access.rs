@@ -78,7 +78,7 @@ impl PaneKind for PublicAccess {
         let now = app.clock.now();
         let generation = app.store.generation();
         if app.marks.as_ref().map(|m| m.0) != Some(generation) {
-            let marks = ExposureMarks::after(app.marks.as_ref().map(|m| &m.1), &app.store);
+            let marks = ExposureMarks::of(&app.store);
             if app.marks.as_ref().is_none_or(|m| !m.1.same_scores(&marks)) {
                 // A Macie finding can mark an exposure whose own row did not change.
                 app.panes.views[Pane::PublicAccess.index()].invalidate_sort();
