@@ -125,7 +125,7 @@ async fn a_long_demo_run_holds_flat_memory_and_tasks() {
     let mut worst = Duration::ZERO;
     let mut costs: Vec<Duration> = Vec::new();
     // The worst batches and what was on screen, to say where the worst frame comes from.
-    let mut worst_batches: Vec<(Duration, u64, String, usize)> = Vec::new();
+    let mut worst_batches: Vec<(Duration, u64, String, usize, [Duration; 4])> = Vec::new();
     for minute in 1..=minutes {
         let deadline = began + Duration::from_secs(minute * 60);
         loop {
@@ -138,9 +138,18 @@ async fn a_long_demo_run_holds_flat_memory_and_tasks() {
                         app.apply(u);
                         batch += 1;
                     }
+                    let applied = cost.elapsed();
                     app.after_updates();
+                    let after = cost.elapsed();
                     app.refresh_view();
+                    let refreshed = cost.elapsed();
                     terminal.draw(|f| ui::render(f, &app)).unwrap();
+                    let parts = [
+                        applied,
+                        after - applied,
+                        refreshed - after,
+                        cost.elapsed() - refreshed,
+                    ];
                     frames += 1;
                     // The first batches load the organization; the UI thread's cost of
                     // staying live is judged after the first reading.
@@ -153,7 +162,7 @@ async fn a_long_demo_run_holds_flat_memory_and_tasks() {
                         } else {
                             app.panes.tab.title().to_string()
                         };
-                        worst_batches.push((cost, minute, shown, batch));
+                        worst_batches.push((cost, minute, shown, batch, parts));
                         worst_batches.sort_by(|a, b| b.0.cmp(&a.0));
                         worst_batches.truncate(5);
                     }
@@ -222,10 +231,16 @@ async fn a_long_demo_run_holds_flat_memory_and_tasks() {
             .map(|r| (r.index as f64 - mean_h).powi(2))
             .sum::<f64>();
     let slope = slope * 60.0 / every as f64;
-    for (cost, minute, shown, batch) in &worst_batches {
+    let ms = |d: &Duration| d.as_secs_f64() * 1e3;
+    for (cost, minute, shown, batch, [apply, after, refresh, draw]) in &worst_batches {
         eprintln!(
-            "worst batch: {:.2} ms at minute {minute}, {batch} updates, {shown} shown",
-            cost.as_secs_f64() * 1e3
+            "worst batch: {:.2} ms at minute {minute}, {batch} updates, {shown} shown \
+             (apply {:.2}, after {:.2}, refresh {:.2}, draw {:.2})",
+            ms(cost),
+            ms(apply),
+            ms(after),
+            ms(refresh),
+            ms(draw)
         );
     }
     costs.sort();

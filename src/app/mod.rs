@@ -189,7 +189,10 @@ pub struct App {
     /// The current summary, for the pane, store generation and minute it is of.
     summary_cache: Option<(Pane, u64, i64, String, crate::analysis::summary::Summary)>,
     /// The public-access pane's marks and the store generation they are of.
-    marks: Option<(u64, crate::store::related::ExposureMarks)>,
+    marks: Option<(
+        crate::store::related::MarksInputs,
+        crate::store::related::ExposureMarks,
+    )>,
     restore: handoff::Restore,
     /// When old events were last retired.
     events_retired: Option<chrono::DateTime<chrono::Utc>>,
@@ -329,7 +332,9 @@ impl App {
     /// one-off callers get the truth, the loop gets the cache).
     pub fn exposure_marks(&self) -> std::borrow::Cow<'_, crate::store::related::ExposureMarks> {
         match &self.marks {
-            Some((generation, marks)) if *generation == self.store.generation() => {
+            Some((inputs, marks))
+                if *inputs == crate::store::related::ExposureMarks::inputs(&self.store) =>
+            {
                 std::borrow::Cow::Borrowed(marks)
             }
             _ => std::borrow::Cow::Owned(crate::store::related::ExposureMarks::of(&self.store)),

@@ -17,7 +17,20 @@ pub struct ExposureMarks {
     scores: Vec<u8>,
 }
 
+/// What the marks are worked out from: the exposures (their revision also moves when the
+/// accounts do) and the resources with an open Macie finding. A poll that changes neither
+/// leaves the marks as they are.
+pub type MarksInputs = (u64, u64, u64);
+
 impl ExposureMarks {
+    pub fn inputs(store: &Store) -> MarksInputs {
+        (
+            store.exposures.revision(),
+            store.exposures.moves(),
+            store.open_tally().macie_version(),
+        )
+    }
+
     pub fn of(store: &Store) -> ExposureMarks {
         let tally = store.open_tally();
         let sensitive = store
@@ -415,7 +428,9 @@ mod tests {
             vec![finding("m", "Macie", "NEW", "2026-11-24T00:00:00Z")],
         ];
         let mut scores = Vec::new();
+        let mut moved = Vec::new();
         for step in steps {
+            let before = ExposureMarks::inputs(&s);
             if step.is_empty() {
                 let m = crate::model::key::key_hash(&s.findings.items()[0].key());
                 assert_eq!(s.findings.items()[0].id, "m");
@@ -424,6 +439,7 @@ mod tests {
                 s.apply(Update::Findings(step));
             }
             scores.push(ExposureMarks::of(&s).score(0));
+            moved.push(ExposureMarks::inputs(&s) != before);
         }
         assert_eq!(
             scores,

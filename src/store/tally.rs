@@ -52,6 +52,9 @@ pub struct OpenTally {
     /// Resource id hash -> open Macie findings about that resource (sensitive data found
     /// in it: an exposure of it matters more).
     macie_resources: HashMap<u64, usize>,
+    /// Bumped when a resource enters or leaves `macie_resources`: the public-access marks
+    /// are worked out again only then, not on every poll.
+    macie_version: u64,
     /// Runbook kind -> open findings of high severity or worse of that kind.
     pub high_kinds: BTreeMap<String, usize>,
     /// A finding of each kind in `high_kinds`, for the runbook library to match: the
@@ -159,9 +162,13 @@ impl OpenTally {
         if f.product == "Macie" {
             for r in super::resources::resource_hashes(f) {
                 let n = self.macie_resources.entry(r).or_default();
+                let was = *n;
                 *n = n.saturating_add_signed(by);
                 if *n == 0 {
                     self.macie_resources.remove(&r);
+                }
+                if (was == 0) != (self.macie_resources.get(&r).is_none()) {
+                    self.macie_version += 1;
                 }
             }
         }
@@ -199,6 +206,11 @@ impl OpenTally {
     /// Whether an open Macie finding names the resource with this id hash.
     pub fn macie_found_in(&self, resource_hash: u64) -> bool {
         self.macie_resources.contains_key(&resource_hash)
+    }
+
+    /// Changes when the set of resources with an open Macie finding does.
+    pub fn macie_version(&self) -> u64 {
+        self.macie_version
     }
 
     /// Each high kind with a finding of that kind.

@@ -76,14 +76,14 @@ impl PaneKind for PublicAccess {
 
     fn refresh(&self, app: &mut App) {
         let now = app.clock.now();
-        let generation = app.store.generation();
-        if app.marks.as_ref().map(|m| m.0) != Some(generation) {
+        let inputs = ExposureMarks::inputs(&app.store);
+        if app.marks.as_ref().map(|m| m.0) != Some(inputs) {
             let marks = ExposureMarks::of(&app.store);
             if app.marks.as_ref().is_none_or(|m| !m.1.same_scores(&marks)) {
                 // A Macie finding can mark an exposure whose own row did not change.
                 app.panes.views[Pane::PublicAccess.index()].invalidate_sort();
             }
-            app.marks = Some((generation, marks));
+            app.marks = Some((inputs, marks));
         }
         let store = &app.store;
         let view = &mut app.panes.views[Pane::PublicAccess.index()];
@@ -98,7 +98,7 @@ impl PaneKind for PublicAccess {
                 .unwrap_or_default()
         };
         let flags = crate::store::query::Flags {
-            key: generation,
+            key: inputs.0 ^ inputs.1.rotate_left(21) ^ inputs.2.rotate_left(42),
             of: &of,
         };
         view.refresh_flagged(&store.exposures, &cmp, &store.accounts, now, Some(flags));
