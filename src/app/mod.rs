@@ -188,7 +188,10 @@ pub struct App {
     )>,
     /// The current summary, for the pane, store generation and minute it is of.
     summary_cache: Option<(Pane, u64, i64, String, crate::analysis::summary::Summary)>,
-    /// The public-access pane's marks and the store generation they are of.
+    /// The credentials pane's risks and key ages per row, and how many of its rows are at
+    /// risk (counted at refresh, not on every frame).
+    credential_keys: Option<(crate::store::sort::CredentialKeys, usize)>,
+    /// The public-access pane's marks and the inputs they are of.
     marks: Option<(
         crate::store::related::MarksInputs,
         crate::store::related::ExposureMarks,
@@ -321,6 +324,7 @@ impl App {
             trend: crate::analysis::posture::Trend::default(),
             posture: None,
             summary_cache: None,
+            credential_keys: None,
             marks: None,
             restore: handoff::Restore::default(),
             events_retired: None,

@@ -91,21 +91,75 @@ pub fn findings<'a>(store: &'a Store, col: FindingSort) -> impl Fn(u32, u32) -> 
     }
 }
 
+/// Per credential row, what the pane's order, flags and count read: worked out once per
+/// change of the reports, the minute or the limits, not on each comparison (a sort of
+/// 70,000 rows worked out their risks and key ages 2.4 million times: 180 ms).
+#[derive(Debug, Default, Clone)]
+pub struct CredentialKeys {
+    /// (table revision, moves, minute, limits) the rows were worked out at.
+    at: Option<(u64, u64, i64, Thresholds)>,
+    pub rows: Vec<CredentialKey>,
+}
+
+/// One credential row's risks and ages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CredentialKey {
+    pub risks: crate::model::CredentialRisk,
+    /// How long its riskiest thing has been true, in days (`None`: nothing at risk).
+    pub oldest_risk: Option<i64>,
+    /// The age of its oldest active key, in days.
+    pub key_days: Option<i64>,
+}
+
+impl CredentialKeys {
+    /// The keys for the store's credentials now, reusing `before` when nothing they read
+    /// changed.
+    pub fn of(
+        before: Option<CredentialKeys>,
+        store: &Store,
+        now: DateTime<Utc>,
+        limits: Thresholds,
+    ) -> CredentialKeys {
+        let table = &store.credentials;
+        let at = Some((
+            table.revision(),
+            table.moves(),
+            now.timestamp().div_euclid(60),
+            limits,
+        ));
+        match before {
+            Some(keys) if keys.at == at => keys,
+            _ => CredentialKeys {
+                at,
+                rows: table
+                    .items()
+                    .iter()
+                    .map(|c| CredentialKey {
+                        risks: c.risks(now, limits),
+                        oldest_risk: c.oldest_risk_days(now, limits),
+                        key_days: c.oldest_active_key_days(now),
+                    })
+                    .collect(),
+            },
+        }
+    }
+
+    fn get(&self, row: u32) -> Option<&CredentialKey> {
+        self.rows.get(row as usize)
+    }
+}
+
 /// Oldest risk first; rows without risk last, oldest key first among them.
 fn credential_default(
-    now: DateTime<Utc>,
-    limits: Thresholds,
+    keys: (Option<&CredentialKey>, Option<&CredentialKey>),
     a: &CredentialRecord,
     b: &CredentialRecord,
 ) -> Ordering {
-    let risk = |r: &CredentialRecord| r.oldest_risk_days(now, limits);
+    let (ka, kb) = keys;
     // `Some` sorts after `None`, so compare b to a to put risky rows first.
-    risk(b)
-        .cmp(&risk(a))
-        .then_with(|| {
-            b.oldest_active_key_days(now)
-                .cmp(&a.oldest_active_key_days(now))
-        })
+    kb.map(|k| k.oldest_risk)
+        .cmp(&ka.map(|k| k.oldest_risk))
+        .then_with(|| kb.map(|k| k.key_days).cmp(&ka.map(|k| k.key_days)))
         .then_with(|| a.account_id.cmp(&b.account_id))
         .then_with(|| a.user.cmp(&b.user))
 }
@@ -113,13 +167,13 @@ fn credential_default(
 pub fn credentials<'a>(
     store: &'a Store,
     col: CredentialSort,
-    now: DateTime<Utc>,
-    limits: Thresholds,
+    keys: &'a CredentialKeys,
 ) -> impl Fn(u32, u32) -> Ordering + 'a {
     let items = store.credentials.items();
     let names = &store.accounts;
-    move |a, b| {
-        let (a, b) = (&items[a as usize], &items[b as usize]);
+    move |ia, ib| {
+        let (a, b) = (&items[ia as usize], &items[ib as usize]);
+        let (ka, kb) = (keys.get(ia), keys.get(ib));
         let primary = match col {
             CredentialSort::Risk => Ordering::Equal,
             CredentialSort::Account => names.name(&a.account_id).cmp(names.name(&b.account_id)),
@@ -127,11 +181,9 @@ pub fn credentials<'a>(
             // Longest unused first: `None` (never) before the oldest date.
             CredentialSort::PasswordUsed => a.password_last_used.cmp(&b.password_last_used),
             CredentialSort::Mfa => a.mfa_active.cmp(&b.mfa_active),
-            CredentialSort::KeyAge => b
-                .oldest_active_key_days(now)
-                .cmp(&a.oldest_active_key_days(now)),
+            CredentialSort::KeyAge => kb.map(|k| k.key_days).cmp(&ka.map(|k| k.key_days)),
         };
-        primary.then_with(|| credential_default(now, limits, a, b))
+        primary.then_with(|| credential_default((ka, kb), a, b))
     }
 }
 

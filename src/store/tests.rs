@@ -733,3 +733,82 @@ fn the_open_tally_kept_up_equals_one_counted_afresh() {
     assert!(s.open_tally().high_kinds().next().is_none());
     assert!((0..5).all(|n| !s.open_tally().macie_found_in(bucket(n))));
 }
+
+#[test]
+fn credential_keys_are_worked_out_again_when_the_reports_the_minute_or_the_limits_move() {
+    use super::sort::{CredentialKeys, CredentialSort};
+    let now = Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 30).unwrap();
+    let rec = |user: &str, rotated_days_ago: i64| crate::model::CredentialRecord {
+        account_id: "1".into(),
+        user: user.into(),
+        arn: format!("arn:aws:iam::1:user/{user}"),
+        is_root: false,
+        user_creation_time: None,
+        password_enabled: Some(false),
+        password_last_used: None,
+        password_last_changed: None,
+        mfa_active: true,
+        access_keys: vec![crate::model::AccessKey {
+            slot: 1,
+            active: true,
+            last_rotated: Some(now - chrono::Duration::days(rotated_days_ago)),
+            last_used: Some(now),
+            last_used_service: None,
+            last_used_region: None,
+        }],
+    };
+    let mut s = Store::new();
+    s.apply(Update::Credentials {
+        account_id: "1".into(),
+        generated_at: now,
+        records: vec![rec("fresh", 10), rec("old", 200), rec("older", 400)],
+    });
+    let limits = crate::model::Thresholds::default();
+    let keys = CredentialKeys::of(None, &s, now, limits);
+    let risky: Vec<bool> = keys.rows.iter().map(|k| !k.risks.is_empty()).collect();
+    assert_eq!(risky, [false, true, true]);
+    // Oldest risk first, then the rest: the order reads the keys.
+    let rows = {
+        let cmp = super::sort::credentials(&s, CredentialSort::Risk, &keys);
+        let mut rows = vec![0u32, 1, 2];
+        rows.sort_by(|a, b| cmp(*a, *b));
+        rows
+    };
+    assert_eq!(rows, [2, 1, 0]);
+    // Kept within the minute (a marked copy comes back as it was given) ...
+    let mut marked = keys.clone();
+    marked.rows.clear();
+    let same = CredentialKeys::of(
+        Some(marked.clone()),
+        &s,
+        now + chrono::Duration::seconds(20),
+        limits,
+    );
+    assert!(same.rows.is_empty(), "reused within the minute");
+    // ... and worked out again when the minute, the limits or the reports move.
+    let later = now + chrono::Duration::minutes(1);
+    assert_eq!(
+        CredentialKeys::of(Some(marked.clone()), &s, later, limits)
+            .rows
+            .len(),
+        3
+    );
+    let strict = crate::model::Thresholds {
+        age_days: 5,
+        ..limits
+    };
+    let keys = CredentialKeys::of(Some(marked.clone()), &s, now, strict);
+    assert!(
+        keys.rows.iter().all(|k| !k.risks.is_empty()),
+        "all older than 5 days"
+    );
+    s.apply(Update::Credentials {
+        account_id: "1".into(),
+        generated_at: now,
+        records: vec![rec("new", 1)],
+    });
+    assert_eq!(
+        CredentialKeys::of(Some(marked), &s, now, limits).rows.len(),
+        1
+    );
+}

@@ -86,34 +86,42 @@ impl PaneKind for Credentials {
     fn refresh(&self, app: &mut App) {
         let now = app.clock.now();
         let limits = app.settings.thresholds;
+        let before = app.credential_keys.take().map(|k| k.0);
+        let keys = sort::CredentialKeys::of(before, &app.store, now, limits);
         let store = &app.store;
         let view = &mut app.panes.views[Pane::Credentials.index()];
-        let cmp = sort::credentials(store, SORTS[view.sort_column], now, limits);
-        let items = store.credentials.items();
-        let of = |row: u32| {
-            items
-                .get(row as usize)
-                .map(|c| c.risks(now, limits).labels().collect())
-                .unwrap_or_default()
+        let at_risk = {
+            let cmp = sort::credentials(store, SORTS[view.sort_column], &keys);
+            let of = |row: u32| {
+                keys.rows
+                    .get(row as usize)
+                    .map(|k| k.risks.labels().collect())
+                    .unwrap_or_default()
+            };
+            // Risks move with the reports, the clock (the view checks each minute) and the
+            // limits: the view's filter key holds the first two.
+            let flags = crate::store::query::Flags {
+                key: (limits.age_days as u64) ^ (limits.unused_days as u64).rotate_left(32),
+                of: &of,
+            };
+            view.refresh_flagged(&store.credentials, &cmp, &store.accounts, now, Some(flags));
+            view.rows
+                .iter()
+                .filter(|&&i| {
+                    keys.rows
+                        .get(i as usize)
+                        .is_some_and(|k| !k.risks.is_empty())
+                })
+                .count()
         };
-        // Risks move with the clock (checked each minute) and the thresholds.
-        let flags = crate::store::query::Flags {
-            key: u64::from(limits.age_days as u32) ^ store.generation(),
-            of: &of,
-        };
-        view.refresh_flagged(&store.credentials, &cmp, &store.accounts, now, Some(flags));
+        app.credential_keys = Some((keys, at_risk));
     }
 
     fn table<'a>(&self, app: &'a App) -> Table<'a> {
-        let view = app.view(Pane::Credentials);
         let now = app.clock.now();
         let limits = app.settings.thresholds;
         let items = app.store.credentials.items();
-        let at_risk = view
-            .rows
-            .iter()
-            .filter(|&&i| !items[i as usize].risks(now, limits).is_empty())
-            .count();
+        let at_risk = app.credential_keys.as_ref().map_or(0, |k| k.1);
         let extra = format!(
             " · {} at risk (key age > {}d)",
             group(at_risk),
