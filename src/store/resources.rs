@@ -19,6 +19,8 @@ type Fast = BuildHasherDefault<FastHasher>;
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Holders {
     One(u64),
+    // Boxed: an entry is 16 bytes instead of 40, and most resources have one holder.
+    #[allow(clippy::box_collection)]
     Many(Box<HashSet<u64, Fast>>),
 }
 

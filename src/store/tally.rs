@@ -81,9 +81,9 @@ fn is_sensitive(f: &Finding) -> bool {
 
 /// Adds `by` (1 or -1) to a count, dropping the entry at zero so that a tally kept up for
 /// weeks is the size of what is open, and equal to one counted afresh.
-fn bump<K: Ord + Clone, Q>(map: &mut BTreeMap<K, usize>, key: &Q, by: isize)
+fn bump<K, Q>(map: &mut BTreeMap<K, usize>, key: &Q, by: isize)
 where
-    K: std::borrow::Borrow<Q> + for<'a> From<&'a Q>,
+    K: Ord + std::borrow::Borrow<Q> + for<'a> From<&'a Q>,
     Q: Ord + ?Sized,
 {
     match map.get_mut(key) {
@@ -167,7 +167,7 @@ impl OpenTally {
                 if *n == 0 {
                     self.macie_resources.remove(&r);
                 }
-                if (was == 0) != (self.macie_resources.get(&r).is_none()) {
+                if (was == 0) == self.macie_resources.contains_key(&r) {
                     self.macie_version += 1;
                 }
             }
