@@ -163,7 +163,7 @@ async fn a_long_demo_run_holds_flat_memory_and_tasks() {
                             app.panes.tab.title().to_string()
                         };
                         worst_batches.push((cost, minute, shown, batch, parts));
-                        worst_batches.sort_by(|a, b| b.0.cmp(&a.0));
+                        worst_batches.sort_by_key(|b| std::cmp::Reverse(b.0));
                         worst_batches.truncate(5);
                     }
                 }
