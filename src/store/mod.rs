@@ -331,15 +331,17 @@ impl Store {
                 self.credential_reports.insert(account_id, generated_at);
                 changed.credentials = true;
             }
+            // A poll brings every exposure and evaluation again: only those that differ
+            // are written, so an unchanged poll moves no view and no mark.
             Update::Exposures(list) => {
-                changed.exposures = self
-                    .exposures
-                    .upsert_newer(list, &self.accounts, |_, _| true);
+                changed.exposures =
+                    self.exposures
+                        .upsert_newer(list, &self.accounts, |old, new| old != new);
             }
             Update::Compliance(list) => {
-                changed.compliance = self
-                    .compliance
-                    .upsert_newer(list, &self.accounts, |_, _| true);
+                changed.compliance =
+                    self.compliance
+                        .upsert_newer(list, &self.accounts, |old, new| old != new);
             }
             Update::Events(list) => {
                 changed.events = self.events.upsert_newer(list, &self.accounts, |_, _| true);
@@ -441,7 +443,7 @@ impl Store {
         if !exposed.is_empty() {
             changed |= self
                 .exposures
-                .upsert_newer(exposed, &self.accounts, |_, _| true);
+                .upsert_newer(exposed, &self.accounts, |old, new| old != new);
         }
         changed
     }
