@@ -145,6 +145,15 @@ pub enum Request {
 /// The console's whole state. The store and what the operator is looking at, grouped by
 /// what they are for: the panes underneath, the overlays drawn over them (which take keys
 /// first, see [`modes`]), the drills, and the outbox the loop empties after each action.
+/// What the findings pane's count of new rows is of: the view's filter stamp, whether it
+/// is frozen, the table's moves and the watermark.
+type FindingsNewKey = (
+    Option<(u64, u64, i64)>,
+    bool,
+    u64,
+    Option<chrono::DateTime<chrono::Utc>>,
+);
+
 pub struct App {
     pub store: Store,
     pub clock: Clock,
@@ -188,6 +197,10 @@ pub struct App {
     )>,
     /// The current summary, for the pane, store generation and minute it is of.
     summary_cache: Option<(Pane, u64, i64, String, crate::analysis::summary::Summary)>,
+    /// How many findings shown are new since the operator last looked, and what the count
+    /// is of (the view's filter stamp, the table's moves, the watermark): counted at
+    /// refresh when those change, not on every frame.
+    findings_new: Option<(FindingsNewKey, usize)>,
     /// The credentials pane's risks and key ages per row, and how many of its rows are at
     /// risk (counted at refresh, not on every frame).
     credential_keys: Option<(crate::store::sort::CredentialKeys, usize)>,
@@ -324,6 +337,7 @@ impl App {
             trend: crate::analysis::posture::Trend::default(),
             posture: None,
             summary_cache: None,
+            findings_new: None,
             credential_keys: None,
             marks: None,
             restore: handoff::Restore::default(),

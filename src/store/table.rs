@@ -325,6 +325,22 @@ impl<T: Keyed> Table<T> {
         )
     }
 
+    /// How many of the rows `kept` names (all when empty) have a time (a finding's update)
+    /// after `after_ms`: read from the facets in table order, not from a million records
+    /// in the view's order.
+    pub fn count_after(&self, kept: &[bool], after_ms: i64) -> usize {
+        let facets = self.facets();
+        if kept.is_empty() {
+            return facets.rows.iter().filter(|r| r.time > after_ms).count();
+        }
+        facets
+            .rows
+            .iter()
+            .zip(kept)
+            .filter(|(r, k)| **k && r.time > after_ms)
+            .count()
+    }
+
     /// The facets of the current revision: built on first use, then kept up to date row by
     /// row (only the rows written since), rebuilt when rows moved or most changed.
     fn facets(&self) -> std::sync::Arc<Facets> {

@@ -105,19 +105,43 @@ impl PaneKind for Findings {
         let view = &mut app.panes.views[Pane::Findings.index()];
         let cmp = sort::findings(store, SORTS[view.sort_column]);
         view.refresh(&store.findings, &cmp, &store.accounts, now);
+        // New since the operator last looked: counted here when the rows or the watermark
+        // moved, not on each frame (a million rows in view order cost a frame 20 ms).
+        let since = app.new_since();
+        let view = &app.panes.views[Pane::Findings.index()];
+        let key = (
+            view.filter_stamp(),
+            view.is_frozen(),
+            store.findings.moves(),
+            since,
+        );
+        if app.findings_new.as_ref().map(|n| &n.0) != Some(&key) {
+            let items = store.findings.items();
+            let new = match since {
+                None => 0,
+                // A frozen view holds rows of before: count those.
+                Some(t) if view.is_frozen() => view
+                    .rows
+                    .iter()
+                    .filter(|&&r| items.get(r as usize).is_some_and(|f| f.updated_at > t))
+                    .count(),
+                Some(t) => store
+                    .findings
+                    .count_after(view.kept(), t.timestamp_millis()),
+            };
+            app.findings_new = Some((key, new));
+        }
     }
 
     fn table<'a>(&self, app: &'a App) -> Table<'a> {
-        let view = app.view(Pane::Findings);
         let now = app.clock.now();
         let items = app.store.findings.items();
         // New since the operator last looked: counted in the title, titles in bold.
         let since = app.new_since();
         let is_new = move |row: u32| since.is_some_and(|t| items[row as usize].updated_at > t);
-        let new = if since.is_some() {
-            view.rows.iter().filter(|&&r| is_new(r)).count()
-        } else {
-            0
+        let new = match &app.findings_new {
+            Some((key, n)) if since.is_some() && key.3 == since => *n,
+            _ => 0,
         };
         let mut extra = if new > 0 {
             format!(" · {} new (N: seen)", group(new))

@@ -79,8 +79,10 @@ impl PaneKind for PublicAccess {
         let inputs = ExposureMarks::inputs(&app.store);
         if app.marks.as_ref().map(|m| m.0) != Some(inputs) {
             let marks = ExposureMarks::of(&app.store);
-            if app.marks.as_ref().is_none_or(|m| !m.1.same_scores(&marks)) {
-                // A Macie finding can mark an exposure whose own row did not change.
+            // A Macie finding can mark an exposure whose own row did not change: then the
+            // order is worked out again. Rows written since are caught up by the view.
+            let macie_moved = app.marks.as_ref().is_none_or(|m| m.0 .2 != inputs.2);
+            if macie_moved && app.marks.as_ref().is_none_or(|m| !m.1.same_scores(&marks)) {
                 app.panes.views[Pane::PublicAccess.index()].invalidate_sort();
             }
             app.marks = Some((inputs, marks));

@@ -434,6 +434,54 @@ fn findings_updated_since_the_operator_last_looked_are_new_until_seen() {
         "{}",
         title(&mut app)
     );
+    // More arrive; a filter counts the new rows it keeps; a frozen view counts the rows
+    // it holds.
+    let arriving = |id: &str, title: &str, at: &str| {
+        asff::parse_value(&json!({
+            "Id": id, "ProductArn": "arn:aws:securityhub:us-east-1::product/aws/guardduty",
+            "AwsAccountId": "111111111111", "UpdatedAt": at,
+            "Severity": {"Label": "LOW"}, "Title": title
+        }))
+        .unwrap()
+    };
+    app.apply(Update::Findings(vec![
+        arriving(
+            "f-later-2",
+            "arrived while away too",
+            "2026-11-22T11:01:00Z",
+        ),
+        arriving("f-other", "something else", "2026-11-22T11:02:00Z"),
+    ]));
+    assert!(
+        title(&mut app).contains("3 new (N: seen)"),
+        "{}",
+        title(&mut app)
+    );
+    app.view_mut(Pane::Findings).set_filter("arrived");
+    assert!(
+        title(&mut app).contains("2 new (N: seen)"),
+        "{}",
+        title(&mut app)
+    );
+    app.update(Action::Freeze);
+    app.refresh_view();
+    app.apply(Update::Findings(vec![arriving(
+        "f-held-back",
+        "arrived while frozen",
+        "2026-11-22T11:03:00Z",
+    )]));
+    assert!(
+        title(&mut app).contains("2 new (N: seen)"),
+        "{}",
+        title(&mut app)
+    );
+    app.update(Action::Freeze);
+    assert!(
+        title(&mut app).contains("3 new (N: seen)"),
+        "{}",
+        title(&mut app)
+    );
+    app.view_mut(Pane::Findings).set_filter("");
     app.update(Action::MarkSeen);
     assert!(!title(&mut app).contains("new"));
     // A saved view keeps its own mark while its filter is on.

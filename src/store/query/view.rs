@@ -113,6 +113,18 @@ impl View {
         self.frozen.is_some()
     }
 
+    /// Which table positions the filter keeps (empty: all of them), as of the last
+    /// refresh; what a count over the shown rows reads in table order.
+    pub fn kept(&self) -> &[bool] {
+        &self.kept
+    }
+
+    /// Changes whenever the rows kept may have: the filter, the table's revision, the
+    /// minute a time-bound filter was worked out at.
+    pub fn filter_stamp(&self) -> Option<(u64, u64, i64)> {
+        self.filtered_for
+    }
+
     /// The table position under the cursor.
     pub fn selected_row(&self) -> Option<u32> {
         self.rows.get(self.selected).copied()
