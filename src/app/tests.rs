@@ -454,3 +454,57 @@ fn the_cache_mark_goes_once_every_live_source_has_synced() {
         "every source synced"
     );
 }
+
+#[test]
+fn a_macie_finding_moves_the_exposure_it_marks_to_the_top() {
+    let mut app = app_with(3);
+    let exposure = |id: &str, days: i64| crate::model::Exposure {
+        id: id.into(),
+        account_id: "111111111111".into(),
+        region: "us-east-1".into(),
+        resource_type: "AWS::S3::Bucket".into(),
+        resource: format!("arn:aws:s3:::{id}"),
+        principal: "*".into(),
+        is_public: true,
+        external_account: None,
+        actions: vec!["s3:GetObject".into()],
+        conditions: vec![],
+        status: "ACTIVE".into(),
+        source: "access-analyzer".into(),
+        updated_at: chrono::DateTime::UNIX_EPOCH + chrono::Duration::days(days),
+    };
+    // Newest first when nothing is marked: "data" is last.
+    app.apply(Update::Exposures(vec![
+        exposure("data", 1),
+        exposure("logs", 2),
+        exposure("site", 3),
+    ]));
+    app.update(Action::ShowTab(Pane::PublicAccess));
+    app.refresh_view();
+    let first = |app: &App| {
+        let v = app.view(Pane::PublicAccess);
+        app.store.exposures.items()[v.rows[0] as usize].id.clone()
+    };
+    assert_eq!(first(&app), "site");
+    // Sensitive data found in "data": its exposure (not written again) goes first.
+    let macie = asff::parse_value(&json!({
+        "Id": "m", "ProductArn": "arn:aws:securityhub:us-east-1::product/aws/macie",
+        "ProductName": "Macie", "AwsAccountId": "111111111111",
+        "UpdatedAt": "2026-11-22T00:00:00Z", "Severity": {"Label": "HIGH"}, "Title": "PII",
+        "Resources": [{"Type": "AwsS3Bucket", "Id": "arn:aws:s3:::data"}]
+    }))
+    .unwrap();
+    app.apply(Update::Findings(vec![macie]));
+    app.refresh_view();
+    assert_eq!(first(&app), "data");
+    // A new exposure written meanwhile is placed by the marks too, without a full sort.
+    app.apply(Update::Exposures(vec![exposure("newest", 9)]));
+    app.refresh_view();
+    let v = app.view(Pane::PublicAccess);
+    let ids: Vec<&str> = v
+        .rows
+        .iter()
+        .map(|&r| app.store.exposures.items()[r as usize].id.as_str())
+        .collect();
+    assert_eq!(ids, ["data", "newest", "site", "logs"]);
+}
