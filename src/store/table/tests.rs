@@ -140,3 +140,51 @@ fn a_removal_renumbers_keys_texts_and_the_log() {
         Some(vec![1, 3, 10])
     );
 }
+
+#[test]
+fn field_terms_tested_in_runs_side_by_side_answer_as_one_pass() {
+    use crate::model::Finding;
+    let acc = Accounts::default();
+    let sevs = ["LOW", "HIGH", "CRITICAL", "MEDIUM", "INFORMATIONAL"];
+    let statuses = ["NEW", "RESOLVED", "NOTIFIED", "SUPPRESSED"];
+    let regions = ["us-east-1", "eu-west-1", "us-west-2"];
+    let list: Vec<Finding> = (0..97u32)
+        .map(|i| {
+            crate::model::asff::parse_value(&serde_json::json!({
+                "Id": format!("f{i}"),
+                "ProductArn": "arn:aws:securityhub:us-east-1::product/aws/guardduty",
+                "AwsAccountId": format!("11111111111{}", i % 4),
+                "Region": regions[(i % 3) as usize],
+                "UpdatedAt": format!("2026-{:02}-01T00:00:00Z", 1 + i % 11),
+                "Severity": {"Label": sevs[(i % 5) as usize]},
+                "Workflow": {"Status": statuses[(i % 4) as usize]},
+                "Title": format!("probe {i}"),
+            }))
+            .unwrap()
+        })
+        .collect();
+    let mut t: Table<Finding> = Table::default();
+    t.upsert_newer(list, &acc, |_, _| true);
+    let now = chrono::DateTime::parse_from_rfc3339("2026-12-01T00:00:00Z")
+        .unwrap()
+        .to_utc();
+    for q in [
+        "sev>=medium region:us- !status:resolved age<200d",
+        "probe acct:1111111111 title:\"probe 1\"",
+        "!sev:low status:open",
+    ] {
+        let query = TextQuery::parse_for(q, crate::store::fields::FINDING_FIELDS).unwrap();
+        let one = t.matching_on(&query, &acc, now, 1);
+        assert!(
+            one.iter().any(|k| *k) && one.iter().any(|k| !*k),
+            "{q}: both kinds"
+        );
+        for threads in [2, 3, 7, 200] {
+            assert_eq!(
+                t.matching_on(&query, &acc, now, threads),
+                one,
+                "{q} on {threads}"
+            );
+        }
+    }
+}
