@@ -292,14 +292,14 @@ impl Store {
                     list,
                     &self.accounts,
                     |old, new| new.updated_at >= old.updated_at,
-                    |old, new| {
-                        resources.write(|| row_hash(new), old, new);
+                    |old, new, hash| {
+                        resources.write(hash, old, new);
                         if let Some(old) = old {
                             counts.remove(old);
                             tally.remove(old);
                             let seen = if quiet { Vec::new() } else { changes(old, new) };
                             if !seen.is_empty() {
-                                let h = history.entry(row_hash(new)).or_default();
+                                let h = history.entry(hash).or_default();
                                 h.extend(seen);
                                 let over = h.len().saturating_sub(HISTORY_PER_FINDING);
                                 h.drain(..over);
@@ -311,7 +311,7 @@ impl Store {
                             let key = Keyed::key(new);
                             match exposure::from_control_finding(new, key) {
                                 Some(e) => exposed.push(e),
-                                None => closed.push(row_hash(new)),
+                                None => closed.push(hash),
                             }
                         }
                     },

@@ -44,14 +44,8 @@ pub(super) fn resource_hashes(f: &Finding) -> Vec<u64> {
 }
 
 impl ResourceIndex {
-    /// A finding written: `old` is the version it replaced, if any; `key` works out the
-    /// finding's key hash (only needed when its resources changed, which few updates do).
-    pub(super) fn write(
-        &mut self,
-        key: impl FnOnce() -> u64,
-        old: Option<&Finding>,
-        new: &Finding,
-    ) {
+    /// A finding written, with its key hash: `old` is the version it replaced, if any.
+    pub(super) fn write(&mut self, key: u64, old: Option<&Finding>, new: &Finding) {
         let same = |old: &Finding| {
             old.resources.len() == new.resources.len()
                 && old
@@ -63,7 +57,6 @@ impl ResourceIndex {
         if old.is_some_and(same) {
             return;
         }
-        let key = key();
         let after = resource_hashes(new);
         let before = old.map(resource_hashes).unwrap_or_default();
         if before == after {
@@ -148,7 +141,7 @@ impl ResourceIndex {
 pub(super) fn index_of(findings: &[Finding]) -> ResourceIndex {
     let mut index = ResourceIndex::default();
     for f in findings {
-        index.write(|| super::table::row_hash(f), None, f);
+        index.write(super::table::row_hash(f), None, f);
     }
     index
 }

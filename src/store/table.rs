@@ -542,17 +542,17 @@ impl<T: Keyed> Table<T> {
         accounts: &Accounts,
         replace: impl Fn(&T, &T) -> bool,
     ) -> bool {
-        self.upsert_newer_with(rows, accounts, replace, |_, _| {})
+        self.upsert_newer_with(rows, accounts, replace, |_, _, _| {})
     }
 
-    /// [`Table::upsert_newer`], telling `on_write` of each row written and the row it
-    /// replaced, if any.
+    /// [`Table::upsert_newer`], telling `on_write` of each row written, the row it
+    /// replaced, if any, and its key hash (worked out here already).
     pub fn upsert_newer_with(
         &mut self,
         rows: Vec<T>,
         accounts: &Accounts,
         replace: impl Fn(&T, &T) -> bool,
-        mut on_write: impl FnMut(Option<&T>, &T),
+        mut on_write: impl FnMut(Option<&T>, &T, u64),
     ) -> bool {
         let mut changed = false;
         reserve_modestly(&mut self.items, rows.len());
@@ -562,7 +562,7 @@ impl<T: Keyed> Table<T> {
             match self.find_row(&key, hash) {
                 Some(i) => {
                     if replace(&self.items[i as usize], &row) {
-                        on_write(Some(&self.items[i as usize]), &row);
+                        on_write(Some(&self.items[i as usize]), &row, hash);
                         self.write_text(i, &row.search_text(accounts));
                         self.items[i as usize] = row;
                         self.touch(i);
@@ -572,7 +572,7 @@ impl<T: Keyed> Table<T> {
                 }
                 None => {
                     let i = self.items.len() as u32;
-                    on_write(None, &row);
+                    on_write(None, &row, hash);
                     self.insert_key(key, hash, i);
                     self.write_text(i, &row.search_text(accounts));
                     self.items.push(row);
