@@ -142,18 +142,22 @@ pub enum Request {
     OpenReport(String),
 }
 
-/// The console's whole state. The store and what the operator is looking at, grouped by
-/// what they are for: the panes underneath, the overlays drawn over them (which take keys
-/// first, see [`modes`]), the drills, and the outbox the loop empties after each action.
+/// Which rows a view shows: its filter stamp and whether it is frozen.
+type ShownRows = (Option<(u64, u64, i64)>, bool);
+
 /// What the findings pane's count of new rows is of: the view's filter stamp, whether it
-/// is frozen, the table's moves and the watermark.
+/// is frozen, the table's revision (a frozen view's held rows change in place) and moves,
+/// and the watermark.
 type FindingsNewKey = (
     Option<(u64, u64, i64)>,
     bool,
-    u64,
+    (u64, u64),
     Option<chrono::DateTime<chrono::Utc>>,
 );
 
+/// The console's whole state. The store and what the operator is looking at, grouped by
+/// what they are for: the panes underneath, the overlays drawn over them (which take keys
+/// first, see [`modes`]), the drills, and the outbox the loop empties after each action.
 pub struct App {
     pub store: Store,
     pub clock: Clock,
@@ -202,8 +206,9 @@ pub struct App {
     /// refresh when those change, not on every frame.
     findings_new: Option<(FindingsNewKey, usize)>,
     /// The credentials pane's risks and key ages per row, and how many of its rows are at
-    /// risk (counted at refresh, not on every frame).
-    credential_keys: Option<(crate::store::sort::CredentialKeys, usize)>,
+    /// risk with what that count is of (the view's filter stamp and whether it is frozen;
+    /// the keys' own stamp covers the rest).
+    credential_keys: Option<(crate::store::sort::CredentialKeys, ShownRows, usize)>,
     /// The public-access pane's marks and the inputs they are of.
     marks: Option<(
         crate::store::related::MarksInputs,

@@ -5,6 +5,10 @@
 //! keystroke filter over 100k findings is a scan of prepared strings, not a re-format.
 //! A failed poll never removes data: health is tracked beside the data, per source.
 //!
+//! Findings change only through [`Store::apply`]: its write and removal hooks keep the
+//! counts, the overview's tally (`tally`) and the resource index (`resources`) equal to
+//! what a pass over every finding would find, so that none of them costs a pass.
+//!
 //! May import: `util`, `model`, `feed`.
 
 mod facets;

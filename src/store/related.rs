@@ -17,9 +17,10 @@ pub struct ExposureMarks {
     scores: Vec<u8>,
 }
 
-/// What the marks are worked out from: the exposures (their revision also moves when the
-/// accounts do) and the resources with an open Macie finding. A poll that changes neither
-/// leaves the marks as they are.
+/// What the marks are worked out from: the exposures and the resources with an open Macie
+/// finding. A poll that changes neither leaves the marks as they are. The accounts (which
+/// decide `outside-trust`) are covered too: a change of accounts re-indexes the exposures,
+/// which moves their revision and makes the pane's view sort afresh.
 pub type MarksInputs = (u64, u64, u64);
 
 impl ExposureMarks {
@@ -155,16 +156,18 @@ pub fn finding_context(
     let mut rows: Vec<u32> = ids.iter().flat_map(|id| store.findings_on(id)).collect();
     rows.sort_unstable();
     rows.dedup();
-    let mut same: Vec<&Finding> = rows
+    let mut same: Vec<(u32, &Finding)> = rows
         .into_iter()
         .filter(|&i| i != row)
-        .filter_map(|i| store.findings.get(i))
-        .filter(|o| o.resources.iter().any(|r| ids.contains(&&*r.id)))
+        .filter_map(|i| Some((i, store.findings.get(i)?)))
+        .filter(|(_, o)| o.resources.iter().any(|r| ids.contains(&&*r.id)))
         .collect();
-    let worst_newest = |a: &&Finding, b: &&Finding| {
+    // Ties in table order, as a stable sort of every finding gave them.
+    let worst_newest = |(i, a): &(u32, &Finding), (j, b): &(u32, &Finding)| {
         b.severity
             .cmp(&a.severity)
             .then_with(|| b.updated_at.cmp(&a.updated_at))
+            .then_with(|| i.cmp(j))
     };
     // Ten are shown: an account's hundred thousand CIS findings are not all sorted.
     let total = same.len();
@@ -210,7 +213,7 @@ pub fn finding_context(
         same_resource_total: total,
         same_resource: same
             .into_iter()
-            .map(|o| {
+            .map(|(_, o)| {
                 (
                     o.severity,
                     o.title.to_string(),
@@ -446,6 +449,9 @@ mod tests {
             [1, 0, 1, 0, 0, 1],
             "public+macie while a Macie finding is open"
         );
+        // The marks are worked out again when a resource gains or loses its last open
+        // Macie finding, not on another product's write or a closed finding's removal.
+        assert_eq!(moved, [false, true, true, true, false, true]);
         assert!(!is_write("kms:Decrypt") && is_write("sqs:*") && is_write("*"));
         assert!(
             !is_write("ec2:CreateVolumePermission"),

@@ -3,7 +3,10 @@
 //! findings (40 ms at 1M; a look-up here is a few microseconds plus the findings listed).
 //!
 //! Findings are held by their key hash, not their row: removals renumber rows, key hashes
-//! stay. Resources are held by a 64-bit hash of their id, not a copy of it.
+//! stay. Resources are held by a 64-bit hash of their id, not a copy of it. Two keys or two
+//! ids sharing a 64-bit hash would confuse the index (the table resolves its own key
+//! collisions, this index does not); the detail checks each finding found names the
+//! resource, and at 64 bits such a pair is not expected among millions.
 
 use super::facets::FastHasher;
 use crate::model::key::key_hash;
@@ -125,11 +128,14 @@ impl ResourceIndex {
             Holders::One(_) => {}
             Holders::Many(set) => {
                 set.remove(&key);
-                // Back to one holder: the set's table is freed, not kept half-empty.
+                // Back to one holder: the set's table is freed, not kept half-empty; a set
+                // that held a hundred thousand and now holds a few gives the room back.
                 if set.len() == 1 {
                     if let Some(&last) = set.iter().next() {
                         *h = Holders::One(last);
                     }
+                } else if set.len() < set.capacity() / 4 {
+                    set.shrink_to_fit();
                 }
             }
         }

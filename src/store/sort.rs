@@ -144,6 +144,11 @@ impl CredentialKeys {
         }
     }
 
+    /// What the rows were worked out at: equal stamps, equal rows.
+    pub fn stamp(&self) -> Option<(u64, u64, i64, Thresholds)> {
+        self.at
+    }
+
     fn get(&self, row: u32) -> Option<&CredentialKey> {
         self.rows.get(row as usize)
     }

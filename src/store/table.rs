@@ -48,7 +48,16 @@ pub trait Keyed: Sync {
 /// per core, at most four): a five-term filter over a million findings took 30 ms on one.
 const SPLIT_ROWS: usize = 200_000;
 
+/// A field term ready to test: negated, what the facets answer (or `None`: read the
+/// record), the field and its predicate.
 type Compiled<'q> = (bool, Option<FacetTest>, Field, &'q Pred);
+
+/// How many threads a large filter uses: the cores (asked once: the answer reads cgroup
+/// files), at most four.
+fn filter_threads() -> usize {
+    static THREADS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *THREADS.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get().min(4)))
+}
 
 /// Every field term on each row still kept, the rows cut into `threads` runs tested side
 /// by side (the answer is the same for any number of runs).
@@ -311,7 +320,7 @@ impl<T: Keyed> Table<T> {
         now: chrono::DateTime<chrono::Utc>,
     ) -> Vec<bool> {
         let threads = if self.items.len() >= SPLIT_ROWS {
-            std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
+            filter_threads()
         } else {
             1
         };
@@ -400,7 +409,8 @@ impl<T: Keyed> Table<T> {
 
     /// How many of the rows `kept` names (all when empty) have a time (a finding's update)
     /// after `after_ms`: read from the facets in table order, not from a million records
-    /// in the view's order.
+    /// in the view's order. To the millisecond, as the facets keep time (AWS writes
+    /// milliseconds at most).
     pub fn count_after(&self, kept: &[bool], after_ms: i64) -> usize {
         let facets = self.facets();
         if kept.is_empty() {

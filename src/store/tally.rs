@@ -13,7 +13,7 @@ pub struct PlaceTally {
     /// Indexed by `Severity as usize`.
     pub by_severity: [usize; 5],
     /// Security Hub control id -> open findings failing it here.
-    pub controls: HashMap<CompactString, usize>,
+    pub controls: BTreeMap<CompactString, usize>,
 }
 
 impl PlaceTally {
@@ -51,19 +51,22 @@ pub struct OpenTally {
     pub sensitive: BTreeMap<CompactString, usize>,
     /// Resource id hash -> open Macie findings about that resource (sensitive data found
     /// in it: an exposure of it matters more).
-    macie_resources: HashMap<u64, usize>,
+    macie_resources: BTreeMap<u64, usize>,
     /// Bumped when a resource enters or leaves `macie_resources`: the public-access marks
     /// are worked out again only then, not on every poll.
     macie_version: u64,
     /// Runbook kind -> open findings of high severity or worse of that kind.
     pub high_kinds: BTreeMap<String, usize>,
     /// A finding of each kind in `high_kinds`, for the runbook library to match: the
-    /// first one written while the kind was open (the kind decides the match; which
-    /// finding does not matter, and a copy per write cost a poll 2 ms).
+    /// first one written while the kind was open (a copy per write cost a poll 2 ms).
+    /// The library also reads a finding's other types and its generator, so two findings
+    /// of one kind could in principle be matched differently; findings of one kind share
+    /// those in practice, and one example per kind is what coverage always asked.
     examples: HashMap<String, Finding>,
 }
 
-/// Equal when the counts are: the examples depend on the order findings were written in.
+/// Equal when the counts are: the examples and the version depend on the order findings
+/// were written in.
 impl PartialEq for OpenTally {
     fn eq(&self, o: &OpenTally) -> bool {
         self.places == o.places
@@ -80,23 +83,27 @@ fn is_sensitive(f: &Finding) -> bool {
 }
 
 /// Adds `by` (1 or -1) to a count, dropping the entry at zero so that a tally kept up for
-/// weeks is the size of what is open, and equal to one counted afresh.
-fn bump<K, Q>(map: &mut BTreeMap<K, usize>, key: &Q, by: isize)
+/// weeks is the size of what is open, and equal to one counted afresh. Returns whether
+/// the key came or went.
+fn bump<K, Q>(map: &mut BTreeMap<K, usize>, key: &Q, by: isize) -> bool
 where
-    K: Ord + std::borrow::Borrow<Q> + for<'a> From<&'a Q>,
-    Q: Ord + ?Sized,
+    K: Ord + std::borrow::Borrow<Q> + From<Q::Owned>,
+    Q: Ord + ToOwned + ?Sized,
 {
     match map.get_mut(key) {
         Some(n) => {
             *n = n.saturating_add_signed(by);
             if *n == 0 {
                 map.remove(key);
+                return true;
             }
+            false
         }
         None if by > 0 => {
-            map.insert(K::from(key), by as usize);
+            map.insert(K::from(key.to_owned()), by as usize);
+            true
         }
-        None => {}
+        None => false,
     }
 }
 
@@ -131,18 +138,7 @@ impl OpenTally {
         let s = f.severity as usize;
         place.by_severity[s] = place.by_severity[s].saturating_add_signed(by);
         if let Some(control) = f.control_id.as_deref() {
-            match place.controls.get_mut(control) {
-                Some(n) => {
-                    *n = n.saturating_add_signed(by);
-                    if *n == 0 {
-                        place.controls.remove(control);
-                    }
-                }
-                None if by > 0 => {
-                    place.controls.insert(control.into(), 1);
-                }
-                None => {}
-            }
+            bump(&mut place.controls, control, by);
         }
         if place.open() == 0 {
             regions.remove(f.region.as_str());
@@ -161,13 +157,7 @@ impl OpenTally {
         }
         if f.product == "Macie" {
             for r in super::resources::resource_hashes(f) {
-                let n = self.macie_resources.entry(r).or_default();
-                let was = *n;
-                *n = n.saturating_add_signed(by);
-                if *n == 0 {
-                    self.macie_resources.remove(&r);
-                }
-                if (was == 0) == self.macie_resources.contains_key(&r) {
+                if bump(&mut self.macie_resources, &r, by) {
                     self.macie_version += 1;
                 }
             }

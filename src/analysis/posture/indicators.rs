@@ -178,7 +178,6 @@ pub fn indicators(
         evidence("credentials", "risk:unused-key,unused-pw"),
     );
 
-    // One pass over the findings for the rest.
     // From the tally the store keeps up: no pass over the findings.
     let tally = store.open_tally();
     let unused_access = tally.unused_access;

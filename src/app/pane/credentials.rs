@@ -86,8 +86,9 @@ impl PaneKind for Credentials {
     fn refresh(&self, app: &mut App) {
         let now = app.clock.now();
         let limits = app.settings.thresholds;
-        let before = app.credential_keys.take().map(|k| k.0);
-        let keys = sort::CredentialKeys::of(before, &app.store, now, limits);
+        let before = app.credential_keys.take();
+        let counted = before.as_ref().map(|b| (b.0.stamp(), b.1, b.2));
+        let keys = sort::CredentialKeys::of(before.map(|b| b.0), &app.store, now, limits);
         let store = &app.store;
         let view = &mut app.panes.views[Pane::Credentials.index()];
         let at_risk = {
@@ -105,23 +106,32 @@ impl PaneKind for Credentials {
                 of: &of,
             };
             view.refresh_flagged(&store.credentials, &cmp, &store.accounts, now, Some(flags));
-            view.rows
-                .iter()
-                .filter(|&&i| {
-                    keys.rows
-                        .get(i as usize)
-                        .is_some_and(|k| !k.risks.is_empty())
-                })
-                .count()
+            // Counted again only when the rows or their risks moved: refresh runs before
+            // every frame.
+            let shown = (view.filter_stamp(), view.is_frozen());
+            match counted {
+                Some((stamp, was, n)) if stamp == keys.stamp() && was == shown => (shown, n),
+                _ => (
+                    shown,
+                    view.rows
+                        .iter()
+                        .filter(|&&i| {
+                            keys.rows
+                                .get(i as usize)
+                                .is_some_and(|k| !k.risks.is_empty())
+                        })
+                        .count(),
+                ),
+            }
         };
-        app.credential_keys = Some((keys, at_risk));
+        app.credential_keys = Some((keys, at_risk.0, at_risk.1));
     }
 
     fn table<'a>(&self, app: &'a App) -> Table<'a> {
         let now = app.clock.now();
         let limits = app.settings.thresholds;
         let items = app.store.credentials.items();
-        let at_risk = app.credential_keys.as_ref().map_or(0, |k| k.1);
+        let at_risk = app.credential_keys.as_ref().map_or(0, |k| k.2);
         let extra = format!(
             " · {} at risk (key age > {}d)",
             group(at_risk),

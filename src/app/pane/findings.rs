@@ -112,7 +112,7 @@ impl PaneKind for Findings {
         let key = (
             view.filter_stamp(),
             view.is_frozen(),
-            store.findings.moves(),
+            (store.findings.revision(), store.findings.moves()),
             since,
         );
         if app.findings_new.as_ref().map(|n| &n.0) != Some(&key) {

@@ -463,21 +463,42 @@ fn findings_updated_since_the_operator_last_looked_are_new_until_seen() {
         "{}",
         title(&mut app)
     );
+    // Frozen: a held row updated in place becomes new and is counted; a new row waits.
+    app.view_mut(Pane::Findings).set_filter("");
+    assert!(
+        title(&mut app).contains("3 new (N: seen)"),
+        "{}",
+        title(&mut app)
+    );
     app.update(Action::Freeze);
     app.refresh_view();
-    app.apply(Update::Findings(vec![arriving(
-        "f-held-back",
-        "arrived while frozen",
-        "2026-11-22T11:03:00Z",
-    )]));
+    let mut held = app
+        .store
+        .findings
+        .items()
+        .iter()
+        .find(|f| f.id == "f-001")
+        .unwrap()
+        .clone();
+    held.updated_at = chrono::DateTime::parse_from_rfc3339("2026-11-22T11:04:00Z")
+        .unwrap()
+        .to_utc();
+    app.apply(Update::Findings(vec![
+        held,
+        arriving(
+            "f-held-back",
+            "arrived while frozen",
+            "2026-11-22T11:03:00Z",
+        ),
+    ]));
     assert!(
-        title(&mut app).contains("2 new (N: seen)"),
+        title(&mut app).contains("4 new (N: seen)"),
         "{}",
         title(&mut app)
     );
     app.update(Action::Freeze);
     assert!(
-        title(&mut app).contains("3 new (N: seen)"),
+        title(&mut app).contains("5 new (N: seen)"),
         "{}",
         title(&mut app)
     );
