@@ -459,19 +459,9 @@ fn the_cache_mark_goes_once_every_live_source_has_synced() {
 fn a_macie_finding_moves_the_exposure_it_marks_to_the_top() {
     let mut app = app_with(3);
     let exposure = |id: &str, days: i64| crate::model::Exposure {
-        id: id.into(),
-        account_id: "111111111111".into(),
-        region: "us-east-1".into(),
-        resource_type: "AWS::S3::Bucket".into(),
-        resource: format!("arn:aws:s3:::{id}"),
-        principal: "*".into(),
-        is_public: true,
-        external_account: None,
         actions: vec!["s3:GetObject".into()],
-        conditions: vec![],
-        status: "ACTIVE".into(),
-        source: "access-analyzer".into(),
         updated_at: chrono::DateTime::UNIX_EPOCH + chrono::Duration::days(days),
+        ..crate::test_support::exposure(id, true, None)
     };
     // Newest first when nothing is marked: "data" is last.
     app.apply(Update::Exposures(vec![

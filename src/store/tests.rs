@@ -816,19 +816,10 @@ fn credential_keys_are_worked_out_again_when_the_reports_the_minute_or_the_limit
 #[test]
 fn an_exposure_or_evaluation_polled_again_unchanged_changes_nothing() {
     let e = crate::model::Exposure {
-        id: "x".into(),
-        account_id: "111111111111".into(),
-        region: "us-east-1".into(),
-        resource_type: "AWS::S3::Bucket".into(),
         resource: "arn:aws:s3:::b".into(),
-        principal: "*".into(),
-        is_public: true,
-        external_account: None,
         actions: vec!["s3:GetObject".into()],
-        conditions: vec![],
-        status: "ACTIVE".into(),
-        source: "access-analyzer".into(),
         updated_at: chrono::DateTime::UNIX_EPOCH,
+        ..crate::test_support::exposure("x", true, None)
     };
     let mut s = Store::new();
     assert!(s.apply(Update::Exposures(vec![e.clone()])).exposures);
