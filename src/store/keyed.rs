@@ -2,30 +2,11 @@
 //! its values for the fields a filter may name.
 
 use super::fields::{self, Field, Value};
-use super::table::{Keyed, ROW_END};
+use super::table::Keyed;
 use super::Accounts;
 use crate::model::{
     CompactString, ComplianceResult, CredentialRecord, Exposure, Finding, TrailEvent,
 };
-
-/// Joins parts with a separator that no filter term contains, so terms cannot match across
-/// field boundaries.
-pub(super) fn join_lower(parts: &[&str]) -> String {
-    let mut s = String::with_capacity(parts.iter().map(|p| p.len() + 1).sum());
-    for p in parts {
-        if !s.is_empty() {
-            s.push('\u{1f}');
-        }
-        s.push_str(p);
-    }
-    let s = s.to_lowercase();
-    // Data could carry the row terminator; it must not end a row early.
-    if s.contains(ROW_END) {
-        s.replace(ROW_END, " ")
-    } else {
-        s
-    }
-}
 
 impl Keyed for Finding {
     fn key(&self) -> String {
@@ -67,8 +48,8 @@ impl Keyed for Finding {
         }
     }
 
-    fn search_text(&self, accounts: &Accounts) -> String {
-        let mut parts: Vec<&str> = vec![
+    fn search_parts<'a>(&'a self, accounts: &'a Accounts, parts: &mut Vec<&'a str>) {
+        parts.extend([
             self.severity.label(),
             &self.title,
             &self.account_id,
@@ -77,10 +58,9 @@ impl Keyed for Finding {
             &self.product,
             self.workflow_status.label(),
             self.control_id.as_deref().unwrap_or(""),
-        ];
+        ]);
         parts.extend(self.types.iter().map(|t| &**t));
         parts.extend(self.resources.iter().map(|r| &*r.id));
-        join_lower(&parts)
     }
 }
 
@@ -108,14 +88,14 @@ impl Keyed for CredentialRecord {
         }
     }
 
-    fn search_text(&self, accounts: &Accounts) -> String {
-        join_lower(&[
-            &self.user,
+    fn search_parts<'a>(&'a self, accounts: &'a Accounts, parts: &mut Vec<&'a str>) {
+        parts.extend([
+            &*self.user,
             &self.arn,
             &self.account_id,
             accounts.name(&self.account_id),
             if self.mfa_active { "mfa" } else { "no-mfa" },
-        ])
+        ]);
     }
 }
 
@@ -149,9 +129,9 @@ impl Keyed for Exposure {
         }
     }
 
-    fn search_text(&self, accounts: &Accounts) -> String {
-        let mut parts: Vec<&str> = vec![
-            &self.resource,
+    fn search_parts<'a>(&'a self, accounts: &'a Accounts, parts: &mut Vec<&'a str>) {
+        parts.extend([
+            &*self.resource,
             &self.resource_type,
             &self.account_id,
             accounts.name(&self.account_id),
@@ -162,9 +142,8 @@ impl Keyed for Exposure {
             } else {
                 "cross-account"
             },
-        ];
+        ]);
         parts.extend(self.actions.iter().map(String::as_str));
-        join_lower(&parts)
     }
 }
 
@@ -193,10 +172,10 @@ impl Keyed for ComplianceResult {
         }
     }
 
-    fn search_text(&self, accounts: &Accounts) -> String {
+    fn search_parts<'a>(&'a self, accounts: &'a Accounts, parts: &mut Vec<&'a str>) {
         let account = self.account_id.as_deref().unwrap_or("");
-        join_lower(&[
-            &self.rule,
+        parts.extend([
+            &*self.rule,
             &self.compliance_type,
             &self.resource_type,
             &self.resource_id,
@@ -204,7 +183,7 @@ impl Keyed for ComplianceResult {
             accounts.name(account),
             self.region.as_deref().unwrap_or(""),
             self.annotation.as_deref().unwrap_or(""),
-        ])
+        ]);
     }
 }
 
@@ -232,9 +211,9 @@ impl Keyed for TrailEvent {
         }
     }
 
-    fn search_text(&self, accounts: &Accounts) -> String {
-        let mut parts: Vec<&str> = vec![
-            &self.event_name,
+    fn search_parts<'a>(&'a self, accounts: &'a Accounts, parts: &mut Vec<&'a str>) {
+        parts.extend([
+            &*self.event_name,
             &self.event_source,
             &self.username,
             &self.account_id,
@@ -242,8 +221,7 @@ impl Keyed for TrailEvent {
             &self.region,
             self.source_ip.as_deref().unwrap_or(""),
             self.error_code.as_deref().unwrap_or(""),
-        ];
+        ]);
         parts.extend(self.detections.iter().map(CompactString::as_str));
-        join_lower(&parts)
     }
 }

@@ -1,9 +1,9 @@
 //! A keyed, append-mostly table with a prepared search text per row.
 //!
-//! The search texts live back to back in one buffer, so that a filter is a few linear
-//! `memmem` scans over contiguous memory rather than 100k small searches scattered over the
-//! heap; rows are found by a 64-bit hash of their key, so the table does not keep a second
-//! copy of every key.
+//! The search texts are kept as each row's distinct values, once each (see `search`), so
+//! that a filter word is one `memmem` scan over a few megabytes rather than a million small
+//! searches scattered over the heap; rows are found by a 64-bit hash of their key, so the
+//! table does not keep a second copy of every key.
 
 use super::facets::{facet_test, Column, FacetCache, FacetTest, Facets, NONE};
 use super::fields::{Field, Value};
@@ -17,8 +17,9 @@ use std::collections::HashMap;
 /// `Sync`: a filter over a large table tests its rows on several threads.
 pub trait Keyed: Sync {
     fn key(&self) -> String;
-    /// Lowercase text that a `/` filter matches against. Never contains `\x1e`.
-    fn search_text(&self, accounts: &Accounts) -> String;
+    /// The values a `/` filter word is looked for in (any case: the table lowers them).
+    /// A word matches inside one value, never across two.
+    fn search_parts<'a>(&'a self, accounts: &'a Accounts, parts: &mut Vec<&'a str>);
 
     /// The fields a filter may name for this kind of record.
     fn fields() -> &'static [Field]
@@ -114,25 +115,14 @@ fn field_pass<T: Keyed>(
     });
 }
 
-/// Ends each row's text in the buffer; filter terms never contain it, so a match never
-/// spans two rows.
-pub(super) const ROW_END: char = '\u{1e}';
-
 /// Rows keep their position once inserted (upserts replace in place), so indices held by
 /// views stay valid until the next revision; a removal moves the rows after it up, and
 /// says which positions left (see `removal`).
 #[derive(Debug)]
 pub struct Table<T> {
     items: Vec<T>,
-    /// Every row's search text followed by [`ROW_END`], in the order they were written.
-    text: String,
-    /// Per row: where its current text starts in `text` and its length.
-    spans: Vec<(u32, u32)>,
-    /// (start, row) for every text in `text`, in buffer order. Entries of replaced texts
-    /// stay until compaction and are recognised because the row's span moved on.
-    order: Vec<(u32, u32)>,
-    /// Bytes of `text` that belong to replaced texts.
-    garbage: usize,
+    /// Every row's search text, as the numbers of its distinct values.
+    search: search::SearchText,
     /// Key hash -> row.
     index: HashMap<u64, u32>,
     /// Keys whose hash collided with another key's: found by the full key.
@@ -156,10 +146,7 @@ impl<T> Default for Table<T> {
     fn default() -> Self {
         Table {
             items: Vec::new(),
-            text: String::new(),
-            spans: Vec::new(),
-            order: Vec::new(),
-            garbage: 0,
+            search: Default::default(),
             index: HashMap::new(),
             collided: HashMap::new(),
             revision: 0,
@@ -174,7 +161,7 @@ impl<T> Default for Table<T> {
 
 /// Grows by an eighth rather than doubling: at 100k rows, doubling leaves tens of
 /// megabytes of capacity that is never used.
-fn reserve_modestly<T>(v: &mut Vec<T>, additional: usize) {
+pub(super) fn reserve_modestly<T>(v: &mut Vec<T>, additional: usize) {
     if v.capacity() - v.len() < additional {
         v.reserve_exact(additional.max(v.len() / 8));
     }
@@ -194,11 +181,9 @@ impl<T: Keyed> Table<T> {
         self.items.get(i as usize)
     }
 
-    pub fn search_text(&self, i: u32) -> &str {
-        match self.spans.get(i as usize) {
-            Some(&(start, len)) => &self.text[start as usize..(start + len) as usize],
-            None => "",
-        }
+    /// Row `i`'s search values, lowercase, joined by `\x1f`.
+    pub fn search_text(&self, i: u32) -> String {
+        self.search.row_text(i)
     }
 
     pub fn position(&self, key: &str) -> Option<u32> {
@@ -287,10 +272,9 @@ impl<T: Keyed> Table<T> {
         };
         rows.iter()
             .map(|&i| {
-                let text = self.search_text(i).as_bytes();
                 if !texts
                     .iter()
-                    .all(|(negated, finder)| finder.find(text).is_some() != *negated)
+                    .all(|(negated, word)| self.search.row_contains(i, word) != *negated)
                 {
                     return false;
                 }
@@ -336,13 +320,8 @@ impl<T: Keyed> Table<T> {
         threads: usize,
     ) -> Vec<bool> {
         let mut keep = vec![true; self.items.len()];
-        let mut hit = vec![false; self.items.len()];
-        for (negated, finder) in query.terms() {
-            hit.iter_mut().for_each(|h| *h = false);
-            self.mark_containing(finder, &mut hit);
-            for (k, h) in keep.iter_mut().zip(&hit) {
-                *k &= *h != negated;
-            }
+        for (negated, word) in query.terms() {
+            self.search.narrow(word, negated, &mut keep);
         }
         // One pass over the rows, every field term on each row still in. The common fields
         // read the compact facets; the others (titles, types, resources) the record.
@@ -462,66 +441,17 @@ impl<T: Keyed> Table<T> {
         }
     }
 
-    fn mark_containing(&self, finder: &Finder<'_>, hit: &mut [bool]) {
-        let hay = self.text.as_bytes();
-        let (mut pos, mut cursor) = (0usize, 0usize);
-        while let Some(found) = finder.find(&hay[pos..]) {
-            let at = pos + found;
-            while cursor + 1 < self.order.len() && self.order[cursor + 1].0 as usize <= at {
-                cursor += 1;
-            }
-            let (start, row) = self.order[cursor];
-            if self.spans[row as usize].0 == start {
-                hit[row as usize] = true;
-            }
-            // One match per row is enough: go on from the next row's text.
-            pos = match self.order.get(cursor + 1) {
-                Some(&(next, _)) => next as usize,
-                None => break,
-            };
-        }
+    /// Sets row `row`'s search values from the record.
+    fn write_search(search: &mut search::SearchText, row: u32, record: &T, accounts: &Accounts) {
+        let mut parts = Vec::with_capacity(12);
+        record.search_parts(accounts, &mut parts);
+        search.write(row, &parts);
     }
 
-    fn write_text(&mut self, row: u32, text: &str) {
-        let start = self.text.len() as u32;
-        if self.text.capacity() - self.text.len() < text.len() + 1 {
-            self.text
-                .reserve_exact((text.len() + 1).max(self.text.len() / 8));
-        }
-        self.text.push_str(text);
-        self.text.push(ROW_END);
-        reserve_modestly(&mut self.order, 1);
-        self.order.push((start, row));
-        let span = (start, text.len() as u32);
-        match self.spans.get_mut(row as usize) {
-            Some(old) => {
-                self.garbage += old.1 as usize + 1;
-                *old = span;
-            }
-            None => {
-                reserve_modestly(&mut self.spans, 1);
-                self.spans.push(span)
-            }
-        }
-    }
-
-    /// Rewrites the text buffer in row order once replaced texts outweigh live ones.
-    fn compact_if_wasteful(&mut self) {
-        if self.garbage > self.text.len() / 2 {
-            self.compact_text(&removal::Removal::default());
-        }
-    }
-
-    fn rebuild_text(&mut self, text_of: impl Fn(&Self, u32) -> String) {
-        let texts: Vec<String> = (0..self.items.len() as u32)
-            .map(|i| text_of(self, i))
-            .collect();
-        self.text = String::with_capacity(texts.iter().map(|t| t.len() + 1).sum());
-        self.spans.clear();
-        self.order.clear();
-        self.garbage = 0;
-        for (i, t) in texts.iter().enumerate() {
-            self.write_text(i as u32, t);
+    fn rebuild_search(&mut self, accounts: &Accounts) {
+        self.search = Default::default();
+        for (i, row) in self.items.iter().enumerate() {
+            Self::write_search(&mut self.search, i as u32, row, accounts);
         }
     }
 
@@ -573,7 +503,7 @@ impl<T: Keyed> Table<T> {
                 Some(i) => {
                     if replace(&self.items[i as usize], &row) {
                         on_write(Some(&self.items[i as usize]), &row, hash);
-                        self.write_text(i, &row.search_text(accounts));
+                        Self::write_search(&mut self.search, i, &row, accounts);
                         self.items[i as usize] = row;
                         self.touch(i);
                         self.log_write(i);
@@ -584,7 +514,7 @@ impl<T: Keyed> Table<T> {
                     let i = self.items.len() as u32;
                     on_write(None, &row, hash);
                     self.insert_key(key, hash, i);
-                    self.write_text(i, &row.search_text(accounts));
+                    Self::write_search(&mut self.search, i, &row, accounts);
                     self.items.push(row);
                     self.touch(i);
                     self.log_write(i);
@@ -593,20 +523,21 @@ impl<T: Keyed> Table<T> {
             }
         }
         if changed {
-            self.compact_if_wasteful();
+            self.search.pack_if_wasteful();
             self.revision += 1;
         }
         changed
     }
 
     pub fn reindex(&mut self, accounts: &Accounts) {
-        self.rebuild_text(|t, i| t.items[i as usize].search_text(accounts));
+        self.rebuild_search(accounts);
         self.revision += 1;
         self.forget_writes();
     }
 }
 
 mod removal;
+mod search;
 
 #[cfg(test)]
 mod tests;

@@ -3,7 +3,7 @@
 //! million again, the facets and the log of writes are renumbered in place, and no search
 //! text or key is worked out again.
 
-use super::{Keyed, Table, ROW_END};
+use super::{Keyed, Table};
 use crate::model::key::key_hash as hash_key;
 use crate::store::Accounts;
 
@@ -126,7 +126,7 @@ impl<T: Keyed> Table<T> {
         removal.compact(&mut self.items);
         self.index.retain(|_, row| removal.follow(row));
         self.collided.retain(|_, row| removal.follow(row));
-        self.compact_text(&removal);
+        self.search.remove(&removal);
         self.written.retain_mut(|(_, row)| removal.follow(row));
         self.moves = removal.moves;
         if self.removals.len() == REMEMBERED {
@@ -153,27 +153,5 @@ impl<T: Keyed> Table<T> {
             }
             _ => cache.built = None,
         }
-    }
-
-    /// The text buffer again with only the live texts of the rows kept (all of them
-    /// without a removal), in row order, copied rather than worked out again.
-    pub(super) fn compact_text(&mut self, removal: &Removal) {
-        let mut spans = std::mem::take(&mut self.spans);
-        removal.compact(&mut spans);
-        let live: usize = spans.iter().map(|&(_, len)| len as usize + 1).sum();
-        let mut text = String::with_capacity(live);
-        let mut order = Vec::with_capacity(spans.len());
-        for (row, span) in spans.iter_mut().enumerate() {
-            let (start, len) = *span;
-            let at = text.len() as u32;
-            text.push_str(&self.text[start as usize..(start + len) as usize]);
-            text.push(ROW_END);
-            order.push((at, row as u32));
-            *span = (at, len);
-        }
-        self.text = text;
-        self.spans = spans;
-        self.order = order;
-        self.garbage = 0;
     }
 }
