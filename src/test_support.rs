@@ -138,7 +138,7 @@ pub fn bucket_finding() -> Finding {
         id: "arn:aws:s3:::payroll-exports".into(),
         region: None,
         partition: None,
-        tags: Vec::new(),
+        tags: Default::default(),
     }];
     f.first_observed_at = Some(now() - Duration::minutes(30));
     f.last_observed_at = Some(now() - Duration::minutes(10));

@@ -294,7 +294,7 @@ pub fn unused_finding(v: &Value, region: &str) -> Result<super::Finding, Analyze
             id: intern(resource),
             region: None,
             partition: Some(partition.into()),
-            tags: Vec::new(),
+            tags: Default::default(),
         }],
         workflow_status,
         record_state,

@@ -307,7 +307,10 @@ mod tests {
         assert_eq!(f.workflow_status, WorkflowStatus::Notified);
         assert_eq!(f.control_id.as_deref(), Some("EC2.19"));
         assert_eq!(f.primary_resource(), "i-1");
-        assert_eq!(f.resources[0].tags, vec![("env".into(), "prod".into())]);
+        assert_eq!(
+            f.resources[0].tags.as_slice(),
+            [("env".into(), "prod".into())]
+        );
         assert_eq!(f.raw.to_value(), minimal());
     }
 

@@ -1,6 +1,6 @@
 //! A security finding, whatever product raised it.
 
-use super::{CompactString, RawRecord, Severity, Shared};
+use super::{CompactString, RawRecord, Severity, Shared, Tags};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -71,7 +71,7 @@ pub struct Resource {
     pub id: Shared,
     pub region: Option<CompactString>,
     pub partition: Option<CompactString>,
-    pub tags: Vec<(CompactString, CompactString)>,
+    pub tags: Tags,
 }
 
 impl Resource {

@@ -109,7 +109,7 @@ fn resource(r: Option<&Value>, account: &str, region: &str, partition: &str) -> 
         id: intern(&id),
         region: Some(region.into()),
         partition: Some(partition.into()),
-        tags: Vec::new(),
+        tags: Default::default(),
     })
 }
 

@@ -3,7 +3,7 @@
 //! filter and export reads them alike. The record as sent is kept as the raw record.
 
 use super::asff::{json_kind, parse_time, string_array, AsffError};
-use super::{intern, Finding, RawRecord, RecordState, Resource, Severity, WorkflowStatus};
+use super::{intern, Finding, RawRecord, RecordState, Resource, Severity, Tags, WorkflowStatus};
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
@@ -86,7 +86,7 @@ fn resources(v: &Value) -> Vec<Resource> {
         .map(|r| {
             let s = |k: &str| r.get(k).and_then(Value::as_str).filter(|s| !s.is_empty());
             // Tags are `[{"name", "value"}]` in OCSF 1.1 and later, a map before.
-            let tags = match r.get("tags").or(r.get("labels")) {
+            let tags: Tags = match r.get("tags").or(r.get("labels")) {
                 Some(Value::Array(items)) => items
                     .iter()
                     .filter_map(|t| {
@@ -99,7 +99,7 @@ fn resources(v: &Value) -> Vec<Resource> {
                     .iter()
                     .map(|(k, v)| (k.into(), v.as_str().unwrap_or_default().into()))
                     .collect(),
-                _ => Vec::new(),
+                _ => Tags::default(),
             };
             Resource {
                 kind: s("type").unwrap_or_default().into(),
@@ -221,7 +221,10 @@ mod tests {
             "arn:aws:securityhub:eu-west-1::productv2/aws/securityhub"
         );
         assert_eq!(f.resources[0].short_id(), "site-assets");
-        assert_eq!(f.resources[0].tags, vec![("env".into(), "prod".into())]);
+        assert_eq!(
+            f.resources[0].tags.as_slice(),
+            [("env".into(), "prod".into())]
+        );
         assert_eq!(f.updated_at.timestamp(), 1763686400);
         assert_eq!(f.created_at.unwrap().timestamp(), 1763600000);
         assert_eq!(

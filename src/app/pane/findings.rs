@@ -270,7 +270,7 @@ impl PaneKind for Findings {
             if let Some(region) = &r.region {
                 doc.field("region", region, Slot::Muted);
             }
-            for (k, v) in &r.tags {
+            for (k, v) in r.tags.iter() {
                 doc.field("tag", &format!("{k}={v}"), Slot::Muted);
             }
         }
