@@ -526,3 +526,28 @@ fn every_detection_drill_attack_fires_what_the_drill_expects() {
         assert!(events.iter().all(|e| e.event_time >= now()));
     }
 }
+
+#[test]
+fn par_map_keeps_index_order_across_pieces_and_threads() {
+    // Past one piece (65,536), with every seventh item dropped, as `filter_map` would.
+    let n = 150_001;
+    let f = |i: u64| (i % 7 != 3).then_some(i * 2);
+    let expected: Vec<u64> = (0..n as u64).filter_map(f).collect();
+    assert_eq!(par_map(n, f), expected);
+}
+
+#[test]
+fn batches_keep_order_and_are_exactly_sized() {
+    let rows: Vec<u32> = (0..(40 * BATCH as u32 + 17)).collect();
+    let mut seen = Vec::new();
+    let mut sizes = Vec::new();
+    for batch in batches(rows.clone()) {
+        assert_eq!(batch.capacity(), batch.len(), "each batch exactly sized");
+        sizes.push(batch.len());
+        seen.extend(batch);
+    }
+    assert_eq!(seen, rows);
+    assert_eq!(sizes.len(), 41);
+    assert!(sizes[..40].iter().all(|&s| s == BATCH));
+    assert_eq!(sizes[40], 17);
+}
