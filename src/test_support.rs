@@ -139,7 +139,8 @@ pub fn bucket_finding() -> Finding {
         region: None,
         partition: None,
         tags: Default::default(),
-    }];
+    }]
+    .into();
     f.first_observed_at = Some(now() - Duration::minutes(30));
     f.last_observed_at = Some(now() - Duration::minutes(10));
     f

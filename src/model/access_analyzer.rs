@@ -277,7 +277,7 @@ pub fn unused_finding(v: &Value, region: &str) -> Result<super::Finding, Analyze
             "arn:{partition}:securityhub:{region}::product/aws/access-analyzer"
         )),
         product: "IAM Access Analyzer".into(),
-        generator_id: format!("aws/access-analyzer/{kind}").into(),
+        generator_id: intern(&format!("aws/access-analyzer/{kind}")),
         account_id: account.into(),
         region: region.into(),
         severity,
@@ -288,14 +288,16 @@ pub fn unused_finding(v: &Value, region: &str) -> Result<super::Finding, Analyze
         )),
         types: vec![intern(
             "Software and Configuration Checks/AWS Security Best Practices/Unused Access",
-        )],
+        )]
+        .into(),
         resources: vec![Resource {
             kind: s("resourceType").unwrap_or_default().into(),
             id: intern(resource),
             region: None,
             partition: Some(partition.into()),
             tags: Default::default(),
-        }],
+        }]
+        .into(),
         workflow_status,
         record_state,
         compliance_status: None,

@@ -85,7 +85,7 @@ fn parse_value_with_raw(v: &Value, raw: RawRecord) -> Result<Finding, AsffError>
         id,
         product_arn: intern(&product_arn),
         product: product.into(),
-        generator_id: opt_str(v, "GeneratorId").unwrap_or_default().into(),
+        generator_id: intern(&opt_str(v, "GeneratorId").unwrap_or_default()),
         account_id: account_id.into(),
         region: region.into(),
         severity: severity(v.get("Severity"))?,
@@ -95,7 +95,7 @@ fn parse_value_with_raw(v: &Value, raw: RawRecord) -> Result<Finding, AsffError>
             .iter()
             .map(|t| intern(t))
             .collect(),
-        resources: resources(v.get("Resources")),
+        resources: resources(v.get("Resources")).into(),
         workflow_status,
         record_state,
         compliance_status: compliance

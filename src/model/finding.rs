@@ -1,6 +1,6 @@
 //! A security finding, whatever product raised it.
 
-use super::{CompactString, RawRecord, Severity, Shared, Tags};
+use super::{CompactString, RawRecord, Severity, Shared, SharedList, Tags};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -63,7 +63,7 @@ impl RecordState {
 }
 
 /// One resource a finding is about. Resource details stay in the raw record.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Resource {
     /// ASFF resource type, e.g. `AwsS3Bucket`, `AwsEc2Instance`.
     pub kind: CompactString,
@@ -113,14 +113,14 @@ pub struct Finding {
     pub product_arn: Shared,
     /// Product display name: `GuardDuty`, `Security Hub`, `Inspector`, ...
     pub product: CompactString,
-    pub generator_id: CompactString,
+    pub generator_id: Shared,
     pub account_id: CompactString,
     pub region: CompactString,
     pub severity: Severity,
     pub title: Shared,
     pub description: Shared,
-    pub types: Vec<Shared>,
-    pub resources: Vec<Resource>,
+    pub types: SharedList<Shared>,
+    pub resources: SharedList<Resource>,
     pub workflow_status: WorkflowStatus,
     pub record_state: RecordState,
     pub compliance_status: Option<CompactString>,

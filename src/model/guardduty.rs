@@ -44,11 +44,12 @@ pub fn parse_value(v: &Value) -> Result<Finding, AsffError> {
             "arn:{partition}:securityhub:{region}::product/aws/guardduty"
         )),
         product: "GuardDuty".into(),
-        generator_id: service
-            .and_then(|x| x.get("DetectorId"))
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .into(),
+        generator_id: intern(
+            service
+                .and_then(|x| x.get("DetectorId"))
+                .and_then(Value::as_str)
+                .unwrap_or_default(),
+        ),
         account_id: account_id.into(),
         region: region.into(),
         severity,

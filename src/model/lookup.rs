@@ -227,14 +227,18 @@ mod tests {
                 )
             ]
         );
-        f.resources[0].kind = "AwsIamAccessKey".into();
-        f.resources[0].id = "AKIAIOSFODNN7EXAMPLE".into();
+        f.resources.edit(|r| {
+            r[0].kind = "AwsIamAccessKey".into();
+            r[0].id = "AKIAIOSFODNN7EXAMPLE".into();
+        });
         assert_eq!(
             names(&f),
             [(Attribute::AccessKeyId, "AKIAIOSFODNN7EXAMPLE".to_string())]
         );
-        f.resources[0].kind = "AwsAccount".into();
-        f.resources[0].id = "AWS::::Account:111111111111".into();
+        f.resources.edit(|r| {
+            r[0].kind = "AwsAccount".into();
+            r[0].id = "AWS::::Account:111111111111".into();
+        });
         assert!(names(&f).is_empty());
     }
 }

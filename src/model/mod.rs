@@ -55,7 +55,7 @@ pub use credential::{AccessKey, CredentialRecord, CredentialRisk, Thresholds};
 pub use event::TrailEvent;
 pub use exposure::Exposure;
 pub use finding::{Finding, RecordState, Resource, WorkflowStatus};
-pub use intern::{intern, Shared, Tags};
+pub use intern::{intern, Shared, SharedList, Tags};
 pub use raw::RawRecord;
 pub use severity::Severity;
 pub use standing::StandingAccess;

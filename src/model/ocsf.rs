@@ -137,10 +137,11 @@ fn parse_value_with_raw(v: &Value, raw: RawRecord) -> Result<Finding, AsffError>
         id: id.to_string(),
         product_arn: intern(&product_arn),
         product: product.into(),
-        generator_id: text(v, "/finding_info/analytic/uid")
-            .or(text(v, "/finding_info/analytic/name"))
-            .unwrap_or_default()
-            .into(),
+        generator_id: intern(
+            text(v, "/finding_info/analytic/uid")
+                .or(text(v, "/finding_info/analytic/name"))
+                .unwrap_or_default(),
+        ),
         account_id: account_id.into(),
         region: text(v, "/cloud/region").unwrap_or_default().into(),
         severity: severity(v),
@@ -150,7 +151,7 @@ fn parse_value_with_raw(v: &Value, raw: RawRecord) -> Result<Finding, AsffError>
             .iter()
             .map(|t| intern(t))
             .collect(),
-        resources: resources(v),
+        resources: resources(v).into(),
         workflow_status,
         record_state,
         compliance_status: text(v, "/compliance/status").map(Into::into),

@@ -35,7 +35,7 @@ pub fn runbook_kind(f: &Finding) -> &str {
     f.control_id
         .as_deref()
         .or_else(|| f.types.first().map(|t| &**t))
-        .unwrap_or(f.generator_id.as_str())
+        .unwrap_or(&f.generator_id)
 }
 
 /// The open findings, tallied.

@@ -165,7 +165,8 @@ fn exposures_by_type_split_public_inside_and_outside_with_controls_and_marks() {
         "NEW",
     );
     sg.resources = macie.resources.clone();
-    sg.resources[0].kind = "AwsEc2SecurityGroup".into();
+    sg.resources
+        .edit(|r| r[0].kind = "AwsEc2SecurityGroup".into());
     s.apply(Update::Findings(vec![macie, sg]));
     let marks = ExposureMarks::of(&s);
     let sum = exposures(&s, &marks);

@@ -323,7 +323,9 @@ impl Rest {
             ])
             .chain(batches(self.events).map(Update::Events))
             .chain(std::iter::once_with(move || pillar::updates(at)).flatten())
-            .chain(std::iter::once_with(move || health(Status::Ok, Some(at), records)))
+            .chain(std::iter::once_with(move || {
+                health(Status::Ok, Some(at), records)
+            }))
     }
 }
 
