@@ -160,7 +160,7 @@ impl Console {
             .findings
             .items()
             .iter()
-            .filter(|f| f.account_id == account && f.region == region)
+            .filter(|f| &*f.account_id == account && &*f.region == region)
             .count()
     }
 

@@ -166,7 +166,7 @@ async fn access_analyzer_reads_each_finding_once_and_removes_archived_ones() {
         &*unused[0].title,
         "Unused IAM role: old (last used 2026-01-01)"
     );
-    assert_eq!(unused[0].product.as_str(), "IAM Access Analyzer");
+    assert_eq!(&*unused[0].product, "IAM Access Analyzer");
     assert_eq!(p.records(), 3);
     // Of the two external-access analyzers, the organization's was asked.
     let asked = hub.stats.analyzers_asked.lock().unwrap().clone();
@@ -377,7 +377,7 @@ async fn cloudtrail_polls_incrementally_under_lookup_events_rate_and_reports_tra
     assert_eq!(first.note.as_deref(), Some("trail not logging: old-trail"));
     let stop = events
         .iter()
-        .find(|e| e.event_name == "StopLogging")
+        .find(|e| &*e.event_name == "StopLogging")
         .unwrap();
     assert!(
         stop.detections.iter().any(|d| d == "cloudtrail-stopped"),
@@ -1001,7 +1001,7 @@ async fn a_timeline_lookup_asks_by_resource_name_in_the_window() {
         },
     )
     .await;
-    let names: Vec<&str> = events.iter().map(|e| e.event_name.as_str()).collect();
+    let names: Vec<&str> = events.iter().map(|e| &*e.event_name).collect();
     assert_eq!(names, ["GetBucketAcl", "PutBucketPolicy"], "newest first");
     assert_eq!(looked.id, 5);
     assert_eq!(looked.event_ids.len(), 2);

@@ -145,8 +145,7 @@ impl App {
             };
             // A drill's synthetic finding is not in Security Hub (unless imported, and then
             // its imported copy is triaged).
-            if f.generator_id.starts_with("rampart-drill/") && f.product.as_str() == "rampart drill"
-            {
+            if f.generator_id.starts_with("rampart-drill/") && &*f.product == "rampart drill" {
                 drills += 1;
                 continue;
             }

@@ -276,10 +276,10 @@ pub fn unused_finding(v: &Value, region: &str) -> Result<super::Finding, Analyze
         product_arn: intern(&format!(
             "arn:{partition}:securityhub:{region}::product/aws/access-analyzer"
         )),
-        product: "IAM Access Analyzer".into(),
+        product: intern("IAM Access Analyzer"),
         generator_id: intern(&format!("aws/access-analyzer/{kind}")),
-        account_id: account.into(),
-        region: region.into(),
+        account_id: intern(account),
+        region: intern(region),
         severity,
         title: intern(&title),
         description: intern(&format!(
@@ -334,7 +334,7 @@ mod unused_tests {
         );
         assert_eq!(f.severity, crate::model::Severity::Medium);
         assert_eq!(&*f.title, "Unused access key: ci-deploy");
-        assert_eq!(f.account_id, "111122223333");
+        assert_eq!(&*f.account_id, "111122223333");
         assert!(f.is_open());
         assert_eq!(f.raw.to_value(), v);
         let mut archived = v.clone();

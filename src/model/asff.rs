@@ -79,15 +79,15 @@ fn parse_value_with_raw(v: &Value, raw: RawRecord) -> Result<Finding, AsffError>
         .and_then(Value::as_str)
         .or_else(|| pf("ControlId"))
         .or_else(|| pf("RuleId"))
-        .map(Into::into);
+        .map(intern);
 
     Ok(Finding {
         id,
         product_arn: intern(&product_arn),
-        product: product.into(),
+        product: intern(&product),
         generator_id: intern(&opt_str(v, "GeneratorId").unwrap_or_default()),
-        account_id: account_id.into(),
-        region: region.into(),
+        account_id: intern(&account_id),
+        region: intern(&region),
         severity: severity(v.get("Severity"))?,
         title: intern(&opt_str(v, "Title").unwrap_or_default()),
         description: intern(&opt_str(v, "Description").unwrap_or_default()),
@@ -101,7 +101,7 @@ fn parse_value_with_raw(v: &Value, raw: RawRecord) -> Result<Finding, AsffError>
         compliance_status: compliance
             .and_then(|c| c.get("Status"))
             .and_then(Value::as_str)
-            .map(Into::into),
+            .map(intern),
         control_id,
         remediation_text: v
             .pointer("/Remediation/Recommendation/Text")
@@ -301,8 +301,8 @@ mod tests {
     #[test]
     fn parses_the_fields_the_console_shows() {
         let f = parse_value(&minimal()).unwrap();
-        assert_eq!(f.product, "GuardDuty");
-        assert_eq!(f.region, "eu-west-1");
+        assert_eq!(&*f.product, "GuardDuty");
+        assert_eq!(&*f.region, "eu-west-1");
         assert_eq!(f.severity, Severity::High);
         assert_eq!(f.workflow_status, WorkflowStatus::Notified);
         assert_eq!(f.control_id.as_deref(), Some("EC2.19"));

@@ -8,11 +8,11 @@ use chrono::{DateTime, Utc};
 pub struct TrailEvent {
     pub event_id: String,
     pub event_time: DateTime<Utc>,
-    pub event_name: CompactString,
-    pub event_source: CompactString,
+    pub event_name: Shared,
+    pub event_source: Shared,
     /// `recipientAccountId`: the account the event was recorded in.
-    pub account_id: CompactString,
-    pub region: CompactString,
+    pub account_id: Shared,
+    pub region: Shared,
     /// IAM user name; `role/session` for assumed roles; `root`; the service for services.
     pub username: CompactString,
     /// The ARN of the caller, when there is one.
@@ -20,7 +20,7 @@ pub struct TrailEvent {
     pub access_key_id: Option<CompactString>,
     pub source_ip: Option<CompactString>,
     pub user_agent: Option<Shared>,
-    pub error_code: Option<CompactString>,
+    pub error_code: Option<Shared>,
     pub read_only: Option<bool>,
     /// The caller's type, its session issuer's and the record's `eventType`, as codes.
     pub kind: CallerKind,

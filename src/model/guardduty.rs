@@ -43,15 +43,15 @@ pub fn parse_value(v: &Value) -> Result<Finding, AsffError> {
         product_arn: intern(&format!(
             "arn:{partition}:securityhub:{region}::product/aws/guardduty"
         )),
-        product: "GuardDuty".into(),
+        product: intern("GuardDuty"),
         generator_id: intern(
             service
                 .and_then(|x| x.get("DetectorId"))
                 .and_then(Value::as_str)
                 .unwrap_or_default(),
         ),
-        account_id: account_id.into(),
-        region: region.into(),
+        account_id: intern(account_id),
+        region: intern(region),
         severity,
         title: intern(s("Title").unwrap_or_default()),
         description: intern(s("Description").unwrap_or_default()),

@@ -7,20 +7,37 @@
 use compact_str::CompactString;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::HashSet;
+use std::hash::BuildHasher;
 use std::sync::{Arc, Mutex, OnceLock};
 
 /// Text shared between records; compares and displays like `str`.
 pub type Shared = Arc<str>;
 
-fn pool() -> &'static Mutex<HashSet<Arc<str>>> {
-    static POOL: OnceLock<Mutex<HashSet<Arc<str>>>> = OnceLock::new();
-    POOL.get_or_init(Default::default)
+/// A fast hash seeded once per process: the text comes from records others can shape.
+type Seeded = foldhash::fast::RandomState;
+
+/// A pool of shared copies.
+type Pool<T> = Mutex<HashSet<Arc<T>, Seeded>>;
+
+/// The text pool is cut in shards by hash: the demo's and a replay's parsers intern ten
+/// texts per record on every core, and one lock made them wait for each other.
+const SHARDS: usize = 16;
+
+fn shards() -> &'static [Pool<str>; SHARDS] {
+    static SHARDS_: OnceLock<[Pool<str>; SHARDS]> = OnceLock::new();
+    SHARDS_.get_or_init(Default::default)
+}
+
+fn shard(s: &str) -> &'static Pool<str> {
+    static SEED: OnceLock<Seeded> = OnceLock::new();
+    let h = SEED.get_or_init(Default::default).hash_one(s);
+    &shards()[(h >> 60) as usize % SHARDS]
 }
 
 /// The shared copy of `s`, made on first use.
 pub fn intern(s: &str) -> Shared {
     // A poisoned pool only means another thread panicked mid-insert; the set is still valid.
-    let mut pool = pool().lock().unwrap_or_else(|e| e.into_inner());
+    let mut pool = shard(s).lock().unwrap_or_else(|e| e.into_inner());
     if let Some(found) = pool.get(s) {
         return found.clone();
     }
@@ -35,10 +52,16 @@ pub fn purge_unused() -> usize {
     let lists = SharedList::<super::Resource>::purge_unused()
         + SharedList::<Tag>::purge_unused()
         + SharedList::<Shared>::purge_unused();
-    let mut pool = pool().lock().unwrap_or_else(|e| e.into_inner());
-    let before = pool.len();
-    pool.retain(|s| Arc::strong_count(s) > 1);
-    lists + before - pool.len()
+    let texts: usize = shards()
+        .iter()
+        .map(|shard| {
+            let mut pool = shard.lock().unwrap_or_else(|e| e.into_inner());
+            let before = pool.len();
+            pool.retain(|s| Arc::strong_count(s) > 1);
+            before - pool.len()
+        })
+        .sum();
+    lists + texts
 }
 
 /// One tag: key and value.
@@ -50,15 +73,15 @@ pub type Tags = SharedList<Tag>;
 
 /// An element type whose lists are shared: the pool of its distinct lists.
 pub trait Pooled: Eq + std::hash::Hash + Sized + Send + Sync + 'static {
-    fn pool() -> &'static Mutex<HashSet<Arc<[Self]>>>;
+    fn pool() -> &'static Pool<[Self]>;
 }
 
 /// Implements [`Pooled`] for types with a pool of their own.
 macro_rules! pooled {
     ($($t:ty),*) => {$(
         impl Pooled for $t {
-            fn pool() -> &'static Mutex<HashSet<Arc<[Self]>>> {
-                static POOL: OnceLock<Mutex<HashSet<Arc<[$t]>>>> = OnceLock::new();
+            fn pool() -> &'static Pool<[Self]> {
+                static POOL: OnceLock<Pool<[$t]>> = OnceLock::new();
                 POOL.get_or_init(Default::default)
             }
         }

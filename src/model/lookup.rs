@@ -137,7 +137,7 @@ impl Lookup {
         if e.event_time < self.start || e.event_time > self.end {
             return false;
         }
-        if !e.account_id.is_empty() && e.account_id != self.account_id.as_str() {
+        if !e.account_id.is_empty() && &*e.account_id != self.account_id.as_str() {
             return false;
         }
         let mut raw = None;

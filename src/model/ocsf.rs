@@ -136,14 +136,14 @@ fn parse_value_with_raw(v: &Value, raw: RawRecord) -> Result<Finding, AsffError>
     Ok(Finding {
         id: id.to_string(),
         product_arn: intern(&product_arn),
-        product: product.into(),
+        product: intern(&product),
         generator_id: intern(
             text(v, "/finding_info/analytic/uid")
                 .or(text(v, "/finding_info/analytic/name"))
                 .unwrap_or_default(),
         ),
-        account_id: account_id.into(),
-        region: text(v, "/cloud/region").unwrap_or_default().into(),
+        account_id: intern(account_id),
+        region: intern(text(v, "/cloud/region").unwrap_or_default()),
         severity: severity(v),
         title: intern(text(v, "/finding_info/title").unwrap_or_default()),
         description: intern(text(v, "/finding_info/desc").unwrap_or_default()),
@@ -154,8 +154,8 @@ fn parse_value_with_raw(v: &Value, raw: RawRecord) -> Result<Finding, AsffError>
         resources: resources(v).into(),
         workflow_status,
         record_state,
-        compliance_status: text(v, "/compliance/status").map(Into::into),
-        control_id: text(v, "/compliance/control").map(Into::into),
+        compliance_status: text(v, "/compliance/status").map(intern),
+        control_id: text(v, "/compliance/control").map(intern),
         remediation_text: text(v, "/remediation/desc").map(intern),
         remediation_url: v
             .pointer("/remediation/references/0")
@@ -209,14 +209,14 @@ mod tests {
         let v = sample();
         assert!(looks_like(&v));
         let f = parse_value(&v).unwrap();
-        assert_eq!(f.account_id, "111122223333");
-        assert_eq!(f.region, "eu-west-1");
+        assert_eq!(&*f.account_id, "111122223333");
+        assert_eq!(&*f.region, "eu-west-1");
         assert_eq!(f.severity, Severity::High);
         assert_eq!(f.workflow_status, WorkflowStatus::Notified);
         assert!(f.is_open());
         assert_eq!(f.control_id.as_deref(), Some("S3.8"));
         assert_eq!(f.compliance_status.as_deref(), Some("Fail"));
-        assert_eq!(f.product.as_str(), "Security Hub");
+        assert_eq!(&*f.product, "Security Hub");
         assert_eq!(
             &*f.product_arn,
             "arn:aws:securityhub:eu-west-1::productv2/aws/securityhub"

@@ -113,7 +113,7 @@ impl Counts {
         }
         let s = f.severity as usize;
         self.by_severity[s] += 1;
-        match self.by_account.get_mut(f.account_id.as_str()) {
+        match self.by_account.get_mut(&*f.account_id) {
             Some(n) => n[s] += 1,
             None => {
                 let mut n = [0; 5];
@@ -130,10 +130,10 @@ impl Counts {
         }
         let s = f.severity as usize;
         self.by_severity[s] = self.by_severity[s].saturating_sub(1);
-        if let Some(n) = self.by_account.get_mut(f.account_id.as_str()) {
+        if let Some(n) = self.by_account.get_mut(&*f.account_id) {
             n[s] = n[s].saturating_sub(1);
             if n.iter().all(|c| *c == 0) {
-                self.by_account.remove(f.account_id.as_str());
+                self.by_account.remove(&*f.account_id);
             }
         }
         self.open = self.open.saturating_sub(1);

@@ -189,7 +189,7 @@ pub fn finding_context(
         .items()
         .iter()
         .filter(|c| {
-            c.account_id == f.account_id.as_str()
+            c.account_id == &*f.account_id
                 && ids.iter().any(|id| {
                     *id == c.arn
                         || id
@@ -272,7 +272,7 @@ pub fn activity<'a>(
         .events
         .items()
         .iter()
-        .filter(|e| e.account_id == account && e.username == user)
+        .filter(|e| &*e.account_id == account && e.username == user)
         .collect();
     events.sort_by_key(|e| std::cmp::Reverse(e.event_time));
     events.truncate(limit);

@@ -79,7 +79,7 @@ impl PartialEq for OpenTally {
 }
 
 fn is_sensitive(f: &Finding) -> bool {
-    f.product == "Macie" && f.types.iter().any(|t| t.contains("Sensitive Data"))
+    &*f.product == "Macie" && f.types.iter().any(|t| t.contains("Sensitive Data"))
 }
 
 /// Adds `by` (1 or -1) to a count, dropping the entry at zero so that a tally kept up for
@@ -127,13 +127,16 @@ impl OpenTally {
     }
 
     fn count(&mut self, f: &Finding, by: isize) {
-        let regions = match self.places.get_mut(f.account_id.as_str()) {
+        let regions = match self.places.get_mut(&*f.account_id) {
             Some(r) => r,
-            None => self.places.entry(f.account_id.clone()).or_default(),
+            None => self
+                .places
+                .entry(CompactString::from(&*f.account_id))
+                .or_default(),
         };
-        let place = match regions.get_mut(f.region.as_str()) {
+        let place = match regions.get_mut(&*f.region) {
             Some(p) => p,
-            None => regions.entry(f.region.clone()).or_default(),
+            None => regions.entry(CompactString::from(&*f.region)).or_default(),
         };
         let s = f.severity as usize;
         place.by_severity[s] = place.by_severity[s].saturating_add_signed(by);
@@ -141,21 +144,21 @@ impl OpenTally {
             bump(&mut place.controls, control, by);
         }
         if place.open() == 0 {
-            regions.remove(f.region.as_str());
+            regions.remove(&*f.region);
             if regions.is_empty() {
-                self.places.remove(f.account_id.as_str());
+                self.places.remove(&*f.account_id);
             }
         }
         if crate::model::access_analyzer::is_unused_finding(f) {
             self.unused_access = self.unused_access.saturating_add_signed(by);
         }
-        if f.product == "Inspector" && f.severity >= Severity::High {
+        if &*f.product == "Inspector" && f.severity >= Severity::High {
             self.inspector_high = self.inspector_high.saturating_add_signed(by);
         }
         if is_sensitive(f) {
-            bump(&mut self.sensitive, f.account_id.as_str(), by);
+            bump(&mut self.sensitive, &*f.account_id, by);
         }
-        if f.product == "Macie" {
+        if &*f.product == "Macie" {
             for r in super::resources::resource_hashes(f) {
                 if bump(&mut self.macie_resources, &r, by) {
                     self.macie_version += 1;

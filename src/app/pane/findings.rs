@@ -178,8 +178,8 @@ impl PaneKind for Findings {
                     }
                 }
                 3 => Cell::new(app.store.accounts.name(&f.account_id), Slot::Text),
-                4 => Cell::new(f.region.as_str(), Slot::Muted),
-                5 => Cell::new(f.product.as_str(), Slot::Text),
+                4 => Cell::new(&*f.region, Slot::Muted),
+                5 => Cell::new(&*f.product, Slot::Text),
                 6 => Cell::new(f.primary_resource(), Slot::Muted),
                 7 => {
                     let label = f.workflow_status.label();

@@ -90,7 +90,7 @@ fn item10_t_on_an_event_opens_its_callers_cloudtrail_with_the_key() {
         .lookup
         .names
         .contains(&(crate::model::lookup::Attribute::AccessKeyId, key)));
-    assert_eq!(tl.lookup.region, e.region.as_str());
+    assert_eq!(tl.lookup.region, &*e.region);
     assert!(tl.title.starts_with(e.username.as_str()), "{}", tl.title);
 }
 

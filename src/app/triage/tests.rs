@@ -183,7 +183,7 @@ fn read_only_accounts_are_left_out_and_named() {
     app.overlays.confirm = None;
     app.panes.marked.clear();
     for f in app.store.findings.items() {
-        if f.account_id == "222222222222" {
+        if &*f.account_id == "222222222222" {
             app.panes.marked.insert(crate::store::row_hash(f));
         }
     }
@@ -216,7 +216,7 @@ fn the_note_it_replaces_is_named_and_long_notes_are_refused() {
 fn unprocessed_findings_go_back_and_a_poll_confirms_the_rest() {
     let mut app = app(true, &[]);
     for f in app.store.findings.items() {
-        if f.account_id == "111111111111" {
+        if &*f.account_id == "111111111111" {
             app.panes.marked.insert(crate::store::row_hash(f));
         }
     }

@@ -59,7 +59,7 @@ pub fn from_record(
     inside: &HashSet<&str>,
 ) -> Option<EventValue<'static>> {
     let req = raw.get("requestParameters").unwrap_or(&Value::Null);
-    let event = e.event_name.as_str();
+    let event = &*e.event_name;
     let yes = |b: bool| Some(EventValue::Bool(b));
     match name {
         "other_user" => yes(other_user(raw, req)),
@@ -67,7 +67,7 @@ pub fn from_record(
         "public" => yes(public(event, req)),
         "outside_account" => {
             let mut inside = inside.clone();
-            inside.insert(e.account_id.as_str());
+            inside.insert(&*e.account_id);
             yes(policies(event, req)
                 .iter()
                 .any(|p| grants_outside(p, &inside)))
@@ -374,7 +374,7 @@ fn caller_outside(raw: &Value, e: &TrailEvent, inside: &HashSet<&str>) -> bool {
         .unwrap_or("");
     identity_type != "AWSService"
         && !caller.is_empty()
-        && caller != e.account_id.as_str()
+        && caller != &*e.account_id
         && !inside.contains(caller)
 }
 

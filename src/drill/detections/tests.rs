@@ -288,7 +288,7 @@ fn the_real_attack_dataset_is_detected() {
     let fired = |name: &str, rule: &str| {
         events
             .iter()
-            .filter(|e| e.event_name == name && e.detections.iter().any(|d| d == rule))
+            .filter(|e| &*e.event_name == name && e.detections.iter().any(|d| d == rule))
             .count()
     };
     assert_eq!(

@@ -260,10 +260,10 @@ fn event(
     Ok(TrailEvent {
         event_id,
         event_time,
-        event_name: event_name.into(),
-        event_source: v.event_source.get().unwrap_or_default().into(),
-        account_id: account_id.into(),
-        region: v.aws_region.get().unwrap_or_default().into(),
+        event_name: intern(event_name),
+        event_source: intern(v.event_source.get().unwrap_or_default()),
+        account_id: intern(account_id),
+        region: intern(v.aws_region.get().unwrap_or_default()),
         username: identity.username(),
         principal_arn: identity.arn.get().map(intern),
         access_key_id: identity
@@ -275,10 +275,10 @@ fn event(
         user_agent: v.user_agent.get().map(intern),
         // A failed console sign-in has no errorCode, only `ConsoleLogin: Failure` and an
         // errorMessage: it is a failed call all the same.
-        error_code: v.error_code.get().map(Into::into).or_else(|| {
+        error_code: v.error_code.get().map(intern).or_else(|| {
             let failed = v.event_name.get() == Some("ConsoleLogin")
                 && v.response_elements.0.console_login.get() == Some("Failure");
-            failed.then(|| v.error_message.get().unwrap_or("Failure").into())
+            failed.then(|| intern(v.error_message.get().unwrap_or("Failure")))
         }),
         read_only: v.read_only.as_ref().and_then(|r| {
             r.as_bool()
@@ -424,7 +424,7 @@ mod tests {
         for e in [&a, &b] {
             assert_eq!(e.event_id, "e1");
             assert_eq!(e.username, "Admin/alice");
-            assert_eq!(e.account_id, "222");
+            assert_eq!(&*e.account_id, "222");
             assert_eq!(e.read_only, Some(false));
             assert_eq!(e.user_agent, None, "a number is not a user agent");
         }
@@ -524,10 +524,7 @@ mod tests {
         let bytes = br#"{"eventID":"d","eventTime":"2023-07-10T11:42:36Z","eventName":"ListBuckets",
             "eventName":"StopLogging","userIdentity":{"type":"IAMUser","userName":"a","userName":"b"}}"#;
         let e = parse_bytes(bytes).unwrap();
-        assert_eq!(
-            (e.event_name.as_str(), e.username.as_str()),
-            ("StopLogging", "b")
-        );
+        assert_eq!((&*e.event_name, e.username.as_str()), ("StopLogging", "b"));
         assert_eq!(
             e.raw.bytes(),
             bytes.to_vec(),

@@ -216,7 +216,7 @@ fn a_duplicated_key_keeps_the_record() {
     );
     let (_, b) = read_text("dup.jsonl", &format!("{dup}\n{GET_CALLER_IDENTITY}\n")).unwrap();
     assert_eq!(b.events.len(), 2, "{:?}", b.rejected);
-    assert_eq!(b.events[0].region, "us-east-1", "the last value wins");
+    assert_eq!(&*b.events[0].region, "us-east-1", "the last value wins");
 }
 
 #[test]
@@ -417,7 +417,7 @@ fn cloudtrail_lake_rows_with_lowercase_columns_are_records() {
     assert_eq!(seen(&b), expected());
     let login = &b.events[1];
     assert_eq!(login.username, "stratus-red-team-nmfalu-gfjyeaypjt");
-    assert_eq!(login.account_id, "123837392027");
+    assert_eq!(&*login.account_id, "123837392027");
     assert_eq!(login.read_only, Some(false));
     assert_eq!(
         b.events[0].access_key_id.as_deref(),

@@ -37,7 +37,7 @@ fn default_scale_meets_the_brief() {
     assert_eq!(org.findings.len(), DEFAULT_FINDINGS);
     let keys: HashSet<_> = org.findings.iter().map(|f| f.key()).collect();
     assert_eq!(keys.len(), org.findings.len(), "finding keys are unique");
-    let products: HashSet<&str> = org.findings.iter().map(|f| f.product.as_str()).collect();
+    let products: HashSet<&str> = org.findings.iter().map(|f| &*f.product).collect();
     for p in [
         "GuardDuty",
         "Inspector",
@@ -154,7 +154,7 @@ fn default_scale_meets_the_brief() {
     let failed_stop = org
         .events
         .iter()
-        .find(|e| e.event_name == "StopLogging" && e.failed())
+        .find(|e| &*e.event_name == "StopLogging" && e.failed())
         .unwrap();
     assert!(failed_stop.detections.is_empty());
 }

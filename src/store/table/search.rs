@@ -54,9 +54,11 @@ impl std::fmt::Debug for SearchText {
     }
 }
 
-/// A fast hash with a fixed seed: the index lives in one process and holds no secrets.
+/// A fast hash, seeded once per process: values come from records others can shape (a
+/// user agent, a tag), so colliding values cannot be worked out in advance.
 fn hash(value: &str) -> u64 {
-    foldhash::fast::FixedState::default().hash_one(value)
+    static SEED: std::sync::OnceLock<foldhash::fast::RandomState> = std::sync::OnceLock::new();
+    SEED.get_or_init(Default::default).hash_one(value)
 }
 
 /// `part` lowercase, without the value terminator: borrowed when it already is.
