@@ -136,7 +136,7 @@ fn parse_value_with_raw(v: &Value, raw: RawRecord) -> Result<Finding, AsffError>
     Ok(Finding {
         id: id.to_string(),
         product_arn: intern(&product_arn),
-        product: intern(&product),
+        product: intern(product),
         generator_id: intern(
             text(v, "/finding_info/analytic/uid")
                 .or(text(v, "/finding_info/analytic/name"))

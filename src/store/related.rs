@@ -189,7 +189,7 @@ pub fn finding_context(
         .items()
         .iter()
         .filter(|c| {
-            c.account_id == &*f.account_id
+            c.account_id == *f.account_id
                 && ids.iter().any(|id| {
                     *id == c.arn
                         || id
