@@ -242,7 +242,11 @@ async fn an_incremental_poll_sees_only_the_new_findings() {
         .sync(Some(newest + chrono::Duration::seconds(1)))
         .await
         .unwrap();
-    let mut ids: Vec<String> = incremental.findings.iter().map(|f| f.id.clone()).collect();
+    let mut ids: Vec<String> = incremental
+        .findings
+        .iter()
+        .map(|f| f.id.to_string())
+        .collect();
     ids.sort();
     assert_eq!(
         ids,

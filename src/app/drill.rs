@@ -197,7 +197,7 @@ impl App {
         if !self.settings.writes.allowed {
             return self.say(crate::model::triage::TriageError::WritesOff.to_string());
         }
-        let Some(f) = self.store.findings.items().iter().find(|f| f.id == id) else {
+        let Some(f) = self.store.findings.items().iter().find(|f| *f.id == *id) else {
             return self.say("the drill's finding is not in the store");
         };
         let name = self.store.accounts.name(&f.account_id).to_string();
@@ -298,7 +298,7 @@ impl App {
         let Some(id) = &d.injected else {
             return;
         };
-        let Some(f) = self.store.findings.items().iter().find(|f| &f.id == id) else {
+        let Some(f) = self.store.findings.items().iter().find(|f| *f.id == **id) else {
             return;
         };
         let mut raw = f.raw.to_value();

@@ -55,7 +55,7 @@ pub fn neutralise(raw: &str) -> std::borrow::Cow<'_, str> {
 
 fn row(f: &Finding) -> [String; 15] {
     [
-        f.id.clone(),
+        f.id.to_string(),
         f.product_arn.to_string(),
         f.product.to_string(),
         f.account_id.to_string(),

@@ -272,7 +272,7 @@ pub fn unused_finding(v: &Value, region: &str) -> Result<super::Finding, Analyze
         ),
     };
     Ok(super::Finding {
-        id: format!("arn:{partition}:access-analyzer:{region}:{account}:finding/{id}"),
+        id: format!("arn:{partition}:access-analyzer:{region}:{account}:finding/{id}").into(),
         product_arn: intern(&format!(
             "arn:{partition}:securityhub:{region}::product/aws/access-analyzer"
         )),
@@ -329,7 +329,7 @@ mod unused_tests {
         assert!(is_unused(&v));
         let f = unused_finding(&v, "us-east-1").unwrap();
         assert_eq!(
-            f.id,
+            &*f.id,
             "arn:aws:access-analyzer:us-east-1:111122223333:finding/u-1"
         );
         assert_eq!(f.severity, crate::model::Severity::Medium);

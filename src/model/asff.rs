@@ -82,7 +82,7 @@ fn parse_value_with_raw(v: &Value, raw: RawRecord) -> Result<Finding, AsffError>
         .map(intern);
 
     Ok(Finding {
-        id,
+        id: id.into(),
         product_arn: intern(&product_arn),
         product: intern(&product),
         generator_id: intern(&opt_str(v, "GeneratorId").unwrap_or_default()),

@@ -109,7 +109,7 @@ pub fn short_resource_id(id: &str) -> &str {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Finding {
-    pub id: String,
+    pub id: Box<str>,
     pub product_arn: Shared,
     /// Product display name: `GuardDuty`, `Security Hub`, `Inspector`, ...
     pub product: Shared,
@@ -211,7 +211,7 @@ mod size_tests {
             std::mem::size_of::<super::Resource>(),
         );
         assert!(
-            sizes.0 <= 312 && sizes.1 <= 272 && sizes.2 <= 104,
+            sizes.0 <= 304 && sizes.1 <= 272 && sizes.2 <= 104,
             "{sizes:?}"
         );
     }

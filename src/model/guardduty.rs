@@ -39,7 +39,7 @@ pub fn parse_value(v: &Value) -> Result<Finding, AsffError> {
         .unwrap_or(false);
     let partition = s("Partition").unwrap_or("aws");
     Ok(Finding {
-        id: arn.to_string(),
+        id: arn.into(),
         product_arn: intern(&format!(
             "arn:{partition}:securityhub:{region}::product/aws/guardduty"
         )),
@@ -137,7 +137,7 @@ mod tests {
         assert!(looks_native(&v));
         let f = parse_value(&v).unwrap();
         assert_eq!(
-            f.id,
+            &*f.id,
             "arn:aws:guardduty:us-east-1:111122223333:detector/d/finding/f1"
         );
         assert_eq!(

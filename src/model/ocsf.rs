@@ -134,7 +134,7 @@ fn parse_value_with_raw(v: &Value, raw: RawRecord) -> Result<Finding, AsffError>
         .ok_or(AsffError::MissingField("finding_info.modified_time"))?;
     let (workflow_status, record_state) = status(v);
     Ok(Finding {
-        id: id.to_string(),
+        id: id.into(),
         product_arn: intern(&product_arn),
         product: intern(product),
         generator_id: intern(

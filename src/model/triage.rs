@@ -75,7 +75,7 @@ pub struct Target {
 impl Target {
     pub fn of(f: &Finding, account_name: &str) -> Target {
         Target {
-            id: f.id.clone(),
+            id: f.id.to_string(),
             product_arn: f.product_arn.to_string(),
             account_id: f.account_id.to_string(),
             account_name: account_name.to_string(),

@@ -436,7 +436,7 @@ mod tests {
             let before = ExposureMarks::inputs(&s);
             if step.is_empty() {
                 let m = crate::model::key::key_hash(&s.findings.items()[0].key());
-                assert_eq!(s.findings.items()[0].id, "m");
+                assert_eq!(s.findings.items()[0].id.as_ref(), "m");
                 s.apply(Update::Gone(crate::feed::Gone::Findings(vec![m])));
             } else {
                 s.apply(Update::Findings(step));

@@ -181,7 +181,7 @@ fn view_sorts_filters_and_follows_the_selection() {
     let ids: Vec<_> = v
         .rows
         .iter()
-        .map(|&i| s.findings.items()[i as usize].id.as_str())
+        .map(|&i| s.findings.items()[i as usize].id.as_ref())
         .collect();
     assert_eq!(
         ids,
@@ -194,16 +194,20 @@ fn view_sorts_filters_and_follows_the_selection() {
     v.refresh(&s.findings, &cmp, &s.accounts, chrono::Utc::now());
     assert_eq!(v.rows.len(), 3);
     assert_eq!(
-        s.findings.items()[v.selected_row().unwrap() as usize].id,
+        s.findings.items()[v.selected_row().unwrap() as usize]
+            .id
+            .as_ref(),
         "med"
     );
 
     v.reversed = true;
     v.refresh(&s.findings, &cmp, &s.accounts, chrono::Utc::now());
     let first = &s.findings.items()[v.rows[0] as usize];
-    assert_eq!(first.id, "low");
+    assert_eq!(&*first.id, "low");
     assert_eq!(
-        s.findings.items()[v.selected_row().unwrap() as usize].id,
+        s.findings.items()[v.selected_row().unwrap() as usize]
+            .id
+            .as_ref(),
         "med"
     );
 
@@ -318,7 +322,7 @@ fn exposure_controls_sit_beside_the_analyzer_and_leave_with_their_finding() {
         .findings
         .items()
         .iter()
-        .find(|f| f.id == "b")
+        .find(|f| &*f.id == "b")
         .map(row_hash)
         .unwrap();
     s.apply(Update::Gone(Gone::Findings(vec![b])));
@@ -355,7 +359,7 @@ fn field_filters_look_at_one_value_each() {
         let mut ids: Vec<String> = v
             .rows
             .iter()
-            .map(|&i| s.findings.items()[i as usize].id.clone())
+            .map(|&i| s.findings.items()[i as usize].id.to_string())
             .collect();
         ids.sort();
         ids

@@ -340,7 +340,7 @@ impl PaneKind for Findings {
         Some(if link {
             crate::model::console::securityhub_finding(&f.product_arn, &f.region, &f.id)
         } else {
-            f.id.clone()
+            f.id.to_string()
         })
     }
 

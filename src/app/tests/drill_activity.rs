@@ -64,7 +64,7 @@ fn item9_x_asks_before_closing_with_unticked_steps_and_the_drill_finding_is_reso
             .findings
             .items()
             .iter()
-            .find(|f| f.id == injected)
+            .find(|f| *f.id == *injected)
             .map(|f| f.workflow_status)
     };
     assert_eq!(drill_finding(&app), Some(WorkflowStatus::New));

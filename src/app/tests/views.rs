@@ -235,7 +235,10 @@ fn f_holds_the_rows_still_while_updates_wait_and_a_removal_thaws() {
         "unfrozen: the new one is in"
     );
     let top = app.view(Pane::Findings).rows[0];
-    assert_eq!(app.store.findings.items()[top as usize].id, "f-new");
+    assert_eq!(
+        app.store.findings.items()[top as usize].id.as_ref(),
+        "f-new"
+    );
     // Rows removed underneath: positions would mean other records, so the freeze ends.
     app.update(Action::Freeze);
     app.refresh_view();
@@ -477,7 +480,7 @@ fn findings_updated_since_the_operator_last_looked_are_new_until_seen() {
         .findings
         .items()
         .iter()
-        .find(|f| f.id == "f-001")
+        .find(|f| &*f.id == "f-001")
         .unwrap()
         .clone();
     held.updated_at = chrono::DateTime::parse_from_rfc3339("2026-11-22T11:04:00Z")

@@ -79,7 +79,7 @@ fn status_of(app: &App, id: &str) -> WorkflowStatus {
         .findings
         .items()
         .iter()
-        .find(|f| f.id == id)
+        .find(|f| *f.id == *id)
         .unwrap();
     f.workflow_status
 }
