@@ -73,7 +73,7 @@ fn item6_at_the_top_a_removal_keeps_the_top() {
         .findings
         .items()
         .iter()
-        .find(|f| &*f.id == first)
+        .find(|f| *f.id == first)
         .map(crate::store::row_hash)
         .unwrap();
     app.apply(Update::Gone(crate::feed::Gone::Findings(vec![gone])));
