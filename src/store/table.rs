@@ -295,8 +295,8 @@ impl<T: Keyed> Table<T> {
             .collect()
     }
 
-    /// Which rows the query matches, by position: one pass over the text buffer per word,
-    /// then one look at the named value of each row still in, per field term.
+    /// Which rows the query matches, by position: one pass over the distinct values per
+    /// word, then one look at the named value of each row still in, per field term.
     pub fn matching(
         &self,
         query: &TextQuery,
