@@ -207,12 +207,17 @@ fn main() {
     // One poll's worth of changes (500 findings re-rated or updated, as a live poll or a
     // demo tick brings), on the UI thread: the store takes them in, then the findings view
     // catches up on those rows alone. Without a filter, then with the five-term one.
+    // More rounds to profile this part alone (`perf record -p` while it runs).
+    let poll_rounds: usize = std::env::var("RAMPART_BENCH_POLL_ROUNDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(20);
     for filter in ["", query] {
         app.view_mut(Pane::Findings).set_filter(filter);
         app.refresh_view();
         let (mut applies, mut refreshes, mut totals) = (Vec::new(), Vec::new(), Vec::new());
         let n = app.store.findings.len();
-        for round in 0..20usize {
+        for round in 0..poll_rounds {
             let batch: Vec<_> = (0..500usize)
                 .map(|k| {
                     let mut f =

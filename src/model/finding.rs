@@ -137,7 +137,12 @@ pub struct Finding {
 impl Finding {
     /// The store key: id and product ARN (the unit separator cannot appear in an ARN).
     pub fn key(&self) -> String {
-        format!("{}\u{1f}{}", self.id, self.product_arn)
+        // Built by hand: through `format!` it was a fifth of applying a poll of 500.
+        let mut key = String::with_capacity(self.id.len() + 1 + self.product_arn.len());
+        key.push_str(&self.id);
+        key.push('\u{1f}');
+        key.push_str(&self.product_arn);
+        key
     }
 
     /// Active and still somebody's to handle.
@@ -202,7 +207,8 @@ mod tests {
 mod size_tests {
     /// A million findings and two thirds as many CloudTrail events are held as rows: a
     /// field that grows them costs tens of megabytes (measured: 376 and 312 bytes before
-    /// their repeated texts and lists were shared).
+    /// their repeated texts and lists were shared, 304 and 272 while shared text was a
+    /// 16-byte `Arc<str>`).
     #[test]
     fn rows_stay_small() {
         let sizes = (
@@ -211,7 +217,7 @@ mod size_tests {
             std::mem::size_of::<super::Resource>(),
         );
         assert!(
-            sizes.0 <= 304 && sizes.1 <= 272 && sizes.2 <= 104,
+            sizes.0 <= 216 && sizes.1 <= 216 && sizes.2 <= 96,
             "{sizes:?}"
         );
     }

@@ -5,12 +5,25 @@ use super::fields::{self, Field, Value};
 use super::table::Keyed;
 use super::Accounts;
 use crate::model::{
-    CompactString, ComplianceResult, CredentialRecord, Exposure, Finding, TrailEvent,
+    CompactString, ComplianceResult, CredentialRecord, Exposure, Finding, Severity, TrailEvent,
 };
 
 impl Keyed for Finding {
     fn key(&self) -> String {
         Finding::key(self)
+    }
+
+    const RANKED: bool = true;
+
+    /// Newest critical first: the severity (most severe smallest), then the update time
+    /// in milliseconds, newest smallest. Times outside 1970 to about 36 million years on
+    /// rank equal and go to the full comparison.
+    fn rank(&self) -> u64 {
+        const TIME_BITS: u32 = 60;
+        const TIME_MAX: u64 = (1 << TIME_BITS) - 1;
+        let severity = (Severity::Critical as u64) - (self.severity as u64);
+        let ms = self.updated_at.timestamp_millis().clamp(0, TIME_MAX as i64) as u64;
+        (severity << TIME_BITS) | (TIME_MAX - ms)
     }
 
     fn fields() -> &'static [Field] {

@@ -74,8 +74,22 @@ fn finding_default(a: &Finding, b: &Finding) -> Ordering {
 
 pub fn findings<'a>(store: &'a Store, col: FindingSort) -> impl Fn(u32, u32) -> Ordering + 'a {
     let items = store.findings.items();
+    let ranks = store.findings.ranks();
     let names = &store.accounts;
+    // The default order's rank, where ranks tell two rows apart (they agree with
+    // `finding_default` then): the row itself is read only on a tie.
+    let by_rank = move |a: u32, b: u32| match (ranks.get(a as usize), ranks.get(b as usize)) {
+        (Some(x), Some(y)) => x.cmp(y),
+        _ => Ordering::Equal,
+    };
     move |a, b| {
+        if col == FindingSort::Severity {
+            let ranked = by_rank(a, b);
+            if ranked != Ordering::Equal {
+                return ranked;
+            }
+        }
+        let (ra, rb) = (a, b);
         let (a, b) = (&items[a as usize], &items[b as usize]);
         let primary = match col {
             FindingSort::Severity => Ordering::Equal,
@@ -87,7 +101,9 @@ pub fn findings<'a>(store: &'a Store, col: FindingSort) -> impl Fn(u32, u32) -> 
             FindingSort::Status => a.workflow_status.cmp(&b.workflow_status),
             FindingSort::Updated => b.updated_at.cmp(&a.updated_at),
         };
-        primary.then_with(|| finding_default(a, b))
+        primary
+            .then_with(|| by_rank(ra, rb))
+            .then_with(|| finding_default(a, b))
     }
 }
 

@@ -164,6 +164,71 @@ fn credential_report_replaces_the_accounts_rows() {
     assert_eq!(s.credentials.position("1\u{1f}d"), Some(1));
 }
 
+/// The findings' orders compare packed ranks first and read the records only on a tie:
+/// they are still the orders their definitions say (most severe, newest, then id; a
+/// column first, then that), for times a millisecond apart, apart by nanoseconds only,
+/// before 1970 and at the far end of what a time can hold.
+#[test]
+fn ranked_orders_are_the_orders_they_say_to_the_nanosecond() {
+    use super::sort::{self, FindingSort};
+    use chrono::{DateTime, Duration};
+    let base = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+    let times: Vec<DateTime<Utc>> = vec![
+        base,
+        base + Duration::nanoseconds(1),
+        base + Duration::nanoseconds(2),
+        base + Duration::milliseconds(1),
+        base - Duration::milliseconds(1),
+        Utc.with_ymd_and_hms(1969, 12, 31, 23, 59, 59).unwrap(),
+        Utc.with_ymd_and_hms(1950, 6, 1, 0, 0, 0).unwrap(),
+        DateTime::<Utc>::MAX_UTC,
+        DateTime::<Utc>::MIN_UTC,
+    ];
+    let sevs = ["LOW", "MEDIUM", "HIGH", "CRITICAL", "INFORMATIONAL"];
+    let list: Vec<Finding> = (0..300)
+        .map(|i| {
+            let mut f = finding(
+                &format!("r{:03}", 299 - i),
+                sevs[i % 3 + i % 2],
+                "2026-01-01T00:00:00Z",
+                "NEW",
+            );
+            f.updated_at = times[(i * 7) % times.len()];
+            f.title = crate::model::intern::intern(["B", "A"][i % 2]);
+            f
+        })
+        .collect();
+    let mut s = Store::new();
+    s.apply(Update::Findings(list));
+    assert_eq!(s.findings.ranks().len(), 300);
+    let default = |a: &Finding, b: &Finding| {
+        b.severity
+            .cmp(&a.severity)
+            .then(b.updated_at.cmp(&a.updated_at))
+            .then(a.id.cmp(&b.id))
+    };
+    let items = s.findings.items();
+    for (column, primary) in [
+        (FindingSort::Severity, None),
+        (
+            FindingSort::Title,
+            Some(&(|a: &Finding, b: &Finding| a.title.cmp(&b.title)) as &dyn Fn(_, _) -> _),
+        ),
+    ] {
+        let cmp = sort::findings(&s, column);
+        let mut got: Vec<u32> = (0..300).collect();
+        got.sort_by(|&a, &b| cmp(a, b));
+        let mut expected: Vec<u32> = (0..300).collect();
+        expected.sort_by(|&a, &b| {
+            let (a, b) = (&items[a as usize], &items[b as usize]);
+            primary
+                .map_or(std::cmp::Ordering::Equal, |p| p(a, b))
+                .then_with(|| default(a, b))
+        });
+        assert_eq!(got, expected, "{column:?}");
+    }
+}
+
 #[test]
 fn view_sorts_filters_and_follows_the_selection() {
     use super::query::View;
@@ -219,7 +284,7 @@ fn view_sorts_filters_and_follows_the_selection() {
     let titles: Vec<_> = v
         .rows
         .iter()
-        .map(|&i| s.findings.items()[i as usize].title.as_ref())
+        .map(|&i| s.findings.items()[i as usize].title.as_str())
         .collect();
     assert_eq!(
         titles,
@@ -576,6 +641,69 @@ fn a_view_caught_up_row_by_row_equals_one_built_afresh() {
                 }
             }
         }
+    }
+}
+
+/// Without a filter the view keeps one list (the order is the rows), with one two: a view
+/// whose filter goes on and off between writes and removals shows what a fresh one shows,
+/// and catches up without a full pass while the filter stays as it is.
+#[test]
+fn a_view_whose_filter_goes_on_and_off_equals_one_built_afresh() {
+    use super::query::View;
+    use super::sort::{self, FindingSort};
+    let sevs = ["LOW", "MEDIUM", "HIGH", "CRITICAL"];
+    let make = |i: usize, round: usize| {
+        finding(
+            &format!("g{i:04}"),
+            sevs[(i * 5 + round) % 4],
+            &format!("2026-01-{:02}T00:00:00Z", 1 + (i * 3 + round) % 28),
+            if (i + round).is_multiple_of(3) {
+                "RESOLVED"
+            } else {
+                "NEW"
+            },
+        )
+    };
+    let now = chrono::Utc.with_ymd_and_hms(2026, 2, 1, 0, 0, 0).unwrap();
+    let refresh = |v: &mut View, s: &Store| {
+        v.refresh(
+            &s.findings,
+            &sort::findings(s, FindingSort::Severity),
+            &s.accounts,
+            now,
+        )
+    };
+    let mut s = Store::new();
+    s.apply(Update::Findings((0..200).map(|i| make(i, 0)).collect()));
+    let mut live = View::of::<Finding>(0);
+    refresh(&mut live, &s);
+    let filters = ["", "sev>=high", "", "", "!resolved", "status:new", ""];
+    for round in 1..30 {
+        let filter = filters[round % filters.len()];
+        if live.filter_text != filter {
+            live.set_filter(filter);
+        }
+        if round % 4 == 0 {
+            let key = <Finding as Keyed>::key(&make(round * 7 % 200, 0));
+            s.apply(Update::Gone(crate::feed::Gone::Findings(vec![key_hash(
+                &key,
+            )])));
+        }
+        let batch: Vec<Finding> = (0..25)
+            .map(|k| make((k * 31 + round * 17) % (200 + round * 3), round))
+            .collect();
+        s.apply(Update::Findings(batch));
+        let passes = live.full_passes();
+        let same_filter = filters[(round + filters.len() - 1) % filters.len()] == filter;
+        refresh(&mut live, &s);
+        if same_filter && round % 4 != 0 {
+            assert_eq!(live.full_passes(), passes, "caught up, round {round}");
+        }
+        let mut fresh = View::of::<Finding>(0);
+        fresh.set_filter(filter);
+        refresh(&mut fresh, &s);
+        assert_eq!(live.rows, fresh.rows, "filter {filter:?}, round {round}");
+        assert_eq!(live.total_sorted(), s.findings.len(), "round {round}");
     }
 }
 

@@ -43,9 +43,13 @@ pub struct View {
     scope: Option<(String, TextQuery)>,
     pub sort_column: usize,
     pub reversed: bool,
+    /// Every position in sort order, while a filter leaves some out (see `unfiltered`).
     sorted: Vec<u32>,
     /// Positions in the table, in display order, after filtering.
     pub rows: Vec<u32>,
+    /// Nothing is filtered out: `rows` is the sort order itself and `sorted` stays empty
+    /// (at a million findings, a second copy was 4 MB and a copy on every poll).
+    unfiltered: bool,
     pub selected: usize,
     /// First row on screen; the renderer keeps the selection visible.
     pub offset: usize,
@@ -136,7 +140,24 @@ impl View {
     }
 
     pub fn total_sorted(&self) -> usize {
-        self.sorted.len()
+        self.order().len()
+    }
+
+    /// Every position in sort order.
+    fn order(&self) -> &Vec<u32> {
+        if self.unfiltered {
+            &self.rows
+        } else {
+            &self.sorted
+        }
+    }
+
+    fn order_mut(&mut self) -> &mut Vec<u32> {
+        if self.unfiltered {
+            &mut self.rows
+        } else {
+            &mut self.sorted
+        }
     }
 
     /// Sets and commits the filter (a saved view, the overview's evidence, a restore);
@@ -275,7 +296,7 @@ impl View {
         if let Some((from, rows)) = catch_up {
             let written = Written::new(rows, table.len(), &order);
             splice(
-                &mut self.sorted,
+                self.order_mut(),
                 &written,
                 written.rows.iter().copied(),
                 &order,
@@ -284,10 +305,11 @@ impl View {
             self.sorted_for = Some(sort_key);
             changed = true;
         }
-        if self.sorted_for != Some(sort_key) || self.sorted.len() != table.len() {
-            self.sorted.clear();
-            self.sorted.extend(0..table.len() as u32);
-            self.sorted.sort_by(|a, b| order(*a, *b));
+        if self.sorted_for != Some(sort_key) || self.order().len() != table.len() {
+            let sorted = self.order_mut();
+            sorted.clear();
+            sorted.extend(0..table.len() as u32);
+            sorted.sort_by(|a, b| order(*a, *b));
             self.full_passes += 1;
             self.sorted_for = Some(sort_key);
             self.sorted_moves = table.moves();
@@ -336,7 +358,9 @@ impl View {
                 };
                 // The filtered rows were worked out at the revision the order was merged
                 // from: they take the merged rows alike.
-                let same = merged.as_ref().filter(|(from, _)| Some(*from) == since);
+                let same = merged
+                    .as_ref()
+                    .filter(|(from, _)| Some(*from) == since && !self.unfiltered);
                 let written = match (same, since) {
                     (Some((_, w)), _) => Some(std::borrow::Cow::Borrowed(&w.rows[..])),
                     (None, Some(revision)) => {
@@ -380,8 +404,15 @@ impl View {
             }
             if !rows_merged {
                 if self.kept.is_empty() {
-                    self.rows.clone_from(&self.sorted);
+                    if !self.unfiltered {
+                        self.rows = std::mem::take(&mut self.sorted);
+                        self.unfiltered = true;
+                    }
                 } else {
+                    if self.unfiltered {
+                        self.sorted = std::mem::take(&mut self.rows);
+                        self.unfiltered = false;
+                    }
                     self.rows.clear();
                     let kept = &self.kept;
                     self.rows
@@ -415,7 +446,9 @@ impl View {
             return;
         };
         for removal in removals {
-            self.sorted.retain_mut(|row| removal.follow(row));
+            if !self.unfiltered {
+                self.sorted.retain_mut(|row| removal.follow(row));
+            }
             // The cursor stays on its record, or on the line it was on when that record
             // left: only the rows above it that left move it up.
             let (mut index, mut above) = (0, 0);

@@ -124,6 +124,7 @@ impl<T: Keyed> Table<T> {
         };
         self.facets_through(&removal);
         removal.compact(&mut self.items);
+        removal.compact(&mut self.ranks);
         self.index.retain(|_, row| removal.follow(row));
         self.collided.retain(|_, row| removal.follow(row));
         self.search.remove(&removal);

@@ -70,10 +70,13 @@ fn lowered<'a>(part: &'a str, scratch: &'a mut String) -> &'a str {
         return part;
     }
     scratch.clear();
-    scratch.extend(part.to_lowercase().chars().map(|c| match c {
-        VALUE_END => ' ',
-        c => c,
-    }));
+    let end = |c: char| if c == VALUE_END { ' ' } else { c };
+    if part.is_ascii() {
+        // Most values (a title, an ARN): lowered char by char, without a second string.
+        scratch.extend(part.chars().map(|c| end(c.to_ascii_lowercase())));
+    } else {
+        scratch.extend(part.to_lowercase().chars().map(end));
+    }
     scratch
 }
 
@@ -93,16 +96,28 @@ impl SearchText {
             *refs += 1;
             self.ids.push(id);
         }
-        let span = (start, self.ids.len() as u32 - start);
-        match self.spans.get_mut(row as usize) {
+        let len = self.ids.len() as u32 - start;
+        match self.spans.get(row as usize).copied() {
             Some(old) => {
-                let old = std::mem::replace(old, span);
+                // The old numbers lose their holders only now, so a value the row still
+                // names never counts as dead in between.
                 self.release(old);
+                if len <= old.1 {
+                    // A rewritten row (a poll re-dating a finding) mostly names as many
+                    // values as before: they go where the old ones were, and the numbers
+                    // do not grow by a row per write until the next pack.
+                    self.ids.copy_within(start as usize.., old.0 as usize);
+                    self.ids.truncate(start as usize);
+                    self.garbage -= len as usize;
+                    self.spans[row as usize] = (old.0, len);
+                } else {
+                    self.spans[row as usize] = (start, len);
+                }
             }
             None => {
                 debug_assert_eq!(row as usize, self.spans.len(), "rows are appended in order");
                 reserve_modestly(&mut self.spans, 1);
-                self.spans.push(span);
+                self.spans.push((start, len));
             }
         }
     }
@@ -401,6 +416,53 @@ mod tests {
         assert_eq!(s.row_text(2), "prod");
         assert_eq!(matching(&s, "prod", false), vec![0, 1, 2]);
         assert_eq!(matching(&s, "produc", false), vec![0, 1]);
+    }
+
+    #[test]
+    fn a_row_rewritten_with_no_more_values_takes_its_old_place() {
+        let mut s = SearchText::default();
+        for row in 0..100 {
+            s.write(row, &["GuardDuty", "HIGH", &format!("r-{row}")]);
+        }
+        let held = s.ids.len();
+        // Re-rated a thousand times over: as many values, then fewer.
+        for round in 0..1000u32 {
+            let row = round % 100;
+            let rating = if round % 2 == 0 { "Low" } else { "Medium" };
+            s.write(row, &["GuardDuty", rating, &format!("r-{row}")]);
+        }
+        assert_eq!(
+            s.ids.len(),
+            held,
+            "no numbers appended for same-size rewrites"
+        );
+        assert_eq!(s.garbage, 0);
+        s.write(7, &["GuardDuty"]);
+        assert_eq!((s.ids.len(), s.garbage), (held, 2));
+        // More values than before: appended, the old place is garbage.
+        s.write(8, &["GuardDuty", "Low", "r-8", "extra"]);
+        assert_eq!((s.ids.len(), s.garbage), (held + 4, 5));
+        assert_eq!(s.row_text(7), "guardduty");
+        assert_eq!(s.row_text(8), "guardduty\u{1f}low\u{1f}r-8\u{1f}extra");
+        assert_eq!(s.row_text(9), "guardduty\u{1f}medium\u{1f}r-9");
+        assert_eq!(matching(&s, "high", false), Vec::<u32>::new());
+        assert_eq!(matching(&s, "r-7", false), (70..80).collect::<Vec<u32>>());
+        assert_eq!(matching(&s, "extra", false), vec![8]);
+        assert_eq!(s.dead, s.text.len() - live_bytes(&s));
+        s.pack();
+        assert_eq!((s.ids.len(), s.garbage), (299, 0));
+        assert_eq!(s.row_text(8), "guardduty\u{1f}low\u{1f}r-8\u{1f}extra");
+    }
+
+    #[test]
+    fn values_are_lowered_whatever_their_script() {
+        let mut s = SearchText::default();
+        s.write(0, &["ÉQUIPE Paris", "Straße", "ARN:AWS:S3:::Bucket\u{1e}X"]);
+        assert_eq!(
+            s.row_text(0),
+            "équipe paris\u{1f}straße\u{1f}arn:aws:s3:::bucket x"
+        );
+        assert_eq!(matching(&s, "équipe", false), vec![0]);
     }
 
     /// Bytes of the values some row names, counted afresh.
