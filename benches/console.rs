@@ -9,7 +9,9 @@
 //!   and bytes written while idle
 //!
 //! `RAMPART_BENCH_SCALE=1000000` for the million-finding case (building it prints its
-//! progress); `RAMPART_BENCH_QUICK=1` stops after the in-process figures.
+//! progress); `RAMPART_BENCH_QUICK=1` stops after the in-process figures;
+//! `RAMPART_BENCH_ROUNDS=400` runs the poll and the detail that many times (20) for a
+//! profiler to watch.
 
 use portable_pty::{native_pty_system, CommandBuilder, PtySize};
 use rampart::app::{Action, App, Pane, Settings};
@@ -51,6 +53,12 @@ fn main() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(100_000);
+    // More rounds of the poll and the detail, to profile them alone (`perf record -p`
+    // while they run).
+    let rounds: usize = std::env::var("RAMPART_BENCH_ROUNDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(20);
     println!("rampart console benchmark, --demo-scale {scale}");
     // Raw records to a spill file, as the binary keeps them.
     let spill = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-spill");
@@ -207,17 +215,12 @@ fn main() {
     // One poll's worth of changes (500 findings re-rated or updated, as a live poll or a
     // demo tick brings), on the UI thread: the store takes them in, then the findings view
     // catches up on those rows alone. Without a filter, then with the five-term one.
-    // More rounds to profile this part alone (`perf record -p` while it runs).
-    let poll_rounds: usize = std::env::var("RAMPART_BENCH_POLL_ROUNDS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(20);
     for filter in ["", query] {
         app.view_mut(Pane::Findings).set_filter(filter);
         app.refresh_view();
         let (mut applies, mut refreshes, mut totals) = (Vec::new(), Vec::new(), Vec::new());
         let n = app.store.findings.len();
-        for round in 0..poll_rounds {
+        for round in 0..rounds {
             let batch: Vec<_> = (0..500usize)
                 .map(|k| {
                     let mut f =
@@ -276,7 +279,7 @@ fn main() {
     // Enter on a finding: its detail (the raw record decompressed from the spill file, the
     // related records looked up) worked out and drawn.
     let mut times = Vec::new();
-    for _ in 0..20 {
+    for _ in 0..rounds {
         app.update(Action::PageDown);
         app.refresh_view();
         let t = Instant::now();

@@ -111,7 +111,12 @@ impl CredentialRisk {
 impl CredentialRecord {
     /// The store key: account and user name.
     pub fn key(&self) -> String {
-        format!("{}\u{1f}{}", self.account_id, self.user)
+        CredentialRecord::key_of(&self.account_id, &self.user)
+    }
+
+    /// The store key of an account's user's row.
+    pub fn key_of(account_id: &str, user: &str) -> String {
+        format!("{account_id}\u{1f}{user}")
     }
 
     pub fn active_keys(&self) -> impl Iterator<Item = &AccessKey> {

@@ -183,18 +183,39 @@ pub fn finding_context(
         .filter(|e| ids.contains(&e.resource.as_str()))
         .map(|e| (e.grantee(), e.actions.join(" ")))
         .collect();
-    // A user's ARN, or an access key's owner named in the resource (`.../user/NAME`).
-    let credentials = store
-        .credentials
-        .items()
+    // A user's ARN, or an access key's owner named in the resource (`.../user/NAME`):
+    // looked up by the report row's key (account and user name: a user ARN ends with the
+    // name, the root's is `:root`), not found by a pass over every report row (70,000 at a
+    // million findings: most of opening a detail).
+    let mut candidates: Vec<u32> = ids
         .iter()
+        .filter_map(|id| {
+            let user = if id.ends_with(":root") {
+                "<root_account>"
+            } else if id.contains(":user/") {
+                id.rsplit('/').next()?
+            } else {
+                return None;
+            };
+            let key = crate::model::CredentialRecord::key_of(&f.account_id, user);
+            store.credentials.position(&key)
+        })
+        .collect();
+    candidates.sort_unstable();
+    candidates.dedup();
+    let credentials = candidates
+        .into_iter()
+        .filter_map(|i| store.credentials.get(i))
         .filter(|c| {
             c.account_id == *f.account_id
                 && ids.iter().any(|id| {
+                    // The owner's ARN without a path: of this account, not a namesake's
+                    // in the account the ARN names.
                     *id == c.arn
                         || id
                             .strip_suffix(c.user.as_str())
-                            .is_some_and(|head| head.ends_with(":user/"))
+                            .and_then(|head| head.strip_suffix(":user/"))
+                            .is_some_and(|head| head.ends_with(&format!(":{}", c.account_id)))
                 })
         })
         .map(|c| {
@@ -577,6 +598,90 @@ mod tests {
             finding_context(&s, 99, now, Default::default()),
             Default::default()
         );
+    }
+
+    /// The report rows a finding names are looked up by account and user name: a user
+    /// with a path by its ARN, an access key's owner (`.../user/NAME`), the root by
+    /// `:root`; never another account's user of the same name, never a bucket.
+    #[test]
+    fn a_findings_context_finds_its_users_report_rows_by_name() {
+        use crate::model::CredentialRecord;
+        let row = |account: &str, user: &str, arn: &str| CredentialRecord {
+            account_id: account.into(),
+            user: user.into(),
+            arn: arn.into(),
+            is_root: user == "<root_account>",
+            user_creation_time: None,
+            password_enabled: Some(true),
+            password_last_used: None,
+            password_last_changed: None,
+            mfa_active: true,
+            access_keys: vec![],
+        };
+        let mut s = Store::new();
+        for account in ["111111111111", "222222222222"] {
+            s.apply(Update::Credentials {
+                account_id: account.into(),
+                generated_at: chrono::DateTime::UNIX_EPOCH,
+                records: vec![
+                    row(
+                        account,
+                        "<root_account>",
+                        &format!("arn:aws:iam::{account}:root"),
+                    ),
+                    row(
+                        account,
+                        "bob",
+                        &format!("arn:aws:iam::{account}:user/dev/bob"),
+                    ),
+                    row(
+                        account,
+                        "carol",
+                        &format!("arn:aws:iam::{account}:user/carol"),
+                    ),
+                ],
+            });
+        }
+        let finding = |id: &str, resources: &[&str]| {
+            let list: Vec<serde_json::Value> = resources
+                .iter()
+                .map(|r| json!({"Type": "Other", "Id": r}))
+                .collect();
+            crate::model::asff::parse_value(&json!({
+                "Id": id, "ProductArn": "arn:aws:securityhub:us-east-1::product/aws/guardduty",
+                "AwsAccountId": "111111111111", "UpdatedAt": "2026-11-01T00:00:00Z",
+                "Severity": {"Label": "HIGH"}, "Title": id, "Resources": list
+            }))
+            .unwrap()
+        };
+        s.apply(Update::Findings(vec![
+            finding("path", &["arn:aws:iam::111111111111:user/dev/bob"]),
+            finding(
+                "key",
+                &["arn:aws:iam::111111111111:user/carol", "arn:aws:s3:::carol"],
+            ),
+            finding("root", &["arn:aws:iam::111111111111:root"]),
+            finding("other", &["arn:aws:iam::222222222222:user/carol"]),
+            finding("bucket", &["arn:aws:s3:::bob"]),
+        ]));
+        let users = |id: &str| -> Vec<String> {
+            let row = s
+                .findings
+                .items()
+                .iter()
+                .position(|f| &*f.id == id)
+                .unwrap() as u32;
+            finding_context(&s, row, chrono::DateTime::UNIX_EPOCH, Default::default())
+                .credentials
+                .into_iter()
+                .map(|(user, _)| user)
+                .collect()
+        };
+        assert_eq!(users("path"), ["bob"]);
+        assert_eq!(users("key"), ["carol"]);
+        assert_eq!(users("root"), ["<root_account>"]);
+        assert!(users("other").is_empty(), "another account's carol");
+        assert!(users("bucket").is_empty());
     }
 
     #[test]

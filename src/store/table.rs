@@ -522,7 +522,11 @@ impl<T: Keyed> Table<T> {
                 Some(i) => {
                     if replace(&self.items[i as usize], &row) {
                         on_write(Some(&self.items[i as usize]), &row, hash);
-                        Self::write_search(&mut self.search, i, &row, accounts);
+                        let mut before = Vec::with_capacity(12);
+                        self.items[i as usize].search_parts(accounts, &mut before);
+                        let mut parts = Vec::with_capacity(12);
+                        row.search_parts(accounts, &mut parts);
+                        self.search.rewrite(i, &before, &parts);
                         if T::RANKED {
                             self.ranks[i as usize] = row.rank();
                         }

@@ -122,6 +122,48 @@ impl SearchText {
         }
     }
 
+    /// Sets row `row`'s values to `parts` when it held `before` (its record's values
+    /// when it was written): a value that did not change keeps its number without being
+    /// looked up (a poll re-dates a finding and its texts stay; shared text compares by
+    /// pointer). A row with another count of values is written afresh.
+    pub(in crate::store) fn rewrite(&mut self, row: u32, before: &[&str], parts: &[&str]) {
+        let present = |p: &&&str| !p.is_empty();
+        let same_count =
+            before.iter().filter(present).count() == parts.iter().filter(present).count();
+        let Some(&(start, len)) = self.spans.get(row as usize) else {
+            return self.write(row, parts);
+        };
+        if !same_count || len as usize != parts.iter().filter(present).count() {
+            return self.write(row, parts);
+        }
+        let mut scratch = String::new();
+        let pairs = before
+            .iter()
+            .filter(present)
+            .zip(parts.iter().filter(present));
+        for (k, (old, new)) in pairs.enumerate() {
+            if (old.as_ptr() == new.as_ptr() && old.len() == new.len()) || old == new {
+                continue;
+            }
+            let id = self.intern(lowered(new, &mut scratch));
+            let slot = start as usize + k;
+            let was = std::mem::replace(&mut self.ids[slot], id);
+            if was == id {
+                continue;
+            }
+            let refs = &mut self.refs[id as usize];
+            if *refs == 0 {
+                self.dead -= value_len(&self.starts, self.text.len(), id) + 1;
+            }
+            *refs += 1;
+            let refs = &mut self.refs[was as usize];
+            *refs -= 1;
+            if *refs == 0 {
+                self.dead += value_len(&self.starts, self.text.len(), was) + 1;
+            }
+        }
+    }
+
     /// Row `row`'s values joined by `\x1f`, as the table's search text used to read.
     pub(in crate::store) fn row_text(&self, row: u32) -> String {
         let mut out = String::new();
@@ -463,6 +505,40 @@ mod tests {
             "équipe paris\u{1f}straße\u{1f}arn:aws:s3:::bucket x"
         );
         assert_eq!(matching(&s, "équipe", false), vec![0]);
+    }
+
+    #[test]
+    fn a_rewrite_looks_up_only_the_values_that_changed() {
+        let mut s = SearchText::default();
+        let title = String::from("S3 bucket is public");
+        s.write(0, &["HIGH", &title, "", "r-0"]);
+        s.write(1, &["LOW", &title, "", "r-1"]);
+        let (text, ids) = (s.text.clone(), s.ids.clone());
+        // The same values (one of them the very same text): nothing moves.
+        s.rewrite(
+            0,
+            &["HIGH", &title, "", "r-0"],
+            &["HIGH", &title, "", "r-0"],
+        );
+        assert_eq!((&s.text, &s.ids), (&text, &ids));
+        // Re-rated, and a value changed only in case: one new value, one number swapped.
+        s.rewrite(0, &["HIGH", &title, "", "r-0"], &["Low", &title, "", "R-0"]);
+        assert_eq!(s.ids.len(), ids.len());
+        assert_eq!(s.garbage, 0);
+        assert_eq!(s.row_text(0), "low\u{1f}s3 bucket is public\u{1f}r-0");
+        assert_eq!(matching(&s, "high", false), Vec::<u32>::new());
+        assert_eq!(matching(&s, "low", false), vec![0, 1]);
+        assert_eq!(s.dead, s.text.len() - live_bytes(&s));
+        // Another count of values: written afresh.
+        s.rewrite(1, &["LOW", &title, "", "r-1"], &["LOW", &title, "x", "r-1"]);
+        assert_eq!(
+            s.row_text(1),
+            "low\u{1f}s3 bucket is public\u{1f}x\u{1f}r-1"
+        );
+        assert_eq!(s.dead, s.text.len() - live_bytes(&s));
+        // A row not written yet is written.
+        s.rewrite(2, &[], &["new"]);
+        assert_eq!(matching(&s, "new", false), vec![2]);
     }
 
     /// Bytes of the values some row names, counted afresh.
