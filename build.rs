@@ -14,15 +14,21 @@ fn main() {
 /// Writes `&[(file name, contents)]` for every `dir/*.ext` into `OUT_DIR/out`.
 fn embed(dir: &str, ext: &str, out: &str) {
     println!("cargo:rerun-if-changed={dir}");
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+    // Read when the script runs, not baked in when it was compiled: a build script built
+    // for another checkout sharing this target directory embedded nothing (the directory
+    // it named was gone) and a release binary had no rules and no runbooks.
+    let root = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let dir = Path::new(&root).join(dir);
     let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .map(|entries| {
-            entries
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|e| e == ext))
-                .collect()
-        })
-        .unwrap_or_default();
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == ext))
+        .collect();
+    assert!(
+        !files.is_empty(),
+        "no *.{ext} files in {}: the binary would have none built in",
+        dir.display()
+    );
     files.sort();
     let mut text = String::from("&[\n");
     for path in &files {
