@@ -145,16 +145,6 @@ pub enum Request {
 /// Which rows a view shows: its filter stamp and whether it is frozen.
 type ShownRows = (Option<(u64, u64, i64)>, bool);
 
-/// What the findings pane's count of new rows is of: the view's filter stamp, whether it
-/// is frozen, the table's revision (a frozen view's held rows change in place) and moves,
-/// and the watermark.
-type FindingsNewKey = (
-    Option<(u64, u64, i64)>,
-    bool,
-    (u64, u64),
-    Option<chrono::DateTime<chrono::Utc>>,
-);
-
 /// The console's whole state. The store and what the operator is looking at, grouped by
 /// what they are for: the panes underneath, the overlays drawn over them (which take keys
 /// first, see [`modes`]), the drills, and the outbox the loop empties after each action.
@@ -201,10 +191,9 @@ pub struct App {
     )>,
     /// The current summary, for the pane, store generation and minute it is of.
     summary_cache: Option<(Pane, u64, i64, String, crate::analysis::summary::Summary)>,
-    /// How many findings shown are new since the operator last looked, and what the count
-    /// is of (the view's filter stamp, the table's moves, the watermark): counted at
-    /// refresh when those change, not on every frame.
-    findings_new: Option<(FindingsNewKey, usize)>,
+    /// How many findings shown are new since the operator last looked: kept up at
+    /// refresh, not counted on every frame.
+    findings_new: pane::new_count::NewCount,
     /// The credentials pane's risks and key ages per row, and how many of its rows are at
     /// risk with what that count is of (the view's filter stamp and whether it is frozen;
     /// the keys' own stamp covers the rest).
@@ -342,7 +331,7 @@ impl App {
             trend: crate::analysis::posture::Trend::default(),
             posture: None,
             summary_cache: None,
-            findings_new: None,
+            findings_new: Default::default(),
             credential_keys: None,
             marks: None,
             restore: handoff::Restore::default(),

@@ -422,6 +422,33 @@ impl<T: Keyed> Table<T> {
             .count()
     }
 
+    /// Which of the rows `kept` names (all when empty) have a time after `after_ms`, as
+    /// [`Table::count_after`] counts them, one flag per row.
+    pub fn flags_after(&self, kept: &[bool], after_ms: i64) -> Vec<bool> {
+        let facets = self.facets();
+        facets
+            .rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| kept.get(i).copied().unwrap_or(kept.is_empty()) && r.time > after_ms)
+            .collect()
+    }
+
+    /// [`Table::flags_after`] for these rows alone.
+    pub fn flags_after_of(&self, rows: &[u32], kept: &[bool], after_ms: i64) -> Vec<bool> {
+        let facets = self.facets();
+        rows.iter()
+            .map(|&i| {
+                let shown = kept.get(i as usize).copied().unwrap_or(kept.is_empty());
+                shown
+                    && facets
+                        .rows
+                        .get(i as usize)
+                        .is_some_and(|r| r.time > after_ms)
+            })
+            .collect()
+    }
+
     /// The facets of the current revision: built on first use, then kept up to date row by
     /// row (only the rows written since), rebuilt when rows moved or most changed.
     fn facets(&self) -> std::sync::Arc<Facets> {

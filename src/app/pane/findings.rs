@@ -105,32 +105,11 @@ impl PaneKind for Findings {
         let view = &mut app.panes.views[Pane::Findings.index()];
         let cmp = sort::findings(store, SORTS[view.sort_column]);
         view.refresh(&store.findings, &cmp, &store.accounts, now);
-        // New since the operator last looked: counted here when the rows or the watermark
-        // moved, not on each frame (a million rows in view order cost a frame 20 ms).
+        // New since the operator last looked: kept up here as rows are written, not
+        // counted on each frame (a million rows in view order cost a frame 20 ms).
         let since = app.new_since();
         let view = &app.panes.views[Pane::Findings.index()];
-        let key = (
-            view.filter_stamp(),
-            view.is_frozen(),
-            (store.findings.revision(), store.findings.moves()),
-            since,
-        );
-        if app.findings_new.as_ref().map(|n| &n.0) != Some(&key) {
-            let items = store.findings.items();
-            let new = match since {
-                None => 0,
-                // A frozen view holds rows of before: count those.
-                Some(t) if view.is_frozen() => view
-                    .rows
-                    .iter()
-                    .filter(|&&r| items.get(r as usize).is_some_and(|f| f.updated_at > t))
-                    .count(),
-                Some(t) => store
-                    .findings
-                    .count_after(view.kept(), t.timestamp_millis()),
-            };
-            app.findings_new = Some((key, new));
-        }
+        app.findings_new.refresh(&store.findings, view, since);
     }
 
     fn table<'a>(&self, app: &'a App) -> Table<'a> {
@@ -139,10 +118,7 @@ impl PaneKind for Findings {
         // New since the operator last looked: counted in the title, titles in bold.
         let since = app.new_since();
         let is_new = move |row: u32| since.is_some_and(|t| items[row as usize].updated_at > t);
-        let new = match &app.findings_new {
-            Some((key, n)) if since.is_some() && key.3 == since => *n,
-            _ => 0,
-        };
+        let new = app.findings_new.count_for(since);
         let mut extra = if new > 0 {
             format!(" · {} new (N: seen)", group(new))
         } else {

@@ -11,6 +11,7 @@ pub mod credentials;
 pub mod doc;
 pub mod drills;
 pub mod findings;
+pub mod new_count;
 pub mod public_access;
 
 use super::{App, Detail};
