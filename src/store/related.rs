@@ -191,7 +191,7 @@ pub fn finding_context(
         .iter()
         .filter_map(|id| {
             let user = if id.ends_with(":root") {
-                "<root_account>"
+                crate::model::credential_report::ROOT_USER
             } else if id.contains(":user/") {
                 id.rsplit('/').next()?
             } else {

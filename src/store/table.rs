@@ -40,7 +40,8 @@ pub trait Keyed: Sync {
     /// The pane's default order as one number, smallest first: rows whose ranks differ
     /// sort as the ranks do, rows with equal ranks are told apart by the full comparison.
     /// Read from one array instead of two records scattered over the heap, it is what a
-    /// sort of a million rows and a poll's binary searches compare first.
+    /// sort of a million rows and a poll's binary searches compare first in the default
+    /// order, and what breaks a column's ties before the records are read.
     fn rank(&self) -> u64 {
         0
     }

@@ -11,7 +11,8 @@ use crate::store::Table;
 use chrono::{DateTime, Utc};
 
 /// What a count is of: the view's filter (its generation and minute), whether it is
-/// frozen, how many of its rows were worked out afresh, the table's moves, the watermark.
+/// frozen, how many times the view sorted or filtered every row afresh, the table's
+/// moves, the watermark.
 type Of = (Option<(u64, i64)>, bool, u64, u64, Option<DateTime<Utc>>);
 
 #[derive(Debug, Clone, Default)]

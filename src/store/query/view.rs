@@ -1,7 +1,7 @@
 //! The sorted, filtered rows of a table that a pane shows, and its cursor.
 //!
-//! The rows are kept in sort order, and separately the subset that passes the filter. New
-//! data is merged in: the rows written since the last look are taken out and put back at
+//! The rows are kept in sort order, and while a filter is on, separately the subset that
+//! passes it (with no filter the shown rows are the order itself). New data is merged in: the rows written since the last look are taken out and put back at
 //! their places by binary search, in the sorted order and in the filtered rows alike, so a
 //! poll of 500 findings costs the UI thread comparisons for those 500, not for a million.
 
@@ -43,18 +43,19 @@ pub struct View {
     scope: Option<(String, TextQuery)>,
     pub sort_column: usize,
     pub reversed: bool,
-    /// Every position in sort order, while a filter leaves some out (see `unfiltered`).
+    /// Every position in sort order, while a filter is on (see `unfiltered`).
     sorted: Vec<u32>,
     /// Positions in the table, in display order, after filtering.
     pub rows: Vec<u32>,
-    /// Nothing is filtered out: `rows` is the sort order itself and `sorted` stays empty
-    /// (at a million findings, a second copy was 4 MB and a copy on every poll).
+    /// No filter is on (nor a pane's own scope): `rows` is the sort order itself and
+    /// `sorted` stays empty (at a million findings, a second copy was 4 MB and a copy on
+    /// every poll).
     unfiltered: bool,
     pub selected: usize,
     /// First row on screen; the renderer keeps the selection visible.
     pub offset: usize,
     sorted_for: Option<(u64, usize, bool)>,
-    /// The table's moves count when `sorted` was built: positions still mean its rows.
+    /// The table's moves count when the order was built: positions still mean its rows.
     sorted_moves: u64,
     filtered_for: Option<(u64, u64, i64)>,
     /// For each table position at `filtered_for`, whether the filter keeps it (empty for

@@ -103,9 +103,9 @@ impl SearchText {
                 // names never counts as dead in between.
                 self.release(old);
                 if len <= old.1 {
-                    // A rewritten row (a poll re-dating a finding) mostly names as many
-                    // values as before: they go where the old ones were, and the numbers
-                    // do not grow by a row per write until the next pack.
+                    // A row written again with no more values than before: they go where
+                    // the old ones were, and the numbers do not grow by a row per write
+                    // until the next pack.
                     self.ids.copy_within(start as usize.., old.0 as usize);
                     self.ids.truncate(start as usize);
                     self.garbage -= len as usize;
@@ -125,7 +125,9 @@ impl SearchText {
     /// Sets row `row`'s values to `parts` when it held `before` (its record's values
     /// when it was written): a value that did not change keeps its number without being
     /// looked up (a poll re-dates a finding and its texts stay; shared text compares by
-    /// pointer). A row with another count of values is written afresh.
+    /// pointer). A row with another count of values is written afresh. `before` must be
+    /// the values as they were worked out for the last write: the store rebuilds every
+    /// row's values when account names change, so the names read now are those.
     pub(in crate::store) fn rewrite(&mut self, row: u32, before: &[&str], parts: &[&str]) {
         let present = |p: &&&str| !p.is_empty();
         let same_count =
