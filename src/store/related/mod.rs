@@ -1,0 +1,304 @@
+//! What else the store knows about one record, for its detail view: an IAM user's
+//! unused-access findings, Config results and recent CloudTrail activity; and the
+//! combinations that make an exposure matter more.
+
+use super::{Accounts, Store};
+use crate::model::{ComplianceResult, Exposure, Finding, TrailEvent};
+use std::collections::HashSet;
+
+/// What the public-access pane marks, computed once per store change from the exposures
+/// and the store's tally of open Macie findings (no pass over the findings).
+#[derive(Debug, Default, Clone)]
+pub struct ExposureMarks {
+    /// The hashes of the exposed resources with an open Macie finding (sensitive data
+    /// found in them).
+    sensitive: HashSet<u64>,
+    /// How many marks each exposure row has, by table position, for the "marked" sort.
+    scores: Vec<u8>,
+}
+
+/// What the marks are worked out from: the exposures and the resources with an open Macie
+/// finding. A poll that changes neither leaves the marks as they are. The accounts (which
+/// decide `outside-trust`) are covered too: a change of accounts re-indexes the exposures,
+/// which moves their revision and makes the pane's view sort afresh.
+pub type MarksInputs = (u64, u64, u64);
+
+impl ExposureMarks {
+    pub fn inputs(store: &Store) -> MarksInputs {
+        (
+            store.exposures.revision(),
+            store.exposures.moves(),
+            store.open_tally().macie_version(),
+        )
+    }
+
+    pub fn of(store: &Store) -> ExposureMarks {
+        let tally = store.open_tally();
+        let sensitive = store
+            .exposures
+            .items()
+            .iter()
+            .filter(|e| e.is_public)
+            .map(|e| crate::model::key::key_hash(&e.resource))
+            .filter(|h| tally.macie_found_in(*h))
+            .collect();
+        let mut marks = ExposureMarks {
+            sensitive,
+            scores: Vec::new(),
+        };
+        marks.scores = store
+            .exposures
+            .items()
+            .iter()
+            .map(|e| marks.marks(e, &store.accounts).len() as u8)
+            .collect();
+        marks
+    }
+
+    pub fn same_scores(&self, other: &ExposureMarks) -> bool {
+        self.scores == other.scores
+    }
+
+    /// The number of marks of the exposure at this table position.
+    pub fn score(&self, row: u32) -> u8 {
+        self.scores.get(row as usize).copied().unwrap_or(0)
+    }
+
+    /// What `mark:` filters by: the marks, then `public` and `outside` (the overview's
+    /// "open to the public" and "access outside the watched accounts").
+    pub fn flags(&self, e: &Exposure, accounts: &Accounts) -> Vec<&'static str> {
+        let mut out = self.marks(e, accounts);
+        if e.is_public {
+            out.push("public");
+        }
+        if is_outside(e, accounts) {
+            out.push("outside");
+        }
+        out
+    }
+
+    /// Why this exposure matters more than its neighbours, most urgent first.
+    pub fn marks(&self, e: &Exposure, accounts: &Accounts) -> Vec<&'static str> {
+        let mut out = Vec::new();
+        if e.is_public
+            && self
+                .sensitive
+                .contains(&crate::model::key::key_hash(&e.resource))
+        {
+            out.push("public+macie");
+        }
+        if e.is_public && e.actions.iter().any(|a| is_write(a)) {
+            out.push("public-write");
+        }
+        let outside = e
+            .external_account
+            .as_deref()
+            .is_some_and(|a| accounts.get(a).is_none());
+        if outside && e.resource_type == "AWS::IAM::Role" {
+            out.push("outside-trust");
+        }
+        out
+    }
+}
+
+/// Access granted to an account the console does not watch (or to no account named),
+/// neither public nor a Security Hub control: what the overview counts as outside.
+pub fn is_outside(e: &Exposure, accounts: &Accounts) -> bool {
+    !e.is_public
+        && !e.is_control()
+        && e.external_account
+            .as_deref()
+            .is_none_or(|a| accounts.get(a).is_none())
+}
+
+/// `s3:PutObject`, `sqs:*`, `*`, `kms:Decrypt` is not.
+fn is_write(action: &str) -> bool {
+    let verb = action.rsplit(':').next().unwrap_or(action);
+    verb == "*"
+        || ["Put", "Write", "Delete", "Update", "Send", "Publish"]
+            .iter()
+            .any(|w| verb.starts_with(w))
+}
+
+/// What else the store knows about a finding's resources, worked out once when its detail
+/// opens (a scan of every finding is too much for each frame).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FindingContext {
+    /// Other findings on the same resources, worst and newest first: (severity, title,
+    /// product, status).
+    pub same_resource: Vec<(crate::model::Severity, String, String, String)>,
+    /// How many there are in all (the list is cut at ten).
+    pub same_resource_total: usize,
+    /// The public-access pane's rows for these resources: (who gets access, actions).
+    pub exposures: Vec<(String, String)>,
+    /// The credential report's rows for these principals: (user, its risk flags).
+    pub credentials: Vec<(String, String)>,
+}
+
+/// The context of the finding at table position `row`.
+pub fn finding_context(
+    store: &Store,
+    row: u32,
+    now: chrono::DateTime<chrono::Utc>,
+    limits: crate::model::Thresholds,
+) -> FindingContext {
+    let Some(f) = store.findings.get(row) else {
+        return FindingContext::default();
+    };
+    let ids: Vec<&str> = f
+        .resources
+        .iter()
+        .map(|r| &*r.id)
+        .filter(|id| !id.is_empty())
+        .collect();
+    // From the store's resource index: a look-up per resource, not a pass over every
+    // finding. The rows found are checked to name the resource (the index holds hashes).
+    let mut rows: Vec<u32> = ids.iter().flat_map(|id| store.findings_on(id)).collect();
+    rows.sort_unstable();
+    rows.dedup();
+    let mut same: Vec<(u32, &Finding)> = rows
+        .into_iter()
+        .filter(|&i| i != row)
+        .filter_map(|i| Some((i, store.findings.get(i)?)))
+        .filter(|(_, o)| o.resources.iter().any(|r| ids.contains(&&*r.id)))
+        .collect();
+    // Ties in table order, as a stable sort of every finding gave them.
+    let worst_newest = |(i, a): &(u32, &Finding), (j, b): &(u32, &Finding)| {
+        b.severity
+            .cmp(&a.severity)
+            .then_with(|| b.updated_at.cmp(&a.updated_at))
+            .then_with(|| i.cmp(j))
+    };
+    // Ten are shown: an account's hundred thousand CIS findings are not all sorted.
+    let total = same.len();
+    if same.len() > 10 {
+        same.select_nth_unstable_by(9, worst_newest);
+        same.truncate(10);
+    }
+    same.sort_by(worst_newest);
+    let exposures = store
+        .exposures
+        .items()
+        .iter()
+        .filter(|e| ids.contains(&e.resource.as_str()))
+        .map(|e| (e.grantee(), e.actions.join(" ")))
+        .collect();
+    // A user's ARN, or an access key's owner named in the resource (`.../user/NAME`):
+    // looked up by the report row's key (account and user name: a user ARN ends with the
+    // name, the root's is `:root`), not found by a pass over every report row (70,000 at a
+    // million findings: most of opening a detail).
+    let mut candidates: Vec<u32> = ids
+        .iter()
+        .filter_map(|id| {
+            let user = if id.ends_with(":root") {
+                crate::model::credential_report::ROOT_USER
+            } else if id.contains(":user/") {
+                id.rsplit('/').next()?
+            } else {
+                return None;
+            };
+            let key = crate::model::CredentialRecord::key_of(&f.account_id, user);
+            store.credentials.position(&key)
+        })
+        .collect();
+    candidates.sort_unstable();
+    candidates.dedup();
+    let credentials = candidates
+        .into_iter()
+        .filter_map(|i| store.credentials.get(i))
+        .filter(|c| {
+            c.account_id == *f.account_id
+                && ids.iter().any(|id| {
+                    // The owner's ARN without a path: of this account, not a namesake's
+                    // in the account the ARN names.
+                    *id == c.arn
+                        || id
+                            .strip_suffix(c.user.as_str())
+                            .and_then(|head| head.strip_suffix(":user/"))
+                            .is_some_and(|head| head.ends_with(&format!(":{}", c.account_id)))
+                })
+        })
+        .map(|c| {
+            let flags: Vec<&str> = c.risks(now, limits).labels().collect();
+            (
+                c.user.clone(),
+                if flags.is_empty() {
+                    "no risk flags".into()
+                } else {
+                    flags.join(" ")
+                },
+            )
+        })
+        .collect();
+    FindingContext {
+        same_resource_total: total,
+        same_resource: same
+            .into_iter()
+            .map(|(_, o)| {
+                (
+                    o.severity,
+                    o.title.to_string(),
+                    o.product.to_string(),
+                    o.workflow_status.label().to_string(),
+                )
+            })
+            .collect(),
+        exposures,
+        credentials,
+    }
+}
+
+/// AWS Config's results about an IAM user (`access-keys-rotated` and the like): Config
+/// names a user by ARN, by name, or by its unique id, which the report does not carry.
+pub fn user_compliance<'a>(
+    store: &'a Store,
+    account: &str,
+    user: &str,
+    arn: &str,
+) -> Vec<&'a ComplianceResult> {
+    store
+        .compliance
+        .items()
+        .iter()
+        .filter(|c| c.account_id.as_deref().is_none_or(|a| a == account))
+        .filter(|c| {
+            c.resource_id == arn
+                || (c.resource_id == user && {
+                    let kind = c.resource_type.to_ascii_lowercase();
+                    kind.contains("iam") && kind.contains("user")
+                })
+        })
+        .collect()
+}
+
+/// Access Analyzer's unused-access findings about the principal with this ARN.
+pub fn unused_access<'a>(store: &'a Store, arn: &str) -> Vec<&'a Finding> {
+    store
+        .findings
+        .items()
+        .iter()
+        .filter(|f| crate::model::access_analyzer::is_unused_finding(f))
+        .filter(|f| f.resources.iter().any(|r| &*r.id == arn))
+        .collect()
+}
+
+/// The user's most recent CloudTrail events in their account, newest first.
+pub fn activity<'a>(
+    store: &'a Store,
+    account: &str,
+    user: &str,
+    limit: usize,
+) -> Vec<&'a TrailEvent> {
+    let mut events: Vec<&TrailEvent> = store
+        .events
+        .items()
+        .iter()
+        .filter(|e| &*e.account_id == account && e.username == user)
+        .collect();
+    events.sort_by_key(|e| std::cmp::Reverse(e.event_time));
+    events.truncate(limit);
+    events
+}
+
+#[cfg(test)]
+mod tests;
