@@ -296,8 +296,10 @@ impl App {
                 }));
             }
             Command::Import(f) => {
-                let hash =
-                    crate::model::key::key_hash(&format!("{}\u{1f}{}", f.id, f.product_arn()));
+                let hash = crate::model::key::key_hash(&crate::model::Finding::key_of(
+                    &f.id,
+                    &f.product_arn(),
+                ));
                 self.apply(crate::feed::Update::Imported(Outcome {
                     request: f.request,
                     results: vec![(hash, Err(WHY.to_string()))],

@@ -276,7 +276,7 @@ pub fn unused_finding(v: &Value, region: &str) -> Result<super::Finding, Analyze
         product_arn: intern(&format!(
             "arn:{partition}:securityhub:{region}::product/aws/access-analyzer"
         )),
-        product: intern("IAM Access Analyzer"),
+        product: arcstr::literal!("IAM Access Analyzer"),
         generator_id: intern(&format!("aws/access-analyzer/{kind}")),
         account_id: intern(account),
         region: intern(region),

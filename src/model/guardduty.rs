@@ -43,7 +43,7 @@ pub fn parse_value(v: &Value) -> Result<Finding, AsffError> {
         product_arn: intern(&format!(
             "arn:{partition}:securityhub:{region}::product/aws/guardduty"
         )),
-        product: intern("GuardDuty"),
+        product: arcstr::literal!("GuardDuty"),
         generator_id: intern(
             service
                 .and_then(|x| x.get("DetectorId"))

@@ -85,7 +85,7 @@ impl Target {
 
     /// The store key's hash of the finding.
     pub fn key_hash(&self) -> u64 {
-        crate::model::key::key_hash(&format!("{}\u{1f}{}", self.id, self.product_arn))
+        crate::model::key::key_hash(&crate::model::Finding::key_of(&self.id, &self.product_arn))
     }
 }
 

@@ -82,16 +82,10 @@ pub fn findings<'a>(store: &'a Store, col: FindingSort) -> impl Fn(u32, u32) -> 
         (Some(x), Some(y)) => x.cmp(y),
         _ => Ordering::Equal,
     };
-    move |a, b| {
-        if col == FindingSort::Severity {
-            let ranked = by_rank(a, b);
-            if ranked != Ordering::Equal {
-                return ranked;
-            }
-        }
-        let (ra, rb) = (a, b);
-        let (a, b) = (&items[a as usize], &items[b as usize]);
+    move |ra, rb| {
+        let (a, b) = (&items[ra as usize], &items[rb as usize]);
         let primary = match col {
+            // The rank decides, below: the records are read only on a tie.
             FindingSort::Severity => Ordering::Equal,
             FindingSort::Title => a.title.cmp(&b.title),
             FindingSort::Account => names.name(&a.account_id).cmp(names.name(&b.account_id)),

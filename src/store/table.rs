@@ -182,6 +182,12 @@ pub(super) fn reserve_modestly<T>(v: &mut Vec<T>, additional: usize) {
     }
 }
 
+/// Whether row `i` is shown (`kept`, all when empty) and its time is after `after_ms`.
+fn flag_after(facets: &Facets, kept: &[bool], i: usize, after_ms: i64) -> bool {
+    let shown = kept.get(i).copied().unwrap_or(kept.is_empty());
+    shown && facets.rows.get(i).is_some_and(|r| r.time > after_ms)
+}
+
 /// The hash of a row's key.
 pub fn row_hash<T: Keyed>(row: &T) -> u64 {
     hash_key(&row.key())
@@ -406,32 +412,14 @@ impl<T: Keyed> Table<T> {
         )
     }
 
-    /// How many of the rows `kept` names (all when empty) have a time (a finding's update)
-    /// after `after_ms`: read from the facets in table order, not from a million records
-    /// in the view's order. To the millisecond, as the facets keep time (AWS writes
-    /// milliseconds at most).
-    pub fn count_after(&self, kept: &[bool], after_ms: i64) -> usize {
-        let facets = self.facets();
-        if kept.is_empty() {
-            return facets.rows.iter().filter(|r| r.time > after_ms).count();
-        }
-        facets
-            .rows
-            .iter()
-            .zip(kept)
-            .filter(|(r, k)| **k && r.time > after_ms)
-            .count()
-    }
-
-    /// Which of the rows `kept` names (all when empty) have a time after `after_ms`, as
-    /// [`Table::count_after`] counts them, one flag per row.
+    /// Which of the rows `kept` names (all when empty) have a time (a finding's update)
+    /// after `after_ms`, one flag per row: read from the facets in table order, not from a
+    /// million records in the view's order. To the millisecond, as the facets keep time
+    /// (AWS writes milliseconds at most).
     pub fn flags_after(&self, kept: &[bool], after_ms: i64) -> Vec<bool> {
         let facets = self.facets();
-        facets
-            .rows
-            .iter()
-            .enumerate()
-            .map(|(i, r)| kept.get(i).copied().unwrap_or(kept.is_empty()) && r.time > after_ms)
+        (0..facets.rows.len())
+            .map(|i| flag_after(&facets, kept, i, after_ms))
             .collect()
     }
 
@@ -439,14 +427,7 @@ impl<T: Keyed> Table<T> {
     pub fn flags_after_of(&self, rows: &[u32], kept: &[bool], after_ms: i64) -> Vec<bool> {
         let facets = self.facets();
         rows.iter()
-            .map(|&i| {
-                let shown = kept.get(i as usize).copied().unwrap_or(kept.is_empty());
-                shown
-                    && facets
-                        .rows
-                        .get(i as usize)
-                        .is_some_and(|r| r.time > after_ms)
-            })
+            .map(|&i| flag_after(&facets, kept, i as usize, after_ms))
             .collect()
     }
 
@@ -493,6 +474,21 @@ impl<T: Keyed> Table<T> {
         let mut parts = Vec::with_capacity(12);
         record.search_parts(accounts, &mut parts);
         search.write(row, &parts);
+    }
+
+    /// Row `row`'s search values, from `old`'s to `new`'s: see [`search::SearchText::rewrite`].
+    fn rewrite_search(
+        search: &mut search::SearchText,
+        row: u32,
+        old: &T,
+        new: &T,
+        accounts: &Accounts,
+    ) {
+        let mut before = Vec::with_capacity(12);
+        old.search_parts(accounts, &mut before);
+        let mut parts = Vec::with_capacity(12);
+        new.search_parts(accounts, &mut parts);
+        search.rewrite(row, &before, &parts);
     }
 
     fn rebuild_search(&mut self, accounts: &Accounts) {
@@ -550,11 +546,8 @@ impl<T: Keyed> Table<T> {
                 Some(i) => {
                     if replace(&self.items[i as usize], &row) {
                         on_write(Some(&self.items[i as usize]), &row, hash);
-                        let mut before = Vec::with_capacity(12);
-                        self.items[i as usize].search_parts(accounts, &mut before);
-                        let mut parts = Vec::with_capacity(12);
-                        row.search_parts(accounts, &mut parts);
-                        self.search.rewrite(i, &before, &parts);
+                        let old = &self.items[i as usize];
+                        Self::rewrite_search(&mut self.search, i, old, &row, accounts);
                         if T::RANKED {
                             self.ranks[i as usize] = row.rank();
                         }

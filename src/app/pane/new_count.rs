@@ -137,9 +137,14 @@ mod tests {
                 let cmp = sort::findings(s, FindingSort::Severity);
                 view.refresh(&s.findings, &cmp, &s.accounts, now);
                 count.refresh(&s.findings, view, since);
-                let afresh = s
-                    .findings
-                    .count_after(view.kept(), watermark.timestamp_millis());
+                // Counted afresh from the records: shown, and updated after the
+                // watermark's millisecond.
+                let after = watermark.timestamp_millis();
+                let kept = view.kept();
+                let afresh = (s.findings.items().iter().enumerate())
+                    .filter(|(i, _)| kept.get(*i).copied().unwrap_or(kept.is_empty()))
+                    .filter(|(_, f)| f.updated_at.timestamp_millis() > after)
+                    .count();
                 assert_eq!(count.count_for(since), afresh, "filter {filter:?}");
                 assert!(afresh > 0);
             };

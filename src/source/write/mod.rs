@@ -176,7 +176,7 @@ pub async fn perform_import<W: FindingsWriter>(
     policy: &WritePolicy,
     now: impl Fn() -> DateTime<Utc>,
 ) -> Outcome {
-    let hash = crate::model::key::key_hash(&format!("{}\u{1f}{}", f.id, f.product_arn()));
+    let hash = crate::model::key::key_hash(&crate::model::Finding::key_of(&f.id, &f.product_arn()));
     let mut out = Outcome {
         request: f.request,
         ..Outcome::default()

@@ -89,11 +89,7 @@ impl SearchText {
         let mut scratch = String::new();
         for part in parts.iter().filter(|p| !p.is_empty()) {
             let id = self.intern(lowered(part, &mut scratch));
-            let refs = &mut self.refs[id as usize];
-            if *refs == 0 {
-                self.dead -= value_len(&self.starts, self.text.len(), id) + 1;
-            }
-            *refs += 1;
+            self.hold(id);
             self.ids.push(id);
         }
         let len = self.ids.len() as u32 - start;
@@ -130,12 +126,11 @@ impl SearchText {
     /// row's values when account names change, so the names read now are those.
     pub(in crate::store) fn rewrite(&mut self, row: u32, before: &[&str], parts: &[&str]) {
         let present = |p: &&&str| !p.is_empty();
-        let same_count =
-            before.iter().filter(present).count() == parts.iter().filter(present).count();
+        let count = parts.iter().filter(present).count();
         let Some(&(start, len)) = self.spans.get(row as usize) else {
             return self.write(row, parts);
         };
-        if !same_count || len as usize != parts.iter().filter(present).count() {
+        if before.iter().filter(present).count() != count || len as usize != count {
             return self.write(row, parts);
         }
         let mut scratch = String::new();
@@ -153,16 +148,26 @@ impl SearchText {
             if was == id {
                 continue;
             }
-            let refs = &mut self.refs[id as usize];
-            if *refs == 0 {
-                self.dead -= value_len(&self.starts, self.text.len(), id) + 1;
-            }
-            *refs += 1;
-            let refs = &mut self.refs[was as usize];
-            *refs -= 1;
-            if *refs == 0 {
-                self.dead += value_len(&self.starts, self.text.len(), was) + 1;
-            }
+            self.hold(id);
+            self.unhold(was);
+        }
+    }
+
+    /// One more row entry names value `id` (a dead value comes alive).
+    fn hold(&mut self, id: u32) {
+        let refs = &mut self.refs[id as usize];
+        if *refs == 0 {
+            self.dead -= value_len(&self.starts, self.text.len(), id) + 1;
+        }
+        *refs += 1;
+    }
+
+    /// One row entry fewer names value `id` (at none it is dead).
+    fn unhold(&mut self, id: u32) {
+        let refs = &mut self.refs[id as usize];
+        *refs -= 1;
+        if *refs == 0 {
+            self.dead += value_len(&self.starts, self.text.len(), id) + 1;
         }
     }
 
@@ -287,12 +292,8 @@ impl SearchText {
     /// A replaced or removed row's numbers: garbage in `ids`, one holder fewer per value.
     fn release(&mut self, (start, len): (u32, u32)) {
         self.garbage += len as usize;
-        for &id in &self.ids[start as usize..(start + len) as usize] {
-            let refs = &mut self.refs[id as usize];
-            *refs -= 1;
-            if *refs == 0 {
-                self.dead += value_len(&self.starts, self.text.len(), id) + 1;
-            }
+        for i in start as usize..(start + len) as usize {
+            self.unhold(self.ids[i]);
         }
     }
 
