@@ -21,8 +21,8 @@ pub struct TrailEvent {
     pub source_ip: Option<CompactString>,
     pub user_agent: Option<Shared>,
     pub error_code: Option<Shared>,
-    pub read_only: Option<bool>,
-    /// The caller's type, its session issuer's and the record's `eventType`, as codes.
+    /// The caller's type, its session issuer's and the record's `eventType`, as codes;
+    /// how `errorCode` and the caller's account are known; `readOnly`.
     pub kind: CallerKind,
     /// Stable rule ids, e.g. `cloudtrail-stopped`. Filled by the detection rules.
     pub detections: Vec<CompactString>,

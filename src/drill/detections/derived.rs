@@ -47,6 +47,8 @@ pub fn from_columns(name: &str, e: &TrailEvent) -> Option<Option<EventValue<'sta
         "public_source_ip" => Some(EventValue::Bool(
             e.source_ip.as_deref().is_some_and(public_ip),
         )),
+        // Only a caller from another account needs the record (and the organization).
+        "caller_outside" if e.kind.caller_at_home() => Some(EventValue::Bool(false)),
         _ => return None,
     })
 }

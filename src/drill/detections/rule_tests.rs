@@ -438,6 +438,37 @@ fn caller_codes_answer_as_the_record_would_and_spare_the_decoding() {
     records.push(json!({"eventName": "ListBuckets", "eventTime": "2026-11-22T10:00:00Z",
         "userIdentity": {"type": "AssumedRole", "sessionContext": {"sessionIssuer": {"type": "Role"}}},
         "eventType": "AwsSomethingNew"}));
+    // errorCode as a number, a null, flattened; a failed sign-in with none; a null type.
+    for extra in [
+        json!({"errorCode": 403}),
+        json!({"errorCode": null, "eventType": null}),
+        json!({"errorCode.x": "AccessDenied"}),
+        json!({"eventName": "ConsoleLogin", "errorMessage": "Failed authentication",
+            "responseElements": {"ConsoleLogin": "Failure"}}),
+    ] {
+        let mut r = json!({"eventName": "DeleteBucket", "eventTime": "2026-11-22T10:00:00Z",
+            "recipientAccountId": "111111111111",
+            "userIdentity": {"type": "IAMUser", "accountId": "111111111111", "userName": "a"}});
+        r.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        records.push(r);
+    }
+    // A caller from another account: with an identity read, one too odd to read (its
+    // session context a string), one with no type, and one with the account a number.
+    for identity in [
+        json!({"type": "AssumedRole", "accountId": "999999999999", "arn": "arn:aws:sts::999999999999:assumed-role/x/y"}),
+        json!({"type": "AssumedRole", "accountId": "999999999999", "sessionContext": "odd"}),
+        json!({"accountId": "999999999999"}),
+        json!({"type": "AssumedRole", "accountId": 999999999999u64}),
+        json!({"type": "AWSService", "accountId": "999999999999"}),
+    ] {
+        records.push(
+            json!({"eventName": "AssumeRole", "eventTime": "2026-11-22T10:00:00Z",
+            "eventSource": "sts.amazonaws.com", "recipientAccountId": "111111111111",
+            "userIdentity": identity}),
+        );
+    }
     assert!(records.len() > 500, "{} records", records.len());
     let mut coded: Vec<TrailEvent> = records
         .iter()
@@ -454,30 +485,60 @@ fn caller_codes_answer_as_the_record_would_and_spare_the_decoding() {
     for (a, b) in coded.iter().zip(&asked) {
         assert_eq!(a.detections, b.detections, "{}", a.event_id);
     }
+    // Field by field as well: a user's rule may ask what no rule here does.
+    let inside = std::collections::HashSet::new();
+    for (a, b) in coded.iter().zip(&asked) {
+        use rsigma_eval::Event;
+        let (coded_view, asked_view) = (
+            super::view::View::new(a, &inside),
+            super::view::View::new(b, &inside),
+        );
+        for path in [
+            "errorCode",
+            "eventType",
+            "userIdentity.type",
+            "userIdentity.sessionContext.sessionIssuer.type",
+            "rampart.caller_outside",
+        ] {
+            assert_eq!(
+                coded_view.get_field(path),
+                asked_view.get_field(path),
+                "{path} of {}",
+                a.event_id
+            );
+        }
+    }
     assert!(cost.decoded > 0);
 
-    // Routine calls of people, roles and services, as the demo and most trails hold.
+    // Routine calls of people, roles and services, as the demo and most trails hold: some
+    // throttled, some a role assumed within the account.
     let names = [
         "DescribeInstances",
         "GetObject",
         "ListBuckets",
         "Decrypt",
         "PutMetricData",
+        "AssumeRole",
     ];
     let identities = [
         user("alice"),
         json!({"type": "AssumedRole", "arn": "arn:aws:sts::111111111111:assumed-role/app/i-0abc",
+            "accountId": "111111111111",
             "sessionContext": {"sessionIssuer": {"type": "Role", "userName": "app"}}}),
         json!({"type": "AWSService", "invokedBy": "ec2.amazonaws.com"}),
     ];
     let mut routine: Vec<TrailEvent> = (0..2_000)
         .map(|i| {
-            let mut e = event(
-                names[i % names.len()],
-                identities[i % identities.len()].clone(),
-                json!({"eventType": "AwsApiCall", "eventSource": "ec2.amazonaws.com",
-                    "sourceIPAddress": "10.0.0.5"}),
-            );
+            let name = names[i % names.len()];
+            let mut extra = json!({"eventType": "AwsApiCall", "eventSource": "ec2.amazonaws.com",
+                "sourceIPAddress": "10.0.0.5"});
+            if name == "AssumeRole" {
+                extra["eventSource"] = json!("sts.amazonaws.com");
+            }
+            if i % 4 == 0 {
+                extra["errorCode"] = json!("ThrottlingException");
+            }
+            let mut e = event(name, identities[i % identities.len()].clone(), extra);
             e.event_id = format!("routine-{i}");
             e
         })

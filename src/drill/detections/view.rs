@@ -6,7 +6,7 @@
 //! written for one (`requestParameters|contains: 'Suspended'`) still matches.
 
 use super::derived;
-use crate::model::caller_kind::Known;
+use crate::model::caller_kind::{ErrorCode, Known};
 use crate::model::TrailEvent;
 use rsigma_eval::{Event, EventValue};
 use serde_json::Value;
@@ -68,6 +68,13 @@ impl Event for View<'_> {
             Known::Is(word) => return text(word),
             Known::Absent => return None,
             Known::Unsure => {}
+        }
+        if path == "errorCode" {
+            match e.kind.error_code() {
+                ErrorCode::Absent => return None,
+                ErrorCode::InColumn => return e.error_code.as_deref().and_then(text),
+                ErrorCode::Unsure => {}
+            }
         }
         if let Some(name) = path.strip_prefix("rampart.") {
             if let Some(v) = derived::from_columns(name, e) {

@@ -51,6 +51,14 @@ impl<'de, T: Deserialize<'de> + Default> Deserialize<'de> for Lenient<T> {
     }
 }
 
+/// A string field that may be missing: `None` only when its key is absent. A `null` is
+/// present (`Some` of no text), as a rule reading the record sees it.
+pub(super) fn present<'de: 'a, 'a, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Text<'a>>, D::Error> {
+    Text::deserialize(d).map(Some)
+}
+
 /// A string field, borrowed from the input when it has no escapes; any other JSON type
 /// reads as absent.
 #[derive(Default)]

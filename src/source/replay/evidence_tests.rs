@@ -418,7 +418,7 @@ fn cloudtrail_lake_rows_with_lowercase_columns_are_records() {
     let login = &b.events[1];
     assert_eq!(login.username, "stratus-red-team-nmfalu-gfjyeaypjt");
     assert_eq!(&*login.account_id, "123837392027");
-    assert_eq!(login.read_only, Some(false));
+    assert_eq!(login.kind.read_only(), Some(false));
     assert_eq!(
         b.events[0].access_key_id.as_deref(),
         Some("AKIATFQR7NSC8Q4X20BJ")
