@@ -6,16 +6,18 @@
 //!
 //! Records are small and alike, so they are compressed against a shared dictionary of
 //! the key names and common values of ASFF and CloudTrail (`raw_dictionary.json`, written
-//! by hand): about half the size of compressing each record alone. The compressed form
+//! by hand, its match table built once: `util::lz4_dict`): about half the size of
+//! compressing each record alone. The compressed form
 //! lives in memory, or (at scale, see [`RawRecord::spill_to`]) in an unlinked 0600 spill
 //! file in the cache directory that vanishes with the process; anything rampart writes to
 //! disk for people is the decoded JSON.
 
+use crate::util::lz4_dict::{Dictionary, Scratch};
 use crate::util::spill::{Block, Spill};
 use std::borrow::Cow;
 use std::fmt;
 use std::path::Path;
-use std::sync::OnceLock;
+use std::sync::{LazyLock, OnceLock};
 
 /// Shared history for the compressor (LZ4 looks back at most 64 KiB).
 const DICTIONARY: &[u8] = include_bytes!("raw_dictionary.json");
@@ -56,24 +58,16 @@ impl RawRecord {
     }
 
     pub fn from_bytes(json: &[u8]) -> RawRecord {
+        static DICT: LazyLock<Dictionary> = LazyLock::new(|| Dictionary::new(DICTIONARY));
         thread_local! {
-            // Reused between records: the library's own Vec path zeroes a worst-case buffer
-            // per call and then shrinks it, which showed in profiles of a replay load.
-            static SCRATCH: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+            // Reused between records: the compressed bytes and the compressor's buffers.
+            static SCRATCH: std::cell::RefCell<(Vec<u8>, Scratch)> = Default::default();
         }
-        SCRATCH.with_borrow_mut(|out| {
-            let need = 4 + lz4_flex::block::get_maximum_output_size(json.len());
-            if out.len() < need {
-                out.resize(need, 0);
-            }
-            out[..4].copy_from_slice(&(json.len() as u32).to_le_bytes());
-            match lz4_flex::block::compress_into_with_dict(json, &mut out[4..], DICTIONARY) {
-                Ok(n) => RawRecord::keep(&out[..4 + n]),
-                // Cannot happen with a worst-case sized buffer; fall back to the Vec path.
-                Err(_) => RawRecord::keep(&lz4_flex::block::compress_prepend_size_with_dict(
-                    json, DICTIONARY,
-                )),
-            }
+        SCRATCH.with_borrow_mut(|(out, scratch)| {
+            out.clear();
+            out.extend_from_slice(&(json.len() as u32).to_le_bytes());
+            DICT.compress(json, out, scratch);
+            RawRecord::keep(out)
         })
     }
 

@@ -6,6 +6,7 @@
 //! - [`glob`], [`suggest`]: name matching and "did you mean".
 //! - [`diagnostic`]: `FILE:LINE:COL: message`, and TOML errors in words.
 //! - [`spill`]: byte blocks kept in an unlinked 0600 file instead of the heap.
+//! - [`lz4_dict`]: LZ4 blocks compressed against a dictionary hashed once.
 //! - [`allocator`]: the allocator's tuning and the counting allocator benchmarks use.
 //!
 //! May import: nothing of the crate.
@@ -15,6 +16,7 @@ pub mod diagnostic;
 pub mod digits;
 pub mod files;
 pub mod glob;
+pub mod lz4_dict;
 pub mod sanitize;
 pub mod spill;
 pub mod suggest;
