@@ -40,8 +40,8 @@ pub struct Dictionary {
 #[derive(Default)]
 pub struct Scratch {
     joined: Vec<u8>,
-    /// Which dictionary `joined` starts with (its address).
-    holds: usize,
+    /// Which dictionary `joined` starts with (its address and length).
+    holds: (usize, usize),
     table: Vec<u32>,
 }
 
@@ -81,10 +81,11 @@ impl Dictionary {
     pub fn compress(&self, input: &[u8], out: &mut Vec<u8>, scratch: &mut Scratch) {
         let start = self.bytes.len();
         let joined = &mut scratch.joined;
-        if scratch.holds != self.bytes.as_ptr() as usize || joined.len() < start {
+        let this = (self.bytes.as_ptr() as usize, start);
+        if scratch.holds != this || joined.len() < start {
             joined.clear();
             joined.extend_from_slice(self.bytes);
-            scratch.holds = self.bytes.as_ptr() as usize;
+            scratch.holds = this;
         }
         joined.truncate(start);
         joined.extend_from_slice(input);
@@ -297,14 +298,22 @@ mod tests {
 
     #[test]
     fn scratch_is_reused_across_records_and_dictionaries() {
-        let (a, b) = (
+        // The third starts where the second does: only its length tells them apart.
+        const OTHER: &[u8] = b"another dictionary, another one, longer";
+        let (a, b, c) = (
             Dictionary::new(DICT),
-            Dictionary::new(b"another dictionary, another"),
+            Dictionary::new(&OTHER[..27]),
+            Dictionary::new(OTHER),
         );
         let mut scratch = Scratch::default();
         for (d, input) in [
             (&a, &b"{\"Title\":\"a finding\"}"[..]),
             (&b, &b"another dictionary, another record"[..]),
+            (&c, &b"another dictionary, another one, longer still"[..]),
+            (
+                &b,
+                &b"another dictionary, another record, and more text"[..],
+            ),
             (
                 &a,
                 &b"{\"Title\":\"a finding, again and again and again\"}"[..],
