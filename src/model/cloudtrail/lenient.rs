@@ -51,6 +51,69 @@ impl<'de, T: Deserialize<'de> + Default> Deserialize<'de> for Lenient<T> {
     }
 }
 
+/// An object inside the identity, with its shape kept: a path lookup on the record walks
+/// an array element by element, so under an array nothing is certain; a string or number
+/// there is simply no object (it used to cost the whole record).
+#[derive(Default)]
+pub(super) enum Nested<T> {
+    #[default]
+    Missing,
+    Object(T),
+    Array,
+    Other,
+}
+
+impl<T> Nested<T> {
+    pub(super) fn object(&self) -> Option<&T> {
+        match self {
+            Nested::Object(t) => Some(t),
+            _ => None,
+        }
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Nested<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
+            type Value = Nested<T>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Nested<T>, A::Error> {
+                T::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(Nested::Object)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Nested<T>, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(Nested::Array)
+            }
+            fn visit_str<E>(self, _: &str) -> Result<Nested<T>, E> {
+                Ok(Nested::Other)
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Nested<T>, E> {
+                Ok(Nested::Other)
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Nested<T>, E> {
+                Ok(Nested::Other)
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Nested<T>, E> {
+                Ok(Nested::Other)
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Nested<T>, E> {
+                Ok(Nested::Other)
+            }
+            fn visit_unit<E>(self) -> Result<Nested<T>, E> {
+                Ok(Nested::Other)
+            }
+            fn visit_none<E>(self) -> Result<Nested<T>, E> {
+                Ok(Nested::Other)
+            }
+        }
+        d.deserialize_any(V(std::marker::PhantomData))
+    }
+}
+
 /// A string field that may be missing: `None` only when its key is absent. A `null` is
 /// present (`Some` of no text), as a rule reading the record sees it.
 pub(super) fn present<'de: 'a, 'a, D: Deserializer<'de>>(

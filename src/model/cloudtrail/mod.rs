@@ -10,7 +10,7 @@ use super::caller_kind::{CallerKind, Seen};
 use super::clock::{from_epoch, parse_lenient};
 use super::{intern, CompactString, RawRecord, TrailEvent};
 use chrono::{DateTime, Utc};
-use lenient::{Lenient, Text};
+use lenient::{Lenient, Nested, Text};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -221,14 +221,14 @@ struct Identity<'a> {
     #[serde(borrow, default)]
     access_key_id: Text<'a>,
     #[serde(borrow, default)]
-    session_context: Option<SessionContext<'a>>,
+    session_context: Nested<SessionContext<'a>>,
 }
 
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 struct SessionContext<'a> {
     #[serde(borrow, default)]
-    session_issuer: Option<Issuer<'a>>,
+    session_issuer: Nested<Issuer<'a>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -304,13 +304,7 @@ fn event(
             }),
         kind: CallerKind::new(
             seen(identity.kind.as_ref()),
-            seen(
-                identity
-                    .session_context
-                    .as_ref()
-                    .and_then(|c| c.session_issuer.as_ref())
-                    .and_then(|i| i.kind.as_ref()),
-            ),
+            identity.issuer_kind(),
             seen(v.event_type.as_ref()),
         )
         .with_error_code(seen(v.error_code.as_ref()))
@@ -346,6 +340,20 @@ pub fn username(identity: &Value) -> String {
 }
 
 impl Identity<'_> {
+    /// The session issuer's `type` as a path lookup would find it: under an array (which
+    /// a lookup walks element by element) it is not the parser's to say.
+    fn issuer_kind(&self) -> Seen<'_> {
+        match &self.session_context {
+            Nested::Object(c) => match &c.session_issuer {
+                Nested::Object(i) => seen(i.kind.as_ref()),
+                Nested::Array => Seen::Odd,
+                Nested::Missing | Nested::Other => Seen::Missing,
+            },
+            Nested::Array => Seen::Odd,
+            Nested::Missing | Nested::Other => Seen::Missing,
+        }
+    }
+
     fn username(&self) -> CompactString {
         let arn_tail = || {
             self.arn
@@ -368,8 +376,8 @@ impl Identity<'_> {
                 }
                 let role = self
                     .session_context
-                    .as_ref()
-                    .and_then(|c| c.session_issuer.as_ref())
+                    .object()
+                    .and_then(|c| c.session_issuer.object())
                     .and_then(|i| i.user_name.get())
                     .unwrap_or("unknown-role");
                 let session = self
