@@ -138,8 +138,13 @@ impl RawRecord {
             .unwrap_or_default()
     }
 
+    /// The record as a tree; a lone surrogate or a byte that is not UTF-8 reads as U+FFFD
+    /// (the parsers accepted the record, so the detail and the rules must see it too).
     pub fn to_value(&self) -> serde_json::Value {
-        serde_json::from_slice(&self.bytes()).unwrap_or(serde_json::Value::Null)
+        let bytes = self.bytes();
+        serde_json::from_slice(&bytes)
+            .or_else(|_| serde_json::from_slice(&crate::util::lossy_json::lossy(&bytes)))
+            .unwrap_or(serde_json::Value::Null)
     }
 
     /// Indented JSON for the detail view.

@@ -7,6 +7,7 @@
 //! - [`diagnostic`]: `FILE:LINE:COL: message`, and TOML errors in words.
 //! - [`spill`]: byte blocks kept in an unlinked 0600 file instead of the heap.
 //! - [`lz4_dict`]: LZ4 blocks compressed against a dictionary hashed once.
+//! - [`lossy_json`]: JSON whose only faults are its characters, made readable.
 //! - [`allocator`]: the allocator's tuning and the counting allocator benchmarks use.
 //!
 //! May import: nothing of the crate.
@@ -16,6 +17,7 @@ pub mod diagnostic;
 pub mod digits;
 pub mod files;
 pub mod glob;
+pub mod lossy_json;
 pub mod lz4_dict;
 pub mod sanitize;
 pub mod spill;

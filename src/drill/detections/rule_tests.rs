@@ -563,3 +563,28 @@ fn caller_codes_answer_as_the_record_would_and_spare_the_decoding() {
         routine.len()
     );
 }
+
+/// A record the parser reads but whose characters serde refuses (a lone surrogate, a
+/// stray byte) is decoded lossily, so the codes and the record still agree, and a rule
+/// on its request still fires.
+#[test]
+fn a_record_with_a_lone_surrogate_is_judged_on_its_request() {
+    let bytes = b"{\"eventID\":\"s2\",\"eventName\":\"PutBucketPolicy\",\"eventSource\":\"s3.amazonaws.com\",\"eventTime\":\"2026-11-22T10:00:00Z\",\"recipientAccountId\":\"111111111111\",\"userIdentity\":{\"type\":\"IAMUser\",\"accountId\":\"111111111111\",\"userName\":\"mallory\"},\"errorCode\":\"AccessDenied\",\"requestParameters\":{\"note\":\"\\udc00\",\"bucketName\":\"b\"}}";
+    let coded = crate::model::cloudtrail::parse_bytes(bytes).unwrap();
+    let mut asked = coded.clone();
+    asked.kind = Default::default();
+    let inside = std::collections::HashSet::new();
+    use rsigma_eval::Event;
+    let (a, b) = (
+        super::view::View::new(&coded, &inside),
+        super::view::View::new(&asked, &inside),
+    );
+    for path in [
+        "errorCode",
+        "requestParameters.bucketName",
+        "userIdentity.type",
+    ] {
+        assert_eq!(a.get_field(path), b.get_field(path), "{path}");
+        assert!(b.get_field(path).is_some(), "{path} read from the record");
+    }
+}

@@ -13,6 +13,7 @@ use chrono::{DateTime, Utc};
 use lenient::{Lenient, Nested, Text};
 use serde::Deserialize;
 use serde_json::Value;
+use std::borrow::Cow;
 
 mod lenient;
 
@@ -77,7 +78,15 @@ pub fn parse_bytes_at(
             let fields = Fields::deserialize(&tree).map_err(|e| TrailError::json(&e))?;
             event(fields, raw(), fallback)
         }
-        Err(e) => Err(TrailError::json(&e)),
+        // A lone surrogate or a byte that is not UTF-8 in a field read here: that field
+        // reads with U+FFFD rather than losing the record (which keeps its bytes).
+        Err(e) => match crate::util::lossy_json::lossy(bytes) {
+            Cow::Owned(fixed) => match serde_json::from_slice::<Fields>(&fixed) {
+                Ok(fields) => event(fields, raw(), fallback),
+                Err(_) => Err(TrailError::json(&e)),
+            },
+            Cow::Borrowed(_) => Err(TrailError::json(&e)),
+        },
     }
 }
 
@@ -576,6 +585,26 @@ mod tests {
 
 #[cfg(test)]
 mod failed_sign_in {
+    #[test]
+    fn a_lone_surrogate_or_a_stray_byte_costs_no_record() {
+        // In a field read here (the user agent) and in fields only the rules and the
+        // detail read (the request), as JavaScript or Java may write half a character.
+        let bytes = b"{\"eventID\":\"s1\",\"eventName\":\"DeleteBucket\",\"eventTime\":\"2026-11-22T10:00:00Z\",\"errorCode\":\"AccessDenied\",\"userAgent\":\"agent\\udc00\",\"requestParameters\":{\"bucketName\":\"b\xff\",\"x\":\"\\ud800\"}}";
+        let e = super::parse_bytes(bytes).unwrap();
+        assert_eq!(e.user_agent.as_deref(), Some("agent\u{fffd}"));
+        assert_eq!(
+            e.raw.bytes(),
+            bytes.to_vec(),
+            "the record kept as delivered"
+        );
+        let v = e.raw.to_value();
+        assert_eq!(v["requestParameters"]["bucketName"], "b\u{fffd}");
+        assert_eq!(v["requestParameters"]["x"], "\u{fffd}");
+        assert_eq!(v["errorCode"], "AccessDenied");
+        // Broken JSON is still an error.
+        assert!(super::parse_bytes(b"{\"eventName\":\"x\\udc00\",").is_err());
+    }
+
     #[test]
     fn a_failed_console_sign_in_is_a_failed_call_without_an_error_code() {
         // As CloudTrail records it: no errorCode, an errorMessage and ConsoleLogin: Failure.
