@@ -12,48 +12,16 @@ pub(super) struct Lenient<T>(pub(super) T);
 
 impl<'de, T: Deserialize<'de> + Default> Deserialize<'de> for Lenient<T> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V<T>(std::marker::PhantomData<T>);
-        impl<'de, T: Deserialize<'de> + Default> Visitor<'de> for V<T> {
-            type Value = Lenient<T>;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("any JSON value")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Lenient<T>, A::Error> {
-                T::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(Lenient)
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Lenient<T>, A::Error> {
-                while seq.next_element::<IgnoredAny>()?.is_some() {}
-                Ok(Lenient(T::default()))
-            }
-            fn visit_str<E>(self, _: &str) -> Result<Lenient<T>, E> {
-                Ok(Lenient(T::default()))
-            }
-            fn visit_bool<E>(self, _: bool) -> Result<Lenient<T>, E> {
-                Ok(Lenient(T::default()))
-            }
-            fn visit_i64<E>(self, _: i64) -> Result<Lenient<T>, E> {
-                Ok(Lenient(T::default()))
-            }
-            fn visit_u64<E>(self, _: u64) -> Result<Lenient<T>, E> {
-                Ok(Lenient(T::default()))
-            }
-            fn visit_f64<E>(self, _: f64) -> Result<Lenient<T>, E> {
-                Ok(Lenient(T::default()))
-            }
-            fn visit_unit<E>(self) -> Result<Lenient<T>, E> {
-                Ok(Lenient(T::default()))
-            }
-            fn visit_none<E>(self) -> Result<Lenient<T>, E> {
-                Ok(Lenient(T::default()))
-            }
-        }
-        d.deserialize_any(V(std::marker::PhantomData))
+        Ok(Lenient(match Nested::deserialize(d)? {
+            Nested::Object(t) => t,
+            Nested::Missing | Nested::Array | Nested::Other => T::default(),
+        }))
     }
 }
 
-/// An object inside the identity, with its shape kept: a path lookup on the record walks
-/// an array element by element, so under an array nothing is certain; a string or number
-/// there is simply no object (it used to cost the whole record).
+/// An object field with its shape kept (what [`Lenient`] reads through): a path lookup on
+/// the record walks an array element by element, so under an array nothing is certain; a
+/// string or number there is simply no object (in the identity it used to cost the record).
 #[derive(Default)]
 pub(super) enum Nested<T> {
     #[default]
