@@ -37,8 +37,9 @@ pub trait Keyed: Sync {
     /// Whether the table keeps [`Keyed::rank`] per row (8 bytes a row).
     const RANKED: bool = false;
 
-    /// The pane's default order as one number, smallest first: rows whose ranks differ
-    /// sort as the ranks do, rows with equal ranks are told apart by the full comparison.
+    /// The pane's default order (a view's column 0) as one number, smallest first: rows
+    /// whose ranks differ sort as the ranks do, rows with equal ranks are told apart by
+    /// the full comparison.
     /// Read from one array instead of two records scattered over the heap, it is what a
     /// sort of a million rows and a poll's binary searches compare first in the default
     /// order, and what breaks a column's ties before the records are read.
@@ -145,9 +146,10 @@ pub struct Table<T> {
     /// Bumped when rows move to other positions (a removal or a replacement compacts):
     /// a frozen view's positions mean other records after it.
     moves: u64,
-    /// (revision, row) for each row written since `logged_from`, oldest first: a view
-    /// catches up on these rows alone instead of sorting and filtering everything again.
-    written: Vec<(u64, u32)>,
+    /// (revision, row, the row's rank before the write) for each row written since
+    /// `logged_from`, oldest first: a view catches up on these rows alone instead of
+    /// sorting and filtering everything again, and finds where it held them by the rank.
+    written: Vec<(u64, u32, u64)>,
     /// The revision after which `written` lists every write.
     logged_from: u64,
     /// The compact values field filters read, for the revision they were built at.
@@ -246,11 +248,24 @@ impl<T: Keyed> Table<T> {
     /// The rows written after `revision` (positions, possibly repeated), when the log
     /// still reaches back that far and no row moved since; `None` asks for a full pass.
     pub fn written_since(&self, revision: u64) -> Option<Vec<u32>> {
+        self.written_log_since(revision)
+            .map(|log| log.iter().map(|&(_, row, _)| row).collect())
+    }
+
+    /// [`Table::written_since`], each row with the [`Keyed::rank`] it had before that
+    /// write (0 for a new row, or when `T::RANKED` is false): the first of a row's
+    /// entries has its rank at `revision`.
+    pub fn written_since_ranked(&self, revision: u64) -> Option<Vec<(u32, u64)>> {
+        self.written_log_since(revision)
+            .map(|log| log.iter().map(|&(_, row, rank)| (row, rank)).collect())
+    }
+
+    fn written_log_since(&self, revision: u64) -> Option<&[(u64, u32, u64)]> {
         if revision < self.logged_from || revision > self.revision {
             return None;
         }
-        let from = self.written.partition_point(|&(r, _)| r <= revision);
-        Some(self.written[from..].iter().map(|&(_, row)| row).collect())
+        let from = self.written.partition_point(|&(r, ..)| r <= revision);
+        Some(&self.written[from..])
     }
 
     /// Every row is to be looked at again (rows moved, or every text was rewritten).
@@ -259,7 +274,7 @@ impl<T: Keyed> Table<T> {
         self.logged_from = self.revision;
     }
 
-    fn log_write(&mut self, row: u32) {
+    fn log_write(&mut self, row: u32, old_rank: u64) {
         // Bounded: past an eighth of the table a full pass is as cheap as catching up.
         let cap = (self.items.len() / 8).max(4096);
         if self.written.len() >= cap {
@@ -267,7 +282,7 @@ impl<T: Keyed> Table<T> {
             self.logged_from = self.written[half - 1].0;
             self.written.drain(..half);
         }
-        self.written.push((self.revision + 1, row));
+        self.written.push((self.revision + 1, row, old_rank));
     }
 
     /// Whether the query matches each of `rows`: the same answer as [`Table::matching`]
@@ -548,12 +563,13 @@ impl<T: Keyed> Table<T> {
                         on_write(Some(&self.items[i as usize]), &row, hash);
                         let old = &self.items[i as usize];
                         Self::rewrite_search(&mut self.search, i, old, &row, accounts);
+                        let mut old_rank = 0;
                         if T::RANKED {
-                            self.ranks[i as usize] = row.rank();
+                            old_rank = std::mem::replace(&mut self.ranks[i as usize], row.rank());
                         }
                         self.items[i as usize] = row;
                         self.touch(i);
-                        self.log_write(i);
+                        self.log_write(i, old_rank);
                         changed = true;
                     }
                 }
@@ -568,7 +584,7 @@ impl<T: Keyed> Table<T> {
                     }
                     self.items.push(row);
                     self.touch(i);
-                    self.log_write(i);
+                    self.log_write(i, 0);
                     changed = true;
                 }
             }

@@ -1,9 +1,13 @@
 //! The sorted, filtered rows of a table that a pane shows, and its cursor.
 //!
 //! The rows are kept in sort order, and while a filter is on, separately the subset that
-//! passes it (with no filter the shown rows are the order itself). New data is merged in: the rows written since the last look are taken out and put back at
-//! their places by binary search, in the sorted order and in the filtered rows alike, so a
-//! poll of 500 findings costs the UI thread comparisons for those 500, not for a million.
+//! passes it (with no filter the shown rows are the order itself). New data is merged in:
+//! the rows written since the last look are taken out and put back at their places by
+//! binary search, in the sorted order and in the filtered rows alike, so a poll of 500
+//! findings costs the UI thread comparisons for those 500, not for a million. In a ranked
+//! table's default order (column 0) the written rows are found where they were by the rank
+//! they had before the write, which the table logs; in another order, by a pass over the
+//! rows.
 
 use super::super::fields::Field;
 use super::super::table::{Keyed, Table};
@@ -11,6 +15,9 @@ use super::super::Accounts;
 use super::{QueryError, TextQuery};
 use chrono::{DateTime, Utc};
 use std::cmp::Ordering;
+
+mod merge;
+use merge::{splice, ByRank, Written};
 
 /// The flags of a pane's rows (`risk:old-key`, `mark:public`), by table position, and a
 /// key that changes when they may have.
@@ -74,6 +81,9 @@ pub struct View {
     /// How many times every row was sorted or filtered again (not caught up), which a
     /// test of the catching up counts.
     full_passes: u64,
+    /// How many times written rows were found in a list by their former rank rather than
+    /// by a pass over it, which a test of the catching up counts too.
+    found_by_rank: u64,
 }
 
 impl View {
@@ -138,6 +148,11 @@ impl View {
     /// How many times the rows were sorted or filtered from scratch.
     pub fn full_passes(&self) -> u64 {
         self.full_passes
+    }
+
+    /// How many times written rows were found by their former rank.
+    pub fn found_by_rank(&self) -> u64 {
+        self.found_by_rank
     }
 
     pub fn total_sorted(&self) -> usize {
@@ -278,11 +293,17 @@ impl View {
             == Some((self.sort_column, self.reversed))
             && self.sorted_moves == table.moves();
         let catch_up = match self.sorted_for {
-            Some((revision, ..)) if same_order && revision != table.revision() => {
-                table.written_since(revision).map(|rows| (revision, rows))
-            }
+            Some((revision, ..)) if same_order && revision != table.revision() => table
+                .written_since_ranked(revision)
+                .map(|rows| (revision, rows)),
             _ => None,
         };
+        // Column 0 of a ranked table is its rank's order (see `Keyed::rank`).
+        let by_rank = (T::RANKED && self.sort_column == 0 && table.ranks().len() == table.len())
+            .then(|| ByRank {
+                ranks: table.ranks(),
+                descending: self.reversed,
+            });
         let reversed = self.reversed;
         let order = |a: u32, b: u32| {
             if reversed {
@@ -296,12 +317,18 @@ impl View {
         let mut merged: Option<(u64, Written)> = None;
         if let Some((from, rows)) = catch_up {
             let written = Written::new(rows, table.len(), &order);
-            splice(
-                self.order_mut(),
-                &written,
-                written.rows.iter().copied(),
-                &order,
-            );
+            let list = self.order_mut();
+            // The order holds every row there was at its revision.
+            let len = list.len();
+            let held: Vec<bool> = written
+                .old
+                .iter()
+                .map(|&(r, _)| (r as usize) < len)
+                .collect();
+            let put = written.rows.iter().copied();
+            if splice(list, &written, &held, by_rank, put, &order) {
+                self.found_by_rank += 1;
+            }
             merged = Some((from, written));
             self.sorted_for = Some(sort_key);
             changed = true;
@@ -371,6 +398,12 @@ impl View {
                 };
                 match written {
                     Some(rows) => {
+                        // The filtered rows hold the written rows the filter kept before.
+                        let held: Option<Vec<bool>> = same.map(|(_, w)| {
+                            let kept = &self.kept;
+                            let was = |r: u32| kept.get(r as usize).copied().unwrap_or(false);
+                            w.old.iter().map(|&(r, _)| was(r)).collect()
+                        });
                         self.kept.resize(table.len(), false);
                         let mut hits = vec![true; rows.len()];
                         for q in &queries {
@@ -382,10 +415,12 @@ impl View {
                         for (&row, hit) in rows.iter().zip(hits) {
                             self.kept[row as usize] = hit;
                         }
-                        if let Some((_, w)) = same {
+                        if let (Some((_, w)), Some(held)) = (same, held) {
                             let kept = &self.kept;
                             let stay = w.rows.iter().copied().filter(|&r| kept[r as usize]);
-                            splice(&mut self.rows, w, stay, &order);
+                            if splice(&mut self.rows, w, &held, by_rank, stay, &order) {
+                                self.found_by_rank += 1;
+                            }
                             rows_merged = true;
                         }
                     }
@@ -516,154 +551,5 @@ impl View {
         }
         let max_offset = self.rows.len().saturating_sub(height);
         self.offset = self.offset.min(max_offset);
-    }
-}
-
-/// The rows written since the last look, without repeats and in display order, and a
-/// bit per table position saying which they are.
-struct Written {
-    rows: Vec<u32>,
-    marked: Vec<u64>,
-}
-
-impl Written {
-    fn new(mut rows: Vec<u32>, len: usize, order: &dyn Fn(u32, u32) -> Ordering) -> Written {
-        rows.sort_unstable();
-        rows.dedup();
-        let mut marked = vec![0u64; len.div_ceil(64)];
-        for &row in &rows {
-            if let Some(word) = marked.get_mut(row as usize / 64) {
-                *word |= 1 << (row % 64);
-            }
-        }
-        rows.sort_by(|a, b| order(*a, *b));
-        Written { rows, marked }
-    }
-
-    /// Whether a position stays where it is (it exists and was not written).
-    fn stays(&self, row: u32) -> bool {
-        self.marked
-            .get(row as usize / 64)
-            .is_some_and(|word| word >> (row % 64) & 1 == 0)
-    }
-}
-
-/// Takes the written rows out of `list` (which is in display order) and puts `put` (some
-/// of them, in display order) back at their places: each place found by binary search and
-/// the rows between two places moved as one block. Comparisons cost `written x log(rows)`,
-/// not one per row held: at a million findings, a full merge compared a million records
-/// (58 ms) for a poll of 500.
-fn splice(
-    list: &mut Vec<u32>,
-    written: &Written,
-    put: impl Iterator<Item = u32>,
-    order: &dyn Fn(u32, u32) -> Ordering,
-) {
-    list.retain(|&row| written.stays(row));
-    let put: Vec<u32> = put.collect();
-    let mut places = places(list, &put, order);
-    // A comparator that is not a total order could place rows out of turn: they go at
-    // the latest place seen, never lost.
-    for k in 1..places.len() {
-        places[k] = places[k].max(places[k - 1]);
-    }
-    let mut end = list.len();
-    list.resize(end + put.len(), 0);
-    for (j, (&row, &at)) in put.iter().zip(&places).enumerate().rev() {
-        // The held rows from `at` on have the written rows 0..=j before them.
-        list.copy_within(at..end, at + j + 1);
-        list[at + j] = row;
-        end = at;
-    }
-}
-
-/// Where each of `put` goes in `list`: after the rows that sort equal, as a merge from
-/// the end would put it.
-///
-/// The binary searches go side by side, one level of halving at a time for every row
-/// put, so the reads that miss the cache in a million-row list overlap instead of
-/// waiting on each other (one search after another took half the time of a poll of 500
-/// at a million findings).
-fn places(list: &[u32], put: &[u32], order: &dyn Fn(u32, u32) -> Ordering) -> Vec<usize> {
-    let goes_after = |i: usize, w: u32| order(list[i], w) != Ordering::Greater;
-    let mut base = vec![0usize; put.len()];
-    if list.is_empty() {
-        return base;
-    }
-    // The halving of std's binary search: every search halves the same sizes, so one
-    // level can be taken for all of them before the next.
-    let mut size = list.len();
-    while size > 1 {
-        let half = size / 2;
-        for (b, &w) in base.iter_mut().zip(put) {
-            if goes_after(*b + half, w) {
-                *b += half;
-            }
-        }
-        size -= half;
-    }
-    for (b, &w) in base.iter_mut().zip(put) {
-        *b += usize::from(goes_after(*b, w));
-    }
-    base
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use proptest::prelude::*;
-
-    /// The written rows taken out, then each row put inserted after every held row that
-    /// does not sort after it: one by one, as simply as it can be said.
-    fn one_by_one(
-        list: &[u32],
-        written: &Written,
-        put: &[u32],
-        order: &dyn Fn(u32, u32) -> Ordering,
-    ) -> Vec<u32> {
-        let mut held: Vec<u32> = list.iter().copied().filter(|&r| written.stays(r)).collect();
-        for &w in put {
-            let at = held.partition_point(|&r| order(r, w) != Ordering::Greater);
-            held.insert(at, w);
-        }
-        held
-    }
-
-    proptest! {
-        /// Keys from a small range, so many rows sort equal; written rows anywhere (the
-        /// first, runs side by side, all of them), new rows appended, a filter that puts
-        /// back only some.
-        #[test]
-        fn putting_written_rows_back_searched_side_by_side_equals_one_by_one(
-            old in prop::collection::vec(0u8..6, 0..120),
-            rewritten in prop::collection::vec((any::<prop::sample::Index>(), 0u8..6), 0..40),
-            appended in prop::collection::vec(0u8..6, 0..10),
-            run in any::<bool>(),
-            keep_every in 1usize..4,
-        ) {
-            let mut keys = old.clone();
-            let mut list: Vec<u32> = (0..old.len() as u32).collect();
-            list.sort_by_key(|&r| old[r as usize]);
-            let mut rows = Vec::new();
-            if !old.is_empty() {
-                for (i, (at, key)) in rewritten.iter().enumerate() {
-                    // A run: rows next to each other in the order, from one place on.
-                    let p = if run { (at.index(old.len()) / 4 + i) % old.len() } else { at.index(old.len()) };
-                    let row = list[p];
-                    keys[row as usize] = *key;
-                    rows.push(row);
-                }
-            }
-            for key in &appended {
-                rows.push(keys.len() as u32);
-                keys.push(*key);
-            }
-            let order = |a: u32, b: u32| keys[a as usize].cmp(&keys[b as usize]);
-            let written = Written::new(rows, keys.len(), &order);
-            let put: Vec<u32> = written.rows.iter().copied().step_by(keep_every).collect();
-            let expected = one_by_one(&list, &written, &put, &order);
-            splice(&mut list, &written, put.iter().copied(), &order);
-            prop_assert_eq!(list, expected);
-        }
     }
 }

@@ -128,7 +128,7 @@ impl<T: Keyed> Table<T> {
         self.index.retain(|_, row| removal.follow(row));
         self.collided.retain(|_, row| removal.follow(row));
         self.search.remove(&removal);
-        self.written.retain_mut(|(_, row)| removal.follow(row));
+        self.written.retain_mut(|(_, row, _)| removal.follow(row));
         self.moves = removal.moves;
         if self.removals.len() == REMEMBERED {
             self.removals.pop_front();

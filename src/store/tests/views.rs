@@ -198,9 +198,14 @@ fn a_view_caught_up_row_by_row_equals_one_built_afresh() {
                         gone(&mut s, round);
                         gone(&mut s, 299 - round);
                     }
-                    let passes = live.full_passes();
+                    let (passes, by_rank) = (live.full_passes(), live.found_by_rank());
                     refresh(&mut live, &s);
                     assert_eq!(live.full_passes(), passes, "caught up, round {round}");
+                    // In the default order the written rows are found by their former
+                    // rank (in the order and, with a filter, in the filtered rows).
+                    let lists = if filter.is_empty() { 1 } else { 2 };
+                    let expected = if c == 0 { by_rank + lists } else { by_rank };
+                    assert_eq!(live.found_by_rank(), expected, "round {round}");
                     let mut fresh = View::of::<Finding>(c);
                     fresh.reversed = reversed;
                     fresh.set_filter(filter);
