@@ -95,27 +95,14 @@ impl ByRank<'_> {
     }
 }
 
-/// Takes the entries at `at` (ascending, distinct) out of `list`, moving the runs between
-/// them as blocks.
-fn remove_at(list: &mut Vec<u32>, at: &[usize]) {
-    let Some(&first) = at.first() else { return };
-    let mut to = first;
-    for (k, &i) in at.iter().enumerate() {
-        let next = at.get(k + 1).copied().unwrap_or(list.len());
-        list.copy_within(i + 1..next, to);
-        to += next - i - 1;
-    }
-    list.truncate(to);
-}
-
 /// Takes the written rows out of `list` (which is in display order; `held` says, by
 /// [`Written::old`], which of them it holds) and puts `put` (some of them, in display
-/// order) back at their places: each place found by binary search and the rows between
-/// two places moved as one block. Comparisons cost `written x log(rows)`, not one per row
-/// held: at a million findings, a full merge compared a million records (58 ms) for a
-/// poll of 500. The written rows are found by their former rank when `by_rank` says the
-/// list is in rank order (then `true`), else by a pass over the list, which at a million
-/// rows was half of a poll's cost.
+/// order) back at their places, each place found by binary search, then every row moved
+/// once, the rows between two changes as one block. Comparisons cost
+/// `written x log(rows)`, not one per row held: at a million findings, a full merge
+/// compared a million records (58 ms) for a poll of 500. The written rows are found by
+/// their former rank when `by_rank` says the list is in rank order (then `true`), else by
+/// a pass over the list, which at a million rows was half of a poll's cost.
 pub(super) fn splice(
     list: &mut Vec<u32>,
     written: &Written,
@@ -125,34 +112,95 @@ pub(super) fn splice(
     order: &dyn Fn(u32, u32) -> Ordering,
 ) -> bool {
     let found = by_rank.and_then(|r| r.find(list, written, held));
-    match &found {
-        Some(at) => remove_at(list, at),
-        None => list.retain(|&row| written.stays(row)),
-    }
+    let by_rank = found.is_some();
+    let taken = found.unwrap_or_else(|| {
+        (list.iter().enumerate())
+            .filter(|&(_, &row)| !written.stays(row))
+            .map(|(i, _)| i)
+            .collect()
+    });
     let put: Vec<u32> = put.collect();
-    let mut places = places(list, &put, order);
+    let stay = list.len() - taken.len();
+    // Each taken row's slot holds a copy of a neighbour that stays, so the list is in
+    // order again and the searches run over it as it is; a place counts the rows that
+    // stay before it.
+    let mut places = vec![0; put.len()];
+    if stay > 0 {
+        // Ascending, so a run of taken rows copies the one that stays before it.
+        for &i in taken.iter().filter(|&&i| i > 0) {
+            list[i] = list[i - 1];
+        }
+        // Taken rows before the first that stays copy that one.
+        let lead = taken
+            .iter()
+            .enumerate()
+            .take_while(|&(k, &i)| i == k)
+            .count();
+        if lead > 0 {
+            let v = list[lead];
+            list[..lead].fill(v);
+        }
+        let found = side_by_side(list.len(), put.len(), |i, w| {
+            order(list[i], put[w]) != Ordering::Greater
+        });
+        for (place, at) in places.iter_mut().zip(found) {
+            *place = at - taken.partition_point(|&i| i < at);
+        }
+    }
     // A comparator that is not a total order could place rows out of turn: they go at
     // the latest place seen, never lost.
     for k in 1..places.len() {
         places[k] = places[k].max(places[k - 1]);
     }
-    let mut end = list.len();
-    list.resize(end + put.len(), 0);
-    for (j, (&row, &at)) in put.iter().zip(&places).enumerate().rev() {
-        // The held rows from `at` on have the written rows 0..=j before them.
-        list.copy_within(at..end, at + j + 1);
-        list[at + j] = row;
-        end = at;
-    }
-    found.is_some()
+    let gaps: Vec<usize> = taken.iter().enumerate().map(|(j, &i)| i - j).collect();
+    rebuild(list, &gaps, &places, &put);
+    by_rank
 }
 
-/// Where each of `put` goes in `list`: after the rows that sort equal, as a merge from
-/// the end would put it.
-fn places(list: &[u32], put: &[u32], order: &dyn Fn(u32, u32) -> Ordering) -> Vec<usize> {
-    side_by_side(list.len(), put.len(), |i, k| {
-        order(list[i], put[k]) != Ordering::Greater
-    })
+/// Rebuilds `list` in place: the rows taken out (`gaps`, where each would sit among the
+/// rows that stay) leave, and `put[k]` goes before the `places[k]`-th row that stays (both
+/// ascending). Between two of those points the rows that stay all move by the same
+/// amount, as one block; blocks moving right go right to left within a run of them, the
+/// rest left to right, so that no block lands on one not yet moved.
+fn rebuild(list: &mut Vec<u32>, gaps: &[usize], places: &[usize], put: &[u32]) {
+    let stay = list.len() - gaps.len();
+    let len = stay + put.len();
+    let mut cuts: Vec<usize> = (gaps.iter().chain(places))
+        .copied()
+        .filter(|&p| p < stay)
+        .chain([0, stay])
+        .collect();
+    cuts.sort_unstable();
+    cuts.dedup();
+    // (from, to, len) of each block of rows that stay.
+    let mut blocks = Vec::with_capacity(cuts.len());
+    let (mut taken, mut added) = (0, 0);
+    for w in cuts.windows(2) {
+        let (first, end) = (w[0], w[1]);
+        taken += gaps[taken..].iter().take_while(|&&g| g <= first).count();
+        added += places[added..].iter().take_while(|&&p| p <= first).count();
+        blocks.push((first + taken, first + added, end - first));
+    }
+    if len > list.len() {
+        list.resize(len, 0);
+    }
+    let mut b = 0;
+    while b < blocks.len() {
+        let mut end = b + 1;
+        if blocks[b].1 > blocks[b].0 {
+            while end < blocks.len() && blocks[end].1 > blocks[end].0 {
+                end += 1;
+            }
+        }
+        for &(from, to, n) in blocks[b..end].iter().rev() {
+            list.copy_within(from..from + n, to);
+        }
+        b = end;
+    }
+    for (k, (&row, &place)) in put.iter().zip(places).enumerate() {
+        list[place + k] = row;
+    }
+    list.truncate(len);
 }
 
 /// For each of `n` searches over `0..len`, the partition point of `before(i, search)`
