@@ -128,6 +128,16 @@ impl TextQuery {
         })
     }
 
+    /// The terms of every one of `queries`: a row passes it when it passes all of them.
+    pub fn all_of(queries: &[&TextQuery]) -> TextQuery {
+        TextQuery {
+            terms: queries
+                .iter()
+                .flat_map(|q| q.terms.iter().cloned())
+                .collect(),
+        }
+    }
+
     /// Each field term, with whether it is negated.
     pub fn field_terms(&self) -> impl Iterator<Item = (bool, Field, &Pred)> {
         self.terms.iter().filter_map(|t| match t {

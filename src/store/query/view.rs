@@ -371,6 +371,9 @@ impl View {
             if queries.is_empty() {
                 self.kept.clear();
             } else {
+                // The filter and the pane's scope must both hold: one query with the terms
+                // of both, so that a new filter passes over a million rows once, not twice.
+                let all = TextQuery::all_of(&queries);
                 // Only the rows written since, when the same filters saw the rest; flags
                 // worked out from other tables move without a write, so those go whole.
                 let since = match self.filtered_for {
@@ -405,13 +408,7 @@ impl View {
                             w.old.iter().map(|&(r, _)| was(r)).collect()
                         });
                         self.kept.resize(table.len(), false);
-                        let mut hits = vec![true; rows.len()];
-                        for q in &queries {
-                            let hit = table.matches_rows(q, &rows, accounts, now);
-                            for (h, one) in hits.iter_mut().zip(hit) {
-                                *h &= one;
-                            }
-                        }
+                        let hits = table.matches_rows(&all, &rows, accounts, now);
                         for (&row, hit) in rows.iter().zip(hits) {
                             self.kept[row as usize] = hit;
                         }
@@ -426,14 +423,8 @@ impl View {
                     }
                     None => {
                         self.full_passes += 1;
-                        let mut keep = vec![true; table.len()];
-                        for q in &queries {
-                            let hit = table.matching(q, accounts, now);
-                            for (k, h) in keep.iter_mut().zip(hit) {
-                                *k &= h;
-                            }
-                            q.filter_derived(&mut keep, flags.as_ref());
-                        }
+                        let mut keep = table.matching(&all, accounts, now);
+                        all.filter_derived(&mut keep, flags.as_ref());
                         self.kept = keep;
                     }
                 }

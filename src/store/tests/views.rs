@@ -300,3 +300,42 @@ fn a_view_whose_filter_goes_on_and_off_equals_one_built_afresh() {
         assert_eq!(live.total_sorted(), s.findings.len(), "round {round}");
     }
 }
+
+/// The pane's scope and the typed filter must both hold: the view tests them as one query
+/// and keeps exactly the rows that each of them, tested alone, keeps.
+#[test]
+fn a_scope_and_a_filter_keep_the_rows_both_keep() {
+    use crate::store::fields::FINDING_FIELDS;
+    use crate::store::query::{TextQuery, View};
+    let sevs = ["LOW", "MEDIUM", "HIGH", "CRITICAL"];
+    let statuses = ["NEW", "NOTIFIED", "RESOLVED", "SUPPRESSED"];
+    let mut s = Store::new();
+    let rows = (0..120).map(|i| {
+        let day = format!("2026-01-{:02}T00:00:00Z", 1 + i % 28);
+        finding(&format!("f{i:03}"), sevs[i % 4], &day, statuses[i / 4 % 4])
+    });
+    s.apply(Update::Findings(rows.collect()));
+    let now = Utc.with_ymd_and_hms(2026, 2, 1, 0, 0, 0).unwrap();
+    let pairs = [
+        ("status:open", "sev>=high"),
+        ("status:open", "f01 !f012"),
+        ("sev>=medium", "!status:new age<20d"),
+        ("status:open", ""),
+    ];
+    for (scope, filter) in pairs {
+        let mut v = View::of::<Finding>(0);
+        v.set_scope(Some(scope));
+        v.set_filter(filter);
+        v.refresh(&s.findings, &|a, b| a.cmp(&b), &s.accounts, now);
+        let alone = |text: &str| {
+            let q = TextQuery::parse_for(text, FINDING_FIELDS).unwrap();
+            s.findings.matching(&q, &s.accounts, now)
+        };
+        let (a, b) = (alone(scope), alone(filter));
+        let both: Vec<u32> = (0..120u32)
+            .filter(|&i| a[i as usize] && b[i as usize])
+            .collect();
+        assert_eq!(v.rows, both, "{scope} + {filter}");
+        assert!(!both.is_empty() && both.len() < 120, "{scope} + {filter}");
+    }
+}
