@@ -161,11 +161,21 @@ fn a_view_caught_up_row_by_row_equals_one_built_afresh() {
     ];
     for (c, column) in columns.into_iter().enumerate() {
         for reversed in [false, true] {
-            for filter in ["", "sev>=high", "!f00 resolved", "status:new"] {
+            // With the findings pane's own scope too, as the console always has it.
+            let filters = [
+                ("", None),
+                ("sev>=high", None),
+                ("!f00 resolved", None),
+                ("status:new", None),
+                ("", Some("status:open")),
+                ("sev>=high", Some("status:open")),
+            ];
+            for (filter, scope) in filters {
                 let mut s = Store::new();
                 s.apply(Update::Findings((0..300).map(|i| make(i, 0)).collect()));
                 let mut live = View::of::<Finding>(c);
                 live.reversed = reversed;
+                live.set_scope(scope);
                 live.set_filter(filter);
                 let refresh = |v: &mut View, s: &Store| {
                     v.refresh(&s.findings, &sort::findings(s, column), &s.accounts, now)
@@ -203,11 +213,16 @@ fn a_view_caught_up_row_by_row_equals_one_built_afresh() {
                     assert_eq!(live.full_passes(), passes, "caught up, round {round}");
                     // In the default order the written rows are found by their former
                     // rank (in the order and, with a filter, in the filtered rows).
-                    let lists = if filter.is_empty() { 1 } else { 2 };
+                    let lists = if filter.is_empty() && scope.is_none() {
+                        1
+                    } else {
+                        2
+                    };
                     let expected = if c == 0 { by_rank + lists } else { by_rank };
                     assert_eq!(live.found_by_rank(), expected, "round {round}");
                     let mut fresh = View::of::<Finding>(c);
                     fresh.reversed = reversed;
+                    fresh.set_scope(scope);
                     fresh.set_filter(filter);
                     refresh(&mut fresh, &s);
                     assert_eq!(

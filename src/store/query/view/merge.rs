@@ -119,6 +119,12 @@ pub(super) fn splice(
             .map(|(i, _)| i)
             .collect()
     });
+    // Every written row the list holds is taken, whichever way it was found (a `held`
+    // that missed one would leave it in the list twice).
+    debug_assert_eq!(
+        taken.len(),
+        list.iter().filter(|&&row| !written.stays(row)).count()
+    );
     let put: Vec<u32> = put.collect();
     let stay = list.len() - taken.len();
     // Each taken row's slot holds a copy of a neighbour that stays, so the list is in
@@ -302,6 +308,36 @@ mod tests {
             prop_assert_eq!(list, expected);
             // Fewer than `ByRank::TIES` rows tie here: the ranks always find them.
             prop_assert_eq!(found, by_rank.is_some());
+        }
+    }
+
+    /// Every row of one rank (the seeds an earlier form of the proptest kept): rows
+    /// rewritten in place, some twice, and a row appended, by rank and by a pass.
+    #[test]
+    fn rows_all_of_one_rank_are_taken_out_and_put_back() {
+        let order = |_: u32, _: u32| Ordering::Equal;
+        for (len, log) in [
+            (9u32, vec![(8, 0), (4, 0), (0, 0), (2, 0), (6, 0), (4, 0)]),
+            (15, vec![(15, 0)]),
+        ] {
+            let total = len.max(1 + log.iter().map(|&(r, _)| r).max().unwrap_or(0));
+            let ranks = vec![0u64; total as usize];
+            for by_rank in [
+                None,
+                Some(ByRank {
+                    ranks: &ranks,
+                    descending: false,
+                }),
+            ] {
+                let mut list: Vec<u32> = (0..len).collect();
+                let written = Written::new(log.clone(), total as usize, &order);
+                let held: Vec<bool> = written.old.iter().map(|&(r, _)| r < len).collect();
+                let put = written.rows.clone();
+                let expected = one_by_one(&list, &written, &put, &order);
+                let found = splice(&mut list, &written, &held, by_rank, put.into_iter(), &order);
+                assert_eq!(list, expected);
+                assert_eq!(found, by_rank.is_some());
+            }
         }
     }
 
