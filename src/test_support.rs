@@ -145,3 +145,26 @@ pub fn bucket_finding() -> Finding {
     f.last_observed_at = Some(now() - Duration::minutes(10));
     f
 }
+
+/// A CloudTrail event with this id, minutes before [`now`], and these detections.
+pub fn event(id: &str, minutes_ago: i64, detections: &[&str]) -> crate::model::TrailEvent {
+    let at = now() - Duration::minutes(minutes_ago);
+    let v = json!({
+        "eventID": id, "eventTime": crate::model::clock::format_rfc3339(at),
+        "eventName": "ConsoleLogin", "eventSource": "signin.amazonaws.com",
+        "awsRegion": "us-east-1", "recipientAccountId": "111111111111",
+        "userIdentity": {"type": "IAMUser", "userName": "alice"},
+    });
+    let mut e = crate::model::cloudtrail::parse_bytes(v.to_string().as_bytes()).unwrap();
+    e.detections = detections.iter().map(|d| (*d).into()).collect();
+    e
+}
+
+/// The posture indicators of `store` at [`now`] with [`limits`].
+pub fn indicators_now(
+    store: &crate::store::Store,
+    bars: &crate::analysis::posture::Bars,
+) -> Vec<crate::analysis::posture::Indicator> {
+    let keys = crate::store::sort::CredentialKeys::of(None, store, now(), limits());
+    crate::analysis::posture::indicators(store, &keys, bars)
+}

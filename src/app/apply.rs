@@ -186,12 +186,15 @@ impl App {
         if self.panes.overview {
             let at = (self.store.generation(), now.timestamp().div_euclid(60));
             if self.posture.as_ref().map(|p| (p.0, p.1)) != Some(at) {
-                let mut list = crate::analysis::posture::indicators(
+                let keys = crate::store::sort::CredentialKeys::of(
+                    self.credential_keys.take(),
                     &self.store,
-                    limits,
-                    &self.settings.bars,
                     now,
+                    limits,
                 );
+                let mut list =
+                    crate::analysis::posture::indicators(&self.store, &keys, &self.settings.bars);
+                self.credential_keys = Some(keys);
                 crate::analysis::posture::last_drill(&mut list, self.drills.history.first(), now);
                 crate::analysis::posture::runbook_coverage(&mut list, &self.store, &self.runbooks);
                 let grid = crate::analysis::posture::grid(&self.store);

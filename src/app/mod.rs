@@ -144,6 +144,7 @@ pub enum Request {
 
 /// Which rows a view shows: its filter stamp and whether it is frozen.
 type ShownRows = (Option<(u64, u64, i64)>, bool);
+type CredentialStamp = (u64, u64, i64, crate::model::Thresholds);
 
 /// The console's whole state. The store and what the operator is looking at, grouped by
 /// what they are for: the panes underneath, the overlays drawn over them (which take keys
@@ -194,10 +195,17 @@ pub struct App {
     /// How many findings shown are new since the operator last looked: kept up at
     /// refresh, not counted on every frame.
     findings_new: pane::new_count::NewCount,
-    /// The credentials pane's risks and key ages per row, and how many of its rows are at
-    /// risk with what that count is of (the view's filter stamp and whether it is frozen;
-    /// the keys' own stamp covers the rest).
-    credential_keys: Option<(crate::store::sort::CredentialKeys, ShownRows, usize)>,
+    /// The credential rows' risks and key ages, for the credentials pane's order and the
+    /// overview's identity indicators alike.
+    credential_keys: Option<crate::store::sort::CredentialKeys>,
+    /// How many of the credentials pane's rows are at risk, with what that count is of:
+    /// the keys' stamp, the view's filter stamp and whether it is frozen.
+    credentials_at_risk: Option<(Option<CredentialStamp>, ShownRows, usize)>,
+    /// How many of the Activity pane's rows a detection fired on.
+    suspicious_events: pane::shown_count::ShownCount<usize>,
+    /// How many of the public-access pane's rows are public, and how many come from
+    /// Security Hub controls.
+    exposure_counts: pane::shown_count::ShownCount<(usize, usize)>,
     /// The public-access pane's marks and the inputs they are of.
     marks: Option<(
         crate::store::related::MarksInputs,
@@ -333,6 +341,9 @@ impl App {
             summary_cache: None,
             findings_new: Default::default(),
             credential_keys: None,
+            credentials_at_risk: None,
+            suspicious_events: Default::default(),
+            exposure_counts: Default::default(),
             marks: None,
             restore: handoff::Restore::default(),
             events_retired: None,

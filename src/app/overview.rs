@@ -2,6 +2,7 @@
 //! computed when the store changes; `Enter` opens an indicator's evidence.
 
 use super::{move_cursor, Action, App, Pane};
+use crate::store::sort::CredentialKeys;
 
 pub(super) const NOT_ON_THE_OVERVIEW: &str =
     "the overview has no rows: Enter opens an indicator's evidence";
@@ -17,8 +18,15 @@ impl App {
             _ => {
                 let s = &self.settings;
                 let now = self.clock.now();
-                let mut list =
-                    crate::analysis::posture::indicators(&self.store, s.thresholds, &s.bars, now);
+                let fresh;
+                let keys = match &self.credential_keys {
+                    Some(k) if k.is_current(&self.store, now, s.thresholds) => k,
+                    _ => {
+                        fresh = CredentialKeys::of(None, &self.store, now, s.thresholds);
+                        &fresh
+                    }
+                };
+                let mut list = crate::analysis::posture::indicators(&self.store, keys, &s.bars);
                 crate::analysis::posture::last_drill(&mut list, self.drills.history.first(), now);
                 crate::analysis::posture::runbook_coverage(&mut list, &self.store, &self.runbooks);
                 list

@@ -182,7 +182,11 @@ impl CredentialRecord {
     /// How long the riskiest thing about this record has been true, in days: the ordering
     /// key of the credentials pane ("oldest risk first"). `None` when nothing is at risk.
     pub fn oldest_risk_days(&self, now: DateTime<Utc>, limits: Thresholds) -> Option<i64> {
-        let risks = self.risks(now, limits);
+        self.oldest_risk_days_given(self.risks(now, limits), now)
+    }
+
+    /// [`Self::oldest_risk_days`] when its risks at `now` are known already.
+    pub fn oldest_risk_days_given(&self, risks: CredentialRisk, now: DateTime<Utc>) -> Option<i64> {
         if risks.is_empty() {
             return None;
         }

@@ -254,12 +254,7 @@ pub fn runbook_coverage(
     // matching is too dear for every finding.
     let kinds: Vec<Option<&crate::model::Finding>> =
         store.open_tally().high_kinds().map(|(_, f)| f).collect();
-    let detections: BTreeSet<&str> = store
-        .events
-        .items()
-        .iter()
-        .flat_map(|e| e.detections.iter().map(|d| &**d))
-        .collect();
+    let detections: Vec<&str> = store.flagged_events().detections().collect();
     let total = kinds.len() + detections.len();
     let covered = kinds
         .iter()

@@ -18,13 +18,10 @@ pub(super) fn evidence(pane: &'static str, filter: &str) -> Option<Evidence> {
     })
 }
 
-/// Every indicator, in area order.
-pub fn indicators(
-    store: &Store,
-    limits: Thresholds,
-    bars: &Bars,
-    now: DateTime<Utc>,
-) -> Vec<Indicator> {
+/// Every indicator, in area order. The identity ones read the credential rows' risks and
+/// key ages from `keys` (worked out once per report change or minute, not per poll: at a
+/// million findings, 70,000 rows).
+pub fn indicators(store: &Store, keys: &CredentialKeys, bars: &Bars) -> Vec<Indicator> {
     let mut out = Vec::new();
     let mut add = |(question, practices): (u8, &'static [&'static str]),
                    label,
@@ -100,19 +97,11 @@ pub fn indicators(
     );
 
     // Identity: the credential report's risks.
-    let creds = store.credentials.items();
-    let risks: Vec<CredentialRisk> = creds.iter().map(|c| c.risks(now, limits)).collect();
-    let with = |r: CredentialRisk| risks.iter().filter(|x| x.contains(r)).count();
-    let active_keys: usize = creds.iter().map(|c| c.active_keys().count()).sum();
-    let old_keys: usize = creds
-        .iter()
-        .flat_map(|c| c.active_keys())
-        .filter(|k| {
-            k.last_rotated
-                .is_some_and(|t| (now - t).num_days() > limits.age_days)
-        })
-        .count();
-    let no_report = creds.is_empty();
+    let rows = &keys.rows;
+    let with = |r: CredentialRisk| rows.iter().filter(|k| k.risks.contains(r)).count();
+    let active_keys: usize = rows.iter().map(|k| usize::from(k.active_keys)).sum();
+    let old_keys: usize = rows.iter().map(|k| usize::from(k.old_keys)).sum();
+    let no_report = rows.is_empty();
     let identity = |n: usize, bar: Bar| {
         if no_report {
             Level::Unknown
@@ -164,10 +153,11 @@ pub fn indicators(
         }),
     );
     // Users with either: the rows the evidence lists.
-    let unused = risks
+    let unused = rows
         .iter()
-        .filter(|r| {
-            r.contains(CredentialRisk::UNUSED_KEY) || r.contains(CredentialRisk::UNUSED_PASSWORD)
+        .filter(|k| {
+            k.risks.contains(CredentialRisk::UNUSED_KEY)
+                || k.risks.contains(CredentialRisk::UNUSED_PASSWORD)
         })
         .count();
     add(
@@ -245,12 +235,7 @@ pub fn indicators(
         },
         evidence("findings", "control=guardduty.1 status:open"),
     );
-    let detected = store
-        .events
-        .items()
-        .iter()
-        .filter(|e| !e.detections.is_empty())
-        .count();
+    let detected = store.flagged_events().events();
     add(
         (4, &["SEC04-BP03"]),
         "CloudTrail events a detection fired on",
@@ -271,8 +256,7 @@ pub fn indicators(
         }),
     );
 
-    let exposures = store.exposures.items();
-    let public = exposures.iter().filter(|e| e.is_public).count();
+    let crate::store::exposed::Exposed { public, outside } = store.exposed();
     add(
         (8, &["SEC08-BP04", "SEC03-BP07"]),
         "Resources open to the public",
@@ -280,10 +264,6 @@ pub fn indicators(
         bars.public_resources.level(public),
         evidence("exposures", "mark:public"),
     );
-    let outside = exposures
-        .iter()
-        .filter(|e| crate::store::related::is_outside(e, &store.accounts))
-        .count();
     add(
         (3, &["SEC03-BP07", "SEC03-BP08", "SEC03-BP09"]),
         "Access granted outside the watched accounts",

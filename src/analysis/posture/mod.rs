@@ -10,7 +10,8 @@
 //! tested on hand-made stores.
 
 use crate::feed::Status;
-use crate::model::{CredentialRisk, Severity, Thresholds};
+use crate::model::{CredentialRisk, Severity};
+use crate::store::sort::CredentialKeys;
 use crate::store::Store;
 use chrono::{DateTime, Utc};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};

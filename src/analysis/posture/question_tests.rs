@@ -138,7 +138,7 @@ fn bad_store() -> Store {
 
 #[test]
 fn on_an_empty_store_every_question_has_an_indicator_and_none_reads_good_by_default() {
-    let list = indicators(&Store::new(), limits(), &Bars::default(), now());
+    let list = indicators_now(&Store::new(), &Bars::default());
     let qs = questions(&list, &[]);
     assert_eq!(qs.len(), 11);
     for q in &qs {
@@ -172,7 +172,7 @@ fn on_an_empty_store_every_question_has_an_indicator_and_none_reads_good_by_defa
 #[test]
 fn on_a_good_store_every_question_reads_good() {
     let s = good_store();
-    let list = indicators(&s, limits(), &Bars::default(), now());
+    let list = indicators_now(&s, &Bars::default());
     for q in questions(&list, &[]) {
         assert_eq!(q.level, Level::Good, "{} {:?}", q.id, {
             q.indicators
@@ -191,7 +191,7 @@ fn on_a_good_store_every_question_reads_good() {
 #[test]
 fn on_a_bad_store_every_question_reads_look_or_act_with_its_count() {
     let s = bad_store();
-    let list = indicators(&s, limits(), &Bars::default(), now());
+    let list = indicators_now(&s, &Bars::default());
     for q in questions(&list, &[]) {
         assert!(
             matches!(q.level, Level::Warn | Level::Bad),
@@ -254,7 +254,7 @@ fn roles_trusted_from_outside_count_as_standing_access() {
 #[test]
 fn an_answer_that_claims_what_the_evidence_denies_is_flagged() {
     let s = bad_store();
-    let list = indicators(&s, limits(), &Bars::default(), now());
+    let list = indicators_now(&s, &Bars::default());
     let answers = [
         // SEC2: "use temporary credentials" selected while IAM users hold keys.
         answer("identities", &["sec_identities_unique"], "NONE"),
@@ -290,14 +290,14 @@ fn an_answer_that_claims_what_the_evidence_denies_is_flagged() {
     assert!(!qs[10].disagrees());
     // The same answers over good evidence agree.
     let good = good_store();
-    let list = indicators(&good, limits(), &Bars::default(), now());
+    let list = indicators_now(&good, &Bars::default());
     assert!(questions(&list, &answers).iter().all(|q| !q.disagrees()));
 }
 
 #[test]
 fn no_risk_recorded_over_evidence_that_reads_act_is_flagged() {
     let s = bad_store();
-    let list = indicators(&s, limits(), &Bars::default(), now());
+    let list = indicators_now(&s, &Bars::default());
     // Nothing selected that an indicator speaks to, but "no risk" over a bad SEC5.
     let qs = questions(&list, &[answer("network-protection", &[], "NONE")]);
     let d = &qs[4].answers[0].disagreements;
@@ -381,9 +381,9 @@ fn each_question_has_an_indicator_that_moves_from_empty_to_good_to_bad() {
             Level::Warn,
         ),
     ];
-    let empty = indicators(&Store::new(), limits(), &Bars::default(), now());
-    let good = indicators(&good_store(), limits(), &Bars::default(), now());
-    let bad = indicators(&bad_store(), limits(), &Bars::default(), now());
+    let empty = indicators_now(&Store::new(), &Bars::default());
+    let good = indicators_now(&good_store(), &Bars::default());
+    let bad = indicators_now(&bad_store(), &Bars::default());
     for (question, label, value, level) in table {
         let (e, g, b) = (get(&empty, label), get(&good, label), get(&bad, label));
         assert_eq!(b.question, question, "{label}");

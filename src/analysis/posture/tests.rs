@@ -12,7 +12,7 @@ fn get<'a>(list: &'a [Indicator], label: &str) -> &'a Indicator {
 
 #[test]
 fn an_empty_store_reads_as_unknown_not_as_good() {
-    let list = indicators(&Store::new(), limits(), &Bars::default(), now());
+    let list = indicators_now(&Store::new(), &Bars::default());
     assert_eq!(get(&list, "Sources failing or stale").level, Level::Unknown);
     assert_eq!(
         get(&list, "Console users without MFA").level,
@@ -153,7 +153,7 @@ fn indicators_count_what_the_store_holds() {
         .unwrap(),
     ]));
 
-    let list = indicators(&s, limits(), &Bars::default(), now());
+    let list = indicators_now(&s, &Bars::default());
     let value = |label: &str| get(&list, label).value.clone();
     let level = |label: &str| get(&list, label).level;
     assert_eq!(value("Sources failing or stale"), "1 of 5");
@@ -227,7 +227,7 @@ fn indicators_count_what_the_store_holds() {
         public_resources: Bar { look: 0, act: 0 },
         ..Bars::default()
     };
-    let list = indicators(&s, limits(), &bars, now());
+    let list = indicators_now(&s, &bars);
     let level = |label: &str| get(&list, label).level;
     assert_eq!(level("Active keys older than the age limit"), Level::Warn);
     assert_eq!(level("Critical findings open"), Level::Good, "1 is under 2");

@@ -86,9 +86,8 @@ impl PaneKind for Credentials {
     fn refresh(&self, app: &mut App) {
         let now = app.clock.now();
         let limits = app.settings.thresholds;
-        let before = app.credential_keys.take();
-        let counted = before.as_ref().map(|b| (b.0.stamp(), b.1, b.2));
-        let keys = sort::CredentialKeys::of(before.map(|b| b.0), &app.store, now, limits);
+        let keys = sort::CredentialKeys::of(app.credential_keys.take(), &app.store, now, limits);
+        let counted = app.credentials_at_risk;
         let store = &app.store;
         let view = &mut app.panes.views[Pane::Credentials.index()];
         let at_risk = {
@@ -124,14 +123,15 @@ impl PaneKind for Credentials {
                 ),
             }
         };
-        app.credential_keys = Some((keys, at_risk.0, at_risk.1));
+        app.credentials_at_risk = Some((keys.stamp(), at_risk.0, at_risk.1));
+        app.credential_keys = Some(keys);
     }
 
     fn table<'a>(&self, app: &'a App) -> Table<'a> {
         let now = app.clock.now();
         let limits = app.settings.thresholds;
         let items = app.store.credentials.items();
-        let at_risk = app.credential_keys.as_ref().map_or(0, |k| k.2);
+        let at_risk = app.credentials_at_risk.map_or(0, |k| k.2);
         let extra = format!(
             " · {} at risk (key age > {}d)",
             group(at_risk),

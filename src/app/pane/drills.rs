@@ -84,16 +84,23 @@ impl PaneKind for Drills {
         let view = &mut app.panes.views[Pane::Drills.index()];
         let cmp = sort::events(store, SORTS[view.sort_column]);
         view.refresh(&store.events, &cmp, &store.accounts, now);
+        // Every event shown: the store's kept-up count, else a pass over the rows shown.
+        app.suspicious_events.refresh(view, &store.events, || {
+            let items = store.events.items();
+            match view.shows_every_row() {
+                true => store.flagged_events().events(),
+                false => view
+                    .rows
+                    .iter()
+                    .filter(|&&i| !items[i as usize].detections.is_empty())
+                    .count(),
+            }
+        });
     }
 
     fn table<'a>(&self, app: &'a App) -> Table<'a> {
-        let view = app.view(Pane::Drills);
         let items = app.store.events.items();
-        let suspicious = view
-            .rows
-            .iter()
-            .filter(|&&i| !items[i as usize].detections.is_empty())
-            .count();
+        let suspicious = app.suspicious_events.get();
         let extra = format!(" · {} suspicious", group(suspicious));
         let time_fmt = app.settings.time;
         let cell = move |row: u32, col: usize| {

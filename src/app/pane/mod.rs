@@ -13,6 +13,7 @@ pub mod drills;
 pub mod findings;
 pub mod new_count;
 pub mod public_access;
+pub mod shown_count;
 
 use super::{App, Detail};
 use crate::config::{PaneWords, Vocabulary};

@@ -78,13 +78,19 @@ impl PaneKind for PublicAccess {
         let now = app.clock.now();
         let inputs = ExposureMarks::inputs(&app.store);
         if app.marks.as_ref().map(|m| m.0) != Some(inputs) {
-            let marks = ExposureMarks::of(&app.store);
+            let before = app.marks.take();
             // A Macie finding can mark an exposure whose own row did not change: then the
             // order is worked out again. Rows written since are caught up by the view.
-            let macie_moved = app.marks.as_ref().is_none_or(|m| m.0 .2 != inputs.2);
-            if macie_moved && app.marks.as_ref().is_none_or(|m| !m.1.same_scores(&marks)) {
-                app.panes.views[Pane::PublicAccess.index()].invalidate_sort();
-            }
+            let macie_moved = before.as_ref().is_none_or(|m| m.0 .2 != inputs.2);
+            let marks = if macie_moved {
+                let marks = ExposureMarks::of(&app.store);
+                if before.is_none_or(|m| !m.1.same_scores(&marks)) {
+                    app.panes.views[Pane::PublicAccess.index()].invalidate_sort();
+                }
+                marks
+            } else {
+                ExposureMarks::caught_up(before, &app.store)
+            };
             app.marks = Some((inputs, marks));
         }
         let store = &app.store;
@@ -104,22 +110,21 @@ impl PaneKind for PublicAccess {
             of: &of,
         };
         view.refresh_flagged(&store.exposures, &cmp, &store.accounts, now, Some(flags));
+        app.exposure_counts.refresh(view, &store.exposures, || {
+            let shown = view.rows.iter().map(|&i| &items[i as usize]);
+            shown.fold((0, 0), |(public, controls), e| {
+                (
+                    public + usize::from(e.is_public),
+                    controls + usize::from(e.is_control()),
+                )
+            })
+        });
     }
 
     fn table<'a>(&self, app: &'a App) -> Table<'a> {
-        let view = app.view(Pane::PublicAccess);
         let items = app.store.exposures.items();
-        let public = view
-            .rows
-            .iter()
-            .filter(|&&i| items[i as usize].is_public)
-            .count();
+        let (public, controls) = app.exposure_counts.get();
         let marks = app.exposure_marks();
-        let controls = view
-            .rows
-            .iter()
-            .filter(|&&i| items[i as usize].is_control())
-            .count();
         let extra = format!(
             " · {} public · {} from Security Hub controls",
             group(public),

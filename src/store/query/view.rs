@@ -140,6 +140,12 @@ impl View {
         self.filtered_for
     }
 
+    /// Whether the rows are every row of the table, in order: no filter, no scope, not
+    /// held still by a freeze.
+    pub fn shows_every_row(&self) -> bool {
+        self.unfiltered && !self.is_frozen()
+    }
+
     /// The table position under the cursor.
     pub fn selected_row(&self) -> Option<u32> {
         self.rows.get(self.selected).copied()

@@ -79,7 +79,7 @@ impl<T: Keyed> Table<T> {
     }
 
     /// Removes the rows matching `remove`; returns whether any was there.
-    pub fn remove_where(&mut self, remove: impl Fn(&T) -> bool) -> bool {
+    pub fn remove_where(&mut self, mut remove: impl FnMut(&T) -> bool) -> bool {
         let doomed: Vec<u32> = (0..self.items.len() as u32)
             .filter(|&i| remove(&self.items[i as usize]))
             .collect();

@@ -1,0 +1,94 @@
+//! The exposures open to the public and those granting access outside the watched
+//! accounts, counted as exposures are written and removed (and again when the accounts
+//! change, which decide "outside"). The overview read them with two passes over every
+//! exposure on each poll: 21,333 at a million findings, 6 ms.
+
+use super::related::is_outside;
+use super::Accounts;
+use crate::model::Exposure;
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Exposed {
+    pub public: usize,
+    pub outside: usize,
+}
+
+impl Exposed {
+    /// Counted afresh.
+    pub fn of(exposures: &[Exposure], accounts: &Accounts) -> Exposed {
+        let mut counts = Exposed::default();
+        for e in exposures {
+            counts.add(e, accounts);
+        }
+        counts
+    }
+
+    pub fn add(&mut self, e: &Exposure, accounts: &Accounts) {
+        self.public += usize::from(e.is_public);
+        self.outside += usize::from(is_outside(e, accounts));
+    }
+
+    pub fn remove(&mut self, e: &Exposure, accounts: &Accounts) {
+        self.public -= usize::from(e.is_public);
+        self.outside -= usize::from(is_outside(e, accounts));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::feed::{Gone, Update};
+    use crate::model::key::key_hash;
+    use crate::store::Store;
+    use crate::test_support::exposure;
+
+    /// Exposures written, rewritten public or not, removed, a watched account added (its
+    /// grants no longer outside), and exposure controls derived from findings and closed:
+    /// the kept-up counts equal counts made afresh at every step.
+    #[test]
+    fn the_stores_counts_kept_up_equal_counts_made_afresh() {
+        let mut s = Store::new();
+        let check = |s: &Store, step: &str| {
+            let afresh = Exposed::of(s.exposures.items(), &s.accounts);
+            assert_eq!(s.exposed(), afresh, "{step}");
+        };
+        let list = |round: usize| {
+            (0..12)
+                .map(|i| {
+                    let other = ["999999999999", "222222222222"][i % 2];
+                    let mut e =
+                        exposure(&format!("x{i}"), (i + round).is_multiple_of(3), Some(other));
+                    e.updated_at += chrono::Duration::minutes(round as i64);
+                    e
+                })
+                .collect::<Vec<_>>()
+        };
+        s.apply(Update::Exposures(list(0)));
+        check(&s, "written");
+        assert!(s.exposed().public > 0 && s.exposed().outside > 0);
+        s.apply(Update::Exposures(list(1)));
+        check(&s, "rewritten");
+        let gone = key_hash(&s.exposures.items()[3].key());
+        s.apply(Update::Gone(Gone::Exposures(vec![gone])));
+        check(&s, "removed");
+        let before = s.exposed().outside;
+        s.apply(Update::Accounts(vec![crate::model::Account {
+            id: "222222222222".into(),
+            name: "shared".into(),
+            environment: "prod".into(),
+        }]));
+        check(&s, "an account watched");
+        assert!(s.exposed().outside < before);
+        let mut control = crate::test_support::bucket_finding();
+        control.control_id = Some(crate::model::intern("S3.2"));
+        let (exposures, public) = (s.exposures.len(), s.exposed().public);
+        s.apply(Update::Findings(vec![control.clone()]));
+        check(&s, "a control's exposure");
+        assert_eq!(
+            (s.exposures.len(), s.exposed().public),
+            (exposures + 1, public + 1)
+        );
+        s.apply(Update::Gone(Gone::Findings(vec![key_hash(&control.key())])));
+        check(&s, "its finding gone");
+    }
+}

@@ -1,0 +1,73 @@
+//! The credential rows' keys caught up as the clock moves equal keys worked out afresh.
+
+use super::*;
+use crate::store::sort::CredentialKeys;
+use chrono::Duration;
+
+/// Users whose dates fall at every time of day, stepped through three days seven minutes
+/// at a time (and once back in time): at every step, only the rows whose dates turned a
+/// day older are worked out again, and the keys equal keys worked out afresh.
+#[test]
+fn keys_caught_up_as_the_clock_moves_equal_keys_worked_out_afresh() {
+    let start = chrono::Utc.with_ymd_and_hms(2026, 11, 22, 0, 0, 0).unwrap();
+    let limits = crate::model::Thresholds::default();
+    let records = (0..300i64)
+        .map(|i| {
+            let ago = |days: i64| Some(start - Duration::days(days) - Duration::minutes(i * 37));
+            let mut u = crate::test_support::user(
+                &format!("u{i}"),
+                i % 50 == 0,
+                i % 3 == 0,
+                i % 2 == 0,
+                None,
+            );
+            u.user_creation_time = ago(i % 400);
+            u.password_last_used = ago(i % 120).filter(|_| i % 5 != 0);
+            u.access_keys = (1..=(i % 3) as u8)
+                .map(|slot| crate::model::AccessKey {
+                    slot,
+                    active: i % 7 != 0,
+                    last_rotated: ago(88 + i % 5 + slot as i64),
+                    last_used: ago(i % 95).filter(|_| i % 4 != 0),
+                    last_used_service: None,
+                    last_used_region: None,
+                })
+                .collect();
+            u
+        })
+        .collect();
+    let mut s = Store::new();
+    s.apply(Update::Credentials {
+        account_id: "111111111111".into(),
+        generated_at: start,
+        records,
+    });
+    let mut keys = CredentialKeys::of(None, &s, start, limits);
+    let (mut now, mut changed) = (start, 0);
+    let step = |keys: CredentialKeys, now| {
+        let caught = CredentialKeys::of(Some(keys), &s, now, limits);
+        let fresh = CredentialKeys::of(None, &s, now, limits);
+        assert_eq!(caught.rows, fresh.rows, "at {now}");
+        caught
+    };
+    for _ in 0..(3 * 24 * 60 / 7) {
+        let before = keys.rows.clone();
+        now += Duration::minutes(7);
+        keys = step(keys, now);
+        changed += keys
+            .rows
+            .iter()
+            .zip(&before)
+            .filter(|(a, b)| a != b)
+            .count();
+    }
+    keys = step(keys, start + Duration::hours(5));
+    assert_eq!(
+        keys.stamp().map(|s| s.2),
+        Some((start + Duration::hours(5)).timestamp() / 60)
+    );
+    assert!(
+        changed > 300,
+        "rows turned older as days went by: {changed}"
+    );
+}
