@@ -245,21 +245,10 @@ fn main() {
         app.view_mut(Pane::Findings).set_filter(filter);
         app.refresh_view();
         let (mut applies, mut refreshes, mut totals) = (Vec::new(), Vec::new(), Vec::new());
-        let n = app.store.findings.len();
         for round in 0..rounds {
-            let batch: Vec<_> = (0..500usize)
-                .map(|k| {
-                    let mut f =
-                        app.store.findings.items()[(k * 7919 + round * 104_729) % n].clone();
-                    f.updated_at += chrono::Duration::seconds(60 + round as i64);
-                    if k % 3 == 0 {
-                        f.severity = rampart::model::Severity::ALL_DESC[(k + round) % 5];
-                    }
-                    f
-                })
-                .collect();
+            let batch = poll_batch(&app, round);
             let t = Instant::now();
-            app.apply(rampart::feed::Update::Findings(batch));
+            app.apply(batch);
             let applied = t.elapsed();
             let t = Instant::now();
             app.refresh_view();
@@ -323,13 +312,16 @@ fn main() {
     );
     // The overview computes its indicators and grid from the whole store when it changes,
     // and draws them from that until it changes again.
-    let t = Instant::now();
-    let indicators = rampart::analysis::posture::indicators(
+    // The credential rows' risks are worked out once per report change or minute, not per
+    // store change: kept, as the console keeps them.
+    let keys = rampart::store::sort::CredentialKeys::of(
+        None,
         &app.store,
-        app.settings.thresholds,
-        &app.settings.bars,
         fixed_now(),
+        app.settings.thresholds,
     );
+    let t = Instant::now();
+    let indicators = rampart::analysis::posture::indicators(&app.store, &keys, &app.settings.bars);
     let grid = rampart::analysis::posture::grid(&app.store);
     println!(
         "overview recompute (after a store change): {} ({} indicators, {} grid cells)",
@@ -410,6 +402,7 @@ fn main() {
         );
     }
     app.update(Action::ShowTab(rampart::app::Pane::Findings));
+    pane_switches(&mut app, &mut terminal, rounds);
     println!(
         "peak memory (VmHWM) of this process: {:.0} MB",
         peak_rss_mb()
@@ -448,6 +441,78 @@ fn main() {
 
     binary_figures(None, true);
     binary_figures(Some(scale), true);
+}
+
+/// One poll's worth of changes, number `round`: 500 findings re-dated, a third of them
+/// re-rated.
+fn poll_batch(app: &App, round: usize) -> rampart::feed::Update {
+    let n = app.store.findings.len();
+    let batch = (0..500usize)
+        .map(|k| {
+            let mut f = app.store.findings.items()[(k * 7919 + round * 104_729) % n].clone();
+            f.updated_at += chrono::Duration::seconds(60 + round as i64);
+            if k % 3 == 0 {
+                f.severity = rampart::model::Severity::ALL_DESC[(k + round) % 5];
+            }
+            f
+        })
+        .collect();
+    rampart::feed::Update::Findings(batch)
+}
+
+/// The UI thread's batch as the event loop runs it (apply a poll, the work after updates,
+/// refresh, draw), a minute of the clock after the last: the first batch on each pane
+/// after a few minutes on the findings, then the next few on it (each minute re-works
+/// what depends on the clock). The soak's worst batches are these first ones.
+fn pane_switches(app: &mut App, terminal: &mut Terminal<TestBackend>, rounds: usize) {
+    let mut now = fixed_now();
+    let mut round = 1_000;
+    let mut batch = |app: &mut App, terminal: &mut Terminal<TestBackend>| {
+        now += chrono::Duration::minutes(1);
+        round += 1;
+        app.clock = Clock::Fixed(now);
+        let update = poll_batch(app, round);
+        let t = Instant::now();
+        app.apply(update);
+        app.after_updates();
+        app.refresh_view();
+        terminal.draw(|f| ui::render(f, app)).unwrap();
+        t.elapsed()
+    };
+    let panes = [
+        Some(Pane::Credentials),
+        Some(Pane::PublicAccess),
+        Some(Pane::Compliance),
+        Some(Pane::Drills),
+        None,
+    ];
+    for pane in panes {
+        let (mut first, mut later) = (Vec::new(), Vec::new());
+        for _ in 0..rounds.div_ceil(4) {
+            app.update(Action::ShowTab(Pane::Findings));
+            for _ in 0..3 {
+                batch(app, terminal);
+            }
+            app.update(pane.map_or(Action::Overview, Action::ShowTab));
+            first.push(batch(app, terminal));
+            for _ in 0..3 {
+                later.push(batch(app, terminal));
+            }
+            if pane.is_none() {
+                app.update(Action::Overview);
+            }
+        }
+        println!(
+            "first batch on {} after the findings: median {}, worst {}; the next ones (a minute apart): median {}, worst {}",
+            pane.map_or("the overview", |p| p.title()),
+            ms(median(first.clone())),
+            ms(*first.iter().max().unwrap()),
+            ms(median(later.clone())),
+            ms(*later.iter().max().unwrap())
+        );
+    }
+    app.clock = Clock::Fixed(fixed_now());
+    app.update(Action::ShowTab(Pane::Findings));
 }
 
 /// What the release binary showed, and when, in a pseudo-terminal.

@@ -6,6 +6,10 @@
 //!
 //! Pacing is off (`pace_percent = 0`) for the side-by-side run (a local endpoint has no
 //! AWS limits, and the CLI does not pace); the second run uses the default pacing.
+//!
+//! `RAMPART_BENCH_SERVE=10000` only serves that many findings and prints the endpoint's
+//! address and a home directory with the configs, for a profiler or `massif` to watch
+//! `rampart export` by hand.
 
 #[path = "../tests/support/fake_hub.rs"]
 mod fake_hub;
@@ -64,6 +68,16 @@ fn main() {
     .unwrap();
     let paced = home.path().join("paced.toml");
     std::fs::write(&paced, only_hub).unwrap();
+    if let Ok(n) = std::env::var("RAMPART_BENCH_SERVE") {
+        let hub = FakeHub::start(
+            findings(n.parse().unwrap(), "111111111111"),
+            Behaviour::default(),
+        );
+        println!("{}", hub.url);
+        println!("{}", home.path().display());
+        std::thread::sleep(Duration::from_secs(3000));
+        return;
+    }
     println!("rampart live benchmark (local Security Hub endpoint on 127.0.0.1)");
 
     let hub = FakeHub::start(findings(10_000, "111111111111"), Behaviour::default());
