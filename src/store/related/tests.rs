@@ -50,6 +50,18 @@ fn a_users_unused_access_and_newest_activity() {
     assert!(activity(&s, "111111111111", "carol", 5).is_empty());
 }
 
+/// An open Macie finding (sensitive data) about the bucket with this name.
+fn macie_on(bucket: &str) -> Finding {
+    crate::model::asff::parse_value(&json!({
+        "Id": "m", "ProductArn": "arn:aws:securityhub:us-east-1::product/aws/macie",
+        "ProductName": "Macie", "AwsAccountId": "111111111111",
+        "UpdatedAt": "2026-11-21T00:00:00Z", "Severity": {"Label": "HIGH"},
+        "Title": "PII",
+        "Resources": [{"Type": "AwsS3Bucket", "Id": format!("arn:aws:s3:::{bucket}")}]
+    }))
+    .unwrap()
+}
+
 #[test]
 fn marks_name_the_combinations_that_matter_more() {
     use crate::model::{Account, Exposure};
@@ -101,14 +113,7 @@ fn marks_name_the_combinations_that_matter_more() {
         ),
     ];
     s.apply(Update::Exposures(list.clone()));
-    let macie = crate::model::asff::parse_value(&json!({
-        "Id": "m", "ProductArn": "arn:aws:securityhub:us-east-1::product/aws/macie",
-        "ProductName": "Macie", "AwsAccountId": "111111111111",
-        "UpdatedAt": "2026-11-21T00:00:00Z", "Severity": {"Label": "HIGH"},
-        "Title": "PII", "Resources": [{"Type": "AwsS3Bucket", "Id": "arn:aws:s3:::data"}]
-    }))
-    .unwrap();
-    s.apply(Update::Findings(vec![macie]));
+    s.apply(Update::Findings(vec![macie_on("data")]));
     let marks = ExposureMarks::of(&s);
     let got: Vec<Vec<&str>> = list.iter().map(|x| marks.marks(x, &s.accounts)).collect();
     assert_eq!(
@@ -195,14 +200,7 @@ fn marks_caught_up_after_writes_equal_marks_worked_out_afresh() {
         e
     };
     s.apply(Update::Exposures((0..30).map(|i| exposure(i, 0)).collect()));
-    let macie = crate::model::asff::parse_value(&json!({
-        "Id": "m", "ProductArn": "arn:aws:securityhub:us-east-1::product/aws/macie",
-        "ProductName": "Macie", "AwsAccountId": "111111111111",
-        "UpdatedAt": "2026-11-21T00:00:00Z", "Severity": {"Label": "HIGH"},
-        "Title": "PII", "Resources": [{"Type": "AwsS3Bucket", "Id": "arn:aws:s3:::b4"}]
-    }))
-    .unwrap();
-    s.apply(Update::Findings(vec![macie]));
+    s.apply(Update::Findings(vec![macie_on("b4")]));
     let mut marks = Some((ExposureMarks::inputs(&s), ExposureMarks::of(&s)));
     let mut marked = 0;
     for round in 1..7 {
