@@ -8,6 +8,16 @@ use crate::model::{
     CompactString, ComplianceResult, CredentialRecord, Exposure, Finding, Severity, TrailEvent,
 };
 
+/// The bits of a rank that hold a time.
+const TIME_BITS: u32 = 60;
+
+/// A time as the low bits of a rank, in milliseconds, newest smallest. Times outside 1970
+/// to about 36 million years on rank equal and go to the full comparison.
+fn newest_first(t: chrono::DateTime<chrono::Utc>) -> u64 {
+    const TIME_MAX: u64 = (1 << TIME_BITS) - 1;
+    TIME_MAX - t.timestamp_millis().clamp(0, TIME_MAX as i64) as u64
+}
+
 impl Keyed for Finding {
     fn key(&self) -> String {
         Finding::key(self)
@@ -15,15 +25,11 @@ impl Keyed for Finding {
 
     const RANKED: bool = true;
 
-    /// Newest critical first: the severity (most severe smallest), then the update time
-    /// in milliseconds, newest smallest. Times outside 1970 to about 36 million years on
-    /// rank equal and go to the full comparison.
+    /// Newest critical first: the severity (most severe smallest), then the update time,
+    /// newest smallest.
     fn rank(&self) -> u64 {
-        const TIME_BITS: u32 = 60;
-        const TIME_MAX: u64 = (1 << TIME_BITS) - 1;
         let severity = (Severity::Critical as u64) - (self.severity as u64);
-        let ms = self.updated_at.timestamp_millis().clamp(0, TIME_MAX as i64) as u64;
-        (severity << TIME_BITS) | (TIME_MAX - ms)
+        (severity << TIME_BITS) | newest_first(self.updated_at)
     }
 
     fn fields() -> &'static [Field] {
@@ -203,6 +209,14 @@ impl Keyed for ComplianceResult {
 impl Keyed for TrailEvent {
     fn key(&self) -> String {
         TrailEvent::key(self)
+    }
+
+    const RANKED: bool = true;
+
+    /// Newest first: the activity pane's order, which a first visit sorted 666,697 events
+    /// in by their records (300 ms at a million findings).
+    fn rank(&self) -> u64 {
+        newest_first(self.event_time)
     }
 
     fn fields() -> &'static [Field] {

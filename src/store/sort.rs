@@ -65,6 +65,15 @@ pub enum EventSort {
     Detections,
 }
 
+/// The default order's rank, where ranks tell two rows apart (they agree with the default
+/// order then): the rows themselves are read only on a tie.
+fn ranked(ranks: &[u64]) -> impl Fn(u32, u32) -> Ordering + '_ {
+    move |a, b| match (ranks.get(a as usize), ranks.get(b as usize)) {
+        (Some(x), Some(y)) => x.cmp(y),
+        _ => Ordering::Equal,
+    }
+}
+
 /// Newest critical first.
 fn finding_default(a: &Finding, b: &Finding) -> Ordering {
     b.severity
@@ -75,14 +84,8 @@ fn finding_default(a: &Finding, b: &Finding) -> Ordering {
 
 pub fn findings<'a>(store: &'a Store, col: FindingSort) -> impl Fn(u32, u32) -> Ordering + 'a {
     let items = store.findings.items();
-    let ranks = store.findings.ranks();
+    let by_rank = ranked(store.findings.ranks());
     let names = &store.accounts;
-    // The default order's rank, where ranks tell two rows apart (they agree with
-    // `finding_default` then): the row itself is read only on a tie.
-    let by_rank = move |a: u32, b: u32| match (ranks.get(a as usize), ranks.get(b as usize)) {
-        (Some(x), Some(y)) => x.cmp(y),
-        _ => Ordering::Equal,
-    };
     move |ra, rb| {
         let (a, b) = (&items[ra as usize], &items[rb as usize]);
         let primary = match col {
@@ -340,9 +343,10 @@ fn event_default(a: &TrailEvent, b: &TrailEvent) -> Ordering {
 
 pub fn events<'a>(store: &'a Store, col: EventSort) -> impl Fn(u32, u32) -> Ordering + 'a {
     let items = store.events.items();
+    let by_rank = ranked(store.events.ranks());
     let names = &store.accounts;
-    move |a, b| {
-        let (a, b) = (&items[a as usize], &items[b as usize]);
+    move |ra, rb| {
+        let (a, b) = (&items[ra as usize], &items[rb as usize]);
         let primary = match col {
             EventSort::Time => Ordering::Equal,
             EventSort::Event => a.event_name.cmp(&b.event_name),
@@ -353,6 +357,8 @@ pub fn events<'a>(store: &'a Store, col: EventSort) -> impl Fn(u32, u32) -> Orde
             // Events with detections first.
             EventSort::Detections => b.detections.len().cmp(&a.detections.len()),
         };
-        primary.then_with(|| event_default(a, b))
+        primary
+            .then_with(|| by_rank(ra, rb))
+            .then_with(|| event_default(a, b))
     }
 }

@@ -19,6 +19,23 @@ use std::cmp::Ordering;
 mod merge;
 use merge::{splice, ByRank, Written};
 
+/// Every position in `order`, for column 0 of a ranked table: (rank, position) pairs
+/// sorted side by side, the rows compared only where ranks tie, and ties kept in position
+/// order as a stable sort keeps them. Sorting positions whose ranks sit elsewhere read the
+/// rank array at random: at a million findings 400 ms.
+fn sort_by_rank(sorted: &mut Vec<u32>, by: ByRank<'_>, order: &dyn Fn(u32, u32) -> Ordering) {
+    let mut pairs: Vec<(u64, u32)> = by.ranks.iter().copied().zip(0..).collect();
+    pairs.sort_unstable_by(|x, y| {
+        let ranks = if by.descending {
+            y.0.cmp(&x.0)
+        } else {
+            x.0.cmp(&y.0)
+        };
+        ranks.then_with(|| order(x.1, y.1)).then(x.1.cmp(&y.1))
+    });
+    sorted.extend(pairs.iter().map(|p| p.1));
+}
+
 /// The flags of a pane's rows (`risk:old-key`, `mark:public`), by table position, and a
 /// key that changes when they may have.
 pub struct Flags<'a> {
@@ -342,8 +359,13 @@ impl View {
         if self.sorted_for != Some(sort_key) || self.order().len() != table.len() {
             let sorted = self.order_mut();
             sorted.clear();
-            sorted.extend(0..table.len() as u32);
-            sorted.sort_by(|a, b| order(*a, *b));
+            match by_rank {
+                Some(ranks) => sort_by_rank(sorted, ranks, &order),
+                None => {
+                    sorted.extend(0..table.len() as u32);
+                    sorted.sort_by(|a, b| order(*a, *b));
+                }
+            }
             self.full_passes += 1;
             self.sorted_for = Some(sort_key);
             self.sorted_moves = table.moves();

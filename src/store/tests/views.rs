@@ -66,6 +66,56 @@ fn ranked_orders_are_the_orders_they_say_to_the_nanosecond() {
         });
         assert_eq!(got, expected, "{column:?}");
     }
+    // A view's first sort in column 0 sorts (rank, row) pairs side by side: the order a
+    // stable sort by the comparator gives, either way round.
+    for reversed in [false, true] {
+        let cmp = sort::findings(&s, FindingSort::Severity);
+        let mut v = crate::store::query::View::new(0);
+        v.reversed = reversed;
+        v.refresh(&s.findings, &cmp, &s.accounts, Utc::now());
+        let mut expected: Vec<u32> = (0..300).collect();
+        expected.sort_by(|&a, &b| if reversed { cmp(b, a) } else { cmp(a, b) });
+        assert_eq!(v.rows, expected, "reversed: {reversed}");
+    }
+}
+
+/// Events are ranked too (newest first): the activity pane's order, by its view's first
+/// sort and by the comparator, is newest first then by id, for times apart by less than
+/// a millisecond and equal ones.
+#[test]
+fn events_in_rank_order_are_newest_first_then_by_id() {
+    use crate::store::sort::{self, EventSort};
+    let mut s = Store::new();
+    let list: Vec<crate::model::TrailEvent> = (0..120)
+        .map(|i| {
+            let mut e = crate::test_support::event(&format!("e{:03}", (i * 37) % 120), 0, &[]);
+            e.event_time += chrono::Duration::microseconds((i % 7) * 300 - (i % 3) * 1000);
+            e
+        })
+        .collect();
+    s.apply(Update::Events(list));
+    let items = s.events.items();
+    let mut expected: Vec<u32> = (0..120).collect();
+    expected.sort_by(|&a, &b| {
+        let (a, b) = (&items[a as usize], &items[b as usize]);
+        b.event_time
+            .cmp(&a.event_time)
+            .then(a.event_id.cmp(&b.event_id))
+    });
+    let cmp = sort::events(&s, EventSort::Time);
+    let mut got: Vec<u32> = (0..120).collect();
+    got.sort_by(|&a, &b| cmp(a, b));
+    assert_eq!(got, expected, "the comparator");
+    for reversed in [false, true] {
+        let mut v = crate::store::query::View::of::<crate::model::TrailEvent>(0);
+        v.reversed = reversed;
+        v.refresh(&s.events, &cmp, &s.accounts, Utc::now());
+        let mut want = expected.clone();
+        if reversed {
+            want.reverse();
+        }
+        assert_eq!(v.rows, want, "the view, reversed: {reversed}");
+    }
 }
 
 #[test]
@@ -350,7 +400,10 @@ fn a_scope_and_a_filter_keep_the_rows_both_keep() {
         let both: Vec<u32> = (0..120u32)
             .filter(|&i| a[i as usize] && b[i as usize])
             .collect();
-        assert_eq!(v.rows, both, "{scope} + {filter}");
+        // Column 0 of the findings is their rank's order, whatever the comparator says.
+        let mut kept = v.rows.clone();
+        kept.sort_unstable();
+        assert_eq!(kept, both, "{scope} + {filter}");
         assert!(!both.is_empty() && both.len() < 120, "{scope} + {filter}");
     }
 }
