@@ -5,7 +5,7 @@ use crate::model::key::key_hash;
 use chrono::TimeZone;
 use serde_json::json;
 
-mod credential_keys;
+mod kept_up;
 mod views;
 
 fn finding(id: &str, sev: &str, updated: &str, status: &str) -> Finding {
@@ -213,35 +213,6 @@ fn gone_findings_leave_the_table_and_the_counts() {
     assert!(s.findings.search_text(1).contains("title c"));
     let c = s.apply(Update::Gone(Gone::Findings(vec![key_hash("not-there")])));
     assert!(!c.findings, "nothing removed, nothing changed");
-}
-
-#[test]
-fn the_newest_update_follows_writes_and_the_newest_leaving() {
-    let mut s = Store::new();
-    let gone = |s: &mut Store, id: &str| s.apply(Update::Gone(Gone::Findings(vec![key_hash(id)])));
-    let at = |day: u32| format!("2026-01-{day:02}T00:00:00Z");
-    assert_eq!(s.newest_finding_update(), None);
-    for (id, day) in [("a", 3), ("b", 5), ("c", 4)] {
-        s.apply(Update::Findings(vec![finding(id, "LOW", &at(day), "NEW")]));
-    }
-    let afresh = |s: &Store| s.findings.items().iter().map(|f| f.updated_at).max();
-    assert_eq!(s.newest_finding_update(), afresh(&s));
-    let key = |s: &Store, i: usize| <Finding as Keyed>::key(&s.findings.items()[i]);
-    let (a, b) = (key(&s, 0), key(&s, 1));
-    gone(&mut s, &a);
-    assert_eq!(
-        s.newest_finding_update(),
-        crate::model::clock::parse_rfc3339(&at(5)),
-        "not the newest"
-    );
-    gone(&mut s, &b);
-    assert_eq!(
-        s.newest_finding_update(),
-        crate::model::clock::parse_rfc3339(&at(4)),
-        "the newest left"
-    );
-    s.apply(Update::Findings(vec![finding("a", "LOW", &at(9), "NEW")]));
-    assert_eq!(s.newest_finding_update(), afresh(&s));
 }
 
 #[test]

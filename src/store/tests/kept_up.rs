@@ -1,4 +1,6 @@
-//! The credential rows' keys caught up as the clock moves equal keys worked out afresh.
+//! What the store and its readers keep up as things change equals what a pass over
+//! everything would find: the credential rows' keys as the clock moves, the newest
+//! finding update as findings come and go.
 
 use super::*;
 use crate::store::sort::CredentialKeys;
@@ -70,4 +72,33 @@ fn keys_caught_up_as_the_clock_moves_equal_keys_worked_out_afresh() {
         changed > 300,
         "rows turned older as days went by: {changed}"
     );
+}
+
+#[test]
+fn the_newest_update_follows_writes_and_the_newest_leaving() {
+    let mut s = Store::new();
+    let gone = |s: &mut Store, id: &str| s.apply(Update::Gone(Gone::Findings(vec![key_hash(id)])));
+    let at = |day: u32| format!("2026-01-{day:02}T00:00:00Z");
+    assert_eq!(s.newest_finding_update(), None);
+    for (id, day) in [("a", 3), ("b", 5), ("c", 4)] {
+        s.apply(Update::Findings(vec![finding(id, "LOW", &at(day), "NEW")]));
+    }
+    let afresh = |s: &Store| s.findings.items().iter().map(|f| f.updated_at).max();
+    assert_eq!(s.newest_finding_update(), afresh(&s));
+    let key = |s: &Store, i: usize| <Finding as Keyed>::key(&s.findings.items()[i]);
+    let (a, b) = (key(&s, 0), key(&s, 1));
+    gone(&mut s, &a);
+    assert_eq!(
+        s.newest_finding_update(),
+        crate::model::clock::parse_rfc3339(&at(5)),
+        "not the newest"
+    );
+    gone(&mut s, &b);
+    assert_eq!(
+        s.newest_finding_update(),
+        crate::model::clock::parse_rfc3339(&at(4)),
+        "the newest left"
+    );
+    s.apply(Update::Findings(vec![finding("a", "LOW", &at(9), "NEW")]));
+    assert_eq!(s.newest_finding_update(), afresh(&s));
 }
