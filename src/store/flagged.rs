@@ -32,8 +32,11 @@ impl Flagged {
         }
     }
 
+    /// Saturating, as `Exposed::remove` is.
     pub fn remove(&mut self, e: &TrailEvent) {
-        self.events -= usize::from(!e.detections.is_empty());
+        self.events = self
+            .events
+            .saturating_sub(usize::from(!e.detections.is_empty()));
         for d in distinct(e) {
             if let Some(n) = self.by_detection.get_mut(d) {
                 *n -= 1;
