@@ -142,10 +142,6 @@ pub enum Request {
     OpenReport(String),
 }
 
-/// Which rows a view shows: its filter stamp and whether it is frozen.
-type ShownRows = (Option<(u64, u64, i64)>, bool);
-type CredentialStamp = (u64, u64, i64, crate::model::Thresholds);
-
 /// The console's whole state. The store and what the operator is looking at, grouped by
 /// what they are for: the panes underneath, the overlays drawn over them (which take keys
 /// first, see [`modes`]), the drills, and the outbox the loop empties after each action.
@@ -198,9 +194,10 @@ pub struct App {
     /// The credential rows' risks and key ages, for the credentials pane's order and the
     /// overview's identity indicators alike.
     credential_keys: Option<crate::store::sort::CredentialKeys>,
-    /// How many of the credentials pane's rows are at risk, with what that count is of:
-    /// the keys' stamp, the view's filter stamp and whether it is frozen.
-    credentials_at_risk: Option<(Option<CredentialStamp>, ShownRows, usize)>,
+    /// How many of the credentials pane's rows are at risk (counted again when the keys
+    /// move as well as the rows).
+    credentials_at_risk:
+        pane::shown_count::ShownCount<usize, Option<crate::store::sort::CredentialStamp>>,
     /// How many of the Activity pane's rows a detection fired on.
     suspicious_events: pane::shown_count::ShownCount<usize>,
     /// How many of the public-access pane's rows are public, and how many come from
@@ -341,7 +338,7 @@ impl App {
             summary_cache: None,
             findings_new: Default::default(),
             credential_keys: None,
-            credentials_at_risk: None,
+            credentials_at_risk: Default::default(),
             suspicious_events: Default::default(),
             exposure_counts: Default::default(),
             marks: None,

@@ -105,13 +105,17 @@ pub fn findings<'a>(store: &'a Store, col: FindingSort) -> impl Fn(u32, u32) -> 
     }
 }
 
+/// What credential keys were worked out at: the table's revision and moves, the minute and
+/// the limits.
+pub type CredentialStamp = (u64, u64, i64, Thresholds);
+
 /// Per credential row, what the pane's order, flags and count read: worked out once per
 /// change of the reports, the minute or the limits, not on each comparison (a sort of
 /// 70,000 rows worked out their risks and key ages 2.4 million times: 180 ms).
 #[derive(Debug, Default, Clone)]
 pub struct CredentialKeys {
-    /// (table revision, moves, minute, limits) the rows were worked out at.
-    at: Option<(u64, u64, i64, Thresholds)>,
+    /// What the rows were worked out at.
+    at: Option<CredentialStamp>,
     pub rows: Vec<CredentialKey>,
 }
 
@@ -202,7 +206,7 @@ impl CredentialKeys {
     }
 
     /// The same reports and limits, a later minute.
-    fn only_the_clock_moved(&self, now: (u64, u64, i64, Thresholds), rows: usize) -> bool {
+    fn only_the_clock_moved(&self, now: CredentialStamp, rows: usize) -> bool {
         self.at.is_some_and(|(revision, moves, minute, limits)| {
             (revision, moves, limits) == (now.0, now.1, now.3)
                 && minute <= now.2
@@ -215,11 +219,7 @@ impl CredentialKeys {
         self.at == Some(Self::stamp_of(store, now, limits))
     }
 
-    fn stamp_of(
-        store: &Store,
-        now: DateTime<Utc>,
-        limits: Thresholds,
-    ) -> (u64, u64, i64, Thresholds) {
+    fn stamp_of(store: &Store, now: DateTime<Utc>, limits: Thresholds) -> CredentialStamp {
         let table = &store.credentials;
         (
             table.revision(),
@@ -230,7 +230,7 @@ impl CredentialKeys {
     }
 
     /// What the rows were worked out at: equal stamps, equal rows.
-    pub fn stamp(&self) -> Option<(u64, u64, i64, Thresholds)> {
+    pub fn stamp(&self) -> Option<CredentialStamp> {
         self.at
     }
 

@@ -87,43 +87,33 @@ impl PaneKind for Credentials {
         let now = app.clock.now();
         let limits = app.settings.thresholds;
         let keys = sort::CredentialKeys::of(app.credential_keys.take(), &app.store, now, limits);
-        let counted = app.credentials_at_risk;
         let store = &app.store;
         let view = &mut app.panes.views[Pane::Credentials.index()];
-        let at_risk = {
-            let cmp = sort::credentials(store, SORTS[view.sort_column], &keys);
-            let of = |row: u32| {
-                keys.rows
-                    .get(row as usize)
-                    .map(|k| k.risks.labels().collect())
-                    .unwrap_or_default()
-            };
-            // Risks move with the reports, the clock (the view checks each minute) and the
-            // limits: the view's filter key holds the first two.
-            let flags = crate::store::query::Flags {
-                key: (limits.age_days as u64) ^ (limits.unused_days as u64).rotate_left(32),
-                of: &of,
-            };
-            view.refresh_flagged(&store.credentials, &cmp, &store.accounts, now, Some(flags));
-            // Counted again only when the rows or their risks moved: refresh runs before
-            // every frame.
-            let shown = (view.filter_stamp(), view.is_frozen());
-            match counted {
-                Some((stamp, was, n)) if stamp == keys.stamp() && was == shown => (shown, n),
-                _ => (
-                    shown,
-                    view.rows
-                        .iter()
-                        .filter(|&&i| {
-                            keys.rows
-                                .get(i as usize)
-                                .is_some_and(|k| !k.risks.is_empty())
-                        })
-                        .count(),
-                ),
-            }
+        let cmp = sort::credentials(store, SORTS[view.sort_column], &keys);
+        let of = |row: u32| {
+            keys.rows
+                .get(row as usize)
+                .map(|k| k.risks.labels().collect())
+                .unwrap_or_default()
         };
-        app.credentials_at_risk = Some((keys.stamp(), at_risk.0, at_risk.1));
+        // Risks move with the reports, the clock (the view checks each minute) and the
+        // limits: the view's filter key holds the first two.
+        let flags = crate::store::query::Flags {
+            key: (limits.age_days as u64) ^ (limits.unused_days as u64).rotate_left(32),
+            of: &of,
+        };
+        view.refresh_flagged(&store.credentials, &cmp, &store.accounts, now, Some(flags));
+        drop(cmp);
+        // The risks counted move with the keys too.
+        app.credentials_at_risk
+            .refresh_with(keys.stamp(), view, &store.credentials, || {
+                let risky = |&&i: &&u32| {
+                    keys.rows
+                        .get(i as usize)
+                        .is_some_and(|k| !k.risks.is_empty())
+                };
+                view.rows.iter().filter(risky).count()
+            });
         app.credential_keys = Some(keys);
     }
 
@@ -131,7 +121,7 @@ impl PaneKind for Credentials {
         let now = app.clock.now();
         let limits = app.settings.thresholds;
         let items = app.store.credentials.items();
-        let at_risk = app.credentials_at_risk.map_or(0, |k| k.2);
+        let at_risk = app.credentials_at_risk.get();
         let extra = format!(
             " · {} at risk (key age > {}d)",
             group(at_risk),

@@ -87,13 +87,11 @@ impl PaneKind for Drills {
         // Every event shown: the store's kept-up count, else a pass over the rows shown.
         app.suspicious_events.refresh(view, &store.events, || {
             let items = store.events.items();
-            match view.shows_every_row() {
-                true => store.flagged_events().events(),
-                false => view
-                    .rows
-                    .iter()
-                    .filter(|&&i| !items[i as usize].detections.is_empty())
-                    .count(),
+            if view.shows_every_row() {
+                store.flagged_events().events()
+            } else {
+                let flagged = |&&i: &&u32| !items[i as usize].detections.is_empty();
+                view.rows.iter().filter(flagged).count()
             }
         });
     }

@@ -5,25 +5,49 @@
 use crate::store::query::View;
 use crate::store::{Keyed, Table};
 
-/// What a count is of: the view's filter stamp and freeze, and the table's revision and
-/// moves.
-type Of = (Option<(u64, u64, i64)>, bool, u64, u64);
+/// What a count is of: the view's filter stamp and freeze, the table's revision and
+/// moves, and whatever else the count reads (`K`).
+type Of<K> = (Option<(u64, u64, i64)>, bool, u64, u64, K);
 
 /// A count and what it is of.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct ShownCount<C> {
-    of: Option<Of>,
+#[derive(Debug, Clone, Copy)]
+pub struct ShownCount<C, K = ()> {
+    of: Option<Of<K>>,
     value: C,
 }
 
-impl<C: Copy + Default> ShownCount<C> {
+impl<C: Default, K> Default for ShownCount<C, K> {
+    fn default() -> Self {
+        ShownCount {
+            of: None,
+            value: C::default(),
+        }
+    }
+}
+
+impl<C: Copy> ShownCount<C> {
     /// Counts again with `count` when the shown rows or the table moved since the last.
     pub fn refresh<T: Keyed>(&mut self, view: &View, table: &Table<T>, count: impl FnOnce() -> C) {
+        self.refresh_with((), view, table, count)
+    }
+}
+
+impl<C: Copy, K: PartialEq> ShownCount<C, K> {
+    /// [`ShownCount::refresh`] for a count that also reads `also` (a stamp of other
+    /// inputs), counted again when that moves too.
+    pub fn refresh_with<T: Keyed>(
+        &mut self,
+        also: K,
+        view: &View,
+        table: &Table<T>,
+        count: impl FnOnce() -> C,
+    ) {
         let of = Some((
             view.filter_stamp(),
             view.is_frozen(),
             table.revision(),
             table.moves(),
+            also,
         ));
         if self.of != of {
             self.value = count();
@@ -74,5 +98,18 @@ mod tests {
         refresh(&mut view, &s);
         assert_eq!(count(&mut n, &view, &s), 0, "the filter moved");
         assert_eq!(counted, 3);
+        // A count that reads more than the rows (the credential keys) goes again when
+        // that moves, and only then.
+        let mut also = ShownCount::<usize, u64>::default();
+        let mut times = 0;
+        for (stamp, again) in [(1, true), (1, false), (2, true)] {
+            let before = times;
+            also.refresh_with(stamp, &view, &s.events, || {
+                times += 1;
+                times
+            });
+            assert_eq!(times > before, again, "stamp {stamp}");
+        }
+        assert_eq!(also.get(), 2);
     }
 }
