@@ -152,6 +152,25 @@ impl App {
             self.observe_drill();
         }
         self.retire_old_events();
+        self.follow_credential_reports();
+    }
+
+    /// The credential keys follow each report as it lands, its rows still in the cache:
+    /// the first look at the credentials or the overview then finds them worked out (at
+    /// a million findings, 70,000 rows from cold memory took 17 ms of one frame).
+    fn follow_credential_reports(&mut self) {
+        let revision = self.store.credentials.revision();
+        let at = self.credential_keys.as_ref().and_then(|k| k.stamp());
+        if at.is_some_and(|at| at.0 == revision) || (at.is_none() && revision == 0) {
+            return;
+        }
+        let keys = crate::store::sort::CredentialKeys::of(
+            self.credential_keys.take(),
+            &self.store,
+            self.clock.now(),
+            self.settings.thresholds,
+        );
+        self.credential_keys = Some(keys);
     }
 
     /// Every few minutes, the events older than `events_keep` leave the store (an open

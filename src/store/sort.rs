@@ -10,6 +10,8 @@ use crate::model::{ComplianceResult, CredentialRecord, Exposure, Finding, Thresh
 use chrono::{DateTime, Utc};
 use std::cmp::Ordering;
 
+pub mod lead;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FindingSort {
     Severity,
@@ -151,8 +153,14 @@ impl CredentialKey {
             .access_keys
             .iter()
             .flat_map(|k| [k.last_rotated, k.last_used]);
-        let next_day =
-            |t: DateTime<Utc>| (t + chrono::Duration::days(days_between(t, now) + 1)).timestamp();
+        // In seconds: chrono's date arithmetic was most of the keys' time. A date at the
+        // end of what a time can hold (a hostile report) never turns.
+        let next_day = |t: DateTime<Utc>| {
+            (days_between(t, now) + 1)
+                .checked_mul(86_400)
+                .and_then(|d| t.timestamp().checked_add(d))
+                .unwrap_or(i64::MAX)
+        };
         CredentialKey {
             risks,
             oldest_risk: c.oldest_risk_days_given(risks, now),
@@ -171,10 +179,12 @@ impl CredentialKey {
 }
 
 impl CredentialKeys {
-    /// The keys for the store's credentials now, reusing `before` when nothing they read
-    /// changed, and its rows none of whose dates turned a day older when only the clock
-    /// moved on (each minute at a million findings, 70,000 rows: 10 ms, now a pass over
-    /// their turning times).
+    /// The keys for the store's credentials now, from `before` when nothing they read
+    /// changed; else, with the same limits and no earlier minute, `before` caught up: the
+    /// rows that left dropped, and only the rows written since and those one of whose
+    /// dates turned a day older worked out again (each minute at a million findings,
+    /// 70,000 rows: 10 ms, now a pass over their turning times; a report of 140 rows,
+    /// those 140).
     pub fn of(
         before: Option<CredentialKeys>,
         store: &Store,
@@ -182,36 +192,72 @@ impl CredentialKeys {
         limits: Thresholds,
     ) -> CredentialKeys {
         let at = Self::stamp_of(store, now, limits);
-        let items = store.credentials.items();
         match before {
             Some(keys) if keys.at == Some(at) => keys,
-            Some(mut keys) if keys.only_the_clock_moved(at, items.len()) => {
-                let secs = now.timestamp();
-                for (k, c) in keys.rows.iter_mut().zip(items) {
-                    if k.until <= secs {
-                        *k = CredentialKey::of(c, now, limits);
-                    }
-                }
-                keys.at = Some(at);
-                keys
-            }
-            _ => CredentialKeys {
-                at: Some(at),
-                rows: items
-                    .iter()
-                    .map(|c| CredentialKey::of(c, now, limits))
-                    .collect(),
-            },
+            Some(keys) => keys
+                .caught_up(store, now, limits, at)
+                .unwrap_or_else(|| Self::afresh(store, now, limits, at)),
+            None => Self::afresh(store, now, limits, at),
         }
     }
 
-    /// The same reports and limits, a later minute.
-    fn only_the_clock_moved(&self, now: CredentialStamp, rows: usize) -> bool {
-        self.at.is_some_and(|(revision, moves, minute, limits)| {
-            (revision, moves, limits) == (now.0, now.1, now.3)
-                && minute <= now.2
-                && self.rows.len() == rows
-        })
+    fn afresh(
+        store: &Store,
+        now: DateTime<Utc>,
+        limits: Thresholds,
+        at: CredentialStamp,
+    ) -> CredentialKeys {
+        let items = store.credentials.items();
+        CredentialKeys {
+            at: Some(at),
+            rows: items
+                .iter()
+                .map(|c| CredentialKey::of(c, now, limits))
+                .collect(),
+        }
+    }
+
+    /// `None` when the table cannot say what changed since (its logs no longer reach
+    /// back), the limits changed, or the clock went back.
+    fn caught_up(
+        mut self,
+        store: &Store,
+        now: DateTime<Utc>,
+        limits: Thresholds,
+        at: CredentialStamp,
+    ) -> Option<CredentialKeys> {
+        let (revision, moves, minute, was_limits) = self.at?;
+        if was_limits != limits || minute > at.2 {
+            return None;
+        }
+        let table = &store.credentials;
+        let (removals, written) = (table.removals_since(moves)?, table.written_since(revision)?);
+        for removal in removals {
+            removal.compact(&mut self.rows);
+        }
+        let items = table.items();
+        // Rows after the ones held are new, and written since.
+        let held = self.rows.len();
+        if held > items.len() {
+            return None;
+        }
+        let key = |row: usize| CredentialKey::of(&items[row], now, limits);
+        self.rows.extend((held..items.len()).map(key));
+        for row in written
+            .into_iter()
+            .map(|r| r as usize)
+            .filter(|&r| r < held)
+        {
+            self.rows[row] = key(row);
+        }
+        let secs = now.timestamp();
+        for (row, k) in self.rows[..held].iter_mut().enumerate() {
+            if k.until <= secs {
+                *k = key(row);
+            }
+        }
+        self.at = Some(at);
+        Some(self)
     }
 
     /// Whether these are the keys of the store's credentials now.

@@ -102,8 +102,17 @@ impl PaneKind for Credentials {
             key: (limits.age_days as u64) ^ (limits.unused_days as u64).rotate_left(32),
             of: &of,
         };
-        view.refresh_flagged(&store.credentials, &cmp, &store.accounts, now, Some(flags));
-        drop(cmp);
+        let lead = sort::lead::credentials(store, SORTS[view.sort_column], &keys);
+        let by_lead = lead.as_ref().map(|l| l as crate::store::query::LeadKey);
+        view.refresh_flagged(
+            &store.credentials,
+            &cmp,
+            &store.accounts,
+            now,
+            Some(flags),
+            by_lead,
+        );
+        drop((cmp, lead));
         // The risks counted move with the keys too.
         app.credentials_at_risk
             .refresh_with(keys.stamp(), view, &store.credentials, || {

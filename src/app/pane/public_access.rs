@@ -109,7 +109,16 @@ impl PaneKind for PublicAccess {
             key: inputs.0 ^ inputs.1.rotate_left(21) ^ inputs.2.rotate_left(42),
             of: &of,
         };
-        view.refresh_flagged(&store.exposures, &cmp, &store.accounts, now, Some(flags));
+        let lead = sort::lead::exposures(store, SORTS[view.sort_column], marks);
+        let by_lead = lead.as_ref().map(|l| l as crate::store::query::LeadKey);
+        view.refresh_flagged(
+            &store.exposures,
+            &cmp,
+            &store.accounts,
+            now,
+            Some(flags),
+            by_lead,
+        );
         app.exposure_counts.refresh(view, &store.exposures, || {
             let shown = view.rows.iter().map(|&i| &items[i as usize]);
             shown.fold((0, 0), |(public, controls), e| {

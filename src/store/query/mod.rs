@@ -186,7 +186,7 @@ impl TextQuery {
 }
 
 mod view;
-pub use view::{Flags, SortSpec, View};
+pub use view::{Flags, LeadKey, SortSpec, View};
 
 #[cfg(test)]
 mod tests;

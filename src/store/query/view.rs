@@ -19,22 +19,34 @@ use std::cmp::Ordering;
 mod merge;
 use merge::{splice, ByRank, Written};
 
-/// Every position in `order`, for column 0 of a ranked table: (rank, position) pairs
-/// sorted side by side, the rows compared only where ranks tie, and ties kept in position
-/// order as a stable sort keeps them. Sorting positions whose ranks sit elsewhere read the
-/// rank array at random: at a million findings 400 ms.
-fn sort_by_rank(sorted: &mut Vec<u32>, by: ByRank<'_>, order: &dyn Fn(u32, u32) -> Ordering) {
-    let mut pairs: Vec<(u64, u32)> = by.ranks.iter().copied().zip(0..).collect();
+/// Every position in `order`, for column 0 of a ranked table or a column with a lead key:
+/// (key, position) pairs sorted side by side, the rows compared only where keys tie, and
+/// ties kept in position order as a stable sort keeps them. Sorting positions whose ranks
+/// sit elsewhere read the rank array at random: at a million findings 400 ms.
+fn sort_by_key<K: Ord + Copy>(
+    sorted: &mut Vec<u32>,
+    keys: &[K],
+    descending: bool,
+    order: &dyn Fn(u32, u32) -> Ordering,
+) {
+    let mut pairs: Vec<(K, u32)> = keys.iter().copied().zip(0..).collect();
     pairs.sort_unstable_by(|x, y| {
-        let ranks = if by.descending {
+        let keys = if descending {
             y.0.cmp(&x.0)
         } else {
             x.0.cmp(&y.0)
         };
-        ranks.then_with(|| order(x.1, y.1)).then(x.1.cmp(&y.1))
+        keys.then_with(|| order(x.1, y.1)).then(x.1.cmp(&y.1))
     });
     sorted.extend(pairs.iter().map(|p| p.1));
 }
+
+/// A sort's leading key by table position, for a pane whose comparator reads more than
+/// the row (a credential's risk, an exposure's marks): a row with a smaller key comes
+/// first in the column's natural order, and rows with equal keys are left to the
+/// comparator. A sort from scratch then sorts (key, position) pairs side by side: at a
+/// million findings the 70,000 credential rows' first sort by comparator took 40 ms.
+pub type LeadKey<'a> = &'a dyn Fn(u32) -> crate::store::sort::lead::Lead;
 
 /// The flags of a pane's rows (`risk:old-key`, `mark:public`), by table position, and a
 /// key that changes when they may have.
@@ -265,12 +277,13 @@ impl View {
         accounts: &Accounts,
         now: DateTime<Utc>,
     ) {
-        self.refresh_flagged(table, compare, accounts, now, None);
+        self.refresh_flagged(table, compare, accounts, now, None, None);
     }
 
     /// [`View::refresh`] for a pane whose rows carry flags worked out from more than the
     /// record (`risk:`, `mark:`): `flags` gives a row's flags, and its key changes when
-    /// they may have (a store generation).
+    /// they may have (a store generation). `lead` is the sort's [`LeadKey`], if the
+    /// column has one: a sort from scratch then sorts (key, position) pairs.
     pub fn refresh_flagged<T: Keyed>(
         &mut self,
         table: &Table<T>,
@@ -278,6 +291,7 @@ impl View {
         accounts: &Accounts,
         now: DateTime<Utc>,
         flags: Option<Flags<'_>>,
+        lead: Option<LeadKey<'_>>,
     ) {
         match self.frozen {
             Some(Some((_, moves))) if moves != table.moves() => {
@@ -359,9 +373,13 @@ impl View {
         if self.sorted_for != Some(sort_key) || self.order().len() != table.len() {
             let sorted = self.order_mut();
             sorted.clear();
-            match by_rank {
-                Some(ranks) => sort_by_rank(sorted, ranks, &order),
-                None => {
+            match (by_rank, lead) {
+                (Some(by), _) => sort_by_key(sorted, by.ranks, by.descending, &order),
+                (None, Some(lead)) => {
+                    let keys: Vec<_> = (0..table.len() as u32).map(lead).collect();
+                    sort_by_key(sorted, &keys, reversed, &order);
+                }
+                (None, None) => {
                     sorted.extend(0..table.len() as u32);
                     sorted.sort_by(|a, b| order(*a, *b));
                 }

@@ -74,6 +74,90 @@ fn keys_caught_up_as_the_clock_moves_equal_keys_worked_out_afresh() {
     );
 }
 
+/// Reports replacing an account's rows (fewer, more, other users), a new account and a
+/// later minute: the keys caught up equal keys worked out afresh, and a row no report
+/// touched and whose dates did not turn is not worked out again (a mark on it stays).
+#[test]
+fn keys_caught_up_through_reports_equal_keys_worked_out_afresh() {
+    let start = chrono::Utc.with_ymd_and_hms(2026, 11, 22, 0, 0, 0).unwrap();
+    let limits = crate::model::Thresholds::default();
+    let report = |account: &str, users: std::ops::Range<i64>| {
+        let records = users
+            .map(|i| {
+                let mut u = crate::test_support::user(
+                    &format!("u{i}"),
+                    false,
+                    i % 2 == 0,
+                    true,
+                    Some(i * 13 % 200),
+                );
+                u.account_id = account.into();
+                u.password_last_used = Some(start - Duration::days(i % 150) - Duration::minutes(i));
+                u
+            })
+            .collect();
+        Update::Credentials {
+            account_id: account.into(),
+            generated_at: start,
+            records,
+        }
+    };
+    let mut s = Store::new();
+    for (account, users) in [
+        ("111111111111", 0..40),
+        ("222222222222", 40..90),
+        ("333333333333", 90..100),
+    ] {
+        s.apply(report(account, users));
+    }
+    let mut keys = CredentialKeys::of(None, &s, start, limits);
+    let steps = [
+        (start, report("222222222222", 45..60)),
+        (start, report("444444444444", 200..230)),
+        (
+            start + Duration::seconds(50),
+            report("333333333333", 90..140),
+        ),
+        (start + Duration::seconds(55), report("222222222222", 0..0)),
+        // A report that also holds a row of another account, already held: written in
+        // place.
+        (start + Duration::seconds(58), {
+            let mut u = report("111111111111", 7..8);
+            if let Update::Credentials {
+                account_id,
+                records,
+                ..
+            } = &mut u
+            {
+                *account_id = "555555555555".into();
+                records[0].mfa_active = !records[0].mfa_active;
+                records[0].access_keys.clear();
+            }
+            u
+        }),
+    ];
+    for (i, (now, update)) in steps.into_iter().enumerate() {
+        // Row 0 is the first account's, which no report replaces.
+        keys.rows[0].active_keys = 99;
+        s.apply(update);
+        keys = CredentialKeys::of(Some(keys), &s, now, limits);
+        let fresh = CredentialKeys::of(None, &s, now, limits);
+        assert_eq!(keys.rows.len(), fresh.rows.len(), "step {i}");
+        assert_eq!(
+            keys.rows[0].active_keys, 99,
+            "step {i}: row 0 was worked out again"
+        );
+        let differs = (1..keys.rows.len()).find(|&r| keys.rows[r] != fresh.rows[r]);
+        assert_eq!(differs, None, "step {i}: the first row that differs");
+        keys.rows[0] = fresh.rows[0];
+    }
+    // A day later every row turned: all are worked out again.
+    let later = start + Duration::days(1);
+    keys.rows[0].active_keys = 99;
+    keys = CredentialKeys::of(Some(keys), &s, later, limits);
+    assert_eq!(keys.rows, CredentialKeys::of(None, &s, later, limits).rows);
+}
+
 #[test]
 fn the_newest_update_follows_writes_and_the_newest_leaving() {
     let mut s = Store::new();

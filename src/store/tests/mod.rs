@@ -6,6 +6,7 @@ use chrono::TimeZone;
 use serde_json::json;
 
 mod kept_up;
+mod lead;
 mod views;
 
 fn finding(id: &str, sev: &str, updated: &str, status: &str) -> Finding {
