@@ -245,8 +245,9 @@ impl<T: Keyed> Table<T> {
         self.revision
     }
 
-    /// The rows written after `revision` (positions, possibly repeated), when the log
-    /// still reaches back that far and no row moved since; `None` asks for a full pass.
+    /// The rows written after `revision` (positions as they are now, possibly repeated:
+    /// the log is renumbered through each removal, and rows written and then removed
+    /// leave it), when the log still reaches back that far; `None` asks for a full pass.
     pub fn written_since(&self, revision: u64) -> Option<Vec<u32>> {
         self.written_log_since(revision)
             .map(|log| log.iter().map(|&(_, row, _)| row).collect())

@@ -3,7 +3,7 @@
 //! [`crate::store::query::LeadKey`]). Each key must never disagree with its comparator:
 //! a row with the smaller key sorts first. Parts are packed high to low in the order the
 //! comparator reads them, and a part that loses detail (a date's fraction of a second, a
-//! name past its fourth byte) is the last part, so that what it loses only makes keys
+//! name past its sixteenth byte) is the last part, so that what it loses only makes keys
 //! equal: those rows are left to the comparator.
 
 use super::{CredentialKeys, CredentialSort, ExposureSort};

@@ -111,35 +111,44 @@ fn keys_caught_up_through_reports_equal_keys_worked_out_afresh() {
         s.apply(report(account, users));
     }
     let mut keys = CredentialKeys::of(None, &s, start, limits);
+    // A report that also holds a row of another account, already held: written in place.
+    let in_place = {
+        let mut u = report("111111111111", 7..8);
+        if let Update::Credentials {
+            account_id,
+            records,
+            ..
+        } = &mut u
+        {
+            *account_id = "555555555555".into();
+            records[0].mfa_active = !records[0].mfa_active;
+            records[0].access_keys.clear();
+        }
+        u
+    };
+    let seconds = |n| start + Duration::seconds(n);
     let steps = [
-        (start, report("222222222222", 45..60)),
-        (start, report("444444444444", 200..230)),
+        (start, vec![report("222222222222", 45..60)]),
+        (start, vec![report("444444444444", 200..230)]),
+        (seconds(50), vec![report("333333333333", 90..140)]),
+        (seconds(55), vec![report("222222222222", 0..0)]),
+        // Removals and rows added between them, caught up at once.
         (
-            start + Duration::seconds(50),
-            report("333333333333", 90..140),
+            seconds(56),
+            vec![
+                report("333333333333", 95..105),
+                report("666666666666", 300..320),
+                report("444444444444", 210..215),
+            ],
         ),
-        (start + Duration::seconds(55), report("222222222222", 0..0)),
-        // A report that also holds a row of another account, already held: written in
-        // place.
-        (start + Duration::seconds(58), {
-            let mut u = report("111111111111", 7..8);
-            if let Update::Credentials {
-                account_id,
-                records,
-                ..
-            } = &mut u
-            {
-                *account_id = "555555555555".into();
-                records[0].mfa_active = !records[0].mfa_active;
-                records[0].access_keys.clear();
-            }
-            u
-        }),
+        (seconds(58), vec![in_place]),
     ];
-    for (i, (now, update)) in steps.into_iter().enumerate() {
+    for (i, (now, updates)) in steps.into_iter().enumerate() {
         // Row 0 is the first account's, which no report replaces.
         keys.rows[0].active_keys = 99;
-        s.apply(update);
+        for update in updates {
+            s.apply(update);
+        }
         keys = CredentialKeys::of(Some(keys), &s, now, limits);
         let fresh = CredentialKeys::of(None, &s, now, limits);
         assert_eq!(keys.rows.len(), fresh.rows.len(), "step {i}");

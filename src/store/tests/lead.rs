@@ -68,8 +68,8 @@ fn credential_lead_keys_agree_with_their_comparators() {
     let records: Vec<CredentialRecord> = (0..160usize)
         .map(|i| {
             let mut u = crate::test_support::user(
-                // Names alike in their first four bytes, and not.
-                &format!("{}{:03}", ["u", "user-"][i % 2], (i * 61) % 160),
+                // Names alike in their first sixteen bytes (left to the comparator), and not.
+                &format!("{}{:03}", ["u", "service-account-"][i % 2], (i * 61) % 160),
                 i % 40 == 0,
                 i % 3 == 0,
                 i % 4 != 0,
