@@ -70,6 +70,23 @@ pub fn user(
     }
 }
 
+/// An access key in `slot`, with no record of the service or region it was last used in.
+pub fn access_key(
+    slot: u8,
+    active: bool,
+    last_rotated: Option<DateTime<Utc>>,
+    last_used: Option<DateTime<Utc>>,
+) -> AccessKey {
+    AccessKey {
+        slot,
+        active,
+        last_rotated,
+        last_used,
+        last_used_service: None,
+        last_used_region: None,
+    }
+}
+
 pub fn exposure(id: &str, public: bool, other: Option<&str>) -> Exposure {
     Exposure {
         id: id.into(),

@@ -26,13 +26,10 @@ fn keys_caught_up_as_the_clock_moves_equal_keys_worked_out_afresh() {
             u.user_creation_time = ago(i % 400);
             u.password_last_used = ago(i % 120).filter(|_| i % 5 != 0);
             u.access_keys = (1..=(i % 3) as u8)
-                .map(|slot| crate::model::AccessKey {
-                    slot,
-                    active: i % 7 != 0,
-                    last_rotated: ago(88 + i % 5 + slot as i64),
-                    last_used: ago(i % 95).filter(|_| i % 4 != 0),
-                    last_used_service: None,
-                    last_used_region: None,
+                .map(|slot| {
+                    let rotated = ago(88 + i % 5 + slot as i64);
+                    let used = ago(i % 95).filter(|_| i % 4 != 0);
+                    crate::test_support::access_key(slot, i % 7 != 0, rotated, used)
                 })
                 .collect();
             u

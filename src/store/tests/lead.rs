@@ -79,13 +79,10 @@ fn credential_lead_keys_agree_with_their_comparators() {
             u.user_creation_time = Some(pick(i, 5));
             u.password_last_used = (i % 6 != 0).then(|| pick(i, 7));
             u.access_keys = (1..=(i % 3) as u8)
-                .map(|slot| crate::model::AccessKey {
-                    slot,
-                    active: i % 5 != 0,
-                    last_rotated: Some(pick(i + slot as usize, 11)),
-                    last_used: (i % 4 != 1).then(|| pick(i, 13)),
-                    last_used_service: None,
-                    last_used_region: None,
+                .map(|slot| {
+                    let rotated = Some(pick(i + slot as usize, 11));
+                    let used = (i % 4 != 1).then(|| pick(i, 13));
+                    crate::test_support::access_key(slot, i % 5 != 0, rotated, used)
                 })
                 .collect();
             u
