@@ -82,15 +82,13 @@ impl PaneKind for PublicAccess {
             // A Macie finding can mark an exposure whose own row did not change: then the
             // order is worked out again. Rows written since are caught up by the view.
             let macie_moved = before.as_ref().is_none_or(|m| m.0 .2 != inputs.2);
-            let marks = if macie_moved {
-                let marks = ExposureMarks::of(&app.store);
-                if before.is_none_or(|m| !m.1.same_scores(&marks)) {
+            let scores_before = macie_moved.then(|| before.as_ref().map(|m| m.1.scores().to_vec()));
+            let marks = ExposureMarks::caught_up(before, &app.store);
+            if let Some(was) = scores_before {
+                if was.is_none_or(|s| s != marks.scores()) {
                     app.panes.views[Pane::PublicAccess.index()].invalidate_sort();
                 }
-                marks
-            } else {
-                ExposureMarks::caught_up(before, &app.store)
-            };
+            }
             app.marks = Some((inputs, marks));
         }
         let store = &app.store;

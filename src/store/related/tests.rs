@@ -200,9 +200,13 @@ fn marks_caught_up_after_writes_equal_marks_worked_out_afresh() {
         e
     };
     s.apply(Update::Exposures((0..30).map(|i| exposure(i, 0)).collect()));
+    // A public bucket no round writes again: only a new look-up marks it.
+    s.apply(Update::Exposures(vec![crate::test_support::exposure(
+        "kept", true, None,
+    )]));
     s.apply(Update::Findings(vec![macie_on("b4")]));
     let mut marks = Some((ExposureMarks::inputs(&s), ExposureMarks::of(&s)));
-    let mut marked = 0;
+    let (mut marked, mut macie_marked) = (0, Vec::new());
     for round in 1..7 {
         let rows = (0..40).step_by(round % 3 + 2).map(|i| exposure(i, round));
         s.apply(Update::Exposures(rows.collect()));
@@ -210,9 +214,36 @@ fn marks_caught_up_after_writes_equal_marks_worked_out_afresh() {
             let b0 = key_hash(&s.exposures.items()[0].key());
             s.apply(Update::Gone(crate::feed::Gone::Exposures(vec![b0])));
         }
+        // Macie findings come and go, with rows written between: every public row's Macie
+        // mark is looked up again.
+        let macie = |bucket: &str, open: bool| {
+            let mut f = macie_on(bucket);
+            f.id = format!("m-{bucket}").into();
+            if !open {
+                f.workflow_status = crate::model::WorkflowStatus::Resolved;
+            }
+            f
+        };
+        let changed = match round {
+            2 => vec![macie("kept", true), macie("b12", true)],
+            3 => vec![macie("kept", false)],
+            5 => vec![macie("kept", true), macie("b4", false)],
+            _ => vec![],
+        };
+        if !changed.is_empty() {
+            s.apply(Update::Findings(changed));
+        }
+        let with_macie = |m: &ExposureMarks| {
+            s.exposures
+                .items()
+                .iter()
+                .filter(|e| m.marks(e, &s.accounts).contains(&"public+macie"))
+                .count()
+        };
         let caught = ExposureMarks::caught_up(marks.take(), &s);
         let fresh = ExposureMarks::of(&s);
         assert!(caught.same_scores(&fresh), "round {round}");
+        macie_marked.push(with_macie(&fresh));
         for e in s.exposures.items() {
             let (a, b) = (caught.marks(e, &s.accounts), fresh.marks(e, &s.accounts));
             assert_eq!(a, b, "round {round}, {}", e.id);
@@ -221,6 +252,8 @@ fn marks_caught_up_after_writes_equal_marks_worked_out_afresh() {
         marks = Some((ExposureMarks::inputs(&s), caught));
     }
     assert!(marked > 10, "marks were compared: {marked}");
+    let moves = macie_marked.windows(2).filter(|w| w[0] != w[1]).count();
+    assert!(moves >= 3, "the Macie marks moved: {macie_marked:?}");
 }
 
 #[test]
