@@ -153,13 +153,10 @@ impl CredentialKey {
             .access_keys
             .iter()
             .flat_map(|k| [k.last_rotated, k.last_used]);
-        // In seconds: chrono's date arithmetic was most of the keys' time. A date at the
-        // end of what a time can hold (a hostile report) never turns.
+        // A date at the end of what a time can hold (a hostile report) never turns.
         let next_day = |t: DateTime<Utc>| {
-            (days_between(t, now) + 1)
-                .checked_mul(86_400)
-                .and_then(|d| t.timestamp().checked_add(d))
-                .unwrap_or(i64::MAX)
+            t.checked_add_signed(chrono::Duration::days(days_between(t, now) + 1))
+                .map_or(i64::MAX, |t| t.timestamp())
         };
         CredentialKey {
             risks,
