@@ -153,6 +153,30 @@ impl App {
         }
         self.retire_old_events();
         self.follow_credential_reports();
+        self.follow_exposures();
+    }
+
+    /// The public-access marks follow each change of the exposures or of the open Macie
+    /// findings, a few rows at a time: the first look at the pane then finds them worked
+    /// out (at a million findings, 86,000 exposures read afresh took 7 ms of one frame).
+    /// A Macie change that moves a score asks the pane's view to sort again, since its
+    /// rows' order moved without a write.
+    pub(super) fn follow_exposures(&mut self) {
+        use crate::store::related::ExposureMarks;
+        let inputs = ExposureMarks::inputs(&self.store);
+        if self.marks.as_ref().map(|m| m.0) == Some(inputs) {
+            return;
+        }
+        let before = self.marks.take();
+        let macie_moved = before.as_ref().is_none_or(|m| m.0 .2 != inputs.2);
+        let scores_before = macie_moved.then(|| before.as_ref().map(|m| m.1.scores().to_vec()));
+        let marks = ExposureMarks::caught_up(before, &self.store);
+        if let Some(was) = scores_before {
+            if was.is_none_or(|s| s != marks.scores()) {
+                self.panes.views[Pane::PublicAccess.index()].invalidate_sort();
+            }
+        }
+        self.marks = Some((inputs, marks));
     }
 
     /// The credential keys follow each report as it lands, its rows still in the cache:

@@ -498,3 +498,54 @@ fn a_macie_finding_moves_the_exposure_it_marks_to_the_top() {
         .collect();
     assert_eq!(ids, ["data", "newest", "site", "logs"]);
 }
+
+/// The marks follow the exposures and the Macie findings as they land, while another pane
+/// is shown: the first look at public access finds them worked out, and a Macie finding
+/// that arrived meanwhile has put its exposure first.
+#[test]
+fn the_marks_follow_each_batch_while_another_pane_is_shown() {
+    use crate::store::related::ExposureMarks;
+    let mut app = app_with(3);
+    let exposure = |id: &str, days: i64| crate::model::Exposure {
+        actions: vec!["s3:GetObject".into()],
+        updated_at: chrono::DateTime::UNIX_EPOCH + chrono::Duration::days(days),
+        ..crate::test_support::exposure(id, true, None)
+    };
+    let current =
+        |app: &App| app.marks.as_ref().map(|m| m.0) == Some(ExposureMarks::inputs(&app.store));
+    app.apply(Update::Exposures(vec![
+        exposure("data", 1),
+        exposure("site", 3),
+    ]));
+    app.after_updates();
+    assert!(current(&app), "worked out as the exposures landed");
+    app.update(Action::ShowTab(Pane::PublicAccess));
+    app.refresh_view();
+    app.update(Action::ShowTab(Pane::Findings));
+    let macie = asff::parse_value(&json!({
+        "Id": "m", "ProductArn": "arn:aws:securityhub:us-east-1::product/aws/macie",
+        "ProductName": "Macie", "AwsAccountId": "111111111111",
+        "UpdatedAt": "2026-11-22T00:00:00Z", "Severity": {"Label": "HIGH"}, "Title": "PII",
+        "Resources": [{"Type": "AwsS3Bucket", "Id": "arn:aws:s3:::data"}]
+    }))
+    .unwrap();
+    app.apply(Update::Findings(vec![macie]));
+    app.apply(Update::Exposures(vec![exposure("logs", 2)]));
+    app.after_updates();
+    assert!(
+        current(&app),
+        "caught up with the Macie finding and the new row"
+    );
+    let marks = app.marks.as_ref().map(|m| m.1.scores().to_vec());
+    assert_eq!(marks, Some(ExposureMarks::of(&app.store).scores().to_vec()));
+    app.refresh_view();
+    app.update(Action::ShowTab(Pane::PublicAccess));
+    app.refresh_view();
+    let v = app.view(Pane::PublicAccess);
+    let ids: Vec<&str> = v
+        .rows
+        .iter()
+        .map(|&r| app.store.exposures.items()[r as usize].id.as_str())
+        .collect();
+    assert_eq!(ids, ["data", "site", "logs"]);
+}

@@ -76,21 +76,8 @@ impl PaneKind for PublicAccess {
 
     fn refresh(&self, app: &mut App) {
         let now = app.clock.now();
+        app.follow_exposures();
         let inputs = ExposureMarks::inputs(&app.store);
-        if app.marks.as_ref().map(|m| m.0) != Some(inputs) {
-            let before = app.marks.take();
-            // A Macie finding can mark an exposure whose own row did not change: then the
-            // order is worked out again. Rows written since are caught up by the view.
-            let macie_moved = before.as_ref().is_none_or(|m| m.0 .2 != inputs.2);
-            let scores_before = macie_moved.then(|| before.as_ref().map(|m| m.1.scores().to_vec()));
-            let marks = ExposureMarks::caught_up(before, &app.store);
-            if let Some(was) = scores_before {
-                if was.is_none_or(|s| s != marks.scores()) {
-                    app.panes.views[Pane::PublicAccess.index()].invalidate_sort();
-                }
-            }
-            app.marks = Some((inputs, marks));
-        }
         let store = &app.store;
         let view = &mut app.panes.views[Pane::PublicAccess.index()];
         let empty = ExposureMarks::default();

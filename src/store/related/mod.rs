@@ -47,22 +47,18 @@ impl ExposureMarks {
         marks
     }
 
-    /// The marks now, from `before` (the marks at those inputs): when exposure rows were
-    /// only written since, not moved, those rows are marked again and the rest kept (a
-    /// poll rewrites a few hundred of them); when Macie findings came or went, every
-    /// public row's Macie mark is looked up again from its kept hash.
+    /// The marks now, from `before` (the marks at those inputs): rows removed since leave
+    /// the lists, rows written or added since are marked again and the rest kept (a poll
+    /// rewrites a few hundred of them); when Macie findings came or went, every public
+    /// row's Macie mark is looked up again from its kept hash.
     pub fn caught_up(before: Option<(MarksInputs, ExposureMarks)>, store: &Store) -> ExposureMarks {
-        let (revision, moves, macie) = Self::inputs(store);
-        let Some(((was, was_moves, was_macie), mut marks)) = before else {
+        let macie = store.open_tally().macie_version();
+        let Some(((was, was_moves, was_macie), marks)) = before else {
             return Self::of(store);
         };
-        let written = (was_moves == moves && was <= revision)
-            .then(|| store.exposures.written_since(was))
-            .flatten();
-        let Some(rows) = written else {
+        let Some(mut marks) = marks.rows_caught_up(store, was, was_moves) else {
             return Self::of(store);
         };
-        marks.mark_rows(store, rows);
         if was_macie != macie {
             let tally = store.open_tally();
             marks.sensitive.clear();
@@ -76,6 +72,27 @@ impl ExposureMarks {
             }
         }
         marks
+    }
+
+    /// The rows' marks caught up from the table's revision `was` and moves count
+    /// `was_moves`; `None` when the table no longer remembers what changed since.
+    fn rows_caught_up(mut self, store: &Store, was: u64, was_moves: u64) -> Option<Self> {
+        let table = &store.exposures;
+        let (removals, written) = (table.removals_since(was_moves)?, table.written_since(was)?);
+        for removal in removals {
+            removal.compact(&mut self.scores);
+            removal.compact(&mut self.fixed);
+            removal.compact(&mut self.public_hashes);
+        }
+        // A removed row's hash may stay in `sensitive`: it still names a resource with an
+        // open Macie finding, which is all `marks` asks of it.
+        let (held, len) = (self.scores.len() as u32, table.len() as u32);
+        if held > len {
+            return None;
+        }
+        let old = written.into_iter().filter(|&row| row < held);
+        self.mark_rows(store, (held..len).chain(old));
+        Some(self)
     }
 
     /// Works out the score of each of `rows` (table positions), growing the list to the
