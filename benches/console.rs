@@ -47,8 +47,9 @@ fn median(mut v: Vec<Duration>) -> Duration {
     v[v.len() / 2]
 }
 
+rampart::shipped_allocator!();
+
 fn main() {
-    rampart::util::allocator::tune();
     let scale = std::env::var("RAMPART_BENCH_SCALE")
         .ok()
         .and_then(|s| s.parse().ok())

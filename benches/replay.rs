@@ -19,6 +19,8 @@ const EVENTS_PER_FILE: u64 = 5_000;
 const FINDINGS: u64 = 100_000;
 const FINDINGS_PER_FILE: u64 = 100;
 
+rampart::shipped_allocator!();
+
 fn main() {
     if let Ok(dir) = std::env::var("RAMPART_BENCH_LOAD") {
         load(Path::new(&dir));
@@ -79,7 +81,6 @@ fn main() {
 /// In the child: load, then print the time and this process's peak memory.
 fn load(dir: &Path) {
     use rampart::drill::detect::{Detector, RuleSet};
-    rampart::util::allocator::tune();
     let detector = match std::env::var_os("RAMPART_BENCH_RULES") {
         Some(rules) => Detector {
             rules: std::sync::Arc::new(RuleSet::load(&[rules.into()], &[])),

@@ -2,7 +2,8 @@
 
 use clap::Parser;
 
+rampart::shipped_allocator!();
+
 fn main() -> std::process::ExitCode {
-    rampart::util::allocator::tune();
     rampart::run::main(rampart::run::cli::Cli::parse())
 }
