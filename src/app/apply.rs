@@ -145,7 +145,9 @@ impl App {
     /// Brings the current pane's view up to date with the store (re-sorts only when its
     /// data or sort changed) and keeps the selection on screen. Called before each draw.
     /// What the loop does after taking updates, before it draws: a running drill looks at
-    /// what arrived (its entries are then journalled before the frame shows them).
+    /// what arrived (its entries are then journalled before the frame shows them), and the
+    /// panes not on screen catch their views up on the rows written (the pane on screen is
+    /// refreshed before the draw).
     pub fn after_updates(&mut self) {
         if self.drills.running.is_some() && self.drills.seen != self.store.generation() {
             self.drills.seen = self.store.generation();
@@ -154,6 +156,10 @@ impl App {
         self.retire_old_events();
         self.follow_credential_reports();
         self.follow_exposures();
+        let shown = self.panes.tab;
+        for pane in Pane::ALL.into_iter().filter(|&p| p != shown) {
+            pane.kind().keep_up(self);
+        }
     }
 
     /// The public-access marks follow each change of the exposures or of the open Macie
@@ -244,7 +250,9 @@ impl App {
                 self.posture = Some((at.0, at.1, list, grid));
             }
         }
-        self.panes.tab.kind().refresh(self);
+        let shown = self.panes.tab.kind();
+        shown.refresh(self);
+        shown.count(self);
         if self.summary_shown() {
             let at = (
                 self.panes.tab,

@@ -439,6 +439,9 @@ fn move_cursor(cursor: &mut usize, last: usize, action: Action) -> bool {
 #[path = "tests/cursor.rs"]
 mod cursor_tests;
 #[cfg(test)]
+#[path = "tests/hidden.rs"]
+mod hidden_tests;
+#[cfg(test)]
 #[path = "tests/small.rs"]
 mod small_tests;
 #[cfg(test)]

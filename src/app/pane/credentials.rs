@@ -113,6 +113,14 @@ impl PaneKind for Credentials {
             by_lead,
         );
         drop((cmp, lead));
+        app.credential_keys = Some(keys);
+    }
+
+    fn count(&self, app: &mut App) {
+        let (store, view) = (&app.store, &app.panes.views[Pane::Credentials.index()]);
+        let Some(keys) = &app.credential_keys else {
+            return;
+        };
         // The risks counted move with the keys too.
         app.credentials_at_risk
             .refresh_with(keys.stamp(), view, &store.credentials, || {
@@ -123,7 +131,6 @@ impl PaneKind for Credentials {
                 };
                 view.rows.iter().filter(risky).count()
             });
-        app.credential_keys = Some(keys);
     }
 
     fn table<'a>(&self, app: &'a App) -> Table<'a> {

@@ -84,6 +84,10 @@ impl PaneKind for Drills {
         let view = &mut app.panes.views[Pane::Drills.index()];
         let cmp = sort::events(store, SORTS[view.sort_column]);
         view.refresh(&store.events, &cmp, &store.accounts, now);
+    }
+
+    fn count(&self, app: &mut App) {
+        let (store, view) = (&app.store, &app.panes.views[Pane::Drills.index()]);
         // Every event shown: the store's kept-up count, else a pass over the rows shown.
         app.suspicious_events.refresh(view, &store.events, || {
             let items = store.events.items();

@@ -104,6 +104,11 @@ impl PaneKind for PublicAccess {
             Some(flags),
             by_lead,
         );
+    }
+
+    fn count(&self, app: &mut App) {
+        let (store, view) = (&app.store, &app.panes.views[Pane::PublicAccess.index()]);
+        let items = store.exposures.items();
         app.exposure_counts.refresh(view, &store.exposures, || {
             let shown = view.rows.iter().map(|&i| &items[i as usize]);
             shown.fold((0, 0), |(public, controls), e| {

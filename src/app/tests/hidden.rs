@@ -1,0 +1,112 @@
+//! The panes not on screen keep their views caught up batch by batch: the first look at
+//! one after a long time elsewhere merges the rows written since instead of sorting them
+//! all, and shows what a view sorted afresh would.
+
+use super::*;
+use crate::feed::Update;
+use crate::test_support::{event, exposure, now, user};
+
+fn credentials(round: usize) -> Update {
+    let records = (0..40usize)
+        .map(|i| {
+            user(
+                &format!("u{i:02}"),
+                false,
+                i.is_multiple_of(3),
+                true,
+                Some(((i * 7 + round * 13) % 400) as i64),
+            )
+        })
+        .collect();
+    Update::Credentials {
+        account_id: "111111111111".into(),
+        generated_at: now() + chrono::Duration::minutes(round as i64),
+        records,
+    }
+}
+
+fn exposures(round: usize) -> Update {
+    Update::Exposures(
+        (0..30)
+            .filter(|i| (i + round).is_multiple_of(4) || round == 0)
+            .map(|i| {
+                let mut e = exposure(&format!("b{i:02}"), (i + round).is_multiple_of(3), None);
+                e.updated_at += chrono::Duration::minutes((round * 7 + i) as i64 % 50);
+                e
+            })
+            .collect(),
+    )
+}
+
+fn events(round: usize) -> Update {
+    let list = (0..10usize).map(|i| {
+        let detections: &[&str] = if i.is_multiple_of(4) {
+            &["root-login"]
+        } else {
+            &[]
+        };
+        event(
+            &format!("e-{round}-{i}"),
+            ((i * 17 + round * 5) % 120) as i64,
+            detections,
+        )
+    });
+    Update::Events(list.collect())
+}
+
+fn evaluations(round: usize) -> Update {
+    let results = ["COMPLIANT", "NON_COMPLIANT"];
+    let list = (0..12usize).map(|i| {
+        let rule = format!("rule-{}", i % 4);
+        crate::test_support::evaluation(&rule, &format!("r{i}"), results[(i + round) % 2])
+    });
+    Update::Compliance(list.collect())
+}
+
+/// The rows of `pane`'s view as store keys.
+fn shown(app: &App, pane: Pane) -> Vec<String> {
+    let view = app.view(pane);
+    let kind = pane.kind();
+    view.rows
+        .iter()
+        .filter_map(|&r| kind.key(&app.store, r))
+        .collect()
+}
+
+#[test]
+fn panes_not_shown_catch_up_each_batch_and_their_first_look_sorts_nothing() {
+    let mut app = App::new(Clock::Fixed(now()), Settings::default(), Theme::default());
+    app.update(Action::Resize(120, 40));
+    let hidden = [
+        Pane::Credentials,
+        Pane::PublicAccess,
+        Pane::Drills,
+        Pane::Compliance,
+    ];
+    for round in 0..8 {
+        app.apply(credentials(round));
+        app.apply(exposures(round));
+        app.apply(events(round));
+        app.apply(evaluations(round));
+        app.after_updates();
+        app.refresh_view();
+    }
+    for pane in hidden {
+        let passes = app.view(pane).full_passes();
+        assert!(passes >= 1, "{pane:?} was sorted while hidden");
+        app.update(Action::ShowTab(pane));
+        app.refresh_view();
+        assert_eq!(
+            app.view(pane).full_passes(),
+            passes,
+            "{pane:?}: its first look caught up, no sort from scratch"
+        );
+        // What a view sorted afresh shows.
+        let kept = shown(&app, pane);
+        app.panes.views[pane.index()] = pane.kind().new_view();
+        app.refresh_view();
+        assert_eq!(shown(&app, pane), kept, "{pane:?}");
+        assert!(!kept.is_empty());
+        app.update(Action::ShowTab(Pane::Findings));
+    }
+}
