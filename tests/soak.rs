@@ -36,7 +36,7 @@ static LIVE: AtomicUsize = AtomicUsize::new(0);
 // SAFETY: every call is passed to the shipped allocator unchanged; only counted.
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let p = unsafe { rampart::util::allocator::Jemalloc.alloc(layout) };
+        let p = unsafe { rampart::util::allocator::Allocator.alloc(layout) };
         if !p.is_null() {
             LIVE.fetch_add(layout.size(), Ordering::Relaxed);
         }
@@ -44,7 +44,7 @@ unsafe impl GlobalAlloc for Counting {
     }
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        let p = unsafe { rampart::util::allocator::Jemalloc.alloc_zeroed(layout) };
+        let p = unsafe { rampart::util::allocator::Allocator.alloc_zeroed(layout) };
         if !p.is_null() {
             LIVE.fetch_add(layout.size(), Ordering::Relaxed);
         }
@@ -52,12 +52,12 @@ unsafe impl GlobalAlloc for Counting {
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { rampart::util::allocator::Jemalloc.dealloc(ptr, layout) };
+        unsafe { rampart::util::allocator::Allocator.dealloc(ptr, layout) };
         LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        let p = unsafe { rampart::util::allocator::Jemalloc.realloc(ptr, layout, new_size) };
+        let p = unsafe { rampart::util::allocator::Allocator.realloc(ptr, layout, new_size) };
         if !p.is_null() {
             LIVE.fetch_add(new_size, Ordering::Relaxed);
             LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
