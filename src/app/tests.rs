@@ -455,19 +455,34 @@ fn the_cache_mark_goes_once_every_live_source_has_synced() {
     );
 }
 
-#[test]
-fn a_macie_finding_moves_the_exposure_it_marks_to_the_top() {
-    let mut app = app_with(3);
-    let exposure = |id: &str, days: i64| crate::model::Exposure {
+/// A public bucket that anyone may read, last updated `days` after 1970.
+fn dated_exposure(id: &str, days: i64) -> crate::model::Exposure {
+    crate::model::Exposure {
         actions: vec!["s3:GetObject".into()],
         updated_at: chrono::DateTime::UNIX_EPOCH + chrono::Duration::days(days),
         ..crate::test_support::exposure(id, true, None)
-    };
+    }
+}
+
+/// Macie found sensitive data in the bucket "data".
+fn macie_on_data() -> crate::model::Finding {
+    asff::parse_value(&json!({
+        "Id": "m", "ProductArn": "arn:aws:securityhub:us-east-1::product/aws/macie",
+        "ProductName": "Macie", "AwsAccountId": "111111111111",
+        "UpdatedAt": "2026-11-22T00:00:00Z", "Severity": {"Label": "HIGH"}, "Title": "PII",
+        "Resources": [{"Type": "AwsS3Bucket", "Id": "arn:aws:s3:::data"}]
+    }))
+    .unwrap()
+}
+
+#[test]
+fn a_macie_finding_moves_the_exposure_it_marks_to_the_top() {
+    let mut app = app_with(3);
     // Newest first when nothing is marked: "data" is last.
     app.apply(Update::Exposures(vec![
-        exposure("data", 1),
-        exposure("logs", 2),
-        exposure("site", 3),
+        dated_exposure("data", 1),
+        dated_exposure("logs", 2),
+        dated_exposure("site", 3),
     ]));
     app.update(Action::ShowTab(Pane::PublicAccess));
     app.refresh_view();
@@ -477,18 +492,11 @@ fn a_macie_finding_moves_the_exposure_it_marks_to_the_top() {
     };
     assert_eq!(first(&app), "site");
     // Sensitive data found in "data": its exposure (not written again) goes first.
-    let macie = asff::parse_value(&json!({
-        "Id": "m", "ProductArn": "arn:aws:securityhub:us-east-1::product/aws/macie",
-        "ProductName": "Macie", "AwsAccountId": "111111111111",
-        "UpdatedAt": "2026-11-22T00:00:00Z", "Severity": {"Label": "HIGH"}, "Title": "PII",
-        "Resources": [{"Type": "AwsS3Bucket", "Id": "arn:aws:s3:::data"}]
-    }))
-    .unwrap();
-    app.apply(Update::Findings(vec![macie]));
+    app.apply(Update::Findings(vec![macie_on_data()]));
     app.refresh_view();
     assert_eq!(first(&app), "data");
     // A new exposure written meanwhile is placed by the marks too, without a full sort.
-    app.apply(Update::Exposures(vec![exposure("newest", 9)]));
+    app.apply(Update::Exposures(vec![dated_exposure("newest", 9)]));
     app.refresh_view();
     let v = app.view(Pane::PublicAccess);
     let ids: Vec<&str> = v
@@ -506,31 +514,19 @@ fn a_macie_finding_moves_the_exposure_it_marks_to_the_top() {
 fn the_marks_follow_each_batch_while_another_pane_is_shown() {
     use crate::store::related::ExposureMarks;
     let mut app = app_with(3);
-    let exposure = |id: &str, days: i64| crate::model::Exposure {
-        actions: vec!["s3:GetObject".into()],
-        updated_at: chrono::DateTime::UNIX_EPOCH + chrono::Duration::days(days),
-        ..crate::test_support::exposure(id, true, None)
-    };
     let current =
         |app: &App| app.marks.as_ref().map(|m| m.0) == Some(ExposureMarks::inputs(&app.store));
     app.apply(Update::Exposures(vec![
-        exposure("data", 1),
-        exposure("site", 3),
+        dated_exposure("data", 1),
+        dated_exposure("site", 3),
     ]));
     app.after_updates();
     assert!(current(&app), "worked out as the exposures landed");
     app.update(Action::ShowTab(Pane::PublicAccess));
     app.refresh_view();
     app.update(Action::ShowTab(Pane::Findings));
-    let macie = asff::parse_value(&json!({
-        "Id": "m", "ProductArn": "arn:aws:securityhub:us-east-1::product/aws/macie",
-        "ProductName": "Macie", "AwsAccountId": "111111111111",
-        "UpdatedAt": "2026-11-22T00:00:00Z", "Severity": {"Label": "HIGH"}, "Title": "PII",
-        "Resources": [{"Type": "AwsS3Bucket", "Id": "arn:aws:s3:::data"}]
-    }))
-    .unwrap();
-    app.apply(Update::Findings(vec![macie]));
-    app.apply(Update::Exposures(vec![exposure("logs", 2)]));
+    app.apply(Update::Findings(vec![macie_on_data()]));
+    app.apply(Update::Exposures(vec![dated_exposure("logs", 2)]));
     app.after_updates();
     assert!(
         current(&app),
