@@ -75,8 +75,7 @@ impl App {
                 if self.view(tab).selected == 0 {
                     return None;
                 }
-                let row = self.view(tab).selected_row()?;
-                Some((tab, self.row_key(tab, row)?))
+                Some((tab, self.selected_key(tab)?))
             })
             .collect();
         if let Some(d) = &self.overlays.detail {

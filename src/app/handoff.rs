@@ -28,7 +28,7 @@ impl App {
                         .unwrap_or_default()
                         .to_string(),
                     reversed: v.reversed,
-                    selected: v.selected_row().and_then(|r| self.row_key(tab, r)),
+                    selected: self.selected_key(tab),
                 };
                 (tab.spec().dataset.to_string(), state)
             })

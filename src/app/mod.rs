@@ -377,6 +377,17 @@ impl App {
         tab.kind().key(&self.store, row)
     }
 
+    /// The key of the row selected in `tab`'s view. `None` for a view not caught up since
+    /// rows left its table (the findings pane while another is shown): its positions are
+    /// old ones, and it keeps its cursor on its record by itself when it catches up.
+    pub fn selected_key(&self, tab: Pane) -> Option<String> {
+        let view = self.view(tab);
+        if view.behind(tab.kind().moves(&self.store)) {
+            return None;
+        }
+        self.row_key(tab, view.selected_row()?)
+    }
+
     fn row_of(&self, tab: Pane, key: &str) -> Option<u32> {
         tab.kind().position(&self.store, key)
     }

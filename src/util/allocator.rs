@@ -26,6 +26,10 @@
 
 use std::alloc::{GlobalAlloc, Layout};
 
+/// Elsewhere than Unix, the system's allocator (jemalloc does not build with MSVC).
+#[cfg(not(unix))]
+pub use std::alloc::System as Jemalloc;
+#[cfg(unix)]
 pub use tikv_jemallocator::Jemalloc;
 
 /// jemalloc's settings, as its `malloc_conf` string (NUL-terminated).
@@ -154,6 +158,25 @@ unsafe impl GlobalAlloc for Allocator {
                 }
             }
         }
+    }
+}
+
+/// Gives the pages of freed blocks back to the system now, not when jemalloc's decay
+/// would (after a burst of scratch memory that will not be needed again).
+pub fn release_freed_memory() {
+    #[cfg(unix)]
+    // SAFETY: `arena.4096.purge` (4096 is MALLCTL_ARENAS_ALL: every arena) reads and
+    // writes no value.
+    unsafe {
+        use std::ptr::null_mut;
+        let name = c"arena.4096.purge";
+        tikv_jemalloc_sys::mallctl(name.as_ptr(), null_mut(), null_mut(), null_mut(), 0);
+    }
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim has no preconditions; it only releases free heap pages (of
+    // glibc's heap, which C code and processes without the shipped allocator use).
+    unsafe {
+        libc::malloc_trim(0);
     }
 }
 

@@ -64,6 +64,10 @@ impl PaneKind for Compliance {
         store.compliance.position(key)
     }
 
+    fn moves(&self, store: &Store) -> u64 {
+        store.compliance.moves()
+    }
+
     fn new_view(&self) -> View {
         View::of::<ComplianceResult>(0)
     }

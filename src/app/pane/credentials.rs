@@ -79,6 +79,10 @@ impl PaneKind for Credentials {
         store.credentials.position(key)
     }
 
+    fn moves(&self, store: &Store) -> u64 {
+        store.credentials.moves()
+    }
+
     fn new_view(&self) -> View {
         View::of::<CredentialRecord>(0)
     }

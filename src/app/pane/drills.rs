@@ -74,6 +74,10 @@ impl PaneKind for Drills {
         store.events.position(key)
     }
 
+    fn moves(&self, store: &Store) -> u64 {
+        store.events.moves()
+    }
+
     fn new_view(&self) -> View {
         View::of::<TrailEvent>(0)
     }

@@ -92,6 +92,10 @@ impl PaneKind for Findings {
         store.findings.position(key)
     }
 
+    fn moves(&self, store: &Store) -> u64 {
+        store.findings.moves()
+    }
+
     fn new_view(&self) -> View {
         // Open findings first of all: what the header counts; `o` shows all.
         let mut v = View::of::<Finding>(0);

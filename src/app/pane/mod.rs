@@ -142,6 +142,9 @@ pub trait PaneKind: Sync {
     /// The row of a store key.
     fn position(&self, store: &Store, key: &str) -> Option<u32>;
 
+    /// Its table's count of removals (rows moving to other positions).
+    fn moves(&self, store: &Store) -> u64;
+
     /// A fresh view of its table, sorted by its first sort column.
     fn new_view(&self) -> View;
 

@@ -70,6 +70,10 @@ impl PaneKind for PublicAccess {
         store.exposures.position(key)
     }
 
+    fn moves(&self, store: &Store) -> u64 {
+        store.exposures.moves()
+    }
+
     fn new_view(&self) -> View {
         View::of::<Exposure>(0)
     }

@@ -110,3 +110,38 @@ fn panes_not_shown_catch_up_each_batch_and_their_first_look_sorts_nothing() {
         app.update(Action::ShowTab(Pane::Findings));
     }
 }
+
+/// The findings pane is not kept up while hidden: when findings above the cursor leave
+/// meanwhile, its old positions are not read as keys, and the first look back finds the
+/// cursor on the record it was on.
+#[test]
+fn a_findings_cursor_stays_on_its_record_when_rows_leave_while_hidden() {
+    let mut app = super::tests::app_with(10);
+    app.update(Action::Resize(120, 40));
+    app.refresh_view();
+    for _ in 0..5 {
+        app.update(Action::Down);
+    }
+    app.refresh_view();
+    let on = app
+        .selected_key(Pane::Findings)
+        .expect("a finding selected");
+    let view = app.view(Pane::Findings);
+    let above: Vec<u64> = view.rows[..2]
+        .iter()
+        .map(|&r| crate::model::key::key_hash(&app.store.findings.items()[r as usize].key()))
+        .collect();
+    app.update(Action::ShowTab(Pane::Credentials));
+    app.refresh_view();
+    app.apply(Update::Gone(crate::feed::Gone::Findings(above)));
+    app.after_updates();
+    app.refresh_view();
+    assert_eq!(
+        app.selected_key(Pane::Findings),
+        None,
+        "its positions are old"
+    );
+    app.update(Action::ShowTab(Pane::Findings));
+    app.refresh_view();
+    assert_eq!(app.selected_key(Pane::Findings), Some(on));
+}

@@ -159,16 +159,6 @@ fn par_map<T: Send>(n: usize, f: impl Fn(u64) -> Option<T> + Sync) -> Vec<T> {
     out
 }
 
-/// Hands the generators' freed scratch memory (JSON trees, per-thread arenas) back to the
-/// system, so the store that follows does not stack on top of it.
-fn release_freed_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim has no preconditions; it only releases free heap pages.
-    unsafe {
-        libc::malloc_trim(0);
-    }
-}
-
 /// Builds the whole organization. Pure: same options, same organization.
 pub fn generate(opts: &DemoOptions) -> DemoOrg {
     let findings = findings_in(opts, 0..opts.findings);
@@ -225,7 +215,9 @@ fn generate_rest(opts: &DemoOptions) -> Rest {
     events.reserve_exact(suspicious.len());
     events.extend(suspicious.iter().filter_map(activity::parse));
     opts.detector.run(&mut events);
-    release_freed_memory();
+    // The generators' scratch memory (JSON trees) goes back to the system, so the store
+    // that follows does not stack on top of it.
+    crate::util::allocator::release_freed_memory();
     Rest {
         credentials,
         unused_access: unused::findings(seed, now),

@@ -263,6 +263,12 @@ impl View {
         self.scope.as_ref().map(|(t, _)| t.as_str())
     }
 
+    /// Whether rows left its table (which has seen `moves` removals) since the view last
+    /// caught up: its positions are then old ones, renumbered at its next refresh.
+    pub fn behind(&self, moves: u64) -> bool {
+        self.sorted_moves != moves
+    }
+
     /// Sorts again at the next refresh: the order depends on more than this table.
     pub fn invalidate_sort(&mut self) {
         self.sorted_for = None;
