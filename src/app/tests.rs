@@ -464,6 +464,15 @@ fn dated_exposure(id: &str, days: i64) -> crate::model::Exposure {
     }
 }
 
+/// The ids of the public-access pane's rows, in its order.
+fn exposure_ids(app: &App) -> Vec<&str> {
+    let rows = &app.view(Pane::PublicAccess).rows;
+    let items = app.store.exposures.items();
+    rows.iter()
+        .map(|&r| items[r as usize].id.as_str())
+        .collect()
+}
+
 /// Macie found sensitive data in the bucket "data".
 fn macie_on_data() -> crate::model::Finding {
     asff::parse_value(&json!({
@@ -498,13 +507,7 @@ fn a_macie_finding_moves_the_exposure_it_marks_to_the_top() {
     // A new exposure written meanwhile is placed by the marks too, without a full sort.
     app.apply(Update::Exposures(vec![dated_exposure("newest", 9)]));
     app.refresh_view();
-    let v = app.view(Pane::PublicAccess);
-    let ids: Vec<&str> = v
-        .rows
-        .iter()
-        .map(|&r| app.store.exposures.items()[r as usize].id.as_str())
-        .collect();
-    assert_eq!(ids, ["data", "newest", "site", "logs"]);
+    assert_eq!(exposure_ids(&app), ["data", "newest", "site", "logs"]);
 }
 
 /// The marks follow the exposures and the Macie findings as they land, while another pane
@@ -537,11 +540,5 @@ fn the_marks_follow_each_batch_while_another_pane_is_shown() {
     app.refresh_view();
     app.update(Action::ShowTab(Pane::PublicAccess));
     app.refresh_view();
-    let v = app.view(Pane::PublicAccess);
-    let ids: Vec<&str> = v
-        .rows
-        .iter()
-        .map(|&r| app.store.exposures.items()[r as usize].id.as_str())
-        .collect();
-    assert_eq!(ids, ["data", "site", "logs"]);
+    assert_eq!(exposure_ids(&app), ["data", "site", "logs"]);
 }
