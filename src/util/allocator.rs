@@ -12,8 +12,8 @@
 //!   tables, sort buffers) come from an arena that gives their pages back as soon as they
 //!   are freed, as glibc's mmap threshold did. With jemalloc's defaults, freed pages
 //!   wait ten seconds: the console at a million findings peaked at 1,063 MB, not 942.
-//! - `narenas:2`: an arena a core (two here) instead of four, which held pages for the
-//!   export's short-lived tokio threads: 62 MB against 52 MB for the 10k export.
+//! - `narenas:2`: two arenas instead of jemalloc's four a core (eight here), whose pages
+//!   the export's short-lived tokio threads held: 62 MB against 52 MB for the 10k export.
 //!
 //! Blocks of 1 MiB and more (a table's rows, its search text) are mapped on their own and
 //! grown with `mremap`, as glibc does: jemalloc grows a block it cannot extend in place by
