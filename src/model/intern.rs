@@ -209,7 +209,12 @@ mod tests {
         ));
         assert!(Shared::ptr_eq(&a, &b));
         drop((a, b));
-        assert!(purge_unused() >= 1);
+        // Another test's store may sweep the pool at the same moment (every 1,024th
+        // update): what is asked is that the copy left, whoever purged it.
+        purge_unused();
+        let text = "S3 general purpose buckets should block public access (test)";
+        let pooled = shard(text).lock().unwrap().contains(text);
+        assert!(!pooled, "the unused copy left the pool");
         let c = intern("S3 general purpose buckets should block public access (test)");
         assert_eq!(
             Shared::strong_count(&c),
