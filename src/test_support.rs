@@ -57,14 +57,12 @@ pub fn user(
         mfa_active: mfa,
         access_keys: key_rotated_days_ago
             .map(|d| {
-                vec![AccessKey {
-                    slot: 1,
-                    active: true,
-                    last_rotated: Some(now() - chrono::Duration::days(d)),
-                    last_used: Some(now() - chrono::Duration::days(1)),
-                    last_used_service: None,
-                    last_used_region: None,
-                }]
+                vec![access_key(
+                    1,
+                    true,
+                    Some(now() - chrono::Duration::days(d)),
+                    Some(now() - chrono::Duration::days(1)),
+                )]
             })
             .unwrap_or_default(),
     }

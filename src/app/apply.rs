@@ -153,8 +153,6 @@ impl App {
             self.observe_drill();
         }
         self.retire_old_events();
-        self.follow_credential_reports();
-        self.follow_exposures();
         let shown = self.panes.tab;
         for pane in Pane::ALL.into_iter().filter(|&p| p != shown) {
             pane.kind().keep_up(self);
@@ -162,10 +160,11 @@ impl App {
     }
 
     /// The public-access marks follow each change of the exposures or of the open Macie
-    /// findings, a few rows at a time: the first look at the pane then finds them worked
-    /// out (at a million findings, 86,000 exposures read afresh took 7 ms of one frame).
-    /// A Macie change that moves a score asks the pane's view to sort again, since its
-    /// rows' order moved without a write.
+    /// findings, a few rows at a time (the pane's refresh calls this after each batch,
+    /// shown or not): the first look at the pane then finds them worked out (at a million
+    /// findings, 86,000 exposures read afresh took 7 ms of one frame). A Macie change that
+    /// moves a score asks the pane's view to sort again, since its rows' order moved
+    /// without a write.
     pub(super) fn follow_exposures(&mut self) {
         use crate::store::related::ExposureMarks;
         let inputs = ExposureMarks::inputs(&self.store);
@@ -182,24 +181,6 @@ impl App {
             }
         }
         self.marks = Some((inputs, marks));
-    }
-
-    /// The credential keys follow each report as it lands, its rows still in the cache:
-    /// the first look at the credentials or the overview then finds them worked out (at
-    /// a million findings, 70,000 rows from cold memory took 17 ms of one frame).
-    fn follow_credential_reports(&mut self) {
-        let revision = self.store.credentials.revision();
-        let at = self.credential_keys.as_ref().and_then(|k| k.stamp());
-        if at.is_some_and(|at| at.0 == revision) || (at.is_none() && revision == 0) {
-            return;
-        }
-        let keys = crate::store::sort::CredentialKeys::of(
-            self.credential_keys.take(),
-            &self.store,
-            self.clock.now(),
-            self.settings.thresholds,
-        );
-        self.credential_keys = Some(keys);
     }
 
     /// Every few minutes, the events older than `events_keep` leave the store (an open

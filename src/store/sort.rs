@@ -228,24 +228,17 @@ impl CredentialKeys {
             return None;
         }
         let table = &store.credentials;
-        let (removals, written) = (table.removals_since(moves)?, table.written_since(revision)?);
-        for removal in removals {
-            removal.compact(&mut self.rows);
-        }
-        let items = table.items();
-        // Rows after the ones held are new, and written since.
-        let held = self.rows.len();
-        if held > items.len() {
-            return None;
-        }
+        let redo = table.rows_to_redo(revision, moves, self.rows.len(), |removal| {
+            removal.compact(&mut self.rows)
+        })?;
+        let (items, held) = (table.items(), self.rows.len());
         let key = |row: usize| CredentialKey::of(&items[row], now, limits);
-        self.rows.extend((held..items.len()).map(key));
-        for row in written
-            .into_iter()
-            .map(|r| r as usize)
-            .filter(|&r| r < held)
-        {
-            self.rows[row] = key(row);
+        // The rows added since come first, from the end of those held.
+        for row in redo.into_iter().map(|r| r as usize) {
+            match self.rows.get_mut(row) {
+                Some(k) => *k = key(row),
+                None => self.rows.push(key(row)),
+            }
         }
         let secs = now.timestamp();
         for (row, k) in self.rows[..held].iter_mut().enumerate() {

@@ -77,21 +77,17 @@ impl ExposureMarks {
     /// The rows' marks caught up from the table's revision `was` and moves count
     /// `was_moves`; `None` when the table no longer remembers what changed since.
     fn rows_caught_up(mut self, store: &Store, was: u64, was_moves: u64) -> Option<Self> {
-        let table = &store.exposures;
-        let (removals, written) = (table.removals_since(was_moves)?, table.written_since(was)?);
-        for removal in removals {
-            removal.compact(&mut self.scores);
-            removal.compact(&mut self.fixed);
-            removal.compact(&mut self.public_hashes);
-        }
+        let held = self.scores.len();
+        let redo = store
+            .exposures
+            .rows_to_redo(was, was_moves, held, |removal| {
+                removal.compact(&mut self.scores);
+                removal.compact(&mut self.fixed);
+                removal.compact(&mut self.public_hashes);
+            })?;
         // A removed row's hash may stay in `sensitive`: it still names a resource with an
         // open Macie finding, which is all `marks` asks of it.
-        let (held, len) = (self.scores.len() as u32, table.len() as u32);
-        if held > len {
-            return None;
-        }
-        let old = written.into_iter().filter(|&row| row < held);
-        self.mark_rows(store, (held..len).chain(old));
+        self.mark_rows(store, redo);
         Some(self)
     }
 

@@ -66,6 +66,33 @@ impl<T: Keyed> Table<T> {
         (list.len() as u64 == self.moves - moves).then_some(list)
     }
 
+    /// Catches up lists kept beside the table, an entry per row, worked out at `revision`
+    /// and `moves` and `held` entries long: each removal since goes to `compact` (which
+    /// drops the entries of the rows that left), and the rows whose entries are to be
+    /// worked out again come back: those added since, from the lists' end up, then those
+    /// written since among the rest (positions as they are now). `None` when the logs no
+    /// longer reach back or the lists hold more rows than the table: they are worked out
+    /// afresh then.
+    pub(in crate::store) fn rows_to_redo(
+        &self,
+        revision: u64,
+        moves: u64,
+        mut held: usize,
+        mut compact: impl FnMut(&Removal),
+    ) -> Option<Vec<u32>> {
+        let (removals, written) = (self.removals_since(moves)?, self.written_since(revision)?);
+        for removal in removals {
+            held -= removal.removed.partition_point(|&r| (r as usize) < held);
+            compact(removal);
+        }
+        let (held, len) = (held as u32, self.items.len() as u32);
+        if held > len {
+            return None;
+        }
+        let old = written.into_iter().filter(|&row| row < held);
+        Some((held..len).chain(old).collect())
+    }
+
     /// Removes the rows matching `remove` and adds `rows` (a credential report replaces
     /// the account's previous one).
     pub fn replace_where(
