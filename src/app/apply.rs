@@ -153,10 +153,18 @@ impl App {
             self.observe_drill();
         }
         self.retire_old_events();
-        let shown = self.panes.tab;
-        for pane in Pane::ALL.into_iter().filter(|&p| p != shown) {
+        // On the overview no pane is on screen: the one under it is kept up as any hidden
+        // one (the findings' view not at all: its merge of a poll was 2 ms of the overview's
+        // batch at a million findings).
+        let shown = self.pane_shown();
+        for pane in Pane::ALL.into_iter().filter(|&p| Some(p) != shown) {
             pane.kind().keep_up(self);
         }
+    }
+
+    /// The pane on screen: none on the overview.
+    pub(super) fn pane_shown(&self) -> Option<Pane> {
+        (!self.panes.overview).then_some(self.panes.tab)
     }
 
     /// The public-access marks follow each change of the exposures or of the open Macie
@@ -221,18 +229,29 @@ impl App {
                     now,
                     limits,
                 );
-                let mut list =
-                    crate::analysis::posture::indicators(&self.store, &keys, &self.settings.bars);
+                let memo = &mut self.posture_memo;
+                let mut list = crate::analysis::posture::indicators_with(
+                    &self.store,
+                    &keys,
+                    &self.settings.bars,
+                    memo,
+                );
                 self.credential_keys = Some(keys);
                 crate::analysis::posture::last_drill(&mut list, self.drills.history.first(), now);
-                crate::analysis::posture::runbook_coverage(&mut list, &self.store, &self.runbooks);
+                crate::analysis::posture::runbook_coverage(
+                    &mut list,
+                    &self.store,
+                    &self.runbooks,
+                    memo,
+                );
                 let grid = crate::analysis::posture::grid(&self.store);
                 self.posture = Some((at.0, at.1, list, grid));
             }
         }
-        let shown = self.panes.tab.kind();
-        shown.refresh(self);
-        shown.count(self);
+        if let Some(shown) = self.pane_shown() {
+            shown.kind().refresh(self);
+            shown.kind().count(self);
+        }
         if self.summary_shown() {
             let at = (
                 self.panes.tab,
@@ -253,14 +272,15 @@ impl App {
                 self.summary_cache = Some((at.0, at.1, at.2, at.3, summary));
             }
         }
-        let tab = self.panes.tab;
-        if std::mem::take(&mut self.view_mut(tab).thawed) {
-            self.say("unfrozen: rows were removed underneath");
+        // These read the shown pane's view, caught up above.
+        if let Some(tab) = self.pane_shown() {
+            if std::mem::take(&mut self.view_mut(tab).thawed) {
+                self.say("unfrozen: rows were removed underneath");
+            }
+            self.apply_restore();
+            let height = layout::table_rows(self.size, self.filter_line_shown());
+            self.view_mut(tab).scroll_into_view(height);
         }
-        self.apply_restore();
-        let height = layout::table_rows(self.size, self.filter_line_shown());
-        let tab = self.panes.tab;
-        self.view_mut(tab).scroll_into_view(height);
         if let Some(detail) = &self.overlays.detail {
             // `G` asks for "the end": pin the scroll there so `k` moves at once.
             let visible = layout::detail_rows(self.size);

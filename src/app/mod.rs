@@ -186,6 +186,9 @@ pub struct App {
         Vec<crate::analysis::posture::Indicator>,
         crate::analysis::posture::Grid,
     )>,
+    /// What the indicators remember between store changes (the tables a poll of findings
+    /// leaves alone).
+    posture_memo: crate::analysis::posture::Memo,
     /// The current summary, for the pane, store generation and minute it is of.
     summary_cache: Option<(Pane, u64, i64, String, crate::analysis::summary::Summary)>,
     /// How many findings shown are new since the operator last looked: kept up at
@@ -335,6 +338,7 @@ impl App {
             in_tmux: false,
             trend: crate::analysis::posture::Trend::default(),
             posture: None,
+            posture_memo: Default::default(),
             summary_cache: None,
             findings_new: Default::default(),
             credential_keys: None,

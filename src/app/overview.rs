@@ -28,7 +28,12 @@ impl App {
                 };
                 let mut list = crate::analysis::posture::indicators(&self.store, keys, &s.bars);
                 crate::analysis::posture::last_drill(&mut list, self.drills.history.first(), now);
-                crate::analysis::posture::runbook_coverage(&mut list, &self.store, &self.runbooks);
+                crate::analysis::posture::runbook_coverage(
+                    &mut list,
+                    &self.store,
+                    &self.runbooks,
+                    &mut Default::default(),
+                );
                 list
             }
         }

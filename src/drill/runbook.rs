@@ -275,9 +275,17 @@ pub fn parse(text: &str, file: &str, stem: &str) -> Result<Runbook, RunbookError
 pub struct Library {
     books: Vec<Runbook>,
     pub errors: Vec<RunbookError>,
+    /// Unique to these books in this process (taken from a counter on each change): what
+    /// a match remembered elsewhere was made against.
+    version: u64,
 }
 
 impl Library {
+    /// Which books these are: equal versions hold the same books.
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+
     /// The built-in runbooks.
     pub fn builtin() -> Library {
         let mut lib = Library::default();
@@ -341,6 +349,9 @@ impl Library {
             .unwrap_or_default();
         match parse(text, file, &stem) {
             Ok(mut rb) => {
+                static VERSIONS: std::sync::atomic::AtomicU64 =
+                    std::sync::atomic::AtomicU64::new(1);
+                self.version = VERSIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 rb.origin = origin.to_string();
                 match self.books.iter_mut().find(|b| b.id == rb.id) {
                     Some(old) => *old = rb,

@@ -240,8 +240,8 @@ impl Store {
     }
 
     /// The exposures open to the public or outside the watched accounts, counted.
-    pub fn exposed(&self) -> exposed::Exposed {
-        self.exposed
+    pub fn exposed(&self) -> &exposed::Exposed {
+        &self.exposed
     }
 
     /// The events detections fired on, counted.

@@ -16,41 +16,30 @@ fn open_controls(list: &[String]) -> String {
 }
 
 /// Standing administrator access: what the sources read (Identity Center, IAM), and the
-/// roles that accounts outside the watched ones may assume (from Access Analyzer), in key
-/// order.
+/// roles that accounts outside the watched ones may assume (from Access Analyzer, kept up
+/// by the store as exposures change), in key order.
 pub fn standing_admins(store: &Store) -> Vec<StandingAccess> {
     let mut list = store.standing.clone();
-    for e in store.exposures.items().iter() {
-        if e.resource_type != "AWS::IAM::Role" || e.status != "ACTIVE" {
-            continue;
-        }
-        let outside = e.is_public
-            || e.external_account
-                .as_deref()
-                .is_none_or(|a| store.accounts.get(a).is_none());
-        if outside {
-            list.push(StandingAccess {
-                account_id: e.account_id.clone(),
-                principal: e.principal.clone(),
+    list.extend(
+        store
+            .exposed()
+            .outside_roles()
+            .map(|(account, principal, role)| StandingAccess {
+                account_id: account.clone(),
+                principal: principal.clone(),
                 route: Route::OutsideTrust,
-                via: e
-                    .resource
-                    .rsplit('/')
-                    .next()
-                    .unwrap_or(&e.resource)
-                    .to_string(),
+                via: role.clone(),
                 members: Vec::new(),
                 scope: "access-analyzer".into(),
-            });
-        }
-    }
+            }),
+    );
     list.sort_by(|a, b| a.key().cmp(&b.key()));
     list.dedup_by(|a, b| a.key() == b.key());
     list
 }
 
 /// Adds the indicators of this module to `out` (the caller sorts by question).
-pub(super) fn add_all(store: &Store, bars: &Bars, out: &mut Vec<Indicator>) {
+pub(super) fn add_all(store: &Store, bars: &Bars, memo: &mut Memo, out: &mut Vec<Indicator>) {
     let controls = &pillar().controls;
     let mut push = |question, practices, label, value: String, level, evidence| {
         out.push(Indicator {
@@ -65,10 +54,7 @@ pub(super) fn add_all(store: &Store, bars: &Bars, out: &mut Vec<Indicator>) {
 
     // SEC2: long-term keys are what "use temporary credentials" removes.
     let creds = store.credentials.items();
-    let with_keys = creds
-        .iter()
-        .filter(|c| !c.is_root && c.active_keys().next().is_some())
-        .count();
+    let with_keys = memo.users_with_keys(store);
     push(
         2,
         &["SEC02-BP02"],
@@ -243,6 +229,7 @@ pub fn runbook_coverage(
     list: &mut [Indicator],
     store: &Store,
     library: &crate::drill::runbook::Library,
+    memo: &mut Memo,
 ) {
     let Some(i) = list
         .iter_mut()
@@ -251,15 +238,11 @@ pub fn runbook_coverage(
         return;
     };
     // One finding per kind, from the tally the store keeps up: the library's glob
-    // matching is too dear for every finding.
-    let kinds: Vec<Option<&crate::model::Finding>> =
-        store.open_tally().high_kinds().map(|(_, f)| f).collect();
+    // matching is too dear for every finding (and, remembered, for every poll).
+    let (kinds_covered, kinds) = memo.covered_kinds(store, library);
     let detections: Vec<&str> = store.flagged_events().detections().collect();
-    let total = kinds.len() + detections.len();
-    let covered = kinds
-        .iter()
-        .filter(|f| f.is_some_and(|f| library.for_finding(f).is_some()))
-        .count()
+    let total = kinds + detections.len();
+    let covered = kinds_covered
         + detections
             .iter()
             .filter(|d| library.for_detection(d).is_some())

@@ -18,10 +18,21 @@ pub(super) fn evidence(pane: &'static str, filter: &str) -> Option<Evidence> {
     })
 }
 
-/// Every indicator, in area order. The identity ones read the credential rows' risks and
+/// Every indicator, in area order, worked out afresh.
+pub fn indicators(store: &Store, keys: &CredentialKeys, bars: &Bars) -> Vec<Indicator> {
+    indicators_with(store, keys, bars, &mut Memo::default())
+}
+
+/// Every indicator, in area order, with what `memo` remembers of the tables that did not
+/// change since it last read them. The identity ones read the credential rows' risks and
 /// key ages from `keys` (worked out once per report change or minute, not per poll: at a
 /// million findings, 70,000 rows).
-pub fn indicators(store: &Store, keys: &CredentialKeys, bars: &Bars) -> Vec<Indicator> {
+pub fn indicators_with(
+    store: &Store,
+    keys: &CredentialKeys,
+    bars: &Bars,
+    memo: &mut Memo,
+) -> Vec<Indicator> {
     let mut out = Vec::new();
     let mut add = |(question, practices): (u8, &'static [&'static str]),
                    label,
@@ -71,36 +82,48 @@ pub fn indicators(store: &Store, keys: &CredentialKeys, bars: &Bars) -> Vec<Indi
         None,
     );
 
-    let compliance = store.compliance.items();
-    let non_compliant: Vec<_> = compliance
-        .iter()
-        .filter(|c| c.compliance_type == "NON_COMPLIANT")
-        .collect();
-    let rules: BTreeSet<&str> = non_compliant.iter().map(|c| c.rule.as_str()).collect();
+    let (non_compliant, rules) = memo.non_compliant(store);
     // The pollers fetch non-compliant results only: nothing at all means "all compliant"
     // only where Config was asked.
-    let config_asked = !compliance.is_empty() || sources.keys().any(|k| k.service == "config");
+    let config_asked =
+        !store.compliance.is_empty() || sources.keys().any(|k| k.service == "config");
     add(
         (1, &["SEC01-BP03", "SEC01-BP06", "SEC04-BP04"]),
         "Resources breaking Config rules",
         if config_asked {
-            format!("{} across {} rules", non_compliant.len(), rules.len())
+            format!("{non_compliant} across {rules} rules")
         } else {
             "no Config data yet".into()
         },
         if config_asked {
-            bars.config_noncompliant.level(non_compliant.len())
+            bars.config_noncompliant.level(non_compliant)
         } else {
             Level::Unknown
         },
         evidence("compliance", "status=non_compliant"),
     );
 
-    // Identity: the credential report's risks.
+    // Identity: the credential report's risks, counted in one pass over the rows.
     let rows = &keys.rows;
-    let with = |r: CredentialRisk| rows.iter().filter(|k| k.risks.contains(r)).count();
-    let active_keys: usize = rows.iter().map(|k| usize::from(k.active_keys)).sum();
-    let old_keys: usize = rows.iter().map(|k| usize::from(k.old_keys)).sum();
+    let risks = [
+        CredentialRisk::ROOT_KEYS,
+        CredentialRisk::ROOT_NO_MFA,
+        CredentialRisk::CONSOLE_NO_MFA,
+    ];
+    let (mut counted, mut active_keys, mut old_keys, mut unused) = ([0usize; 3], 0, 0, 0);
+    for k in rows {
+        for (n, r) in counted.iter_mut().zip(risks) {
+            *n += usize::from(k.risks.contains(r));
+        }
+        active_keys += usize::from(k.active_keys);
+        old_keys += usize::from(k.old_keys);
+        // Users with either: the rows the evidence lists.
+        unused += usize::from(
+            k.risks.contains(CredentialRisk::UNUSED_KEY)
+                || k.risks.contains(CredentialRisk::UNUSED_PASSWORD),
+        );
+    }
+    let with = |r: CredentialRisk| risks.iter().position(|x| *x == r).map_or(0, |i| counted[i]);
     let no_report = rows.is_empty();
     let identity = |n: usize, bar: Bar| {
         if no_report {
@@ -152,14 +175,6 @@ pub fn indicators(store: &Store, keys: &CredentialKeys, bars: &Bars) -> Vec<Indi
             sort: Some("key age"),
         }),
     );
-    // Users with either: the rows the evidence lists.
-    let unused = rows
-        .iter()
-        .filter(|k| {
-            k.risks.contains(CredentialRisk::UNUSED_KEY)
-                || k.risks.contains(CredentialRisk::UNUSED_PASSWORD)
-        })
-        .count();
     add(
         (2, &["SEC02-BP05", "SEC03-BP04"]),
         "Unused keys and passwords",
@@ -256,7 +271,7 @@ pub fn indicators(store: &Store, keys: &CredentialKeys, bars: &Bars) -> Vec<Indi
         }),
     );
 
-    let crate::store::exposed::Exposed { public, outside } = store.exposed();
+    let (public, outside) = (store.exposed().public, store.exposed().outside);
     add(
         (8, &["SEC08-BP04", "SEC03-BP07"]),
         "Resources open to the public",
@@ -294,7 +309,7 @@ pub fn indicators(store: &Store, keys: &CredentialKeys, bars: &Bars) -> Vec<Indi
         bars.vulnerabilities.level(vulnerabilities),
         evidence("findings", "product=inspector sev>=high status:open"),
     );
-    super::controls::add_all(store, bars, &mut out);
+    super::controls::add_all(store, bars, memo, &mut out);
     out.sort_by_key(|i| i.question);
     out
 }

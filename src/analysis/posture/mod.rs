@@ -19,12 +19,14 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 mod controls;
 mod grid;
 mod indicators;
+mod memo;
 pub mod pillar;
 mod questions;
 
 pub use controls::{runbook_coverage, standing_admins};
 pub use grid::{grid, Cell, Grid, Trend};
-pub use indicators::{indicators, last_drill};
+pub use indicators::{indicators, indicators_with, last_drill};
+pub use memo::Memo;
 pub use questions::{questions, QuestionView, WaView};
 
 /// How an indicator reads.

@@ -303,3 +303,116 @@ fn the_trend_keeps_a_sample_a_minute() {
     }
     assert_eq!(t.len(), 24 * 60);
 }
+
+/// The indicators with a memo kept across changes equal the indicators worked out afresh
+/// at each step: Config results written and turned compliant, a credential report
+/// replaced, kinds of finding opened and closed (one reopened with another example), and
+/// the runbook library changed underneath.
+#[test]
+fn indicators_remembered_between_changes_equal_indicators_afresh() {
+    let mut s = Store::new();
+    let mut memo = Memo::default();
+    let mut library = crate::drill::runbook::Library::builtin();
+    let keys = |s: &Store| crate::store::sort::CredentialKeys::of(None, s, now(), limits());
+    let mut check = |s: &Store, library: &crate::drill::runbook::Library, step: &str| {
+        let keys = keys(s);
+        let mut kept = indicators_with(s, &keys, &Bars::default(), &mut memo);
+        runbook_coverage(&mut kept, s, library, &mut memo);
+        let mut fresh = indicators(s, &keys, &Bars::default());
+        runbook_coverage(&mut fresh, s, library, &mut Memo::default());
+        assert_eq!(kept, fresh, "{step}");
+        kept
+    };
+    let value = |list: &[Indicator], label: &str| get(list, label).value.clone();
+    let coverage = "Runbook coverage of open critical and high";
+    let config = "Resources breaking Config rules";
+    let keyed = "IAM users with active access keys";
+
+    s.apply(Update::Compliance(vec![
+        evaluation("s3-versioning", "a", "NON_COMPLIANT"),
+        evaluation("restricted-ssh", "b", "NON_COMPLIANT"),
+    ]));
+    s.apply(Update::Credentials {
+        account_id: "111111111111".into(),
+        generated_at: now(),
+        records: vec![
+            user("alice", false, true, true, Some(10)),
+            user("bob", false, true, true, Some(20)),
+        ],
+    });
+    s.apply(Update::Findings(vec![
+        finding(
+            "t1",
+            "HIGH",
+            "Trail off",
+            "Security Hub",
+            Some("CloudTrail.1"),
+            "NEW",
+        ),
+        finding(
+            "z1",
+            "CRITICAL",
+            "Odd",
+            "Security Hub",
+            Some("Zzz.9"),
+            "NEW",
+        ),
+    ]));
+    let list = check(&s, &library, "written");
+    assert_eq!(value(&list, config), "2 across 2 rules");
+    assert_eq!(value(&list, keyed), "2");
+    assert_eq!(value(&list, coverage), "1 of 2 kinds");
+
+    s.apply(Update::Compliance(vec![evaluation(
+        "restricted-ssh",
+        "b",
+        "COMPLIANT",
+    )]));
+    let list = check(&s, &library, "a result turned compliant");
+    assert_eq!(value(&list, config), "1 across 1 rules");
+
+    s.apply(Update::Credentials {
+        account_id: "111111111111".into(),
+        generated_at: now(),
+        records: vec![user("alice", false, true, true, None)],
+    });
+    let list = check(&s, &library, "a report replaced");
+    assert_eq!(value(&list, keyed), "0");
+
+    // The uncovered kind closes and opens again on another finding.
+    let mut closed = finding(
+        "z1",
+        "CRITICAL",
+        "Odd",
+        "Security Hub",
+        Some("Zzz.9"),
+        "RESOLVED",
+    );
+    closed.updated_at += chrono::Duration::minutes(1);
+    s.apply(Update::Findings(vec![closed]));
+    let list = check(&s, &library, "a kind closed");
+    assert_eq!(value(&list, coverage), "1 of 1 kinds");
+    s.apply(Update::Findings(vec![finding(
+        "z2",
+        "HIGH",
+        "Odd again",
+        "Security Hub",
+        Some("Zzz.9"),
+        "NEW",
+    )]));
+    check(&s, &library, "the kind reopened");
+
+    // A runbook for the kind: the remembered match is not used again.
+    let dir = tempfile::tempdir().unwrap();
+    let shipped = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("runbooks/cloudtrail-logging-stopped.md");
+    let text = std::fs::read_to_string(shipped).unwrap();
+    let text = text
+        .replace("id: cloudtrail-logging-stopped", "id: odd")
+        .replace("controls: CloudTrail.1,", "controls: Zzz.9,");
+    std::fs::write(dir.path().join("odd.md"), text).unwrap();
+    library.add_dir(dir.path());
+    assert!(library.errors.is_empty(), "{:?}", library.errors);
+    let list = check(&s, &library, "the library changed");
+    assert_eq!(value(&list, coverage), "2 of 2 kinds");
+}
