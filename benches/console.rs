@@ -306,6 +306,32 @@ fn main() {
         assert!(app.overlays.detail.is_some(), "Enter opens the detail");
         app.update(Action::Back);
     }
+    // What else the store knows of a finding's resources, alone, over findings across the
+    // table: the slowest is on a resource that thousands of findings name.
+    let (mut worst, mut others) = (Duration::ZERO, 0);
+    for &row in app
+        .view(Pane::Findings)
+        .rows
+        .iter()
+        .step_by(997)
+        .take(rounds * 10)
+    {
+        let t = Instant::now();
+        let c = rampart::store::related::finding_context(
+            &app.store,
+            row,
+            fixed_now(),
+            app.settings.thresholds,
+        );
+        if t.elapsed() > worst {
+            (worst, others) = (t.elapsed(), c.same_resource_total);
+        }
+    }
+    println!(
+        "a finding's related records, slowest of {}: {} ({others} others on its resources)",
+        rounds * 10,
+        ms(worst)
+    );
     println!(
         "open a finding's detail and draw it at 200x50: median {}, worst {}",
         ms(median(times.clone())),

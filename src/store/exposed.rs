@@ -87,13 +87,15 @@ mod tests {
 
     /// Exposures written, rewritten public or not, removed, a watched account added (its
     /// grants no longer outside), and exposure controls derived from findings and closed:
-    /// the kept-up counts equal counts made afresh at every step.
+    /// the kept-up counts, roles and resource index equal ones made afresh at every step.
     #[test]
     fn the_stores_counts_kept_up_equal_counts_made_afresh() {
         let mut s = Store::new();
         let check = |s: &Store, step: &str| {
             let afresh = Exposed::of(s.exposures.items(), &s.accounts);
             assert_eq!(s.exposed(), &afresh, "{step}");
+            let index = super::super::resources::exposure_index_of(s.exposures.items());
+            assert_eq!(s.exposure_resources, index, "{step}");
         };
         let list = |round: usize| {
             (0..12)
@@ -102,10 +104,11 @@ mod tests {
                     let mut e =
                         exposure(&format!("x{i}"), (i + round).is_multiple_of(3), Some(other));
                     e.updated_at += chrono::Duration::minutes(round as i64);
-                    // Roles too, two exposures to each, some archived in a later round.
+                    // Roles too, two exposures to each (which two moves each round), some
+                    // archived in a later round.
                     if i % 3 != 0 {
                         e.resource_type = "AWS::IAM::Role".into();
-                        e.resource = format!("arn:aws:iam::111111111111:role/r{}", i / 2);
+                        e.resource = format!("arn:aws:iam::111111111111:role/r{}", (i + round) / 2);
                         if (i + round).is_multiple_of(4) {
                             e.status = "ARCHIVED".into();
                         }

@@ -167,6 +167,8 @@ pub struct Store {
     tally: tally::OpenTally,
     /// Which findings name each resource, for a finding's detail.
     resources: resources::ResourceIndex,
+    /// Which exposures are of each resource, likewise.
+    exposure_resources: resources::ResourceIndex,
     /// The events detections fired on, kept up likewise.
     flagged: flagged::Flagged,
     /// The exposures open to the public or outside the watched accounts, likewise.
@@ -249,13 +251,11 @@ impl Store {
         &self.flagged
     }
 
-    /// The rows of the findings that name the resource with this id.
-    pub fn findings_on(&self, resource_id: &str) -> Vec<u32> {
+    /// The rows of the findings that name any of the resources with these ids, each once.
+    pub fn findings_on(&self, resource_ids: &[&str]) -> impl Iterator<Item = u32> + '_ {
         self.resources
-            .holders(resource_id)
-            .into_iter()
+            .holders(resource_ids)
             .filter_map(|k| self.findings.position_of_hash(k))
-            .collect()
     }
 
     /// The latest `UpdatedAt` of any finding: what "seen up to" means for the watermarks.
@@ -501,15 +501,17 @@ impl Store {
     /// Writes the exposures that differ from the ones held, keeping the counts.
     fn write_exposures(&mut self, list: Vec<Exposure>) -> bool {
         let (counts, accounts) = (&mut self.exposed, &self.accounts);
+        let index = &mut self.exposure_resources;
         self.exposures.upsert_newer_with(
             list,
             accounts,
             |old, new| old != new,
-            |old, new, _| {
+            |old, new, hash| {
                 if let Some(old) = old {
                     counts.remove(old, accounts);
                 }
                 counts.add(new, accounts);
+                index.write_one(hash, old.map(|o| o.resource.as_str()), &new.resource);
             },
         )
     }
@@ -517,8 +519,18 @@ impl Store {
     /// Removes the exposures with these key hashes, keeping the counts.
     fn remove_exposures(&mut self, keys: &[u64]) -> bool {
         let (counts, accounts) = (&mut self.exposed, &self.accounts);
-        self.exposures
-            .remove_keys(keys, |e| counts.remove(e, accounts))
+        let index = &mut self.exposure_resources;
+        self.exposures.remove_keys(keys, |e| {
+            counts.remove(e, accounts);
+            index.remove_one(row_hash(e), &e.resource);
+        })
+    }
+
+    /// The rows of the exposures of any of the resources with these ids, each once.
+    pub fn exposures_on(&self, resource_ids: &[&str]) -> impl Iterator<Item = u32> + '_ {
+        self.exposure_resources
+            .holders(resource_ids)
+            .filter_map(|k| self.exposures.position_of_hash(k))
     }
 
     /// Removes the CloudTrail events from before `cutoff`: a console that runs for weeks

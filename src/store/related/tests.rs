@@ -501,32 +501,34 @@ fn a_findings_context_lists_the_ten_worst_and_newest_of_many() {
         .collect();
     let mut s = Store::new();
     s.apply(Update::Findings(list));
-    let row = 5;
-    let c = finding_context(&s, row, chrono::Utc::now(), Default::default());
-    // What a scan of every finding finds, sorted in full.
-    let mut all: Vec<&Finding> = s
-        .findings
-        .items()
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| *i as u32 != row)
-        .map(|(_, f)| f)
-        .collect();
-    all.sort_by(|a, b| {
-        b.severity
-            .cmp(&a.severity)
-            .then_with(|| b.updated_at.cmp(&a.updated_at))
-    });
-    assert_eq!(c.same_resource_total, 399);
-    let want: Vec<(crate::model::Severity, String)> = all
-        .iter()
-        .take(10)
-        .map(|f| (f.severity, f.title.to_string()))
-        .collect();
-    let got: Vec<(crate::model::Severity, String)> = c
-        .same_resource
-        .iter()
-        .map(|(sev, title, _, _)| (*sev, title.clone()))
-        .collect();
-    assert_eq!(got, want, "worst first, newest first within a severity");
+    // One resource, and two (every finding found twice, once through each).
+    for row in [5, 6] {
+        let c = finding_context(&s, row, chrono::Utc::now(), Default::default());
+        // What a scan of every finding finds, sorted in full.
+        let mut all: Vec<&Finding> = s
+            .findings
+            .items()
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i as u32 != row)
+            .map(|(_, f)| f)
+            .collect();
+        all.sort_by(|a, b| {
+            b.severity
+                .cmp(&a.severity)
+                .then_with(|| b.updated_at.cmp(&a.updated_at))
+        });
+        assert_eq!(c.same_resource_total, 399);
+        let want: Vec<(crate::model::Severity, String)> = all
+            .iter()
+            .take(10)
+            .map(|f| (f.severity, f.title.to_string()))
+            .collect();
+        let got: Vec<(crate::model::Severity, String)> = c
+            .same_resource
+            .iter()
+            .map(|(sev, title, _, _)| (*sev, title.clone()))
+            .collect();
+        assert_eq!(got, want, "worst first, newest first within a severity");
+    }
 }
