@@ -13,6 +13,17 @@ pub(super) struct Restore {
 }
 
 impl App {
+    /// Brings up to date the views that rows moved under while they were not on screen
+    /// (the findings', behind another pane or the overview), so that the hand-off reads
+    /// their selected keys: a snapshot keeps each cursor.
+    pub fn catch_up_views(&mut self) {
+        for tab in Pane::ALL {
+            if self.view(tab).behind(tab.kind().moves(&self.store)) {
+                tab.kind().refresh(self);
+            }
+        }
+    }
+
     /// What the operator is looking at, with their notes: the snapshot's hand-off part.
     pub fn handoff(&self) -> Handoff {
         let panes = Pane::ALL

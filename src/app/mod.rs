@@ -420,11 +420,19 @@ impl App {
         });
     }
 
-    /// The row a note would be about: the open detail's, else the selected one.
+    /// The row a note would be about: the open detail's, else the selected one of the pane
+    /// on screen (none on the overview, whose pane under it may hold old positions).
     fn current_row(&self) -> Option<(Pane, u32)> {
         match &self.overlays.detail {
             Some(d) => Some(d.target.pane_and_row()),
-            None => Some((self.panes.tab, self.view(self.panes.tab).selected_row()?)),
+            None => {
+                let tab = self.pane_shown()?;
+                let view = self.view(tab);
+                if view.behind(tab.kind().moves(&self.store)) {
+                    return None;
+                }
+                Some((tab, view.selected_row()?))
+            }
         }
     }
 

@@ -181,6 +181,7 @@ fn snapshot(app: &mut App, path: Option<PathBuf>) {
         app.say("no state directory for snapshots: give a path, e.g. :snapshot /tmp/incident.json");
         return;
     };
+    app.catch_up_views();
     let handoff = app.handoff();
     let t = std::time::Instant::now();
     match crate::export::snapshot::write(&path, &app.store, &handoff, now) {

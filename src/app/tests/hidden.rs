@@ -192,3 +192,38 @@ fn on_the_overview_the_pane_under_it_is_kept_up_as_a_hidden_one() {
     assert_eq!(shown(&app, Pane::Credentials), kept);
     assert_eq!(kept.len(), 40);
 }
+
+/// On the overview, after findings above the cursor left: `y` and `n` find no row to act
+/// on (the pane under the overview holds old positions, which name other findings), and a
+/// snapshot's hand-off, caught up first, keeps the finding the cursor was on.
+#[test]
+fn on_the_overview_old_positions_are_not_acted_on_and_a_snapshot_keeps_the_cursor() {
+    let mut app = super::tests::app_with(10);
+    app.update(Action::Resize(120, 40));
+    for _ in 0..5 {
+        app.update(Action::Down);
+    }
+    app.refresh_view();
+    let on = app
+        .selected_key(Pane::Findings)
+        .expect("a finding selected");
+    let above: Vec<u64> = app.view(Pane::Findings).rows[..2]
+        .iter()
+        .map(|&r| crate::model::key::key_hash(&app.store.findings.items()[r as usize].key()))
+        .collect();
+    app.update(Action::Overview);
+    app.refresh_view();
+    app.apply(Update::Gone(crate::feed::Gone::Findings(above)));
+    app.after_updates();
+    app.refresh_view();
+    app.update(Action::Copy { link: false });
+    let copied = app
+        .outbox
+        .requests
+        .iter()
+        .any(|r| matches!(r, crate::app::Request::Copy(_)));
+    assert!(!copied, "nothing copied: {:?}", app.outbox.requests);
+    app.catch_up_views();
+    let handoff = app.handoff();
+    assert_eq!(handoff.view.panes["findings"].selected, Some(on));
+}
