@@ -292,7 +292,15 @@ impl PaneKind for Findings {
                 }
             }
             if !c.exposures.is_empty() {
-                doc.section("Public access to the resource");
+                let total = c.exposures_total;
+                if total > c.exposures.len() {
+                    doc.section(&format!(
+                        "Public access to the resource ({} of {total} grants)",
+                        c.exposures.len()
+                    ));
+                } else {
+                    doc.section("Public access to the resource");
+                }
                 for (who, actions) in &c.exposures {
                     doc.field(who, actions, Slot::High);
                 }

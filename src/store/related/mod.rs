@@ -202,8 +202,11 @@ pub struct FindingContext {
     pub same_resource: Vec<(crate::model::Severity, String, String, String)>,
     /// How many there are in all (the list is cut at ten).
     pub same_resource_total: usize,
-    /// The public-access pane's rows for these resources: (who gets access, actions).
+    /// The public-access pane's rows for these resources: (who gets access, actions), the
+    /// first ten in table order.
     pub exposures: Vec<(String, String)>,
+    /// How many there are in all (an account resource can have thousands).
+    pub exposures_total: usize,
     /// The credential report's rows for these principals: (user, its risk flags).
     pub credentials: Vec<(String, String)>,
 }
@@ -270,13 +273,18 @@ pub fn finding_context(
         same.insert(at, i);
         same.truncate(SHOWN);
     }
-    // In table order, as a pass over them listed them.
+    // In table order, as a pass over them listed them; ten written out.
     let mut rows: Vec<u32> = store.exposures_on(&ids).collect();
     rows.sort_unstable();
-    let exposures = rows
+    let on_these: Vec<&crate::model::Exposure> = rows
         .into_iter()
         .filter_map(|i| store.exposures.get(i))
         .filter(|e| ids.contains(&e.resource.as_str()))
+        .collect();
+    let exposures_total = on_these.len();
+    let exposures = on_these
+        .into_iter()
+        .take(SHOWN)
         .map(|e| (e.grantee(), e.actions.join(" ")))
         .collect();
     // A user's ARN, or an access key's owner named in the resource (`.../user/NAME`):
@@ -328,6 +336,7 @@ pub fn finding_context(
         .collect();
     FindingContext {
         same_resource_total: total,
+        exposures_total,
         same_resource: same
             .into_iter()
             .map(|i| {

@@ -532,3 +532,39 @@ fn a_findings_context_lists_the_ten_worst_and_newest_of_many() {
         assert_eq!(got, want, "worst first, newest first within a severity");
     }
 }
+
+/// A resource with more grants than the detail lists: the first ten in table order, the
+/// count of all, and another resource's grants not among them.
+#[test]
+fn a_findings_context_lists_ten_grants_on_its_resource_and_counts_them_all() {
+    let mut s = Store::new();
+    let bucket = "arn:aws:s3:::payroll-exports";
+    let grants: Vec<crate::model::Exposure> = (0..14)
+        .map(|i| {
+            let mut e = crate::test_support::exposure(&format!("g{i:02}"), true, None);
+            e.resource = if i == 3 {
+                "arn:aws:s3:::other".into()
+            } else {
+                bucket.into()
+            };
+            e.principal = format!("p{i:02}");
+            e
+        })
+        .collect();
+    s.apply(Update::Exposures(grants));
+    s.apply(Update::Findings(
+        vec![crate::test_support::bucket_finding()],
+    ));
+    let c = finding_context(&s, 0, chrono::Utc::now(), Default::default());
+    assert_eq!(c.exposures_total, 13);
+    let shown: Vec<String> = s
+        .exposures
+        .items()
+        .iter()
+        .filter(|e| e.resource == bucket)
+        .take(10)
+        .map(|e| e.grantee())
+        .collect();
+    let got: Vec<String> = c.exposures.iter().map(|(who, _)| who.clone()).collect();
+    assert_eq!(got, shown);
+}
