@@ -236,6 +236,7 @@ mod tests {
             panic!("both hold a list")
         };
         assert!(Arc::ptr_eq(x, y));
+        let pooled = Arc::downgrade(x);
         assert_eq!(a.as_slice(), &list()[..]);
         assert_eq!(a.len(), 2);
         // The same form a plain list of pairs has, both ways.
@@ -252,7 +253,10 @@ mod tests {
         ]);
         assert_ne!(other, a);
         drop((a, b, back, other));
-        assert!(purge_unused() >= 2);
+        // Another test's store may sweep the pool at the same moment (every 1,024th
+        // update): what is asked is that the unused list left, whoever purged it.
+        purge_unused();
+        assert!(pooled.upgrade().is_none(), "the unused list left the pool");
     }
 
     #[test]
