@@ -111,11 +111,9 @@ fn panes_not_shown_catch_up_each_batch_and_their_first_look_sorts_nothing() {
     }
 }
 
-/// The findings pane is not kept up while hidden: when findings above the cursor leave
-/// meanwhile, its old positions are not read as keys, and the first look back finds the
-/// cursor on the record it was on.
-#[test]
-fn a_findings_cursor_stays_on_its_record_when_rows_leave_while_hidden() {
+/// Ten findings, the cursor on the sixth: the app, the selected finding's key and the key
+/// hashes of the two findings at the top.
+fn cursor_below_two_findings() -> (App, String, Vec<u64>) {
     let mut app = super::tests::app_with(10);
     app.update(Action::Resize(120, 40));
     app.refresh_view();
@@ -126,11 +124,19 @@ fn a_findings_cursor_stays_on_its_record_when_rows_leave_while_hidden() {
     let on = app
         .selected_key(Pane::Findings)
         .expect("a finding selected");
-    let view = app.view(Pane::Findings);
-    let above: Vec<u64> = view.rows[..2]
+    let above: Vec<u64> = app.view(Pane::Findings).rows[..2]
         .iter()
         .map(|&r| crate::model::key::key_hash(&app.store.findings.items()[r as usize].key()))
         .collect();
+    (app, on, above)
+}
+
+/// The findings pane is not kept up while hidden: when findings above the cursor leave
+/// meanwhile, its old positions are not read as keys, and the first look back finds the
+/// cursor on the record it was on.
+#[test]
+fn a_findings_cursor_stays_on_its_record_when_rows_leave_while_hidden() {
+    let (mut app, on, above) = cursor_below_two_findings();
     app.update(Action::ShowTab(Pane::Credentials));
     app.refresh_view();
     app.apply(Update::Gone(crate::feed::Gone::Findings(above)));
@@ -198,19 +204,7 @@ fn on_the_overview_the_pane_under_it_is_kept_up_as_a_hidden_one() {
 /// snapshot's hand-off, caught up first, keeps the finding the cursor was on.
 #[test]
 fn on_the_overview_old_positions_are_not_acted_on_and_a_snapshot_keeps_the_cursor() {
-    let mut app = super::tests::app_with(10);
-    app.update(Action::Resize(120, 40));
-    for _ in 0..5 {
-        app.update(Action::Down);
-    }
-    app.refresh_view();
-    let on = app
-        .selected_key(Pane::Findings)
-        .expect("a finding selected");
-    let above: Vec<u64> = app.view(Pane::Findings).rows[..2]
-        .iter()
-        .map(|&r| crate::model::key::key_hash(&app.store.findings.items()[r as usize].key()))
-        .collect();
+    let (mut app, on, above) = cursor_below_two_findings();
     app.update(Action::Overview);
     app.refresh_view();
     app.apply(Update::Gone(crate::feed::Gone::Findings(above)));
