@@ -7,8 +7,9 @@
 //! Findings are held by their key hash, not their row: removals renumber rows, key hashes
 //! stay. Resources are held by a 64-bit hash of their id, not a copy of it. Two keys or two
 //! ids sharing a 64-bit hash would confuse the index (the table resolves its own key
-//! collisions, this index does not); the detail checks each finding found names the
-//! resource, and at 64 bits such a pair is not expected among millions.
+//! collisions, this index does not); the detail checks that each finding and grant it
+//! lists names the resource, and counts the rest as the index holds them: at 64 bits such
+//! a pair is not expected among millions.
 
 use super::facets::FastHasher;
 use crate::model::key::key_hash;

@@ -105,16 +105,12 @@ pub fn indicators_with(
 
     // Identity: the credential report's risks, counted in one pass over the rows.
     let rows = &keys.rows;
-    let risks = [
-        CredentialRisk::ROOT_KEYS,
-        CredentialRisk::ROOT_NO_MFA,
-        CredentialRisk::CONSOLE_NO_MFA,
-    ];
-    let (mut counted, mut active_keys, mut old_keys, mut unused) = ([0usize; 3], 0, 0, 0);
+    let (mut root_keys, mut root_no_mfa, mut console_no_mfa) = (0, 0, 0);
+    let (mut active_keys, mut old_keys, mut unused) = (0, 0, 0);
     for k in rows {
-        for (n, r) in counted.iter_mut().zip(risks) {
-            *n += usize::from(k.risks.contains(r));
-        }
+        root_keys += usize::from(k.risks.contains(CredentialRisk::ROOT_KEYS));
+        root_no_mfa += usize::from(k.risks.contains(CredentialRisk::ROOT_NO_MFA));
+        console_no_mfa += usize::from(k.risks.contains(CredentialRisk::CONSOLE_NO_MFA));
         active_keys += usize::from(k.active_keys);
         old_keys += usize::from(k.old_keys);
         // Users with either: the rows the evidence lists.
@@ -123,7 +119,6 @@ pub fn indicators_with(
                 || k.risks.contains(CredentialRisk::UNUSED_PASSWORD),
         );
     }
-    let with = |r: CredentialRisk| risks.iter().position(|x| *x == r).map_or(0, |i| counted[i]);
     let no_report = rows.is_empty();
     let identity = |n: usize, bar: Bar| {
         if no_report {
@@ -135,26 +130,16 @@ pub fn indicators_with(
     add(
         (1, &["SEC01-BP02", "SEC02-BP01"]),
         "Root with access keys or without MFA",
-        format!(
-            "{} with keys, {} without MFA",
-            with(CredentialRisk::ROOT_KEYS),
-            with(CredentialRisk::ROOT_NO_MFA)
-        ),
+        format!("{} with keys, {} without MFA", root_keys, root_no_mfa),
         // Root is never a matter of how many: one is the whole account.
-        identity(
-            with(CredentialRisk::ROOT_KEYS) + with(CredentialRisk::ROOT_NO_MFA),
-            Bar::ANY_IS_BAD,
-        ),
+        identity(root_keys + root_no_mfa, Bar::ANY_IS_BAD),
         evidence("credentials", "risk:root-keys,root-no-mfa"),
     );
     add(
         (2, &["SEC02-BP01"]),
         "Console users without MFA",
-        with(CredentialRisk::CONSOLE_NO_MFA).to_string(),
-        identity(
-            with(CredentialRisk::CONSOLE_NO_MFA),
-            bars.console_users_without_mfa,
-        ),
+        console_no_mfa.to_string(),
+        identity(console_no_mfa, bars.console_users_without_mfa),
         evidence("credentials", "risk:no-mfa"),
     );
     let percent = (old_keys * 100 + active_keys / 2).checked_div(active_keys);

@@ -230,15 +230,9 @@ pub fn finding_context(
     let ids: Vec<&str> = shared.iter().map(|id| id.as_str()).collect();
     // From the store's resource index: a look-up per resource, not a pass over every
     // finding. The rows shown are checked to name the resource (the index holds 64-bit
-    // hashes; the count trusts them: see `store::resources`); ids are interned, so the
-    // check is mostly a pointer compared.
-    let names = |o: &Finding| {
-        o.resources.iter().any(|r| {
-            shared
-                .iter()
-                .any(|id| crate::model::Shared::ptr_eq(id, &r.id) || **id == r.id)
-        })
-    };
+    // hashes; the count trusts them: see `store::resources`); ids are interned, and a
+    // shared text compares its pointer first.
+    let names = |o: &Finding| o.resources.iter().any(|r| shared.contains(&&r.id));
     let items = store.findings.items();
     // Worst and newest first, ties in table order, as a stable sort of every finding gave
     // them: the default order's rank (one dense array) first, the records on a tie.
