@@ -56,6 +56,25 @@ async fn pacing_stays_under_an_endpoint_that_enforces_three_requests_a_second() 
     );
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unpaced_sync_keeps_the_endpoint_order_across_pages_parsed_side_by_side() {
+    let hub = FakeHub::start(findings(2050, "111111111111"), Behaviour::default());
+    let unpaced = PollSettings {
+        get_findings_rate: rampart::source::aws::pace::Rate {
+            per_second: 0.0,
+            burst: 6.0,
+        },
+        ..PollSettings::default()
+    };
+    let p = poller(&hub.url, unpaced).await;
+    let fetched = p.sync(None).await.expect("a sync of 21 pages");
+    assert_eq!((fetched.findings.len(), fetched.pages), (2050, 21));
+    for (i, f) in fetched.findings.iter().enumerate() {
+        let suffix = format!("/finding/{i:08x}-0000-4000-8000-000000000000");
+        assert!(f.id.ends_with(&suffix), "finding {i} is {}", f.id);
+    }
+}
+
 #[tokio::test]
 async fn a_denied_account_names_the_missing_action() {
     let hub = FakeHub::start(

@@ -283,6 +283,14 @@ impl<'a, W: std::io::Write + ?Sized> TerminalSafe<'a, W> {
         }
     }
 
+    /// Writes bytes another `TerminalSafe` escaped: whole rows, so no character is cut
+    /// between them and what this one was given before.
+    pub(super) fn write_escaped(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        let pending = std::mem::take(&mut self.pending);
+        self.inner.write_all(&pending)?;
+        self.inner.write_all(bytes)
+    }
+
     /// Writes what is left (a cut character is written as it came).
     pub fn finish(mut self) -> std::io::Result<()> {
         let rest = std::mem::take(&mut self.pending);
@@ -346,27 +354,28 @@ impl<W: std::io::Write + ?Sized> std::io::Write for TerminalSafe<'_, W> {
     }
 }
 
-fn write_document_raw(
+fn write_document_raw<W: std::io::Write + ?Sized>(
     store: &Store,
     generated_at: DateTime<Utc>,
     extra: &[(&str, Value)],
-    w: &mut (impl std::io::Write + ?Sized),
+    w: &mut TerminalSafe<'_, W>,
 ) -> std::io::Result<()> {
-    fn list<W: std::io::Write + ?Sized, T>(
-        w: &mut W,
+    use std::io::Write as _;
+    fn list<W: std::io::Write + ?Sized, T: Sync>(
+        w: &mut TerminalSafe<'_, W>,
         name: &str,
-        rows: Vec<T>,
-        write_row: impl Fn(&mut W, T) -> std::io::Result<()>,
+        rows: &[T],
+        write_row: impl Fn(&mut TerminalSafe<'_, Vec<u8>>, &T) -> std::io::Result<()> + Sync,
     ) -> std::io::Result<()> {
         write!(w, ",\n\"{name}\": [")?;
-        for (i, row) in rows.into_iter().enumerate() {
-            w.write_all(if i == 0 { b"\n" } else { b",\n" })?;
-            write_row(w, row)?;
-        }
+        super::rows::write_rows(w, rows, write_row)?;
         w.write_all(b"\n]")
     }
-    fn value<W: std::io::Write + ?Sized>(w: &mut W, v: Value) -> std::io::Result<()> {
+    fn value(w: &mut impl std::io::Write, v: Value) -> std::io::Result<()> {
         Ok(serde_json::to_writer(w, &v)?)
+    }
+    fn as_is(w: &mut impl std::io::Write, v: &Value) -> std::io::Result<()> {
+        Ok(serde_json::to_writer(w, v)?)
     }
     let o = ordered(store);
     write!(
@@ -374,22 +383,24 @@ fn write_document_raw(
         "{{\"schema_version\": {SCHEMA_VERSION},\n\"generated_at\": \"{}\"",
         time(generated_at)
     )?;
-    list(w, "findings", o.findings, |w, f| {
+    list(w, "findings", &o.findings, |w, f| {
         write_with_raw(w, finding_fields(f), &f.raw)
     })?;
-    list(w, "credentials", o.credentials, |w, c| {
+    list(w, "credentials", &o.credentials, |w, c| {
         value(w, credential(c))
     })?;
-    list(w, "exposures", o.exposures, |w, e| value(w, exposure(e)))?;
-    list(w, "compliance", o.compliance, |w, c| {
+    list(w, "exposures", &o.exposures, |w, e| value(w, exposure(e)))?;
+    list(w, "compliance", &o.compliance, |w, c| {
         value(w, compliance(c))
     })?;
-    list(w, "events", o.events, |w, e| {
+    list(w, "events", &o.events, |w, e| {
         write_with_raw(w, event_fields(e), &e.raw)
     })?;
-    list(w, "standing_access", standing_access(store), value)?;
-    list(w, "wa_answers", wa_answers(store), value)?;
-    list(w, "sources", sources(store), value)?;
+    list(w, "standing_access", &standing_access(store), |w, v| {
+        as_is(w, v)
+    })?;
+    list(w, "wa_answers", &wa_answers(store), |w, v| as_is(w, v))?;
+    list(w, "sources", &sources(store), |w, v| as_is(w, v))?;
     for (name, value) in extra {
         write!(w, ",\n{}: ", Value::from(*name))?;
         serde_json::to_writer_pretty(&mut *w, value)?;

@@ -11,6 +11,7 @@
 pub mod cache;
 pub mod csv_out;
 pub mod json;
+mod rows;
 pub mod snapshot;
 
 use crate::store::Store;

@@ -19,7 +19,7 @@ pub fn run_demo(args: &ExportArgs, opts: &DemoOptions, clock: &Clock) -> ExitCod
     for update in demo::initial_updates(org, now) {
         store.apply(update);
     }
-    write_store(&store, args, clock)
+    write_and_end(store, args, clock)
 }
 
 /// Loads the evidence files and exports them; says on stderr what each file gave.
@@ -34,7 +34,7 @@ pub fn run_replay(
         "{}",
         crate::util::sanitize::clean_multiline(&crate::source::replay::summary(&reports))
     );
-    write_store(&store, args, clock)
+    write_and_end(store, args, clock)
 }
 
 /// Runs one complete poll of every configured account and region, then exports it; each
@@ -60,11 +60,21 @@ pub fn run_live(
     let updates = runtime.block_on(crate::source::aws::poll_once(
         accounts, session, settings, clock,
     ));
+    // The pollers are done; their idle threads need not be waited for.
+    runtime.shutdown_background();
     let mut store = Store::new();
     for u in updates {
         store.apply(u);
     }
-    write_store(&store, args, clock)
+    write_and_end(store, args, clock)
+}
+
+/// Writes the store and gives up its memory without freeing it row by row: the process
+/// ends next, and the kernel takes it back at once.
+fn write_and_end(store: Store, args: &ExportArgs, clock: &Clock) -> ExitCode {
+    let code = write_store(&store, args, clock);
+    std::mem::forget(store);
+    code
 }
 
 /// Writes the store where `args` says and returns the contract's exit status.

@@ -91,6 +91,13 @@ impl http_body::Body for Tee {
                             )
                             .into())));
                         }
+                        if self.kept.is_empty() {
+                            // The body's length when the server gave one: a page of
+                            // findings is a few hundred KB, grown by doubling otherwise.
+                            let hint = http_body::Body::size_hint(&self.inner);
+                            let expected = hint.exact().unwrap_or(hint.lower()) as usize;
+                            self.kept.reserve(expected.min(MAX_BODY) + data.len());
+                        }
                         self.kept.extend_from_slice(&data);
                     }
                 }

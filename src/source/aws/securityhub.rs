@@ -25,6 +25,9 @@ use chrono::{DateTime, Utc};
 /// GetFindings' largest page.
 pub const PAGE: i32 = 100;
 
+/// Pages parsed at once while the next is fetched (see [`fetch`]).
+const PARSING: usize = 2;
+
 /// Which API and format.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Api {
@@ -187,12 +190,15 @@ pub async fn fetch(
     );
     let filters = query.filters();
     let ocsf_filters = query.ocsf_filters();
-    // A page parses on a blocking thread while the next one is fetched: the network and
-    // the parse overlap, and a page waits for the one before it, so two pages at most are
+    // Pages parse on blocking threads while the next one is fetched: the network and the
+    // parses overlap. Parsing a page of findings takes longer than fetching one from a
+    // near endpoint, so up to [`PARSING`] pages parse at once, each on its own core, and
+    // are collected in page order; at most that many pages and the one being fetched are
     // held. A blocking task per page, not one for the whole fetch: the fetch's waits
     // (pacing, the SDK's backoff) hold no thread, and a test's paused clock can advance
     // through them (tokio does not move it while a blocking task runs).
-    let mut parsing: Option<tokio::task::JoinHandle<Parsed>> = None;
+    let mut parsing: std::collections::VecDeque<tokio::task::JoinHandle<Parsed>> =
+        Default::default();
     let (mut kept, mut rejected) = (Vec::new(), Vec::new());
     let mut collect = |parsed: Result<Parsed, tokio::task::JoinError>| {
         let (k, r) = parsed.map_err(|e| PollError::Other(format!("parsing the pages: {e}")))?;
@@ -235,11 +241,13 @@ pub async fn fetch(
         let page: Page = serde_json::from_slice(&body.take())
             .map_err(|e| PollError::Malformed(format!("{name} response: {e}")))?;
         out.pages += 1;
-        if let Some(previous) = parsing.take() {
-            collect(previous.await)?;
+        if parsing.len() >= PARSING {
+            if let Some(oldest) = parsing.pop_front() {
+                collect(oldest.await)?;
+            }
         }
         let (number, query) = (out.pages, query.clone());
-        parsing = Some(tokio::task::spawn_blocking(move || {
+        parsing.push_back(tokio::task::spawn_blocking(move || {
             parse_page(number, &page.findings, &query, api)
         }));
         match paging.next(page.next_token.as_deref())? {
@@ -247,8 +255,8 @@ pub async fn fetch(
             None => break,
         }
     }
-    if let Some(last) = parsing.take() {
-        collect(last.await)?;
+    for page in parsing {
+        collect(page.await)?;
     }
     out.findings = kept;
     out.rejected = rejected;
