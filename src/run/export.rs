@@ -15,7 +15,7 @@ use std::process::ExitCode;
 pub fn run_demo(args: &ExportArgs, opts: &DemoOptions, clock: &Clock) -> ExitCode {
     let now = clock.now();
     let org = demo::generate(opts);
-    let mut store = Store::new();
+    let mut store = Store::for_export();
     for update in demo::initial_updates(org, now) {
         store.apply(update);
     }
@@ -62,7 +62,7 @@ pub fn run_live(
     ));
     // The pollers are done; their idle threads need not be waited for.
     runtime.shutdown_background();
-    let mut store = Store::new();
+    let mut store = Store::for_export();
     for u in updates {
         store.apply(u);
     }
@@ -107,4 +107,29 @@ pub fn write_store(store: &Store, args: &ExportArgs, clock: &Clock) -> ExitCode 
         }
     }
     ExitCode::from(if failed { EXIT_PARTIAL } else { EXIT_OK })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_store_without_search_text_exports_the_same_document() {
+        let now = crate::model::clock::fixed_now();
+        let opts = DemoOptions::new(7, Some(2_000), now);
+        let exported = |mut store: Store| {
+            for update in demo::initial_updates(demo::generate(&opts), now) {
+                store.apply(update);
+            }
+            let mut out = Vec::new();
+            json::write_document(&store, now, &[], &mut out).unwrap();
+            (out, store)
+        };
+        let (searched, full) = exported(Store::new());
+        let (written, lean) = exported(Store::for_export());
+        assert!(full.findings.len() >= 2_000 && !full.events.is_empty());
+        assert!(searched == written, "the same document from either store");
+        assert!(!full.findings.search_text(0).is_empty());
+        assert_eq!(lean.findings.search_text(0), "", "no text kept");
+    }
 }

@@ -232,6 +232,18 @@ impl Store {
         Store::default()
     }
 
+    /// A store that is written out and never searched (`rampart export`): its tables keep
+    /// no search text, the largest part of applying a sync of findings to a table.
+    pub fn for_export() -> Store {
+        let mut store = Store::default();
+        store.findings.keep_no_search_text();
+        store.credentials.keep_no_search_text();
+        store.exposures.keep_no_search_text();
+        store.compliance.keep_no_search_text();
+        store.events.keep_no_search_text();
+        store
+    }
+
     pub fn counts(&self) -> &Counts {
         &self.counts
     }

@@ -211,6 +211,12 @@ impl<T: Keyed> Table<T> {
         &self.ranks
     }
 
+    /// Keeps no search text for this table: for a store that is written out and never
+    /// searched (an export). A free-text word then matches no row.
+    pub(in crate::store) fn keep_no_search_text(&mut self) {
+        self.search.turn_off();
+    }
+
     /// Row `i`'s search values, lowercase, joined by `\x1f`.
     pub fn search_text(&self, i: u32) -> String {
         self.search.row_text(i)
@@ -489,6 +495,9 @@ impl<T: Keyed> Table<T> {
 
     /// Sets row `row`'s search values from the record.
     fn write_search(search: &mut search::SearchText, row: u32, record: &T, accounts: &Accounts) {
+        if search.is_off() {
+            return;
+        }
         let mut parts = Vec::with_capacity(12);
         record.search_parts(accounts, &mut parts);
         search.write(row, &parts);
@@ -502,6 +511,9 @@ impl<T: Keyed> Table<T> {
         new: &T,
         accounts: &Accounts,
     ) {
+        if search.is_off() {
+            return;
+        }
         let mut before = Vec::with_capacity(12);
         old.search_parts(accounts, &mut before);
         let mut parts = Vec::with_capacity(12);
@@ -510,6 +522,9 @@ impl<T: Keyed> Table<T> {
     }
 
     fn rebuild_search(&mut self, accounts: &Accounts) {
+        if self.search.is_off() {
+            return;
+        }
         self.search = Default::default();
         for (i, row) in self.items.iter().enumerate() {
             Self::write_search(&mut self.search, i as u32, row, accounts);

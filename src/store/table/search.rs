@@ -43,6 +43,8 @@ pub(in crate::store) struct SearchText {
     spans: Vec<(u32, u32)>,
     /// Entries of `ids` that belong to replaced texts.
     garbage: usize,
+    /// No text is kept: the table is never searched (a store built for an export).
+    off: bool,
 }
 
 impl std::fmt::Debug for SearchText {
@@ -81,6 +83,19 @@ fn lowered<'a>(part: &'a str, scratch: &'a mut String) -> &'a str {
 }
 
 impl SearchText {
+    /// Keeps no text from now on, and drops what was kept.
+    pub(in crate::store) fn turn_off(&mut self) {
+        *self = SearchText {
+            off: true,
+            ..Default::default()
+        };
+    }
+
+    /// Whether no text is kept (see [`SearchText::turn_off`]).
+    pub(in crate::store) fn is_off(&self) -> bool {
+        self.off
+    }
+
     /// Sets row `row`'s values (a row past the last is appended). Empty values are left
     /// out: no word matches them.
     pub(in crate::store) fn write(&mut self, row: u32, parts: &[&str]) {
