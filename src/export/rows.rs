@@ -34,7 +34,9 @@ pub fn write_rows<T: Sync, W: Write + ?Sized>(
     rows: &[T],
     render: impl Fn(&mut TerminalSafe<'_, Vec<u8>>, &T) -> std::io::Result<()> + Sync,
 ) -> std::io::Result<()> {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    // Asked once: each asking reads the cgroup's files, and a document has eight lists.
+    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    let cores = *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     write_rows_on(w, rows, cores.min(WORKERS), render)
 }
 
