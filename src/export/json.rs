@@ -371,10 +371,7 @@ fn write_document_raw<W: std::io::Write + ?Sized>(
         super::rows::write_rows(w, rows, write_row)?;
         w.write_all(b"\n]")
     }
-    fn value(w: &mut impl std::io::Write, v: Value) -> std::io::Result<()> {
-        Ok(serde_json::to_writer(w, &v)?)
-    }
-    fn as_is(w: &mut impl std::io::Write, v: &Value) -> std::io::Result<()> {
+    fn value(w: &mut impl std::io::Write, v: &Value) -> std::io::Result<()> {
         Ok(serde_json::to_writer(w, v)?)
     }
     let o = ordered(store);
@@ -387,20 +384,20 @@ fn write_document_raw<W: std::io::Write + ?Sized>(
         write_with_raw(w, finding_fields(f), &f.raw)
     })?;
     list(w, "credentials", &o.credentials, |w, c| {
-        value(w, credential(c))
+        value(w, &credential(c))
     })?;
-    list(w, "exposures", &o.exposures, |w, e| value(w, exposure(e)))?;
+    list(w, "exposures", &o.exposures, |w, e| value(w, &exposure(e)))?;
     list(w, "compliance", &o.compliance, |w, c| {
-        value(w, compliance(c))
+        value(w, &compliance(c))
     })?;
     list(w, "events", &o.events, |w, e| {
         write_with_raw(w, event_fields(e), &e.raw)
     })?;
     list(w, "standing_access", &standing_access(store), |w, v| {
-        as_is(w, v)
+        value(w, v)
     })?;
-    list(w, "wa_answers", &wa_answers(store), |w, v| as_is(w, v))?;
-    list(w, "sources", &sources(store), |w, v| as_is(w, v))?;
+    list(w, "wa_answers", &wa_answers(store), |w, v| value(w, v))?;
+    list(w, "sources", &sources(store), |w, v| value(w, v))?;
     for (name, value) in extra {
         write!(w, ",\n{}: ", Value::from(*name))?;
         serde_json::to_writer_pretty(&mut *w, value)?;

@@ -78,7 +78,7 @@ fn write_and_end(store: Store, args: &ExportArgs, clock: &Clock) -> ExitCode {
 }
 
 /// Writes the store where `args` says and returns the contract's exit status.
-pub fn write_store(store: &Store, args: &ExportArgs, clock: &Clock) -> ExitCode {
+fn write_store(store: &Store, args: &ExportArgs, clock: &Clock) -> ExitCode {
     // Record by record: the document of 100,000 findings never exists whole in memory.
     let write = |w: &mut dyn Write| match args.format {
         ExportFormat::Json => json::write_document(store, clock.now(), &[], w),
