@@ -263,6 +263,55 @@ fn export_of_the_demo_is_deterministic_private_and_follows_the_contract() {
     assert_eq!(text.lines().count(), 1 + 50 + unused + pillar);
 }
 
+/// An export keeps raw records in the spill file of the cache directory, as the console
+/// does; when none can be made there, it says so and exports the same document from memory.
+#[test]
+fn an_export_spills_raw_records_and_without_a_cache_directory_says_so() {
+    let home = tempfile::tempdir().unwrap();
+    let export = |cache: &std::path::Path| {
+        let out = std::process::Command::new(BIN)
+            .args(["export", "--demo", "--seed", "7", "--demo-scale", "300"])
+            .args(["--now", NOW])
+            .env_clear()
+            .envs(isolated_env(home.path()))
+            .env("XDG_CACHE_HOME", cache)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        (
+            out.stdout,
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let cache = home.path().join("cache");
+    let (spilled, quiet) = export(&cache);
+    assert_eq!(quiet, "", "nothing to say");
+    assert!(
+        cache.join("rampart/spill").is_dir(),
+        "the spill file's home"
+    );
+    assert_eq!(
+        std::fs::read_dir(cache.join("rampart/spill"))
+            .unwrap()
+            .count(),
+        0,
+        "the spill file is unlinked"
+    );
+
+    // A cache directory that is a file: no spill file can be made.
+    let blocked = home.path().join("not-a-directory");
+    std::fs::write(&blocked, "").unwrap();
+    let (in_memory, said) = export(&blocked);
+    assert!(
+        said.contains("rampart: raw records kept in memory: no spill file in")
+            && said.contains("not-a-directory"),
+        "{said}"
+    );
+    assert!(spilled == in_memory, "the same document either way");
+    let doc: serde_json::Value = serde_json::from_slice(&spilled).unwrap();
+    assert!(doc["findings"][0]["raw"].is_object());
+}
+
 /// Writes a small evidence folder: a CloudTrail log with a StopLogging, and a broken file.
 fn evidence(dir: &std::path::Path) {
     let record = |id: &str, name: &str| {

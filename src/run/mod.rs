@@ -52,6 +52,23 @@ fn fail(message: impl std::fmt::Display, code: u8) -> ExitCode {
     ExitCode::from(code)
 }
 
+/// Raw records to the cache directory's spill file, before any source makes one; when
+/// that cannot be, what to tell the user (the records then stay in memory).
+fn spill_raw_records() -> Result<(), String> {
+    let Some(dir) =
+        directories::ProjectDirs::from("", "", "rampart").map(|d| d.cache_dir().join("spill"))
+    else {
+        return Ok(());
+    };
+    crate::model::RawRecord::spill_to(&dir).map_err(|e| {
+        tracing::warn!(error = %e, "raw records kept in memory");
+        format!(
+            "raw records kept in memory: no spill file in {}: {e}",
+            dir.display()
+        )
+    })
+}
+
 /// `rampart: <message>` on stderr, sanitized.
 pub fn say(message: &str) {
     eprintln!(
@@ -132,6 +149,10 @@ pub fn main(cli: Cli) -> ExitCode {
     };
     match cli.command {
         Some(Command::Export(args)) => {
+            // An export holds every record until it is written, as the console does.
+            if let Err(why) = spill_raw_records() {
+                say(&why);
+            }
             // Export sees the store as of `--now` exactly, so output is reproducible.
             let clock = cli.options.now.map(Clock::Fixed).unwrap_or(clock);
             match (&mode, live) {
@@ -177,17 +198,8 @@ pub fn main(cli: Cli) -> ExitCode {
                     .then(|| chrono::Duration::hours(loaded.config.cloudtrail.keep_hours.into())),
             };
             let mut app = App::new(clock.clone(), settings, theme);
-            // Raw records to the cache directory's spill file before any source makes one.
-            if let Some(dir) = directories::ProjectDirs::from("", "", "rampart")
-                .map(|d| d.cache_dir().join("spill"))
-            {
-                if let Err(e) = crate::model::RawRecord::spill_to(&dir) {
-                    tracing::warn!(error = %e, "raw records kept in memory");
-                    app.say(crate::util::sanitize::clean(&format!(
-                        "raw records kept in memory: no spill file in {}: {e}",
-                        dir.display()
-                    )));
-                }
+            if let Err(why) = spill_raw_records() {
+                app.say(crate::util::sanitize::clean(&why));
             }
             if let Some(w) = dir_warnings.first() {
                 app.say(crate::util::sanitize::clean(w));

@@ -166,9 +166,10 @@ pub fn write_private_atomic_with(
             }
             other => other?,
         };
-        let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
+        let mut out =
+            std::io::BufWriter::with_capacity(1 << 16, super::writeback::Writeback::new(file));
         fill(&mut out)?;
-        let file = out.into_inner().map_err(|e| e.into_error())?;
+        let file = out.into_inner().map_err(|e| e.into_error())?.into_inner();
         file.sync_all()?;
         std::fs::rename(&tmp, path)
     })();

@@ -6,6 +6,7 @@
 //! - [`glob`], [`suggest`]: name matching and "did you mean".
 //! - [`diagnostic`]: `FILE:LINE:COL: message`, and TOML errors in words.
 //! - [`spill`]: byte blocks kept in an unlinked 0600 file instead of the heap.
+//! - [`writeback`]: a large file's bytes handed to the disk as it grows.
 //! - [`lz4_dict`]: LZ4 blocks compressed against a dictionary hashed once.
 //! - [`lossy_json`]: JSON whose only faults are its characters, made readable.
 //! - [`allocator`]: the allocator's tuning and the counting allocator benchmarks use.
@@ -22,3 +23,4 @@ pub mod lz4_dict;
 pub mod sanitize;
 pub mod spill;
 pub mod suggest;
+pub mod writeback;
