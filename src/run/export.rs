@@ -114,7 +114,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_store_without_search_text_exports_the_same_document() {
+    fn a_lean_store_exports_the_same_document() {
         let now = crate::model::clock::fixed_now();
         let opts = DemoOptions::new(7, Some(2_000), now);
         let exported = |mut store: Store| {
@@ -131,5 +131,22 @@ mod tests {
         assert!(searched == written, "the same document from either store");
         assert!(!full.findings.search_text(0).is_empty());
         assert_eq!(lean.findings.search_text(0), "", "no text kept");
+        let derived = |s: &Store| {
+            s.exposures
+                .items()
+                .iter()
+                .filter(|e| e.is_control())
+                .count()
+        };
+        assert!(
+            derived(&full) > 0,
+            "the demo's failed controls give exposure rows"
+        );
+        assert_eq!(derived(&lean), 0, "not derived for an export");
+        assert_eq!(
+            full.exposures.len() - derived(&full),
+            lean.exposures.len(),
+            "the others kept"
+        );
     }
 }

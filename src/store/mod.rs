@@ -188,6 +188,9 @@ pub struct Store {
     pub now: Option<DateTime<Utc>>,
     /// Set while the console applies its own pending display: no history entry.
     quiet_history: bool,
+    /// Only written out ([`Store::for_export`]): no search text, no resource index, no
+    /// exposure rows derived from controls (the export leaves those out).
+    written_only: bool,
 }
 
 /// How many changes a finding's history keeps.
@@ -233,9 +236,14 @@ impl Store {
     }
 
     /// A store that is written out and never searched (`rampart export`): its tables keep
-    /// no search text, the largest part of applying a sync of findings to a table.
+    /// no search text, the largest part of applying a sync of findings to a table, and
+    /// what only the console's panes read is not kept: which findings name each resource,
+    /// and the exposure rows derived from failed controls (a finding each already).
     pub fn for_export() -> Store {
-        let mut store = Store::default();
+        let mut store = Store {
+            written_only: true,
+            ..Store::default()
+        };
         store.findings.keep_no_search_text();
         store.credentials.keep_no_search_text();
         store.exposures.keep_no_search_text();
@@ -330,6 +338,7 @@ impl Store {
                 let resources = &mut self.resources;
                 let history = &mut self.history;
                 let quiet = self.quiet_history;
+                let written_only = self.written_only;
                 let newest = &mut self.newest_update;
                 let mut exposed = Vec::new();
                 let mut closed = Vec::new();
@@ -338,7 +347,9 @@ impl Store {
                     &self.accounts,
                     |old, new| new.updated_at >= old.updated_at,
                     |old, new, hash| {
-                        resources.write(hash, old, new);
+                        if !written_only {
+                            resources.write(hash, old, new);
+                        }
                         if let Some(old) = old {
                             counts.remove(old);
                             tally.remove(old);
@@ -356,7 +367,7 @@ impl Store {
                         if let Some(n) = newest {
                             *n = (*n).max(Some(new.updated_at));
                         }
-                        if exposure::is_exposure_control(new) {
+                        if !written_only && exposure::is_exposure_control(new) {
                             let key = Keyed::key(new);
                             match exposure::from_control_finding(new, key) {
                                 Some(e) => exposed.push(e),
