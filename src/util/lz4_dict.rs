@@ -29,11 +29,15 @@ const EMPTY: u32 = u32::MAX;
 /// After this many misses in a row the search steps two bytes, then three...
 const SKIP_TRIGGER: u32 = 6;
 
-/// A dictionary and its match table.
+/// A dictionary and its match table: positions in at most 64 KiB fit 16 bits, and the
+/// table (32 KiB) stays in the core's nearer caches beside the record's.
 pub struct Dictionary {
     bytes: &'static [u8],
-    table: Box<[u32]>,
+    table: Box<[u16]>,
 }
+
+/// No position in the dictionary's table (a dictionary's last byte is never a position).
+const DICT_EMPTY: u16 = u16::MAX;
 
 /// Buffers kept between records: the dictionary followed by the record, and the record's
 /// own table.
@@ -43,6 +47,10 @@ pub struct Scratch {
     /// Which dictionary `joined` starts with (its address and length).
     holds: (usize, usize),
     table: Vec<u32>,
+    /// Added to the positions `table` holds: each record starts above every position
+    /// the ones before it wrote, so their entries fail the look-up's test and the table
+    /// need not be cleared between records (16 KiB a record).
+    base: u32,
 }
 
 /// A hash of the five bytes at `at` (as lz4_flex and LZ4 hash on 64-bit machines: fewer
@@ -66,9 +74,9 @@ impl Dictionary {
     /// (a later one wins a shared slot: it is nearer the record).
     pub fn new(bytes: &'static [u8]) -> Dictionary {
         let bytes = &bytes[bytes.len().saturating_sub(MAX_DISTANCE)..];
-        let mut table = vec![EMPTY; 1 << DICT_HASH_LOG].into_boxed_slice();
+        let mut table = vec![DICT_EMPTY; 1 << DICT_HASH_LOG].into_boxed_slice();
         for at in 0..bytes.len().saturating_sub(7) {
-            table[slot(hash_at(bytes, at), DICT_HASH_LOG)] = at as u32;
+            table[slot(hash_at(bytes, at), DICT_HASH_LOG)] = at as u16;
         }
         Dictionary { bytes, table }
     }
@@ -94,8 +102,17 @@ impl Dictionary {
         let mut anchor = start;
         if input.len() > MF_LIMIT {
             let table = &mut scratch.table;
-            table.clear();
-            table.resize(1 << HASH_LOG, EMPTY);
+            if table.len() != 1 << HASH_LOG || scratch.base as usize + 2 * end >= EMPTY as usize {
+                table.clear();
+                table.resize(1 << HASH_LOG, EMPTY);
+                scratch.base = 0;
+            }
+            let base = scratch.base as usize;
+            // Entries below this were written by earlier records. The next record's
+            // offset is past this record's whole buffer, not just its own bytes: its
+            // dictionary may be shorter than this one's.
+            let floor = base + start;
+            scratch.base = (base + end) as u32;
             let reach = |candidate: usize, at: usize| {
                 candidate < at
                     && at - candidate <= MAX_DISTANCE
@@ -113,14 +130,14 @@ impl Dictionary {
                     }
                     let hash = hash_at(buf, at);
                     let own = &mut table[slot(hash, HASH_LOG)];
-                    let candidate = *own as usize;
-                    *own = at as u32;
-                    if reach(candidate, at) {
-                        break candidate;
+                    let held = *own as usize;
+                    *own = (base + at) as u32;
+                    if held >= floor && reach(held - base, at) {
+                        break held - base;
                     }
-                    let candidate = self.table[slot(hash, DICT_HASH_LOG)] as usize;
-                    if reach(candidate, at) {
-                        break candidate;
+                    let candidate = self.table[slot(hash, DICT_HASH_LOG)];
+                    if candidate != DICT_EMPTY && reach(candidate as usize, at) {
+                        break candidate as usize;
                     }
                     at += (misses >> SKIP_TRIGGER) as usize;
                     misses += 1;
@@ -142,7 +159,7 @@ impl Dictionary {
                     break;
                 }
                 // The position two back, for the next match's sake (as LZ4 does).
-                table[slot(hash_at(buf, at - 2), HASH_LOG)] = (at - 2) as u32;
+                table[slot(hash_at(buf, at - 2), HASH_LOG)] = (base + at - 2) as u32;
             }
         }
         sequence(out, &buf[anchor..end], None);
@@ -294,6 +311,49 @@ mod tests {
             ours * 100 <= theirs * 101,
             "{ours} against lz4_flex's {theirs}"
         );
+    }
+
+    /// The record's table is not cleared between records, but what an earlier record
+    /// wrote in it is never a candidate: a record compresses to the same bytes whatever
+    /// came before it (a raw record's equality is its compressed bytes'), including when
+    /// the offset that tells records apart nears its limit and the table starts afresh.
+    #[test]
+    fn a_record_compresses_the_same_whatever_came_before() {
+        let d = Dictionary::new(DICT);
+        // Records that share much text at shifted positions, so that earlier records'
+        // entries would be taken if they could.
+        let records: Vec<Vec<u8>> = (0..200)
+            .map(|i| {
+                format!(
+                    "{}{{\"eventName\":\"GetObject\",\"n\":{i},\"pad\":\"{}\"}}",
+                    " ".repeat(i % 37),
+                    "xyz".repeat(i % 11)
+                )
+                .into_bytes()
+            })
+            .collect();
+        let alone = |input: &[u8]| {
+            let mut out = Vec::new();
+            d.compress(input, &mut out, &mut Scratch::default());
+            out
+        };
+        let mut scratch = Scratch::default();
+        let mut check = |input: &[u8], scratch: &mut Scratch| {
+            let mut out = Vec::new();
+            d.compress(input, &mut out, scratch);
+            assert_eq!(out, alone(input), "{}", String::from_utf8_lossy(input));
+            let back = lz4_flex::block::decompress_with_dict(&out, input.len(), d.bytes());
+            assert_eq!(back.ok().as_deref(), Some(input));
+        };
+        for r in &records {
+            check(r, &mut scratch);
+        }
+        assert!(scratch.base > 0, "the offset moved on");
+        scratch.base = EMPTY - 20_000;
+        for r in &records {
+            check(r, &mut scratch);
+        }
+        assert!(scratch.base < EMPTY / 2, "started afresh near the limit");
     }
 
     #[test]
