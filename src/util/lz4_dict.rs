@@ -338,7 +338,7 @@ mod tests {
             out
         };
         let mut scratch = Scratch::default();
-        let mut check = |input: &[u8], scratch: &mut Scratch| {
+        let check = |input: &[u8], scratch: &mut Scratch| {
             let mut out = Vec::new();
             d.compress(input, &mut out, scratch);
             assert_eq!(out, alone(input), "{}", String::from_utf8_lossy(input));
