@@ -52,9 +52,10 @@ fn embed(dir: &str, ext: &str, out: &str) {
 /// export's data. A stale list costs only that memory again: the linker skips names it
 /// does not find.
 ///
-/// Only where rustc links with its own LLD, which knows the option (x86_64 Linux since
-/// Rust 1.90), and not when the build names another linker. `RAMPART_SYMBOL_ORDER=0` turns
-/// it off.
+/// Only on x86_64 Linux, when the build names no other linker, and when the linker rustc
+/// uses takes the option: rustup's rustc links with its own LLD there (since Rust 1.90),
+/// but a distribution's may use the system's `ld`, which does not. A one-line program is
+/// linked with it first to see. `RAMPART_SYMBOL_ORDER=0` turns it off.
 fn order_symbols() {
     println!("cargo:rerun-if-changed=link/symbol-order.txt");
     println!("cargo:rerun-if-env-changed=RAMPART_SYMBOL_ORDER");
@@ -73,11 +74,48 @@ fn order_symbols() {
     let root = var("CARGO_MANIFEST_DIR");
     let list = Path::new(&root).join("link/symbol-order.txt");
     // `-Wl,` splits at commas: a path with one cannot be passed this way.
-    if list.is_file() && !list.to_string_lossy().contains(',') {
-        println!(
-            "cargo:rustc-link-arg-bins=-Wl,--symbol-ordering-file={}",
-            list.display()
-        );
-        println!("cargo:rustc-link-arg-bins=-Wl,--no-warn-symbol-ordering");
+    if !list.is_file() || list.to_string_lossy().contains(',') {
+        return;
     }
+    let args = [
+        format!("link-arg=-Wl,--symbol-ordering-file={}", list.display()),
+        "link-arg=-Wl,--no-warn-symbol-ordering".to_string(),
+    ];
+    if links_with(&args) {
+        for arg in &args {
+            println!(
+                "cargo:rustc-{}",
+                arg.replacen("link-arg", "link-arg-bins", 1)
+            );
+        }
+    } else {
+        println!("cargo:warning=the linker does not take --symbol-ordering-file: the binary keeps the default code layout (docs/architecture.md, \"The code's layout\")");
+    }
+}
+
+/// Whether rustc links a program for the target with these `-C` options.
+fn links_with(args: &[String]) -> bool {
+    let var = |name: &str| std::env::var(name).unwrap_or_default();
+    let out = Path::new(&var("OUT_DIR")).join("order-probe");
+    if std::fs::create_dir_all(&out).is_err()
+        || std::fs::write(out.join("probe.rs"), "fn main() {}\n").is_err()
+    {
+        return false;
+    }
+    let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
+    let mut probe = std::process::Command::new(rustc);
+    probe
+        .arg("--target")
+        .arg(var("TARGET"))
+        .arg("-o")
+        .arg(out.join("probe"))
+        .arg(out.join("probe.rs"));
+    for arg in args {
+        probe.arg("-C").arg(arg);
+    }
+    probe
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
 }

@@ -3,7 +3,7 @@
 //! in the same run, by `aws securityhub get-findings` (the AWS CLI, from PyPI) paging the
 //! same endpoint, each printing what it read to standard output: wall time and peak memory
 //! of each process, the medians of several runs taken in turn; then rampart's export to a
-//! file made durable. Then rampart against an endpoint that enforces 3 requests/s: the rate it
+//! file. Then rampart against an endpoint that enforces 3 requests/s: the rate it
 //! sustains and how often it was throttled.
 //!
 //! Pacing is off (`pace_percent = 0`) for the side-by-side run (a local endpoint has no
@@ -110,7 +110,7 @@ fn main() {
     // Each side several times, alternating, and the medians compared: on this shared
     // machine one run of either moves by a quarter or more. The CLI prints the findings to
     // standard output (here /dev/null); rampart is measured doing the same, and also
-    // writing a file it makes durable (fsync, then rename over the last run's file).
+    // writing a file (written, fsynced, then renamed over the last run's file).
     let (mut printed, mut filed, mut cli) = (Vec::new(), Vec::new(), Vec::new());
     let (mut r_pages, mut c_pages) = (0, 0);
     let rampart = |output: Option<&std::path::Path>| {
@@ -157,7 +157,7 @@ fn main() {
         100.0 * r_mem / c_mem
     );
     println!(
-        "the same sync written to a file with --output (fsync, rename), median of {RUNS}: {f_time:.2} s ({}), peak {f_mem:.0} MB{}; {:.1}x the CLI's speed",
+        "the same sync written to a file with --output (written, fsynced, renamed), median of {RUNS}: {f_time:.2} s ({}), peak {f_mem:.0} MB{}; {:.1}x the CLI's speed",
         range(&filed),
         failed(f_ok),
         c_time / f_time,

@@ -235,7 +235,8 @@ impl Store {
         Store::default()
     }
 
-    /// A store that is written out and never searched (`rampart export`): its tables keep
+    /// A store that is written out and never searched (`rampart export` of the demo or
+    /// live AWS; a replay's export builds the console's store): its tables keep
     /// no search text, the largest part of applying a sync of findings to a table, and
     /// what only the console's panes read is not kept: which findings name each resource,
     /// and the exposure rows derived from failed controls (a finding each already).

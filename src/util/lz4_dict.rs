@@ -13,7 +13,7 @@
 //! it. The match finder is LZ4's greedy one: a hash of five bytes, one candidate per
 //! table, the search step growing over incompressible stretches.
 
-/// The record's own table: 4,096 slots, cleared per record.
+/// The record's own table: 4,096 slots, reused from record to record (see `Scratch::base`).
 const HASH_LOG: u32 = 12;
 /// The dictionary's table: 16,384 slots, so that nearly every position of a 6.7 KB
 /// dictionary keeps its slot.
