@@ -25,8 +25,11 @@ use chrono::{DateTime, Utc};
 /// GetFindings' largest page.
 pub const PAGE: i32 = 100;
 
-/// Pages parsed at once while the next is fetched (see [`fetch`]).
-const PARSING: usize = 2;
+/// Pages parsed at once while the next is fetched (see [`fetch`]). Three on two cores:
+/// a parse that waits for a core is already queued when one frees, and the 10,000-finding
+/// sync took 0.195 s instead of 0.23 s (medians of eight runs, in turn), for one more
+/// page held (about 1 MB).
+const PARSING: usize = 3;
 
 /// Which API and format.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -192,7 +195,7 @@ pub async fn fetch(
     let ocsf_filters = query.ocsf_filters();
     // Pages parse on blocking threads while the next one is fetched: the network and the
     // parses overlap. Parsing a page of findings takes longer than fetching one from a
-    // near endpoint, so up to [`PARSING`] pages parse at once, each on its own core, and
+    // near endpoint, so up to [`PARSING`] pages parse at once, on the machine's cores, and
     // are collected in page order; at most that many pages and the one being fetched are
     // held. A blocking task per page, not one for the whole fetch: the fetch's waits
     // (pacing, the SDK's backoff) hold no thread, and a test's paused clock can advance
