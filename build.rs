@@ -59,7 +59,6 @@ fn embed(dir: &str, ext: &str, out: &str) {
 fn order_symbols() {
     println!("cargo:rerun-if-changed=link/symbol-order.txt");
     println!("cargo:rerun-if-env-changed=RAMPART_SYMBOL_ORDER");
-    let var = |name: &str| std::env::var(name).unwrap_or_default();
     let flags = var("CARGO_ENCODED_RUSTFLAGS");
     let another_linker = !var("RUSTC_LINKER").is_empty()
         || ["linker", "fuse-ld", "link-self-contained"]
@@ -95,15 +94,14 @@ fn order_symbols() {
 
 /// Whether rustc links a program for the target with these `-C` options.
 fn links_with(args: &[String]) -> bool {
-    let var = |name: &str| std::env::var(name).unwrap_or_default();
     let out = Path::new(&var("OUT_DIR")).join("order-probe");
     if std::fs::create_dir_all(&out).is_err()
         || std::fs::write(out.join("probe.rs"), "fn main() {}\n").is_err()
     {
         return false;
     }
-    let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
-    let mut probe = std::process::Command::new(rustc);
+    let rustc = Some(var("RUSTC")).filter(|r| !r.is_empty());
+    let mut probe = std::process::Command::new(rustc.as_deref().unwrap_or("rustc"));
     probe
         .arg("--target")
         .arg(var("TARGET"))
@@ -118,4 +116,9 @@ fn links_with(args: &[String]) -> bool {
         .stderr(std::process::Stdio::null())
         .status()
         .is_ok_and(|s| s.success())
+}
+
+/// A variable cargo sets for build scripts, empty when it is not set.
+fn var(name: &str) -> String {
+    std::env::var(name).unwrap_or_default()
 }

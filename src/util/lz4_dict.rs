@@ -107,11 +107,10 @@ impl Dictionary {
                 table.resize(1 << HASH_LOG, EMPTY);
                 scratch.base = 0;
             }
-            let base = scratch.base as usize;
-            // Entries below this were written by earlier records. The next record's
+            // Entries below `base` were written by earlier records. The next record's
             // offset is past this record's whole buffer, not just its own bytes: its
             // dictionary may be shorter than this one's.
-            let floor = base + start;
+            let base = scratch.base as usize;
             scratch.base = (base + end) as u32;
             let reach = |candidate: usize, at: usize| {
                 candidate < at
@@ -132,7 +131,7 @@ impl Dictionary {
                     let own = &mut table[slot(hash, HASH_LOG)];
                     let held = *own as usize;
                     *own = (base + at) as u32;
-                    if held >= floor && reach(held - base, at) {
+                    if held >= base && reach(held - base, at) {
                         break held - base;
                     }
                     let candidate = self.table[slot(hash, DICT_HASH_LOG)];
