@@ -79,15 +79,19 @@ impl Detector {
     /// [`Detector::run`], keeping the correlations' matches in `carry` for
     /// [`Detector::settle`], which sees windows across batches.
     pub fn run_carrying(&self, events: &mut [TrailEvent], mut carry: Option<&mut Carry>) -> Cost {
-        let recipients: Vec<String> = events
-            .iter()
-            .map(|e| e.account_id.to_string())
-            .filter(|a| !a.is_empty())
-            .collect::<HashSet<_>>()
-            .into_iter()
-            .collect();
+        // Each account once (a copy per event was a million allocations in a replay), held
+        // apart from `events`, which are marked below.
+        let mut recipients = Vec::new();
+        {
+            let mut seen: HashSet<&str> = HashSet::new();
+            for e in events.iter() {
+                if !e.account_id.is_empty() && seen.insert(&e.account_id) {
+                    recipients.push(e.account_id.clone());
+                }
+            }
+        }
         let mut inside: HashSet<&str> = self.inside.iter().map(String::as_str).collect();
-        inside.extend(recipients.iter().map(String::as_str));
+        inside.extend(recipients.iter().map(|a| a.as_str()));
 
         let set = &*self.rules;
         let matches = self.judge_all(events, &inside);
@@ -218,20 +222,29 @@ impl Detector {
 
     fn judge(&self, e: &TrailEvent, inside: &HashSet<&str>) -> (Vec<usize>, Cost) {
         let set = &*self.rules;
-        let lower = e.event_name.to_ascii_lowercase();
+        // On the stack: event names are short (a heap copy per event was a million).
+        let mut name = [0u8; 64];
+        let heap;
+        let lower: &str = match name.get_mut(..e.event_name.len()) {
+            Some(buf) => {
+                buf.copy_from_slice(e.event_name.as_bytes());
+                buf.make_ascii_lowercase();
+                std::str::from_utf8(buf).unwrap_or_default()
+            }
+            None => {
+                heap = e.event_name.to_ascii_lowercase();
+                &heap
+            }
+        };
         let view = view::View::new(e, inside);
         let failed = e.failed();
         let mut hits = Vec::new();
         let mut cost = Cost::default();
-        let exact = set
-            .by_name
-            .get(lower.as_str())
-            .map(Vec::as_slice)
-            .unwrap_or(&[]);
+        let exact = set.by_name.get(lower).map(Vec::as_slice).unwrap_or(&[]);
         let prefixed = set
             .by_prefix
             .iter()
-            .filter(|(names, _)| names.admits(&lower))
+            .filter(|(names, _)| names.admits(lower))
             .map(|(_, i)| *i);
         let candidates = exact
             .iter()

@@ -57,10 +57,9 @@ pub fn parse_bytes_at(
     bytes: &[u8],
     fallback: Option<DateTime<Utc>>,
 ) -> Result<TrailEvent, TrailError> {
-    if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+    if !is_object(bytes) {
         return Err(TrailError::NotAnObject);
     }
-    let raw = || RawRecord::from_bytes(bytes);
     // One UTF-8 check of the whole record: reading from bytes, serde checks every string
     // on its own (a twentieth of a replay's load, per perf).
     let fields = match std::str::from_utf8(bytes) {
@@ -68,6 +67,29 @@ pub fn parse_bytes_at(
         // serde reads it again to say where the fault is.
         Err(_) => serde_json::from_slice::<Fields>(bytes),
     };
+    from_fields(bytes, fields, fallback)
+}
+
+/// [`parse_bytes`] for text already known to be UTF-8 (a delivery checked whole).
+pub fn parse_text(text: &str) -> Result<TrailEvent, TrailError> {
+    if !is_object(text.as_bytes()) {
+        return Err(TrailError::NotAnObject);
+    }
+    from_fields(text.as_bytes(), serde_json::from_str::<Fields>(text), None)
+}
+
+fn is_object(bytes: &[u8]) -> bool {
+    bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{')
+}
+
+/// The event from the fields read of `bytes`, or from a second reading when the first
+/// failed on a key given twice or on text that is not UTF-8.
+fn from_fields(
+    bytes: &[u8],
+    fields: Result<Fields<'_>, serde_json::Error>,
+    fallback: Option<DateTime<Utc>>,
+) -> Result<TrailEvent, TrailError> {
+    let raw = || RawRecord::from_bytes(bytes);
     match fields {
         Ok(fields) => event(fields, raw(), fallback),
         // A key given twice (serde refuses it for a struct): read as a tree, where the last

@@ -15,6 +15,7 @@ mod lake;
 mod lines;
 mod order;
 mod read;
+mod split;
 mod walk;
 mod wrapped;
 
@@ -62,6 +63,10 @@ impl Default for Limits {
 
 /// Rows per update, so the console stays responsive while a large replay loads.
 const BATCH: usize = 5_000;
+
+/// The most a reading thread keeps of a file's content for the next file (CloudTrail
+/// delivers files of a few MB at most).
+const KEPT_CONTENT: usize = 32 << 20;
 
 /// How one file went.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -117,7 +122,19 @@ fn process(
             carry: Carry::default(),
         };
     }
-    match read_file_within(&path, &options.limits) {
+    thread_local! {
+        // The file's content, kept from file to file on this (worker) thread.
+        static CONTENT: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    let read = CONTENT.with_borrow_mut(|bytes| {
+        let read = read::read_file_reusing(&path, &options.limits, bytes);
+        // A rare large file does not keep its megabytes for the thread's life.
+        if bytes.capacity() > KEPT_CONTENT {
+            *bytes = Vec::new();
+        }
+        read
+    });
+    match read {
         Ok((format, mut batch)) => {
             let mut carry = Carry::default();
             options
@@ -193,7 +210,8 @@ pub fn load(
     }
     // "Outside the organization" means outside every account of the evidence, which is
     // known only at the end: AssumeRole calls one file judged outside are judged again then.
-    let mut recipients: std::collections::HashSet<String> = Default::default();
+    let mut recipients: std::collections::HashSet<crate::model::intern::Shared> =
+        Default::default();
     let mut outside: Vec<crate::model::TrailEvent> = Vec::new();
     // A burst split over files (S3 delivers a file every five minutes per region) is
     // seen whole once every file is in.
@@ -209,7 +227,10 @@ pub fn load(
             carry.merge(file_carry);
             if let Some((batch, report_time)) = batch {
                 for e in &batch.events {
-                    recipients.insert(e.account_id.to_string());
+                    // Shared text: a copy per event was a million allocations.
+                    if !recipients.contains(&e.account_id) {
+                        recipients.insert(e.account_id.clone());
+                    }
                     if e.detections.iter().any(|d| d == "assume-role-from-outside") {
                         outside.push(e.clone());
                     }
@@ -240,7 +261,7 @@ pub fn load(
                 .pointer("/userIdentity/accountId")?
                 .as_str()?
                 .to_string();
-            recipients.contains(&caller).then(|| {
+            recipients.contains(caller.as_str()).then(|| {
                 e.detections.retain(|d| d != "assume-role-from-outside");
                 e
             })
