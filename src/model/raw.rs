@@ -147,9 +147,70 @@ impl RawRecord {
             .unwrap_or(serde_json::Value::Null)
     }
 
+    /// The record as a tree of its top-level keys that `keep` admits (a key given twice:
+    /// the last, as [`RawRecord::to_value`] reads it); the others are read past, not
+    /// built. Not an object: `Null`.
+    pub fn to_value_keeping(&self, keep: &dyn Fn(&str) -> bool) -> serde_json::Value {
+        let bytes = self.bytes();
+        let read = |bytes: &[u8]| -> Result<serde_json::Value, serde_json::Error> {
+            let mut de = serde_json::Deserializer::from_slice(bytes);
+            let kept = serde::Deserializer::deserialize_map(&mut de, Keeping(keep))?;
+            de.end()?;
+            Ok(kept)
+        };
+        read(&bytes)
+            .or_else(|_| read(&crate::util::lossy_json::lossy(&bytes)))
+            .unwrap_or(serde_json::Value::Null)
+    }
+
     /// Indented JSON for the detail view.
     pub fn pretty(&self) -> String {
         serde_json::to_string_pretty(&self.to_value()).unwrap_or_default()
+    }
+}
+
+/// A record's top-level object, keeping the keys the function admits.
+struct Keeping<'k>(&'k dyn Fn(&str) -> bool);
+
+impl<'de> serde::de::Visitor<'de> for Keeping<'_> {
+    type Value = serde_json::Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut kept = serde_json::Map::new();
+        while let Some(Key(key)) = map.next_key()? {
+            if (self.0)(&key) {
+                kept.insert(key.into_owned(), map.next_value()?);
+            } else {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(serde_json::Value::Object(kept))
+    }
+}
+
+/// A key, borrowed from the record unless it holds an escape.
+struct Key<'de>(Cow<'de, str>);
+
+impl<'de> serde::Deserialize<'de> for Key<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Text;
+        impl<'de> serde::de::Visitor<'de> for Text {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a key")
+            }
+            fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Borrowed(s)))
+            }
+            fn visit_str<E>(self, s: &str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(s.to_string())))
+            }
+        }
+        d.deserialize_str(Text)
     }
 }
 

@@ -29,6 +29,16 @@ pub const FIELDS: &[&str] = &[
     "shared",
 ];
 
+/// The top-level keys of a record [`from_record`] reads for `name` (a record decoded for
+/// the rules keeps them, see `projection`).
+pub fn record_keys(name: &str) -> &'static [&'static str] {
+    match name {
+        "other_user" => &["requestParameters", "userIdentity"],
+        "caller_outside" => &["userIdentity"],
+        _ => &["requestParameters"],
+    }
+}
+
 /// The fields served from the event's columns, without decoding its record: rules that
 /// pin no event name use them on every event.
 pub fn from_columns(name: &str, e: &TrailEvent) -> Option<Option<EventValue<'static>>> {
@@ -383,18 +393,25 @@ fn caller_outside(raw: &Value, e: &TrailEvent, inside: &HashSet<&str>) -> bool {
 /// `arn:aws:sts::123456789012:assumed-role/ROLE/i-0abc...`: an EC2 instance profile's
 /// session (its name is the instance id).
 pub fn instance_session(arn: &str) -> bool {
-    let Some(resource) = arn.splitn(6, ':').nth(5) else {
-        return false;
-    };
-    let mut parts = resource.split('/');
-    let (Some("assumed-role"), Some(_role), Some(session), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
+    // Byte searches: rules ask this of nearly every event (splitting the ARN by
+    // characters was 4% of judging a replay, per callgrind).
+    let mut resource = arn;
+    for _ in 0..5 {
+        match memchr::memchr(b':', resource.as_bytes()) {
+            Some(at) => resource = &resource[at + 1..],
+            None => return false,
+        }
+    }
+    let Some((_role, session)) = resource
+        .strip_prefix("assumed-role/")
+        .and_then(|rest| rest.split_once('/'))
     else {
         return false;
     };
-    session
-        .strip_prefix("i-")
-        .is_some_and(|h| h.len() >= 8 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+    !session.contains('/')
+        && session
+            .strip_prefix("i-")
+            .is_some_and(|h| h.len() >= 8 && h.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// An address on the internet: not private, loopback, link-local, shared (CGNAT),

@@ -11,6 +11,7 @@
 pub mod derived;
 mod gate;
 mod meta;
+mod projection;
 pub mod rules;
 mod view;
 mod window;
@@ -107,7 +108,7 @@ impl Detector {
                 }
                 for &w in &single.feeds {
                     let win = &set.windows[w];
-                    let view = view::View::new(&events[i], &inside);
+                    let view = view::View::new(&events[i], &inside, &set.projection);
                     let group = win
                         .group_by
                         .iter()
@@ -236,7 +237,6 @@ impl Detector {
                 &heap
             }
         };
-        let view = view::View::new(e, inside);
         let failed = e.failed();
         let mut hits = Vec::new();
         let mut cost = Cost::default();
@@ -251,6 +251,7 @@ impl Detector {
             .copied()
             .chain(prefixed)
             .chain(set.ungated.iter().copied());
+        let view = view::View::new(e, inside, &set.projection);
         for s in candidates {
             let single = &set.singles[s];
             if !single.fires_on.admits(failed) {

@@ -77,6 +77,8 @@ pub struct RuleSet {
     pub(super) by_prefix: Vec<(Names, usize)>,
     /// Single rules that may fire on any event.
     pub(super) ungated: Vec<usize>,
+    /// The parts of a record the rules read.
+    pub(super) projection: super::projection::Projection,
     pub problems: Vec<Problem>,
     /// Rules skipped for another log source than AWS CloudTrail.
     pub other_logsource: usize,
@@ -309,6 +311,7 @@ impl RuleSet {
             .map(|u| u.rule.id.clone())
             .collect();
         let mut correlations = Vec::new();
+        let mut projection = super::projection::Projection::new();
         for u in units {
             if u.rule.builtin && team_ids.contains(&u.rule.id) {
                 continue;
@@ -316,6 +319,13 @@ impl RuleSet {
             let rule = self.rule_index(u.rule);
             match u.body {
                 Body::Single(r, compiled) => {
+                    let mut fields = Vec::new();
+                    for d in r.detection.named.values() {
+                        super::meta::field_names(d, &mut fields);
+                    }
+                    for f in &fields {
+                        projection.add(f);
+                    }
                     let fires_on = self.rules[rule].fires_on;
                     self.singles.push(Single {
                         compiled: *compiled,
@@ -358,13 +368,21 @@ impl RuleSet {
                 continue;
             }
             let w = self.windows.len();
-            for &i in bases.iter().flatten() {
+            let window = Window::new(rule, &c, bases);
+            for f in &window.group_by {
+                projection.add(f);
+            }
+            if let super::window::Kind::Values(f) = &window.kind {
+                projection.add(f);
+            }
+            for &i in window.bases.iter().flatten() {
                 let s = &mut self.singles[i];
                 s.feeds.push(w);
                 s.marks = c.generate;
             }
-            self.windows.push(Window::new(rule, &c, bases));
+            self.windows.push(window);
         }
+        self.projection = projection;
         for s in &self.singles {
             if !s.marks {
                 self.rules[s.rule].marks_events = false;

@@ -456,3 +456,52 @@ fn hardening_11_a_burst_marks_each_event_once() {
         .iter()
         .all(|e| e.detections == ["console-login-failures"]));
 }
+
+/// An EC2 instance profile's session, read by byte searches, as it was read by splitting
+/// the ARN into its fields.
+#[test]
+fn an_instance_session_is_an_assumed_role_named_by_an_instance_id() {
+    fn by_fields(arn: &str) -> bool {
+        let Some(resource) = arn.splitn(6, ':').nth(5) else {
+            return false;
+        };
+        let mut parts = resource.split('/');
+        let (Some("assumed-role"), Some(_), Some(session), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return false;
+        };
+        session
+            .strip_prefix("i-")
+            .is_some_and(|h| h.len() >= 8 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+    }
+    let cases = [
+        (
+            "arn:aws:sts::111122223333:assumed-role/app/i-0abc12345",
+            true,
+        ),
+        (
+            "arn:aws:sts::111122223333:assumed-role//i-0abc1234def",
+            true,
+        ),
+        ("arn:aws:sts::111122223333:assumed-role/app/i-0abc", false),
+        (
+            "arn:aws:sts::111122223333:assumed-role/app/i-0abc12345/x",
+            false,
+        ),
+        ("arn:aws:sts::111122223333:assumed-role/app/alice", false),
+        ("arn:aws:sts::111122223333:assumed-role/i-0abc12345", false),
+        ("arn:aws:iam::111122223333:user/i-0abc12345", false),
+        ("arn:aws:sts::111122223333", false),
+        ("arn:aws:sts::1:2:assumed-role/app/i-0abc12345", false),
+        (
+            "arn:aws-cn:sts::111122223333:assumed-role/a:b/i-0abc12345",
+            true,
+        ),
+        ("", false),
+    ];
+    for (arn, want) in cases {
+        assert_eq!(derived::instance_session(arn), want, "{arn}");
+        assert_eq!(by_fields(arn), want, "{arn}");
+    }
+}

@@ -6,6 +6,7 @@
 //! written for one (`requestParameters|contains: 'Suspended'`) still matches.
 
 use super::derived;
+use super::projection::{Keys, Projection};
 use crate::model::caller_kind::{ErrorCode, Known};
 use crate::model::TrailEvent;
 use rsigma_eval::{Event, EventValue};
@@ -17,17 +18,30 @@ use std::collections::HashSet;
 /// How deep a path may reach into a record.
 const MAX_DEPTH: usize = 64;
 
+/// How many parts of a record an event decodes before it decodes the whole.
+const PARTS: usize = 3;
+
 pub struct View<'a> {
     event: &'a TrailEvent,
     inside: &'a HashSet<&'a str>,
+    projection: &'a Projection,
+    /// Parts of the record, each holding the keys of the ones before and those of the
+    /// question that made it (one, for most events).
+    parts: [OnceCell<(Keys, Value)>; PARTS],
     record: OnceCell<Value>,
 }
 
 impl<'a> View<'a> {
-    pub fn new(event: &'a TrailEvent, inside: &'a HashSet<&'a str>) -> View<'a> {
+    pub fn new(
+        event: &'a TrailEvent,
+        inside: &'a HashSet<&'a str>,
+        projection: &'a Projection,
+    ) -> View<'a> {
         View {
             event,
             inside,
+            projection,
+            parts: Default::default(),
             record: OnceCell::new(),
         }
     }
@@ -36,9 +50,37 @@ impl<'a> View<'a> {
         self.record.get_or_init(|| self.event.raw.to_value())
     }
 
-    /// Whether the record has been decoded (for the benchmark's accounting).
+    /// What answers `path`: the whole record if it was decoded, else a part holding the
+    /// keys the path reads, decoding one if there is room.
+    fn holding(&self, path: &str) -> &Value {
+        let Some(reads) = self.projection.reads(path) else {
+            return self.record();
+        };
+        if let Some(record) = self.record.get() {
+            return record;
+        }
+        let mut held = Keys::NONE;
+        for part in &self.parts {
+            match part.get() {
+                Some((keys, value)) if keys.holds(reads) => return value,
+                Some((keys, _)) => held = *keys,
+                None => {
+                    let keys = held.with(reads);
+                    let (_, value) = part.get_or_init(|| {
+                        let keep = |key: &str| self.projection.keeps(key, keys);
+                        (keys, self.event.raw.to_value_keeping(&keep))
+                    });
+                    return value;
+                }
+            }
+        }
+        self.record()
+    }
+
+    /// Whether the record has been decoded, whole or in part (for the benchmark's
+    /// accounting).
     pub fn was_decoded(&self) -> bool {
-        self.record.get().is_some()
+        self.record.get().is_some() || self.parts[0].get().is_some()
     }
 }
 
@@ -80,9 +122,9 @@ impl Event for View<'_> {
             if let Some(v) = derived::from_columns(name, e) {
                 return v;
             }
-            return derived::from_record(name, e, self.record(), self.inside);
+            return derived::from_record(name, e, self.holding(path), self.inside);
         }
-        lookup(self.record(), path).map(flatten)
+        lookup(self.holding(path), path).map(flatten)
     }
 
     fn any_string_value(&self, pred: &dyn Fn(&str) -> bool) -> bool {
