@@ -33,7 +33,8 @@ const SKIP_TRIGGER: u32 = 6;
 /// table (32 KiB) stays in the core's nearer caches beside the record's.
 pub struct Dictionary {
     bytes: &'static [u8],
-    table: Box<[u16]>,
+    /// A fixed size, so that a slot (a hash cut to 14 bits) needs no bounds check.
+    table: Box<[u16; 1 << DICT_HASH_LOG]>,
 }
 
 /// No position in the dictionary's table (a dictionary's last byte is never a position).
@@ -46,7 +47,7 @@ pub struct Scratch {
     joined: Vec<u8>,
     /// Which dictionary `joined` starts with (its address and length).
     holds: (usize, usize),
-    table: Vec<u32>,
+    table: Option<Box<[u32; 1 << HASH_LOG]>>,
     /// Added to the positions `table` holds: each record starts above every position
     /// the ones before it wrote, so their entries fail the look-up's test and the table
     /// need not be cleared between records (16 KiB a record).
@@ -103,7 +104,7 @@ impl Dictionary {
     /// (a later one wins a shared slot: it is nearer the record).
     pub fn new(bytes: &'static [u8]) -> Dictionary {
         let bytes = &bytes[bytes.len().saturating_sub(MAX_DISTANCE)..];
-        let mut table = vec![DICT_EMPTY; 1 << DICT_HASH_LOG].into_boxed_slice();
+        let mut table = Box::new([DICT_EMPTY; 1 << DICT_HASH_LOG]);
         for at in 0..bytes.len().saturating_sub(7) {
             table[slot(hash_at(bytes, at), DICT_HASH_LOG)] = at as u16;
         }
@@ -130,10 +131,12 @@ impl Dictionary {
         let end = buf.len();
         let mut anchor = start;
         if input.len() > MF_LIMIT {
-            let table = &mut scratch.table;
-            if table.len() != 1 << HASH_LOG || scratch.base as usize + 2 * end >= EMPTY as usize {
-                table.clear();
-                table.resize(1 << HASH_LOG, EMPTY);
+            let fresh = scratch.table.is_none();
+            let table = scratch
+                .table
+                .get_or_insert_with(|| Box::new([EMPTY; 1 << HASH_LOG]));
+            if fresh || scratch.base as usize + 2 * end >= EMPTY as usize {
+                table.fill(EMPTY);
                 scratch.base = 0;
             }
             // Entries below `base` were written by earlier records. The next record's
