@@ -7,6 +7,7 @@ use super::Accounts;
 use crate::model::{
     CompactString, ComplianceResult, CredentialRecord, Exposure, Finding, Severity, TrailEvent,
 };
+use std::borrow::Cow;
 
 /// The bits of a rank that hold a time.
 const TIME_BITS: u32 = 60;
@@ -19,8 +20,8 @@ fn newest_first(t: chrono::DateTime<chrono::Utc>) -> u64 {
 }
 
 impl Keyed for Finding {
-    fn key(&self) -> String {
-        Finding::key(self)
+    fn key(&self) -> Cow<'_, str> {
+        Cow::Owned(Finding::key(self))
     }
 
     const RANKED: bool = true;
@@ -84,8 +85,8 @@ impl Keyed for Finding {
 }
 
 impl Keyed for CredentialRecord {
-    fn key(&self) -> String {
-        CredentialRecord::key(self)
+    fn key(&self) -> Cow<'_, str> {
+        Cow::Owned(CredentialRecord::key(self))
     }
 
     fn fields() -> &'static [Field] {
@@ -119,8 +120,8 @@ impl Keyed for CredentialRecord {
 }
 
 impl Keyed for Exposure {
-    fn key(&self) -> String {
-        Exposure::key(self)
+    fn key(&self) -> Cow<'_, str> {
+        Cow::Owned(Exposure::key(self))
     }
 
     fn fields() -> &'static [Field] {
@@ -167,8 +168,8 @@ impl Keyed for Exposure {
 }
 
 impl Keyed for ComplianceResult {
-    fn key(&self) -> String {
-        ComplianceResult::key(self)
+    fn key(&self) -> Cow<'_, str> {
+        Cow::Owned(ComplianceResult::key(self))
     }
 
     fn fields() -> &'static [Field] {
@@ -207,8 +208,8 @@ impl Keyed for ComplianceResult {
 }
 
 impl Keyed for TrailEvent {
-    fn key(&self) -> String {
-        TrailEvent::key(self)
+    fn key(&self) -> Cow<'_, str> {
+        Cow::Borrowed(&self.event_id)
     }
 
     const RANKED: bool = true;

@@ -369,7 +369,7 @@ impl Store {
                             *n = (*n).max(Some(new.updated_at));
                         }
                         if !written_only && exposure::is_exposure_control(new) {
-                            let key = Keyed::key(new);
+                            let key = Keyed::key(new).into_owned();
                             match exposure::from_control_finding(new, key) {
                                 Some(e) => exposed.push(e),
                                 None => closed.push(hash),

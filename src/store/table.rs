@@ -16,7 +16,9 @@ use std::collections::HashMap;
 /// A row type the store can index: a unique key and the text a free-text filter searches.
 /// `Sync`: a filter over a large table tests its rows on several threads.
 pub trait Keyed: Sync {
-    fn key(&self) -> String;
+    /// The row's key: borrowed when the record holds it whole (an event's id), so that a
+    /// write costs no copy of it.
+    fn key(&self) -> std::borrow::Cow<'_, str>;
     /// The values a `/` filter word is looked for in (any case: the table lowers them).
     /// A word matches inside one value, never across two.
     fn search_parts<'a>(&'a self, accounts: &'a Accounts, parts: &mut Vec<&'a str>);
@@ -539,10 +541,10 @@ impl<T: Keyed> Table<T> {
         (self.items[i as usize].key() == key).then_some(i)
     }
 
-    fn insert_key(&mut self, key: String, hash: u64, row: u32) {
+    fn insert_key(&mut self, key: &str, hash: u64, row: u32) {
         match self.index.entry(hash) {
             std::collections::hash_map::Entry::Occupied(_) => {
-                self.collided.insert(key, row);
+                self.collided.insert(key.to_string(), row);
             }
             std::collections::hash_map::Entry::Vacant(slot) => {
                 slot.insert(row);
@@ -594,7 +596,7 @@ impl<T: Keyed> Table<T> {
                 None => {
                     let i = self.items.len() as u32;
                     on_write(None, &row, hash);
-                    self.insert_key(key, hash, i);
+                    self.insert_key(&key, hash, i);
                     Self::write_search(&mut self.search, i, &row, accounts);
                     if T::RANKED {
                         reserve_modestly(&mut self.ranks, 1);

@@ -57,7 +57,10 @@ impl PaneKind for Compliance {
     }
 
     fn key(&self, store: &Store, row: u32) -> Option<String> {
-        store.compliance.get(row).map(Keyed::key)
+        store
+            .compliance
+            .get(row)
+            .map(|r| Keyed::key(r).into_owned())
     }
 
     fn position(&self, store: &Store, key: &str) -> Option<u32> {

@@ -72,7 +72,10 @@ impl PaneKind for Credentials {
     }
 
     fn key(&self, store: &Store, row: u32) -> Option<String> {
-        store.credentials.get(row).map(Keyed::key)
+        store
+            .credentials
+            .get(row)
+            .map(|r| Keyed::key(r).into_owned())
     }
 
     fn position(&self, store: &Store, key: &str) -> Option<u32> {

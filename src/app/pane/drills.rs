@@ -67,7 +67,7 @@ impl PaneKind for Drills {
     }
 
     fn key(&self, store: &Store, row: u32) -> Option<String> {
-        store.events.get(row).map(Keyed::key)
+        store.events.get(row).map(|r| Keyed::key(r).into_owned())
     }
 
     fn position(&self, store: &Store, key: &str) -> Option<u32> {

@@ -85,7 +85,7 @@ impl PaneKind for Findings {
     }
 
     fn key(&self, store: &Store, row: u32) -> Option<String> {
-        store.findings.get(row).map(Keyed::key)
+        store.findings.get(row).map(|r| Keyed::key(r).into_owned())
     }
 
     fn position(&self, store: &Store, key: &str) -> Option<u32> {

@@ -63,7 +63,7 @@ impl PaneKind for PublicAccess {
     }
 
     fn key(&self, store: &Store, row: u32) -> Option<String> {
-        store.exposures.get(row).map(Keyed::key)
+        store.exposures.get(row).map(|r| Keyed::key(r).into_owned())
     }
 
     fn position(&self, store: &Store, key: &str) -> Option<u32> {

@@ -6,8 +6,8 @@ use super::*;
 struct Row(&'static str, &'static str);
 
 impl Keyed for Row {
-    fn key(&self) -> String {
-        self.0.to_string()
+    fn key(&self) -> std::borrow::Cow<'_, str> {
+        self.0.into()
     }
     fn search_parts<'a>(&'a self, _: &'a Accounts, parts: &mut Vec<&'a str>) {
         parts.extend([self.0, self.1]);
@@ -64,7 +64,7 @@ fn colliding_key_hashes_still_find_both_rows() {
     let mut t = Table::default();
     t.upsert_newer(vec![Row("first", "one")], &acc, |_, _| true);
     // Pretend "second" hashed like "first".
-    t.insert_key("second".into(), hash_key("first"), 1);
+    t.insert_key("second", hash_key("first"), 1);
     t.search.write(1, &["second", "two"]);
     t.items.push(Row("second", "two"));
     assert_eq!(t.position("first"), Some(0));

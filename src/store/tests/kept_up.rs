@@ -175,7 +175,7 @@ fn the_newest_update_follows_writes_and_the_newest_leaving() {
     }
     let afresh = |s: &Store| s.findings.items().iter().map(|f| f.updated_at).max();
     assert_eq!(s.newest_finding_update(), afresh(&s));
-    let key = |s: &Store, i: usize| <Finding as Keyed>::key(&s.findings.items()[i]);
+    let key = |s: &Store, i: usize| <Finding as Keyed>::key(&s.findings.items()[i]).into_owned();
     let (a, b) = (key(&s, 0), key(&s, 1));
     gone(&mut s, &a);
     assert_eq!(

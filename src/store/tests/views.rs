@@ -237,7 +237,7 @@ fn a_view_caught_up_row_by_row_equals_one_built_afresh() {
                 // One that looks again only after more removals than the table remembers.
                 let mut far = live.clone();
                 let gone = |s: &mut Store, i: usize| {
-                    let key = <Finding as Keyed>::key(&make(i, 0));
+                    let key = <Finding as Keyed>::key(&make(i, 0)).into_owned();
                     let before = s.findings.len();
                     s.apply(Update::Gone(crate::feed::Gone::Findings(vec![key_hash(
                         &key,
@@ -343,7 +343,7 @@ fn a_view_whose_filter_goes_on_and_off_equals_one_built_afresh() {
             live.set_filter(filter);
         }
         if round % 4 == 0 {
-            let key = <Finding as Keyed>::key(&make(round * 7 % 200, 0));
+            let key = <Finding as Keyed>::key(&make(round * 7 % 200, 0)).into_owned();
             s.apply(Update::Gone(crate::feed::Gone::Findings(vec![key_hash(
                 &key,
             )])));
