@@ -24,13 +24,20 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 /// Splits `rows` into batches of `size` (the last may be shorter) without copying the rest
-/// each time, as `split_off` from the front would.
+/// each time, as `split_off` from the front would. Rows that fit one batch are passed on
+/// as they are (a CloudTrail file's events were copied row by row into a new list).
 pub fn batches<T>(rows: Vec<T>, size: usize) -> impl Iterator<Item = Vec<T>> {
-    let mut rows = rows.into_iter().peekable();
-    std::iter::from_fn(move || {
-        rows.peek()?;
-        Some(rows.by_ref().take(size.max(1)).collect())
-    })
+    let size = size.max(1);
+    let (whole, rest) = if rows.len() <= size {
+        ((!rows.is_empty()).then_some(rows), Vec::new())
+    } else {
+        (None, rows)
+    };
+    let mut rest = rest.into_iter().peekable();
+    whole.into_iter().chain(std::iter::from_fn(move || {
+        rest.peek()?;
+        Some(rest.by_ref().take(size).collect())
+    }))
 }
 
 /// The channels and token a running source gets.
@@ -47,4 +54,20 @@ pub type SourceFuture = Pin<Box<dyn Future<Output = ()> + Send>>;
 pub trait Source: Send {
     fn name(&self) -> String;
     fn run(self: Box<Self>, ctx: SourceContext) -> SourceFuture;
+}
+
+#[cfg(test)]
+mod batch_tests {
+    #[test]
+    fn batches_keep_order_and_size() {
+        let sizes = |n: usize, size: usize| -> Vec<usize> {
+            let all: Vec<Vec<usize>> = super::batches((0..n).collect(), size).collect();
+            assert_eq!(all.concat(), (0..n).collect::<Vec<_>>());
+            all.iter().map(Vec::len).collect()
+        };
+        assert_eq!(sizes(0, 3), Vec::<usize>::new());
+        assert_eq!(sizes(3, 3), [3]);
+        assert_eq!(sizes(7, 3), [3, 3, 1]);
+        assert_eq!(sizes(2, 0), [1, 1]);
+    }
 }
