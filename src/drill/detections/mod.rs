@@ -84,7 +84,7 @@ impl Detector {
         // apart from `events`, which are marked below.
         let mut recipients = Vec::new();
         {
-            let mut seen: HashSet<&str> = HashSet::new();
+            let mut seen: HashSet<&str, foldhash::fast::RandomState> = HashSet::default();
             for e in events.iter() {
                 if !e.account_id.is_empty() && seen.insert(&e.account_id) {
                     recipients.push(e.account_id.clone());

@@ -71,8 +71,9 @@ pub struct RuleSet {
     pub(super) rules: Vec<Rule>,
     pub(super) singles: Vec<Single>,
     pub(super) windows: Vec<Window>,
-    /// Single rules gated by exact event name (lowercased).
-    pub(super) by_name: HashMap<String, Vec<usize>>,
+    /// Single rules gated by exact event name (lowercased); looked up for every event
+    /// judged, so hashed with foldhash (SipHash was a hundredth of a replay).
+    pub(super) by_name: HashMap<String, Vec<usize>, foldhash::fast::RandomState>,
     /// Single rules gated by a name prefix.
     pub(super) by_prefix: Vec<(Names, usize)>,
     /// Single rules that may fire on any event.
