@@ -147,6 +147,15 @@ mod tests {
         )
     }
 
+    /// A delivery of two records with one between them that is no event (no name).
+    fn around_a_non_event(first: &str, last: &str) -> String {
+        format!(
+            r#"{{"Records":[{},{{"eventID":"x"}},{}]}}"#,
+            record(first),
+            record(last)
+        )
+    }
+
     fn ids(b: &Batch) -> Vec<&str> {
         b.events.iter().map(|e| e.event_id.as_str()).collect()
     }
@@ -169,11 +178,7 @@ mod tests {
 
     #[test]
     fn records_that_are_not_events_are_rejected_by_number() {
-        let doc = format!(
-            r#"{{"Records":[{},{{"eventID":"x"}},{}]}}"#,
-            record("a"),
-            record("c")
-        );
+        let doc = around_a_non_event("a", "c");
         let b = delivery(doc.as_bytes(), 100).expect("a delivery");
         assert_eq!(ids(&b), ["a", "c"]);
         assert_eq!(b.rejected.len(), 1);
@@ -231,12 +236,7 @@ mod tests {
     /// serde reads the same records from it.
     #[test]
     fn a_damaged_delivery_is_read_as_serde_reads_it_or_left_to_serde() {
-        let base = format!(
-            r#"{{"Records":[{},{{"eventID":"x"}},{}]}}"#,
-            record("a"),
-            record("b")
-        )
-        .into_bytes();
+        let base = around_a_non_event("a", "b").into_bytes();
         let mut pseudo = 0x2545_f491_u32;
         let mut next = |n: usize| {
             pseudo ^= pseudo << 13;
