@@ -141,9 +141,18 @@ impl RawRecord {
     /// The record as a tree; a lone surrogate or a byte that is not UTF-8 reads as U+FFFD
     /// (the parsers accepted the record, so the detail and the rules must see it too).
     pub fn to_value(&self) -> serde_json::Value {
+        self.decoded(|bytes| serde_json::from_slice(bytes))
+    }
+
+    /// The record read by `read`, again with lone surrogates and stray bytes made U+FFFD
+    /// if it fails, else `Null`.
+    fn decoded(
+        &self,
+        read: impl Fn(&[u8]) -> Result<serde_json::Value, serde_json::Error>,
+    ) -> serde_json::Value {
         let bytes = self.bytes();
-        serde_json::from_slice(&bytes)
-            .or_else(|_| serde_json::from_slice(&crate::util::lossy_json::lossy(&bytes)))
+        read(&bytes)
+            .or_else(|_| read(&crate::util::lossy_json::lossy(&bytes)))
             .unwrap_or(serde_json::Value::Null)
     }
 
@@ -151,16 +160,12 @@ impl RawRecord {
     /// the last, as [`RawRecord::to_value`] reads it); the others are read past, not
     /// built. Not an object: `Null`.
     pub fn to_value_keeping(&self, keep: &dyn Fn(&str) -> bool) -> serde_json::Value {
-        let bytes = self.bytes();
-        let read = |bytes: &[u8]| -> Result<serde_json::Value, serde_json::Error> {
+        self.decoded(|bytes| {
             let mut de = serde_json::Deserializer::from_slice(bytes);
             let kept = serde::Deserializer::deserialize_map(&mut de, Keeping(keep))?;
             de.end()?;
             Ok(kept)
-        };
-        read(&bytes)
-            .or_else(|_| read(&crate::util::lossy_json::lossy(&bytes)))
-            .unwrap_or(serde_json::Value::Null)
+        })
     }
 
     /// Indented JSON for the detail view.

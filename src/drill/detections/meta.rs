@@ -119,11 +119,7 @@ pub(super) fn fires_on(
     if let Some(f) = attr(custom, "fires_on").and_then(|f| parse_fires_on(&f)) {
         return f;
     }
-    let mut fields = Vec::new();
-    for d in named.values() {
-        field_names(d, &mut fields);
-    }
-    if fields
+    if fields_of(named)
         .iter()
         .any(|f| f.eq_ignore_ascii_case("errorCode") || f.eq_ignore_ascii_case("errorMessage"))
     {
@@ -133,7 +129,16 @@ pub(super) fn fires_on(
     }
 }
 
-pub(super) fn field_names(d: &Detection, out: &mut Vec<String>) {
+/// Every field a rule's named detections ask for.
+pub(super) fn fields_of(named: &HashMap<String, Detection>) -> Vec<String> {
+    let mut fields = Vec::new();
+    for d in named.values() {
+        field_names(d, &mut fields);
+    }
+    fields
+}
+
+fn field_names(d: &Detection, out: &mut Vec<String>) {
     match d {
         Detection::AllOf(items) => out.extend(items.iter().filter_map(|i| i.field.name.clone())),
         Detection::AnyOf(parts) | Detection::And(parts) => {
@@ -150,10 +155,7 @@ pub(super) fn field_names(d: &Detection, out: &mut Vec<String>) {
 
 /// A `rampart.*` field the rule asks for and rampart does not compute.
 pub(super) fn unknown_derived_field(named: &HashMap<String, Detection>) -> Option<String> {
-    let mut fields = Vec::new();
-    for d in named.values() {
-        field_names(d, &mut fields);
-    }
+    let fields = fields_of(named);
     let unknown = fields.iter().find_map(|f| {
         f.strip_prefix("rampart.")
             .filter(|name| !super::derived::FIELDS.contains(name))

@@ -28,10 +28,10 @@ impl Keys {
     }
 }
 
+/// Empty (the default, and a rule set's until it is assembled), every question reads the
+/// whole record.
 #[derive(Debug, Default)]
 pub struct Projection {
-    /// Off until the rule set is assembled: every question then reads the whole record.
-    enabled: bool,
     /// Each key's bit.
     bits: HashMap<String, u32, Seeded>,
     /// The keys each field path reads.
@@ -39,13 +39,6 @@ pub struct Projection {
 }
 
 impl Projection {
-    pub fn new() -> Projection {
-        Projection {
-            enabled: true,
-            ..Projection::default()
-        }
-    }
-
     /// A field a rule asks for, and the keys it reads: a flat key of that name first,
     /// then the dotted path's first step (as `view::lookup` reads it); a computed field,
     /// the keys `derived` reads for it. `None` past the 128th key: the field reads the
@@ -85,7 +78,7 @@ impl Projection {
     /// The keys that answer `path` as the whole record would; `None` if only the whole
     /// record does.
     pub fn reads(&self, path: &str) -> Option<Keys> {
-        self.paths.get(path).copied().filter(|_| self.enabled)
+        self.paths.get(path).copied()
     }
 
     /// Whether a top-level key is among those `held`.
@@ -107,7 +100,7 @@ mod tests {
 
     #[test]
     fn a_path_reads_its_flat_key_and_its_first_step() {
-        let mut p = Projection::new();
+        let mut p = Projection::default();
         let bucket = p.add("requestParameters.bucketName").unwrap();
         let name = p.add("eventName").unwrap();
         let public = p.add("rampart.public").unwrap();
@@ -119,14 +112,12 @@ mod tests {
         assert!(p.keeps("requestParameters", public));
         assert!(!p.keeps("eventName", bucket) && p.keeps("eventName", bucket.with(name)));
         assert!(!p.keeps("responseElements", Keys(u128::MAX)));
-        let mut off = Projection::default();
-        off.add("eventName");
-        assert_eq!(off.reads("eventName"), None);
+        assert_eq!(Projection::default().reads("eventName"), None);
     }
 
     #[test]
     fn past_the_128th_key_a_field_reads_the_whole_record() {
-        let mut p = Projection::new();
+        let mut p = Projection::default();
         for i in 0..128 {
             assert!(p.add(&format!("k{i}")).is_some());
         }

@@ -312,7 +312,7 @@ impl RuleSet {
             .map(|u| u.rule.id.clone())
             .collect();
         let mut correlations = Vec::new();
-        let mut projection = super::projection::Projection::new();
+        let mut projection = super::projection::Projection::default();
         for u in units {
             if u.rule.builtin && team_ids.contains(&u.rule.id) {
                 continue;
@@ -320,12 +320,8 @@ impl RuleSet {
             let rule = self.rule_index(u.rule);
             match u.body {
                 Body::Single(r, compiled) => {
-                    let mut fields = Vec::new();
-                    for d in r.detection.named.values() {
-                        super::meta::field_names(d, &mut fields);
-                    }
-                    for f in &fields {
-                        projection.add(f);
+                    for f in super::meta::fields_of(&r.detection.named) {
+                        projection.add(&f);
                     }
                     let fires_on = self.rules[rule].fires_on;
                     self.singles.push(Single {

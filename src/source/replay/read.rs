@@ -177,7 +177,6 @@ pub(super) fn read_file_reusing(
     let mut doc = Document::default();
     doc.batch.max_records = Some(limits.max_records);
     let parsed = if whole {
-        doc.borrowing = true;
         let parsed = serde_json::Deserializer::from_slice(bytes).deserialize_document(&mut doc);
         if capped && doc.batch.stopped.is_none() {
             doc.batch.stopped = Some(byte_limit_note(limits));
@@ -188,9 +187,7 @@ pub(super) fn read_file_reusing(
         let reader = open(path, limits.max_bytes).map_err(io)?;
         serde_json::Deserializer::from_reader(reader).deserialize_document(&mut doc)
     };
-    let Document {
-        mut batch, rest, ..
-    } = doc;
+    let Document { mut batch, rest } = doc;
     if let Err(e) = parsed {
         let at_limit = e.is_io() && e.to_string().contains(BYTE_LIMIT);
         if at_limit && batch.stopped.is_none() {
@@ -260,9 +257,6 @@ fn json_lines(
 pub(super) struct Document {
     pub(super) batch: Batch,
     pub(super) rest: export_in::Rest,
-    /// Read from memory: a CloudTrail record is borrowed from the document rather than
-    /// copied out of it (a reader cannot lend).
-    pub(super) borrowing: bool,
 }
 
 pub(super) trait DeserializeDocument {
@@ -297,7 +291,6 @@ impl<'de> Visitor<'de> for &mut Document {
                     map.next_value_seed(Rows {
                         batch: &mut self.batch,
                         kind,
-                        borrowing: self.borrowing,
                     })?
                 }
                 "schema_version" => rest.schema_version = Some(map.next_value()?),
@@ -332,7 +325,6 @@ enum RowKind {
 struct Rows<'a> {
     batch: &'a mut Batch,
     kind: RowKind,
-    borrowing: bool,
 }
 
 #[derive(serde::Deserialize)]
@@ -369,13 +361,6 @@ impl<'de> Visitor<'de> for Rows<'_> {
         match self.kind {
             // Each record's own bytes: the typed parse reads only the fields the console
             // uses, and the raw record keeps the bytes as delivered.
-            RowKind::TrailRecord if self.borrowing => {
-                while let Some(record) = seq.next_element::<&serde_json::value::RawValue>()? {
-                    self.batch.add_trail_bytes(i, record.get().as_bytes());
-                    i += 1;
-                    stop_when_full(self.batch)?;
-                }
-            }
             RowKind::TrailRecord => {
                 while let Some(record) = seq.next_element::<Box<serde_json::value::RawValue>>()? {
                     self.batch.add_trail_bytes(i, record.get().as_bytes());

@@ -203,7 +203,6 @@ mod tests {
         use super::super::read::{DeserializeDocument, Document};
         let mut read = Document::default();
         read.batch.max_records = Some(max_records);
-        read.borrowing = true;
         let parsed = serde_json::Deserializer::from_slice(doc).deserialize_document(&mut read);
         (parsed.is_ok() || read.batch.stopped.is_some()).then_some(read.batch)
     }
